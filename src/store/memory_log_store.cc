@@ -1,0 +1,69 @@
+#include "store/memory_log_store.h"
+
+namespace amanat::store {
+
+Result<tlog::LogStorage::State> MemoryLogStore::state() {
+  std::lock_guard lock(mu_);
+  return State{entries_.size(), checkpoint_};
+}
+
+Status MemoryLogStore::commit(const tlog::Batch& batch) {
+  std::lock_guard lock(mu_);
+  if (failures_ > 0) {
+    --failures_;
+    return fail(Errc::unavailable, "injected storage failure");
+  }
+  if (batch.old_size != entries_.size()) return fail(Errc::conflict, "size mismatch");
+  entries_.insert(entries_.end(), batch.entries.begin(), batch.entries.end());
+  for (const auto& t : batch.tiles) tiles_[{t.id.level, t.id.index}] = t.hashes;
+  checkpoint_ = batch.checkpoint;
+  checkpoints_[entries_.size()] = batch.checkpoint;
+  return {};
+}
+
+Result<std::string> MemoryLogStore::checkpoint_at(std::uint64_t size) {
+  std::lock_guard lock(mu_);
+  auto it = checkpoints_.find(size);
+  if (it == checkpoints_.end()) return fail(Errc::not_found, "no checkpoint for that size");
+  return it->second;
+}
+
+Result<std::vector<Bytes>> MemoryLogStore::read_entries(std::uint64_t begin, std::uint64_t end) {
+  std::lock_guard lock(mu_);
+  if (end > entries_.size() || begin > end) return fail(Errc::not_found, "entries beyond the log");
+  return std::vector<Bytes>(entries_.begin() + begin, entries_.begin() + end);
+}
+
+Result<std::string> MemoryLogStore::read_checkpoint() {
+  std::lock_guard lock(mu_);
+  if (checkpoint_.empty()) return fail(Errc::not_found, "no checkpoint yet");
+  return checkpoint_;
+}
+
+Result<Bytes> MemoryLogStore::read_tile(const tlog::TileId& id) {
+  if (id.entries) {
+    auto es = read_entries(id.index * tlog::kTileWidth, id.index * tlog::kTileWidth + id.width);
+    if (!es) return std::unexpected(es.error());
+    Bytes bundle;
+    for (const Bytes& e : *es) tlog::append_bundle_entry(bundle, e);
+    return bundle;
+  }
+  std::lock_guard lock(mu_);
+  auto it = tiles_.find({id.level, id.index});
+  if (it == tiles_.end() || it->second.size() < id.width * 32u)
+    return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
+  return Bytes(it->second.begin(), it->second.begin() + id.width * 32);
+}
+
+void MemoryLogStore::fail_next_commits(int n) {
+  std::lock_guard lock(mu_);
+  failures_ = n;
+}
+
+void MemoryLogStore::corrupt_tile(int level, std::uint64_t index, std::size_t byte) {
+  std::lock_guard lock(mu_);
+  auto it = tiles_.find({level, index});
+  if (it != tiles_.end() && byte < it->second.size()) it->second[byte] ^= 1;
+}
+
+}  // namespace amanat::store

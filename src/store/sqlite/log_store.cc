@@ -1,0 +1,177 @@
+#include "store/sqlite/log_store.h"
+
+#include "store/sqlite/schema.h"
+
+namespace amanat::store::sqlite {
+
+namespace {
+template <class T>
+std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
+}  // namespace
+
+Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& db_path,
+                                                             const std::string& origin, bool create) {
+  auto db = Db::open(db_path, create);
+  if (!db) return err(db);
+  if (auto st = migrate(**db); !st) return std::unexpected(st.error());
+  auto find = [&]() -> Result<std::optional<std::int64_t>> {
+    auto q = (*db)->prepare("SELECT id FROM logs WHERE origin = ?");
+    if (!q) return err(q);
+    q->bind(1, origin);
+    auto row = q->step();
+    if (!row) return err(row);
+    if (!*row) return std::nullopt;
+    return q->column_int(0);
+  };
+  auto id = find();
+  if (!id) return err(id);
+  if (!*id) {
+    if (!create) return fail(Errc::not_found, "no log with origin \"" + origin + "\" in " + db_path);
+    auto ins = (*db)->prepare("INSERT INTO logs(origin) VALUES (?)");
+    if (!ins) return err(ins);
+    if (auto st = ins->bind(1, origin).run(); !st) return std::unexpected(st.error());
+    id = find();
+    if (!id) return err(id);
+  }
+  return std::unique_ptr<SqliteLogStore>(new SqliteLogStore(std::move(*db), db_path, **id, origin));
+}
+
+Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open_default(const std::string& db_path) {
+  std::string origin;
+  {
+    auto db = Db::open(db_path, false);
+    if (!db) return err(db);
+    if (auto st = migrate(**db); !st) return std::unexpected(st.error());
+    auto q = (*db)->prepare("SELECT origin FROM logs ORDER BY id LIMIT 2");
+    if (!q) return err(q);
+    int n = 0;
+    while (true) {
+      auto row = q->step();
+      if (!row) return err(row);
+      if (!*row) break;
+      origin = q->column_text(0);
+      ++n;
+    }
+    if (n == 0) return fail(Errc::not_found, db_path + " holds no log; run `amanat init` first");
+    if (n > 1) return fail(Errc::invalid, db_path + " holds several logs; name one by its origin");
+  }
+  return open(db_path, origin, false);
+}
+
+Result<tlog::LogStorage::State> SqliteLogStore::state() {
+  std::lock_guard lock(mu_);
+  auto q = db_->cached("SELECT size, checkpoint FROM logs WHERE id = ?");
+  if (!q) return err(q);
+  (*q)->bind(1, log_id_);
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  if (!*row) return fail(Errc::not_found, "the log row disappeared");
+  State s{static_cast<std::uint64_t>((*q)->column_int(0)), (*q)->column_text(1)};
+  (*q)->reset();
+  return s;
+}
+
+Status SqliteLogStore::commit(const tlog::Batch& batch) {
+  std::lock_guard lock(mu_);
+  return transaction(*db_, [&]() -> Status {
+    std::uint64_t new_size = batch.old_size + batch.entries.size();
+    auto upd = db_->cached("UPDATE logs SET size = ?, checkpoint = ? WHERE id = ? AND size = ?");
+    if (!upd) return err(upd);
+    (*upd)->bind(1, new_size).bind(2, std::string_view(batch.checkpoint)).bind(3, log_id_).bind(4, batch.old_size);
+    if (auto st = (*upd)->run(); !st) return st;
+    if (db_->changes() != 1)
+      return fail(Errc::conflict, "the log grew under this writer (expected size " +
+                                      std::to_string(batch.old_size) + "); is another process appending?");
+    auto ins = db_->cached("INSERT INTO log_entries(log_id, idx, data) VALUES (?, ?, ?)");
+    if (!ins) return err(ins);
+    std::uint64_t idx = batch.old_size;
+    for (const Bytes& e : batch.entries) {
+      (*ins)->reset();
+      (*ins)->bind(1, log_id_).bind(2, idx++).bind_blob(3, e);
+      if (auto st = (*ins)->run(); !st) return st;
+    }
+    auto tile = db_->cached(
+        "INSERT INTO log_tiles(log_id, level, idx, data) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(log_id, level, idx) DO UPDATE SET data = excluded.data");
+    if (!tile) return err(tile);
+    for (const auto& t : batch.tiles) {
+      (*tile)->reset();
+      (*tile)->bind(1, log_id_).bind(2, t.id.level).bind(3, t.id.index).bind_blob(4, t.hashes);
+      if (auto st = (*tile)->run(); !st) return st;
+    }
+    auto cp = db_->cached("INSERT OR REPLACE INTO log_checkpoints(log_id, size, note) VALUES (?, ?, ?)");
+    if (!cp) return err(cp);
+    (*cp)->bind(1, log_id_).bind(2, new_size).bind(3, std::string_view(batch.checkpoint));
+    return (*cp)->run();
+  });
+}
+
+Result<std::string> SqliteLogStore::checkpoint_at(std::uint64_t size) {
+  std::lock_guard lock(mu_);
+  auto q = db_->cached("SELECT note FROM log_checkpoints WHERE log_id = ? AND size = ?");
+  if (!q) return err(q);
+  (*q)->bind(1, log_id_).bind(2, size);
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  if (!*row) return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
+  std::string note = (*q)->column_text(0);
+  (*q)->reset();
+  return note;
+}
+
+Result<std::vector<Bytes>> SqliteLogStore::read_entries_locked(std::uint64_t begin, std::uint64_t end) {
+  auto q = db_->cached("SELECT idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx");
+  if (!q) return err(q);
+  (*q)->bind(1, log_id_).bind(2, begin).bind(3, end);
+  std::vector<Bytes> out;
+  out.reserve(end - begin);
+  while (true) {
+    auto row = (*q)->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    if (static_cast<std::uint64_t>((*q)->column_int(0)) != begin + out.size()) break;
+    out.push_back((*q)->column_blob(1));
+  }
+  (*q)->reset();
+  if (out.size() != end - begin)
+    return fail(Errc::not_found, "entry " + std::to_string(begin + out.size()) + " is not in the log");
+  return out;
+}
+
+Result<std::vector<Bytes>> SqliteLogStore::read_entries(std::uint64_t begin, std::uint64_t end) {
+  std::lock_guard lock(mu_);
+  return read_entries_locked(begin, end);
+}
+
+Result<std::string> SqliteLogStore::read_checkpoint() {
+  auto s = state();
+  if (!s) return err(s);
+  if (s->checkpoint.empty()) return fail(Errc::not_found, "the log has no checkpoint yet");
+  return s->checkpoint;
+}
+
+Result<Bytes> SqliteLogStore::read_tile(const tlog::TileId& id) {
+  std::lock_guard lock(mu_);
+  if (id.entries) {
+    std::uint64_t begin = id.index * tlog::kTileWidth;
+    auto entries = read_entries_locked(begin, begin + id.width);
+    if (!entries) return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
+    Bytes bundle;
+    for (const Bytes& e : *entries) tlog::append_bundle_entry(bundle, e);
+    return bundle;
+  }
+  auto q = db_->cached("SELECT data FROM log_tiles WHERE log_id = ? AND level = ? AND idx = ?");
+  if (!q) return err(q);
+  (*q)->bind(1, log_id_).bind(2, id.level).bind(3, id.index);
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  Bytes data = *row ? (*q)->column_blob(0) : Bytes();
+  (*q)->reset();
+  // A stored tile that is at least as wide holds the requested one as its prefix.
+  if (data.size() < std::size_t(id.width) * 32)
+    return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
+  data.resize(std::size_t(id.width) * 32);
+  return data;
+}
+
+}  // namespace amanat::store::sqlite

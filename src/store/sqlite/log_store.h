@@ -1,0 +1,56 @@
+// The embedded SQLite implementation of one organisation's log storage (tlog::LogStorage):
+// entries, hash tiles and every signed checkpoint, all written by commit() in one durable
+// transaction, so that after a crash at any point the database holds either the whole batch or
+// none of it.
+//
+// Threading: every method is safe to call from several threads; they share one connection
+// behind a mutex. A second process may read the same database at the same time (WAL mode); only
+// one process may write (see store::DataDir::lock_writer).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/db.h"
+#include "tlog/storage.h"
+
+namespace amanat::store::sqlite {
+
+class SqliteLogStore : public tlog::LogStorage {
+ public:
+  // Opens the log with this origin in the database file, creating the log's row when `create`.
+  // Errc::not_found if the log does not exist and create is false.
+  static Result<std::unique_ptr<SqliteLogStore>> open(const std::string& db_path,
+                                                      const std::string& origin, bool create);
+  // Opens the database's only log (a data directory created by `amanat init`).
+  static Result<std::unique_ptr<SqliteLogStore>> open_default(const std::string& db_path);
+
+  const std::string& origin() const { return origin_; }
+  std::int64_t log_id() const { return log_id_; }
+  // The connection, for modules that keep their own tables beside the log (the witness).
+  // Lock mutex() while using it.
+  Db& db() { return *db_; }
+  std::mutex& mutex() { return mu_; }
+
+  Result<State> state() override;
+  Status commit(const tlog::Batch& batch) override;
+  Result<std::string> checkpoint_at(std::uint64_t size) override;
+  Result<std::vector<Bytes>> read_entries(std::uint64_t begin, std::uint64_t end) override;
+  Result<std::string> read_checkpoint() override;
+  Result<Bytes> read_tile(const tlog::TileId& id) override;
+  std::string describe() const override { return path_; }
+
+ private:
+  SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin)
+      : db_(std::move(db)), path_(std::move(path)), log_id_(id), origin_(std::move(origin)) {}
+  Result<std::vector<Bytes>> read_entries_locked(std::uint64_t begin, std::uint64_t end);
+
+  std::mutex mu_;
+  std::unique_ptr<Db> db_;
+  std::string path_;
+  std::int64_t log_id_;
+  std::string origin_;
+};
+
+}  // namespace amanat::store::sqlite
