@@ -1,2 +1,3 @@
-#include <cstdio>
-int main() { std::puts("amanat"); return 0; }
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return amanat::cli::run(argc, argv); }

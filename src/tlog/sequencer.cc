@@ -4,31 +4,6 @@
 
 namespace amanat::tlog {
 
-namespace {
-
-Bytes join_hashes(const std::vector<Hash>& hashes) {
-  Bytes out;
-  out.reserve(hashes.size() * 32);
-  for (const Hash& h : hashes) out.insert(out.end(), h.begin(), h.end());
-  return out;
-}
-
-// Serves the in-memory partial tiles of the edge as the tiles of a tree of edge.size.
-class EdgeReader : public TileReader {
- public:
-  explicit EdgeReader(const std::vector<std::vector<Hash>>& partial) : partial_(partial) {}
-  Result<Bytes> read_tile(const TileId& id) override {
-    if (id.entries || id.full() || id.level >= static_cast<int>(partial_.size()) ||
-        partial_[id.level].size() != id.width)
-      return fail(Errc::internal, "the tree's root needs only the partial tiles on its edge");
-    return join_hashes(partial_[id.level]);
-  }
-
- private:
-  const std::vector<std::vector<Hash>>& partial_;
-};
-
-}  // namespace
 
 Sequencer::Sequencer(LogStorage& storage, CheckpointSigner& signer, SequencerOptions options)
     : storage_(storage), signer_(signer), options_(options) {}
@@ -50,16 +25,12 @@ Result<std::unique_ptr<Sequencer>> Sequencer::open(LogStorage& storage, Checkpoi
   return s;
 }
 
-Result<Hash> Sequencer::edge_root(const Edge& edge) {
-  EdgeReader reader(edge.partial);
-  TileHashSource src(reader, edge.size);
-  return tree_root(src, edge.size);
-}
+Result<Hash> Sequencer::edge_root(const EdgeState& edge) { return tlog::edge_root(edge.partial, edge.size); }
 
 Status Sequencer::load() {
   auto st = storage_.state();
   if (!st) return std::unexpected(st.error());
-  Edge edge;
+  EdgeState edge;
   edge.size = st->size;
   for (int level = 0; level <= kMaxTileLevel && (st->size >> (kTileHeight * level)) > 0; ++level) {
     edge.partial.emplace_back();
@@ -178,7 +149,7 @@ void Sequencer::run() {
 }
 
 Status Sequencer::sequence(std::vector<Pending>& pending) {
-  Edge edge = edge_;  // work on a copy: adopted only when the commit succeeds
+  EdgeState edge = edge_;  // work on a copy: adopted only when the commit succeeds
   Batch batch;
   batch.old_size = edge.size;
   batch.entries.reserve(pending.size());

@@ -69,16 +69,16 @@ class Sequencer {
     std::promise<Result<std::uint64_t>> done;
   };
   // The partial tile at each level: hashes of complete subtrees not yet part of a full tile.
-  struct Edge {
+  struct EdgeState {
     std::uint64_t size = 0;
-    std::vector<std::vector<Hash>> partial;
+    Edge partial;
   };
 
   Sequencer(LogStorage& storage, CheckpointSigner& signer, SequencerOptions options);
   Status load();
   void run();
   Status sequence(std::vector<Pending>& batch);
-  static Result<Hash> edge_root(const Edge& edge);
+  static Result<Hash> edge_root(const EdgeState& edge);
 
   LogStorage& storage_;
   CheckpointSigner& signer_;
@@ -92,7 +92,7 @@ class Sequencer {
   std::uint64_t size_ = 0;
   std::string checkpoint_;
 
-  Edge edge_;  // owned by the sequencing thread after open()
+  EdgeState edge_;  // owned by the sequencing thread after open()
   std::thread thread_;
 };
 

@@ -104,7 +104,8 @@ TileId tile_for(int level, std::uint64_t index, std::uint64_t size) {
   TileId t;
   t.level = level;
   t.index = index / kTileWidth;
-  std::uint64_t hashes_at_level = size >> (kTileHeight * level);
+  // Levels of 8 and above hold no hashes for any 64-bit size (and shifting by 64 is undefined).
+  std::uint64_t hashes_at_level = level * kTileHeight < 64 ? size >> (kTileHeight * level) : 0;
   std::uint64_t end = (t.index + 1) * kTileWidth;
   t.width = end <= hashes_at_level ? kTileWidth
                                    : static_cast<unsigned>(hashes_at_level - t.index * kTileWidth);
@@ -113,7 +114,7 @@ TileId tile_for(int level, std::uint64_t index, std::uint64_t size) {
 
 std::vector<TileId> tiles_for_size(std::uint64_t size) {
   std::vector<TileId> out;
-  for (int level = 0; level <= kMaxTileLevel && (size >> (kTileHeight * level)) > 0; ++level) {
+  for (int level = 0; level * kTileHeight < 64 && (size >> (kTileHeight * level)) > 0; ++level) {
     std::uint64_t hashes = size >> (kTileHeight * level);
     std::uint64_t full = hashes / kTileWidth;
     unsigned partial = static_cast<unsigned>(hashes % kTileWidth);
@@ -126,16 +127,23 @@ std::vector<TileId> tiles_for_size(std::uint64_t size) {
   return out;
 }
 
-void append_bundle_entry(Bytes& bundle, std::span<const std::uint8_t> entry) {
+Status append_bundle_entry(Bytes& bundle, std::span<const std::uint8_t> entry) {
+  if (entry.size() > kMaxEntrySize)
+    return fail(Errc::invalid, "an entry of " + std::to_string(entry.size()) +
+                                   " bytes does not fit in an entry bundle (at most " +
+                                   std::to_string(kMaxEntrySize) + " bytes)");
   bundle.push_back(static_cast<std::uint8_t>(entry.size() >> 8));
   bundle.push_back(static_cast<std::uint8_t>(entry.size()));
   bundle.insert(bundle.end(), entry.begin(), entry.end());
+  return {};
 }
 
 Result<std::vector<std::span<const std::uint8_t>>> parse_bundle(std::span<const std::uint8_t> bundle,
                                                                 unsigned expected) {
   std::vector<std::span<const std::uint8_t>> out;
-  out.reserve(expected);
+  // Every entry takes at least its 2-byte length, so never reserve more than that allows:
+  // `expected` comes from the caller and may be far larger than what the bytes can hold.
+  out.reserve(std::min<std::size_t>(expected, bundle.size() / 2));
   std::size_t pos = 0;
   while (pos < bundle.size()) {
     if (bundle.size() - pos < 2)
@@ -168,9 +176,61 @@ Hash hash_run(std::span<const std::uint8_t> hashes, std::size_t count) {
   return level[0];
 }
 
+Bytes join_hashes(std::span<const Hash> hashes) {
+  Bytes out;
+  out.reserve(hashes.size() * 32);
+  for (const Hash& h : hashes) out.insert(out.end(), h.begin(), h.end());
+  return out;
+}
+
+namespace {
+// Serves an edge's partial tiles as the tiles of a tree of that size. The root of any tree
+// needs only these: each complete subtree of its binary decomposition lies in the partial tile
+// of its tile level.
+class EdgeReader : public TileReader {
+ public:
+  explicit EdgeReader(const Edge& partial) : partial_(partial) {}
+  Result<Bytes> read_tile(const TileId& id) override {
+    if (id.entries || id.full() || id.level >= static_cast<int>(partial_.size()) ||
+        partial_[id.level].size() != id.width)
+      return fail(Errc::internal, "the tree's root needs only the partial tiles on its edge");
+    return join_hashes(partial_[id.level]);
+  }
+
+ private:
+  const Edge& partial_;
+};
+}  // namespace
+
+Result<Hash> edge_root(const Edge& partial, std::uint64_t size) {
+  EdgeReader reader(partial);
+  TileHashSource src(reader, size);
+  return tree_root(src, size);
+}
+
+Result<Bytes> read_tile_or_full(TileReader& source, const TileId& id) {
+  auto data = source.read_tile(id);
+  if (data || id.full() || data.error().code != Errc::not_found) return data;
+  TileId full = id;
+  full.width = kTileWidth;
+  auto whole = source.read_tile(full);
+  if (!whole) return data;  // report the partial tile as missing
+  if (id.entries) {
+    auto entries = parse_bundle(*whole, kTileWidth);
+    if (!entries) return std::unexpected(entries.error().context(tile_path(full)));
+    Bytes prefix;
+    for (unsigned i = 0; i < id.width; ++i) append_bundle_entry(prefix, (*entries)[i]);
+    return prefix;
+  }
+  if (whole->size() != kTileWidth * 32)
+    return fail(Errc::corrupt, tile_path(full) + " is not 8192 bytes");
+  whole->resize(id.width * 32);
+  return whole;
+}
+
 Result<const Bytes*> TileHashSource::tile(const TileId& id) {
   if (auto it = cache_.find(id); it != cache_.end()) return &it->second;
-  auto data = reader_.read_tile(id);
+  auto data = read_tile_or_full(reader_, id);
   if (!data) return std::unexpected(data.error());
   if (data->size() != std::size_t(id.width) * 32)
     return fail(Errc::corrupt, tile_path(id) + " has " + std::to_string(data->size()) +
@@ -188,7 +248,7 @@ Result<Hash> TileHashSource::subtree(int level, std::uint64_t index) {
   // all inside one tile because positions are aligned to 2^r and 2^r divides 256.
   int tile_level = level / kTileHeight;
   int r = level % kTileHeight;
-  if (level >= 64 || (index + 1) > (size_ >> level))
+  if (level < 0 || level >= 64 || index >= (size_ >> level))
     return fail(Errc::invalid, "subtree outside the tree");
   std::uint64_t first = index << r;
   TileId id = tile_for(tile_level, first, size_);

@@ -54,7 +54,9 @@ TileId tile_for(int level, std::uint64_t index, std::uint64_t size);
 std::vector<TileId> tiles_for_size(std::uint64_t size);
 
 // Entry bundles.
-void append_bundle_entry(Bytes& bundle, std::span<const std::uint8_t> entry);
+// Appends one entry (uint16 big-endian length, then the bytes). Errc::invalid, leaving the bundle
+// unchanged, if the entry is longer than kMaxEntrySize and so cannot be encoded.
+Status append_bundle_entry(Bytes& bundle, std::span<const std::uint8_t> entry);
 // Splits a bundle into its entries (views into `bundle`). Errc::corrupt if the bundle is
 // truncated, has trailing bytes, or does not hold exactly `expected` entries.
 Result<std::vector<std::span<const std::uint8_t>>> parse_bundle(std::span<const std::uint8_t> bundle,
@@ -68,6 +70,10 @@ class TileReader {
   virtual ~TileReader() = default;
   virtual Result<Bytes> read_tile(const TileId& id) = 0;
 };
+
+// Reads a tile; a partial tile that is gone is read as the prefix of its full tile (the spec
+// lets logs delete partial tiles once the full one exists).
+Result<Bytes> read_tile_or_full(TileReader& source, const TileId& id);
 
 // Answers subtree hashes for a tree of a given size from hash tiles, keeping a small cache of
 // recently read tiles. Not thread-safe; make one per request or per thread.
@@ -86,7 +92,13 @@ class TileHashSource : public HashSource {
   std::list<TileId> order_;  // oldest first
 };
 
-// Root of a full or partial tile's hashes as one subtree (count must be a power of two).
+// Root of `count` consecutive 32-byte hashes as one subtree (count must be a power of two).
 Hash hash_run(std::span<const std::uint8_t> hashes, std::size_t count);
+
+// The right edge of a tree: partial[L] holds the hashes of the partial tile at level L (empty
+// when that level has none). Enough to compute the root of a tree of that size.
+using Edge = std::vector<std::vector<Hash>>;
+Result<Hash> edge_root(const Edge& partial, std::uint64_t size);
+Bytes join_hashes(std::span<const Hash> hashes);
 
 }  // namespace amanat::tlog

@@ -106,6 +106,22 @@ Status SqliteLogStore::commit(const tlog::Batch& batch) {
   });
 }
 
+Status SqliteLogStore::replace_checkpoint(std::uint64_t size, const std::string& signed_note) {
+  std::lock_guard lock(mu_);
+  return transaction(*db_, [&]() -> Status {
+    auto q = db_->cached("UPDATE log_checkpoints SET note = ? WHERE log_id = ? AND size = ?");
+    if (!q) return std::unexpected(q.error());
+    (*q)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
+    if (auto st = (*q)->run(); !st) return st;
+    if (db_->changes() != 1)
+      return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
+    auto cur = db_->cached("UPDATE logs SET checkpoint = ? WHERE id = ? AND size = ?");
+    if (!cur) return std::unexpected(cur.error());
+    (*cur)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
+    return (*cur)->run();
+  });
+}
+
 Result<std::string> SqliteLogStore::checkpoint_at(std::uint64_t size) {
   std::lock_guard lock(mu_);
   auto q = db_->cached("SELECT note FROM log_checkpoints WHERE log_id = ? AND size = ?");

@@ -33,6 +33,11 @@ class SqliteLogStore : public tlog::LogStorage {
   Db& db() { return *db_; }
   std::mutex& mutex() { return mu_; }
 
+  // Replaces the checkpoint signed for `size` by `signed_note`, the same checkpoint with more
+  // signatures (witness cosignatures). Errc::not_found if no checkpoint of that size exists;
+  // the caller checks that the text is unchanged.
+  Status replace_checkpoint(std::uint64_t size, const std::string& signed_note);
+
   Result<State> state() override;
   Status commit(const tlog::Batch& batch) override;
   Result<std::string> checkpoint_at(std::uint64_t size) override;

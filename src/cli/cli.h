@@ -1,0 +1,38 @@
+// The `amanat` command line: subcommands, their options and help, and the exit status contract:
+// 0 success, 1 the operation failed (the message says why), 2 usage error (bad or missing
+// options). Messages go to stderr prefixed "amanat: "; results go to stdout.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "core/error.h"
+
+namespace amanat::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+// Each command module registers its subcommands; the chosen one's action runs after parsing.
+using Action = std::function<int()>;
+struct Registry {
+  CLI::App& app;
+  Action* chosen;
+  // Adds `action` as what runs when `sub` is selected.
+  void on(CLI::App* sub, Action action) {
+    sub->callback([this, action] { *chosen = action; });
+  }
+};
+
+void add_init_commands(Registry& r);
+void add_log_commands(Registry& r);
+
+// Prints "amanat: <message>" to stderr and returns kExitFailed.
+int report(const Error& e);
+
+int run(int argc, char** argv);
+
+}  // namespace amanat::cli

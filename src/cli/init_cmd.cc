@@ -1,0 +1,60 @@
+// amanat init: creates a data directory, its database and the log's signing key.
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "store/data_dir.h"
+#include "store/sqlite/log_store.h"
+#include "tlog/log_key.h"
+#include "tlog/note.h"
+#include "tlog/sequencer.h"
+
+namespace amanat::cli {
+
+namespace {
+
+struct InitOptions {
+  std::string data;
+  std::string origin;
+};
+
+int do_init(const InitOptions& o) {
+  if (!tlog::is_valid_key_name(o.origin))
+    return report({Errc::invalid, "--origin \"" + o.origin +
+                                      "\" is not a valid log name: use something like "
+                                      "example.org/amanat (no spaces, no '+')"});
+  auto dir = store::DataDir::create(o.data);
+  if (!dir) return report(dir.error());
+  auto keys = tlog::generate_key(o.origin);
+  if (!keys) return report(keys.error());
+  if (auto st = dir->write_key(keys->skey); !st) return report(st.error());
+  auto key = tlog::LogKey::parse(keys->skey);
+  if (!key) return report(key.error());
+  auto storage = store::sqlite::SqliteLogStore::open(dir->db_path(), o.origin, true);
+  if (!storage) return report(storage.error());
+  // Opening the sequencer signs the first checkpoint (the empty tree).
+  auto seq = tlog::Sequencer::open(**storage, *key);
+  if (!seq) return report(seq.error());
+  std::printf("%s\n", keys->vkey.c_str());
+  std::fprintf(stderr,
+               "amanat: created %s for log %s\n"
+               "  log verifier key (above; publish it): %s\n"
+               "  witness verifier key (give it to partners whose logs you cosign): %s\n"
+               "  private key: %s (mode 0600; back it up somewhere safe)\n",
+               o.data.c_str(), o.origin.c_str(), keys->vkey.c_str(), key->witness().vkey().c_str(),
+               dir->key_path().c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_init_commands(Registry& r) {
+  auto o = std::make_shared<InitOptions>();
+  auto* sub = r.app.add_subcommand("init", "Create a data directory with a new log and its Ed25519 signing key");
+  sub->add_option("--data", o->data, "Data directory to create")->required();
+  sub->add_option("--origin", o->origin,
+                  "The log's origin (also its key name), e.g. example.org/amanat")->required();
+  sub->footer("Prints the log's verifier key on stdout. Refuses to overwrite an existing key or database.");
+  r.on(sub, [o] { return do_init(*o); });
+}
+
+}  // namespace amanat::cli

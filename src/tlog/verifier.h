@@ -1,0 +1,47 @@
+// The independent verifier: checks a whole tiled log from what it publishes, trusting nothing
+// but the log's public key (and, optionally, witnesses' keys and an older checkpoint).
+//
+// It opens the checkpoint (signature, origin), checks the required witness cosignatures,
+// recomputes every leaf hash from the entry bundles and compares it with the level-0 tiles,
+// recomputes every higher tile from the one below and compares it with the published one, and
+// finally compares the recomputed root with the checkpoint's. With an older checkpoint it also
+// checks that the log is an extension of it (consistency proof from the verified tiles). The
+// first discrepancy stops it with Errc::corrupt and a message naming the tile and index.
+//
+// Threading: fetches run on `fetchers` background threads (the source must be thread-safe),
+// hashing on the calling thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tlog/checkpoint.h"
+#include "tlog/cosignature.h"
+#include "tlog/log_source.h"
+#include "tlog/note.h"
+
+namespace amanat::tlog {
+
+struct VerifyOptions {
+  Verifier log_key;
+  std::optional<std::string> origin;            // expected origin; default: the key's name
+  std::vector<WitnessVerifier> witnesses;       // every one of them must have cosigned
+  std::optional<std::string> old_checkpoint;    // a signed checkpoint seen earlier
+  std::function<void(std::uint64_t entries_done, std::uint64_t total)> progress;
+  unsigned fetchers = 4;
+  unsigned window = 32;  // tiles fetched ahead of the hashing
+};
+
+struct VerifyReport {
+  Checkpoint checkpoint;
+  std::vector<Cosignature> cosignatures;
+  std::uint64_t entries = 0;
+  std::uint64_t tiles = 0;  // hash tiles and entry bundles checked
+  std::optional<std::uint64_t> old_size;
+};
+
+Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options);
+
+}  // namespace amanat::tlog
