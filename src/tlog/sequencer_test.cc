@@ -1,0 +1,214 @@
+#include "tlog/sequencer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "store/memory_log_store.h"
+#include "store/sqlite/log_store.h"
+
+namespace amanat::tlog {
+namespace {
+
+// Signs nothing: the checkpoint is just "size root". The real signer is tested with the note
+// format; here only the sequencing matters.
+class PlainSigner : public CheckpointSigner {
+ public:
+  Result<std::string> sign(std::uint64_t size, const Hash& root) override {
+    return std::to_string(size) + " " + to_hex(root);
+  }
+  Result<std::pair<std::uint64_t, Hash>> open(std::string_view note) override {
+    auto sp = note.find(' ');
+    auto size = parse_decimal(note.substr(0, sp));
+    auto root = hash_from_hex(note.substr(sp + 1));
+    if (!size || !root) return fail(Errc::corrupt, "bad test checkpoint");
+    return std::make_pair(*size, *root);
+  }
+};
+
+Bytes entry_for(std::uint64_t i) {
+  std::string s = "entry " + std::to_string(i);
+  return Bytes(s.begin(), s.end());
+}
+
+// Checks the whole stored log: entries, every hash tile of the current size, the checkpoint.
+void expect_log_consistent(LogStorage& storage, CheckpointSigner& signer) {
+  auto st = storage.state();
+  ASSERT_TRUE(st) << st.error().message;
+  auto entries = storage.read_entries(0, st->size);
+  ASSERT_TRUE(entries);
+  std::vector<Hash> leaves;
+  for (const Bytes& e : *entries) leaves.push_back(leaf_hash(e));
+  MemoryHashSource mem(leaves);
+  auto opened = signer.open(st->checkpoint);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->first, st->size);
+  EXPECT_EQ(opened->second, *tree_root(mem, st->size));
+  for (const TileId& id : tiles_for_size(st->size)) {
+    auto tile = storage.read_tile(id);
+    ASSERT_TRUE(tile) << tile_path(id) << ": " << tile.error().message;
+    if (id.entries) {
+      auto parsed = parse_bundle(*tile, id.width);
+      ASSERT_TRUE(parsed) << tile_path(id);
+      for (unsigned i = 0; i < id.width; ++i)
+        EXPECT_EQ(leaf_hash((*parsed)[i]), leaves[id.index * 256 + i]) << tile_path(id);
+      continue;
+    }
+    for (unsigned i = 0; i < id.width; ++i) {
+      std::uint64_t pos = id.index * 256 + i;
+      auto want = mem.subtree(8 * id.level, pos);
+      ASSERT_TRUE(want);
+      EXPECT_TRUE(std::equal(want->begin(), want->end(), tile->begin() + 32 * i))
+          << tile_path(id) << " hash " << i;
+    }
+  }
+}
+
+class SequencerTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "memory") {
+      storage_ = std::make_unique<store::MemoryLogStore>();
+      return;
+    }
+    dir_ = std::filesystem::temp_directory_path() /
+           ("amanat-seq-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    reopen_storage();
+  }
+  void TearDown() override {
+    storage_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  void reopen_storage() {
+    if (dir_.empty()) return;
+    storage_.reset();
+    auto s = store::sqlite::SqliteLogStore::open((dir_ / "amanat.db").string(), "test/log", true);
+    ASSERT_TRUE(s) << s.error().message;
+    storage_ = std::move(*s);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<LogStorage> storage_;
+  PlainSigner signer_;
+};
+
+TEST_P(SequencerTest, NewLogHasSignedEmptyCheckpoint) {
+  auto seq = Sequencer::open(*storage_, signer_);
+  ASSERT_TRUE(seq) << seq.error().message;
+  EXPECT_EQ((*seq)->size(), 0u);
+  EXPECT_EQ((*seq)->checkpoint(), "0 " + to_hex(empty_tree_root()));
+  EXPECT_EQ(*storage_->read_checkpoint(), (*seq)->checkpoint());
+}
+
+TEST_P(SequencerTest, AppendsReturnConsecutiveIndexesAndTilesMatchTheTree) {
+  auto seq = Sequencer::open(*storage_, signer_);
+  ASSERT_TRUE(seq);
+  for (std::uint64_t i = 0; i < 700; ++i) {
+    auto idx = (*seq)->append(entry_for(i));
+    ASSERT_TRUE(idx) << idx.error().message;
+    EXPECT_EQ(*idx, i);
+  }
+  expect_log_consistent(*storage_, signer_);
+}
+
+TEST_P(SequencerTest, ConcurrentWritersAreSequencedWithoutLossOrDuplicates) {
+  auto seq = Sequencer::open(*storage_, signer_);
+  ASSERT_TRUE(seq);
+  constexpr int kThreads = 8, kPerThread = 400;
+  std::vector<std::vector<std::pair<std::uint64_t, Bytes>>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::future<Result<std::uint64_t>>> futures;
+      std::vector<Bytes> sent;
+      for (int i = 0; i < kPerThread; ++i) {
+        sent.push_back(entry_for(t * 100000 + i));
+        futures.push_back((*seq)->submit(sent.back()));
+      }
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = futures[i].get();
+        ASSERT_TRUE(r) << r.error().message;
+        got[t].emplace_back(*r, sent[i]);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ((*seq)->size(), std::uint64_t(kThreads * kPerThread));
+  auto all = storage_->read_entries(0, kThreads * kPerThread);
+  ASSERT_TRUE(all);
+  std::vector<bool> seen(all->size());
+  for (auto& per : got) {
+    for (auto& [idx, data] : per) {
+      ASSERT_LT(idx, all->size());
+      EXPECT_FALSE(seen[idx]) << "index " << idx << " acknowledged twice";
+      seen[idx] = true;
+      EXPECT_EQ((*all)[idx], data) << "entry at " << idx << " is not what was acknowledged";
+    }
+  }
+  expect_log_consistent(*storage_, signer_);
+}
+
+TEST_P(SequencerTest, ReopenContinuesFromTheStoredEdge) {
+  std::mt19937_64 rng(7);
+  std::uint64_t n = 0;
+  for (int round = 0; round < 6; ++round) {
+    reopen_storage();
+    auto seq = Sequencer::open(*storage_, signer_);
+    ASSERT_TRUE(seq) << seq.error().message;
+    ASSERT_EQ((*seq)->size(), n);
+    std::uint64_t add = rng() % 600;
+    for (std::uint64_t i = 0; i < add; ++i) ASSERT_EQ(*(*seq)->append(entry_for(n + i)), n + i);
+    n += add;
+  }
+  expect_log_consistent(*storage_, signer_);
+}
+
+TEST_P(SequencerTest, OversizedEntryIsRefusedAndNothingIsAppended) {
+  auto seq = Sequencer::open(*storage_, signer_);
+  ASSERT_TRUE(seq);
+  auto r = (*seq)->append(Bytes(65536, 'x'));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid);
+  EXPECT_NE(r.error().message.find("65535"), std::string::npos);
+  EXPECT_EQ(*(*seq)->append(Bytes(65535, 'x')), 0u);
+  EXPECT_EQ(*(*seq)->append(Bytes()), 1u);
+  expect_log_consistent(*storage_, signer_);
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, SequencerTest, ::testing::Values("memory", "sqlite"));
+
+TEST(Sequencer, FailedCommitIsReportedToItsWritersAndLaterAppendsSucceed) {
+  store::MemoryLogStore storage;
+  PlainSigner signer;
+  auto seq = Sequencer::open(storage, signer);
+  ASSERT_TRUE(seq);
+  ASSERT_TRUE((*seq)->append(entry_for(0)));
+  storage.fail_next_commits(1);
+  auto r = (*seq)->append(entry_for(1));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+  EXPECT_EQ((*seq)->size(), 1u);
+  EXPECT_EQ(*(*seq)->append(entry_for(1)), 1u);
+  expect_log_consistent(storage, signer);
+}
+
+TEST(Sequencer, RefusesToOpenWhenTilesDoNotMatchTheCheckpoint) {
+  store::MemoryLogStore storage;
+  PlainSigner signer;
+  {
+    auto seq = Sequencer::open(storage, signer);
+    ASSERT_TRUE(seq);
+    for (int i = 0; i < 300; ++i) ASSERT_TRUE((*seq)->append(entry_for(i)));
+  }
+  storage.corrupt_tile(0, 1, 5);  // the partial level-0 tile (300 = 256 + 44)
+  auto seq = Sequencer::open(storage, signer);
+  ASSERT_FALSE(seq);
+  EXPECT_EQ(seq.error().code, Errc::corrupt);
+}
+
+}  // namespace
+}  // namespace amanat::tlog
