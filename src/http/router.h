@@ -1,0 +1,34 @@
+// The server's route table: which handler answers which path. Handlers are mounted under path
+// prefixes ("/" for a single log now, "/log/<org>/" and the JSON API later); the longest
+// matching prefix wins, and the handler sees the path relative to its prefix.
+//
+// Threading: mount() is not thread-safe; finish mounting before the server starts. Calling a
+// Router (const) is safe from many threads at once. A Router is a Handler (copy it into
+// Server::listen).
+// Failure cases: mount() refuses a malformed or duplicate prefix; an unmatched path is a 404;
+// a prefix requested without its trailing slash is redirected (308) to it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "http/server.h"
+
+namespace amanat::http {
+
+class Router {
+ public:
+  // `prefix` starts and ends with '/' and has no "." or ".." segment. `handler` gets
+  // a copy of the request whose path is relative to the prefix: "checkpoint", "tile/0/000", or
+  // "" for the prefix itself.
+  // Errc::invalid for a malformed prefix, Errc::conflict when it is already mounted.
+  Status mount(std::string prefix, Handler handler);
+
+  Response operator()(const Request& req) const;
+
+ private:
+  std::vector<std::pair<std::string, Handler>> routes_;  // longest prefix first
+};
+
+}  // namespace amanat::http

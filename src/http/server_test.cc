@@ -1,0 +1,408 @@
+#include "http/server.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <random>
+
+#include "http/router.h"
+#include "http/test_support.h"
+
+namespace amanat::http {
+namespace {
+
+using testing::get_request;
+using testing::RawConn;
+using testing::ServerThread;
+
+Response echo(const Request& r) {
+  Response res;
+  res.headers = {{"Content-Type", "text/plain"}, {"X-Method", r.method}};
+  res.body = r.method + " " + r.path + " ?" + r.query + " " + r.body;
+  return res;
+}
+
+ServerOptions small_limits() {
+  ServerOptions o = ServerThread::quiet();
+  o.limits.max_header_bytes = 1024;
+  o.limits.max_body_bytes = 1000;
+  return o;
+}
+
+TEST(HttpServer, ListensOnAnEphemeralPortAndSendsTheHandlersResponse) {
+  ServerThread st(echo);
+  EXPECT_NE(st.port(), 0);
+  RawConn c(st.port());
+  auto r = c.request(get_request("/a/b?x=1"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "GET /a/b ?x=1 ");
+  EXPECT_EQ(r.header("x-method"), "GET");
+  EXPECT_EQ(r.header("content-type"), "text/plain");
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+}
+
+TEST(HttpServer, HeadSendsTheLengthButNoBody) {
+  ServerThread st(echo);
+  RawConn c(st.port());
+  auto head = c.request(get_request("/abc", "HEAD"), /*head=*/true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), std::to_string(std::string("HEAD /abc ? ").size()));
+  // Had a body been sent, it would now be read as the start of this response.
+  auto get = c.request(get_request("/abc"));
+  EXPECT_EQ(get.status, 200);
+  EXPECT_EQ(get.body, "GET /abc ? ");
+}
+
+TEST(HttpServer, KeepsTheConnectionAliveForSequentialAndPipelinedRequests) {
+  ServerThread st(echo);
+  RawConn c(st.port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.request(get_request("/seq/" + std::to_string(i)));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "GET /seq/" + std::to_string(i) + " ? ");
+  }
+  c.send(get_request("/p/1") + "POST /p/2 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc" + get_request("/p/3"));
+  EXPECT_EQ(c.read_reply().body, "GET /p/1 ? ");
+  EXPECT_EQ(c.read_reply().body, "POST /p/2 ? abc");
+  EXPECT_EQ(c.read_reply().body, "GET /p/3 ? ");
+}
+
+TEST(HttpServer, ClosesTheConnectionWhenTheClientAsks) {
+  ServerThread st(echo);
+  RawConn c(st.port());
+  auto r = c.request(get_request("/", "GET", "Connection: close\r\n"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST(HttpServer, RejectsDotSegmentsAndTargetsThatAreNotPaths) {
+  std::atomic<int> calls = 0;
+  ServerThread st([&](const Request& r) {
+    ++calls;
+    return echo(r);
+  });
+  for (const char* target : {"/../etc/passwd", "/a/../../b", "/a/./b", "/a/..", "/.", "*", "http://x/a"}) {
+    RawConn c(st.port());
+    auto r = c.request(get_request(target));
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_EQ(r.header("connection"), "close") << target;
+  }
+  EXPECT_EQ(calls, 0);
+  // Dots inside a segment are fine.
+  RawConn c(st.port());
+  EXPECT_EQ(c.request(get_request("/a..b/.c/...")).status, 200);
+}
+
+TEST(HttpServer, RequiresHostForHttp11Only) {
+  ServerThread st(echo);
+  {
+    RawConn c(st.port());
+    EXPECT_EQ(c.request("GET / HTTP/1.1\r\n\r\n").status, 400);
+  }
+  {
+    RawConn c(st.port());
+    EXPECT_EQ(c.request("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").status, 400);
+  }
+  RawConn c(st.port());
+  auto r = c.request("GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(c.closed_by_peer());  // HTTP/1.0 without keep-alive
+}
+
+TEST(HttpServer, AnswersAnOversizedBodyWith413) {
+  ServerThread st(echo, small_limits());
+  {
+    RawConn c(st.port());
+    auto r = c.request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1001\r\n\r\n" + std::string(1001, 'a'));
+    EXPECT_EQ(r.status, 413);
+    EXPECT_TRUE(c.closed_by_peer());
+  }
+  {
+    // Declared small, but the chunks add up to more than the limit.
+    RawConn c(st.port());
+    std::string chunk = "258\r\n" + std::string(600, 'b') + "\r\n";
+    auto r = c.request("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + "0\r\n\r\n");
+    EXPECT_EQ(r.status, 413);
+  }
+  {
+    // The client is still uploading a large body when the 413 comes: it must still arrive.
+    RawConn c(st.port());
+    c.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n");
+    c.send(std::string(200000, 'c'));
+    EXPECT_EQ(c.read_reply().status, 413);
+  }
+  RawConn c(st.port());
+  auto r = c.request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\n" + std::string(1000, 'd'));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "POST / ? " + std::string(1000, 'd'));
+}
+
+TEST(HttpServer, AnswersExpect100Continue) {
+  ServerThread st(echo);
+  RawConn c(st.port());
+  c.send("PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  ASSERT_TRUE(c.fill());
+  c.send("hello");
+  auto r = c.read_reply();  // skips the interim 100
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "PUT /x ? hello");
+}
+
+TEST(HttpServer, AnswersOversizedHeadersWith431) {
+  ServerThread st(echo, small_limits());
+  RawConn c(st.port());
+  auto r = c.request(get_request("/", "GET", "X-Big: " + std::string(2000, 'h') + "\r\n"));
+  EXPECT_EQ(r.status, 431);
+  EXPECT_TRUE(c.closed_by_peer());
+  RawConn c2(st.port());
+  EXPECT_EQ(c2.request(get_request("/" + std::string(2000, 'p'))).status, 431);
+}
+
+// Sends `bytes`, closes the sending side, and returns the status of a response if one came.
+int status_for_garbage(std::uint16_t port, std::string_view bytes) {
+  RawConn c(port);
+  c.send(bytes);
+  c.shutdown_write();
+  std::string all = c.read_all(3000);
+  if (all.empty()) return 0;
+  EXPECT_TRUE(all.starts_with("HTTP/1.1 ")) << all;
+  return all.size() >= 12 ? std::atoi(all.substr(9, 3).c_str()) : -1;
+}
+
+TEST(HttpServer, GarbageNeverCrashesTheServerOrGetsA5xx) {
+  ServerThread st(echo, small_limits());
+  std::vector<std::string> cases = {
+      std::string("\0\0\0\0", 4),
+      "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+      "GET / HTTP/9.9\r\nHost: t\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: -1\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n",
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\nxx",
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+      "GET /\x01 HTTP/1.1\r\nHost: t\r\n\r\n",
+      std::string("GET /a\0b HTTP/1.1\r\nHost: t\r\n\r\n", 30),
+      "GET  / HTTP/1.1\r\n\r\n",
+      "\r\n\r\n\r\n",
+      "G",
+      "GET / HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n",
+  };
+  std::mt19937 rng(7);
+  for (int i = 0; i < 150; ++i) {
+    std::string s(rng() % 300, '\0');
+    for (auto& ch : s) ch = static_cast<char>(rng());
+    if (i % 2) s = "GET /" + s;  // get past the method now and then
+    cases.push_back(s);
+  }
+  for (const auto& s : cases) {
+    int status = status_for_garbage(st.port(), s);
+    EXPECT_TRUE(status == 0 || (status >= 400 && status < 500)) << status << " for " << ::testing::PrintToString(s);
+  }
+  RawConn c(st.port());
+  EXPECT_EQ(c.request(get_request("/still/alive")).status, 200);
+}
+
+TEST(HttpServer, AHandlerExceptionBecomesA500WithoutDetail) {
+  std::mutex mu;
+  std::vector<std::string> errors;
+  ServerOptions o = ServerThread::quiet();
+  o.error_log = [&](std::string_view m) {
+    std::lock_guard l(mu);
+    errors.emplace_back(m);
+  };
+  ServerThread st([](const Request&) -> Response { throw std::runtime_error("secret detail"); }, o);
+  RawConn c(st.port());
+  auto r = c.request(get_request("/boom"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body.find("secret"), std::string::npos);
+  // The connection survives a handler failure.
+  EXPECT_EQ(c.request(get_request("/boom")).status, 500);
+  std::lock_guard l(mu);
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].find("secret detail"), std::string::npos);
+}
+
+TEST(HttpServer, AResponseThatWouldSplitHeadersBecomesA500) {
+  ServerThread st([](const Request&) {
+    Response r;
+    r.headers = {{"X-Evil", "a\r\nSet-Cookie: x=y"}};
+    return r;
+  });
+  RawConn c(st.port());
+  auto r = c.request(get_request("/"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.header("set-cookie"), "");
+}
+
+TEST(HttpServer, AccessLogHasMethodPathStatusBytesAndTimeButNoQuery) {
+  std::mutex mu;
+  std::vector<std::tuple<std::string, std::string, int, std::uint64_t>> lines;
+  ServerOptions o = small_limits();
+  o.access_log = [&](const AccessLogEntry& e) {
+    std::lock_guard l(mu);
+    lines.emplace_back(std::string(e.method), std::string(e.path), e.status, e.bytes);
+  };
+  {
+    ServerThread st(echo, o);
+    RawConn c(st.port());
+    c.request(get_request("/p?name=Someone", "GET", "Authorization: secret\r\n"));
+    c.request(get_request("/p", "GET", "X-Big: " + std::string(2000, 'h') + "\r\n"));
+  }
+  std::lock_guard l(mu);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], std::make_tuple(std::string("GET"), std::string("/p"), 200, std::uint64_t{21}));
+  EXPECT_EQ(lines[1], std::make_tuple(std::string("-"), std::string("-"), 431, std::get<3>(lines[1])));
+}
+
+TEST(HttpServer, StopFinishesARequestInFlightThenReturnsFromRun) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false, release = false;
+  ServerThread st([&](const Request& r) {
+    std::unique_lock l(mu);
+    entered = true;
+    cv.notify_all();
+    cv.wait(l, [&] { return release; });
+    return echo(r);
+  });
+  RawConn c(st.port());
+  c.send(get_request("/slow"));
+  {
+    std::unique_lock l(mu);
+    ASSERT_TRUE(cv.wait_for(l, std::chrono::seconds(5), [&] { return entered; }));
+  }
+  st.server().stop();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_THROW(RawConn{st.port()}, std::runtime_error);  // no longer accepting
+  {
+    std::lock_guard l(mu);
+    release = true;
+  }
+  cv.notify_all();
+  auto r = c.read_reply();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "GET /slow ? ");
+  EXPECT_EQ(r.header("connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST(HttpServer, StopClosesIdleKeepAliveConnectionsPromptly) {
+  auto st = std::make_unique<ServerThread>(echo);
+  RawConn c(st->port());
+  EXPECT_EQ(c.request(get_request("/")).status, 200);
+  auto start = std::chrono::steady_clock::now();
+  st.reset();  // stop() and join run()
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_TRUE(c.closed_by_peer(100));
+}
+
+TEST(HttpServer, ClosesIdleConnectionsAfterTheIdleTimeout) {
+  ServerOptions o = ServerThread::quiet();
+  o.idle_timeout = std::chrono::milliseconds(200);
+  ServerThread st(echo, o);
+  RawConn c(st.port());
+  EXPECT_EQ(c.request(get_request("/")).status, 200);
+  EXPECT_TRUE(c.closed_by_peer(3000));
+}
+
+TEST(HttpServer, DisconnectsAClientTooSlowToSendItsRequest) {
+  ServerOptions o = ServerThread::quiet();
+  o.read_timeout = std::chrono::milliseconds(300);
+  ServerThread st(echo, o);
+  RawConn c(st.port());
+  c.send("GET / HTTP/1.1\r\nHo");
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_peer(3000));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+TEST(HttpServer, ListenReportsABadAddressOrABusyPort) {
+  ServerOptions o = ServerThread::quiet();
+  o.address = "not-an-address";
+  auto bad = Server::listen(o, echo);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::invalid);
+  ServerThread st(echo);
+  o.address = "127.0.0.1";
+  o.port = st.port();
+  auto busy = Server::listen(o, echo);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().code, Errc::unavailable);
+}
+
+TEST(HttpParse, AppliesTheServersRulesToABuffer) {
+  RequestLimits lim{.max_header_bytes = 1024, .max_body_bytes = 10};
+  auto ok = parse_request("POST /a/b?c=d HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nxyGET", lim);
+  ASSERT_EQ(ok.kind, ParseOutcome::complete);
+  EXPECT_EQ(ok.request.method, "POST");
+  EXPECT_EQ(ok.request.path, "/a/b");
+  EXPECT_EQ(ok.request.query, "c=d");
+  EXPECT_EQ(ok.request.body, "xy");
+  EXPECT_EQ(find_header(ok.request.headers, "content-length"), "2");
+  EXPECT_EQ(ok.consumed, std::string_view("POST /a/b?c=d HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nxy").size());
+
+  auto big_body = parse_request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n", lim);
+  EXPECT_EQ(big_body.kind, ParseOutcome::rejected);
+  EXPECT_EQ(big_body.response.status, 413);
+  auto big_header = parse_request("GET / HTTP/1.1\r\nHost: t\r\nX: " + std::string(2000, 'x'), lim);
+  EXPECT_EQ(big_header.kind, ParseOutcome::rejected);
+  EXPECT_EQ(big_header.response.status, 431);
+  auto dots = parse_request("GET /a/../b HTTP/1.1\r\nHost: t\r\n\r\n", lim);
+  EXPECT_EQ(dots.kind, ParseOutcome::rejected);
+  EXPECT_EQ(dots.response.status, 400);
+  for (const char* te : {"gzip", "gzip, chunked", "chunked\r\nTransfer-Encoding: chunked"}) {
+    auto coded = parse_request(std::string("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ") + te + "\r\n\r\n0\r\n\r\n", lim);
+    EXPECT_EQ(coded.kind, ParseOutcome::rejected) << te;
+    EXPECT_EQ(coded.response.status, 400) << te;
+  }
+  EXPECT_EQ(parse_request("GET / HTTP/1.1\r\nHost:", lim).kind, ParseOutcome::incomplete);
+  EXPECT_EQ(parse_request("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nab", lim).kind,
+            ParseOutcome::incomplete);
+  EXPECT_EQ(parse_request("", lim).kind, ParseOutcome::incomplete);
+}
+
+TEST(HttpRouter, TheLongestPrefixWinsAndSeesTheRelativePath) {
+  Router r;
+  auto tag = [](std::string t) { return [t](const Request& q) { Response res; res.body = t + ":" + q.path; return res; }; };
+  ASSERT_TRUE(r.mount("/", tag("root")));
+  ASSERT_TRUE(r.mount("/log/acme/", tag("acme")));
+  auto call = [&](std::string path) {
+    Request q;
+    q.method = "GET";
+    q.path = std::move(path);
+    return r(q);
+  };
+  EXPECT_EQ(call("/log/acme/checkpoint").body, "acme:checkpoint");
+  EXPECT_EQ(call("/log/acme/").body, "acme:");
+  EXPECT_EQ(call("/log/other/checkpoint").body, "root:log/other/checkpoint");
+  auto redirect = call("/log/acme");
+  EXPECT_EQ(redirect.status, 308);
+  EXPECT_EQ(find_header(redirect.headers, "location"), "/log/acme/");
+
+  Router only;
+  ASSERT_TRUE(only.mount("/x/", tag("x")));
+  Request q;
+  q.path = "/y";
+  EXPECT_EQ(only(q).status, 404);
+}
+
+TEST(HttpRouter, RefusesMalformedAndDuplicatePrefixes) {
+  Router r;
+  for (const char* bad : {"", "log/", "/log", "/a//b/", "/a/../b/", "/./"}) {
+    auto s = r.mount(bad, echo);
+    ASSERT_FALSE(s) << bad;
+    EXPECT_EQ(s.error().code, Errc::invalid);
+  }
+  ASSERT_TRUE(r.mount("/a/", echo));
+  auto dup = r.mount("/a/", echo);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, Errc::conflict);
+}
+
+}  // namespace
+}  // namespace amanat::http
