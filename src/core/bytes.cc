@@ -43,6 +43,7 @@ std::string to_base64(std::span<const std::uint8_t> b) {
 }
 
 std::optional<Bytes> from_base64(std::string_view s) {
+  if (s.empty()) return Bytes{};  // libsodium must not see a null pointer
   if (s.size() % 4) return std::nullopt;
   Bytes out(s.size() / 4 * 3);
   std::size_t len = 0;

@@ -237,10 +237,11 @@ Hash RootBuilder::root() const {
 }
 
 Result<Hash> MemoryHashSource::subtree(int level, std::uint64_t index) {
-  std::uint64_t begin = index << level, end = (index + 1) << level;
-  if (level >= 64 || end > leaves_.size())
+  // Range check before any shift: level must be a valid shift count and (index + 1) << level
+  // must not overflow, so test index < size >> level instead of (index + 1) << level <= size.
+  if (level < 0 || level >= 64 || index >= (leaves_.size() >> level))
     return fail(Errc::not_found, "subtree outside the tree");
-  if (level == 0) return leaves_[begin];
+  if (level == 0) return leaves_[index];
   auto l = subtree(level - 1, 2 * index);
   if (!l) return l;
   auto r = subtree(level - 1, 2 * index + 1);
