@@ -1,7 +1,7 @@
-// Without libFuzzer (gcc builds), each fuzz target is linked with this driver: it runs the
+// Without -DAMANAT_FUZZ=ON, each fuzz target is linked with this driver: it runs the
 // target on every file of its seed corpus and on deterministic mutations of them, so the
-// targets run under ASan/UBSan in every test run. With clang, build with -DAMANAT_FUZZ=ON for
-// real coverage-guided fuzzing (see docs/testing.md).
+// targets run under ASan/UBSan in every test run. For real coverage-guided fuzzing with AFL++,
+// run scripts/fuzz.sh (see docs/testing.md).
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>

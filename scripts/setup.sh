@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev curl sqlite3
+  afl++
 )
 
 missing=()

@@ -298,16 +298,27 @@ Result<std::vector<tlog::WitnessVerifier>> parse_witnesses(const std::vector<std
   return out;
 }
 
+// The keys a verification trusts: the log's (--vkey) and the witnesses' (--witness).
+struct Trust {
+  tlog::Verifier log;
+  std::vector<tlog::WitnessVerifier> witnesses;
+};
+Result<Trust> parse_trust(const std::string& vkey, const std::vector<std::string>& witness_keys) {
+  auto key = tlog::Verifier::parse(vkey);
+  if (!key) return std::unexpected(key.error().context("--vkey"));
+  auto witnesses = parse_witnesses(witness_keys);
+  if (!witnesses) return std::unexpected(witnesses.error());
+  return Trust{*key, *witnesses};
+}
+
 int do_verify(const std::string& where, const std::string& vkey, const std::string& old_path,
               const std::vector<std::string>& witness_keys) {
-  auto key = tlog::Verifier::parse(vkey);
-  if (!key) return report(key.error().context("--vkey"));
-  auto witnesses = parse_witnesses(witness_keys);
-  if (!witnesses) return report(witnesses.error());
+  auto trust = parse_trust(vkey, witness_keys);
+  if (!trust) return report(trust.error());
   auto src = open_source(where);
   if (!src) return report(src.error());
-  tlog::VerifyOptions opts{*key};
-  opts.witnesses = *witnesses;
+  tlog::VerifyOptions opts{trust->log};
+  opts.witnesses = trust->witnesses;
   if (!old_path.empty()) {
     auto old = read_text(old_path);
     if (!old) return report(old.error().context("--old"));
@@ -333,16 +344,14 @@ int do_verify(const std::string& where, const std::string& vkey, const std::stri
 
 int do_verify_proof(const std::string& vkey, const std::string& proof_path, const std::string& entry_path,
                     const std::vector<std::string>& witness_keys) {
-  auto key = tlog::Verifier::parse(vkey);
-  if (!key) return report(key.error().context("--vkey"));
-  auto witnesses = parse_witnesses(witness_keys);
-  if (!witnesses) return report(witnesses.error());
+  auto trust = parse_trust(vkey, witness_keys);
+  if (!trust) return report(trust.error());
   auto proof = read_text(proof_path);
   if (!proof) return report(proof.error());
   auto entry = read_text(entry_path);
   if (!entry) return report(entry.error());
-  tlog::ProofTrust trust{*key, key->name(), *witnesses, witnesses->size()};
-  auto ok = tlog::verify_proof_file_for_entry(*proof, as_bytes(*entry), trust);
+  tlog::ProofTrust proof_trust{trust->log, trust->log.name(), trust->witnesses, trust->witnesses.size()};
+  auto ok = tlog::verify_proof_file_for_entry(*proof, as_bytes(*entry), proof_trust);
   if (!ok) return report(ok.error());
   std::printf("OK entry %llu is in %s at size %llu\n", (unsigned long long)ok->proof.index,
               ok->checkpoint.origin.c_str(), (unsigned long long)ok->checkpoint.size);
