@@ -91,12 +91,15 @@ TEST(AppendCrash, KilledAppendsLoseNoAcknowledgedEntryAndTheLogStaysConsistent) 
     }
     auto st = (*storage)->state();
     ASSERT_TRUE(st);
-    if (!acknowledged.empty()) ASSERT_LT(acknowledged.rbegin()->first, st->size) << "round " << round;
+    if (!acknowledged.empty()) {
+      ASSERT_LT(acknowledged.rbegin()->first, st->size) << "round " << round;
+    }
     auto entries = (*storage)->read_entries(0, st->size);
     ASSERT_TRUE(entries);
-    for (const auto& [idx, line] : acknowledged)
+    for (const auto& [idx, line] : acknowledged) {
       ASSERT_EQ(std::string(as_chars((*entries)[idx])), line) << "acknowledged entry " << idx << " lost or changed";
-    auto report = tlog::verify_log(**storage, {*tlog::Verifier::parse(vkey)});
+    }
+    auto report = tlog::verify_log(**storage, tlog::VerifyOptions(*tlog::Verifier::parse(vkey)));
     ASSERT_TRUE(report) << "round " << round << ": " << report.error().message;
     EXPECT_EQ(report->entries, st->size);
   }

@@ -44,6 +44,7 @@ class DirLogSource : public tlog::LogSource {
 
 // Reads a whole file; Errc::not_found if it does not exist.
 Result<std::string> read_file(const std::filesystem::path& p);
+Result<Bytes> read_file_bytes(const std::filesystem::path& p);
 // Writes a file atomically (temporary file, fsync, rename).
 Status write_file_atomic(const std::filesystem::path& p, std::span<const std::uint8_t> data);
 

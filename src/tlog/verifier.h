@@ -25,6 +25,7 @@
 namespace amanat::tlog {
 
 struct VerifyOptions {
+  explicit VerifyOptions(Verifier key) : log_key(std::move(key)) {}
   Verifier log_key;
   std::optional<std::string> origin;            // expected origin; default: the key's name
   std::vector<WitnessVerifier> witnesses;       // every one of them must have cosigned

@@ -16,13 +16,16 @@ CREATE TABLE logs (
   size       INTEGER NOT NULL DEFAULT 0,
   checkpoint TEXT NOT NULL DEFAULT ''
 );
--- One row per entry; entry bundles are assembled from 256 consecutive rows when read.
+-- One row per entry; entry bundles are assembled from 256 consecutive rows when read. A rowid
+-- table, not WITHOUT ROWID: an index B-tree keeps only ~1000 bytes of a row inline on a 4 KiB
+-- page, so 1 KiB entries would each spill to an overflow page (4.6x the writes; see
+-- docs/benchmarks.md).
 CREATE TABLE log_entries (
   log_id INTEGER NOT NULL REFERENCES logs(id),
   idx    INTEGER NOT NULL,
   data   BLOB NOT NULL,
   PRIMARY KEY (log_id, idx)
-) WITHOUT ROWID;
+);
 -- Hash tiles. A partial tile is replaced as it grows; its earlier widths are its prefixes.
 CREATE TABLE log_tiles (
   log_id INTEGER NOT NULL REFERENCES logs(id),
