@@ -84,6 +84,29 @@ Result<std::string> read_text(const std::string& path) {
 
 // ---- append ----------------------------------------------------------------------------
 
+// Calls fn(line without its newline) for each line until fn returns false or a
+// line is too long for an entry; returns the description of such a line, if one stopped it.
+template <class Fn>
+std::optional<std::string> for_each_line(std::FILE* in, Fn&& fn) {
+  char* line = nullptr;
+  std::size_t cap = 0;
+  ssize_t n;
+  std::uint64_t lineno = 0;
+  std::optional<std::string> oversized;
+  while ((n = ::getline(&line, &cap, in)) >= 0) {
+    ++lineno;
+    std::size_t len = static_cast<std::size_t>(n) - (n > 0 && line[n - 1] == '\n');
+    if (len > tlog::kMaxEntrySize) {
+      oversized = "line " + std::to_string(lineno) + ": entry is " + std::to_string(len) +
+                  " bytes; the limit is 65535.";
+      break;
+    }
+    if (!fn(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(line), len))) break;
+  }
+  std::free(line);
+  return oversized;
+}
+
 int do_append(const std::string& data, const std::string& file) {
   auto log = open_log(data);
   if (!log) return report(log.error());
@@ -101,21 +124,10 @@ int do_append(const std::string& data, const std::string& file) {
   // pipe, lines are appended as they arrive and a bad line stops the input there.
   struct stat st;
   if (::fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode)) {
-    char* line = nullptr;
-    std::size_t cap = 0;
-    ssize_t n;
-    std::uint64_t lineno = 0;
-    while ((n = ::getline(&line, &cap, in)) >= 0) {
-      ++lineno;
-      std::size_t len = static_cast<std::size_t>(n) - (n > 0 && line[n - 1] == '\n');
-      if (len > tlog::kMaxEntrySize) {
-        std::free(line);
-        return report({Errc::invalid, (file.empty() ? "stdin" : file) + ": line " + std::to_string(lineno) +
-                                          ": entry is " + std::to_string(len) +
-                                          " bytes; the limit is 65535. Nothing was appended."});
-      }
-    }
-    std::free(line);
+    auto oversized = for_each_line(in, [](std::span<const std::uint8_t>) { return true; });
+    if (oversized)
+      return report({Errc::invalid, (file.empty() ? "stdin" : file) + ": " + *oversized +
+                                        " Nothing was appended."});
     std::rewind(in);
   }
 
@@ -131,29 +143,17 @@ int do_append(const std::string& data, const std::string& file) {
   std::optional<Error> input_error;
   constexpr std::size_t kWindow = 1 << 16;
   std::thread reader([&] {
-    char* line = nullptr;
-    std::size_t cap = 0;
-    ssize_t n;
-    std::uint64_t lineno = 0;
-    while ((n = ::getline(&line, &cap, in)) >= 0) {
-      ++lineno;
-      std::size_t len = static_cast<std::size_t>(n) - (n > 0 && line[n - 1] == '\n');
-      if (len > tlog::kMaxEntrySize) {
-        std::lock_guard l(mu);
-        input_error = Error{Errc::invalid, "line " + std::to_string(lineno) + ": entry is " +
-                                               std::to_string(len) +
-                                               " bytes; the limit is 65535. Stopped there; "
-                                               "the lines before it were appended."};
-        break;
-      }
-      auto fut = (*seq)->submit(Bytes(line, line + len));
+    auto oversized = for_each_line(in, [&](std::span<const std::uint8_t> entry) {
+      auto fut = (*seq)->submit(Bytes(entry.begin(), entry.end()));
       std::unique_lock l(mu);
       cv.wait(l, [&] { return inflight.size() < kWindow; });
       inflight.push_back(std::move(fut));
       cv.notify_all();
-    }
-    std::free(line);
+      return true;
+    });
     std::lock_guard l(mu);
+    if (oversized)
+      input_error = Error{Errc::invalid, *oversized + " Stopped there; the lines before it were appended."};
     done = true;
     cv.notify_all();
   });
