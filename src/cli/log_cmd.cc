@@ -62,14 +62,15 @@ Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
     if (!src) return std::unexpected(src.error());
     return std::unique_ptr<tlog::LogSource>(std::move(*src));
   }
-  if (!fs::is_directory(where))
-    return fail(Errc::not_found, where + " is neither a directory nor an http(s) URL");
-  if (fs::exists(fs::path(where) / "amanat.db")) {
+  std::error_code ec;  // the non-throwing overloads: an unreadable path is an error, not a crash
+  if (!fs::is_directory(where, ec))
+    return fail(Errc::not_found, where + " is neither a readable directory nor an http(s) URL");
+  if (fs::exists(fs::path(where) / "amanat.db", ec)) {
     auto st = store::sqlite::SqliteLogStore::open_default((fs::path(where) / "amanat.db").string());
     if (!st) return std::unexpected(st.error());
     return std::unique_ptr<tlog::LogSource>(std::move(*st));
   }
-  if (!fs::exists(fs::path(where) / "checkpoint"))
+  if (!fs::exists(fs::path(where) / "checkpoint", ec))
     return fail(Errc::not_found, where + " holds neither a log mirror (checkpoint, tile/) nor a data directory");
   return std::unique_ptr<tlog::LogSource>(std::make_unique<store::DirLogSource>(where));
 }
@@ -131,7 +132,9 @@ int do_append(const std::string& data, const std::string& file) {
     std::rewind(in);
   }
 
-  auto seq = tlog::Sequencer::open(*log->store, *key);
+  tlog::SequencerOptions seq_opts;
+  seq_opts.stop_after_failure = true;  // lines land in input order or not at all
+  auto seq = tlog::Sequencer::open(*log->store, *key, seq_opts);
   if (!seq) return report(seq.error());
 
   // The reader submits lines as it reads them; this thread prints each index, in input order,
@@ -140,14 +143,15 @@ int do_append(const std::string& data, const std::string& file) {
   std::condition_variable cv;
   std::deque<std::future<Result<std::uint64_t>>> inflight;
   bool done = false;
+  bool failed = false;  // an append failed: the reader stops, nothing later is appended
   std::optional<Error> input_error;
   constexpr std::size_t kWindow = 1 << 16;
   std::thread reader([&] {
     auto oversized = for_each_line(in, [&](std::span<const std::uint8_t> entry) {
-      auto fut = (*seq)->submit(Bytes(entry.begin(), entry.end()));
       std::unique_lock l(mu);
-      cv.wait(l, [&] { return inflight.size() < kWindow; });
-      inflight.push_back(std::move(fut));
+      cv.wait(l, [&] { return inflight.size() < kWindow || failed; });
+      if (failed) return false;
+      inflight.push_back((*seq)->submit(Bytes(entry.begin(), entry.end())));
       cv.notify_all();
       return true;
     });
@@ -157,7 +161,8 @@ int do_append(const std::string& data, const std::string& file) {
     done = true;
     cv.notify_all();
   });
-  int rc = kExitOk;
+  std::uint64_t appended = 0;
+  std::optional<Error> append_error;
   while (true) {
     std::future<Result<std::uint64_t>> fut;
     {
@@ -169,21 +174,33 @@ int do_append(const std::string& data, const std::string& file) {
       cv.notify_all();
     }
     auto idx = fut.get();
+    if (append_error) continue;  // draining: these fail too (the sequencer stopped)
     if (!idx) {
-      rc = report(idx.error());
+      append_error = idx.error();
+      std::lock_guard l(mu);
+      failed = true;
+      cv.notify_all();
       continue;
     }
+    ++appended;
     std::printf("%llu\n", static_cast<unsigned long long>(*idx));
     std::unique_lock l(mu);
-    if (inflight.empty() || !inflight.front().valid() ||
-        inflight.front().wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    if (inflight.empty() || inflight.front().wait_for(std::chrono::seconds(0)) != std::future_status::ready)
       std::fflush(stdout);
   }
-  reader.join();
   std::fflush(stdout);
+  // After a failure the reader stops at its next line (or the end of the input).
+  reader.join();
   if (in != stdin) std::fclose(in);
+  if (append_error) {
+    return report({append_error->code,
+                   "line " + std::to_string(appended + 1) + ": " + append_error->message +
+                       ". Lines 1.." + std::to_string(appended) +
+                       " were appended (their indexes are printed above); nothing from line " +
+                       std::to_string(appended + 1) + " on was appended."});
+  }
   if (input_error) return report(*input_error);
-  return rc;
+  return kExitOk;
 }
 
 // ---- checkpoint, prove -------------------------------------------------------------------
@@ -229,17 +246,31 @@ int do_export(const std::string& data, const std::string& out) {
   if (!log) return report(log.error());
   auto state = log->store->state();
   if (!state) return report(state.error());
-  // A mirror of another log must not be overwritten by this one.
+  // The mirror must hold an earlier state of this very history: not another log, and not a
+  // history that diverged (e.g. after the database was restored from an older backup and
+  // appended to, which signs a fork). Its tiles would otherwise be kept and published under a
+  // checkpoint they do not match.
   if (auto existing = store::read_file(fs::path(out) / "checkpoint"); existing) {
-    auto key = load_key(log->dir);
-    if (!key) return report(key.error());
-    auto old = tlog::open_checkpoint(*existing, key->verifier(), key->origin());
+    auto note = tlog::parse_note(*existing);
+    auto old = note ? tlog::parse_checkpoint(note->text) : std::unexpected(note.error());
     if (!old)
-      return report({Errc::conflict, out + " holds a checkpoint this log did not sign (" +
-                                         old.error().message + "); choose an empty directory"});
+      return report({Errc::conflict, out + "/checkpoint is not a checkpoint (" + old.error().message +
+                                         "); choose an empty directory"});
+    if (old->origin != log->store->origin())
+      return report({Errc::conflict, out + " mirrors the log " + old->origin + ", not " +
+                                         log->store->origin() + "; choose an empty directory"});
     if (old->size > state->size)
       return report({Errc::conflict, out + " holds a newer checkpoint (size " + std::to_string(old->size) +
-                                         ") than this log (size " + std::to_string(state->size) + ")"});
+                                         ") than this log (size " + std::to_string(state->size) +
+                                         "): was the database restored from an older backup?"});
+    tlog::TileHashSource tiles(*log->store, state->size);
+    auto root = tlog::tree_root(tiles, old->size);
+    if (!root) return report(root.error());
+    if (*root != old->root)
+      return report({Errc::corrupt, out + " holds a checkpoint of size " + std::to_string(old->size) +
+                                        " whose root differs from this log's at that size: the two "
+                                        "histories diverged (a fork; was the database restored from a "
+                                        "backup and appended to?). Nothing was exported."});
   }
   Progress progress("exporting tiles", tlog::tiles_for_size(state->size).size());
   auto stats = store::export_static(*log->store, state->size, state->checkpoint, out,
@@ -396,7 +427,11 @@ int do_add_cosignature(const std::string& data, const std::vector<std::string>& 
   if (!combined) return report(combined.error());
   // Every new line must be a valid cosignature by one of the named witnesses.
   auto cosigs = tlog::verify_cosignatures(*combined, *witnesses);
-  if (!cosigs) return report(cosigs.error());
+  if (!cosigs)
+    return report({cosigs.error().code,
+                   cosigs.error().message + ". The log is at size " + std::to_string(state->size) +
+                       ": if the witness cosigned an earlier checkpoint (the log grew since, or the mirror it "
+                       "read was not exported yet), export and ask it to cosign again. Nothing was added."});
   for (const auto& w : *witnesses) {
     if (std::none_of(cosigs->begin(), cosigs->end(), [&](auto& c) { return c.key_id == w.key_id() && c.name == w.name(); }))
       return report({Errc::corrupt, "no valid cosignature by " + w.name() + " for the current checkpoint (size " +
@@ -469,7 +504,7 @@ void add_log_commands(Registry& r) {
     sub->add_option("--log", *where, "URL, mirror directory or data directory")->required();
     sub->add_option("--vkey", *vkey, "The log's verifier key")->required();
     sub->add_option("--old", *old, "A checkpoint file seen earlier: check the log extends it");
-    sub->add_option("--witness", *witnesses, "A witness verifier key that must have cosigned (repeatable)");
+    sub->add_option("--witness", *witnesses, "A witness verifier key that must have cosigned (repeatable)")->expected(1)->allow_extra_args(false)->take_all();
     r.on(sub, [=] { return do_verify(*where, *vkey, *old, *witnesses); });
   }
   {
@@ -481,7 +516,7 @@ void add_log_commands(Registry& r) {
     sub->add_option("--vkey", *vkey, "The log's verifier key")->required();
     sub->add_option("--proof", *proof, "The proof file (- for standard input)")->required();
     sub->add_option("--entry", *entry, "A file holding exactly the entry's bytes")->required();
-    sub->add_option("--witness", *witnesses, "A witness verifier key that must have cosigned (repeatable)");
+    sub->add_option("--witness", *witnesses, "A witness verifier key that must have cosigned (repeatable)")->expected(1)->allow_extra_args(false)->take_all();
     r.on(sub, [=] { return do_verify_proof(*vkey, *proof, *entry, *witnesses); });
   }
   {
@@ -501,7 +536,7 @@ void add_log_commands(Registry& r) {
     auto file = std::make_shared<std::string>();
     auto* sub = log->add_subcommand("add-cosignature", "Attach witnesses' cosignature lines to the current checkpoint");
     sub->add_option("--data", *data, "Data directory")->required();
-    sub->add_option("--witness", *witnesses, "Verifier key of each witness whose line is added")->required();
+    sub->add_option("--witness", *witnesses, "Verifier key of each witness whose line is added")->required()->expected(1)->allow_extra_args(false)->take_all();
     sub->add_option("FILE", *file, "File with the cosignature lines (default: standard input)");
     r.on(sub, [=] { return do_add_cosignature(*data, *witnesses, *file); });
   }

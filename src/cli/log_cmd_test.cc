@@ -202,7 +202,32 @@ TEST_F(LogCli, ExportRefusesAMirrorOfAnotherLog) {
   ASSERT_EQ(amanat({"log", "export", "--data", path("a"), "--out", path("m")}).status, 0);
   auto r = amanat({"log", "export", "--data", path("b"), "--out", path("m")});
   EXPECT_EQ(r.status, 1);
-  EXPECT_NE(r.err.find("did not sign"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("mirrors the log example.org/a"), std::string::npos) << r.err;
+}
+
+TEST_F(LogCli, ExportRefusesToPublishADivergedHistoryOverItsMirror) {
+  init("d", "example.org/log");
+  append_lines("d", 0, 10);
+  fs::copy(path("d"), path("restored"), fs::copy_options::recursive);  // an older backup
+  append_lines("d", 10, 300);
+  ASSERT_EQ(amanat({"log", "export", "--data", path("d"), "--out", path("m")}).status, 0);
+  append_lines("restored", 5000, 5400);  // appended to after a restore: a fork
+  std::string before = *store::read_file(path("m/checkpoint"));
+  auto r = amanat({"log", "export", "--data", path("restored"), "--out", path("m")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("diverged"), std::string::npos) << r.err;
+  EXPECT_EQ(*store::read_file(path("m/checkpoint")), before);
+}
+
+TEST_F(LogCli, VerifyRefusesAMirrorFileThatIsNotARegularFile) {
+  std::string vkey = init("d", "example.org/log");
+  append_lines("d", 0, 300);
+  ASSERT_EQ(amanat({"log", "export", "--data", path("d"), "--out", path("m")}).status, 0);
+  fs::remove(path("m/tile/0/000"));
+  fs::create_symlink("/dev/zero", path("m/tile/0/000"));
+  auto r = amanat({"log", "verify", "--log", path("m"), "--vkey", vkey});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
 }
 
 TEST_F(LogCli, VerifyNamesTheTileAndIndexOfATamperedHash) {
@@ -268,7 +293,8 @@ TEST_F(LogCli, PartnerCosignsAndVerifierChecksTheCosignatureButAForkIsNeverCosig
   auto c1 = amanat({"log", "cosign", "--data", path("b"), "--log", path("a"), "--vkey", a_vkey});
   ASSERT_EQ(c1.status, 0) << c1.err;
   EXPECT_TRUE(c1.out.starts_with("\xE2\x80\x94 example.org/b/witness ")) << c1.out;
-  auto add = amanat({"log", "add-cosignature", "--data", path("a"), "--witness", b_witness}, c1.out);
+  write("cosig.txt", c1.out);  // the documented form: the lines in a file after --witness
+  auto add = amanat({"log", "add-cosignature", "--data", path("a"), "--witness", b_witness, path("cosig.txt")});
   ASSERT_EQ(add.status, 0) << add.err;
   ASSERT_EQ(amanat({"log", "export", "--data", path("a"), "--out", path("am")}).status, 0);
   auto v = amanat({"log", "verify", "--log", path("am"), "--vkey", a_vkey, "--witness", b_witness});

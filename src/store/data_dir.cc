@@ -1,5 +1,7 @@
 #include "store/data_dir.h"
 
+#include "store/static_dir.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -23,8 +25,11 @@ Result<DataDir> DataDir::create(const fs::path& dir) {
   ::chmod(dir.c_str(), 0700);
   DataDir d(dir);
   if (fs::exists(d.key_path()))
-    return fail(Errc::conflict, d.key_path().string() +
-                                    " already exists; refusing to overwrite a signing key");
+    return fail(Errc::conflict,
+                d.key_path().string() + " already exists; refusing to overwrite a signing key" +
+                    (fs::exists(d.db_path()) ? ""
+                                             : " (there is no amanat.db beside it: an earlier init did not "
+                                               "finish; if that key was never published, delete it and retry)"));
   if (fs::exists(d.db_path()))
     return fail(Errc::conflict, d.db_path() + " already exists; refusing to initialise over it");
   return d;
@@ -52,7 +57,7 @@ Status DataDir::write_key(const std::string& key) const {
   bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) && ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) return fail(Errc::unavailable, "cannot write " + key_path().string() + ": " + std::strerror(errno));
-  return {};
+  return fsync_dir(dir_);
 }
 
 Result<std::string> DataDir::read_key() const {

@@ -1,5 +1,7 @@
 #include "store/static_dir.h"
 
+#include "tlog/note.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -13,7 +15,7 @@ namespace amanat::store {
 
 namespace fs = std::filesystem;
 
-Result<Bytes> read_file_bytes(const fs::path& p) {
+Result<Bytes> read_file_bytes(const fs::path& p, std::size_t max_bytes) {
   // One open/fstat/read straight into the result: the verifier reads every tile of a mirror
   // through here, and stream iterators cost a sixth of its time.
   int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
@@ -23,10 +25,24 @@ Result<Bytes> read_file_bytes(const fs::path& p) {
   }
   struct stat st;
   Bytes out;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) out.resize(static_cast<std::size_t>(st.st_size));
+  // A mirror may be hostile: only regular files, and never more than the caller's limit (a
+  // symlink to /dev/zero must not exhaust memory).
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail(Errc::corrupt, p.string() + " is not a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return fail(Errc::corrupt, p.string() + " is " + std::to_string(st.st_size) + " bytes, more than the " +
+                                   std::to_string(max_bytes) + " it can be");
+  }
+  out.resize(static_cast<std::size_t>(st.st_size));
   std::size_t off = 0;
   while (true) {
-    if (off == out.size()) out.resize(out.size() + 4096);
+    if (off == out.size()) {
+      if (out.size() >= max_bytes) break;  // grew after fstat: read no further than the limit
+      out.resize(std::min(out.size() + 4096, max_bytes));
+    }
     ssize_t n = ::read(fd, out.data() + off, out.size() - off);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -41,8 +57,8 @@ Result<Bytes> read_file_bytes(const fs::path& p) {
   return out;
 }
 
-Result<std::string> read_file(const fs::path& p) {
-  auto b = read_file_bytes(p);
+Result<std::string> read_file(const fs::path& p, std::size_t max_bytes) {
+  auto b = read_file_bytes(p, max_bytes);
   if (!b) return std::unexpected(b.error());
   return std::string(b->begin(), b->end());
 }
@@ -101,6 +117,16 @@ Status write_file_atomic(const fs::path& p, std::span<const std::uint8_t> data) 
     return fail(Errc::unavailable, "cannot write " + tmp.string() + ": " + std::strerror(errno));
   fs::rename(tmp, p, ec);
   if (ec) return fail(Errc::unavailable, "cannot rename " + tmp.string() + ": " + ec.message());
+  return fsync_dir(p.parent_path());
+}
+
+Status fsync_dir(const fs::path& dir) {
+  // A rename is durable only once its directory is.
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail(Errc::unavailable, "cannot open " + dir.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return fail(Errc::unavailable, "cannot sync " + dir.string() + ": " + std::strerror(errno));
   return {};
 }
 
@@ -152,10 +178,13 @@ Result<ExportStats> export_static(tlog::LogStorage& storage, std::uint64_t size,
   return stats;
 }
 
-Result<std::string> DirLogSource::read_checkpoint() { return read_file(dir_ / "checkpoint"); }
+Result<std::string> DirLogSource::read_checkpoint() {
+  return read_file(dir_ / "checkpoint", tlog::kMaxNoteSize);
+}
 
 Result<Bytes> DirLogSource::read_tile(const tlog::TileId& id) {
-  return read_file_bytes(dir_ / tlog::tile_path(id));
+  std::size_t max = id.entries ? std::size_t(id.width) * (2 + tlog::kMaxEntrySize) : std::size_t(id.width) * 32;
+  return read_file_bytes(dir_ / tlog::tile_path(id), max);
 }
 
 }  // namespace amanat::store

@@ -42,10 +42,14 @@ class DirLogSource : public tlog::LogSource {
   std::filesystem::path dir_;
 };
 
-// Reads a whole file; Errc::not_found if it does not exist.
-Result<std::string> read_file(const std::filesystem::path& p);
-Result<Bytes> read_file_bytes(const std::filesystem::path& p);
-// Writes a file atomically (temporary file, fsync, rename).
+// Reads a whole regular file of at most max_bytes; Errc::not_found if it does not exist,
+// Errc::corrupt if it is not a regular file or is larger.
+inline constexpr std::size_t kMaxFileRead = 64 << 20;
+Result<std::string> read_file(const std::filesystem::path& p, std::size_t max_bytes = kMaxFileRead);
+Result<Bytes> read_file_bytes(const std::filesystem::path& p, std::size_t max_bytes = kMaxFileRead);
+// fsyncs a directory, making the renames and creations in it durable.
+Status fsync_dir(const std::filesystem::path& dir);
+// Writes a file atomically (temporary file, fsync, rename, fsync of the directory).
 Status write_file_atomic(const std::filesystem::path& p, std::span<const std::uint8_t> data);
 
 }  // namespace amanat::store

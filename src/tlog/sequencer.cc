@@ -135,6 +135,13 @@ void Sequencer::run() {
       continue;
     }
     for (auto& p : batch) p.done.set_value(std::unexpected(st.error()));
+    if (options_.stop_after_failure) {
+      std::lock_guard lock(mu_);
+      fatal_ = Error{st.error().code, st.error().message + " (nothing submitted after it was appended)"};
+      for (auto& p : queue_) p.done.set_value(std::unexpected(*fatal_));
+      queue_.clear();
+      return;
+    }
     // The commit may or may not have reached the disk: re-read what is there before going on.
     if (auto reloaded = load(); !reloaded) {
       std::lock_guard lock(mu_);

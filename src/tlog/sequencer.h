@@ -44,6 +44,10 @@ class CheckpointSigner {
 struct SequencerOptions {
   std::size_t max_batch_entries = 8192;
   std::size_t max_batch_bytes = 16 << 20;
+  // After a failed commit, fail everything queued and refuse every later append. For a writer
+  // whose entries must land in order or not at all (`amanat log append` reading a file): without
+  // it, entries submitted after the failed batch would be appended after a gap.
+  bool stop_after_failure = false;
 };
 
 class Sequencer {
@@ -52,7 +56,7 @@ class Sequencer {
   // (Errc::corrupt if they disagree). An empty log gets a signed checkpoint for size 0.
   static Result<std::unique_ptr<Sequencer>> open(LogStorage& storage, CheckpointSigner& signer,
                                                  SequencerOptions options = {});
-  ~Sequencer();  // stops the thread; pending appends fail with Errc::unavailable
+  ~Sequencer();  // commits what was already submitted, then stops the thread
 
   // Blocks until the entry is durable; returns its index. Errc::invalid for an entry over
   // kMaxEntrySize bytes.

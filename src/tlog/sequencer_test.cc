@@ -196,6 +196,22 @@ TEST(Sequencer, FailedCommitIsReportedToItsWritersAndLaterAppendsSucceed) {
   expect_log_consistent(storage, signer);
 }
 
+TEST(Sequencer, StopAfterFailureAppendsNothingSubmittedAfterAFailedBatch) {
+  store::MemoryLogStore storage;
+  PlainSigner signer;
+  SequencerOptions options;
+  options.stop_after_failure = true;
+  auto seq = Sequencer::open(storage, signer, options);
+  ASSERT_TRUE(seq);
+  ASSERT_TRUE((*seq)->append(entry_for(0)));
+  storage.fail_next_commits(1);
+  EXPECT_FALSE((*seq)->append(entry_for(1)));
+  auto later = (*seq)->append(entry_for(2));  // the storage would accept it; the order would not
+  ASSERT_FALSE(later);
+  EXPECT_NE(later.error().message.find("nothing submitted after it"), std::string::npos);
+  EXPECT_EQ(storage.state()->size, 1u);
+}
+
 TEST(Sequencer, RefusesToOpenWhenTilesDoNotMatchTheCheckpoint) {
   store::MemoryLogStore storage;
   PlainSigner signer;

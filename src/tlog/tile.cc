@@ -158,9 +158,10 @@ Result<std::vector<std::span<const std::uint8_t>>> parse_bundle(std::span<const 
     if (out.size() > expected) break;
   }
   if (out.size() != expected)
-    return fail(Errc::corrupt, "entry bundle holds " + std::string(out.size() > expected ? "more than " : "") +
-                                   std::to_string(out.size()) + " entries, expected " +
-                                   std::to_string(expected));
+    return fail(Errc::corrupt, "entry bundle holds " +
+                                   (out.size() > expected ? "more than " + std::to_string(expected)
+                                                          : std::to_string(out.size())) +
+                                   " entries, expected " + std::to_string(expected));
   return out;
 }
 

@@ -25,7 +25,7 @@ class Prefetcher {
     Result<Bytes> hashes = Bytes();
   };
   Prefetcher(LogSource& src, std::uint64_t size, unsigned fetchers, unsigned window)
-      : src_(src), size_(size), count_((size + kTileWidth - 1) / kTileWidth), window_(window) {
+      : src_(src), size_(size), count_(size / kTileWidth + (size % kTileWidth != 0)), window_(window) {
     for (unsigned i = 0; i < std::max(1u, fetchers); ++i) threads_.emplace_back([this] { work(); });
   }
   ~Prefetcher() {
@@ -149,7 +149,7 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
   const std::uint64_t size = cp->size;
   Edge computed(1);  // computed[L]: recomputed hashes of the level-L tile being filled
   Prefetcher prefetch(source, size, options.fetchers, options.window);
-  std::uint64_t tiles0 = (size + kTileWidth - 1) / kTileWidth;
+  std::uint64_t tiles0 = size / kTileWidth + (size % kTileWidth != 0);
   std::vector<Hash> leaves;
   for (std::uint64_t n = 0; n < tiles0; ++n) {
     TileId tile = tile_for(0, n * kTileWidth, size);

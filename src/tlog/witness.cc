@@ -11,6 +11,9 @@ Result<CosignResult> cosign_checkpoint(const std::string& signed_checkpoint,
                                        const WitnessSigner& witness, std::uint64_t timestamp) {
   auto cp = open_checkpoint(signed_checkpoint, log_key, log_key.name());
   if (!cp) return std::unexpected(cp.error());
+  if (cp->size == 0 && cp->root != empty_tree_root())
+    return fail(Errc::corrupt, cp->origin + " signed a checkpoint of size 0 with a root other than "
+                                            "the empty tree's; refusing to cosign");
   auto prev = store.last(cp->origin);
   if (!prev) return std::unexpected(prev.error());
   std::uint64_t have = *prev ? (*prev)->size : 0;

@@ -169,6 +169,9 @@ Result<std::string> SqliteLogStore::read_checkpoint() {
 Result<Bytes> SqliteLogStore::read_tile(const tlog::TileId& id) {
   std::lock_guard lock(mu_);
   if (id.entries) {
+    // A syntactically valid bundle index can still lie beyond any 64-bit tree.
+    if (id.index > UINT64_MAX / tlog::kTileWidth)
+      return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
     std::uint64_t begin = id.index * tlog::kTileWidth;
     auto entries = read_entries_locked(begin, begin + id.width);
     if (!entries) return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
