@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
   Registry r{app, &chosen};
   add_init_commands(r);
   add_log_commands(r);
+  add_books_commands(r);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -29,6 +29,7 @@ struct Registry {
 
 void add_init_commands(Registry& r);
 void add_log_commands(Registry& r);
+void add_books_commands(Registry& r);
 
 // Prints "amanat: <message>" to stderr and returns kExitFailed.
 int report(const Error& e);

@@ -1,7 +1,11 @@
 // amanat init: creates a data directory, its database and the log's signing key.
 #include <cstdio>
 
+#include "books/service.h"
+#include "cli/books_session.h"
 #include "cli/cli.h"
+#include "crypto/keyring.h"
+#include "store/sqlite/books_store.h"
 #include "store/data_dir.h"
 #include "store/sqlite/log_store.h"
 #include "tlog/log_key.h"
@@ -15,9 +19,13 @@ namespace {
 struct InitOptions {
   std::string data;
   std::string origin;
+  std::string currency = "KZT";
+  std::string name;
 };
 
 int do_init(const InitOptions& o) {
+  auto org_currency = currency(o.currency);
+  if (!org_currency) return report(org_currency.error().context("--currency"));
   if (!tlog::is_valid_key_name(o.origin))
     return report({Errc::invalid, "--origin \"" + o.origin +
                                       "\" is not a valid log name: use something like "
@@ -34,14 +42,24 @@ int do_init(const InitOptions& o) {
   // Opening the sequencer signs the first checkpoint (the empty tree).
   auto seq = tlog::Sequencer::open(**storage, *key);
   if (!seq) return report(seq.error());
+  // The books: their key beside the log's, and the books.open record as the log's first leaf.
+  auto books_keys = crypto::Keyring::create(books_key_path(*dir));
+  if (!books_keys) return report(books_keys.error());
+  auto books_store = store::sqlite::SqliteBooksStore::open(**storage, *books_keys);
+  if (!books_store) return report(books_store.error());
+  auto books = books::Books::open(**books_store, **seq, **storage, *books_keys);
+  if (!books) return report(books.error());
+  if (auto opened = (*books)->open_books(o.name.empty() ? o.origin : o.name, *org_currency); !opened)
+    return report(opened.error());
   std::printf("%s\n", keys->vkey.c_str());
   std::fprintf(stderr,
                "amanat: created %s for log %s\n"
                "  log verifier key (above; publish it): %s\n"
                "  witness verifier key (give it to partners whose logs you cosign): %s\n"
-               "  private key: %s (mode 0600; back it up somewhere safe)\n",
+               "  private key: %s (mode 0600; back it up somewhere safe)\n"
+               "  books key: %s (mode 0600; keeps donors' pseudonyms and payees unreadable without it)\n",
                o.data.c_str(), o.origin.c_str(), keys->vkey.c_str(), key->witness().vkey().c_str(),
-               dir->key_path().c_str());
+               dir->key_path().c_str(), books_key_path(*dir).c_str());
   return kExitOk;
 }
 
@@ -53,6 +71,8 @@ void add_init_commands(Registry& r) {
   sub->add_option("--data", o->data, "Data directory to create")->required();
   sub->add_option("--origin", o->origin,
                   "The log's origin (also its key name), e.g. example.org/amanat")->required();
+  sub->add_option("--currency", o->currency, "The organisation's currency for its books (ISO 4217)")->capture_default_str();
+  sub->add_option("--name", o->name, "The organisation's public name (default: the origin)");
   sub->footer("Prints the log's verifier key on stdout. Refuses to overwrite an existing key or database.");
   r.on(sub, [o] { return do_init(*o); });
 }

@@ -14,6 +14,10 @@ Status MemoryLogStore::commit(const tlog::Batch& batch) {
     return fail(Errc::unavailable, "injected storage failure");
   }
   if (batch.old_size != entries_.size()) return fail(Errc::conflict, "size mismatch");
+  // No transaction to roll back here: effects run first, and the log changes only if all succeed.
+  for (std::size_t i = 0; i < batch.effects.size(); ++i)
+    if (batch.effects[i])
+      if (auto st = batch.effects[i](batch.old_size + i); !st) return st;
   entries_.insert(entries_.end(), batch.entries.begin(), batch.entries.end());
   for (const auto& t : batch.tiles) tiles_[{t.id.level, t.id.index}] = t.hashes;
   checkpoint_ = batch.checkpoint;

@@ -75,8 +75,8 @@ Sequencer::~Sequencer() {
   for (auto& p : queue_) p.done.set_value(fail(Errc::unavailable, "the log is shutting down"));
 }
 
-std::future<Result<std::uint64_t>> Sequencer::submit(Bytes entry) {
-  Pending p{std::move(entry), {}};
+std::future<Result<std::uint64_t>> Sequencer::submit(Bytes entry, Effect effect) {
+  Pending p{std::move(entry), std::move(effect), {}};
   auto fut = p.done.get_future();
   if (p.entry.size() > kMaxEntrySize) {
     p.done.set_value(fail(Errc::invalid, "entry is " + std::to_string(p.entry.size()) +
@@ -160,11 +160,15 @@ Status Sequencer::sequence(std::vector<Pending>& pending) {
   Batch batch;
   batch.old_size = edge.size;
   batch.entries.reserve(pending.size());
+  bool any_effect = false;
+  for (const auto& p : pending) any_effect = any_effect || bool(p.effect);
+  if (any_effect) batch.effects.reserve(pending.size());
   std::vector<bool> touched(edge.partial.size(), false);
 
   for (auto& p : pending) {
     Hash h = leaf_hash(p.entry);
     batch.entries.push_back(std::move(p.entry));
+    if (any_effect) batch.effects.push_back(std::move(p.effect));
     // Carry completed tiles upward like binary addition in base 256.
     for (int level = 0;; ++level) {
       if (level >= static_cast<int>(edge.partial.size())) {

@@ -62,7 +62,10 @@ class Sequencer {
   // kMaxEntrySize bytes.
   Result<std::uint64_t> append(std::span<const std::uint8_t> entry);
   // Non-blocking form for callers that pipeline many appends (the CLI, the benchmark).
-  std::future<Result<std::uint64_t>> submit(Bytes entry);
+  // `effect`, if given, commits in the same storage transaction as the entry (see storage.h);
+  // entries are committed in the order they were submitted, so a caller that decides under its
+  // own lock what to submit sees its writes land in that order.
+  std::future<Result<std::uint64_t>> submit(Bytes entry, Effect effect = {});
 
   std::uint64_t size() const;
   std::string checkpoint() const;
@@ -70,6 +73,7 @@ class Sequencer {
  private:
   struct Pending {
     Bytes entry;
+    Effect effect;
     std::promise<Result<std::uint64_t>> done;
   };
   // The partial tile at each level: hashes of complete subtrees not yet part of a full tile.

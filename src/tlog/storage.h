@@ -5,10 +5,18 @@
 // Contract: commit() is atomic and durable — when it returns success, the entries, tiles and
 // checkpoint are all on stable storage; when it fails, either none of it is visible or (for an
 // ambiguous I/O failure) the caller must re-read the state before appending again.
+//
+// Effects: an entry may carry an Effect, the rest of the write it belongs to (a donation's
+// record row and journal postings). commit() runs each entry's effect, with the index the entry
+// gets, inside the same transaction as the entries, after they are written, in entry order; if
+// an effect fails, the whole batch fails and nothing of it is stored. This is how a record, its
+// postings and its log entry become durable together or not at all, while the tree code knows
+// nothing of records.
 // Implementations say whether they are thread-safe; the sequencer calls them from one thread.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -21,6 +29,10 @@
 
 namespace amanat::tlog {
 
+// Runs inside the storage's commit transaction (see above). It must not block on the
+// sequencer and must only touch the storage it was written for.
+using Effect = std::function<Status(std::uint64_t index)>;
+
 struct TileWrite {
   TileId id;  // a hash tile; a partial one replaces the stored tile of the same level and index
   Bytes hashes;
@@ -29,6 +41,7 @@ struct TileWrite {
 struct Batch {
   std::uint64_t old_size = 0;  // the size the batch extends; commit fails with conflict otherwise
   std::vector<Bytes> entries;  // become indexes old_size, old_size+1, ...
+  std::vector<Effect> effects; // empty, or one per entry (an empty function does nothing)
   std::vector<TileWrite> tiles;
   std::string checkpoint;      // the signed checkpoint note for old_size + entries.size()
 };

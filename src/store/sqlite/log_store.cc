@@ -90,6 +90,9 @@ Status SqliteLogStore::commit(const tlog::Batch& batch) {
       (*ins)->bind(1, log_id_).bind(2, idx++).bind_blob(3, e);
       if (auto st = (*ins)->run(); !st) return st;
     }
+    for (std::size_t i = 0; i < batch.effects.size(); ++i)
+      if (batch.effects[i])
+        if (auto st = batch.effects[i](batch.old_size + i); !st) return st;
     auto tile = db_->cached(
         "INSERT INTO log_tiles(log_id, level, idx, data) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(log_id, level, idx) DO UPDATE SET data = excluded.data");

@@ -51,6 +51,188 @@ CREATE TABLE witnessed (
   PRIMARY KEY (log_id, origin)
 );
 )sql",
+    R"sql(
+-- The books (src/books). Every row belongs to one organisation's log (log_id) and every record
+-- row is keyed by its leaf index on that log. Records are never updated except for the
+-- reversed_by / counters columns that later records (corrections, approvals, receipts) change.
+CREATE TABLE books (
+  log_id   INTEGER PRIMARY KEY REFERENCES logs(id),
+  name     TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  leaf     INTEGER NOT NULL,
+  donors   INTEGER NOT NULL DEFAULT 0      -- unique donor pseudonyms over all funds
+);
+CREATE TABLE appeals (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  code        TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL,
+  case_code   TEXT NOT NULL,
+  currency    TEXT NOT NULL,
+  target      INTEGER NOT NULL,
+  open        INTEGER NOT NULL,
+  opened      TEXT NOT NULL,
+  leaf        INTEGER NOT NULL,
+  PRIMARY KEY (log_id, code)
+) WITHOUT ROWID;
+-- Maintained totals per fund ("general" or an appeal code): all-time reports read only these.
+-- The CHECK is the last line of defence for "a restricted fund never goes negative"; the
+-- service refuses such records before they get here.
+CREATE TABLE funds (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  fund        TEXT NOT NULL,
+  currency    TEXT NOT NULL,
+  restricted  INTEGER NOT NULL,
+  raised      INTEGER NOT NULL DEFAULT 0,
+  spent       INTEGER NOT NULL DEFAULT 0,
+  tin         INTEGER NOT NULL DEFAULT 0,
+  tout        INTEGER NOT NULL DEFAULT 0,
+  balance     INTEGER NOT NULL DEFAULT 0,
+  raised_org  INTEGER NOT NULL DEFAULT 0,
+  spent_org   INTEGER NOT NULL DEFAULT 0,
+  tin_org     INTEGER NOT NULL DEFAULT 0,
+  tout_org    INTEGER NOT NULL DEFAULT 0,
+  donations   INTEGER NOT NULL DEFAULT 0,
+  donors      INTEGER NOT NULL DEFAULT 0,
+  expenses    INTEGER NOT NULL DEFAULT 0,
+  spent_receipted INTEGER NOT NULL DEFAULT 0,
+  spent_approved  INTEGER NOT NULL DEFAULT 0,
+  CHECK (restricted = 0 OR balance >= 0),
+  PRIMARY KEY (log_id, fund)
+) WITHOUT ROWID;
+CREATE TABLE fund_spent (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  fund     TEXT NOT NULL,
+  category TEXT NOT NULL,
+  amount   INTEGER NOT NULL,
+  org      INTEGER NOT NULL,
+  PRIMARY KEY (log_id, fund, category)
+) WITHOUT ROWID;
+-- How many live donations each donor pseudonym has per fund ('*': the whole organisation).
+CREATE TABLE fund_donors (
+  log_id INTEGER NOT NULL REFERENCES logs(id),
+  fund   TEXT NOT NULL,
+  donor  TEXT NOT NULL,
+  n      INTEGER NOT NULL,
+  PRIMARY KEY (log_id, fund, donor)
+) WITHOUT ROWID;
+CREATE TABLE donations (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  leaf        INTEGER NOT NULL,
+  date        TEXT NOT NULL,
+  fund        TEXT NOT NULL,
+  amount      INTEGER NOT NULL,
+  currency    TEXT NOT NULL,
+  fund_amount INTEGER NOT NULL,
+  org_amount  INTEGER NOT NULL,
+  channel     TEXT NOT NULL,
+  account     TEXT NOT NULL,
+  receipt     TEXT NOT NULL,   -- the receipt commitment (the code itself is never stored)
+  donor       TEXT NOT NULL,   -- keyed pseudonym, '' when anonymous
+  bank_ref    TEXT NOT NULL,
+  reversed_by INTEGER,
+  PRIMARY KEY (log_id, leaf)
+);
+CREATE UNIQUE INDEX donations_receipt ON donations(log_id, receipt);
+CREATE INDEX donations_fund_date ON donations(log_id, fund, date);
+CREATE INDEX donations_bank_ref ON donations(log_id, bank_ref) WHERE bank_ref <> '';
+CREATE TABLE expenses (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  leaf        INTEGER NOT NULL,
+  date        TEXT NOT NULL,
+  amount      INTEGER NOT NULL,
+  currency    TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  account     TEXT NOT NULL,
+  payee       BLOB NOT NULL,   -- sealed (crypto/keyring.h), bound to this row
+  payee_salt  TEXT NOT NULL,
+  memo        TEXT NOT NULL,
+  bank_ref    TEXT NOT NULL,
+  approvals   INTEGER NOT NULL DEFAULT 0,
+  receipts    INTEGER NOT NULL DEFAULT 0,
+  lawyer      INTEGER NOT NULL DEFAULT 0,
+  survivor    INTEGER NOT NULL DEFAULT 0,
+  reversed_by INTEGER,
+  PRIMARY KEY (log_id, leaf)
+);
+CREATE INDEX expenses_bank_ref ON expenses(log_id, bank_ref) WHERE bank_ref <> '';
+CREATE TABLE expense_splits (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  leaf        INTEGER NOT NULL,
+  fund        TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  amount      INTEGER NOT NULL,
+  fund_amount INTEGER NOT NULL,
+  org_amount  INTEGER NOT NULL,
+  PRIMARY KEY (log_id, leaf, fund)
+) WITHOUT ROWID;
+CREATE INDEX expense_splits_fund_date ON expense_splits(log_id, fund, date);
+CREATE TABLE expense_approvals (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  expense INTEGER NOT NULL,
+  by      TEXT NOT NULL,
+  leaf    INTEGER NOT NULL,
+  PRIMARY KEY (log_id, expense, by)
+) WITHOUT ROWID;
+CREATE TABLE expense_confirmations (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  expense  INTEGER NOT NULL,
+  role     TEXT NOT NULL,
+  evidence TEXT NOT NULL,
+  leaf     INTEGER NOT NULL,
+  PRIMARY KEY (log_id, expense, role)
+) WITHOUT ROWID;
+CREATE TABLE expense_receipts (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  expense INTEGER NOT NULL,
+  sha256  TEXT NOT NULL,
+  leaf    INTEGER NOT NULL,
+  PRIMARY KEY (log_id, expense, sha256)
+) WITHOUT ROWID;
+CREATE TABLE transfers (
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  leaf        INTEGER NOT NULL,
+  date        TEXT NOT NULL,
+  from_fund   TEXT NOT NULL,
+  to_fund     TEXT NOT NULL,
+  amount      INTEGER NOT NULL,
+  to_amount   INTEGER NOT NULL,
+  org_amount  INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  reversed_by INTEGER,
+  PRIMARY KEY (log_id, leaf)
+);
+CREATE TABLE corrections (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  leaf     INTEGER NOT NULL,
+  reverses INTEGER NOT NULL,
+  date     TEXT NOT NULL,
+  reason   TEXT NOT NULL,
+  PRIMARY KEY (log_id, leaf),
+  UNIQUE (log_id, reverses)
+);
+-- The double-entry journal: every record's postings (books/journal.h).
+CREATE TABLE postings (
+  log_id        INTEGER NOT NULL REFERENCES logs(id),
+  leaf          INTEGER NOT NULL,
+  seq           INTEGER NOT NULL,
+  date          TEXT NOT NULL,
+  account       TEXT NOT NULL,
+  amount        INTEGER NOT NULL,
+  currency      TEXT NOT NULL,
+  cost          INTEGER,
+  cost_currency TEXT,
+  PRIMARY KEY (log_id, leaf, seq)
+) WITHOUT ROWID;
+CREATE TABLE accounts (
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  account    TEXT NOT NULL,
+  currency   TEXT NOT NULL,
+  first_date TEXT NOT NULL,
+  PRIMARY KEY (log_id, account, currency)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,441 @@
+#include "books/leaf.h"
+
+#include <set>
+
+#include "core/canonical_json.h"
+#include "tlog/tile.h"
+
+namespace amanat::books {
+
+using nlohmann::json;
+
+namespace {
+
+// ---- encoding ------------------------------------------------------------------------------
+
+Result<json> rates_json(const Rates& rates) {
+  json o = json::object();
+  for (const auto& [code, rate] : rates) {
+    auto s = format_rate(rate);
+    if (!s) return std::unexpected(s.error());
+    o[code] = *s;
+  }
+  return o;
+}
+
+struct Encoder {
+  json& o;
+  Status operator()(const BooksOpen& r) {
+    o["name"] = r.name;
+    o["currency"] = std::string(r.currency.code());
+    return {};
+  }
+  Status operator()(const AppealOpen& r) {
+    o["appeal"] = r.code;
+    o["title"] = r.title;
+    if (!r.description.empty()) o["description"] = r.description;
+    if (!r.case_code.empty()) o["case"] = r.case_code;
+    o["target"] = r.target.minor;
+    o["currency"] = std::string(r.target.currency.code());
+    o["date"] = r.date;
+    return {};
+  }
+  Status operator()(const AppealUpdate& r) {
+    o["appeal"] = r.code;
+    o["date"] = r.date;
+    if (r.title) o["title"] = *r.title;
+    if (r.description) o["description"] = *r.description;
+    if (r.target) {
+      o["target"] = r.target->minor;
+      o["currency"] = std::string(r.target->currency.code());
+    }
+    if (r.open) o["status"] = *r.open ? "open" : "closed";
+    return {};
+  }
+  Status operator()(const Donation& r) {
+    o["date"] = r.date;
+    o["amount"] = r.amount.minor;
+    o["currency"] = std::string(r.amount.currency.code());
+    o["channel"] = std::string(channel_name(r.channel));
+    o["account"] = r.account;
+    o["fund"] = r.fund;
+    o["receipt"] = r.receipt;
+    return put_rates(r.rates);
+  }
+  Status operator()(const Expense& r) {
+    o["date"] = r.date;
+    o["amount"] = r.amount.minor;
+    o["currency"] = std::string(r.amount.currency.code());
+    o["category"] = std::string(category_name(r.category));
+    o["account"] = r.account;
+    o["payee"] = r.payee;
+    if (!r.memo.empty()) o["memo"] = r.memo;
+    json splits = json::array();
+    for (const auto& s : r.splits) splits.push_back({{"fund", s.fund}, {"amount", s.amount.minor}});
+    o["splits"] = std::move(splits);
+    if (!r.receipts.empty()) o["receipts"] = r.receipts;
+    return put_rates(r.rates);
+  }
+  Status operator()(const Approval& r) {
+    o["expense"] = r.expense;
+    o["by"] = r.by;
+    return {};
+  }
+  Status operator()(const Confirmation& r) {
+    o["expense"] = r.expense;
+    o["role"] = std::string(confirm_role_name(r.role));
+    if (!r.evidence.empty()) o["evidence"] = r.evidence;
+    return {};
+  }
+  Status operator()(const ReceiptAttach& r) {
+    o["expense"] = r.expense;
+    o["sha256"] = r.sha256;
+    return {};
+  }
+  Status operator()(const Transfer& r) {
+    o["date"] = r.date;
+    o["amount"] = r.amount.minor;
+    o["currency"] = std::string(r.amount.currency.code());
+    o["from"] = r.from;
+    o["to"] = r.to;
+    o["reason"] = r.reason;
+    return put_rates(r.rates);
+  }
+  Status operator()(const Correction& r) {
+    o["date"] = r.date;
+    o["reverses"] = r.reverses;
+    o["reason"] = r.reason;
+    return {};
+  }
+  Status operator()(const ReportPublished& r) {
+    o["size"] = r.size;
+    o["part"] = r.part;
+    o["parts"] = r.parts;
+    json funds = json::array();
+    for (const auto& f : r.funds)
+      funds.push_back({{"fund", f.fund},
+                       {"currency", std::string(f.currency.code())},
+                       {"raised", f.raised},
+                       {"spent", f.spent},
+                       {"in", f.transfers_in},
+                       {"out", f.transfers_out},
+                       {"balance", f.balance},
+                       {"donations", f.donations}});
+    o["funds"] = std::move(funds);
+    return {};
+  }
+  Status put_rates(const Rates& rates) {
+    if (rates.empty()) return {};
+    auto j = rates_json(rates);
+    if (!j) return std::unexpected(j.error());
+    o["rates"] = std::move(*j);
+    return {};
+  }
+};
+
+// ---- decoding ------------------------------------------------------------------------------
+
+// Reads an object's members, remembering which were read, so that unknown members are refused.
+class Fields {
+ public:
+  explicit Fields(const json& o) : o_(o) {}
+
+  Result<std::string> str(const char* key, bool required = true) {
+    auto it = find(key);
+    if (it == o_.end()) return missing(key, required, std::string());
+    if (!it->is_string()) return fail(Errc::invalid, std::string(key) + ": must be a string");
+    return it->get<std::string>();
+  }
+  Result<std::optional<std::string>> opt_str(const char* key) {
+    if (find(key) == o_.end()) return std::optional<std::string>();
+    auto s = str(key);
+    if (!s) return std::unexpected(s.error());
+    return std::optional<std::string>(std::move(*s));
+  }
+  Result<std::int64_t> integer(const char* key) {
+    auto it = find(key);
+    if (it == o_.end()) return fail(Errc::invalid, std::string(key) + ": missing");
+    if (!it->is_number_integer()) return fail(Errc::invalid, std::string(key) + ": must be an integer");
+    return it->get<std::int64_t>();
+  }
+  Result<std::uint64_t> index(const char* key) {
+    auto v = integer(key);
+    if (!v) return std::unexpected(v.error());
+    if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
+    return static_cast<std::uint64_t>(*v);
+  }
+  Result<Currency> cur(const char* key = "currency") {
+    auto s = str(key);
+    if (!s) return std::unexpected(s.error());
+    auto c = currency(*s);
+    if (!c) return std::unexpected(c.error().context(key));
+    return *c;
+  }
+  Result<Money> money(const char* amount_key = "amount") {
+    auto a = integer(amount_key);
+    if (!a) return std::unexpected(a.error());
+    auto c = cur();
+    if (!c) return std::unexpected(c.error());
+    return Money{*a, *c};
+  }
+  Result<Rates> rates() {
+    Rates out;
+    auto it = find("rates");
+    if (it == o_.end()) return out;
+    if (!it->is_object() || it->empty()) return fail(Errc::invalid, "rates: must be a non-empty object");
+    for (const auto& [code, v] : it->items()) {
+      if (!v.is_string()) return fail(Errc::invalid, "rates." + code + ": must be a decimal string");
+      auto r = parse_rate(v.get<std::string>());
+      if (!r) return std::unexpected(r.error().context("rates." + code));
+      auto back = format_rate(*r);
+      if (!back || *back != v.get<std::string>())
+        return fail(Errc::invalid, "rates." + code + ": not in its shortest form");
+      out.emplace(code, *r);
+    }
+    return out;
+  }
+  const json* raw(const char* key) {
+    auto it = find(key);
+    return it == o_.end() ? nullptr : &*it;
+  }
+  Status done() const {
+    for (const auto& [k, v] : o_.items())
+      if (!read_.count(k)) return fail(Errc::invalid, k + ": unknown field");
+    return {};
+  }
+
+ private:
+  json::const_iterator find(const char* key) {
+    read_.insert(key);
+    return o_.find(key);
+  }
+  Result<std::string> missing(const char* key, bool required, std::string dflt) {
+    if (required) return fail(Errc::invalid, std::string(key) + ": missing");
+    return dflt;
+  }
+  const json& o_;
+  std::set<std::string> read_;
+};
+
+#define TRY(var, expr)                                        \
+  auto var##_r = (expr);                                      \
+  if (!var##_r) return std::unexpected(var##_r.error());      \
+  auto var = std::move(*var##_r)
+
+Result<Body> decode_body(std::string_view type, Fields& f) {
+  if (type == "books.open") {
+    TRY(name, f.str("name"));
+    TRY(c, f.cur());
+    return BooksOpen{name, c};
+  }
+  if (type == "appeal.open") {
+    AppealOpen r{.target = Money{0, *currency("KZT")}};
+    TRY(code, f.str("appeal"));
+    TRY(title, f.str("title"));
+    TRY(desc, f.str("description", false));
+    TRY(cs, f.str("case", false));
+    TRY(target, f.money("target"));
+    TRY(date, f.str("date"));
+    r.code = code, r.title = title, r.description = desc, r.case_code = cs, r.target = target, r.date = date;
+    return r;
+  }
+  if (type == "appeal.update") {
+    AppealUpdate r;
+    TRY(code, f.str("appeal"));
+    TRY(date, f.str("date"));
+    TRY(title, f.opt_str("title"));
+    TRY(desc, f.opt_str("description"));
+    TRY(status, f.opt_str("status"));
+    r.code = code, r.date = date, r.title = title, r.description = desc;
+    if (f.raw("target")) {
+      TRY(target, f.money("target"));
+      r.target = target;
+    }
+    if (status) {
+      if (*status != "open" && *status != "closed")
+        return fail(Errc::invalid, "status: must be \"open\" or \"closed\"");
+      r.open = *status == "open";
+    }
+    return r;
+  }
+  if (type == "donation") {
+    Donation r{.amount = Money{0, *currency("KZT")}};
+    TRY(date, f.str("date"));
+    TRY(amount, f.money());
+    TRY(ch, f.str("channel"));
+    TRY(channel, parse_channel(ch));
+    TRY(account, f.str("account"));
+    TRY(fund, f.str("fund"));
+    TRY(receipt, f.str("receipt"));
+    TRY(rates, f.rates());
+    r.date = date, r.amount = amount, r.channel = channel, r.account = account, r.fund = fund;
+    r.receipt = receipt, r.rates = rates;
+    return r;
+  }
+  if (type == "expense") {
+    Expense r{.amount = Money{0, *currency("KZT")}};
+    TRY(date, f.str("date"));
+    TRY(amount, f.money());
+    TRY(cat, f.str("category"));
+    TRY(category, parse_category(cat));
+    TRY(account, f.str("account"));
+    TRY(payee, f.str("payee"));
+    TRY(memo, f.str("memo", false));
+    TRY(rates, f.rates());
+    r.date = date, r.amount = amount, r.category = category, r.account = account;
+    r.payee = payee, r.memo = memo, r.rates = rates;
+    const json* splits = f.raw("splits");
+    if (!splits || !splits->is_array()) return fail(Errc::invalid, "splits: must be an array");
+    for (std::size_t i = 0; i < splits->size(); ++i) {
+      const json& s = (*splits)[i];
+      std::string where = "splits[" + std::to_string(i) + "]";
+      if (!s.is_object()) return fail(Errc::invalid, where + ": must be an object");
+      Fields sf(s);
+      TRY(fund, sf.str("fund"));
+      TRY(a, sf.integer("amount"));
+      if (auto st = sf.done(); !st) return std::unexpected(st.error().context(where));
+      r.splits.push_back({fund, Money{a, amount.currency}});
+    }
+    if (const json* rc = f.raw("receipts")) {
+      if (!rc->is_array() || rc->empty()) return fail(Errc::invalid, "receipts: must be a non-empty array");
+      for (const auto& h : *rc) {
+        if (!h.is_string()) return fail(Errc::invalid, "receipts: must hold strings");
+        r.receipts.push_back(h.get<std::string>());
+      }
+    }
+    return r;
+  }
+  if (type == "expense.approve") {
+    TRY(e, f.index("expense"));
+    TRY(by, f.str("by"));
+    return Approval{e, by};
+  }
+  if (type == "expense.confirm") {
+    TRY(e, f.index("expense"));
+    TRY(role_s, f.str("role"));
+    TRY(role, parse_confirm_role(role_s));
+    TRY(ev, f.str("evidence", false));
+    return Confirmation{e, role, ev};
+  }
+  if (type == "expense.receipt") {
+    TRY(e, f.index("expense"));
+    TRY(h, f.str("sha256"));
+    return ReceiptAttach{e, h};
+  }
+  if (type == "transfer") {
+    Transfer r{.amount = Money{0, *currency("KZT")}};
+    TRY(date, f.str("date"));
+    TRY(amount, f.money());
+    TRY(from, f.str("from"));
+    TRY(to, f.str("to"));
+    TRY(reason, f.str("reason"));
+    TRY(rates, f.rates());
+    r.date = date, r.amount = amount, r.from = from, r.to = to, r.reason = reason, r.rates = rates;
+    return r;
+  }
+  if (type == "correction") {
+    TRY(date, f.str("date"));
+    TRY(rev, f.index("reverses"));
+    TRY(reason, f.str("reason"));
+    return Correction{date, rev, reason};
+  }
+  if (type == "report") {
+    ReportPublished r;
+    TRY(size, f.index("size"));
+    TRY(part, f.integer("part"));
+    TRY(parts, f.integer("parts"));
+    if (part < 1 || parts < part || parts > 1000000) return fail(Errc::invalid, "part: out of range");
+    r.size = size, r.part = static_cast<std::uint32_t>(part), r.parts = static_cast<std::uint32_t>(parts);
+    const json* funds = f.raw("funds");
+    if (!funds || !funds->is_array()) return fail(Errc::invalid, "funds: must be an array");
+    for (std::size_t i = 0; i < funds->size(); ++i) {
+      const json& x = (*funds)[i];
+      std::string where = "funds[" + std::to_string(i) + "]";
+      if (!x.is_object()) return fail(Errc::invalid, where + ": must be an object");
+      Fields ff(x);
+      TRY(fund, ff.str("fund"));
+      TRY(c, ff.cur());
+      TRY(raised, ff.integer("raised"));
+      TRY(spent, ff.integer("spent"));
+      TRY(in, ff.integer("in"));
+      TRY(out, ff.integer("out"));
+      TRY(balance, ff.integer("balance"));
+      TRY(n, ff.index("donations"));
+      if (auto st = ff.done(); !st) return std::unexpected(st.error().context(where));
+      r.funds.push_back(FundTotals{fund, c, raised, spent, in, out, balance, n});
+    }
+    return r;
+  }
+  return fail(Errc::invalid, "type: \"" + std::string(type) + "\" is not a record type");
+}
+
+}  // namespace
+
+Result<std::string> format_rate(Rate r) {
+  if (r.num <= 0 || r.den <= 0) return fail(Errc::invalid, "rate: must be positive");
+  // Smallest k with den | 10^k: then num/den = num * (10^k / den) / 10^k exactly.
+  unsigned __int128 pow = 1;
+  int k = 0;
+  while (pow % static_cast<unsigned __int128>(r.den) != 0) {
+    if (++k > 18) return fail(Errc::invalid, "rate: " + std::to_string(r.num) + "/" + std::to_string(r.den) +
+                                                 " has no exact decimal form");
+    pow *= 10;
+  }
+  unsigned __int128 scaled = static_cast<unsigned __int128>(r.num) * (pow / r.den);
+  auto digits = [](unsigned __int128 v) {
+    std::string s;
+    do {
+      s.insert(s.begin(), char('0' + int(v % 10)));
+      v /= 10;
+    } while (v != 0);
+    return s;
+  };
+  std::string out = digits(scaled / pow);
+  if (k > 0) {
+    std::string frac = digits(scaled % pow);
+    frac.insert(frac.begin(), k - frac.size(), '0');
+    while (!frac.empty() && frac.back() == '0') frac.pop_back();
+    if (!frac.empty()) out += "." + frac;
+  }
+  return out;
+}
+
+Result<std::string> encode_leaf(const Record& r) {
+  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  json o = json::object();
+  o["v"] = kLeafVersion;
+  o["type"] = std::string(type_name(r.body));
+  o["time"] = r.time;
+  if (auto st = std::visit(Encoder{o}, r.body); !st) return std::unexpected(st.error());
+  auto text = canonicalize(o);
+  if (!text) return std::unexpected(text.error());
+  if (text->size() > tlog::kMaxEntrySize)
+    return fail(Errc::invalid, "the record is " + std::to_string(text->size()) +
+                                   " bytes as a leaf; the limit is 65535");
+  return text;
+}
+
+Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
+  std::string_view text = as_chars(leaf);
+  auto parsed = parse_strict(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed->is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
+  if (auto st = require_safe_integers(*parsed); !st) return std::unexpected(st.error());
+  auto canon = canonicalize(*parsed);
+  if (!canon) return std::unexpected(canon.error());
+  if (*canon != text) return fail(Errc::invalid, "the leaf is not in RFC 8785 canonical form");
+  Fields f(*parsed);
+  TRY(v, f.integer("v"));
+  if (v != kLeafVersion) return fail(Errc::invalid, "v: version " + std::to_string(v) + " is not known");
+  TRY(type, f.str("type"));
+  TRY(time, f.str("time"));
+  if (time.size() != 20 || time[10] != 'T' || time[19] != 'Z' || !check_date(time.substr(0, 10)))
+    return fail(Errc::invalid, "time: must be UTC YYYY-MM-DDTHH:MM:SSZ");
+  TRY(body, decode_body(type, f));
+  if (auto st = f.done(); !st) return std::unexpected(st.error());
+  Record r{time, std::move(body)};
+  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  return r;
+}
+
+}  // namespace amanat::books

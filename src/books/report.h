@@ -1,0 +1,72 @@
+// Reports on the books: per appeal (per fund) and for the whole organisation, all time or for a
+// period, as JSON or CSV.
+//
+// All-time figures come from totals the store maintains as records are written (no scan), so a
+// report over millions of donations costs as much as one over ten. A period report (--from/--to,
+// by the records' own dates) reads the records in that range and counts each record "as
+// corrected": records that were later reversed, and the corrections themselves, are left out.
+// Over all time the two agree.
+//
+// What a report shows is public: counts, sums, unique-donor counts (from keyed pseudonyms), no
+// identity. Amounts are integer minor units in JSON and decimals in CSV.
+//
+// Thread-safety: plain values and pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "books/model.h"
+
+namespace amanat::books {
+
+struct FundReport {
+  std::string fund;                 // appeal code or "general"
+  std::string title;
+  std::string case_code;
+  bool restricted = true;
+  bool open = true;
+  Currency currency;
+  std::int64_t target = 0;
+  std::uint64_t donations = 0, donors = 0, expenses = 0;
+  std::int64_t raised = 0, spent = 0, transfers_in = 0, transfers_out = 0, balance = 0;
+  std::vector<std::pair<Category, std::int64_t>> spent_by_category;  // every category, in order
+  std::int64_t spent_with_receipt = 0, spent_approved = 0;  // approved: by two different people
+  // The same flows in the organisation's currency (equal to the above when the fund is held in it).
+  std::int64_t raised_org = 0, spent_org = 0, in_org = 0, out_org = 0;
+};
+
+struct OrgStatement {
+  std::int64_t income_restricted = 0, income_unrestricted = 0;
+  std::vector<std::pair<Category, std::int64_t>> expenses_by_category;
+  std::int64_t expenses_total = 0;
+  std::int64_t restricted_net_assets = 0, unrestricted_net_assets = 0;
+  std::uint64_t donations = 0, donors = 0;
+};
+
+struct Report {
+  std::string organisation;
+  Currency currency;                // the organisation's
+  std::optional<std::string> from, to;  // the period, inclusive, when one was asked for
+  std::uint64_t log_size = 0;       // records up to this log size are included
+  std::vector<FundReport> funds;    // general first, then appeals by code
+  OrgStatement org;
+};
+
+struct ReportQuery {
+  std::optional<std::string> fund;  // one appeal (or "general") only
+  std::optional<std::string> from, to;
+};
+
+std::string report_json(const Report& r);   // pretty-printed, stable key order
+std::string report_csv(const Report& r);    // one row per fund, then an "organisation" row
+// A short table for people at a terminal.
+std::string report_text(const Report& r);
+
+// The published form of the funds' figures (ReportPublished leaves and `amanat audit`).
+FundTotals totals_of(const FundReport& f);
+
+}  // namespace amanat::books

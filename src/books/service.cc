@@ -1,0 +1,294 @@
+#include "books/service.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "books/identity.h"
+#include "books/leaf.h"
+
+namespace amanat::books {
+
+namespace {
+
+std::string format_time(std::time_t t, bool date_only) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string default_account(Channel c) {
+  switch (c) {
+    case Channel::bank: return "Bank:Main";
+    case Channel::card: return "Card";
+    case Channel::cash: return "Cash";
+    case Channel::mobile: return "Mobile";
+    case Channel::other: return "Other";
+  }
+  return "Other";
+}
+
+template <class T>
+std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
+
+}  // namespace
+
+std::string system_clock_now() { return format_time(std::time(nullptr), false); }
+std::string today() { return format_time(std::time(nullptr), true); }
+
+Result<std::unique_ptr<Books>> Books::open(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log,
+                                           const crypto::Keyring& keys, Clock clock) {
+  std::unique_ptr<Books> b(new Books(store, seq, log, keys, std::move(clock)));
+  std::lock_guard lock(b->mu_);
+  if (auto st = b->reload(); !st) return std::unexpected(st.error());
+  return b;
+}
+
+Status Books::reload() {
+  auto s = store_.load();
+  if (!s) return std::unexpected(s.error());
+  books_ = s->books;
+  funds_.clear();
+  for (auto& f : s->funds) funds_.emplace(f.fund, f);
+  stale_ = false;
+  return {};
+}
+
+bool Books::is_open() const {
+  std::lock_guard lock(mu_);
+  return books_.has_value();
+}
+
+Currency Books::currency() const {
+  std::lock_guard lock(mu_);
+  return books_->currency;
+}
+
+void Books::note_failure() {
+  std::lock_guard lock(mu_);
+  stale_ = true;
+}
+
+std::vector<FundState> Books::funds() const {
+  std::lock_guard lock(mu_);
+  std::vector<FundState> out;
+  for (const auto& [k, v] : funds_) out.push_back(v);
+  return out;
+}
+
+std::optional<Currency> Books::fund_currency_locked(std::string_view fund) const {
+  auto it = funds_.find(fund);
+  if (it == funds_.end()) return std::nullopt;
+  return it->second.currency;
+}
+
+Result<Booking> Books::booking_of(std::uint64_t leaf) {
+  auto entries = log_.read_entries(leaf, leaf + 1);
+  if (!entries) return err(entries);
+  auto rec = decode_leaf(entries->at(0));
+  if (!rec) return std::unexpected(rec.error().context("record " + std::to_string(leaf)));
+  std::lock_guard lock(mu_);
+  return book(leaf, *rec, books_->currency, [this](std::string_view f) { return fund_currency_locked(f); });
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate priv, std::string claim) {
+  r.time = clock_();
+  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  auto leaf = encode_leaf(r);
+  if (!leaf) return err(leaf);
+
+  // Correction: the booking of the record it reverses, read before taking the lock.
+  std::optional<Booking> reversed;
+  if (const auto* c = std::get_if<Correction>(&r.body)) {
+    auto type = store_.money_record_type(c->reverses);
+    if (!type) return err(type);
+    if (!*type)
+      return fail(Errc::invalid, "reverses: record " + std::to_string(c->reverses) +
+                                     " is not a donation, expense or transfer; only those are corrected");
+    auto by = store_.reversed_by(c->reverses);
+    if (!by) return err(by);
+    if (*by)
+      return fail(Errc::conflict, "reverses: record " + std::to_string(c->reverses) + " was already reversed by record " +
+                                      std::to_string(**by));
+    auto b = booking_of(c->reverses);
+    if (!b) return err(b);
+    reversed = std::move(*b);
+  }
+
+  std::lock_guard lock(mu_);
+  if (stale_)
+    if (auto st = reload(); !st) return std::unexpected(st.error());
+  if (!books_ && !std::holds_alternative<BooksOpen>(r.body))
+    return fail(Errc::invalid, "these books are not open yet; run `amanat books init --data DIR --currency CODE`");
+  if (books_ && std::holds_alternative<BooksOpen>(r.body)) return fail(Errc::conflict, "these books are already open");
+  if (!claim.empty() && claims_.count(claim))
+    return fail(Errc::conflict, "the same change is already being booked (" + claim + ")");
+
+  // State checks that the booking itself does not make.
+  if (const auto* a = std::get_if<AppealOpen>(&r.body)) {
+    if (funds_.count(a->code)) return fail(Errc::conflict, "appeal: " + a->code + " already exists");
+  } else if (const auto* u = std::get_if<AppealUpdate>(&r.body)) {
+    auto it = funds_.find(u->code);
+    if (it == funds_.end() || !it->second.restricted) return fail(Errc::not_found, "appeal: " + u->code + " does not exist");
+    if (u->target && u->target->currency != it->second.currency)
+      return fail(Errc::invalid, "target: appeal " + u->code + " is held in " + std::string(it->second.currency.code()));
+    if (u->open && *u->open == it->second.open)
+      return fail(Errc::conflict, "status: appeal " + u->code + " is already " + (*u->open ? "open" : "closed"));
+  } else if (const auto* d = std::get_if<Donation>(&r.body)) {
+    auto it = funds_.find(d->fund);
+    if (it != funds_.end() && !it->second.open)
+      return fail(Errc::forbidden, "fund: appeal " + d->fund +
+                                       " is closed; book the donation to the general fund or reopen the appeal");
+  }
+
+  Booking booking;
+  if (books_) {
+    auto b = book(0, r, books_->currency, [this](std::string_view f) { return fund_currency_locked(f); },
+                  reversed ? &*reversed : nullptr);
+    if (!b) return err(b);
+    booking = std::move(*b);
+  }
+  // Would a restricted fund go negative? Check every fund the record touches before changing any.
+  std::map<std::string, std::int64_t> after;
+  for (const auto& m : booking.moves) {
+    auto it = funds_.find(m.fund);
+    if (it == funds_.end()) return fail(Errc::not_found, "fund " + m.fund + " does not exist");
+    auto [a, inserted] = after.emplace(m.fund, it->second.balance);
+    a->second += balance_delta(m);
+  }
+  for (const auto& [fund, bal] : after) {
+    const FundState& f = funds_.find(fund)->second;
+    if (f.restricted && bal < 0)
+      return fail(Errc::forbidden, "fund " + fund + " holds " + format(Money{f.balance, f.currency}) +
+                                       "; this would leave it at " + format(Money{bal, f.currency}) +
+                                       ", and a restricted fund never goes negative");
+  }
+
+  // Decided: adopt the new state and queue the record (in this order, under the lock).
+  for (const auto& [fund, bal] : after) funds_.find(fund)->second.balance = bal;
+  if (const auto* o = std::get_if<BooksOpen>(&r.body)) {
+    books_ = *o;
+    funds_.emplace(std::string(kGeneralFund), FundState{std::string(kGeneralFund), o->currency, false, true, 0});
+  } else if (const auto* a = std::get_if<AppealOpen>(&r.body)) {
+    funds_.emplace(a->code, FundState{a->code, a->target.currency, true, true, 0});
+  } else if (const auto* u = std::get_if<AppealUpdate>(&r.body); u && u->open) {
+    funds_.find(u->code)->second.open = *u->open;
+  }
+  if (!claim.empty()) claims_.insert(claim);
+  auto pending = std::make_shared<PendingRecord>(PendingRecord{std::move(r), std::move(booking), std::move(priv)});
+  auto fut = seq_.submit(Bytes(leaf->begin(), leaf->end()), store_.writer(pending));
+  return fut;
+}
+
+Result<std::uint64_t> Books::wait(Result<std::future<Result<std::uint64_t>>> f, const std::string& claim) {
+  if (!f) return err(f);
+  auto r = f->get();
+  std::lock_guard lock(mu_);
+  if (!claim.empty()) claims_.erase(claim);
+  if (!r) stale_ = true;  // the batch is lost: what was decided against it must be re-read
+  return r;
+}
+
+Result<std::uint64_t> Books::open_books(const std::string& name, Currency c) {
+  return wait(submit(Record{{}, BooksOpen{name, c}}, {}));
+}
+
+Result<std::uint64_t> Books::open_appeal(AppealOpen a) {
+  return wait(submit(Record{{}, std::move(a)}, {}));
+}
+
+Result<std::uint64_t> Books::update_appeal(AppealUpdate u) {
+  return wait(submit(Record{{}, std::move(u)}, {}));
+}
+
+Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit_donation(const DonationInput& in) {
+  Donation d{in.date, in.amount, in.channel, in.account.empty() ? default_account(in.channel) : in.account,
+             in.fund, {}, in.rates};
+  RecordPrivate priv;
+  if (!in.donor.empty()) {
+    auto norm = normalise_donor(in.donor);
+    if (!norm) return err(norm);
+    priv.donor = keys_.pseudonym(*norm);
+  }
+  priv.bank_ref = in.bank_ref;
+  std::string code = new_receipt_code();
+  d.receipt = receipt_commitment(*normalise_receipt_code(code));
+  auto f = submit(Record{{}, std::move(d)}, std::move(priv));
+  if (!f) return err(f);
+  return std::pair{std::move(*f), std::move(code)};
+}
+
+Result<DonationResult> Books::donate(const DonationInput& in) {
+  auto s = submit_donation(in);
+  if (!s) return err(s);
+  auto leaf = wait(std::move(s->first));
+  if (!leaf) return err(leaf);
+  return DonationResult{*leaf, std::move(s->second)};
+}
+
+Result<std::uint64_t> Books::add_expense(ExpenseInput in) {
+  if (auto st = check_text(in.payee, "payee", 300, false); !st) return std::unexpected(st.error());
+  RecordPrivate priv;
+  priv.payee = in.payee;
+  priv.payee_salt = new_salt();
+  priv.bank_ref = in.bank_ref;
+  in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
+  return wait(submit(Record{{}, std::move(in.expense)}, std::move(priv)));
+}
+
+namespace {
+
+// The expense a follow-up record refers to must exist and be live.
+Result<ExpenseState> live_expense(BooksStore& store, std::uint64_t leaf) {
+  auto e = store.expense(leaf);
+  if (!e) return err(e);
+  if (!*e) return fail(Errc::not_found, "expense: record " + std::to_string(leaf) + " is not an expense");
+  if ((*e)->reversed_by)
+    return fail(Errc::conflict, "expense: record " + std::to_string(leaf) + " was reversed by record " +
+                                    std::to_string(*(*e)->reversed_by));
+  return **e;
+}
+
+}  // namespace
+
+Result<std::uint64_t> Books::approve(std::uint64_t expense, const std::string& by) {
+  auto e = live_expense(store_, expense);
+  if (!e) return err(e);
+  for (const auto& a : e->approvals)
+    if (a == by) return fail(Errc::conflict, "by: " + by + " has already approved expense " + std::to_string(expense));
+  if (e->approvals.size() >= 2)
+    return fail(Errc::conflict, "expense " + std::to_string(expense) + " already has two approvals");
+  std::string claim = "approve:" + std::to_string(expense) + ":" + by;
+  return wait(submit(Record{{}, Approval{expense, by}}, {}, claim), claim);
+}
+
+Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence) {
+  auto e = live_expense(store_, expense);
+  if (!e) return err(e);
+  if (role == ConfirmRole::lawyer ? e->lawyer_confirmed : e->survivor_confirmed)
+    return fail(Errc::conflict, "role: the " + std::string(confirm_role_name(role)) + " has already confirmed expense " +
+                                    std::to_string(expense));
+  std::string claim = "confirm:" + std::to_string(expense) + ":" + std::string(confirm_role_name(role));
+  return wait(submit(Record{{}, Confirmation{expense, role, evidence}}, {}, claim), claim);
+}
+
+Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const std::string& sha) {
+  auto e = live_expense(store_, expense);
+  if (!e) return err(e);
+  for (const auto& h : e->receipts)
+    if (h == sha) return fail(Errc::conflict, "sha256: this receipt is already attached to expense " + std::to_string(expense));
+  std::string claim = "receipt:" + std::to_string(expense) + ":" + sha;
+  return wait(submit(Record{{}, ReceiptAttach{expense, sha}}, {}, claim), claim);
+}
+
+Result<std::uint64_t> Books::transfer(Transfer t) { return wait(submit(Record{{}, std::move(t)}, {})); }
+
+Result<std::uint64_t> Books::correct(Correction c) {
+  std::string claim = "correct:" + std::to_string(c.reverses);
+  return wait(submit(Record{{}, std::move(c)}, {}, claim), claim);
+}
+
+Result<std::uint64_t> Books::publish(const ReportPublished& r) { return wait(submit(Record{{}, r}, {})); }
+
+}  // namespace amanat::books

@@ -1,0 +1,123 @@
+// The books' service: the one code path that books anything, used by the CLI, the importer, the
+// demo generator, the benchmark and (with issue 4) the HTTP API.
+//
+// Each operation checks the record on its own (model.h validate), then against the books'
+// state (does the fund exist, is the appeal open, would a restricted fund go negative, was the
+// expense already approved by this person), books it (posting.h), encodes its leaf (leaf.h)
+// and hands leaf and effect to the sequencer, which appends the leaf and writes the record, its
+// postings and the fund totals in one durable transaction, batched with whatever else is
+// waiting (group commit). An operation returns once its record is durable, with its leaf index.
+//
+// State and ordering: the service keeps each fund's balance in memory and, under one mutex,
+// decides and submits each record; the sequencer commits records in submission order, so every
+// decision was made against exactly the records committed before it. If a commit fails, the
+// records of that batch are lost as a whole and the service reloads its state from the store
+// (the store's CHECK on restricted balances catches anything decided against the lost batch).
+//
+// Identities: donate() takes the donor's identifier only to hash it with the keyring's
+// pseudonym key and returns the donor's receipt code, which is never stored; expenses take the
+// payee only to seal it and to commit to it. Neither appears in any error message.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <map>
+#include <string>
+
+#include "books/model.h"
+#include "books/posting.h"
+#include "books/store.h"
+#include "crypto/keyring.h"
+#include "tlog/sequencer.h"
+#include "tlog/storage.h"
+
+namespace amanat::books {
+
+// "YYYY-MM-DDTHH:MM:SSZ" now (injectable for tests).
+using Clock = std::function<std::string()>;
+std::string system_clock_now();
+// Today's date, UTC, YYYY-MM-DD.
+std::string today();
+
+struct DonationInput {
+  std::string date;
+  Money amount;
+  Channel channel = Channel::bank;
+  std::string account;          // default: by channel (Bank:Main, Card, Cash, Mobile, Other)
+  std::string fund;             // appeal code or "general"
+  Rates rates;
+  std::string donor;            // "phone:...", "iban:...", "card:...", "ref:..." or empty (anonymous)
+  std::string bank_ref;
+};
+struct DonationResult {
+  std::uint64_t leaf = 0;
+  std::string receipt_code;     // give it to the donor; it is not kept anywhere
+};
+
+struct ExpenseInput {
+  Expense expense;              // payee field is filled in by the service
+  std::string payee;            // as entered; sealed at rest, committed to on the log
+  std::string bank_ref;
+};
+
+class Books {
+ public:
+  // `log` is the log's storage (to read records back for corrections). All must outlive Books.
+  static Result<std::unique_ptr<Books>> open(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log,
+                                             const crypto::Keyring& keys, Clock clock = system_clock_now);
+
+  bool is_open() const;
+  Currency currency() const;    // the organisation's; only when is_open()
+
+  Result<std::uint64_t> open_books(const std::string& name, Currency currency);
+  Result<std::uint64_t> open_appeal(AppealOpen a);
+  Result<std::uint64_t> update_appeal(AppealUpdate u);
+  Result<DonationResult> donate(const DonationInput& d);
+  // Pipelined form: returns once the donation is queued (bulk importers keep many in flight).
+  // The first Result fails at once for invalid input; the future yields the leaf once durable.
+  Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> submit_donation(const DonationInput& d);
+  Result<std::uint64_t> add_expense(ExpenseInput e);
+  Result<std::uint64_t> approve(std::uint64_t expense, const std::string& by);
+  Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence);
+  Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);
+  Result<std::uint64_t> transfer(Transfer t);
+  Result<std::uint64_t> correct(Correction c);
+  Result<std::uint64_t> publish(const ReportPublished& r);
+
+  // A pipelined caller whose future failed says so here: the service re-reads its state
+  // before deciding anything else.
+  void note_failure();
+
+  // The funds as the service sees them (committed plus in flight).
+  std::vector<FundState> funds() const;
+
+ private:
+  Books(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log, const crypto::Keyring& keys, Clock clock)
+      : store_(store), seq_(seq), log_(log), keys_(keys), clock_(std::move(clock)) {}
+  Status reload();
+  std::optional<Currency> fund_currency_locked(std::string_view fund) const;
+  // Books and queues one record; `claim` (if not empty) makes the record unique among those in
+  // flight (an approval by one person, a correction of one record).
+  Result<std::future<Result<std::uint64_t>>> submit(Record r, RecordPrivate priv, std::string claim = {});
+  Result<std::uint64_t> wait(Result<std::future<Result<std::uint64_t>>> f, const std::string& claim = {});
+  Result<Booking> booking_of(std::uint64_t leaf);
+
+  BooksStore& store_;
+  tlog::Sequencer& seq_;
+  tlog::LogStorage& log_;
+  const crypto::Keyring& keys_;
+  Clock clock_;
+
+  mutable std::mutex mu_;
+  std::optional<BooksOpen> books_;
+  std::map<std::string, FundState, std::less<>> funds_;
+  std::set<std::string> claims_;
+  bool stale_ = false;          // a commit failed: reload before deciding anything
+};
+
+}  // namespace amanat::books

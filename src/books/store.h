@@ -1,0 +1,84 @@
+// What the books need from a database: the narrow interface between the books' service and its
+// storage. The embedded SQLite store implements it (src/store/sqlite/books_store.h); PostgreSQL
+// can implement it later without touching the service.
+//
+// Writes: writer() returns the tlog::Effect that stores one record, its postings and the
+// maintained totals. The sequencer runs it inside the transaction that appends the record's
+// leaf (see tlog/storage.h), so the record, its journal postings and its log entry are durable
+// together or not at all. Every other method reads committed data.
+//
+// Thread-safety: implementations are safe to call from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "books/model.h"
+#include "books/posting.h"
+#include "books/report.h"
+#include "tlog/storage.h"
+
+namespace amanat::books {
+
+// What the service keeps in memory to decide whether a record may be booked.
+struct FundState {
+  std::string fund;
+  Currency currency;
+  bool restricted = true;
+  bool open = true;
+  std::int64_t balance = 0;
+};
+
+struct BooksState {
+  std::optional<BooksOpen> books;   // nullopt until the books.open record
+  std::vector<FundState> funds;
+};
+
+struct ExpenseState {
+  std::uint64_t leaf = 0;
+  std::vector<std::string> approvals;   // handles, in order
+  bool lawyer_confirmed = false, survivor_confirmed = false;
+  std::vector<std::string> receipts;    // hex SHA-256
+  std::optional<std::uint64_t> reversed_by;
+};
+
+struct DonationState {
+  std::uint64_t leaf = 0;
+  std::string date, fund;
+  Money amount;
+  std::optional<std::uint64_t> reversed_by;
+};
+
+// A record ready to be written: the record, what it books, and what stays private.
+struct PendingRecord {
+  Record record;
+  Booking booking;
+  RecordPrivate priv;
+};
+
+class BooksStore {
+ public:
+  virtual ~BooksStore() = default;
+
+  virtual Result<BooksState> load() = 0;
+  virtual tlog::Effect writer(std::shared_ptr<const PendingRecord> record) = 0;
+
+  virtual Result<std::optional<ExpenseState>> expense(std::uint64_t leaf) = 0;
+  virtual Result<std::optional<DonationState>> donation_by_receipt(const std::string& commitment) = 0;
+  // The correction that reversed `leaf`, if any.
+  virtual Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) = 0;
+  // The type of the record at `leaf` if it is a donation, expense or transfer.
+  virtual Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) = 0;
+
+  virtual Result<Report> report(const ReportQuery& q) = 0;
+  // Every transaction with postings, in leaf order, and the accounts with their first dates.
+  virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)
+  virtual Result<std::vector<std::string>> currencies() = 0;
+};
+
+}  // namespace amanat::books

@@ -1,0 +1,517 @@
+// amanat books init, appeal, donation, expense, transfer, correct, report: the books from the
+// command line. Each command is a thin layer over books::Books (the same code the API will
+// call): it parses options into a record, books it and prints the record's leaf index.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "books/identity.h"
+#include "books/leaf.h"
+#include "books/report.h"
+#include "cli/books_session.h"
+#include "cli/cli.h"
+#include "core/sha256.h"
+#include "store/static_dir.h"
+#include "tlog/merkle.h"
+#include "tlog/proof_file.h"
+#include "tlog/tile.h"
+
+namespace amanat::cli {
+
+namespace fs = std::filesystem;
+using namespace amanat::books;
+
+namespace {
+
+template <class T>
+std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
+
+int print_leaf(const Result<std::uint64_t>& r, const char* what) {
+  if (!r) return report(r.error());
+  std::printf("%llu\n", static_cast<unsigned long long>(*r));
+  std::fprintf(stderr, "amanat: %s booked as record %llu\n", what, static_cast<unsigned long long>(*r));
+  return kExitOk;
+}
+
+Result<Money> money_opt(const std::string& amount, const std::string& code, std::string_view field) {
+  auto m = parse_money(amount, code);
+  if (!m) return std::unexpected(m.error().context(field));
+  return m;
+}
+
+// --rate CODE=DECIMAL, repeatable.
+Result<Rates> parse_rates(const std::vector<std::string>& in) {
+  Rates out;
+  for (const auto& s : in) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos) return fail(Errc::invalid, "--rate: write CODE=RATE, e.g. KZT=450.25");
+    std::string code = s.substr(0, eq);
+    if (auto c = currency(code); !c) return std::unexpected(c.error().context("--rate"));
+    auto r = parse_rate(s.substr(eq + 1));
+    if (!r) return std::unexpected(r.error().context("--rate " + code));
+    out[code] = *r;
+  }
+  return out;
+}
+
+std::string date_or_today(const std::string& d) { return d.empty() ? today() : d; }
+
+// Stores a receipt file sealed under DIR/receipts/<sha256> and returns its SHA-256 (hex).
+Result<std::string> store_receipt_file(const BooksSession& s, const std::string& path) {
+  auto data = store::read_file(path, std::size_t(256) << 20);
+  if (!data) return err(data);
+  std::string sha = to_hex(sha256(*data));
+  fs::path dir = s.dir.path() / "receipts";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return fail(Errc::unavailable, "cannot create " + dir.string() + ": " + ec.message());
+  Bytes sealed = s.keys->seal(*data, "receipt:" + sha);
+  if (auto st = store::write_file_atomic(dir / sha, sealed); !st) return std::unexpected(st.error());
+  return sha;
+}
+
+// ---- books init ----------------------------------------------------------------------------
+
+int do_books_init(const std::string& data, const std::string& code, const std::string& name) {
+  auto c = currency(code);
+  if (!c) return report(c.error().context("--currency"));
+  auto s = open_books(data, false);
+  if (!s) return report(s.error());
+  if ((*s)->books->is_open()) return report({Errc::conflict, data + " already has books"});
+  return print_leaf((*s)->books->open_books(name.empty() ? (*s)->log->origin() : name, *c), "books.open");
+}
+
+// ---- appeals -------------------------------------------------------------------------------
+
+struct AppealOpts {
+  std::string data, code, title, description, case_code, target, currency, date;
+};
+
+int do_appeal_open(const AppealOpts& o) {
+  auto s = open_books(o.data);
+  if (!s) return report(s.error());
+  std::string code = o.currency.empty() ? std::string((*s)->books->currency().code()) : o.currency;
+  auto target = money_opt(o.target, code, "--target");
+  if (!target) return report(target.error());
+  AppealOpen a{o.code, o.title, o.description, o.case_code, *target, date_or_today(o.date)};
+  return print_leaf((*s)->books->open_appeal(a), "appeal");
+}
+
+int do_appeal_update(const AppealOpts& o, std::optional<bool> open) {
+  auto s = open_books(o.data);
+  if (!s) return report(s.error());
+  AppealUpdate u;
+  u.code = o.code;
+  u.date = date_or_today(o.date);
+  if (!o.title.empty()) u.title = o.title;
+  if (!o.description.empty()) u.description = o.description;
+  if (!o.target.empty()) {
+    std::string code = o.currency;
+    if (code.empty())
+      for (const auto& f : (*s)->books->funds())
+        if (f.fund == o.code) code = std::string(f.currency.code());
+    auto t = money_opt(o.target, code.empty() ? "KZT" : code, "--target");
+    if (!t) return report(t.error());
+    u.target = *t;
+  }
+  u.open = open;
+  return print_leaf((*s)->books->update_appeal(u), "appeal change");
+}
+
+// ---- donations -----------------------------------------------------------------------------
+
+struct DonationOpts {
+  std::string data, amount, currency, fund = "general", channel = "bank", account, date, donor, bank_ref;
+  std::vector<std::string> rates;
+};
+
+int do_donation_add(const DonationOpts& o) {
+  auto s = open_books(o.data);
+  if (!s) return report(s.error());
+  std::string code = o.currency.empty() ? std::string((*s)->books->currency().code()) : o.currency;
+  auto amount = money_opt(o.amount, code, "--amount");
+  if (!amount) return report(amount.error());
+  auto channel = parse_channel(o.channel);
+  if (!channel) return report(channel.error());
+  auto rates = parse_rates(o.rates);
+  if (!rates) return report(rates.error());
+  DonationInput in{date_or_today(o.date), *amount, *channel, o.account, o.fund, *rates, o.donor, o.bank_ref};
+  auto r = (*s)->books->donate(in);
+  if (!r) return report(r.error());
+  std::printf("%llu\n", static_cast<unsigned long long>(r->leaf));
+  std::printf("receipt code: %s\n", r->receipt_code.c_str());
+  std::fprintf(stderr,
+               "amanat: donation booked as record %llu. Give the donor the receipt code: it is the only way to\n"
+               "  find this donation again (amanat keeps only its hash), and it proves the gift with\n"
+               "  `amanat donation proof --receipt CODE`.\n",
+               static_cast<unsigned long long>(r->leaf));
+  return kExitOk;
+}
+
+// The donation proof: a c2sp.org/tlog-proof@v1 file whose `extra` holds the donation's leaf,
+// so that one file lets the donor check the gift offline with the log's key alone.
+int do_donation_proof(const std::string& data, const std::string& receipt) {
+  auto code = normalise_receipt_code(receipt);
+  if (!code) return report(code.error());
+  auto r = read_books(data);
+  if (!r) return report(r.error());
+  auto d = (*r)->store->donation_by_receipt(receipt_commitment(*code));
+  if (!d) return report(d.error());
+  if (!*d) return report({Errc::not_found, "no donation has this receipt code"});
+  auto state = (*r)->log->state();
+  if (!state) return report(state.error());
+  auto entry = (*r)->log->read_entries((*d)->leaf, (*d)->leaf + 1);
+  if (!entry) return report(entry.error());
+  tlog::TileHashSource tiles(*(*r)->log, state->size);
+  auto proof = tlog::inclusion_proof(tiles, (*d)->leaf, state->size);
+  if (!proof) return report(proof.error());
+  auto text = tlog::format_proof_file({entry->at(0), (*d)->leaf, *proof, state->checkpoint});
+  if (!text) return report(text.error());
+  std::fwrite(text->data(), 1, text->size(), stdout);
+  if ((*d)->reversed_by)
+    std::fprintf(stderr, "amanat: note: this donation was reversed by record %llu\n",
+                 static_cast<unsigned long long>(*(*d)->reversed_by));
+  return kExitOk;
+}
+
+int do_donation_verify(const std::string& vkey, const std::string& receipt, const std::string& proof_path) {
+  auto key = tlog::Verifier::parse(vkey);
+  if (!key) return report(key.error().context("--vkey"));
+  auto code = normalise_receipt_code(receipt);
+  if (!code) return report(code.error());
+  auto text = proof_path == "-" ? Result<std::string>(std::string(std::istreambuf_iterator<char>(std::cin), {}))
+                                : store::read_file(proof_path);
+  if (!text) return report(text.error());
+  auto parsed = tlog::parse_proof_file(*text);
+  if (!parsed) return report(parsed.error());
+  if (!parsed->extra) return report({Errc::invalid, "the proof carries no donation record (no extra line)"});
+  tlog::ProofTrust trust{*key, key->name(), {}, 0};
+  auto ok = tlog::verify_proof_file_for_entry(*text, *parsed->extra, trust);
+  if (!ok) return report(ok.error());
+  auto rec = decode_leaf(*parsed->extra);
+  if (!rec) return report(rec.error().context("the proven record"));
+  const auto* d = std::get_if<Donation>(&rec->body);
+  if (!d) return report({Errc::invalid, "the proven record is not a donation"});
+  if (d->receipt != receipt_commitment(*code))
+    return report({Errc::corrupt, "the proven donation was not made with this receipt code"});
+  std::printf("OK donation of %s on %s to %s (%s) is record %llu of %s, in the log at size %llu\n",
+              format(d->amount).c_str(), d->date.c_str(),
+              d->fund == kGeneralFund ? "the general fund" : ("appeal " + d->fund).c_str(),
+              std::string(channel_name(d->channel)).c_str(), static_cast<unsigned long long>(ok->proof.index),
+              ok->checkpoint.origin.c_str(), static_cast<unsigned long long>(ok->checkpoint.size));
+  return kExitOk;
+}
+
+// ---- expenses ------------------------------------------------------------------------------
+
+struct ExpenseOpts {
+  std::string data, amount, currency, category, payee, fund, account = "Bank:Main", memo, date, bank_ref;
+  std::vector<std::string> splits, receipts, rates;
+};
+
+int do_expense_add(const ExpenseOpts& o) {
+  auto s = open_books(o.data);
+  if (!s) return report(s.error());
+  std::string code = o.currency.empty() ? std::string((*s)->books->currency().code()) : o.currency;
+  auto amount = money_opt(o.amount, code, "--amount");
+  if (!amount) return report(amount.error());
+  auto cat = parse_category(o.category);
+  if (!cat) return report(cat.error());
+  auto rates = parse_rates(o.rates);
+  if (!rates) return report(rates.error());
+  ExpenseInput in{Expense{date_or_today(o.date), *amount, *cat, o.account, "", o.memo, {}, {}, *rates}, "", ""};
+  Expense& e = in.expense;
+  if (o.splits.empty()) {
+    e.splits.push_back({o.fund.empty() ? std::string(kGeneralFund) : o.fund, *amount});
+  } else {
+    if (!o.fund.empty()) return report({Errc::invalid, "--fund and --split: give one or the other"});
+    for (const auto& sp : o.splits) {
+      auto eq = sp.find('=');
+      if (eq == std::string::npos) return report({Errc::invalid, "--split: write FUND=AMOUNT, e.g. A-2025-001=1500.00"});
+      auto m = money_opt(sp.substr(eq + 1), code, "--split " + sp.substr(0, eq));
+      if (!m) return report(m.error());
+      e.splits.push_back({sp.substr(0, eq), *m});
+    }
+  }
+  // Check the record before storing its receipt files, so that a typo leaves nothing behind.
+  e.payee = std::string(64, '0');
+  if (auto st = validate(Record{"2000-01-01T00:00:00Z", e}); !st) return report(st.error());
+  for (const auto& path : o.receipts) {
+    auto sha = store_receipt_file(**s, path);
+    if (!sha) return report(sha.error().context("--receipt " + path));
+    e.receipts.push_back(*sha);
+  }
+  in.payee = o.payee;
+  in.bank_ref = o.bank_ref;
+  return print_leaf((*s)->books->add_expense(std::move(in)), "expense");
+}
+
+int do_expense_approve(const std::string& data, std::uint64_t expense, const std::string& by) {
+  auto s = open_books(data);
+  if (!s) return report(s.error());
+  return print_leaf((*s)->books->approve(expense, by), "approval");
+}
+
+int do_expense_confirm(const std::string& data, std::uint64_t expense, const std::string& role,
+                       const std::string& evidence) {
+  auto r = parse_confirm_role(role);
+  if (!r) return report(r.error());
+  auto s = open_books(data);
+  if (!s) return report(s.error());
+  std::string sha;
+  if (!evidence.empty()) {
+    auto h = store_receipt_file(**s, evidence);
+    if (!h) return report(h.error().context("--evidence"));
+    sha = *h;
+  }
+  return print_leaf((*s)->books->confirm(expense, *r, sha), "confirmation");
+}
+
+int do_expense_receipt(const std::string& data, std::uint64_t expense, const std::string& file) {
+  auto s = open_books(data);
+  if (!s) return report(s.error());
+  auto sha = store_receipt_file(**s, file);
+  if (!sha) return report(sha.error());
+  return print_leaf((*s)->books->attach_receipt(expense, *sha), "receipt");
+}
+
+// ---- transfers and corrections -------------------------------------------------------------
+
+struct TransferOpts {
+  std::string data, from, to, amount, currency, reason, date;
+  std::vector<std::string> rates;
+};
+
+int do_transfer(const TransferOpts& o) {
+  auto s = open_books(o.data);
+  if (!s) return report(s.error());
+  std::string code = o.currency;
+  if (code.empty())
+    for (const auto& f : (*s)->books->funds())
+      if (f.fund == o.from) code = std::string(f.currency.code());
+  if (code.empty()) return report({Errc::not_found, "--from: fund " + o.from + " does not exist"});
+  auto amount = money_opt(o.amount, code, "--amount");
+  if (!amount) return report(amount.error());
+  auto rates = parse_rates(o.rates);
+  if (!rates) return report(rates.error());
+  return print_leaf((*s)->books->transfer(Transfer{date_or_today(o.date), *amount, o.from, o.to, o.reason, *rates}),
+                    "transfer");
+}
+
+int do_correct(const std::string& data, std::uint64_t record, const std::string& reason, const std::string& date) {
+  auto s = open_books(data);
+  if (!s) return report(s.error());
+  return print_leaf((*s)->books->correct(Correction{date_or_today(date), record, reason}), "correction");
+}
+
+// ---- reports -------------------------------------------------------------------------------
+
+int do_report(const std::string& data, const std::string& appeal, const std::string& from, const std::string& to,
+              const std::string& format_name, bool publish) {
+  for (const auto& [d, name] : {std::pair{from, "--from"}, std::pair{to, "--to"}})
+    if (!d.empty())
+      if (auto st = check_date(d, name); !st) return report(st.error());
+  ReportQuery q;
+  if (!appeal.empty()) q.fund = appeal;
+  if (!from.empty()) q.from = from;
+  if (!to.empty()) q.to = to;
+  if (publish) {
+    if (q.fund || q.from || q.to) return report({Errc::invalid, "--publish: publishes the whole books; drop --appeal/--from/--to"});
+    auto s = open_books(data);
+    if (!s) return report(s.error());
+    auto rep = (*s)->store->report(q);
+    if (!rep) return report(rep.error());
+    // The published totals cover every record before the report's own leaf.
+    ReportPublished pub;
+    pub.size = (*s)->seq->size();
+    if (rep->log_size != pub.size) return report({Errc::conflict, "the books changed while reporting; retry"});
+    for (const auto& f : rep->funds) pub.funds.push_back(totals_of(f));
+    return print_leaf((*s)->books->publish(pub), "report");
+  }
+  auto r = read_books(data);
+  if (!r) return report(r.error());
+  auto rep = (*r)->store->report(q);
+  if (!rep) return report(rep.error());
+  std::string out = format_name == "json" ? report_json(*rep) : format_name == "csv" ? report_csv(*rep) : report_text(*rep);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_books_commands(Registry& r) {
+  {
+    auto* books = r.app.add_subcommand("books", "The organisation's books as a whole");
+    auto data = std::make_shared<std::string>();
+    auto code = std::make_shared<std::string>("KZT");
+    auto name = std::make_shared<std::string>();
+    auto* sub = books->add_subcommand("init", "Open the books of a data directory made before they existed");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--currency", *code, "The organisation's currency (ISO 4217)")->capture_default_str();
+    sub->add_option("--name", *name, "The organisation's public name (default: the log's origin)");
+    r.on(sub, [=] { return do_books_init(*data, *code, *name); });
+    books->require_subcommand(1);
+  }
+  {
+    auto* appeal = r.app.add_subcommand("appeal", "Appeals: restricted funds raised for one case");
+    appeal->require_subcommand(1);
+    auto o = std::make_shared<AppealOpts>();
+    auto* open = appeal->add_subcommand("open", "Open an appeal");
+    open->add_option("--data", o->data, "Data directory")->required();
+    open->add_option("--code", o->code, "Appeal code, e.g. A-2025-007 (A-Z, 0-9, '-')")->required();
+    open->add_option("--title", o->title, "Public title")->required();
+    open->add_option("--description", o->description, "Public description");
+    open->add_option("--case", o->case_code, "The case's pseudonymous code (never a name)");
+    open->add_option("--target", o->target, "Target amount, e.g. 890000.00")->required();
+    open->add_option("--currency", o->currency, "The appeal's currency (default: the organisation's)");
+    open->add_option("--date", o->date, "Opened on (YYYY-MM-DD, default today)");
+    r.on(open, [o] { return do_appeal_open(*o); });
+    for (const char* verb : {"update", "close", "reopen"}) {
+      auto u = std::make_shared<AppealOpts>();
+      std::string v = verb;
+      auto* sub = appeal->add_subcommand(verb, v == "update" ? "Change an appeal's title, description or target"
+                                               : v == "close" ? "Close an appeal: it takes no more donations"
+                                                              : "Reopen a closed appeal");
+      sub->add_option("--data", u->data, "Data directory")->required();
+      sub->add_option("--code", u->code, "Appeal code")->required();
+      sub->add_option("--date", u->date, "Dated (YYYY-MM-DD, default today)");
+      if (v == "update") {
+        sub->add_option("--title", u->title, "New public title");
+        sub->add_option("--description", u->description, "New public description");
+        sub->add_option("--target", u->target, "New target amount");
+      }
+      std::optional<bool> open_flag = v == "close" ? std::optional<bool>(false)
+                                      : v == "reopen" ? std::optional<bool>(true) : std::nullopt;
+      r.on(sub, [u, open_flag] { return do_appeal_update(*u, open_flag); });
+    }
+  }
+  {
+    auto* donation = r.app.add_subcommand("donation", "Donations: book one, prove one, verify a proof");
+    donation->require_subcommand(1);
+    auto o = std::make_shared<DonationOpts>();
+    auto* add = donation->add_subcommand("add", "Book a donation; prints its record number and the donor's receipt code");
+    add->add_option("--data", o->data, "Data directory")->required();
+    add->add_option("--amount", o->amount, "Amount as received, e.g. 5000.00")->required();
+    add->add_option("--currency", o->currency, "Currency of the amount (default: the organisation's)");
+    add->add_option("--fund,--appeal", o->fund, "Appeal code, or general")->capture_default_str();
+    add->add_option("--channel", o->channel, "bank, card, cash, mobile or other")->capture_default_str();
+    add->add_option("--account", o->account, "Money account that received it (default by channel: Bank:Main, Card, Cash, Mobile)");
+    add->add_option("--date", o->date, "Value date (YYYY-MM-DD, default today)");
+    add->add_option("--donor", o->donor,
+                    "The donor as KIND:VALUE (phone:, iban:, card:, ref:) to count repeat donors; only a keyed hash is kept");
+    add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
+    add->add_option("--rate", o->rates, "CODE=RATE: 1 unit of the amount's currency in CODE (repeatable)");
+    r.on(add, [o] { return do_donation_add(*o); });
+
+    auto data = std::make_shared<std::string>();
+    auto receipt = std::make_shared<std::string>();
+    auto* proof = donation->add_subcommand("proof", "Print a c2sp.org/tlog-proof@v1 proof of the donation with this receipt code");
+    proof->add_option("--data", *data, "Data directory")->required();
+    proof->add_option("--receipt", *receipt, "The donor's receipt code")->required();
+    r.on(proof, [=] { return do_donation_proof(*data, *receipt); });
+
+    auto vkey = std::make_shared<std::string>();
+    auto receipt2 = std::make_shared<std::string>();
+    auto file = std::make_shared<std::string>();
+    auto* verify = donation->add_subcommand("verify", "Check a donation proof offline against the log's key");
+    verify->add_option("--vkey", *vkey, "The organisation's log verifier key")->required();
+    verify->add_option("--receipt", *receipt2, "The donor's receipt code")->required();
+    verify->add_option("--proof", *file, "The proof file (- for standard input)")->required();
+    r.on(verify, [=] { return do_donation_verify(*vkey, *receipt2, *file); });
+  }
+  {
+    auto* expense = r.app.add_subcommand("expense", "Expenses: book, approve, confirm, attach receipts");
+    expense->require_subcommand(1);
+    auto o = std::make_shared<ExpenseOpts>();
+    auto* add = expense->add_subcommand("add", "Book an expense charged to one fund or split over several");
+    add->add_option("--data", o->data, "Data directory")->required();
+    add->add_option("--amount", o->amount, "Amount paid")->required();
+    add->add_option("--currency", o->currency, "Currency paid (default: the organisation's)");
+    add->add_option("--category", o->category,
+                    "lawyer, travel-flights, travel-hotels, travel-ground, forensic, medical, psychological, housing, "
+                    "court-fees or other")->required();
+    add->add_option("--payee", o->payee, "Who was paid (sealed at rest; only a salted hash is public)")->required();
+    add->add_option("--fund,--appeal", o->fund, "The one fund it is charged to (default: general)");
+    add->add_option("--split", o->splits, "FUND=AMOUNT, repeatable: charge parts to several funds");
+    add->add_option("--account", o->account, "Money account it was paid from")->capture_default_str();
+    add->add_option("--memo", o->memo, "Public description (no names)");
+    add->add_option("--receipt", o->receipts, "A receipt file (stored sealed; its SHA-256 goes on the log), repeatable");
+    add->add_option("--date", o->date, "Date paid (YYYY-MM-DD, default today)");
+    add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
+    add->add_option("--rate", o->rates, "CODE=RATE: 1 unit of the paid currency in CODE (repeatable)");
+    r.on(add, [o] { return do_expense_add(*o); });
+
+    auto data = std::make_shared<std::string>();
+    auto id = std::make_shared<std::uint64_t>(0);
+    auto by = std::make_shared<std::string>();
+    auto* approve = expense->add_subcommand("approve", "Approve an expense (two different people approve each)");
+    approve->add_option("--data", *data, "Data directory")->required();
+    approve->add_option("--expense", *id, "The expense's record number")->required();
+    approve->add_option("--by", *by, "Staff handle of the approver (public; not a name)")->required();
+    r.on(approve, [=] { return do_expense_approve(*data, *id, *by); });
+
+    auto data2 = std::make_shared<std::string>();
+    auto id2 = std::make_shared<std::uint64_t>(0);
+    auto role = std::make_shared<std::string>();
+    auto evidence = std::make_shared<std::string>();
+    auto* confirm = expense->add_subcommand("confirm", "Record the case's lawyer's or the survivor's confirmation");
+    confirm->add_option("--data", *data2, "Data directory")->required();
+    confirm->add_option("--expense", *id2, "The expense's record number")->required();
+    confirm->add_option("--role", *role, "lawyer or survivor")->required();
+    confirm->add_option("--evidence", *evidence, "A file with the signed confirmation (stored sealed; its hash is public)");
+    r.on(confirm, [=] { return do_expense_confirm(*data2, *id2, *role, *evidence); });
+
+    auto data3 = std::make_shared<std::string>();
+    auto id3 = std::make_shared<std::uint64_t>(0);
+    auto file = std::make_shared<std::string>();
+    auto* receipt = expense->add_subcommand("receipt", "Attach a receipt file to an expense");
+    receipt->add_option("--data", *data3, "Data directory")->required();
+    receipt->add_option("--expense", *id3, "The expense's record number")->required();
+    receipt->add_option("FILE", *file, "The receipt file")->required();
+    r.on(receipt, [=] { return do_expense_receipt(*data3, *id3, *file); });
+  }
+  {
+    auto o = std::make_shared<TransferOpts>();
+    auto* sub = r.app.add_subcommand("transfer", "Move money between funds, with a stated reason");
+    sub->add_option("--data", o->data, "Data directory")->required();
+    sub->add_option("--from", o->from, "Source fund (appeal code or general)")->required();
+    sub->add_option("--to", o->to, "Destination fund")->required();
+    sub->add_option("--amount", o->amount, "Amount, in the source fund's currency")->required();
+    sub->add_option("--currency", o->currency, "The source fund's currency (checked)");
+    sub->add_option("--reason", o->reason, "Why (public)")->required();
+    sub->add_option("--date", o->date, "Dated (YYYY-MM-DD, default today)");
+    sub->add_option("--rate", o->rates, "CODE=RATE when the funds' currencies differ");
+    r.on(sub, [o] { return do_transfer(*o); });
+  }
+  {
+    auto data = std::make_shared<std::string>();
+    auto record = std::make_shared<std::uint64_t>(0);
+    auto reason = std::make_shared<std::string>();
+    auto date = std::make_shared<std::string>();
+    auto* sub = r.app.add_subcommand("correct", "Reverse a donation, expense or transfer (what was booked stays booked)");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--record", *record, "The record number to reverse")->required();
+    sub->add_option("--reason", *reason, "Why (public)")->required();
+    sub->add_option("--date", *date, "Dated (YYYY-MM-DD, default today)");
+    r.on(sub, [=] { return do_correct(*data, *record, *reason, *date); });
+  }
+  {
+    auto data = std::make_shared<std::string>();
+    auto appeal = std::make_shared<std::string>();
+    auto from = std::make_shared<std::string>();
+    auto to = std::make_shared<std::string>();
+    auto fmt = std::make_shared<std::string>("text");
+    auto publish = std::make_shared<bool>(false);
+    auto* sub = r.app.add_subcommand("report", "Per-appeal report and the organisation's statement");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--appeal,--fund", *appeal, "One appeal (or general) only");
+    sub->add_option("--from", *from, "Period start, YYYY-MM-DD (records' own dates)");
+    sub->add_option("--to", *to, "Period end, YYYY-MM-DD, inclusive");
+    sub->add_option("--format", *fmt, "text, json or csv")->check(CLI::IsMember({"text", "json", "csv"}))->capture_default_str();
+    sub->add_flag("--publish", *publish, "Append the funds' totals to the log as a report record");
+    r.on(sub, [=] { return do_report(*data, *appeal, *from, *to, *fmt, *publish); });
+  }
+}
+
+}  // namespace amanat::cli

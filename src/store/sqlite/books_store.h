@@ -1,0 +1,58 @@
+// The embedded SQLite implementation of the books' storage (books::BooksStore), in the same
+// database file as the organisation's log.
+//
+// Writes go through the log's connection: writer() returns an effect that the sequencer runs
+// inside the log's commit transaction (it is called with the log store's mutex held, so it uses
+// the connection directly). Reads use a second connection of their own, so reports and look-ups
+// run beside a long commit instead of waiting for it (WAL mode lets a reader see the last
+// committed state).
+//
+// Threading: every public method is safe to call from any thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "books/store.h"
+#include "crypto/keyring.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/log_store.h"
+
+namespace amanat::store::sqlite {
+
+class SqliteBooksStore : public books::BooksStore {
+ public:
+  // `log` must outlive the store; `keys` seals the private fields (payees).
+  static Result<std::unique_ptr<SqliteBooksStore>> open(SqliteLogStore& log, const crypto::Keyring& keys);
+
+  Result<books::BooksState> load() override;
+  tlog::Effect writer(std::shared_ptr<const books::PendingRecord> record) override;
+
+  Result<std::optional<books::ExpenseState>> expense(std::uint64_t leaf) override;
+  Result<std::optional<books::DonationState>> donation_by_receipt(const std::string& commitment) override;
+  Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) override;
+  Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) override;
+
+  Result<books::Report> report(const books::ReportQuery& q) override;
+  Status journal(const std::function<Status(const books::Transaction&)>& each) override;
+  Result<std::vector<std::pair<std::string, std::string>>> accounts() override;
+  Result<std::vector<std::string>> currencies() override;
+
+  // The payee of an expense, opened with the keyring (for the organisation's own use).
+  Result<std::string> payee(std::uint64_t expense_leaf);
+
+ private:
+  SqliteBooksStore(SqliteLogStore& log, const crypto::Keyring& keys, std::unique_ptr<Db> reader)
+      : log_(log), keys_(keys), reader_(std::move(reader)) {}
+  // Called inside the log's commit transaction.
+  Status write_locked(std::uint64_t leaf, const books::PendingRecord& p);
+  Status apply_moves(std::uint64_t leaf, const books::PendingRecord& p);
+  Status fund_flags_delta(std::uint64_t expense, bool receipted, bool approved, int sign);
+
+  SqliteLogStore& log_;
+  const crypto::Keyring& keys_;
+  std::mutex read_mu_;
+  std::unique_ptr<Db> reader_;
+};
+
+}  // namespace amanat::store::sqlite
