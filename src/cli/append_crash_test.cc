@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 TEST(AppendCrash, KilledAppendsLoseNoAcknowledgedEntryAndTheLogStaysConsistent) {
   fs::path dir = fs::temp_directory_path() / ("amanat-crash-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  auto init = testing::run({AMANAT_BINARY, "init", "--data", dir.string(), "--origin", "crash.test/log"});
+  auto init = testing::run({AMANAT_BINARY, "init", "--log-only", "--data", dir.string(), "--origin", "crash.test/log"});
   ASSERT_EQ(init.status, 0) << init.err;
   std::string vkey = init.out.substr(0, init.out.find('\n'));
 

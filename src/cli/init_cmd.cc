@@ -21,6 +21,7 @@ struct InitOptions {
   std::string origin;
   std::string currency = "KZT";
   std::string name;
+  bool log_only = false;
 };
 
 int do_init(const InitOptions& o) {
@@ -43,23 +44,28 @@ int do_init(const InitOptions& o) {
   auto seq = tlog::Sequencer::open(**storage, *key);
   if (!seq) return report(seq.error());
   // The books: their key beside the log's, and the books.open record as the log's first leaf.
-  auto books_keys = crypto::Keyring::create(books_key_path(*dir));
-  if (!books_keys) return report(books_keys.error());
-  auto books_store = store::sqlite::SqliteBooksStore::open(**storage, *books_keys);
-  if (!books_store) return report(books_store.error());
-  auto books = books::Books::open(**books_store, **seq, **storage, *books_keys);
-  if (!books) return report(books.error());
-  if (auto opened = (*books)->open_books(o.name.empty() ? o.origin : o.name, *org_currency); !opened)
-    return report(opened.error());
+  if (!o.log_only) {
+    auto books_keys = crypto::Keyring::create(books_key_path(*dir));
+    if (!books_keys) return report(books_keys.error());
+    auto books_store = store::sqlite::SqliteBooksStore::open(**storage, *books_keys);
+    if (!books_store) return report(books_store.error());
+    auto books = books::Books::open(**books_store, **seq, **storage, *books_keys);
+    if (!books) return report(books.error());
+    if (auto opened = (*books)->open_books(o.name.empty() ? o.origin : o.name, *org_currency); !opened)
+      return report(opened.error());
+  }
   std::printf("%s\n", keys->vkey.c_str());
   std::fprintf(stderr,
                "amanat: created %s for log %s\n"
                "  log verifier key (above; publish it): %s\n"
                "  witness verifier key (give it to partners whose logs you cosign): %s\n"
-               "  private key: %s (mode 0600; back it up somewhere safe)\n"
-               "  books key: %s (mode 0600; keeps donors' pseudonyms and payees unreadable without it)\n",
+               "  private key: %s (mode 0600; back it up somewhere safe)\n%s",
                o.data.c_str(), o.origin.c_str(), keys->vkey.c_str(), key->witness().vkey().c_str(),
-               dir->key_path().c_str(), books_key_path(*dir).c_str());
+               dir->key_path().c_str(),
+               o.log_only ? "  (log only: no books)\n"
+                          : ("  books key: " + books_key_path(*dir).string() +
+                             " (mode 0600; without it donors' pseudonyms and payees cannot be read or tested)\n")
+                                .c_str());
   return kExitOk;
 }
 
@@ -73,6 +79,8 @@ void add_init_commands(Registry& r) {
                   "The log's origin (also its key name), e.g. example.org/amanat")->required();
   sub->add_option("--currency", o->currency, "The organisation's currency for its books (ISO 4217)")->capture_default_str();
   sub->add_option("--name", o->name, "The organisation's public name (default: the origin)");
+  sub->add_flag("--log-only", o->log_only,
+                "Create only the transparency log, without books (e.g. for a standalone witness or log)");
   sub->footer("Prints the log's verifier key on stdout. Refuses to overwrite an existing key or database.");
   r.on(sub, [o] { return do_init(*o); });
 }

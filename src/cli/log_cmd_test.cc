@@ -35,7 +35,7 @@ class LogCli : public ::testing::Test {
   std::string path(const std::string& p) const { return (root_ / p).string(); }
   // Creates a data directory and returns its verifier key.
   std::string init(const std::string& name, const std::string& origin) {
-    auto r = amanat({"init", "--data", path(name), "--origin", origin});
+    auto r = amanat({"init", "--log-only", "--data", path(name), "--origin", origin});
     EXPECT_EQ(r.status, 0) << r.err;
     return r.out.substr(0, r.out.find('\n'));
   }
@@ -58,7 +58,7 @@ class LogCli : public ::testing::Test {
 };
 
 TEST_F(LogCli, InitPrintsVerifierKeyAndWritesPrivateKeyWithMode0600) {
-  auto r = amanat({"init", "--data", path("d"), "--origin", "example.org/log"});
+  auto r = amanat({"init", "--log-only", "--data", path("d"), "--origin", "example.org/log"});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_TRUE(r.out.starts_with("example.org/log+")) << r.out;
   struct stat st;
@@ -73,14 +73,14 @@ TEST_F(LogCli, InitPrintsVerifierKeyAndWritesPrivateKeyWithMode0600) {
 TEST_F(LogCli, InitRefusesToOverwriteAnExistingKey) {
   init("d", "example.org/log");
   std::string before = *store::read_file(path("d/log.key"));
-  auto r = amanat({"init", "--data", path("d"), "--origin", "example.org/other"});
+  auto r = amanat({"init", "--log-only", "--data", path("d"), "--origin", "example.org/other"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("refusing to overwrite"), std::string::npos) << r.err;
   EXPECT_EQ(*store::read_file(path("d/log.key")), before);
 }
 
 TEST_F(LogCli, InitRefusesAnInvalidOrigin) {
-  auto r = amanat({"init", "--data", path("d"), "--origin", "has space"});
+  auto r = amanat({"init", "--log-only", "--data", path("d"), "--origin", "has space"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("--origin"), std::string::npos);
   EXPECT_FALSE(fs::exists(path("d/log.key")));
@@ -284,7 +284,7 @@ TEST_F(LogCli, VerifyRejectsTheWrongKey) {
 
 TEST_F(LogCli, PartnerCosignsAndVerifierChecksTheCosignatureButAForkIsNeverCosigned) {
   std::string a_vkey = init("a", "example.org/a");
-  auto b_init = amanat({"init", "--data", path("b"), "--origin", "example.org/b"});
+  auto b_init = amanat({"init", "--log-only", "--data", path("b"), "--origin", "example.org/b"});
   ASSERT_EQ(b_init.status, 0);
   std::string b_witness = witness_vkey(b_init);
   ASSERT_TRUE(b_witness.starts_with("example.org/b/witness+")) << b_witness;
@@ -302,7 +302,7 @@ TEST_F(LogCli, PartnerCosignsAndVerifierChecksTheCosignatureButAForkIsNeverCosig
   EXPECT_NE(v.out.find("cosigned by example.org/b/witness"), std::string::npos);
 
   // A witness that has not cosigned is reported.
-  auto c_init = amanat({"init", "--data", path("c"), "--origin", "example.org/c"});
+  auto c_init = amanat({"init", "--log-only", "--data", path("c"), "--origin", "example.org/c"});
   auto v2 = amanat({"log", "verify", "--log", path("am"), "--vkey", a_vkey, "--witness", witness_vkey(c_init)});
   EXPECT_EQ(v2.status, 1);
   EXPECT_NE(v2.err.find("example.org/c/witness"), std::string::npos) << v2.err;
@@ -330,7 +330,7 @@ TEST_F(LogCli, PartnerCosignsAndVerifierChecksTheCosignatureButAForkIsNeverCosig
 
 TEST_F(LogCli, AddCosignatureRefusesALineThatIsNotAValidCosignature) {
   init("a", "example.org/a");
-  auto b_init = amanat({"init", "--data", path("b"), "--origin", "example.org/b"});
+  auto b_init = amanat({"init", "--log-only", "--data", path("b"), "--origin", "example.org/b"});
   std::string line = "\xE2\x80\x94 example.org/b/witness AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
   auto r = amanat({"log", "add-cosignature", "--data", path("a"), "--witness", witness_vkey(b_init)}, line);
   EXPECT_EQ(r.status, 1);
