@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   add_init_commands(r);
   add_log_commands(r);
   add_books_commands(r);
+  add_audit_commands(r);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -6,9 +6,11 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "core/error.h"
+#include "tlog/log_source.h"
 
 namespace amanat::cli {
 
@@ -30,6 +32,10 @@ struct Registry {
 void add_init_commands(Registry& r);
 void add_log_commands(Registry& r);
 void add_books_commands(Registry& r);
+void add_audit_commands(Registry& r);
+
+// A log named on the command line: an http(s) URL, a data directory, or a static mirror.
+Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where);
 
 // Prints "amanat: <message>" to stderr and returns kExitFailed.
 int report(const Error& e);

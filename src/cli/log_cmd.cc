@@ -34,6 +34,26 @@ namespace amanat::cli {
 
 namespace fs = std::filesystem;
 
+// A log named on the command line: an http(s) URL, a data directory, or a static mirror.
+Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
+  if (where.starts_with("http://") || where.starts_with("https://")) {
+    auto src = http::HttpLogSource::open(where);
+    if (!src) return std::unexpected(src.error());
+    return std::unique_ptr<tlog::LogSource>(std::move(*src));
+  }
+  std::error_code ec;  // the non-throwing overloads: an unreadable path is an error, not a crash
+  if (!fs::is_directory(where, ec))
+    return fail(Errc::not_found, where + " is neither a readable directory nor an http(s) URL");
+  if (fs::exists(fs::path(where) / "amanat.db", ec)) {
+    auto st = store::sqlite::SqliteLogStore::open_default((fs::path(where) / "amanat.db").string());
+    if (!st) return std::unexpected(st.error());
+    return std::unique_ptr<tlog::LogSource>(std::move(*st));
+  }
+  if (!fs::exists(fs::path(where) / "checkpoint", ec))
+    return fail(Errc::not_found, where + " holds neither a log mirror (checkpoint, tile/) nor a data directory");
+  return std::unique_ptr<tlog::LogSource>(std::make_unique<store::DirLogSource>(where));
+}
+
 namespace {
 
 struct OpenedLog {
@@ -53,26 +73,6 @@ Result<tlog::LogKey> load_key(const store::DataDir& dir) {
   auto skey = dir.read_key();
   if (!skey) return std::unexpected(skey.error());
   return tlog::LogKey::parse(*skey);
-}
-
-// A log named on the command line: an http(s) URL, a data directory, or a static mirror.
-Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
-  if (where.starts_with("http://") || where.starts_with("https://")) {
-    auto src = http::HttpLogSource::open(where);
-    if (!src) return std::unexpected(src.error());
-    return std::unique_ptr<tlog::LogSource>(std::move(*src));
-  }
-  std::error_code ec;  // the non-throwing overloads: an unreadable path is an error, not a crash
-  if (!fs::is_directory(where, ec))
-    return fail(Errc::not_found, where + " is neither a readable directory nor an http(s) URL");
-  if (fs::exists(fs::path(where) / "amanat.db", ec)) {
-    auto st = store::sqlite::SqliteLogStore::open_default((fs::path(where) / "amanat.db").string());
-    if (!st) return std::unexpected(st.error());
-    return std::unique_ptr<tlog::LogSource>(std::move(*st));
-  }
-  if (!fs::exists(fs::path(where) / "checkpoint", ec))
-    return fail(Errc::not_found, where + " holds neither a log mirror (checkpoint, tile/) nor a data directory");
-  return std::unique_ptr<tlog::LogSource>(std::make_unique<store::DirLogSource>(where));
 }
 
 Result<std::string> read_text(const std::string& path) {

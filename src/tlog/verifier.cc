@@ -165,6 +165,8 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
     leaves.clear();
     for (const auto& e : *entries) leaves.push_back(leaf_hash(e));
     if (auto st = check_tile(source, tile, leaves, &*item.hashes); !st) return std::unexpected(st.error());
+    if (options.on_entries)
+      if (auto st = options.on_entries(n * kTileWidth, *entries); !st) return std::unexpected(st.error());
     report.tiles += 2;
     report.entries += tile.width;
     if (options.progress) options.progress(report.entries, size);

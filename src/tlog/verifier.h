@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct VerifyOptions {
   std::vector<WitnessVerifier> witnesses;       // every one of them must have cosigned
   std::optional<std::string> old_checkpoint;    // a signed checkpoint seen earlier
   std::function<void(std::uint64_t entries_done, std::uint64_t total)> progress;
+  // Called with each entry bundle's entries, in log order, once their leaf hashes match the
+  // level-0 tile (the root is checked only at the end: act on them only if verify_log
+  // succeeds). An error stops the verification with that error. `amanat audit` reads the
+  // books from here, so the log is fetched once.
+  std::function<Status(std::uint64_t first, std::span<const std::span<const std::uint8_t>> entries)> on_entries;
   unsigned fetchers = 4;
   unsigned window = 32;  // tiles fetched ahead of the hashing
 };

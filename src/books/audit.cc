@@ -1,0 +1,156 @@
+#include "books/audit.h"
+
+#include "books/leaf.h"
+
+namespace amanat::books {
+
+namespace {
+constexpr std::size_t kMaxFindings = 1000;  // keep memory bounded on a thoroughly broken log
+}
+
+void Auditor::finding(std::uint64_t leaf, std::string msg) {
+  if (findings_.size() >= kMaxFindings) {
+    ++findings_dropped_;
+    if (findings_dropped_ == 1) findings_.push_back({leaf, "(further findings are not listed)"});
+    return;
+  }
+  findings_.push_back({leaf, std::move(msg)});
+}
+
+std::optional<Currency> Auditor::fund_currency(std::string_view f) const {
+  auto it = funds_.find(f);
+  if (it == funds_.end()) return std::nullopt;
+  return it->second.t.currency;
+}
+
+AuditTotals Auditor::totals() const {
+  AuditTotals out;
+  out.organisation = organisation_;
+  out.currency = currency_;
+  out.size = next_;
+  if (auto g = funds_.find(kGeneralFund); g != funds_.end()) out.funds.push_back(g->second.t);
+  for (const auto& [name, f] : funds_)
+    if (name != kGeneralFund) out.funds.push_back(f.t);
+  out.income_org = income_org_;
+  out.expenses_org = expenses_org_;
+  out.reports_checked = reports_checked_;
+  return out;
+}
+
+void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
+  if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = totals();
+  next_ = index + 1;
+  auto rec = decode_leaf(leaf);
+  if (!rec) return finding(index, "not a books record: " + rec.error().message);
+  apply(index, *rec);
+  if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = totals();
+}
+
+void Auditor::check_report(std::uint64_t index, const ReportPublished& r) {
+  ++reports_checked_;
+  if (r.size != index) {
+    finding(index, "report states totals for size " + std::to_string(r.size) + " but is leaf " + std::to_string(index));
+    return;
+  }
+  // The parts of one report each list some funds; each listed fund must match.
+  for (const auto& stated : r.funds) {
+    auto it = funds_.find(stated.fund);
+    if (it == funds_.end()) {
+      finding(index, "report lists fund " + stated.fund + ", which does not exist");
+      continue;
+    }
+    const FundTotals& f = it->second.t;
+    if (!(stated == f)) {
+      auto show = [](const FundTotals& t) {
+        return "raised " + format(Money{t.raised, t.currency}) + ", spent " + format(Money{t.spent, t.currency}) +
+               ", in " + format(Money{t.transfers_in, t.currency}) + ", out " + format(Money{t.transfers_out, t.currency}) +
+               ", balance " + format(Money{t.balance, t.currency}) + ", " + std::to_string(t.donations) + " donations";
+      };
+      finding(index, "report for fund " + stated.fund + " states " + show(stated) + "; the log gives " + show(f));
+    }
+  }
+}
+
+void Auditor::apply(std::uint64_t index, const Record& r) {
+  if (const auto* o = std::get_if<BooksOpen>(&r.body)) {
+    if (currency_) return finding(index, "the books are opened a second time");
+    currency_ = o->currency;
+    organisation_ = o->name;
+    funds_.emplace(std::string(kGeneralFund), Fund{FundTotals{std::string(kGeneralFund), o->currency}, false, true});
+    return;
+  }
+  if (!currency_) return finding(index, "a record before the books were opened");
+  if (const auto* a = std::get_if<AppealOpen>(&r.body)) {
+    if (funds_.count(a->code)) return finding(index, "appeal " + a->code + " is opened twice");
+    funds_.emplace(a->code, Fund{FundTotals{a->code, a->target.currency}, true, true});
+    return;
+  }
+  if (const auto* u = std::get_if<AppealUpdate>(&r.body)) {
+    auto it = funds_.find(u->code);
+    if (it == funds_.end() || !it->second.restricted) return finding(index, "update of unknown appeal " + u->code);
+    if (u->open) it->second.open = *u->open;
+    return;
+  }
+  if (const auto* p = std::get_if<ReportPublished>(&r.body)) return check_report(index, *p);
+  if (const auto* a = std::get_if<Approval>(&r.body)) {
+    if (!expenses_.count(a->expense)) finding(index, "approval of record " + std::to_string(a->expense) + ", not an expense");
+    return;
+  }
+  if (const auto* c = std::get_if<Confirmation>(&r.body)) {
+    if (!expenses_.count(c->expense)) finding(index, "confirmation of record " + std::to_string(c->expense) + ", not an expense");
+    return;
+  }
+  if (const auto* c = std::get_if<ReceiptAttach>(&r.body)) {
+    if (!expenses_.count(c->expense)) finding(index, "receipt for record " + std::to_string(c->expense) + ", not an expense");
+    return;
+  }
+  if (const auto* d = std::get_if<Donation>(&r.body)) {
+    auto it = funds_.find(d->fund);
+    if (it != funds_.end() && !it->second.open) finding(index, "donation to closed appeal " + d->fund);
+  }
+
+  auto lookup = [this](std::string_view f) { return fund_currency(f); };
+  std::optional<Booking> reversed;
+  if (const auto* c = std::get_if<Correction>(&r.body)) {
+    if (!money_records_.count(c->reverses))
+      return finding(index, "correction of record " + std::to_string(c->reverses) +
+                                ", which is not an earlier donation, expense or transfer");
+    if (!reversed_.insert(c->reverses).second)
+      return finding(index, "record " + std::to_string(c->reverses) + " is reversed a second time");
+    auto leaf = fetch_(c->reverses);
+    if (!leaf) return finding(index, "cannot read the corrected record: " + leaf.error().message);
+    auto orig = decode_leaf(*leaf);
+    if (!orig) return finding(index, "the corrected record does not decode: " + orig.error().message);
+    auto b = book(c->reverses, *orig, *currency_, lookup);
+    if (!b) return finding(index, "the corrected record does not book: " + b.error().message);
+    reversed = std::move(*b);
+  }
+  auto b = book(index, r, *currency_, lookup, reversed ? &*reversed : nullptr);
+  if (!b) return finding(index, "does not book: " + b.error().message);
+  for (const auto& m : b->moves) {
+    FundTotals& t = funds_.find(m.fund)->second.t;
+    switch (m.kind) {
+      case MoveKind::raised:
+        t.raised += m.amount.minor;
+        t.donations += static_cast<std::uint64_t>(static_cast<std::int64_t>(m.donations));
+        income_org_ += m.org;
+        break;
+      case MoveKind::spent:
+        t.spent += m.amount.minor;
+        expenses_org_ += m.org;
+        break;
+      case MoveKind::transfer_in: t.transfers_in += m.amount.minor; break;
+      case MoveKind::transfer_out: t.transfers_out += m.amount.minor; break;
+    }
+    t.balance += balance_delta(m);
+  }
+  for (const auto& m : b->moves) {
+    const Fund& f = funds_.find(m.fund)->second;
+    if (f.restricted && f.t.balance < 0)
+      finding(index, "restricted fund " + m.fund + " goes negative: " + format(Money{f.t.balance, f.t.currency}));
+  }
+  if (!std::holds_alternative<Correction>(r.body)) money_records_.insert(index);
+  if (std::holds_alternative<Expense>(r.body)) expenses_.insert(index);
+}
+
+}  // namespace amanat::books

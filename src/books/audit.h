@@ -1,0 +1,90 @@
+// The auditor: recomputes the books from the public log alone.
+//
+// Fed every leaf in log order (by `amanat audit`, from the verified entry bundles), it decodes
+// each record (leaf.h), books it with the same function the organisation used (posting.h), and
+// keeps every fund's raised / spent / transfers / balance and donation count. Along the way it
+// checks what anyone may check without trusting the organisation:
+//   - every leaf is a well-formed record (canonical JSON, known type, valid fields);
+//   - the books are opened once, before anything else is booked; appeals exist before money is
+//     booked to them; donations go only to open appeals;
+//   - a correction reverses a donation, expense or transfer that exists and was not already
+//     reversed; approvals and confirmations refer to expenses;
+//   - no restricted fund ever goes negative;
+//   - every published report (a "report" leaf) states exactly the totals recomputed from the
+//     leaves before it.
+// Each violation is a Finding naming the leaf; the audit passes only with none.
+//
+// Thread-safety: one Auditor per thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "books/model.h"
+#include "books/posting.h"
+#include "core/bytes.h"
+
+namespace amanat::books {
+
+struct Finding {
+  std::uint64_t leaf;
+  std::string message;
+};
+
+struct AuditTotals {
+  std::string organisation;
+  std::optional<Currency> currency;
+  std::uint64_t size = 0;                 // leaves [0, size) are included
+  std::vector<FundTotals> funds;          // general first, then appeals by code
+  std::int64_t income_org = 0, expenses_org = 0;
+  std::uint64_t reports_checked = 0;
+};
+
+class Auditor {
+ public:
+  // `fetch` returns the leaf at an earlier index (to book a correction's reversal without
+  // keeping every record in memory).
+  using Fetch = std::function<Result<Bytes>(std::uint64_t index)>;
+  explicit Auditor(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  // Feeds the leaf with this index (indexes must come in order, from 0).
+  void feed(std::uint64_t index, std::span<const std::uint8_t> leaf);
+  // Also take a snapshot of the totals when `size` leaves have been fed.
+  void snapshot_at(std::uint64_t size) { snapshot_size_ = size; }
+
+  AuditTotals totals() const;
+  const std::optional<AuditTotals>& snapshot() const { return snapshot_; }
+  const std::vector<Finding>& findings() const { return findings_; }
+  std::uint64_t fed() const { return next_; }
+
+ private:
+  struct Fund {
+    FundTotals t;
+    bool restricted = true, open = true;
+  };
+  void finding(std::uint64_t leaf, std::string msg);
+  void apply(std::uint64_t index, const Record& r);
+  void check_report(std::uint64_t index, const ReportPublished& r);
+  std::optional<Currency> fund_currency(std::string_view f) const;
+
+  Fetch fetch_;
+  std::uint64_t next_ = 0;
+  std::string organisation_;
+  std::optional<Currency> currency_;
+  std::map<std::string, Fund, std::less<>> funds_;
+  std::unordered_set<std::uint64_t> money_records_, expenses_, reversed_;
+  std::int64_t income_org_ = 0, expenses_org_ = 0;
+  std::uint64_t reports_checked_ = 0;
+  std::vector<Finding> findings_;
+  std::size_t findings_dropped_ = 0;
+  std::optional<std::uint64_t> snapshot_size_;
+  std::optional<AuditTotals> snapshot_;
+};
+
+}  // namespace amanat::books

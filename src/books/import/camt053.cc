@@ -1,0 +1,750 @@
+#include "books/import/camt053.h"
+
+#include <expat.h>
+
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <span>
+#include <system_error>
+#include <vector>
+
+#include "books/import/fields.h"
+
+namespace amanat::books::import {
+
+namespace {
+
+using detail::describe;
+using detail::fail_at;
+using detail::trim;
+
+constexpr std::size_t kChunk = std::size_t{1} << 20;
+constexpr std::size_t kMaxValue = 4096;
+constexpr std::size_t kMaxText = 65536;
+constexpr std::size_t kMaxDepth = 256;
+// expat joins a namespace URI and a local name with this byte ("urn:...\x01Ntry"); it cannot
+// occur in an XML name or URI, so the split is unambiguous.
+constexpr char kNsSep = '\x01';
+constexpr std::string_view kIsoPrefix = "urn:iso:std:iso:20022:tech:xsd:";
+
+// The local names the reader looks at; every other name is kOther.
+enum Tag : std::uint8_t {
+  kOther, kDocument, kBkToCstmrStmt, kStmt, kAcct, kId, kIBAN, kOthr, kNtry, kAmt, kCdtDbtInd,
+  kSts, kCd, kBookgDt, kDt, kDtTm, kAcctSvcrRef, kNtryRef, kNtryDtls, kTxDtls, kRefs,
+  kEndToEndId, kAmtDtls, kTxAmt, kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd,
+};
+
+Tag tag_of(const char* s, std::size_t n) {
+  auto is = [&](const char* name) { return std::memcmp(s, name, n) == 0; };
+  switch (n) {
+    case 2: return is("Id") ? kId : is("Cd") ? kCd : is("Dt") ? kDt : kOther;
+    case 3: return is("Amt") ? kAmt : is("Sts") ? kSts : kOther;
+    case 4:
+      return is("Ntry")   ? kNtry
+             : is("IBAN") ? kIBAN
+             : is("Othr") ? kOthr
+             : is("Stmt") ? kStmt
+             : is("Acct") ? kAcct
+             : is("DtTm") ? kDtTm
+             : is("Refs") ? kRefs
+                          : kOther;
+    case 5: return is("TxAmt") ? kTxAmt : is("Ustrd") ? kUstrd : kOther;
+    case 6: return is("TxDtls") ? kTxDtls : is("RmtInf") ? kRmtInf : kOther;
+    case 7:
+      return is("BookgDt") ? kBookgDt : is("NtryRef") ? kNtryRef : is("AmtDtls") ? kAmtDtls : kOther;
+    case 8:
+      return is("NtryDtls")   ? kNtryDtls
+             : is("DbtrAcct") ? kDbtrAcct
+             : is("CdtrAcct") ? kCdtrAcct
+             : is("Document") ? kDocument
+                              : kOther;
+    case 9: return is("CdtDbtInd") ? kCdtDbtInd : is("RltdPties") ? kRltdPties : kOther;
+    case 10: return is("EndToEndId") ? kEndToEndId : kOther;
+    case 11: return is("AcctSvcrRef") ? kAcctSvcrRef : kOther;
+    case 13: return is("BkToCstmrStmt") ? kBkToCstmrStmt : kOther;
+    default: return kOther;
+  }
+}
+
+// Where the reader is: one state per open element, derived from the parent's state and the
+// element's name, so that e.g. <Amt> means the entry amount only as a child of <Ntry>.
+enum State : std::uint8_t {
+  sOutside,  // outside the camt Document (before it, after it, or in an envelope around it)
+  sIgnore,   // inside the Document, in an element (or namespace) the reader does not need
+  sDocument, sBk, sStmt, sAcct, sAcctId, sAcctIban, sAcctOthr, sAcctOthrId,
+  sNtry, sNtryAmt, sNtryCdtDbt, sNtrySts, sNtryStsCd, sBookgDt, sBookgDtDt, sBookgDtDtTm,
+  sNtryAcctSvcrRef, sNtryRef, sNtryDtls,
+  sTx, sTxRefs, sTxE2E, sTxAcctSvcrRef, sTxAmt, sTxCdtDbt, sTxAmtDtls, sTxTxAmt, sTxTxAmtAmt,
+  sRltd, sDbtrAcct, sDbtrId, sDbtrIban, sDbtrOthr, sDbtrOthrId,
+  sCdtrAcct, sCdtrId, sCdtrIban, sCdtrOthr, sCdtrOthrId,
+  sRmtInf, sUstrd,
+  kStateCount,
+};
+
+State child_state(State parent, Tag t) {
+  switch (parent) {
+    case sDocument: return t == kBkToCstmrStmt ? sBk : sIgnore;
+    case sBk: return t == kStmt ? sStmt : sIgnore;
+    case sStmt: return t == kNtry ? sNtry : t == kAcct ? sAcct : sIgnore;
+    case sAcct: return t == kId ? sAcctId : sIgnore;
+    case sAcctId: return t == kIBAN ? sAcctIban : t == kOthr ? sAcctOthr : sIgnore;
+    case sAcctOthr: return t == kId ? sAcctOthrId : sIgnore;
+    case sNtry:
+      switch (t) {
+        case kAmt: return sNtryAmt;
+        case kCdtDbtInd: return sNtryCdtDbt;
+        case kSts: return sNtrySts;
+        case kBookgDt: return sBookgDt;
+        case kAcctSvcrRef: return sNtryAcctSvcrRef;
+        case kNtryRef: return sNtryRef;
+        case kNtryDtls: return sNtryDtls;
+        default: return sIgnore;
+      }
+    case sNtrySts: return t == kCd ? sNtryStsCd : sIgnore;
+    case sBookgDt: return t == kDt ? sBookgDtDt : t == kDtTm ? sBookgDtDtTm : sIgnore;
+    case sNtryDtls: return t == kTxDtls ? sTx : sIgnore;
+    case sTx:
+      switch (t) {
+        case kRefs: return sTxRefs;
+        case kAmt: return sTxAmt;
+        case kCdtDbtInd: return sTxCdtDbt;
+        case kAmtDtls: return sTxAmtDtls;
+        case kRltdPties: return sRltd;
+        case kRmtInf: return sRmtInf;
+        default: return sIgnore;
+      }
+    case sTxRefs: return t == kEndToEndId ? sTxE2E : t == kAcctSvcrRef ? sTxAcctSvcrRef : sIgnore;
+    case sTxAmtDtls: return t == kTxAmt ? sTxTxAmt : sIgnore;
+    case sTxTxAmt: return t == kAmt ? sTxTxAmtAmt : sIgnore;
+    case sRltd: return t == kDbtrAcct ? sDbtrAcct : t == kCdtrAcct ? sCdtrAcct : sIgnore;
+    case sDbtrAcct: return t == kId ? sDbtrId : sIgnore;
+    case sDbtrId: return t == kIBAN ? sDbtrIban : t == kOthr ? sDbtrOthr : sIgnore;
+    case sDbtrOthr: return t == kId ? sDbtrOthrId : sIgnore;
+    case sCdtrAcct: return t == kId ? sCdtrId : sIgnore;
+    case sCdtrId: return t == kIBAN ? sCdtrIban : t == kOthr ? sCdtrOthr : sIgnore;
+    case sCdtrOthr: return t == kId ? sCdtrOthrId : sIgnore;
+    case sRmtInf: return t == kUstrd ? sUstrd : sIgnore;
+    default: return sIgnore;
+  }
+}
+
+// Elements whose text the reader keeps, and that may hold nothing but text.
+constexpr bool is_leaf(State s) {
+  switch (s) {
+    case sAcctIban: case sAcctOthrId: case sNtryAmt: case sNtryCdtDbt: case sNtryStsCd:
+    case sBookgDtDt: case sBookgDtDtTm: case sNtryAcctSvcrRef: case sNtryRef: case sTxE2E:
+    case sTxAcctSvcrRef: case sTxAmt: case sTxCdtDbt: case sTxTxAmtAmt: case sDbtrIban:
+    case sDbtrOthrId: case sCdtrIban: case sCdtrOthrId: case sUstrd:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Paths for error messages (relative to the statement, as people look them up in the spec).
+const char* path_of(State s) {
+  switch (s) {
+    case sAcctIban: return "Stmt/Acct/Id/IBAN";
+    case sAcctOthrId: return "Stmt/Acct/Id/Othr/Id";
+    case sNtryAmt: return "Ntry/Amt";
+    case sNtryCdtDbt: return "Ntry/CdtDbtInd";
+    case sNtrySts: return "Ntry/Sts";
+    case sNtryStsCd: return "Ntry/Sts/Cd";
+    case sBookgDtDt: return "Ntry/BookgDt/Dt";
+    case sBookgDtDtTm: return "Ntry/BookgDt/DtTm";
+    case sNtryAcctSvcrRef: return "Ntry/AcctSvcrRef";
+    case sNtryRef: return "Ntry/NtryRef";
+    case sTxE2E: return "TxDtls/Refs/EndToEndId";
+    case sTxAcctSvcrRef: return "TxDtls/Refs/AcctSvcrRef";
+    case sTxAmt: return "TxDtls/Amt";
+    case sTxCdtDbt: return "TxDtls/CdtDbtInd";
+    case sTxTxAmtAmt: return "TxDtls/AmtDtls/TxAmt/Amt";
+    case sDbtrIban: case sDbtrOthrId: return "TxDtls/RltdPties/DbtrAcct/Id";
+    case sCdtrIban: case sCdtrOthrId: return "TxDtls/RltdPties/CdtrAcct/Id";
+    case sUstrd: return "TxDtls/RmtInf/Ustrd";
+    default: return "element";
+  }
+}
+
+// One captured element text, with the line of its start tag.
+struct Value {
+  std::string text;
+  std::uint64_t line = 0;
+  bool seen = false;
+  void reset() {
+    text.clear();
+    seen = false;
+  }
+};
+
+struct AmountValue {
+  Value v;
+  std::string ccy;
+  bool has_ccy = false;
+  void reset() {
+    v.reset();
+    ccy.clear();
+    has_ccy = false;
+  }
+};
+
+struct Tx {
+  std::uint64_t line = 0;
+  AmountValue tx_amt;  // AmtDtls/TxAmt/Amt
+  AmountValue amt;     // TxDtls/Amt (camt.053.001.03 and later)
+  Value cdtdbt, e2e, svcr_ref;
+  std::string dbtr, cdtr, text;
+  bool has_dbtr = false, has_cdtr = false;
+  void reset(std::uint64_t at) {
+    line = at;
+    tx_amt.reset();
+    amt.reset();
+    cdtdbt.reset();
+    e2e.reset();
+    svcr_ref.reset();
+    dbtr.clear();
+    cdtr.clear();
+    text.clear();
+    has_dbtr = has_cdtr = false;
+  }
+  const AmountValue* amount() const {
+    return tx_amt.v.seen ? &tx_amt : amt.v.seen ? &amt : nullptr;
+  }
+};
+
+struct Entry {
+  std::uint64_t line = 0;
+  AmountValue amt;
+  Value cdtdbt, sts, sts_cd, dt, dttm, svcr_ref, ntry_ref;
+  std::vector<Tx> tx;  // the first ntx are this entry's; the rest are kept for their capacity
+  std::size_t ntx = 0;
+  void reset(std::uint64_t at) {
+    line = at;
+    amt.reset();
+    for (Value* v : {&cdtdbt, &sts, &sts_cd, &dt, &dttm, &svcr_ref, &ntry_ref}) v->reset();
+    ntx = 0;
+  }
+};
+
+// A reference, with "NOTPROVIDED" (ISO's placeholder for a missing EndToEndId) as empty.
+std::string_view ref_of(const Value& v) {
+  std::string_view r = trim(v.text);
+  return r == "NOTPROVIDED" ? std::string_view() : r;
+}
+
+// Quotes a namespace URI for an error message: structural text, not personal data, but a
+// crafted file could make it anything, so it is cut short and escaped.
+std::string quote_uri(std::string_view s) {
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    out += (c < 0x20 || c >= 0x7f || c == '"') ? '?' : static_cast<char>(c);
+  }
+  if (s.size() > 80) out += "...";
+  return out + "\"";
+}
+
+bool two_digits(std::string_view s, std::size_t at, int max) {
+  return at + 2 <= s.size() && s[at] >= '0' && s[at] <= '9' && s[at + 1] >= '0' &&
+         s[at + 1] <= '9' && (s[at] - '0') * 10 + (s[at + 1] - '0') <= max;
+}
+
+// A time zone suffix of xs:date / xs:dateTime: "", "Z" or "+hh:mm" / "-hh:mm".
+bool valid_zone(std::string_view z) {
+  if (z.empty() || z == "Z") return true;
+  return z.size() == 6 && (z[0] == '+' || z[0] == '-') && two_digits(z, 1, 14) && z[3] == ':' &&
+         two_digits(z, 4, 59);
+}
+
+class Reader {
+ public:
+  Reader() : xp_(XML_ParserCreateNS(nullptr, kNsSep)) {}
+  ~Reader() {
+    if (xp_) XML_ParserFree(xp_);
+  }
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  Result<Statement> run(std::istream& in, Progress* progress);
+
+ private:
+  static void XMLCALL on_start(void* self, const XML_Char* name, const XML_Char** atts) {
+    static_cast<Reader*>(self)->start(name, atts);
+  }
+  static void XMLCALL on_end(void* self, const XML_Char*) { static_cast<Reader*>(self)->end(); }
+  static void XMLCALL on_text(void* self, const XML_Char* s, int len) {
+    static_cast<Reader*>(self)->text(s, static_cast<std::size_t>(len));
+  }
+  static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*,
+                                 int) {
+    auto* r = static_cast<Reader*>(self);
+    r->stop(r->error_at(r->line(), "DOCTYPE",
+                        "document type declarations are refused: they can declare entities, "
+                        "and a camt.053 statement never has one"));
+  }
+  static void XMLCALL on_entity(void* self, const XML_Char*, int, const XML_Char*, int,
+                                const XML_Char*, const XML_Char*, const XML_Char*,
+                                const XML_Char*) {
+    auto* r = static_cast<Reader*>(self);
+    r->stop(r->error_at(r->line(), "ENTITY", "entity declarations are refused"));
+  }
+
+  std::uint64_t line() const { return XML_GetCurrentLineNumber(xp_); }
+  static Error error_at(std::uint64_t line, std::string_view field, std::string_view reason) {
+    return detail::line_error(line, field, reason);
+  }
+  void stop(Error e) {
+    if (!error_) error_ = std::move(e);
+    XML_StopParser(xp_, XML_FALSE);
+  }
+
+  void start(const char* name, const char** atts);
+  void set_capturing(bool on);
+  void end();
+  void text(const char* s, std::size_t n);
+  State open_document(const char* name, const char* local);
+  void store(Value& v, State s);
+  void store_amount(AmountValue& a, State s);
+  void store_account(std::string& out, bool& has, State s);
+  Status finish_entry();
+  Result<Money> read_amount(const AmountValue* a, std::uint64_t missing_line, const char* path);
+  Result<int> read_sign(const Value& v, std::uint64_t missing_line, const char* path);
+  Result<std::string> read_booking_date(const Entry& e);
+
+  XML_Parser xp_;
+  std::optional<Error> error_;
+  std::vector<State> states_;
+  std::string ns_;  // the camt Document's namespace URI, once found
+  bool document_seen_ = false, bk_seen_ = false;
+  bool capturing_ = false;
+  std::string value_;  // text of the leaf element being read
+  std::uint64_t value_line_ = 0;
+  std::string attr_ccy_;
+  bool attr_has_ccy_ = false;
+  std::string account_;  // the current <Stmt>'s account
+  Entry entry_;
+  Statement out_;
+};
+
+State Reader::open_document(const char* name, const char* local) {
+  std::string_view uri = local == name ? std::string_view() : std::string_view(name, local - 1 - name);
+  std::uint64_t at = line();
+  if (document_seen_) {
+    stop(error_at(at, "Document", "a second Document element; one file holds one statement document"));
+    return sIgnore;
+  }
+  if (!uri.starts_with(kIsoPrefix)) {
+    stop(error_at(at, "Document",
+                  uri.empty() ? "has no namespace; a camt.053 statement's Document is in "
+                                "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"
+                              : "namespace " + quote_uri(uri) +
+                                    " is not an ISO 20022 message; expected "
+                                    "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"));
+    return sIgnore;
+  }
+  std::string_view msg = uri.substr(kIsoPrefix.size());
+  bool camt053 = msg.size() == 15 && msg.starts_with("camt.053.001.") && msg[13] >= '0' &&
+                 msg[13] <= '9' && msg[14] >= '0' && msg[14] <= '9';
+  if (!camt053) {
+    std::string what = msg.starts_with("camt.052.")   ? " (a bank-to-customer account report)"
+                       : msg.starts_with("camt.054.") ? " (a debit/credit notification)"
+                                                      : "";
+    stop(error_at(at, "Document",
+                  "the document is " + quote_uri(msg) + what +
+                      ", not a camt.053 bank-to-customer statement; ask the bank for the "
+                      "camt.053 statement export"));
+    return sIgnore;
+  }
+  ns_ = std::string(uri);
+  out_.format = std::string(msg);
+  document_seen_ = true;
+  return sDocument;
+}
+
+void Reader::start(const char* name, const char** atts) {
+  if (error_) return;
+  State parent = states_.empty() ? sOutside : states_.back();
+  if (is_leaf(parent))
+    return stop(error_at(line(), path_of(parent), "holds a child element; it may hold only text"));
+  if (states_.size() >= kMaxDepth)
+    return stop(error_at(line(), "XML", "elements nested deeper than 256 levels"));
+
+  // Split "uri\x01local". The camt namespace is checked first: almost every element is in it.
+  const char* local;
+  bool in_ns = false;
+  if (!ns_.empty() && std::strncmp(name, ns_.data(), ns_.size()) == 0 && name[ns_.size()] == kNsSep) {
+    local = name + ns_.size() + 1;
+    in_ns = true;
+  } else {
+    const char* sep = std::strchr(name, kNsSep);
+    local = sep ? sep + 1 : name;
+  }
+  Tag tag = tag_of(local, std::strlen(local));
+
+  State s;
+  if (parent == sOutside) {
+    s = tag == kDocument ? open_document(name, local) : sOutside;
+    if (error_) return;
+  } else if (parent == sIgnore || !in_ns) {
+    s = sIgnore;
+  } else {
+    s = child_state(parent, tag);
+  }
+  states_.push_back(s);
+
+  switch (s) {
+    case sBk: bk_seen_ = true; break;
+    case sStmt: account_.clear(); break;
+    case sNtry: entry_.reset(line()); break;
+    case sTx:
+      if (entry_.ntx == entry_.tx.size()) entry_.tx.emplace_back();
+      entry_.tx[entry_.ntx++].reset(line());
+      break;
+    case sNtryAmt: case sTxAmt: case sTxTxAmtAmt:
+      attr_has_ccy_ = false;
+      attr_ccy_.clear();
+      for (const char** a = atts; a[0]; a += 2)
+        if (std::strcmp(a[0], "Ccy") == 0) {
+          attr_has_ccy_ = true;
+          attr_ccy_ = a[1];
+        }
+      break;
+    default: break;
+  }
+  if (is_leaf(s) || s == sNtrySts) {
+    value_.clear();
+    value_line_ = line();
+    set_capturing(true);
+  } else {
+    set_capturing(false);
+  }
+}
+
+void Reader::set_capturing(bool on) {
+  // The text handler is installed only while a wanted element is open: expat then does not
+  // call back for the indentation between elements, which is most of a statement's text.
+  if (on != capturing_) XML_SetCharacterDataHandler(xp_, on ? on_text : nullptr);
+  capturing_ = on;
+}
+
+void Reader::text(const char* s, std::size_t n) {
+  if (!capturing_ || error_) return;
+  if (value_.size() + n > kMaxValue)
+    return stop(error_at(value_line_, path_of(states_.back()), "longer than 4096 bytes"));
+  value_.append(s, n);
+}
+
+void Reader::store(Value& v, State s) {
+  if (v.seen) return stop(error_at(value_line_, path_of(s), "appears twice in one entry"));
+  v.seen = true;
+  v.line = value_line_;
+  v.text = value_;
+}
+
+void Reader::store_amount(AmountValue& a, State s) {
+  store(a.v, s);
+  a.ccy = attr_ccy_;
+  a.has_ccy = attr_has_ccy_;
+}
+
+void Reader::store_account(std::string& out, bool& has, State s) {
+  if (has) return stop(error_at(value_line_, path_of(s), "appears twice in one TxDtls"));
+  has = true;
+  out = detail::normalize_account(value_);
+}
+
+void Reader::end() {
+  if (error_) return;
+  State s = states_.back();
+  states_.pop_back();
+  set_capturing(!states_.empty() && states_.back() == sNtrySts);
+  Tx* tx = entry_.ntx ? &entry_.tx[entry_.ntx - 1] : nullptr;
+  switch (s) {
+    case sAcctIban:
+    case sAcctOthrId:
+      account_ = detail::normalize_account(value_);
+      if (account_.empty()) stop(error_at(value_line_, path_of(s), "is empty"));
+      break;
+    case sDocument:
+      if (!bk_seen_)
+        stop(error_at(line(), "Document", "has no BkToCstmrStmt: it is not a bank statement"));
+      break;
+    case sNtry:
+      if (auto st = finish_entry(); !st) stop(std::move(st.error()));
+      break;
+    case sNtryAmt: store_amount(entry_.amt, s); break;
+    case sNtryCdtDbt: store(entry_.cdtdbt, s); break;
+    case sNtryStsCd: store(entry_.sts_cd, s); break;
+    case sNtrySts:
+      // <Sts>BOOK</Sts> up to camt.053.001.03; <Sts><Cd>BOOK</Cd></Sts> from .04 on.
+      if (entry_.sts.seen) return stop(error_at(value_line_, path_of(s), "appears twice in one entry"));
+      entry_.sts.seen = true;
+      entry_.sts.line = value_line_;
+      if (!entry_.sts_cd.seen) entry_.sts.text = value_;
+      break;
+    case sBookgDtDt: store(entry_.dt, s); break;
+    case sBookgDtDtTm: store(entry_.dttm, s); break;
+    case sNtryAcctSvcrRef: store(entry_.svcr_ref, s); break;
+    case sNtryRef: store(entry_.ntry_ref, s); break;
+    case sTxE2E: store(tx->e2e, s); break;
+    case sTxAcctSvcrRef: store(tx->svcr_ref, s); break;
+    case sTxAmt: store_amount(tx->amt, s); break;
+    case sTxTxAmtAmt: store_amount(tx->tx_amt, s); break;
+    case sTxCdtDbt: store(tx->cdtdbt, s); break;
+    case sDbtrIban: case sDbtrOthrId: store_account(tx->dbtr, tx->has_dbtr, s); break;
+    case sCdtrIban: case sCdtrOthrId: store_account(tx->cdtr, tx->has_cdtr, s); break;
+    case sUstrd: {
+      std::string_view u = trim(value_);
+      if (u.empty()) break;
+      if (tx->text.size() + u.size() + 1 > kMaxText)
+        return stop(error_at(value_line_, path_of(s), "remittance text longer than 64 KiB"));
+      if (!tx->text.empty()) tx->text += ' ';
+      tx->text += u;
+      break;
+    }
+    default: break;
+  }
+}
+
+Result<Money> Reader::read_amount(const AmountValue* a, std::uint64_t missing_line,
+                                  const char* path) {
+  if (!a || !a->v.seen)
+    return fail_at(missing_line, path, "missing; a booked entry needs an amount");
+  std::uint64_t at = a->v.line;
+  if (!a->has_ccy) return fail_at(at, path, "the Ccy attribute (currency) is missing");
+  std::string_view ccy = trim(a->ccy);
+  if (ccy.size() != 3) return fail_at(at, path, "Ccy " + describe(ccy, 3) + " is not an ISO 4217 code");
+  auto c = currency(ccy);
+  if (!c) return fail_at(at, path, "Ccy: " + c.error().message);
+  std::string_view v = trim(a->v.text);
+  std::string shown = describe(v, 1);
+  if (v.empty()) return fail_at(at, path, "is empty");
+  if (v[0] < '0' || v[0] > '9')
+    return fail_at(at, path, shown + " is not a plain decimal amount (digits and an optional '.'; "
+                             "the sign is given by CdtDbtInd)");
+  auto m = parse_money(v, *c);
+  if (!m)
+    return fail_at(at, path, shown[0] == '"' ? m.error().message : shown + " is not a decimal amount");
+  if (m->minor == 0) return fail_at(at, path, "the amount is zero; an entry must move money");
+  return *m;
+}
+
+Result<int> Reader::read_sign(const Value& v, std::uint64_t missing_line, const char* path) {
+  if (!v.seen) return fail_at(missing_line, path, "missing; CRDT or DBIT says whether money came in or went out");
+  std::string_view s = trim(v.text);
+  if (s == "CRDT") return 1;
+  if (s == "DBIT") return -1;
+  return fail_at(v.line, path, describe(s, 4) + " is neither CRDT nor DBIT");
+}
+
+Result<std::string> Reader::read_booking_date(const Entry& e) {
+  if (e.dt.seen && e.dttm.seen)
+    return fail_at(e.dttm.line, "Ntry/BookgDt", "has both Dt and DtTm; it must have one");
+  if (!e.dt.seen && !e.dttm.seen)
+    return fail_at(e.line, "Ntry/BookgDt", "missing; a booked entry needs a booking date");
+  bool is_dt = e.dt.seen;
+  const Value& v = is_dt ? e.dt : e.dttm;
+  const char* path = is_dt ? "Ntry/BookgDt/Dt" : "Ntry/BookgDt/DtTm";
+  std::string_view s = trim(v.text);
+  auto date = detail::read_date(s.substr(0, 10), '-', detail::DateOrder::ymd);
+  if (!date) return fail_at(v.line, path, describe(s, 1) + " " + date.error());
+  std::string_view rest = s.substr(10);
+  bool ok;
+  if (is_dt) {
+    ok = valid_zone(rest);
+  } else {
+    // "Thh:mm:ss", optional fraction, optional zone.
+    ok = rest.size() >= 9 && rest[0] == 'T' && two_digits(rest, 1, 23) && rest[3] == ':' &&
+         two_digits(rest, 4, 59) && rest[6] == ':' && two_digits(rest, 7, 60);
+    if (ok) {
+      std::size_t i = 9;
+      if (i < rest.size() && rest[i] == '.') {
+        std::size_t j = ++i;
+        while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+        ok = i > j;
+      }
+      ok = ok && valid_zone(rest.substr(i));
+    }
+  }
+  if (!ok)
+    return fail_at(v.line, path, describe(s, 1) + (is_dt ? " is not a date YYYY-MM-DD"
+                                                         : " is not a date-time YYYY-MM-DDThh:mm:ss"));
+  return *date;
+}
+
+Status Reader::finish_entry() {
+  const Entry& e = entry_;
+  if (!e.sts.seen) return fail_at(e.line, "Ntry/Sts", "missing; every entry needs a status (BOOK, PDNG, INFO)");
+  std::string_view sts = trim(e.sts_cd.seen ? e.sts_cd.text : e.sts.text);
+  std::uint64_t sts_line = e.sts_cd.seen ? e.sts_cd.line : e.sts.line;
+  // Pending, information-only and future entries are not movements of money (yet): they are
+  // not booked, and not checked further, so a bank's placeholder values there do no harm.
+  if (sts == "PDNG" || sts == "INFO" || sts == "FUTR") return {};
+  if (sts.empty())
+    return fail_at(sts_line, "Ntry/Sts", "has no status code (a proprietary status is not understood)");
+  if (sts != "BOOK")
+    return fail_at(sts_line, "Ntry/Sts", describe(sts, 4) + " is not an entry status (BOOK, PDNG, INFO, FUTR)");
+  if (account_.empty())
+    return fail_at(e.line, "Stmt/Acct",
+                   "the statement's account (Acct/Id/IBAN or Acct/Id/Othr/Id) is missing or "
+                   "comes after its entries");
+
+  auto amount = read_amount(&e.amt, e.line, "Ntry/Amt");
+  if (!amount) return std::unexpected(amount.error());
+  auto sign = read_sign(e.cdtdbt, e.line, "Ntry/CdtDbtInd");
+  if (!sign) return std::unexpected(sign.error());
+  auto date = read_booking_date(e);
+  if (!date) return std::unexpected(date.error());
+  Money entry_amount = *amount;
+  if (*sign < 0) entry_amount.minor = -entry_amount.minor;  // amounts parsed here are positive
+
+  std::span<const Tx> txs(e.tx.data(), e.ntx);
+  auto first_ref = [](std::initializer_list<const Value*> vs) {
+    for (const Value* v : vs)
+      if (std::string_view r = ref_of(*v); !r.empty()) return std::string(r);
+    return std::string();
+  };
+
+  bool batch = txs.size() >= 2;
+  for (const Tx& t : txs) batch = batch && t.amount() != nullptr;
+  if (!batch) {
+    Value none;
+    const Tx* only = txs.size() == 1 ? &txs[0] : nullptr;
+    StatementLine l{
+        .line = e.line,
+        .account = account_,
+        .booking_date = std::move(*date),
+        .amount = entry_amount,
+        .bank_ref = first_ref({&e.svcr_ref, &e.ntry_ref, only ? &only->svcr_ref : &none,
+                               only ? &only->e2e : &none}),
+        .counterparty = {},
+        .text = {},
+    };
+    // The counterparty only when every TxDtls that names one names the same account: a
+    // batch booked as one line has no single other party otherwise.
+    bool conflict = false;
+    for (const Tx& t : txs) {
+      const std::string& cp = *sign > 0 ? t.dbtr : t.cdtr;
+      if (cp.empty()) continue;
+      if (!l.counterparty.empty() && l.counterparty != cp) conflict = true;
+      l.counterparty = cp;
+    }
+    if (conflict) l.counterparty.clear();
+    for (const Tx& t : txs) {
+      if (t.text.empty()) continue;
+      if (l.text.size() + t.text.size() + 1 > kMaxText)
+        return fail_at(e.line, "TxDtls/RmtInf/Ustrd", "remittance text longer than 64 KiB");
+      if (!l.text.empty()) l.text += ' ';
+      l.text += t.text;
+    }
+    out_.lines.push_back(std::move(l));
+    return {};
+  }
+
+  // A batch whose parts carry their own amounts: one line each, if they add up.
+  std::size_t first_line = out_.lines.size();
+  __int128 total = 0;
+  for (const Tx& t : txs) {
+    const AmountValue* a = t.amount();
+    const char* path = a == &t.tx_amt ? "TxDtls/AmtDtls/TxAmt/Amt" : "TxDtls/Amt";
+    auto m = read_amount(a, t.line, path);
+    if (!m) return std::unexpected(m.error());
+    if (m->currency != entry_amount.currency)
+      return fail_at(a->v.line, path,
+                     "is in " + std::string(m->currency.code()) + " but the entry's Amt is in " +
+                         std::string(entry_amount.currency.code()) +
+                         "; a batch is split into its TxDtls only when they are in the entry's currency");
+    int tsign = *sign;
+    if (t.cdtdbt.seen) {
+      auto s = read_sign(t.cdtdbt, t.line, "TxDtls/CdtDbtInd");
+      if (!s) return std::unexpected(s.error());
+      tsign = *s;
+    }
+    if (tsign < 0) m->minor = -m->minor;
+    total += m->minor;
+    out_.lines.push_back(StatementLine{
+        .line = e.line,
+        .account = account_,
+        .booking_date = *date,
+        .amount = *m,
+        .bank_ref = first_ref({&t.svcr_ref, &e.svcr_ref, &e.ntry_ref, &t.e2e}),
+        .counterparty = tsign > 0 ? t.dbtr : t.cdtr,
+        .text = t.text,
+    });
+  }
+  if (total != entry_amount.minor) {
+    out_.lines.erase(out_.lines.begin() + static_cast<std::ptrdiff_t>(first_line), out_.lines.end());
+    std::string sum = total < std::numeric_limits<std::int64_t>::min() ||
+                                  total > std::numeric_limits<std::int64_t>::max()
+                          ? std::string("more than an amount can hold")
+                          : format(Money{static_cast<std::int64_t>(total), entry_amount.currency});
+    return fail_at(e.line, "Ntry/NtryDtls",
+                   "the " + std::to_string(txs.size()) + " TxDtls amounts add up to " + sum +
+                       " (signed) but the entry's Amt is " + format(entry_amount) +
+                       "; the batch does not add up");
+  }
+  return {};
+}
+
+Result<Statement> Reader::run(std::istream& in, Progress* progress) {
+  if (!xp_) return fail(Errc::internal, "cannot create an XML parser (out of memory)");
+  XML_SetUserData(xp_, this);
+  XML_SetElementHandler(xp_, on_start, on_end);
+  XML_SetStartDoctypeDeclHandler(xp_, on_doctype);
+  XML_SetEntityDeclHandler(xp_, on_entity);
+  XML_SetParamEntityParsing(xp_, XML_PARAM_ENTITY_PARSING_NEVER);
+  states_.reserve(32);
+
+  std::uint64_t read = 0;
+  for (;;) {
+    // Read straight into expat's buffer: no copy of the document.
+    void* buf = XML_GetBuffer(xp_, static_cast<int>(kChunk));
+    if (!buf) return fail(Errc::internal, "out of memory while reading the statement");
+    in.read(static_cast<char*>(buf), static_cast<std::streamsize>(kChunk));
+    std::streamsize n = in.gcount();
+    if (in.bad())
+      return fail(Errc::unavailable, "reading the statement failed after " + std::to_string(read) + " bytes");
+    bool last = in.eof();
+    read += static_cast<std::uint64_t>(n);
+    if (progress) progress->update(read);
+    if (XML_ParseBuffer(xp_, static_cast<int>(n), last) == XML_STATUS_ERROR) {
+      if (error_) return std::unexpected(std::move(*error_));
+      XML_Error code = XML_GetErrorCode(xp_);
+      return fail_at(line(), "XML",
+                     std::string(XML_ErrorString(code)) + " (column " +
+                         std::to_string(XML_GetCurrentColumnNumber(xp_) + 1) +
+                         "); the file is not well-formed XML");
+    }
+    if (error_) return std::unexpected(std::move(*error_));
+    if (last) break;
+  }
+  if (!document_seen_)
+    return fail_at(1, "Document",
+                   "no ISO 20022 Document element: this is not a camt.053 statement");
+  return std::move(out_);
+}
+
+}  // namespace
+
+Result<Statement> parse_camt053(std::istream& in, Progress* progress) {
+  Reader r;
+  return r.run(in, progress);
+}
+
+Result<Statement> parse_camt053_file(const std::filesystem::path& path, Progress* progress) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
+                path.string() + ": " + ec.message());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
+  if (progress) progress->set_total(size);
+  auto st = parse_camt053(in, progress);
+  if (!st) return std::unexpected(st.error().context(path.string()));
+  return st;
+}
+
+}  // namespace amanat::books::import

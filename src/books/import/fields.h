@@ -1,0 +1,53 @@
+// Internal helpers shared by the statement parsers of this folder: error messages that never
+// show personal data, calendar dates, account spellings, UTF-8 checks. Not a public API: only
+// camt053.cc, csv.cc and their tests include it.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+
+namespace amanat::books::import::detail {
+
+// Strips ASCII spaces, tabs, CR and LF at both ends (XML whitespace; what CSV cells carry).
+std::string_view trim(std::string_view s);
+
+// The error every parser returns: Errc::invalid, "line N: <field>: <reason>".
+Error line_error(std::uint64_t line, std::string_view field, std::string_view reason);
+inline std::unexpected<Error> fail_at(std::uint64_t line, std::string_view field,
+                                      std::string_view reason) {
+  return std::unexpected(line_error(line, field, reason));
+}
+
+// How an error message refers to a value it complains about: the value in quotes ("\"12,5x\"")
+// when it is at most 40 bytes of printable ASCII with no run of more than max_letter_run
+// letters, else "the value (not shown: it may be personal data)". Amounts and dates allow runs
+// of 1 ("1e3", "12,5x"), currency codes 3. Why at all: a CSV whose columns slipped, or a
+// crafted XML file, can put a donor's name where an amount belongs, and quoting "the amount"
+// would then print the name.
+std::string describe(std::string_view value, std::size_t max_letter_run);
+
+// True for a real Gregorian calendar date with 1900 <= y <= 2999 (a year outside that range in
+// a bank statement is a typo, not history).
+bool valid_date(int y, int m, int d);
+
+enum class DateOrder { ymd, dmy, mdy };
+// Reads a date of exactly 10 characters, "YYYY<sep>MM<sep>DD" (ymd), "DD<sep>MM<sep>YYYY"
+// (dmy) or "MM<sep>DD<sep>YYYY" (mdy), all fields zero-padded. Returns "YYYY-MM-DD", or the
+// reason it is not a valid date (without quoting the value: the caller does that).
+std::expected<std::string, std::string> read_date(std::string_view s, char sep, DateOrder order);
+
+// Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
+bool valid_utf8(std::string_view s);
+
+// One spelling per account: trims, and if what remains is an IBAN written with or without
+// spaces, in any case (2 letters, 2 digits, 11-30 letters or digits), returns it compacted
+// and upper-cased; anything else is returned trimmed but otherwise as written.
+std::string normalize_account(std::string_view s);
+
+}  // namespace amanat::books::import::detail
