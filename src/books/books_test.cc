@@ -1,0 +1,419 @@
+// The books end to end over the real SQLite store: booking, refusals that change nothing,
+// reports, the journal, the audit from the log, identities kept out of the database, and a
+// property test over random operations.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+
+#include "books/audit.h"
+#include "books/identity.h"
+#include "books/leaf.h"
+#include "books/testing.h"
+#include "store/memory_log_store.h"
+#include "tlog/verifier.h"
+
+namespace amanat::books {
+namespace {
+
+using testing::BooksFixture;
+using testing::kzt;
+
+AppealOpen appeal(const std::string& code, std::int64_t target = 100000000) {
+  return AppealOpen{code, "Legal help, case " + code, "", "C-" + code, kzt(target), "2025-01-01"};
+}
+
+DonationInput gift(const std::string& fund, std::int64_t minor, const std::string& donor = "") {
+  return DonationInput{"2025-02-01", kzt(minor), Channel::bank, "", fund, {}, donor, ""};
+}
+
+ExpenseInput spend(const std::string& fund, std::int64_t minor, Category c = Category::lawyer) {
+  return ExpenseInput{Expense{"2025-03-01", kzt(minor), c, "Bank:Main", "", "", {{fund, kzt(minor)}}, {}, {}},
+                      "Law office of an invented lawyer", ""};
+}
+
+const FundReport& fund(const Report& r, const std::string& name) {
+  for (const auto& f : r.funds)
+    if (f.fund == name) return f;
+  throw std::runtime_error("no fund " + name);
+}
+
+Report all_time(BooksFixture& b) { return *b.store().report({}); }
+
+// Every journal transaction balances per currency, counting a posting's cost where it has one.
+void expect_journal_balances(BooksFixture& b) {
+  std::size_t n = 0;
+  auto st = b.store().journal([&](const Transaction& t) -> Status {
+    std::map<std::string, std::int64_t> sum;
+    for (const auto& p : t.postings) {
+      const Money& m = p.cost ? *p.cost : p.amount;
+      sum[std::string(m.currency.code())] += m.minor;
+    }
+    for (const auto& [c, v] : sum) EXPECT_EQ(v, 0) << "transaction " << t.id << " in " << c;
+    ++n;
+    return {};
+  });
+  ASSERT_TRUE(st) << st.error().message;
+}
+
+// Recomputes the funds from the log with the auditor and checks the store's report agrees.
+void expect_audit_matches_store(BooksFixture& b) {
+  auto key = tlog::Verifier::parse(b.vkey());
+  ASSERT_TRUE(key);
+  Auditor auditor([&](std::uint64_t i) -> Result<Bytes> {
+    auto e = b.log().read_entries(i, i + 1);
+    if (!e) return std::unexpected(e.error());
+    return e->at(0);
+  });
+  tlog::VerifyOptions opts{*key};
+  opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> es) -> Status {
+    for (std::size_t i = 0; i < es.size(); ++i) auditor.feed(first + i, es[i]);
+    return {};
+  };
+  auto v = tlog::verify_log(b.log(), opts);
+  ASSERT_TRUE(v) << v.error().message;
+  for (const auto& f : auditor.findings()) ADD_FAILURE() << "finding at leaf " << f.leaf << ": " << f.message;
+  Report r = all_time(b);
+  AuditTotals t = auditor.totals();
+  ASSERT_EQ(t.funds.size(), r.funds.size());
+  for (std::size_t i = 0; i < t.funds.size(); ++i) EXPECT_EQ(t.funds[i], totals_of(r.funds[i])) << t.funds[i].fund;
+  EXPECT_EQ(t.income_org, r.org.income_restricted + r.org.income_unrestricted);
+  EXPECT_EQ(t.expenses_org, r.org.expenses_total);
+}
+
+TEST(Books, DonationsExpensesAndTransfersAddUpInTheReport) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 500000, "phone:+7 701 000 00 01")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 250000, "phone:8 701 000 00 01")));  // the same donor
+  ASSERT_TRUE(b.books().donate(gift("general", 10000)));
+  auto e = b.books().add_expense(spend("A-1", 300000));
+  ASSERT_TRUE(e) << e.error().message;
+  ASSERT_TRUE(b.books().transfer(Transfer{"2025-04-01", kzt(100000), "A-1", "general", "surplus after the verdict", {}}));
+  Report r = all_time(b);
+  const auto& a = fund(r, "A-1");
+  EXPECT_EQ(a.raised, 750000);
+  EXPECT_EQ(a.donations, 2u);
+  EXPECT_EQ(a.donors, 1u);
+  EXPECT_EQ(a.spent, 300000);
+  EXPECT_EQ(a.transfers_out, 100000);
+  EXPECT_EQ(a.balance, 350000);
+  EXPECT_EQ(a.spent_by_category[static_cast<int>(Category::lawyer)].second, 300000);
+  EXPECT_EQ(fund(r, "general").balance, 110000);
+  EXPECT_EQ(r.org.restricted_net_assets, 350000);
+  EXPECT_EQ(r.org.unrestricted_net_assets, 110000);
+  EXPECT_EQ(r.org.donors, 1u);
+  expect_journal_balances(b);
+  expect_audit_matches_store(b);
+}
+
+TEST(Books, ARestrictedFundNeverGoesNegativeAndARefusalChangesNothing) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 1000)));
+  auto size = b.seq().size();
+  auto over = b.books().add_expense(spend("A-1", 1001));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, Errc::forbidden);
+  EXPECT_NE(over.error().message.find("never goes negative"), std::string::npos);
+  auto t = b.books().transfer(Transfer{"2025-04-01", kzt(2000), "A-1", "general", "too much", {}});
+  ASSERT_FALSE(t);
+  EXPECT_EQ(b.seq().size(), size);
+  EXPECT_EQ(fund(all_time(b), "A-1").balance, 1000);
+  // The general fund is unrestricted: an advance to an appeal may come from it only if it holds it,
+  // but spending it below zero is the organisation's own matter.
+  EXPECT_TRUE(b.books().add_expense(spend("general", 5000, Category::other)));
+}
+
+TEST(Books, ACorrectionReversesExactlyOnceAndCannotEmptyARestrictedFund) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  auto d = b.books().donate(gift("A-1", 5000, "iban:KZ86125KZT5004100100"));
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(b.books().add_expense(spend("A-1", 4000)));
+  // Reversing the donation would leave A-1 at -4000.
+  auto c = b.books().correct(Correction{"2025-05-01", d->leaf, "the transfer bounced"});
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().code, Errc::forbidden);
+  ASSERT_TRUE(b.books().donate(gift("A-1", 5000)));
+  ASSERT_TRUE(b.books().correct(Correction{"2025-05-01", d->leaf, "the transfer bounced"}));
+  auto again = b.books().correct(Correction{"2025-05-02", d->leaf, "twice"});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, Errc::conflict);
+  auto r = all_time(b);
+  EXPECT_EQ(fund(r, "A-1").raised, 5000);
+  EXPECT_EQ(fund(r, "A-1").donations, 1u);
+  EXPECT_EQ(fund(r, "A-1").donors, 0u);  // the only identified donor's gift was reversed
+  auto not_money = b.books().correct(Correction{"2025-05-02", 1, "an appeal is not money"});
+  ASSERT_FALSE(not_money);
+  expect_journal_balances(b);
+  expect_audit_matches_store(b);
+}
+
+TEST(Books, AClosedAppealTakesNoDonationsButCanBeSpentAndEmptied) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 9000)));
+  AppealUpdate close{"A-1", "2025-06-01", {}, {}, {}, false};
+  ASSERT_TRUE(b.books().update_appeal(close));
+  auto d = b.books().donate(gift("A-1", 100));
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().code, Errc::forbidden);
+  EXPECT_TRUE(b.books().add_expense(spend("A-1", 4000)));
+  EXPECT_TRUE(b.books().transfer(Transfer{"2025-06-02", kzt(5000), "A-1", "general", "surplus", {}}));
+  auto r = all_time(b);
+  EXPECT_FALSE(fund(r, "A-1").open);
+  EXPECT_EQ(fund(r, "A-1").balance, 0);
+}
+
+TEST(Books, ApprovalsNeedTwoDifferentPeopleAndCountInTheReport) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 10000)));
+  auto e = b.books().add_expense(spend("A-1", 6000));
+  ASSERT_TRUE(e);
+  ASSERT_TRUE(b.books().approve(*e, "director"));
+  EXPECT_EQ(fund(all_time(b), "A-1").spent_approved, 0);
+  auto twice = b.books().approve(*e, "director");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, Errc::conflict);
+  ASSERT_TRUE(b.books().approve(*e, "accountant"));
+  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, ""));
+  ASSERT_TRUE(b.books().attach_receipt(*e, std::string(64, 'a')));
+  auto r = all_time(b);
+  EXPECT_EQ(fund(r, "A-1").spent_approved, 6000);
+  EXPECT_EQ(fund(r, "A-1").spent_with_receipt, 6000);
+  EXPECT_FALSE(b.books().approve(999, "director"));
+  expect_audit_matches_store(b);
+}
+
+TEST(Books, AForeignCurrencyDonationConvertsAtItsStatedRate) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  DonationInput usd = gift("A-1", 10000);  // 100.00 USD
+  usd.amount = Money{10000, *currency("USD")};
+  auto missing = b.books().donate(usd);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("rates.KZT"), std::string::npos);
+  usd.rates["KZT"] = *parse_rate("450.255");
+  ASSERT_TRUE(b.books().donate(usd));
+  EXPECT_EQ(fund(all_time(b), "A-1").raised, 4502550);  // 100 USD x 450.255 = 45025.50 KZT
+  usd.rates["EUR"] = *parse_rate("0.9");
+  auto unused = b.books().donate(usd);
+  ASSERT_FALSE(unused);
+  EXPECT_NE(unused.error().message.find("rates.EUR: not needed"), std::string::npos);
+  expect_journal_balances(b);
+  expect_audit_matches_store(b);
+}
+
+TEST(Books, APeriodReportCountsRecordsAsCorrected) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  auto d1 = gift("A-1", 1000), d2 = gift("A-1", 2000);
+  d1.date = "2024-12-31";
+  d2.date = "2025-01-15";
+  ASSERT_TRUE(b.books().donate(d1));
+  auto r2 = b.books().donate(d2);
+  ASSERT_TRUE(r2);
+  ASSERT_TRUE(b.books().donate(gift("A-1", 4000)));  // 2025-02-01
+  ASSERT_TRUE(b.books().correct(Correction{"2025-02-10", r2->leaf, "duplicate"}));
+  auto jan = b.store().report(ReportQuery{{}, "2025-01-01", "2025-01-31"});
+  ASSERT_TRUE(jan);
+  EXPECT_EQ(fund(*jan, "A-1").raised, 0);
+  auto y2025 = b.store().report(ReportQuery{"A-1", "2025-01-01", "2025-12-31"});
+  ASSERT_TRUE(y2025);
+  ASSERT_EQ(y2025->funds.size(), 1u);
+  EXPECT_EQ(y2025->funds[0].raised, 4000);
+  EXPECT_EQ(y2025->funds[0].donations, 1u);
+}
+
+TEST(Books, TheReceiptCodeFindsTheDonationAndNothingElseDoes) {
+  BooksFixture b;
+  auto d = b.books().donate(gift("general", 777));
+  ASSERT_TRUE(d);
+  auto code = normalise_receipt_code(d->receipt_code);
+  ASSERT_TRUE(code);
+  auto found = b.store().donation_by_receipt(receipt_commitment(*code));
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->leaf, d->leaf);
+  EXPECT_EQ((*found)->amount.minor, 777);
+  auto other = b.store().donation_by_receipt(receipt_commitment(*normalise_receipt_code(new_receipt_code())));
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(*other);
+  // Lower case and O/I/L typos still find it (Crockford base 32).
+  std::string typed = d->receipt_code;
+  for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  EXPECT_EQ(*normalise_receipt_code(typed), *code);
+}
+
+// Canary: the donor's phone, the payee and the receipt code never reach the database files.
+TEST(Books, DonorAndPayeeIdentitiesNeverReachTheDatabaseInTheClear) {
+  const std::string phone = "77019876543", payee = "Canary-Payee-Zhanar-Q7", iban = "KZ86125KZT5004100100";
+  std::string code;
+  std::filesystem::path dir;
+  {
+    BooksFixture b;
+    dir = b.dir();
+    ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+    auto d = b.books().donate(gift("A-1", 5000, "phone:+" + phone));
+    ASSERT_TRUE(d);
+    code = d->receipt_code;
+    ASSERT_TRUE(b.books().donate(gift("A-1", 5000, "iban:" + iban)));
+    auto e = spend("A-1", 1000);
+    e.payee = payee;
+    auto leaf = b.books().add_expense(e);
+    ASSERT_TRUE(leaf);
+    EXPECT_EQ(*b.store().payee(*leaf), payee);  // the organisation can still read it with its key
+    b.reopen();  // the database and its WAL are both read below, whichever holds the rows now
+    std::string all;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      std::ifstream in(f.path(), std::ios::binary);
+      all.append(std::istreambuf_iterator<char>(in), {});
+    }
+    ASSERT_GT(all.size(), 1000u);
+    EXPECT_EQ(all.find(phone), std::string::npos);
+    EXPECT_EQ(all.find(payee), std::string::npos);
+    EXPECT_EQ(all.find(iban), std::string::npos);
+    std::string plain = code;
+    std::erase(plain, '-');
+    EXPECT_EQ(all.find(code), std::string::npos);
+    EXPECT_EQ(all.find(plain), std::string::npos);
+  }
+}
+
+TEST(Books, TheStateSurvivesARestart) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 3000)));
+  b.reopen();
+  EXPECT_TRUE(b.books().is_open());
+  auto over = b.books().add_expense(spend("A-1", 3001));
+  EXPECT_FALSE(over);
+  EXPECT_TRUE(b.books().add_expense(spend("A-1", 3000)));
+}
+
+// Property: after any sequence of operations, accepted or refused, every journal transaction
+// balances, no restricted fund is negative, and the audit from the log equals the store.
+TEST(BooksProperty, RandomOperationsKeepTheInvariants) {
+  BooksFixture b;
+  std::mt19937_64 rng(20261125);
+  std::vector<std::string> funds = {"general"};
+  std::vector<std::uint64_t> money_records, expenses;
+  auto pick = [&](const auto& v) { return v[rng() % v.size()]; };
+  int accepted = 0, refused = 0;
+  for (int i = 0; i < 400; ++i) {
+    int op = static_cast<int>(rng() % 100);
+    Result<std::uint64_t> r = fail(Errc::invalid, "no-op");
+    if (op < 5 || funds.size() < 2) {
+      auto code = "A-" + std::to_string(funds.size());
+      r = b.books().open_appeal(appeal(code));
+      if (r) funds.push_back(code);
+    } else if (op < 50) {
+      auto d = b.books().donate(gift(pick(funds), 1 + static_cast<std::int64_t>(rng() % 100000),
+                                     "phone:+7701" + std::to_string(1000000 + rng() % 50)));
+      r = d ? Result<std::uint64_t>(d->leaf) : std::unexpected(d.error());
+      if (r) money_records.push_back(*r);
+    } else if (op < 75) {
+      auto e = spend(pick(funds), 1 + static_cast<std::int64_t>(rng() % 150000),
+                     static_cast<Category>(rng() % all_categories().size()));
+      if (rng() % 3 == 0) {  // a split
+        auto other = pick(funds);
+        if (other != e.expense.splits[0].fund) {
+          e.expense.splits.push_back({other, kzt(500)});
+          e.expense.amount.minor += 500;
+        }
+      }
+      r = b.books().add_expense(e);
+      if (r) money_records.push_back(*r), expenses.push_back(*r);
+    } else if (op < 85) {
+      r = b.books().transfer(Transfer{"2025-04-01", kzt(1 + static_cast<std::int64_t>(rng() % 50000)), pick(funds),
+                                      pick(funds), "rebalancing", {}});
+      if (r) money_records.push_back(*r);
+    } else if (op < 92 && !money_records.empty()) {
+      r = b.books().correct(Correction{"2025-05-01", pick(money_records), "entered in error"});
+    } else if (!expenses.empty()) {
+      r = b.books().approve(pick(expenses), rng() % 2 ? "director" : "accountant");
+    }
+    r ? ++accepted : ++refused;
+    if (i % 50 == 0)
+      for (const auto& f : all_time(b).funds)
+        if (f.restricted) ASSERT_GE(f.balance, 0) << f.fund;
+  }
+  EXPECT_GT(accepted, 150);
+  EXPECT_GT(refused, 10);  // overdrafts and double corrections do happen
+  for (const auto& f : all_time(b).funds)
+    if (f.restricted) EXPECT_GE(f.balance, 0) << f.fund;
+  expect_journal_balances(b);
+  expect_audit_matches_store(b);
+}
+
+// ---- leaves ------------------------------------------------------------------------------
+
+TEST(Leaf, ADonationEncodesToItsDocumentedCanonicalBytes) {
+  Donation d{"2025-03-08", kzt(500000), Channel::mobile, "Mobile", "A-2025-007", std::string(64, 'b'), {}};
+  auto leaf = encode_leaf(Record{"2025-03-08T10:11:12Z", d});
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(*leaf,
+            R"({"account":"Mobile","amount":500000,"channel":"mobile","currency":"KZT","date":"2025-03-08",)"
+            R"("fund":"A-2025-007","receipt":")" + std::string(64, 'b') +
+                R"(","time":"2025-03-08T10:11:12Z","type":"donation","v":1})");
+  auto back = decode_leaf(as_bytes(*leaf));
+  ASSERT_TRUE(back) << back.error().message;
+  auto again = encode_leaf(*back);
+  EXPECT_EQ(*again, *leaf);
+}
+
+TEST(Leaf, AnExpenseWithSplitsRatesAndReceiptsRoundTrips) {
+  Expense e{"2025-03-09", Money{12345, *currency("USD")}, Category::travel_flights, "Bank:Main", std::string(64, 'c'),
+            "flight to the hearing", {{"A-1", Money{10000, *currency("USD")}}, {"general", Money{2345, *currency("USD")}}},
+            {std::string(64, 'd')}, {{"KZT", *parse_rate("450.25")}}};
+  auto leaf = encode_leaf(Record{"2025-03-09T00:00:00Z", e});
+  ASSERT_TRUE(leaf) << leaf.error().message;
+  EXPECT_NE(leaf->find(R"("rates":{"KZT":"450.25"})"), std::string::npos);
+  auto back = decode_leaf(as_bytes(*leaf));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*encode_leaf(*back), *leaf);
+}
+
+TEST(Leaf, DecodingRefusesWhatEncodingWouldNotWrite) {
+  const std::string good = *encode_leaf(Record{"2025-03-08T10:11:12Z", Approval{12, "director"}});
+  EXPECT_TRUE(decode_leaf(as_bytes(good)));
+  struct Case {
+    std::string leaf, why;
+  } cases[] = {
+      {R"({"by":"director","expense":12,"time":"2025-03-08T10:11:12Z","type":"expense.approve","v":1,"x":1})", "unknown field"},
+      {R"({"expense":12,"by":"director","time":"2025-03-08T10:11:12Z","type":"expense.approve","v":1})", "canonical"},
+      {R"({"by":"director","expense":12,"time":"2025-03-08T10:11:12Z","type":"expense.approve","v":2})", "version"},
+      {R"({"by":"director","expense":12,"time":"2025-03-08","type":"expense.approve","v":1})", "time"},
+      {R"({"by":"Director Ivanova","expense":12,"time":"2025-03-08T10:11:12Z","type":"expense.approve","v":1})", "by"},
+      {R"({"by":"director","expense":-1,"time":"2025-03-08T10:11:12Z","type":"expense.approve","v":1})", "negative"},
+      {R"({"by":"director","expense":12,"time":"2025-03-08T10:11:12Z","type":"expense.delete","v":1})", "record type"},
+      {R"(not json)", "byte 0"},
+  };
+  for (const auto& c : cases) {
+    auto r = decode_leaf(as_bytes(c.leaf));
+    ASSERT_FALSE(r) << c.leaf;
+    EXPECT_NE(r.error().message.find(c.why), std::string::npos) << c.leaf << " -> " << r.error().message;
+  }
+}
+
+TEST(Leaf, RatesAreWrittenInTheirShortestExactDecimal) {
+  EXPECT_EQ(*format_rate(*parse_rate("450.2500")), "450.25");
+  EXPECT_EQ(*format_rate(*parse_rate("0.0019")), "0.0019");
+  EXPECT_EQ(*format_rate(*parse_rate("1")), "1");
+  EXPECT_FALSE(format_rate(Rate{1, 3}));
+}
+
+TEST(Identity, DonorIdentifiersNormaliseToOneSpellingAndErrorsDoNotRepeatThem) {
+  EXPECT_EQ(*normalise_donor("phone:+7 (701) 123-45-67"), "phone:77011234567");
+  EXPECT_EQ(*normalise_donor("phone:87011234567"), "phone:77011234567");
+  EXPECT_EQ(*normalise_donor("iban:kz86 125k zt50 0410 0100"), "iban:KZ86125KZT5004100100");
+  auto bad = normalise_donor("iban:KZ87125KZT5004100100");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.find("KZ87"), std::string::npos);
+  EXPECT_FALSE(normalise_donor("name:Aigerim"));
+  EXPECT_FALSE(normalise_donor("phone:12ab"));
+}
+
+}  // namespace
+}  // namespace amanat::books
