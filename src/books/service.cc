@@ -227,14 +227,24 @@ Result<DonationResult> Books::donate(const DonationInput& in) {
   return DonationResult{*leaf, std::move(s->second)};
 }
 
-Result<std::uint64_t> Books::add_expense(ExpenseInput in) {
+Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in) {
   if (auto st = check_text(in.payee, "payee", 300, false); !st) return std::unexpected(st.error());
   RecordPrivate priv;
   priv.payee = in.payee;
   priv.payee_salt = new_salt();
   priv.bank_ref = in.bank_ref;
   in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
-  return wait(submit(Record{{}, std::move(in.expense)}, std::move(priv)));
+  return submit(Record{{}, std::move(in.expense)}, std::move(priv));
+}
+
+Result<std::uint64_t> Books::add_expense(ExpenseInput in) { return wait(submit_expense(std::move(in))); }
+
+Result<std::future<Result<std::uint64_t>>> Books::submit_approval(std::uint64_t expense, const std::string& by) {
+  return submit(Record{{}, Approval{expense, by}}, {});
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::submit_transfer(Transfer t) {
+  return submit(Record{{}, std::move(t)}, {});
 }
 
 namespace {

@@ -82,6 +82,12 @@ class Books {
   // The first Result fails at once for invalid input; the future yields the leaf once durable.
   Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> submit_donation(const DonationInput& d);
   Result<std::uint64_t> add_expense(ExpenseInput e);
+  // Pipelined form of add_expense, as submit_donation.
+  Result<std::future<Result<std::uint64_t>>> submit_expense(ExpenseInput e);
+  // Pipelined approvals and transfers for bulk generators (the claim of approve() is not taken:
+  // the caller must not submit the same approval twice).
+  Result<std::future<Result<std::uint64_t>>> submit_approval(std::uint64_t expense, const std::string& by);
+  Result<std::future<Result<std::uint64_t>>> submit_transfer(Transfer t);
   Result<std::uint64_t> approve(std::uint64_t expense, const std::string& by);
   Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence);
   Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);

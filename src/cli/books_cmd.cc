@@ -6,7 +6,12 @@
 #include <fstream>
 #include <iostream>
 
+#include "books/demo.h"
+#include "books/export/books_export.h"
 #include "books/identity.h"
+#include "core/progress.h"
+#include "store/sqlite/schema.h"
+#include "tlog/note.h"
 #include "books/leaf.h"
 #include "books/report.h"
 #include "cli/books_session.h"
@@ -338,9 +343,97 @@ int do_report(const std::string& data, const std::string& appeal, const std::str
   return kExitOk;
 }
 
+// ---- export and demo -----------------------------------------------------------------------
+
+int do_export_books(const std::string& data, const std::string& fmt, const std::string& out_path) {
+  auto format = exporter::parse_format(fmt);
+  if (!format) return report(format.error());
+  auto r = read_books(data);
+  if (!r) return report(r.error());
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  std::string tmp;
+  if (!out_path.empty() && out_path != "-") {
+    tmp = out_path + ".tmp";
+    file.open(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) return report({Errc::unavailable, "cannot write " + tmp});
+    out = &file;
+  }
+  Progress progress("exporting transactions", 0);
+  auto n = exporter::export_books(*(*r)->store, *format, *out, &progress);
+  progress.finish();
+  if (!n) {
+    if (!tmp.empty()) fs::remove(tmp);
+    return report(n.error());
+  }
+  if (!tmp.empty()) {
+    file.close();
+    if (!file) return report({Errc::unavailable, "cannot write " + tmp});
+    fs::rename(tmp, out_path);
+  }
+  std::fprintf(stderr, "amanat: exported %llu transactions\n", static_cast<unsigned long long>(*n));
+  return kExitOk;
+}
+
+int do_demo(const std::string& data, const std::string& origin, const DemoOptions& o) {
+  if (!fs::exists(fs::path(data) / "amanat.db")) {
+    // A new data directory, as `amanat init` makes one.
+    auto dir = store::DataDir::create(data);
+    if (!dir) return report(dir.error());
+    auto keys = tlog::generate_key(origin);
+    if (!keys) return report(keys.error());
+    if (auto st = dir->write_key(keys->skey); !st) return report(st.error());
+    auto log = store::sqlite::SqliteLogStore::open(dir->db_path(), origin, true);
+    if (!log) return report(log.error());
+    log->reset();
+    if (auto st = crypto::Keyring::create(books_key_path(*dir)); !st) return report(st.error());
+    std::printf("%s\n", keys->vkey.c_str());
+    std::fprintf(stderr, "amanat: created %s for log %s; verifier key above\n", data.c_str(), origin.c_str());
+  }
+  auto s = open_books(data, false);
+  if (!s) return report(s.error());
+  if (!(*s)->books->is_open())
+    if (auto r = (*s)->books->open_books("Demo Foundation (invented)", *currency("KZT")); !r) return report(r.error());
+  Progress progress("booking demo donations", o.donations);
+  auto sum = generate_demo(*(*s)->books, o, &progress);
+  progress.finish();
+  if (!sum) return report(sum.error());
+  std::fprintf(stderr,
+               "amanat: demo books: %llu appeals, %llu donations, %llu expenses, %llu approvals, %llu transfers, "
+               "%llu corrections; log size %llu\n",
+               (unsigned long long)sum->appeals, (unsigned long long)sum->donations, (unsigned long long)sum->expenses,
+               (unsigned long long)sum->approvals, (unsigned long long)sum->transfers,
+               (unsigned long long)sum->corrections, (unsigned long long)(*s)->seq->size());
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_books_commands(Registry& r) {
+  {
+    auto data = std::make_shared<std::string>();
+    auto fmt = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto* sub = r.app.add_subcommand("export", "Export the books as a ledger/hledger journal or a beancount file");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--format", *fmt, "ledger (also read by hledger) or beancount")->required();
+    sub->add_option("--out", *out, "Output file (default: standard output)");
+    r.on(sub, [=] { return do_export_books(*data, *fmt, *out); });
+  }
+  {
+    auto data = std::make_shared<std::string>();
+    auto origin = std::make_shared<std::string>("demo.amanat.localhost/log");
+    auto o = std::make_shared<DemoOptions>();
+    auto* sub = r.app.add_subcommand("demo", "Book realistic synthetic books (invented people only) for demos and tests");
+    sub->add_option("--data", *data, "Data directory (created if missing)")->required();
+    sub->add_option("--donations", o->donations, "How many donations")->capture_default_str();
+    sub->add_option("--appeals", o->appeals, "How many appeals (default: one per 20,000 donations, 6 to 50)");
+    sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+    sub->add_option("--start", o->start, "First day, YYYY-MM-DD")->capture_default_str();
+    sub->add_option("--years", o->years, "Years the books span")->capture_default_str();
+    sub->add_option("--origin", *origin, "The log's origin when the directory is created")->capture_default_str();
+    r.on(sub, [=] { return do_demo(*data, *origin, *o); });
+  }
   {
     auto* books = r.app.add_subcommand("books", "The organisation's books as a whole");
     auto data = std::make_shared<std::string>();

@@ -1,0 +1,50 @@
+#include "books/export/books_export.h"
+
+#include <memory>
+
+#include "books/export/journal_writer.h"
+
+namespace amanat::books::exporter {
+
+Result<Format> parse_format(std::string_view s) {
+  if (s == "ledger" || s == "hledger") return Format::ledger;
+  if (s == "beancount") return Format::beancount;
+  return fail(Errc::invalid, "--format: \"" + std::string(s) + "\" is not one of ledger, hledger, beancount");
+}
+
+Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostream& out, Progress* progress) {
+  auto state = store.load();
+  if (!state) return std::unexpected(state.error());
+  if (!state->books) return fail(Errc::invalid, "these books are not open yet");
+  auto accounts = store.accounts();
+  if (!accounts) return std::unexpected(accounts.error());
+  auto codes = store.currencies();
+  if (!codes) return std::unexpected(codes.error());
+  JournalHeader header{state->books->name, state->books->currency, {}, {}};
+  for (auto& [account, first] : *accounts) header.accounts.push_back({account, first});
+  for (const auto& c : *codes) {
+    auto cur = currency(c);
+    if (!cur) return std::unexpected(cur.error());
+    header.currencies.push_back(*cur);
+  }
+  bool has_org = false;
+  for (const auto& c : header.currencies) has_org = has_org || c == state->books->currency;
+  if (!has_org) header.currencies.push_back(state->books->currency);
+
+  std::unique_ptr<JournalWriter> w;
+  if (format == Format::ledger) w = std::make_unique<LedgerWriter>(out);
+  else w = std::make_unique<BeancountWriter>(out);
+  if (auto st = w->begin(header); !st) return std::unexpected(st.error());
+  std::uint64_t n = 0;
+  auto st = store.journal([&](const Transaction& t) -> Status {
+    if (auto s = w->write(t); !s) return s;
+    if (progress && (++n & 1023) == 0) progress->update(n);
+    return {};
+  });
+  if (!st) return std::unexpected(st.error());
+  if (auto f = w->finish(); !f) return std::unexpected(f.error());
+  if (progress) progress->update(w->written());
+  return w->written();
+}
+
+}  // namespace amanat::books::exporter
