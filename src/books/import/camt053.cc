@@ -515,7 +515,7 @@ Result<Money> Reader::read_amount(const AmountValue* a, std::uint64_t missing_li
   std::uint64_t at = a->v.line;
   if (!a->has_ccy) return fail_at(at, path, "the Ccy attribute (currency) is missing");
   std::string_view ccy = trim(a->ccy);
-  if (ccy.size() != 3) return fail_at(at, path, "Ccy " + describe(ccy, 3) + " is not an ISO 4217 code");
+  if (ccy.size() != 3) return fail_at(at, path, "Ccy " + describe(ccy, 3, 5) + " is not an ISO 4217 code");
   auto c = currency(ccy);
   if (!c) return fail_at(at, path, "Ccy: " + c.error().message);
   std::string_view v = trim(a->v.text);
@@ -536,7 +536,7 @@ Result<int> Reader::read_sign(const Value& v, std::uint64_t missing_line, const 
   std::string_view s = trim(v.text);
   if (s == "CRDT") return 1;
   if (s == "DBIT") return -1;
-  return fail_at(v.line, path, describe(s, 4) + " is neither CRDT nor DBIT");
+  return fail_at(v.line, path, describe(s, 4, 8) + " is neither CRDT nor DBIT");
 }
 
 Result<std::string> Reader::read_booking_date(const Entry& e) {
@@ -585,7 +585,7 @@ Status Reader::finish_entry() {
   if (sts.empty())
     return fail_at(sts_line, "Ntry/Sts", "has no status code (a proprietary status is not understood)");
   if (sts != "BOOK")
-    return fail_at(sts_line, "Ntry/Sts", describe(sts, 4) + " is not an entry status (BOOK, PDNG, INFO, FUTR)");
+    return fail_at(sts_line, "Ntry/Sts", describe(sts, 4, 8) + " is not an entry status (BOOK, PDNG, INFO, FUTR)");
   if (account_.empty())
     return fail_at(e.line, "Stmt/Acct",
                    "the statement's account (Acct/Id/IBAN or Acct/Id/Othr/Id) is missing or "
@@ -704,7 +704,8 @@ Result<Statement> Reader::run(std::istream& in, Progress* progress) {
     if (!buf) return fail(Errc::internal, "out of memory while reading the statement");
     in.read(static_cast<char*>(buf), static_cast<std::streamsize>(kChunk));
     std::streamsize n = in.gcount();
-    if (in.bad())
+    // failbit without eofbit: a stream that was never opened or already failed.
+    if (in.bad() || (in.fail() && !in.eof()))
       return fail(Errc::unavailable, "reading the statement failed after " + std::to_string(read) + " bytes");
     bool last = in.eof();
     read += static_cast<std::uint64_t>(n);

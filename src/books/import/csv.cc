@@ -22,7 +22,8 @@ using detail::trim;
 // A row longer than this is refused rather than buffered: real rows are a few hundred bytes,
 // and a stray opening quote would otherwise pull the rest of a large file into memory.
 constexpr std::size_t kMaxRow = std::size_t{16} << 20;
-constexpr std::size_t kChunk = std::size_t{1} << 20;
+// Read size; the buffer doubles only for a row longer than half of it.
+constexpr std::size_t kChunk = std::size_t{64} << 10;
 
 std::unexpected<Error> mapping_error(std::string_view key, std::string_view reason) {
   std::string m = "mapping: ";
@@ -101,7 +102,7 @@ constexpr std::array<ColumnKey, 8> kColumnKeys = {{
 
 // ---- Rows ------------------------------------------------------------------------------------
 
-// Splits the input into rows of fields, RFC 4180 style, reading 1 MiB at a time. A row is
+// Splits the input into rows of fields, RFC 4180 style, reading 64 KiB at a time. A row is
 // found in two passes: the first finds where it ends (through quoted line breaks, refilling the
 // buffer as needed), the second splits it into fields and unescapes "" in place. The fields
 // are views into the buffer, valid until the next call.
@@ -272,7 +273,9 @@ class Rows {
     if (buf_.size() - end_ < kChunk / 2) buf_.resize(buf_.size() * 2);
     in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
     std::size_t n = static_cast<std::size_t>(in_.gcount());
-    if (in_.bad())
+    // A short read is the end of the input only with eofbit; failbit alone (a stream that was
+    // never opened, or already failed) would otherwise read nothing forever.
+    if (in_.bad() || (in_.fail() && !in_.eof()))
       return std::unexpected(Error{Errc::unavailable, "reading the statement failed after " +
                                                           std::to_string(read_) + " bytes"});
     end_ += n;
@@ -445,7 +448,7 @@ Result<std::string> CsvReader::read_date(std::string_view v, std::uint64_t line)
 Result<Currency> CsvReader::read_currency(std::string_view v, std::uint64_t line) {
   if (last_currency_ && v == last_code_) return *last_currency_;
   if (v.size() != 3)
-    return fail_at(line, "currency", describe(v, 3) + " is not an ISO 4217 currency code");
+    return fail_at(line, "currency", describe(v, 3, 5) + " is not an ISO 4217 currency code");
   auto c = currency(v);
   if (!c) return fail_at(line, "currency", c.error().message);
   last_code_ = v;
@@ -459,7 +462,13 @@ Result<Money> CsvReader::read_money(std::string_view v, Currency c, bool allow_s
   if (auto why = plain_amount(v, m_.decimal, m_.thousands, allow_sign, plain_))
     return fail_at(line, key, describe(v, 1) + " " + *why);
   auto money = parse_money(plain_, c);
-  if (!money) return fail_at(line, key, describe(v, 1) + ": " + money.error().message);
+  if (!money) {
+    // parse_money's message quotes the value too: only when describe() would show it.
+    std::string shown = describe(v, 1);
+    return fail_at(line, key, shown[0] == '"' ? shown + ": " + money.error().message
+                                              : shown + " is not a valid " +
+                                                    std::string(c.code()) + " amount");
+  }
   return *money;
 }
 

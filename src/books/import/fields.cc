@@ -27,9 +27,8 @@ Error line_error(std::uint64_t line, std::string_view field, std::string_view re
   return Error{Errc::invalid, std::move(m)};
 }
 
-std::string describe(std::string_view v, std::size_t max_letter_run) {
-  constexpr std::size_t kMax = 40;
-  bool harmless = v.size() <= kMax;
+std::string describe(std::string_view v, std::size_t max_letter_run, std::size_t max_len) {
+  bool harmless = v.size() <= max_len;
   std::size_t run = 0;
   for (std::size_t i = 0; harmless && i < v.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(v[i]);

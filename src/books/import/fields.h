@@ -25,12 +25,14 @@ inline std::unexpected<Error> fail_at(std::uint64_t line, std::string_view field
 }
 
 // How an error message refers to a value it complains about: the value in quotes ("\"12,5x\"")
-// when it is at most 40 bytes of printable ASCII with no run of more than max_letter_run
+// when it is at most max_len bytes of printable ASCII with no run of more than max_letter_run
 // letters, else "the value (not shown: it may be personal data)". Amounts and dates allow runs
-// of 1 ("1e3", "12,5x"), currency codes 3. Why at all: a CSV whose columns slipped, or a
-// crafted XML file, can put a donor's name where an amount belongs, and quoting "the amount"
-// would then print the name.
-std::string describe(std::string_view value, std::size_t max_letter_run);
+// of 1 ("1e3", "12,5x"); codes such as currencies (3 letters, at most 5 bytes) or CRDT and BOOK
+// (4 letters, at most 8 bytes) a little more. Why at all: a CSV whose columns slipped, a wrong
+// mapping or a crafted XML file can put a donor's name or account where an amount or a code
+// belongs, and quoting "the amount" would then print it. (A number-only account or phone number
+// in an amount field still reads as an amount: that is the limit of this net.)
+std::string describe(std::string_view value, std::size_t max_letter_run, std::size_t max_len = 40);
 
 // True for a real Gregorian calendar date with 1900 <= y <= 2999 (a year outside that range in
 // a bank statement is a typo, not history).

@@ -204,7 +204,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     return {};
   }
 
-  // Records that move money: journal postings and accounts first.
+  // Records that move money: their journal postings first.
   for (std::size_t i = 0; i < p.booking.txn.postings.size(); ++i) {
     const Posting& x = p.booking.txn.postings[i];
     Q q(db,
@@ -215,11 +215,6 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         .bind(5, std::string_view(x.account)).bind(6, x.amount.minor).bind(7, x.amount.currency.code());
     if (x.cost) q.s().bind(8, x.cost->minor).bind(9, x.cost->currency.code());
     TRYS(q.s().run());
-    Q acc(db, "INSERT OR IGNORE INTO accounts(log_id, account, currency, first_date) VALUES (?, ?, ?, ?)");
-    if (!acc) return std::unexpected(acc.error());
-    acc.s().bind(1, log_id).bind(2, std::string_view(x.account)).bind(3, x.amount.currency.code())
-        .bind(4, std::string_view(p.booking.txn.date));
-    TRYS(acc.s().run());
   }
   TRYS(apply_moves(leaf, p));
 
@@ -742,7 +737,9 @@ Status SqliteBooksStore::journal(const std::function<Status(const books::Transac
 
 Result<std::vector<std::pair<std::string, std::string>>> SqliteBooksStore::accounts() {
   std::lock_guard lock(read_mu_);
-  auto q = reader_->cached("SELECT account, MIN(first_date) FROM accounts WHERE log_id = ? GROUP BY account ORDER BY account");
+  // Derived from the journal itself (one pass over it; exports make one anyway) rather than kept
+  // in a table that every posting would have to touch.
+  auto q = reader_->cached("SELECT account, MIN(date) FROM postings WHERE log_id = ? GROUP BY account ORDER BY account");
   if (!q) return err(q);
   (*q)->bind(1, log_.log_id());
   std::vector<std::pair<std::string, std::string>> out;
@@ -757,7 +754,9 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteBooksStore::accou
 
 Result<std::vector<std::string>> SqliteBooksStore::currencies() {
   std::lock_guard lock(read_mu_);
-  auto q = reader_->cached("SELECT DISTINCT currency FROM accounts WHERE log_id = ? ORDER BY currency");
+  auto q = reader_->cached(
+      "SELECT currency FROM postings WHERE log_id = ?1 UNION SELECT cost_currency FROM postings WHERE log_id = ?1 "
+      "AND cost_currency IS NOT NULL ORDER BY 1");
   if (!q) return err(q);
   (*q)->bind(1, log_.log_id());
   std::vector<std::string> out;

@@ -225,13 +225,6 @@ CREATE TABLE postings (
   cost_currency TEXT,
   PRIMARY KEY (log_id, leaf, seq)
 ) WITHOUT ROWID;
-CREATE TABLE accounts (
-  log_id     INTEGER NOT NULL REFERENCES logs(id),
-  account    TEXT NOT NULL,
-  currency   TEXT NOT NULL,
-  first_date TEXT NOT NULL,
-  PRIMARY KEY (log_id, account, currency)
-) WITHOUT ROWID;
 )sql",
 };
 

@@ -1,0 +1,288 @@
+// Benchmarks for the books. Each figure is printed with a RATIO against a peer or a baseline
+// measured in the same run (absolute times drift on shared machines), and a TARGET line.
+//
+//   books_bench book    [--donations N] [--writers W]   durable booking through books::Books
+//                                                       vs bare log appends of the same leaves
+//   books_bench report  [--donations N]                 amanat report / audit vs `ledger bal`
+//                                                       and `hledger bal` on the exported journal
+//
+// `report` builds demo books (amanat demo's generator), exports them with `amanat export`'s
+// code, and runs every contender as a separate child process (this binary re-executed with a
+// hidden sub-command, or the tool itself), measuring wall time and peak memory (ru_maxrss) of
+// each child with wait4(), so amanat and the peers are measured the same way.
+//
+// Temporary data goes under --tmp (default $TMPDIR or /tmp; must be on the disk to measure) and
+// is removed unless --keep. See docs/benchmarks.md.
+#include <fcntl.h>
+#include <sodium.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "books/audit.h"
+#include "books/demo.h"
+#include "books/export/books_export.h"
+#include "books/identity.h"
+#include "books/leaf.h"
+#include "books/testing.h"
+#include "tlog/verifier.h"
+
+namespace fs = std::filesystem;
+using namespace amanat;
+using namespace amanat::books;
+using SteadyClock = std::chrono::steady_clock;
+
+extern char** environ;
+
+namespace {
+
+[[noreturn]] void die(const std::string& what, const Error& e) {
+  std::fprintf(stderr, "books_bench: %s: %s\n", what.c_str(), e.message.c_str());
+  std::exit(1);
+}
+template <class T>
+T must(Result<T> r, const std::string& what) {
+  if (!r) die(what, r.error());
+  return std::move(*r);
+}
+double since(SteadyClock::time_point t0) { return std::chrono::duration<double>(SteadyClock::now() - t0).count(); }
+double loadavg() {
+  double l[1] = {0};
+  getloadavg(l, 1);
+  return l[0];
+}
+
+struct ChildRun {
+  double seconds = 0;
+  long max_rss_kib = 0;
+  int status = 0;
+};
+
+// Runs argv as a child (stdout to /dev/null unless `out` is given) and measures it.
+ChildRun run_child(const std::vector<std::string>& argv, const std::string& out = "/dev/null") {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid;
+  auto t0 = SteadyClock::now();
+  if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
+    std::fprintf(stderr, "books_bench: cannot run %s\n", args[0]);
+    std::exit(1);
+  }
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  posix_spawn_file_actions_destroy(&fa);
+  return ChildRun{since(t0), ru.ru_maxrss, status};
+}
+
+std::string self_exe() { return fs::read_symlink("/proc/self/exe").string(); }
+
+// ---- book --------------------------------------------------------------------------------
+
+void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
+  std::printf("== book: %llu donations, %u writer threads, load %.2f\n", (unsigned long long)n, writers, loadavg());
+  double threaded_rate = 0, pipelined_rate = 0, baseline_rate = 0;
+  {
+    testing::BooksFixture b("KZT", tmp);
+    must(b.books().open_appeal(AppealOpen{"A-1", "Bench appeal", "", "C-1", Money{1, *currency("KZT")}, "2025-01-01"}),
+         "appeal");
+    std::atomic<std::uint64_t> next{0};
+    auto t0 = SteadyClock::now();
+    std::vector<std::thread> ts;
+    for (unsigned w = 0; w < writers; ++w)
+      ts.emplace_back([&] {
+        for (std::uint64_t i; (i = next++) < n;) {
+          DonationInput d{"2025-02-01", Money{100000 + static_cast<std::int64_t>(i % 1000), *currency("KZT")},
+                          Channel::card, "", i % 2 ? "A-1" : "general", {}, "ref:bench-" + std::to_string(i % 5000), ""};
+          must(b.books().donate(d), "donate");
+        }
+      });
+    for (auto& t : ts) t.join();
+    double s = since(t0);
+    threaded_rate = n / s;
+    std::printf("book: %u threads calling Books::donate(): %.0f donations/s durable (%.2f s)\n", writers, threaded_rate, s);
+
+    // Pipelined, as an importer books: one thread keeps many donations in flight.
+    std::deque<std::future<Result<std::uint64_t>>> inflight;
+    t0 = SteadyClock::now();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      DonationInput d{"2025-02-02", Money{100000 + static_cast<std::int64_t>(i % 1000), *currency("KZT")},
+                      Channel::bank, "", i % 2 ? "A-1" : "general", {}, "ref:bench-" + std::to_string(i % 5000), ""};
+      auto f = must(b.books().submit_donation(d), "submit");
+      inflight.push_back(std::move(f.first));
+      while (inflight.size() > 16384) {
+        must(inflight.front().get(), "donation");
+        inflight.pop_front();
+      }
+    }
+    while (!inflight.empty()) {
+      must(inflight.front().get(), "donation");
+      inflight.pop_front();
+    }
+    s = since(t0);
+    pipelined_rate = n / s;
+    std::printf("book: one thread pipelining Books::submit_donation(): %.0f donations/s durable (%.2f s)\n",
+                pipelined_rate, s);
+  }
+  {
+    // Baseline: the same kind of leaves appended to a bare log (no records, no postings).
+    testing::BooksFixture b("", tmp);
+    std::string leaf = *encode_leaf(Record{"2026-01-02T03:04:05Z",
+                                           Donation{"2025-02-01", Money{100000, *currency("KZT")}, Channel::card,
+                                                    "Card", "A-1", std::string(64, 'a'), {}}});
+    std::deque<std::future<Result<std::uint64_t>>> inflight;
+    auto t0 = SteadyClock::now();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      inflight.push_back(b.seq().submit(Bytes(leaf.begin(), leaf.end())));
+      while (inflight.size() > 16384) {
+        must(inflight.front().get(), "append");
+        inflight.pop_front();
+      }
+    }
+    while (!inflight.empty()) {
+      must(inflight.front().get(), "append");
+      inflight.pop_front();
+    }
+    double s = since(t0);
+    baseline_rate = n / s;
+    std::printf("book: baseline, bare log appends of donation-sized leaves, pipelined: %.0f entries/s (%.2f s)\n",
+                baseline_rate, s);
+  }
+  std::printf("RATIO threaded booking / bare appends = %.2f; pipelined booking / bare appends = %.2f\n",
+              threaded_rate / baseline_rate, pipelined_rate / baseline_rate);
+  std::printf("TARGET booking >= 20000 donations/s durable: %s (threaded %.0f/s, pipelined %.0f/s); load %.2f\n",
+              std::max(threaded_rate, pipelined_rate) >= 20000 ? "MET" : "NOT MET", threaded_rate, pipelined_rate,
+              loadavg());
+}
+
+// ---- report ------------------------------------------------------------------------------
+
+void bench_report(const fs::path& tmp, std::uint64_t n) {
+  std::printf("== report: demo books with %llu donations, load %.2f\n", (unsigned long long)n, loadavg());
+  fs::path dir = tmp / ("amanat-books-bench-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string vkey;
+  fs::path data;
+  {
+    testing::BooksFixture b("KZT", dir);
+    DemoOptions o;
+    o.donations = n;
+    auto t0 = SteadyClock::now();
+    auto sum = must(generate_demo(b.books(), o), "demo");
+    std::printf("built: %llu appeals, %llu donations, %llu expenses, log size %llu in %.1f s\n",
+                (unsigned long long)sum.appeals, (unsigned long long)sum.donations, (unsigned long long)sum.expenses,
+                (unsigned long long)b.seq().size(), since(t0));
+    std::ofstream out(dir / "books.ledger", std::ios::binary);
+    t0 = SteadyClock::now();
+    auto txns = must(exporter::export_books(b.store(), exporter::Format::ledger, out), "export");
+    out.close();
+    std::printf("exported %llu transactions to %s in %.1f s\n", (unsigned long long)txns,
+                (dir / "books.ledger").c_str(), since(t0));
+    vkey = b.vkey();
+    // Keep the data directory: the fixture removes its own, so copy the database out first.
+    data = dir / "data";
+    fs::create_directories(data);
+    b.reopen();
+    fs::copy(b.dir(), data, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  }
+  std::string journal = (dir / "books.ledger").string();
+  auto ledger = run_child({"ledger", "-f", journal, "bal"});
+  std::printf("peer: ledger bal: %.2f s, %ld MiB peak (exit %d)\n", ledger.seconds, ledger.max_rss_kib / 1024,
+              ledger.status);
+  auto ours = run_child({self_exe(), "_report", data.string()});
+  std::printf("amanat report (all funds, all time, from the store): %.4f s, %ld MiB peak\n", ours.seconds,
+              ours.max_rss_kib / 1024);
+  auto audit = run_child({self_exe(), "_audit", data.string(), vkey});
+  std::printf("amanat audit (verify the log, recompute every fund from the leaves): %.2f s, %ld MiB peak (exit %d)\n",
+              audit.seconds, audit.max_rss_kib / 1024, audit.status);
+  double speed = ledger.seconds / ours.seconds, mem = double(ledger.max_rss_kib) / ours.max_rss_kib;
+  double audit_speed = ledger.seconds / audit.seconds;
+  std::printf("RATIO ledger bal time / amanat report time = %.0fx; ledger memory / amanat memory = %.1fx\n", speed, mem);
+  std::printf("RATIO ledger bal time / amanat audit time = %.1fx\n", audit_speed);
+  std::printf("TARGET report >= 100x faster than ledger bal in <= 1/10 of its memory: %s\n",
+              speed >= 100 && mem >= 10 ? "MET" : "NOT MET");
+  std::printf("TARGET audit >= 10x faster than ledger bal: %s\n", audit_speed >= 10 ? "MET" : "NOT MET");
+  auto hledger = run_child({"hledger", "-f", journal, "bal"});
+  std::printf("peer: hledger bal: %.2f s, %ld MiB peak (exit %d); RATIO hledger / amanat report = %.0fx\n",
+              hledger.seconds, hledger.max_rss_kib / 1024, hledger.status, hledger.seconds / ours.seconds);
+  std::printf("load %.2f\n", loadavg());
+  fs::remove_all(dir);
+}
+
+// Hidden sub-commands, run in a child by bench_report.
+int child_report(const std::string& data) {
+  auto log = must(store::sqlite::SqliteLogStore::open_default((fs::path(data) / "amanat.db").string()), "open");
+  std::array<std::uint8_t, 32> master{};
+  master[0] = 7;
+  auto keys = crypto::Keyring::from_master(master);
+  auto store = must(store::sqlite::SqliteBooksStore::open(*log, keys), "store");
+  auto rep = must(store->report({}), "report");
+  std::string json = report_json(rep);
+  std::fwrite(json.data(), 1, json.size(), stdout);
+  return 0;
+}
+
+int child_audit(const std::string& data, const std::string& vkey) {
+  auto log = must(store::sqlite::SqliteLogStore::open_default((fs::path(data) / "amanat.db").string()), "open");
+  Auditor auditor([&](std::uint64_t i) -> Result<Bytes> {
+    auto e = log->read_entries(i, i + 1);
+    if (!e) return std::unexpected(e.error());
+    return e->at(0);
+  });
+  tlog::VerifyOptions opts{must(tlog::Verifier::parse(vkey), "vkey")};
+  opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> es) -> Status {
+    for (std::size_t i = 0; i < es.size(); ++i) auditor.feed(first + i, es[i]);
+    return {};
+  };
+  must(tlog::verify_log(*log, opts), "verify");
+  if (!auditor.findings().empty()) {
+    std::fprintf(stderr, "audit finding: %s\n", auditor.findings()[0].message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) return 1;
+  if (argc >= 3 && std::string(argv[1]) == "_report") return child_report(argv[2]);
+  if (argc >= 4 && std::string(argv[1]) == "_audit") return child_audit(argv[2], argv[3]);
+  CLI::App app{"amanat books benchmarks (see docs/benchmarks.md)"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  std::string tmp;
+  app.add_option("--tmp", tmp, "Parent directory for temporary data (default $TMPDIR or /tmp)");
+  std::uint64_t b_n = 100000;
+  unsigned b_writers = 64;
+  auto* bp = app.add_subcommand("book", "Durable booking through books::Books vs bare log appends");
+  bp->add_option("--donations", b_n, "Donations per run")->capture_default_str();
+  bp->add_option("--writers", b_writers, "Writer threads")->capture_default_str();
+  std::uint64_t r_n = 200000;
+  auto* rp = app.add_subcommand("report", "amanat report and audit vs ledger bal / hledger bal");
+  rp->add_option("--donations", r_n, "Donations in the demo books")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  fs::path base = tmp.empty() ? fs::temp_directory_path() : fs::path(tmp);
+  if (*bp) bench_book(base, b_n, b_writers);
+  if (*rp) bench_report(base, r_n);
+  return 0;
+}
