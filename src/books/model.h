@@ -177,12 +177,23 @@ std::string_view type_name(const Body& b);
 // positive and within the safe-integer range (|x| <= 2^53-1, so leaves stay exact in JSON).
 Status validate(const Record& r);
 
+// A bank statement line as `amanat import` keeps it (never its counterparty or text).
+struct BankLine {
+  std::string key;            // keyed hash of what identifies the line (see books/import/importer.h)
+  std::string account, date;
+  Money amount;               // > 0 money in, < 0 money out
+  std::string bank_ref;
+  std::optional<std::uint64_t> record;  // the donation or expense it is matched to
+  std::uint64_t import_id = 0;
+};
+
 // What the database keeps beside a record and never publishes.
 struct RecordPrivate {
   std::string donor;          // donation: keyed pseudonym (hex), may be empty (anonymous cash)
   std::string bank_ref;       // donation/expense: the bank's reference, may be empty
   std::string payee;          // expense: the payee as entered (encrypted at rest with issue 4)
   std::string payee_salt;     // expense: hex salt of the payee commitment
+  std::optional<BankLine> bank_line;  // donation booked by an import: its line, stored with it
 };
 
 }  // namespace amanat::books

@@ -202,7 +202,8 @@ Result<std::uint64_t> Books::update_appeal(AppealUpdate u) {
   return wait(submit(Record{{}, std::move(u)}, {}));
 }
 
-Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit_donation(const DonationInput& in) {
+Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit_donation(const DonationInput& in,
+                                                                                          std::optional<BankLine> line) {
   Donation d{in.date, in.amount, in.channel, in.account.empty() ? default_account(in.channel) : in.account,
              in.fund, {}, in.rates};
   RecordPrivate priv;
@@ -212,6 +213,7 @@ Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit
     priv.donor = keys_.pseudonym(*norm);
   }
   priv.bank_ref = in.bank_ref;
+  priv.bank_line = std::move(line);
   std::string code = new_receipt_code();
   d.receipt = receipt_commitment(*normalise_receipt_code(code));
   auto f = submit(Record{{}, std::move(d)}, std::move(priv));

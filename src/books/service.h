@@ -80,7 +80,9 @@ class Books {
   Result<DonationResult> donate(const DonationInput& d);
   // Pipelined form: returns once the donation is queued (bulk importers keep many in flight).
   // The first Result fails at once for invalid input; the future yields the leaf once durable.
-  Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> submit_donation(const DonationInput& d);
+  // `line`: the bank statement line it comes from, stored with it (books/import/importer.h).
+  Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> submit_donation(
+      const DonationInput& d, std::optional<BankLine> line = std::nullopt);
   Result<std::uint64_t> add_expense(ExpenseInput e);
   // Pipelined form of add_expense, as submit_donation.
   Result<std::future<Result<std::uint64_t>>> submit_expense(ExpenseInput e);

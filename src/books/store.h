@@ -24,6 +24,21 @@
 
 namespace amanat::books {
 
+struct ReconcileItem {
+  enum Kind { matched, bank_only, record_only } kind = matched;
+  std::string date, account, bank_ref;
+  Money amount;               // signed as on the statement (records: + donation, - expense)
+  std::optional<std::uint64_t> record;
+};
+struct Reconciliation {
+  std::uint64_t matched = 0, bank_only = 0, record_only = 0;
+  std::vector<ReconcileItem> items;  // bank-only and record-only first, then matched
+};
+struct ReconcileQuery {
+  std::optional<std::string> from, to;
+  bool include_matched = false;
+};
+
 // What the service keeps in memory to decide whether a record may be booked.
 struct FundState {
   std::string fund;
@@ -75,6 +90,19 @@ class BooksStore {
   virtual Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) = 0;
 
   virtual Result<Report> report(const ReportQuery& q) = 0;
+
+  // Bank statements (books/import/importer.h). Lines that book no record are stored by
+  // add_bank_lines in a transaction of their own; a donation's line is stored by its writer().
+  virtual Result<bool> bank_line_known(const std::string& key) = 0;
+  virtual Result<std::uint64_t> begin_import(const std::string& sha256, const std::string& format,
+                                             std::uint64_t lines, const std::string& time) = 0;
+  virtual Status add_bank_lines(const std::vector<BankLine>& lines) = 0;
+  // A live donation with this bank reference and amount that no bank line is matched to yet.
+  virtual Result<std::optional<std::uint64_t>> unmatched_donation(const std::string& bank_ref, const Money& amount) = 0;
+  // Matches bank lines of money out that have no record to live expenses not yet matched: by
+  // bank reference, else by amount and date. Returns how many it matched.
+  virtual Result<std::uint64_t> match_expenses() = 0;
+  virtual Result<Reconciliation> reconcile(const ReconcileQuery& q) = 0;
   // Every transaction with postings, in leaf order, and the accounts with their first dates.
   virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)

@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
   add_log_commands(r);
   add_books_commands(r);
   add_audit_commands(r);
+  add_import_commands(r);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

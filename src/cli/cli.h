@@ -33,6 +33,7 @@ void add_init_commands(Registry& r);
 void add_log_commands(Registry& r);
 void add_books_commands(Registry& r);
 void add_audit_commands(Registry& r);
+void add_import_commands(Registry& r);
 
 // A log named on the command line: an http(s) URL, a data directory, or a static mirror.
 Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where);

@@ -24,6 +24,9 @@ constexpr std::size_t kChunk = std::size_t{1} << 20;
 constexpr std::size_t kMaxValue = 4096;
 constexpr std::size_t kMaxText = 65536;
 constexpr std::size_t kMaxDepth = 256;
+// TxDtls kept per entry until it closes; real batches (payrolls) have thousands, and the cap
+// bounds what an entry of empty <TxDtls/> elements could make the reader allocate.
+constexpr std::size_t kMaxTxPerEntry = 100000;
 // expat joins a namespace URI and a local name with this byte ("urn:...\x01Ntry"); it cannot
 // occur in an XML name or URI, so the split is unambiguous.
 constexpr char kNsSep = '\x01';
@@ -234,16 +237,16 @@ std::string_view ref_of(const Value& v) {
   return r == "NOTPROVIDED" ? std::string_view() : r;
 }
 
-// Quotes a namespace URI for an error message: structural text, not personal data, but a
-// crafted file could make it anything, so it is cut short and escaped.
-std::string quote_uri(std::string_view s) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < s.size() && i < 80; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    out += (c < 0x20 || c >= 0x7f || c == '"') ? '?' : static_cast<char>(c);
+// True for an ISO 20022 message identifier such as "camt.052.001.08": the only part of a
+// namespace an error message quotes (anything else in a crafted file could be anything).
+bool is_message_id(std::string_view m) {
+  if (m.size() != 15 || m[4] != '.' || m[8] != '.' || m[12] != '.') return false;
+  for (std::size_t i = 0; i < 15; ++i) {
+    if (i == 4 || i == 8 || i == 12) continue;
+    bool ok = i < 4 ? (m[i] >= 'a' && m[i] <= 'z') : (m[i] >= '0' && m[i] <= '9');
+    if (!ok) return false;
   }
-  if (s.size() > 80) out += "...";
-  return out + "\"";
+  return true;
 }
 
 bool two_digits(std::string_view s, std::size_t at, int max) {
@@ -339,20 +342,18 @@ State Reader::open_document(const char* name, const char* local) {
     stop(error_at(at, "Document",
                   uri.empty() ? "has no namespace; a camt.053 statement's Document is in "
                                 "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"
-                              : "namespace " + quote_uri(uri) +
-                                    " is not an ISO 20022 message; expected "
-                                    "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"));
+                              : "its namespace is not an ISO 20022 message namespace; expected "
+                                "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"));
     return sIgnore;
   }
   std::string_view msg = uri.substr(kIsoPrefix.size());
-  bool camt053 = msg.size() == 15 && msg.starts_with("camt.053.001.") && msg[13] >= '0' &&
-                 msg[13] <= '9' && msg[14] >= '0' && msg[14] <= '9';
-  if (!camt053) {
-    std::string what = msg.starts_with("camt.052.")   ? " (a bank-to-customer account report)"
-                       : msg.starts_with("camt.054.") ? " (a debit/credit notification)"
-                                                      : "";
+  if (!is_message_id(msg) || !msg.starts_with("camt.053.")) {
+    std::string what = !is_message_id(msg)           ? "not a known ISO 20022 message"
+                       : msg.starts_with("camt.052.") ? "\"" + std::string(msg) + "\" (a bank-to-customer account report)"
+                       : msg.starts_with("camt.054.") ? "\"" + std::string(msg) + "\" (a debit/credit notification)"
+                                                      : "\"" + std::string(msg) + "\"";
     stop(error_at(at, "Document",
-                  "the document is " + quote_uri(msg) + what +
+                  "the document is " + what +
                       ", not a camt.053 bank-to-customer statement; ask the bank for the "
                       "camt.053 statement export"));
     return sIgnore;
@@ -399,6 +400,8 @@ void Reader::start(const char* name, const char** atts) {
     case sStmt: account_.clear(); break;
     case sNtry: entry_.reset(line()); break;
     case sTx:
+      if (entry_.ntx == kMaxTxPerEntry)
+        return stop(error_at(line(), "Ntry/NtryDtls", "more than 100000 TxDtls in one entry"));
       if (entry_.ntx == entry_.tx.size()) entry_.tx.emplace_back();
       entry_.tx[entry_.ntx++].reset(line());
       break;

@@ -38,7 +38,8 @@
 //    amount that is not a plain decimal, has too many decimals, or is zero; a date that is not
 //    a real calendar date; an entry before its statement's Acct; a batch that does not add up;
 //  - a single value over 4096 bytes, remittance text over 64 KiB per line, nesting deeper
-//    than 256 elements (limits that no real statement comes near, and that bound memory).
+//    than 256 elements, more than 100000 TxDtls in one entry (limits that no real statement
+//    comes near, and that bound memory).
 //
 // Thread-safety: no shared state; concurrent calls on different streams are fine.
 #pragma once

@@ -22,6 +22,8 @@ using detail::trim;
 // A row longer than this is refused rather than buffered: real rows are a few hundred bytes,
 // and a stray opening quote would otherwise pull the rest of a large file into memory.
 constexpr std::size_t kMaxRow = std::size_t{16} << 20;
+// Likewise for fields: a row of nothing but delimiters must not become millions of them.
+constexpr std::size_t kMaxFields = 1000;
 // Read size; the buffer doubles only for a row longer than half of it.
 constexpr std::size_t kChunk = std::size_t{64} << 10;
 
@@ -292,6 +294,8 @@ class Rows {
     char* p = buf_.data() + begin;
     char* e = buf_.data() + end;
     for (;;) {
+      if (fields.size() == kMaxFields)
+        return fail_at(row_line, "row", "has more than 1000 fields");
       if (p < e && *p == '"') {
         char* w = p;
         char* r = p + 1;

@@ -16,7 +16,8 @@
 //    row is the header. Header cells are matched exactly, after trimming spaces and tabs.
 //  - Every following row must have as many fields as the header; empty lines are skipped.
 //    StatementLine::line is the physical line where the row starts (line numbers count the
-//    lines inside quoted fields too, so they match what an editor shows).
+//    lines inside quoted fields too, so they match what an editor shows). Limits, which bound
+//    memory: 1000 fields and 16 MiB per row. The input is read 64 KiB at a time.
 //  - Amounts: the declared decimal separator and thousands separator (digits grouped by three,
 //    e.g. "1 234 567,89"), an optional leading '-' or '+' in a signed amount column; then the
 //    strict core/money.h parse_money: at most the currency's minor-unit decimals (3 for KWD,
@@ -29,8 +30,9 @@
 //    counterparty that is an IBAN is compacted and upper-cased (see statement.h).
 //
 // Failures: Errc::invalid, "line N: <mapping key>: <reason>" for a row or the header (the
-// field is "row" for a wrong number of fields, "file" for encoding problems), and
-// "mapping: <key>: <reason>" for a mapping that is incomplete or contradicts itself.
+// field is "row" for a wrong number of fields, "credit/debit" when both or neither side holds
+// an amount, "file" for encoding problems), and "mapping: <key>: <reason>" for a mapping that
+// is incomplete or contradicts itself; Errc::unavailable when the stream fails.
 //
 // Thread-safety: no shared state; concurrent calls on different streams are fine.
 #pragma once

@@ -413,6 +413,31 @@ TEST(CsvStatement, ReadsRowsAcrossBufferBoundaries) {
   }
 }
 
+TEST(CsvStatement, NeverQuotesAnAccountMappedAsACode) {
+  // A wrong mapping (currency=<the payer's column>) must not print the payer's IBAN.
+  expect_error(parse(std::string("Date,Amount,Payer\n2025-01-02,1.00,") + kDonor + "\n",
+                     "date=Date;amount=Amount;currency=Payer;account=Main"),
+               "line 2: currency: ", "not shown");
+  expect_error(parse(std::string("Date,Amount,Payer\n2025-01-02,") + kDonor + ",x\n",
+                     "date=Date;amount=Amount;currency-code=KZT;account=Main"),
+               "line 2: amount: ", "not shown");
+}
+
+TEST(CsvStatement, RefusesRowsTooWideToHold) {
+  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1" + std::string(1000, ',') + "\n", kSimple),
+               "line 2: row: ", "more than 1000 fields");
+  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1,,\"" + std::string(17 << 20, 'x'), kSimple),
+               "line 2: row: ", "longer than 16 MiB");
+}
+
+TEST(CsvStatement, AFailedStreamIsUnavailable) {
+  std::istringstream in("Date,Amount,Payer,Purpose\n");
+  in.setstate(std::ios::failbit);
+  auto r = parse_csv(in, mapping(kSimple));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
 TEST(CsvStatement, FileThatDoesNotExistIsNotFound) {
   auto r = parse_csv_file("/nonexistent/statement.csv", mapping(kSimple));
   ASSERT_FALSE(r.has_value());

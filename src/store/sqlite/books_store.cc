@@ -229,6 +229,11 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         .bind(9, channel_name(d->channel)).bind(10, std::string_view(d->account)).bind(11, std::string_view(d->receipt))
         .bind(12, std::string_view(p.priv.donor)).bind(13, std::string_view(p.priv.bank_ref));
     TRYS(q.s().run());
+    if (p.priv.bank_line) {
+      BankLine line = *p.priv.bank_line;
+      line.record = leaf;
+      TRYS(insert_bank_line(line));
+    }
     if (!p.priv.donor.empty()) {
       for (const std::string& f : {d->fund, std::string("*")}) {
         auto dd = donor_delta(db, log_id, f, p.priv.donor, 1);
@@ -378,6 +383,167 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
   }
   // Published reports are on the log; nothing else to store.
   return {};
+}
+
+Status SqliteBooksStore::insert_bank_line(const BankLine& l) {
+  Q q(log_.db(),
+      "INSERT INTO bank_lines(log_id, key, account, date, amount, currency, bank_ref, record, import) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!q) return std::unexpected(q.error());
+  q.s().bind(1, log_.log_id()).bind(2, std::string_view(l.key)).bind(3, std::string_view(l.account))
+      .bind(4, std::string_view(l.date)).bind(5, l.amount.minor).bind(6, l.amount.currency.code())
+      .bind(7, std::string_view(l.bank_ref)).bind(9, l.import_id);
+  if (l.record) q.s().bind(8, *l.record);
+  return q.s().run();
+}
+
+Status SqliteBooksStore::add_bank_lines(const std::vector<BankLine>& lines) {
+  std::lock_guard lock(log_.mutex());
+  return transaction(log_.db(), [&]() -> Status {
+    for (const auto& l : lines) TRYS(insert_bank_line(l));
+    return {};
+  });
+}
+
+Result<bool> SqliteBooksStore::bank_line_known(const std::string& key) {
+  std::lock_guard lock(read_mu_);
+  auto q = reader_->cached("SELECT 1 FROM bank_lines WHERE log_id = ? AND key = ?");
+  if (!q) return err(q);
+  (*q)->bind(1, log_.log_id()).bind(2, std::string_view(key));
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  (*q)->reset();
+  return *row;
+}
+
+Result<std::uint64_t> SqliteBooksStore::begin_import(const std::string& sha256, const std::string& format,
+                                                     std::uint64_t lines, const std::string& time) {
+  std::lock_guard lock(log_.mutex());
+  std::uint64_t id = 0;
+  auto st = transaction(log_.db(), [&]() -> Status {
+    Q q(log_.db(),
+        "INSERT INTO imports(log_id, id, sha256, format, lines, time) SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, ?5 "
+        "FROM imports WHERE log_id = ?1 RETURNING id");
+    if (!q) return std::unexpected(q.error());
+    q.s().bind(1, log_.log_id()).bind(2, std::string_view(sha256)).bind(3, std::string_view(format)).bind(4, lines)
+        .bind(5, std::string_view(time));
+    auto row = q.s().step();
+    if (!row) return std::unexpected(row.error());
+    id = static_cast<std::uint64_t>(q.s().column_int(0));
+    q.s().reset();
+    return {};
+  });
+  if (!st) return std::unexpected(st.error());
+  return id;
+}
+
+Result<std::optional<std::uint64_t>> SqliteBooksStore::unmatched_donation(const std::string& bank_ref, const Money& amount) {
+  std::lock_guard lock(read_mu_);
+  auto q = reader_->cached(
+      "SELECT d.leaf FROM donations d WHERE d.log_id = ?1 AND d.bank_ref = ?2 AND d.amount = ?3 AND d.currency = ?4 "
+      "AND d.reversed_by IS NULL AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = ?1 AND b.record = d.leaf) "
+      "ORDER BY d.leaf LIMIT 1");
+  if (!q) return err(q);
+  (*q)->bind(1, log_.log_id()).bind(2, std::string_view(bank_ref)).bind(3, amount.minor).bind(4, amount.currency.code());
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  std::optional<std::uint64_t> out;
+  if (*row) out = static_cast<std::uint64_t>((*q)->column_int(0));
+  (*q)->reset();
+  return out;
+}
+
+Result<std::uint64_t> SqliteBooksStore::match_expenses() {
+  std::lock_guard lock(log_.mutex());
+  std::uint64_t matched = 0;
+  auto st = transaction(log_.db(), [&]() -> Status {
+    // By bank reference first, then by amount and date; each expense matches one line at most.
+    for (const char* sql :
+         {"UPDATE bank_lines SET record = (SELECT e.leaf FROM expenses e WHERE e.log_id = bank_lines.log_id "
+          "AND e.bank_ref = bank_lines.bank_ref AND e.bank_ref <> '' AND e.amount = -bank_lines.amount AND "
+          "e.currency = bank_lines.currency AND e.reversed_by IS NULL AND NOT EXISTS (SELECT 1 FROM bank_lines b "
+          "WHERE b.log_id = e.log_id AND b.record = e.leaf) ORDER BY e.leaf LIMIT 1) "
+          "WHERE log_id = ?1 AND record IS NULL AND amount < 0 AND bank_ref <> ''",
+          "UPDATE bank_lines SET record = (SELECT e.leaf FROM expenses e WHERE e.log_id = bank_lines.log_id "
+          "AND e.date = bank_lines.date AND e.amount = -bank_lines.amount AND e.currency = bank_lines.currency "
+          "AND e.reversed_by IS NULL AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = e.log_id AND "
+          "b.record = e.leaf) ORDER BY e.leaf LIMIT 1) WHERE log_id = ?1 AND record IS NULL AND amount < 0"}) {
+      // Row by row, so that a line matched above is seen by the NOT EXISTS of the next one.
+      Q keys(log_.db(), "SELECT key FROM bank_lines WHERE log_id = ?1 AND record IS NULL AND amount < 0");
+      if (!keys) return std::unexpected(keys.error());
+      keys.s().bind(1, log_.log_id());
+      std::vector<std::string> todo;
+      while (true) {
+        auto row = keys.s().step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        todo.push_back(keys.s().column_text(0));
+      }
+      std::string one = std::string(sql) + " AND key = ?2";
+      for (const auto& k : todo) {
+        Q u(log_.db(), one);
+        if (!u) return std::unexpected(u.error());
+        u.s().bind(1, log_.log_id()).bind(2, std::string_view(k));
+        TRYS(u.s().run());
+        Q c(log_.db(), "SELECT record IS NOT NULL FROM bank_lines WHERE log_id = ?1 AND key = ?2");
+        if (!c) return std::unexpected(c.error());
+        c.s().bind(1, log_.log_id()).bind(2, std::string_view(k));
+        auto row = c.s().step();
+        if (!row) return std::unexpected(row.error());
+        matched += c.s().column_int(0) != 0;
+        c.s().reset();
+      }
+    }
+    return {};
+  });
+  if (!st) return std::unexpected(st.error());
+  return matched;
+}
+
+Result<Reconciliation> SqliteBooksStore::reconcile(const ReconcileQuery& query) {
+  std::lock_guard lock(read_mu_);
+  Db& db = *reader_;
+  TRYS(db.exec("BEGIN"));
+  struct End {
+    Db& db;
+    ~End() { (void)db.exec("COMMIT"); }
+  } end{db};
+  const std::string from = query.from.value_or("0000-00-00"), to = query.to.value_or("9999-99-99");
+  Reconciliation out;
+  auto collect = [&](const std::string& sql, ReconcileItem::Kind kind, bool keep) -> Status {
+    auto q = db.prepare(sql);
+    if (!q) return std::unexpected(q.error());
+    q->bind(1, log_.log_id()).bind(2, std::string_view(from)).bind(3, std::string_view(to));
+    while (true) {
+      auto row = q->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      (kind == ReconcileItem::matched ? out.matched : kind == ReconcileItem::bank_only ? out.bank_only : out.record_only)++;
+      if (!keep) continue;
+      auto c = cur_of(q->column_text(3));
+      if (!c) return std::unexpected(c.error());
+      ReconcileItem it{kind, q->column_text(0), q->column_text(1), q->column_text(4), Money{q->column_int(2), *c},
+                       std::nullopt};
+      if (!q->column_null(5)) it.record = static_cast<std::uint64_t>(q->column_int(5));
+      out.items.push_back(std::move(it));
+    }
+    return {};
+  };
+  TRYS(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
+               "record IS NULL AND date >= ?2 AND date <= ?3 ORDER BY date, key",
+               ReconcileItem::bank_only, true));
+  // Money that should have passed through a bank account but has no statement line.
+  TRYS(collect("SELECT d.date, d.account, d.amount, d.currency, d.bank_ref, d.leaf FROM donations d WHERE "
+               "d.log_id = ?1 AND d.date >= ?2 AND d.date <= ?3 AND d.channel = 'bank' AND d.reversed_by IS NULL "
+               "AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = d.log_id AND b.record = d.leaf) "
+               "UNION ALL SELECT e.date, e.account, -e.amount, e.currency, e.bank_ref, e.leaf FROM expenses e WHERE "
+               "e.log_id = ?1 AND e.date >= ?2 AND e.date <= ?3 AND e.account LIKE 'Bank%' AND e.reversed_by IS NULL "
+               "AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = e.log_id AND b.record = e.leaf) ORDER BY 1, 6",
+               ReconcileItem::record_only, true));
+  TRYS(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
+               "record IS NOT NULL AND date >= ?2 AND date <= ?3 ORDER BY date, key",
+               ReconcileItem::matched, query.include_matched));
+  return out;
 }
 
 // ---- reads ---------------------------------------------------------------------------------

@@ -34,6 +34,13 @@ class SqliteBooksStore : public books::BooksStore {
   Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) override;
 
   Result<books::Report> report(const books::ReportQuery& q) override;
+  Result<bool> bank_line_known(const std::string& key) override;
+  Result<std::uint64_t> begin_import(const std::string& sha256, const std::string& format, std::uint64_t lines,
+                                     const std::string& time) override;
+  Status add_bank_lines(const std::vector<books::BankLine>& lines) override;
+  Result<std::optional<std::uint64_t>> unmatched_donation(const std::string& bank_ref, const Money& amount) override;
+  Result<std::uint64_t> match_expenses() override;
+  Result<books::Reconciliation> reconcile(const books::ReconcileQuery& q) override;
   Status journal(const std::function<Status(const books::Transaction&)>& each) override;
   Result<std::vector<std::pair<std::string, std::string>>> accounts() override;
   Result<std::vector<std::string>> currencies() override;
@@ -47,6 +54,7 @@ class SqliteBooksStore : public books::BooksStore {
   // Called inside the log's commit transaction.
   Status write_locked(std::uint64_t leaf, const books::PendingRecord& p);
   Status apply_moves(std::uint64_t leaf, const books::PendingRecord& p);
+  Status insert_bank_line(const books::BankLine& l);
   Status fund_flags_delta(std::uint64_t expense, bool receipted, bool approved, int sign);
 
   SqliteLogStore& log_;

@@ -212,6 +212,31 @@ CREATE TABLE corrections (
   PRIMARY KEY (log_id, leaf),
   UNIQUE (log_id, reverses)
 );
+-- Bank statement lines seen by `amanat import`, keyed by a keyed hash of what identifies the
+-- line (so the same line in a second import, or in an overlapping statement, is recognised
+-- without storing the counterparty), and the record each is matched to, if any.
+CREATE TABLE bank_lines (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  key      TEXT NOT NULL,
+  account  TEXT NOT NULL,      -- the statement's account (IBAN or name)
+  date     TEXT NOT NULL,
+  amount   INTEGER NOT NULL,   -- > 0 money in, < 0 money out
+  currency TEXT NOT NULL,
+  bank_ref TEXT NOT NULL,
+  record   INTEGER,            -- the donation or expense it is matched to
+  import   INTEGER NOT NULL,   -- imports.id
+  PRIMARY KEY (log_id, key)
+) WITHOUT ROWID;
+CREATE INDEX bank_lines_record ON bank_lines(log_id, record);
+CREATE TABLE imports (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  id      INTEGER NOT NULL,
+  sha256  TEXT NOT NULL,       -- of the imported file
+  format  TEXT NOT NULL,
+  lines   INTEGER NOT NULL,
+  time    TEXT NOT NULL,
+  PRIMARY KEY (log_id, id)
+);
 -- The double-entry journal: every record's postings (books/journal.h).
 CREATE TABLE postings (
   log_id        INTEGER NOT NULL REFERENCES logs(id),

@@ -1,0 +1,141 @@
+#include "books/import/importer.h"
+
+#include <deque>
+#include <map>
+#include <set>
+
+#include "books/identity.h"
+
+namespace amanat::books::import {
+
+namespace {
+
+template <class T>
+std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
+
+// The first token of the payment text that names an open appeal.
+std::string fund_from_text(const std::string& text, const std::set<std::string, std::less<>>& open_appeals) {
+  std::string token;
+  auto check = [&]() -> bool { return !token.empty() && open_appeals.count(token); };
+  for (char c : text) {
+    char u = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+    if ((u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-') {
+      token += u;
+    } else {
+      if (check()) return token;
+      token.clear();
+    }
+  }
+  return check() ? token : std::string(kGeneralFund);
+}
+
+std::string donor_of(const std::string& counterparty) {
+  if (counterparty.empty()) return {};
+  if (normalise_donor("iban:" + counterparty)) return "iban:" + counterparty;
+  return "ref:" + counterparty;
+}
+
+}  // namespace
+
+Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
+                                      const Statement& st, const ImportOptions& o, Progress* progress) {
+  if (auto s = check_money_account(o.money_account, "--account"); !s) return std::unexpected(s.error());
+  ImportResult res;
+  res.lines = st.lines.size();
+
+  std::set<std::string, std::less<>> open_appeals;
+  std::map<std::string, Currency, std::less<>> fund_currency;
+  for (const auto& f : books.funds()) {
+    fund_currency.emplace(f.fund, f.currency);
+    if (f.restricted && f.open) open_appeals.insert(f.fund);
+  }
+  const Currency org = books.currency();
+  // First pass: every line of money in must be bookable, or nothing is booked.
+  std::vector<std::string> funds(st.lines.size());
+  for (std::size_t i = 0; i < st.lines.size(); ++i) {
+    const StatementLine& l = st.lines[i];
+    if (l.amount.minor < 0) continue;
+    funds[i] = fund_from_text(l.text, open_appeals);
+    Currency fc = fund_currency.at(funds[i]);
+    if (l.amount.currency == fc) continue;
+    std::string code(l.amount.currency.code());
+    if (fc != org)
+      return fail(Errc::invalid, "line " + std::to_string(l.line) + ": amount: " + code + " money for fund " + funds[i] +
+                                     ", which is held in " + std::string(fc.code()) +
+                                     "; book it by hand with its rate. Nothing from this file was booked");
+    if (!o.rates.count(code))
+      return fail(Errc::invalid, "line " + std::to_string(l.line) + ": amount: in " + code + "; give --rate " + code +
+                                     "=RATE (one " + code + " in " + std::string(org.code()) +
+                                     "). Nothing from this file was booked");
+  }
+
+  auto id = store.begin_import(o.file_sha256, st.format, st.lines.size(), system_clock_now());
+  if (!id) return err(id);
+  res.import_id = *id;
+
+  std::map<std::string, int> occurrences;
+  std::vector<BankLine> out_lines;
+  std::deque<std::future<Result<std::uint64_t>>> inflight;
+  std::optional<Error> failure;
+  auto drain = [&](std::size_t keep) {
+    while (inflight.size() > keep) {
+      auto r = inflight.front().get();
+      inflight.pop_front();
+      if (!r && !failure) failure = r.error();
+    }
+  };
+  for (std::size_t i = 0; i < st.lines.size() && !failure; ++i) {
+    const StatementLine& l = st.lines[i];
+    std::string identity = l.account + "\x1f" + l.booking_date + "\x1f" + std::to_string(l.amount.minor) + "\x1f" +
+                           std::string(l.amount.currency.code()) + "\x1f" + l.bank_ref + "\x1f" + l.counterparty;
+    int nth = ++occurrences[identity];
+    BankLine line{keys.pseudonym("bank-line:" + identity + "\x1f" + std::to_string(nth)), l.account, l.booking_date,
+                  l.amount, l.bank_ref, std::nullopt, res.import_id};
+    auto known = store.bank_line_known(line.key);
+    if (!known) return err(known);
+    if (*known) {
+      ++res.known;
+      continue;
+    }
+    if (l.amount.minor < 0) {
+      out_lines.push_back(std::move(line));
+      ++res.money_out;
+      continue;
+    }
+    if (!l.bank_ref.empty()) {
+      auto existing = store.unmatched_donation(l.bank_ref, l.amount);
+      if (!existing) return err(existing);
+      if (*existing) {
+        drain(0);  // the lines before it are in the store before its match is decided
+        line.record = **existing;
+        if (auto s = store.add_bank_lines({line}); !s) return std::unexpected(s.error());
+        ++res.matched_donations;
+        continue;
+      }
+    }
+    Rates rates;
+    if (l.amount.currency != fund_currency.at(funds[i]))
+      rates.emplace(std::string(org.code()), o.rates.at(std::string(l.amount.currency.code())));
+    DonationInput d{l.booking_date, l.amount, o.channel, o.money_account, funds[i], rates, donor_of(l.counterparty),
+                    l.bank_ref};
+    auto sub = books.submit_donation(d, line);
+    if (!sub) return std::unexpected(sub.error().context("line " + std::to_string(l.line)));
+    inflight.push_back(std::move(sub->first));
+    ++res.booked;
+    drain(8192);
+    if (progress && (i & 1023) == 0) progress->update(i);
+  }
+  drain(0);
+  if (failure) {
+    books.note_failure();
+    return std::unexpected(failure->context("booking stopped; import the same file again to book the rest"));
+  }
+  if (auto s = store.add_bank_lines(out_lines); !s) return std::unexpected(s.error());
+  auto m = store.match_expenses();
+  if (!m) return err(m);
+  res.matched_expenses = *m;
+  if (progress) progress->update(st.lines.size());
+  return res;
+}
+
+}  // namespace amanat::books::import
