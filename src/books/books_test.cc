@@ -9,6 +9,7 @@
 #include "books/audit.h"
 #include "books/identity.h"
 #include "books/leaf.h"
+#include "core/canonical_json.h"
 #include "books/testing.h"
 #include "store/memory_log_store.h"
 #include "tlog/verifier.h"
@@ -373,6 +374,21 @@ TEST(Leaf, AnExpenseWithSplitsRatesAndReceiptsRoundTrips) {
   auto back = decode_leaf(as_bytes(*leaf));
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*encode_leaf(*back), *leaf);
+}
+
+TEST(Leaf, TheDirectEncoderAgreesWithTheGeneralCanonicalizerOnAwkwardText) {
+  for (std::string text : {"quote \" and backslash \\ and slash /", "Өтініш: заң көмегі", "emoji \xF0\x9F\x98\x80 U+2028 \xE2\x80\xA8",
+                           "line one\nline two", "<script>&amp;</script>"}) {
+    AppealOpen a{"A-1", "t", text, "", kzt(5), "2025-01-01"};
+    auto leaf = encode_leaf(Record{"2025-01-01T00:00:00Z", a});
+    ASSERT_TRUE(leaf) << leaf.error().message;
+    auto canon = canonicalize_text(*leaf);
+    ASSERT_TRUE(canon) << canon.error().message;
+    EXPECT_EQ(*canon, *leaf);
+    auto back = decode_leaf(as_bytes(*leaf));
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(std::get<AppealOpen>(back->body).description, text);
+  }
 }
 
 TEST(Leaf, DecodingRefusesWhatEncodingWouldNotWrite) {
