@@ -250,7 +250,7 @@ int child_audit(const std::string& data, const std::string& vkey) {
   });
   tlog::VerifyOptions opts{must(tlog::Verifier::parse(vkey), "vkey")};
   opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> es) -> Status {
-    for (std::size_t i = 0; i < es.size(); ++i) auditor.feed(first + i, es[i]);
+    auditor.feed_many(first, es);
     return {};
   };
   must(tlog::verify_log(*log, opts), "verify");

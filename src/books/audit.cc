@@ -2,6 +2,8 @@
 
 #include "books/leaf.h"
 
+#include <future>
+
 namespace amanat::books {
 
 namespace {
@@ -37,13 +39,33 @@ AuditTotals Auditor::totals() const {
   return out;
 }
 
-void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
+void Auditor::apply_decoded(std::uint64_t index, Result<Record>& rec) {
   if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = totals();
   next_ = index + 1;
-  auto rec = decode_leaf(leaf);
-  if (!rec) return finding(index, "not a books record: " + rec.error().message);
-  apply(index, *rec);
+  if (!rec) finding(index, "not a books record: " + rec.error().message);
+  else apply(index, *rec);
   if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = totals();
+}
+
+void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
+  auto rec = decode_leaf(leaf);
+  apply_decoded(index, rec);
+}
+
+void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves) {
+  std::vector<Result<Record>> decoded(leaves.size(), fail(Errc::internal, "not decoded"));
+  std::size_t half = leaves.size() / 2;
+  auto decode = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) decoded[i] = decode_leaf(leaves[i]);
+  };
+  if (half >= 16) {
+    auto other = std::async(std::launch::async, decode, half, leaves.size());
+    decode(0, half);
+    other.get();
+  } else {
+    decode(0, leaves.size());
+  }
+  for (std::size_t i = 0; i < leaves.size(); ++i) apply_decoded(first + i, decoded[i]);
 }
 
 void Auditor::check_report(std::uint64_t index, const ReportPublished& r) {

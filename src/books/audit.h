@@ -55,6 +55,9 @@ class Auditor {
 
   // Feeds the leaf with this index (indexes must come in order, from 0).
   void feed(std::uint64_t index, std::span<const std::uint8_t> leaf);
+  // Feeds consecutive leaves from `first` (an entry bundle), decoding them on two threads
+  // (decoding is most of the work) and applying them in order.
+  void feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves);
   // Also take a snapshot of the totals when `size` leaves have been fed.
   void snapshot_at(std::uint64_t size) { snapshot_size_ = size; }
 
@@ -70,6 +73,7 @@ class Auditor {
   };
   void finding(std::uint64_t leaf, std::string msg);
   void apply(std::uint64_t index, const Record& r);
+  void apply_decoded(std::uint64_t index, Result<Record>& r);
   void check_report(std::uint64_t index, const ReportPublished& r);
   std::optional<Currency> fund_currency(std::string_view f) const;
 

@@ -459,16 +459,12 @@ Result<std::string> encode_leaf(const Record& r) {
   return text;
 }
 
-Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
-  std::string_view text = as_chars(leaf);
-  auto parsed = parse_strict(text);
-  if (!parsed) return std::unexpected(parsed.error());
-  if (!parsed->is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
-  if (auto st = require_safe_integers(*parsed); !st) return std::unexpected(st.error());
-  auto canon = canonicalize(*parsed);
-  if (!canon) return std::unexpected(canon.error());
-  if (*canon != text) return fail(Errc::invalid, "the leaf is not in RFC 8785 canonical form");
-  Fields f(*parsed);
+namespace {
+
+// Decodes a parsed leaf object (after the canonical-form check, or before the fast path's).
+Result<Record> decode_object(const json& parsed) {
+  if (!parsed.is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
+  Fields f(parsed);
   TRY(v, f.integer("v"));
   if (v != kLeafVersion) return fail(Errc::invalid, "v: version " + std::to_string(v) + " is not known");
   TRY(type, f.str("type"));
@@ -479,6 +475,39 @@ Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
   if (auto st = f.done(); !st) return std::unexpected(st.error());
   Record r{time, std::move(body)};
   if (auto st = validate(r); !st) return std::unexpected(st.error());
+  return r;
+}
+
+}  // namespace
+
+Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
+  std::string_view text = as_chars(leaf);
+  // Fast path (the auditor decodes millions of leaves): a plain parse, then the record is
+  // written again and must give back exactly these bytes. A leaf that is not the canonical
+  // encoding of a valid record cannot pass, whatever the lenient parser let through (duplicate
+  // names, other spellings, unknown members), because encode_leaf writes only canonical form.
+  {
+    json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) {
+      auto r = decode_object(parsed);
+      if (r) {
+        auto again = encode_leaf(*r);
+        if (again && *again == text) return r;
+      }
+    }
+  }
+  // Slow path: the strict parser and canonicalizer, for a precise error.
+  auto parsed = parse_strict(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed->is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
+  if (auto st = require_safe_integers(*parsed); !st) return std::unexpected(st.error());
+  auto canon = canonicalize(*parsed);
+  if (!canon) return std::unexpected(canon.error());
+  if (*canon != text) return fail(Errc::invalid, "the leaf is not in RFC 8785 canonical form");
+  auto r = decode_object(*parsed);
+  if (!r) return r;
+  auto again = encode_leaf(*r);
+  if (!again || *again != text) return fail(Errc::invalid, "the leaf does not re-encode to the same bytes");
   return r;
 }
 

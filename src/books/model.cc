@@ -41,6 +41,12 @@ Status check_amount(const Money& m, std::string_view field) {
   return {};
 }
 
+// Leaf indexes travel as JSON integers too: they must stay exact for every reader.
+Status check_index(std::uint64_t i, std::string_view field) {
+  if (i > static_cast<std::uint64_t>(kMaxSafe)) return std::unexpected(bad(field, "is beyond 2^53-1"));
+  return {};
+}
+
 Status check_rates(const Rates& rates) {
   for (const auto& [code, rate] : rates) {
     if (auto c = currency(code); !c) return std::unexpected(bad("rates", c.error().message));
@@ -256,12 +262,19 @@ struct Validator {
       if (auto st = check_sha256_hex(r.receipts[i], "receipts[" + std::to_string(i) + "]"); !st) return st;
     return check_rates(r.rates);
   }
-  Status operator()(const Approval& r) { return check_handle(r.by); }
+  Status operator()(const Approval& r) {
+    if (auto s = check_index(r.expense, "expense"); !s) return s;
+    return check_handle(r.by);
+  }
   Status operator()(const Confirmation& r) {
+    if (auto s = check_index(r.expense, "expense"); !s) return s;
     if (!r.evidence.empty()) return check_sha256_hex(r.evidence, "evidence");
     return {};
   }
-  Status operator()(const ReceiptAttach& r) { return check_sha256_hex(r.sha256, "sha256"); }
+  Status operator()(const ReceiptAttach& r) {
+    if (auto s = check_index(r.expense, "expense"); !s) return s;
+    return check_sha256_hex(r.sha256, "sha256");
+  }
   Status operator()(const Transfer& r) {
     if (auto s = check_date(r.date); !s) return s;
     if (auto s = check_amount(r.amount, "amount"); !s) return s;
@@ -272,11 +285,16 @@ struct Validator {
     return check_rates(r.rates);
   }
   Status operator()(const Correction& r) {
+    if (auto s = check_index(r.reverses, "reverses"); !s) return s;
     if (auto s = check_date(r.date); !s) return s;
     return check_text(r.reason, "reason", 1000, false);
   }
   Status operator()(const ReportPublished& r) {
     if (r.part < 1 || r.part > r.parts) return fail(Errc::invalid, "part: out of range");
+    if (auto s = check_index(r.size, "size"); !s) return s;
+    for (const auto& f : r.funds)
+      for (std::int64_t v : {f.raised, f.spent, f.transfers_in, f.transfers_out, f.balance})
+        if (v > kMaxSafe || v < -kMaxSafe) return fail(Errc::invalid, "funds: " + f.fund + ": a total is beyond 2^53-1");
     for (const auto& f : r.funds)
       if (auto s = check_fund(f.fund, "funds.fund"); !s) return s;
     return {};

@@ -71,7 +71,6 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
                      const Booking* reversed) {
   Booking b;
   b.txn.id = id;
-  b.txn.meta = {{"leaf", std::to_string(id)}, {"type", std::string(type_name(r.body))}};
 
   if (const auto* d = std::get_if<Donation>(&r.body)) {
     auto fc = fund_currency(funds, d->fund);
@@ -83,8 +82,6 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
     if (!oa) return std::unexpected(oa.error());
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
     b.txn.date = d->date;
-    b.txn.narration = "Donation to " + (restricted(d->fund) ? "appeal " + d->fund : std::string("the general fund")) +
-                      " (" + std::string(channel_name(d->channel)) + ")";
     b.txn.postings = {posting(asset_account(d->account), d->amount, cost_if(d->amount, *fa)),
                       posting(income_account(d->fund), neg(*fa))};
     b.moves.push_back({d->fund, MoveKind::raised, *fa, oa->minor, Category::other, 1});
@@ -93,7 +90,6 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
   if (const auto* e = std::get_if<Expense>(&r.body)) {
     Converter conv(e->rates, e->amount.currency);
     b.txn.date = e->date;
-    b.txn.narration = "Expense: " + std::string(category_name(e->category)) + (e->memo.empty() ? "" : " - " + e->memo);
     for (const auto& s : e->splits) {
       auto fc = fund_currency(funds, s.fund);
       if (!fc) return std::unexpected(fc.error());
@@ -124,7 +120,6 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
     if (!oa) return std::unexpected(oa.error());
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
     b.txn.date = t->date;
-    b.txn.narration = "Transfer from " + t->from + " to " + t->to + ": " + t->reason;
     b.txn.postings = {posting(transfer_account(t->from), t->amount, cost_if(t->amount, *ta)),
                       posting(transfer_account(t->to), neg(*ta))};
     b.moves.push_back({t->from, MoveKind::transfer_out, t->amount, oa->minor, Category::other, 0});
@@ -136,8 +131,6 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       return fail(Errc::invalid, "reverses: record " + std::to_string(c->reverses) +
                                      " moved no money; only donations, expenses and transfers are corrected");
     b.txn.date = c->date;
-    b.txn.narration = "Correction of record " + std::to_string(c->reverses) + ": " + c->reason;
-    b.txn.meta.emplace_back("reverses", std::to_string(c->reverses));
     for (const auto& p : reversed->txn.postings)
       b.txn.postings.push_back(posting(p.account, neg(p.amount),
                                        p.cost ? std::optional<Money>(neg(*p.cost)) : std::nullopt));

@@ -41,7 +41,9 @@ struct FundMove {
 };
 
 struct Booking {
-  Transaction txn;               // no postings for records that move no money
+  // id, date and postings (none for records that move no money); book() leaves the narration
+  // and metadata to the exporter, which names transactions from the stored records.
+  Transaction txn;
   std::vector<FundMove> moves;
 };
 

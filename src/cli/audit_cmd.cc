@@ -92,7 +92,7 @@ int do_audit(const std::string& where, const std::string& vkey, const std::strin
   Progress progress("auditing records", size);
   opts.progress = [&](std::uint64_t done, std::uint64_t) { progress.update(done); };
   opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> entries) -> Status {
-    for (std::size_t i = 0; i < entries.size(); ++i) auditor.feed(first + i, entries[i]);
+    auditor.feed_many(first, entries);
     return {};
   };
   auto verified = tlog::verify_log(source, opts);

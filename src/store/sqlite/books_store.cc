@@ -20,6 +20,7 @@ std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error(
 class Q {
  public:
   Q(Db& db, const std::string& sql) : r_(db.cached(sql)) {}
+  Q(Db& db, const char* sql) : r_(db.cached_literal(sql)) {}
   explicit operator bool() const { return r_.has_value(); }
   const Error& error() const { return r_.error(); }
   Stmt& s() { return **r_; }
@@ -97,7 +98,7 @@ Status SqliteBooksStore::apply_moves(std::uint64_t leaf, const PendingRecord& p)
   const std::int64_t log_id = log_.log_id();
   for (const FundMove& m : p.booking.moves) {
     std::int64_t a = m.amount.minor, o = m.org;
-    std::string sql;
+    const char* sql = nullptr;
     switch (m.kind) {
       case MoveKind::raised:
         sql = "UPDATE funds SET raised = raised + ?1, raised_org = raised_org + ?2, balance = balance + ?1, "

@@ -47,7 +47,21 @@ Bytes Stmt::column_blob(int i) const {
   return p ? Bytes(p, p + n) : Bytes();
 }
 
+Result<Stmt*> Db::cached_literal(const char* sql) {
+  auto it = literal_cache_.find(sql);
+  if (it == literal_cache_.end()) {
+    auto s = prepare(sql);
+    if (!s) return std::unexpected(s.error());
+    it = literal_cache_.emplace(sql, std::move(*s)).first;
+  }
+  it->second.reset();
+  return &it->second;
+}
+
 Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
+  // No allocation statistics: they take a global mutex on every allocation SQLite makes.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
@@ -68,6 +82,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
 
 Db::~Db() {
   cache_.clear();
+  literal_cache_.clear();
   sqlite3_close(db_);
 }
 

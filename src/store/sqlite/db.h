@@ -78,6 +78,9 @@ class Db {
   // A cached prepared statement (reset before it is returned). The pointer stays valid for
   // the Db's lifetime.
   Result<Stmt*> cached(const std::string& sql);
+  // The same for SQL in a string literal, keyed by its address: no string is built or hashed
+  // per call, which matters on the booking path (a dozen statements per record).
+  Result<Stmt*> cached_literal(const char* sql);
   std::int64_t changes() const { return sqlite3_changes64(db_); }
   sqlite3* raw() { return db_; }
 
@@ -85,6 +88,7 @@ class Db {
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, Stmt> cache_;
+  std::unordered_map<const char*, Stmt> literal_cache_;
 };
 
 // Translates an SQLite result code into an Error (the storage boundary).
