@@ -60,6 +60,13 @@ T must(Result<T> r, const std::string& what) {
   return std::move(*r);
 }
 double since(SteadyClock::time_point t0) { return std::chrono::duration<double>(SteadyClock::now() - t0).count(); }
+// User + system CPU seconds of this process (all threads).
+double cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
 double loadavg() {
   double l[1] = {0};
   getloadavg(l, 1);
@@ -72,25 +79,40 @@ struct ChildRun {
   int status = 0;
 };
 
-// Runs argv as a child (stdout to /dev/null unless `out` is given) and measures it.
+// Runs argv as a child (stdout to /dev/null unless `out` is given) and measures its wall time
+// and peak memory. The child is started through GNU time (/usr/bin/time, Debian package
+// "time"), which reports the child's own peak RSS: a child spawned directly from this big
+// process would have this process's peak recorded as its own (Linux charges the pre-exec
+// address space to ru_maxrss).
 ChildRun run_child(const std::vector<std::string>& argv, const std::string& out = "/dev/null") {
+  std::string rss_file = (fs::temp_directory_path() / ("books-bench-rss-" + std::to_string(::getpid()))).string();
+  std::vector<std::string> full = {"/usr/bin/time", "-f", "%M", "-o", rss_file};
+  full.insert(full.end(), argv.begin(), argv.end());
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : full) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid;
   auto t0 = SteadyClock::now();
-  if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
-    std::fprintf(stderr, "books_bench: cannot run %s\n", args[0]);
+  if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) {
+    std::fprintf(stderr, "books_bench: cannot run /usr/bin/time (Debian package time)\n");
     std::exit(1);
   }
   int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
+  waitpid(pid, &status, 0);
+  double secs = since(t0);
   posix_spawn_file_actions_destroy(&fa);
-  return ChildRun{since(t0), ru.ru_maxrss, status};
+  long rss = 0;
+  if (std::FILE* f = std::fopen(rss_file.c_str(), "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f))
+      if (std::sscanf(line, "%ld", &rss) == 1) break;  // a "Command exited with ..." line may come first
+    std::fclose(f);
+  }
+  fs::remove(rss_file);
+  return ChildRun{secs, rss, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 
 std::string self_exe() { return fs::read_symlink("/proc/self/exe").string(); }
@@ -105,6 +127,7 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
     must(b.books().open_appeal(AppealOpen{"A-1", "Bench appeal", "", "C-1", Money{1, *currency("KZT")}, "2025-01-01"}),
          "appeal");
     std::atomic<std::uint64_t> next{0};
+    double cpu0 = cpu_seconds();
     auto t0 = SteadyClock::now();
     std::vector<std::thread> ts;
     for (unsigned w = 0; w < writers; ++w)
@@ -118,10 +141,39 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
     for (auto& t : ts) t.join();
     double s = since(t0);
     threaded_rate = n / s;
-    std::printf("book: %u threads calling Books::donate(): %.0f donations/s durable (%.2f s)\n", writers, threaded_rate, s);
+    std::printf("book: %u threads calling Books::donate(): %.0f donations/s durable (%.2f s, %.1f us CPU each)\n",
+                writers, threaded_rate, s, (cpu_seconds() - cpu0) * 1e6 / n);
+
+    // 64 concurrent requests multiplexed on 2 threads, as the async HTTP server will hold them:
+    // each thread keeps 32 donations in flight and starts a new one as the oldest completes.
+    next = 0;
+    cpu0 = cpu_seconds();
+    t0 = SteadyClock::now();
+    std::vector<std::thread> loops;
+    for (int t = 0; t < 2; ++t)
+      loops.emplace_back([&] {
+        std::deque<std::future<Result<std::uint64_t>>> mine;
+        for (std::uint64_t i; (i = next++) < n;) {
+          DonationInput d{"2025-02-03", Money{100000 + static_cast<std::int64_t>(i % 1000), *currency("KZT")},
+                          Channel::mobile, "", i % 2 ? "A-1" : "general", {}, "ref:bench-" + std::to_string(i % 5000), ""};
+          mine.push_back(must(b.books().submit_donation(d), "submit").first);
+          if (mine.size() >= 32) {
+            must(mine.front().get(), "donation");
+            mine.pop_front();
+          }
+        }
+        for (auto& f : mine) must(f.get(), "donation");
+      });
+    for (auto& t : loops) t.join();
+    s = since(t0);
+    double server_rate = n / s;
+    std::printf("book: 64 requests in flight on 2 threads (server-like): %.0f donations/s durable (%.2f s, %.1f us CPU each)\n",
+                server_rate, s, (cpu_seconds() - cpu0) * 1e6 / n);
+    threaded_rate = std::max(threaded_rate, server_rate);
 
     // Pipelined, as an importer books: one thread keeps many donations in flight.
     std::deque<std::future<Result<std::uint64_t>>> inflight;
+    cpu0 = cpu_seconds();
     t0 = SteadyClock::now();
     for (std::uint64_t i = 0; i < n; ++i) {
       DonationInput d{"2025-02-02", Money{100000 + static_cast<std::int64_t>(i % 1000), *currency("KZT")},
@@ -139,8 +191,8 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
     }
     s = since(t0);
     pipelined_rate = n / s;
-    std::printf("book: one thread pipelining Books::submit_donation(): %.0f donations/s durable (%.2f s)\n",
-                pipelined_rate, s);
+    std::printf("book: one thread pipelining Books::submit_donation(): %.0f donations/s durable (%.2f s, %.1f us CPU each)\n",
+                pipelined_rate, s, (cpu_seconds() - cpu0) * 1e6 / n);
   }
   {
     // Baseline: the same kind of leaves appended to a bare log (no records, no postings).
@@ -149,6 +201,7 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
                                            Donation{"2025-02-01", Money{100000, *currency("KZT")}, Channel::card,
                                                     "Card", "A-1", std::string(64, 'a'), {}}});
     std::deque<std::future<Result<std::uint64_t>>> inflight;
+    double cpu0 = cpu_seconds();
     auto t0 = SteadyClock::now();
     for (std::uint64_t i = 0; i < n; ++i) {
       inflight.push_back(b.seq().submit(Bytes(leaf.begin(), leaf.end())));
@@ -163,14 +216,14 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
     }
     double s = since(t0);
     baseline_rate = n / s;
-    std::printf("book: baseline, bare log appends of donation-sized leaves, pipelined: %.0f entries/s (%.2f s)\n",
-                baseline_rate, s);
+    std::printf("book: baseline, bare log appends of donation-sized leaves, pipelined: %.0f entries/s (%.2f s, %.1f us CPU each)\n",
+                baseline_rate, s, (cpu_seconds() - cpu0) * 1e6 / n);
   }
-  std::printf("RATIO threaded booking / bare appends = %.2f; pipelined booking / bare appends = %.2f\n",
+  std::printf("RATIO 64 concurrent (best of the two) / bare appends = %.2f; pipelined booking / bare appends = %.2f\n",
               threaded_rate / baseline_rate, pipelined_rate / baseline_rate);
-  std::printf("TARGET booking >= 20000 donations/s durable: %s (threaded %.0f/s, pipelined %.0f/s); load %.2f\n",
-              std::max(threaded_rate, pipelined_rate) >= 20000 ? "MET" : "NOT MET", threaded_rate, pipelined_rate,
-              loadavg());
+  std::printf("TARGET booking >= 20000 donations/s durable with 64 concurrent writers: %s (%.0f/s); pipelined: %s (%.0f/s); load %.2f\n",
+              threaded_rate >= 20000 ? "MET" : "NOT MET", threaded_rate, pipelined_rate >= 20000 ? "MET" : "NOT MET",
+              pipelined_rate, loadavg());
 }
 
 // ---- report ------------------------------------------------------------------------------
@@ -202,6 +255,11 @@ void bench_report(const fs::path& tmp, std::uint64_t n) {
     data = dir / "data";
     fs::create_directories(data);
     b.reopen();
+    {
+      // Fold the WAL into the database so the copy opens as a settled data directory would.
+      std::lock_guard lock(b.log().mutex());
+      if (auto st = b.log().db().exec("PRAGMA wal_checkpoint(TRUNCATE)"); !st) die("checkpoint", st.error());
+    }
     fs::copy(b.dir(), data, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
   std::string journal = (dir / "books.ledger").string();

@@ -1,6 +1,7 @@
 #include "books/demo.h"
 
 #include <cmath>
+#include <chrono>
 #include <deque>
 #include <random>
 
@@ -98,6 +99,11 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
   std::size_t next_appeal = 0;
   std::int64_t general = 0;
   std::vector<std::uint64_t> recent_expenses;
+  struct PendingExpense {
+    std::future<Result<std::uint64_t>> leaf;
+    bool approve, deputy;
+  };
+  std::deque<PendingExpense> expenses_inflight;
 
   for (std::uint64_t i = 0; i < o.donations && !failure; ++i) {
     const std::int64_t day = day0 + static_cast<std::int64_t>(i * static_cast<std::uint64_t>(span_days) / std::max<std::uint64_t>(o.donations, 1));
@@ -175,18 +181,26 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
                        kPayees[static_cast<int>(cat) % std::size(kPayees)], ""};
         auto f = books.submit_expense(e);
         if (!f) return std::unexpected(f.error());
-        auto leaf = f->get();  // its leaf is needed for the approvals
-        if (!leaf) return std::unexpected(leaf.error());
         (from ? from->balance : general) -= spend;
         general -= extra;
         ++sum.expenses;
-        recent_expenses.push_back(*leaf);
-        if (rng() % 10 < 9) {
-          queue(books.submit_approval(*leaf, "director"));
-          queue(books.submit_approval(*leaf, rng() % 2 ? "accountant" : "deputy-director"));
-          sum.approvals += 2;
-        }
+        // Its approvals need its leaf: they are submitted once it is known, without stalling.
+        expenses_inflight.push_back({std::move(*f), rng() % 10 < 9, rng() % 2 == 0});
       }
+    }
+    while (!expenses_inflight.empty() &&
+           (expenses_inflight.size() > 256 ||
+            expenses_inflight.front().leaf.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
+      auto& x = expenses_inflight.front();
+      auto leaf = x.leaf.get();
+      if (!leaf) return std::unexpected(leaf.error());
+      recent_expenses.push_back(*leaf);
+      if (x.approve) {
+        queue(books.submit_approval(*leaf, "director"));
+        queue(books.submit_approval(*leaf, x.deputy ? "deputy-director" : "accountant"));
+        sum.approvals += 2;
+      }
+      expenses_inflight.pop_front();
     }
     // Now and then a correction of a recent expense (a duplicate booking), which only adds money back.
     if (!recent_expenses.empty() && rng() % 2000 == 0) {
@@ -203,6 +217,15 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
       }
     }
     if (progress && (i & 1023) == 0) progress->update(i);
+  }
+  for (auto& x : expenses_inflight) {
+    auto leaf = x.leaf.get();
+    if (!leaf) return std::unexpected(leaf.error());
+    if (x.approve) {
+      queue(books.submit_approval(*leaf, "director"));
+      queue(books.submit_approval(*leaf, x.deputy ? "deputy-director" : "accountant"));
+      sum.approvals += 2;
+    }
   }
   drain(0);
   if (progress) progress->update(sum.donations);

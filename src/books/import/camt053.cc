@@ -347,15 +347,15 @@ State Reader::open_document(const char* name, const char* local) {
     return sIgnore;
   }
   std::string_view msg = uri.substr(kIsoPrefix.size());
-  if (!is_message_id(msg) || !msg.starts_with("camt.053.")) {
+  if (!is_message_id(msg) || !msg.starts_with("camt.053.001.")) {
     std::string what = !is_message_id(msg)           ? "not a known ISO 20022 message"
                        : msg.starts_with("camt.052.") ? "\"" + std::string(msg) + "\" (a bank-to-customer account report)"
                        : msg.starts_with("camt.054.") ? "\"" + std::string(msg) + "\" (a debit/credit notification)"
                                                       : "\"" + std::string(msg) + "\"";
     stop(error_at(at, "Document",
                   "the document is " + what +
-                      ", not a camt.053 bank-to-customer statement; ask the bank for the "
-                      "camt.053 statement export"));
+                      ", not a camt.053.001.NN bank-to-customer statement; ask the bank "
+                      "for the camt.053 statement export"));
     return sIgnore;
   }
   ns_ = std::string(uri);

@@ -175,6 +175,7 @@ TEST(Camt053, RefusesOtherDocuments) {
       {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\"" + body, "notification"},
       {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"" + body, "\"pain.001.001.09\""},
       {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.8\"" + body, "not a known ISO 20022 message"},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.003.04\"" + body, "\"camt.053.003.04\", not a camt.053.001.NN"},
       {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08 KZ49722C000022223333\"" + body, "not a known"},
       {"<Document" + body, "no namespace"},
       {"<Document xmlns=\"http://example.org/KZ49722C000022223333\"" + body, "not an ISO 20022 message namespace"},
