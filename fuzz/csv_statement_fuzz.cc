@@ -77,8 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(l.account == mapping->account);
     require(l.line > last);
     last = l.line;
-    again += l.booking_date + "," + format_amount(l.amount) + "," + std::string(l.amount.currency.code()) +
-             "," + quote(l.bank_ref) + "," + quote(l.counterparty) + "," + quote(l.text) + "\n";
+    again += l.booking_date + "," + format_amount(l.amount) + "," +
+             std::string(l.amount.currency.code()) + "," + quote(l.bank_ref) + "," +
+             quote(l.counterparty) + "," + quote(l.text) + "\n";
   }
   std::string account;  // escaped for the compact form
   for (char c : mapping->account) {

@@ -8,7 +8,7 @@ packages=(
   libsodium-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libexpat1-dev
+  libexpat1-dev libsimdjson-dev
   clang libclang-rt-14-dev curl sqlite3
   # the accounting tools the export tests compare amanat's balances with
   ledger hledger beancount

@@ -143,11 +143,11 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     if (!leaf) return finding(index, "cannot read the corrected record: " + leaf.error().message);
     auto orig = decode_leaf(*leaf);
     if (!orig) return finding(index, "the corrected record does not decode: " + orig.error().message);
-    auto b = book(c->reverses, *orig, *currency_, lookup);
+    auto b = book(c->reverses, *orig, *currency_, lookup, nullptr, /*postings=*/false);
     if (!b) return finding(index, "the corrected record does not book: " + b.error().message);
     reversed = std::move(*b);
   }
-  auto b = book(index, r, *currency_, lookup, reversed ? &*reversed : nullptr);
+  auto b = book(index, r, *currency_, lookup, reversed ? &*reversed : nullptr, /*postings=*/false);
   if (!b) return finding(index, "does not book: " + b.error().message);
   for (const auto& m : b->moves) {
     FundTotals& t = funds_.find(m.fund)->second.t;

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "core/canonical_json.h"
+
+#include <simdjson.h>
 #include "tlog/tile.h"
 
 namespace amanat::books {
@@ -23,8 +25,12 @@ namespace {
 
 void put_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  std::size_t run = 0;  // start of the current run of characters written as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -33,17 +39,15 @@ void put_string(std::string& out, std::string_view s) {
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += ch;
-        }
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
 }
 
@@ -66,7 +70,11 @@ class Obj {
   }
   std::string done() {
     std::sort(m_.begin(), m_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::string out = "{";
+    std::size_t n = 2;
+    for (const auto& [k, v] : m_) n += k.size() + v.size() + 4;
+    std::string out;
+    out.reserve(n);
+    out += '{';
     for (std::size_t i = 0; i < m_.size(); ++i) {
       if (i) out += ',';
       put_string(out, m_[i].first);
@@ -239,9 +247,33 @@ class Fields {
     }
     return out;
   }
-  const json* raw(const char* key) {
+  bool has(const char* key) {
     auto it = find(key);
-    return it == o_.end() ? nullptr : &*it;
+    return it != o_.end();
+  }
+  // The objects of an array member (required: fail if missing or not an array of objects).
+  Result<std::vector<Fields>> objects(const char* key) {
+    auto it = find(key);
+    if (it == o_.end() || !it->is_array()) return fail(Errc::invalid, std::string(key) + ": must be an array");
+    std::vector<Fields> out;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      if (!(*it)[i].is_object())
+        return fail(Errc::invalid, std::string(key) + "[" + std::to_string(i) + "]: must be an object");
+      out.emplace_back((*it)[i]);
+    }
+    return out;
+  }
+  // The strings of an optional array member (present: non-empty).
+  Result<std::vector<std::string>> strings(const char* key) {
+    std::vector<std::string> out;
+    auto it = find(key);
+    if (it == o_.end()) return out;
+    if (!it->is_array() || it->empty()) return fail(Errc::invalid, std::string(key) + ": must be a non-empty array");
+    for (const auto& h : *it) {
+      if (!h.is_string()) return fail(Errc::invalid, std::string(key) + ": must hold strings");
+      out.push_back(h.get<std::string>());
+    }
+    return out;
   }
   Status done() const {
     for (const auto& [k, v] : o_.items())
@@ -262,11 +294,113 @@ class Fields {
   std::set<std::string> read_;
 };
 
+
+// The same reader over simdjson's DOM, for the fast path of decode_leaf (the auditor decodes
+// millions of leaves). It need not refuse unknown members or other spellings: whatever it
+// decodes is encoded again and must give back exactly the leaf's bytes.
+class SimdFields {
+ public:
+  explicit SimdFields(simdjson::dom::object o) : o_(o) {}
+
+  Result<std::string> str(const char* key, bool required = true) {
+    simdjson::dom::element v;
+    if (o_.at_key(key).get(v)) {
+      if (required) return fail(Errc::invalid, std::string(key) + ": missing");
+      return std::string();
+    }
+    std::string_view sv;
+    if (v.get_string().get(sv)) return fail(Errc::invalid, std::string(key) + ": must be a string");
+    return std::string(sv);
+  }
+  Result<std::optional<std::string>> opt_str(const char* key) {
+    if (!has(key)) return std::optional<std::string>();
+    auto s = str(key);
+    if (!s) return std::unexpected(s.error());
+    return std::optional<std::string>(std::move(*s));
+  }
+  Result<std::int64_t> integer(const char* key) {
+    simdjson::dom::element v;
+    if (o_.at_key(key).get(v)) return fail(Errc::invalid, std::string(key) + ": missing");
+    std::int64_t i;
+    if (!v.is_int64() || v.get_int64().get(i)) return fail(Errc::invalid, std::string(key) + ": must be an integer");
+    return i;
+  }
+  Result<std::uint64_t> index(const char* key) {
+    auto v = integer(key);
+    if (!v) return std::unexpected(v.error());
+    if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
+    return static_cast<std::uint64_t>(*v);
+  }
+  Result<Currency> cur(const char* key = "currency") {
+    auto s = str(key);
+    if (!s) return std::unexpected(s.error());
+    auto c = currency(*s);
+    if (!c) return std::unexpected(c.error().context(key));
+    return *c;
+  }
+  Result<Money> money(const char* amount_key = "amount") {
+    auto a = integer(amount_key);
+    if (!a) return std::unexpected(a.error());
+    auto c = cur();
+    if (!c) return std::unexpected(c.error());
+    return Money{*a, *c};
+  }
+  Result<Rates> rates() {
+    Rates out;
+    simdjson::dom::element v;
+    if (o_.at_key("rates").get(v)) return out;
+    simdjson::dom::object r;
+    if (v.get_object().get(r)) return fail(Errc::invalid, "rates: must be an object");
+    for (auto field : r) {
+      std::string_view sv;
+      if (field.value.get_string().get(sv)) return fail(Errc::invalid, "rates: must hold decimal strings");
+      auto rate = parse_rate(sv);
+      if (!rate) return std::unexpected(rate.error().context("rates"));
+      out.emplace(std::string(field.key), *rate);
+    }
+    return out;
+  }
+  bool has(const char* key) {
+    simdjson::dom::element v;
+    return !o_.at_key(key).get(v);
+  }
+  Result<std::vector<SimdFields>> objects(const char* key) {
+    simdjson::dom::element v;
+    simdjson::dom::array a;
+    if (o_.at_key(key).get(v) || v.get_array().get(a)) return fail(Errc::invalid, std::string(key) + ": must be an array");
+    std::vector<SimdFields> out;
+    for (simdjson::dom::element e : a) {
+      simdjson::dom::object o;
+      if (e.get_object().get(o)) return fail(Errc::invalid, std::string(key) + ": must hold objects");
+      out.emplace_back(o);
+    }
+    return out;
+  }
+  Result<std::vector<std::string>> strings(const char* key) {
+    std::vector<std::string> out;
+    simdjson::dom::element v;
+    if (o_.at_key(key).get(v)) return out;
+    simdjson::dom::array a;
+    if (v.get_array().get(a)) return fail(Errc::invalid, std::string(key) + ": must be an array");
+    for (simdjson::dom::element e : a) {
+      std::string_view sv;
+      if (e.get_string().get(sv)) return fail(Errc::invalid, std::string(key) + ": must hold strings");
+      out.emplace_back(sv);
+    }
+    return out;
+  }
+  Status done() const { return {}; }
+
+ private:
+  simdjson::dom::object o_;
+};
+
 #define TRY(var, expr)                                        \
   auto var##_r = (expr);                                      \
   if (!var##_r) return std::unexpected(var##_r.error());      \
   auto var = std::move(*var##_r)
 
+template <class Fields>
 Result<Body> decode_body(std::string_view type, Fields& f) {
   if (type == "books.open") {
     TRY(name, f.str("name"));
@@ -292,7 +426,7 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
     TRY(desc, f.opt_str("description"));
     TRY(status, f.opt_str("status"));
     r.code = code, r.date = date, r.title = title, r.description = desc;
-    if (f.raw("target")) {
+    if (f.has("target")) {
       TRY(target, f.money("target"));
       r.target = target;
     }
@@ -329,25 +463,16 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
     TRY(rates, f.rates());
     r.date = date, r.amount = amount, r.category = category, r.account = account;
     r.payee = payee, r.memo = memo, r.rates = rates;
-    const json* splits = f.raw("splits");
-    if (!splits || !splits->is_array()) return fail(Errc::invalid, "splits: must be an array");
-    for (std::size_t i = 0; i < splits->size(); ++i) {
-      const json& s = (*splits)[i];
+    TRY(splits, f.objects("splits"));
+    for (std::size_t i = 0; i < splits.size(); ++i) {
       std::string where = "splits[" + std::to_string(i) + "]";
-      if (!s.is_object()) return fail(Errc::invalid, where + ": must be an object");
-      Fields sf(s);
-      TRY(fund, sf.str("fund"));
-      TRY(a, sf.integer("amount"));
-      if (auto st = sf.done(); !st) return std::unexpected(st.error().context(where));
+      TRY(fund, splits[i].str("fund"));
+      TRY(a, splits[i].integer("amount"));
+      if (auto st = splits[i].done(); !st) return std::unexpected(st.error().context(where));
       r.splits.push_back({fund, Money{a, amount.currency}});
     }
-    if (const json* rc = f.raw("receipts")) {
-      if (!rc->is_array() || rc->empty()) return fail(Errc::invalid, "receipts: must be a non-empty array");
-      for (const auto& h : *rc) {
-        if (!h.is_string()) return fail(Errc::invalid, "receipts: must hold strings");
-        r.receipts.push_back(h.get<std::string>());
-      }
-    }
+    TRY(receipts, f.strings("receipts"));
+    r.receipts = std::move(receipts);
     return r;
   }
   if (type == "expense.approve") {
@@ -391,13 +516,10 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
     TRY(parts, f.integer("parts"));
     if (part < 1 || parts < part || parts > 1000000) return fail(Errc::invalid, "part: out of range");
     r.size = size, r.part = static_cast<std::uint32_t>(part), r.parts = static_cast<std::uint32_t>(parts);
-    const json* funds = f.raw("funds");
-    if (!funds || !funds->is_array()) return fail(Errc::invalid, "funds: must be an array");
-    for (std::size_t i = 0; i < funds->size(); ++i) {
-      const json& x = (*funds)[i];
+    TRY(funds, f.objects("funds"));
+    for (std::size_t i = 0; i < funds.size(); ++i) {
+      auto& ff = funds[i];
       std::string where = "funds[" + std::to_string(i) + "]";
-      if (!x.is_object()) return fail(Errc::invalid, where + ": must be an object");
-      Fields ff(x);
       TRY(fund, ff.str("fund"));
       TRY(c, ff.cur());
       TRY(raised, ff.integer("raised"));
@@ -461,10 +583,9 @@ Result<std::string> encode_leaf(const Record& r) {
 
 namespace {
 
-// Decodes a parsed leaf object (after the canonical-form check, or before the fast path's).
-Result<Record> decode_object(const json& parsed) {
-  if (!parsed.is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
-  Fields f(parsed);
+// Decodes a leaf object through either reader.
+template <class F>
+Result<Record> decode_fields(F& f) {
   TRY(v, f.integer("v"));
   if (v != kLeafVersion) return fail(Errc::invalid, "v: version " + std::to_string(v) + " is not known");
   TRY(type, f.str("type"));
@@ -478,18 +599,28 @@ Result<Record> decode_object(const json& parsed) {
   return r;
 }
 
+Result<Record> decode_object(const json& parsed) {
+  if (!parsed.is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
+  Fields f(parsed);
+  return decode_fields(f);
+}
+
 }  // namespace
 
 Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
   std::string_view text = as_chars(leaf);
-  // Fast path (the auditor decodes millions of leaves): a plain parse, then the record is
-  // written again and must give back exactly these bytes. A leaf that is not the canonical
-  // encoding of a valid record cannot pass, whatever the lenient parser let through (duplicate
-  // names, other spellings, unknown members), because encode_leaf writes only canonical form.
+  // Fast path (the auditor decodes millions of leaves): simdjson reads the leaf, then the
+  // record is written again and must give back exactly these bytes. A leaf that is not the
+  // canonical encoding of a valid record cannot pass, whatever the lenient reading let through
+  // (duplicate names, other spellings, unknown members), because encode_leaf writes only
+  // canonical form.
   {
-    json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-    if (!parsed.is_discarded()) {
-      auto r = decode_object(parsed);
+    thread_local simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    simdjson::dom::object obj;
+    if (!parser.parse(leaf.data(), leaf.size()).get(doc) && !doc.get_object().get(obj)) {
+      SimdFields f(obj);
+      auto r = decode_fields(f);
       if (r) {
         auto again = encode_leaf(*r);
         if (again && *again == text) return r;

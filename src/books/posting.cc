@@ -68,7 +68,7 @@ std::string transfer_account(std::string_view fund) {
 std::string asset_account(std::string_view money_account) { return "Assets:" + std::string(money_account); }
 
 Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
-                     const Booking* reversed) {
+                     const Booking* reversed, bool with_postings) {
   Booking b;
   b.txn.id = id;
 
@@ -82,8 +82,9 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
     if (!oa) return std::unexpected(oa.error());
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
     b.txn.date = d->date;
-    b.txn.postings = {posting(asset_account(d->account), d->amount, cost_if(d->amount, *fa)),
-                      posting(income_account(d->fund), neg(*fa))};
+    if (with_postings)
+      b.txn.postings = {posting(asset_account(d->account), d->amount, cost_if(d->amount, *fa)),
+                        posting(income_account(d->fund), neg(*fa))};
     b.moves.push_back({d->fund, MoveKind::raised, *fa, oa->minor, Category::other, 1});
     return b;
   }
@@ -97,9 +98,10 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       if (!fa) return std::unexpected(fa.error());
       auto oa = conv.to(s.amount, org, "into the organisation's currency");
       if (!oa) return std::unexpected(oa.error());
-      b.txn.postings.push_back(posting(expense_account(s.fund, e->category), *fa));
-      b.txn.postings.push_back(posting(asset_account(e->account), neg(s.amount),
-                                       cost_if(s.amount, neg(*fa))));
+      if (with_postings) {
+        b.txn.postings.push_back(posting(expense_account(s.fund, e->category), *fa));
+        b.txn.postings.push_back(posting(asset_account(e->account), neg(s.amount), cost_if(s.amount, neg(*fa))));
+      }
       b.moves.push_back({s.fund, MoveKind::spent, *fa, oa->minor, e->category, 0});
     }
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
@@ -120,14 +122,15 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
     if (!oa) return std::unexpected(oa.error());
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
     b.txn.date = t->date;
-    b.txn.postings = {posting(transfer_account(t->from), t->amount, cost_if(t->amount, *ta)),
-                      posting(transfer_account(t->to), neg(*ta))};
+    if (with_postings)
+      b.txn.postings = {posting(transfer_account(t->from), t->amount, cost_if(t->amount, *ta)),
+                        posting(transfer_account(t->to), neg(*ta))};
     b.moves.push_back({t->from, MoveKind::transfer_out, t->amount, oa->minor, Category::other, 0});
     b.moves.push_back({t->to, MoveKind::transfer_in, *ta, oa->minor, Category::other, 0});
     return b;
   }
   if (const auto* c = std::get_if<Correction>(&r.body)) {
-    if (!reversed || reversed->txn.postings.empty())
+    if (!reversed || reversed->moves.empty())
       return fail(Errc::invalid, "reverses: record " + std::to_string(c->reverses) +
                                      " moved no money; only donations, expenses and transfers are corrected");
     b.txn.date = c->date;

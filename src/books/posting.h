@@ -59,8 +59,9 @@ using FundCurrency = std::function<std::optional<Currency>(std::string_view fund
 // reverses (the result is its exact negation, dated and described as the correction).
 // Errc::not_found for a fund that does not exist; Errc::invalid for missing or unused rates
 // and conversions that overflow.
+// `postings` false leaves txn.postings empty: the auditor needs only the fund moves.
 Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
-                     const Booking* reversed = nullptr);
+                     const Booking* reversed = nullptr, bool postings = true);
 
 // Account names of the chart of accounts (journal.h).
 std::string income_account(std::string_view fund);

@@ -33,11 +33,13 @@ constexpr char kNsSep = '\x01';
 constexpr std::string_view kIsoPrefix = "urn:iso:std:iso:20022:tech:xsd:";
 
 // The local names the reader looks at; every other name is kOther.
+// clang-format off
 enum Tag : std::uint8_t {
   kOther, kDocument, kBkToCstmrStmt, kStmt, kAcct, kId, kIBAN, kOthr, kNtry, kAmt, kCdtDbtInd,
   kSts, kCd, kBookgDt, kDt, kDtTm, kAcctSvcrRef, kNtryRef, kNtryDtls, kTxDtls, kRefs,
   kEndToEndId, kAmtDtls, kTxAmt, kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd,
 };
+// clang-format on
 
 Tag tag_of(const char* s, std::size_t n) {
   auto is = [&](const char* name) { return std::memcmp(s, name, n) == 0; };
@@ -56,7 +58,10 @@ Tag tag_of(const char* s, std::size_t n) {
     case 5: return is("TxAmt") ? kTxAmt : is("Ustrd") ? kUstrd : kOther;
     case 6: return is("TxDtls") ? kTxDtls : is("RmtInf") ? kRmtInf : kOther;
     case 7:
-      return is("BookgDt") ? kBookgDt : is("NtryRef") ? kNtryRef : is("AmtDtls") ? kAmtDtls : kOther;
+      return is("BookgDt")   ? kBookgDt
+             : is("NtryRef") ? kNtryRef
+             : is("AmtDtls") ? kAmtDtls
+                             : kOther;
     case 8:
       return is("NtryDtls")   ? kNtryDtls
              : is("DbtrAcct") ? kDbtrAcct
@@ -73,6 +78,7 @@ Tag tag_of(const char* s, std::size_t n) {
 
 // Where the reader is: one state per open element, derived from the parent's state and the
 // element's name, so that e.g. <Amt> means the entry amount only as a child of <Ntry>.
+// clang-format off
 enum State : std::uint8_t {
   sOutside,  // outside the camt Document (before it, after it, or in an envelope around it)
   sIgnore,   // inside the Document, in an element (or namespace) the reader does not need
@@ -83,8 +89,8 @@ enum State : std::uint8_t {
   sRltd, sDbtrAcct, sDbtrId, sDbtrIban, sDbtrOthr, sDbtrOthrId,
   sCdtrAcct, sCdtrId, sCdtrIban, sCdtrOthr, sCdtrOthrId,
   sRmtInf, sUstrd,
-  kStateCount,
 };
+// clang-format on
 
 State child_state(State parent, Tag t) {
   switch (parent) {
@@ -135,6 +141,7 @@ State child_state(State parent, Tag t) {
 
 // Elements whose text the reader keeps, and that may hold nothing but text.
 constexpr bool is_leaf(State s) {
+  // clang-format off
   switch (s) {
     case sAcctIban: case sAcctOthrId: case sNtryAmt: case sNtryCdtDbt: case sNtryStsCd:
     case sBookgDtDt: case sBookgDtDtTm: case sNtryAcctSvcrRef: case sNtryRef: case sTxE2E:
@@ -144,6 +151,7 @@ constexpr bool is_leaf(State s) {
     default:
       return false;
   }
+  // clang-format on
 }
 
 // Paths for error messages (relative to the statement, as people look them up in the spec).
@@ -164,8 +172,10 @@ const char* path_of(State s) {
     case sTxAmt: return "TxDtls/Amt";
     case sTxCdtDbt: return "TxDtls/CdtDbtInd";
     case sTxTxAmtAmt: return "TxDtls/AmtDtls/TxAmt/Amt";
-    case sDbtrIban: case sDbtrOthrId: return "TxDtls/RltdPties/DbtrAcct/Id";
-    case sCdtrIban: case sCdtrOthrId: return "TxDtls/RltdPties/CdtrAcct/Id";
+    case sDbtrIban:
+    case sDbtrOthrId: return "TxDtls/RltdPties/DbtrAcct/Id";
+    case sCdtrIban:
+    case sCdtrOthrId: return "TxDtls/RltdPties/CdtrAcct/Id";
     case sUstrd: return "TxDtls/RmtInf/Ustrd";
     default: return "element";
   }
@@ -332,10 +342,12 @@ class Reader {
 };
 
 State Reader::open_document(const char* name, const char* local) {
-  std::string_view uri = local == name ? std::string_view() : std::string_view(name, local - 1 - name);
+  std::string_view uri =
+      local == name ? std::string_view() : std::string_view(name, local - 1 - name);
   std::uint64_t at = line();
   if (document_seen_) {
-    stop(error_at(at, "Document", "a second Document element; one file holds one statement document"));
+    stop(error_at(at, "Document",
+                  "a second Document element; one file holds one statement document"));
     return sIgnore;
   }
   if (!uri.starts_with(kIsoPrefix)) {
@@ -348,10 +360,12 @@ State Reader::open_document(const char* name, const char* local) {
   }
   std::string_view msg = uri.substr(kIsoPrefix.size());
   if (!is_message_id(msg) || !msg.starts_with("camt.053.001.")) {
-    std::string what = !is_message_id(msg)           ? "not a known ISO 20022 message"
-                       : msg.starts_with("camt.052.") ? "\"" + std::string(msg) + "\" (a bank-to-customer account report)"
-                       : msg.starts_with("camt.054.") ? "\"" + std::string(msg) + "\" (a debit/credit notification)"
-                                                      : "\"" + std::string(msg) + "\"";
+    std::string what = !is_message_id(msg) ? "not a known ISO 20022 message"
+                       : msg.starts_with("camt.052.")
+                           ? "\"" + std::string(msg) + "\" (a bank-to-customer account report)"
+                       : msg.starts_with("camt.054.")
+                           ? "\"" + std::string(msg) + "\" (a debit/credit notification)"
+                           : "\"" + std::string(msg) + "\"";
     stop(error_at(at, "Document",
                   "the document is " + what +
                       ", not a camt.053.001.NN bank-to-customer statement; ask the bank "
@@ -375,7 +389,8 @@ void Reader::start(const char* name, const char** atts) {
   // Split "uri\x01local". The camt namespace is checked first: almost every element is in it.
   const char* local;
   bool in_ns = false;
-  if (!ns_.empty() && std::strncmp(name, ns_.data(), ns_.size()) == 0 && name[ns_.size()] == kNsSep) {
+  if (!ns_.empty() && std::strncmp(name, ns_.data(), ns_.size()) == 0 &&
+      name[ns_.size()] == kNsSep) {
     local = name + ns_.size() + 1;
     in_ns = true;
   } else {
@@ -405,7 +420,9 @@ void Reader::start(const char* name, const char** atts) {
       if (entry_.ntx == entry_.tx.size()) entry_.tx.emplace_back();
       entry_.tx[entry_.ntx++].reset(line());
       break;
-    case sNtryAmt: case sTxAmt: case sTxTxAmtAmt:
+    case sNtryAmt:
+    case sTxAmt:
+    case sTxTxAmtAmt:
       attr_has_ccy_ = false;
       attr_ccy_.clear();
       for (const char** a = atts; a[0]; a += 2)
@@ -482,7 +499,8 @@ void Reader::end() {
     case sNtryStsCd: store(entry_.sts_cd, s); break;
     case sNtrySts:
       // <Sts>BOOK</Sts> up to camt.053.001.03; <Sts><Cd>BOOK</Cd></Sts> from .04 on.
-      if (entry_.sts.seen) return stop(error_at(value_line_, path_of(s), "appears twice in one entry"));
+      if (entry_.sts.seen)
+        return stop(error_at(value_line_, path_of(s), "appears twice in one entry"));
       entry_.sts.seen = true;
       entry_.sts.line = value_line_;
       if (!entry_.sts_cd.seen) entry_.sts.text = value_;
@@ -496,8 +514,10 @@ void Reader::end() {
     case sTxAmt: store_amount(tx->amt, s); break;
     case sTxTxAmtAmt: store_amount(tx->tx_amt, s); break;
     case sTxCdtDbt: store(tx->cdtdbt, s); break;
-    case sDbtrIban: case sDbtrOthrId: store_account(tx->dbtr, tx->has_dbtr, s); break;
-    case sCdtrIban: case sCdtrOthrId: store_account(tx->cdtr, tx->has_cdtr, s); break;
+    case sDbtrIban:
+    case sDbtrOthrId: store_account(tx->dbtr, tx->has_dbtr, s); break;
+    case sCdtrIban:
+    case sCdtrOthrId: store_account(tx->cdtr, tx->has_cdtr, s); break;
     case sUstrd: {
       std::string_view u = trim(value_);
       if (u.empty()) break;
@@ -518,24 +538,30 @@ Result<Money> Reader::read_amount(const AmountValue* a, std::uint64_t missing_li
   std::uint64_t at = a->v.line;
   if (!a->has_ccy) return fail_at(at, path, "the Ccy attribute (currency) is missing");
   std::string_view ccy = trim(a->ccy);
-  if (ccy.size() != 3) return fail_at(at, path, "Ccy " + describe(ccy, 3, 5) + " is not an ISO 4217 code");
+  if (ccy.size() != 3)
+    return fail_at(at, path, "Ccy " + describe(ccy, 3, 5) + " is not an ISO 4217 code");
   auto c = currency(ccy);
   if (!c) return fail_at(at, path, "Ccy: " + c.error().message);
   std::string_view v = trim(a->v.text);
   std::string shown = describe(v, 1);
   if (v.empty()) return fail_at(at, path, "is empty");
   if (v[0] < '0' || v[0] > '9')
-    return fail_at(at, path, shown + " is not a plain decimal amount (digits and an optional '.'; "
-                             "the sign is given by CdtDbtInd)");
+    return fail_at(at, path,
+                   shown +
+                       " is not a plain decimal amount (digits and an optional '.'; "
+                       "the sign is given by CdtDbtInd)");
   auto m = parse_money(v, *c);
   if (!m)
-    return fail_at(at, path, shown[0] == '"' ? m.error().message : shown + " is not a decimal amount");
+    return fail_at(at, path,
+                   shown[0] == '"' ? m.error().message : shown + " is not a decimal amount");
   if (m->minor == 0) return fail_at(at, path, "the amount is zero; an entry must move money");
   return *m;
 }
 
 Result<int> Reader::read_sign(const Value& v, std::uint64_t missing_line, const char* path) {
-  if (!v.seen) return fail_at(missing_line, path, "missing; CRDT or DBIT says whether money came in or went out");
+  if (!v.seen)
+    return fail_at(missing_line, path,
+                   "missing; CRDT or DBIT says whether money came in or went out");
   std::string_view s = trim(v.text);
   if (s == "CRDT") return 1;
   if (s == "DBIT") return -1;
@@ -572,23 +598,27 @@ Result<std::string> Reader::read_booking_date(const Entry& e) {
     }
   }
   if (!ok)
-    return fail_at(v.line, path, describe(s, 1) + (is_dt ? " is not a date YYYY-MM-DD"
-                                                         : " is not a date-time YYYY-MM-DDThh:mm:ss"));
+    return fail_at(v.line, path,
+                   describe(s, 1) + (is_dt ? " is not a date YYYY-MM-DD"
+                                           : " is not a date-time YYYY-MM-DDThh:mm:ss"));
   return *date;
 }
 
 Status Reader::finish_entry() {
   const Entry& e = entry_;
-  if (!e.sts.seen) return fail_at(e.line, "Ntry/Sts", "missing; every entry needs a status (BOOK, PDNG, INFO)");
+  if (!e.sts.seen)
+    return fail_at(e.line, "Ntry/Sts", "missing; every entry needs a status (BOOK, PDNG, INFO)");
   std::string_view sts = trim(e.sts_cd.seen ? e.sts_cd.text : e.sts.text);
   std::uint64_t sts_line = e.sts_cd.seen ? e.sts_cd.line : e.sts.line;
   // Pending, information-only and future entries are not movements of money (yet): they are
   // not booked, and not checked further, so a bank's placeholder values there do no harm.
   if (sts == "PDNG" || sts == "INFO" || sts == "FUTR") return {};
   if (sts.empty())
-    return fail_at(sts_line, "Ntry/Sts", "has no status code (a proprietary status is not understood)");
+    return fail_at(sts_line, "Ntry/Sts",
+                   "has no status code (a proprietary status is not understood)");
   if (sts != "BOOK")
-    return fail_at(sts_line, "Ntry/Sts", describe(sts, 4, 8) + " is not an entry status (BOOK, PDNG, INFO, FUTR)");
+    return fail_at(sts_line, "Ntry/Sts",
+                   describe(sts, 4, 8) + " is not an entry status (BOOK, PDNG, INFO, FUTR)");
   if (account_.empty())
     return fail_at(e.line, "Stmt/Acct",
                    "the statement's account (Acct/Id/IBAN or Acct/Id/Othr/Id) is missing or "
@@ -620,8 +650,8 @@ Status Reader::finish_entry() {
         .account = account_,
         .booking_date = std::move(*date),
         .amount = entry_amount,
-        .bank_ref = first_ref({&e.svcr_ref, &e.ntry_ref, only ? &only->svcr_ref : &none,
-                               only ? &only->e2e : &none}),
+        .bank_ref = first_ref(
+            {&e.svcr_ref, &e.ntry_ref, only ? &only->svcr_ref : &none, only ? &only->e2e : &none}),
         .counterparty = {},
         .text = {},
     };
@@ -655,10 +685,11 @@ Status Reader::finish_entry() {
     auto m = read_amount(a, t.line, path);
     if (!m) return std::unexpected(m.error());
     if (m->currency != entry_amount.currency)
-      return fail_at(a->v.line, path,
-                     "is in " + std::string(m->currency.code()) + " but the entry's Amt is in " +
-                         std::string(entry_amount.currency.code()) +
-                         "; a batch is split into its TxDtls only when they are in the entry's currency");
+      return fail_at(
+          a->v.line, path,
+          "is in " + std::string(m->currency.code()) + " but the entry's Amt is in " +
+              std::string(entry_amount.currency.code()) +
+              "; a batch is split into its TxDtls only when they are in the entry's currency");
     int tsign = *sign;
     if (t.cdtdbt.seen) {
       auto s = read_sign(t.cdtdbt, t.line, "TxDtls/CdtDbtInd");
@@ -678,9 +709,10 @@ Status Reader::finish_entry() {
     });
   }
   if (total != entry_amount.minor) {
-    out_.lines.erase(out_.lines.begin() + static_cast<std::ptrdiff_t>(first_line), out_.lines.end());
+    out_.lines.erase(out_.lines.begin() + static_cast<std::ptrdiff_t>(first_line),
+                     out_.lines.end());
     std::string sum = total < std::numeric_limits<std::int64_t>::min() ||
-                                  total > std::numeric_limits<std::int64_t>::max()
+                              total > std::numeric_limits<std::int64_t>::max()
                           ? std::string("more than an amount can hold")
                           : format(Money{static_cast<std::int64_t>(total), entry_amount.currency});
     return fail_at(e.line, "Ntry/NtryDtls",
@@ -709,7 +741,8 @@ Result<Statement> Reader::run(std::istream& in, Progress* progress) {
     std::streamsize n = in.gcount();
     // failbit without eofbit: a stream that was never opened or already failed.
     if (in.bad() || (in.fail() && !in.eof()))
-      return fail(Errc::unavailable, "reading the statement failed after " + std::to_string(read) + " bytes");
+      return fail(Errc::unavailable,
+                  "reading the statement failed after " + std::to_string(read) + " bytes");
     bool last = in.eof();
     read += static_cast<std::uint64_t>(n);
     if (progress) progress->update(read);

@@ -24,11 +24,14 @@ Money m(std::int64_t minor, std::string_view code) { return Money{minor, *curren
 // A statement whose first entry starts on line 6.
 std::string doc(const std::string& entries, const std::string& version = "08") {
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001." + version + "\">\n"
+         "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001." +
+         version +
+         "\">\n"
          "<BkToCstmrStmt><GrpHdr><MsgId>T-1</MsgId></GrpHdr>\n"
          "<Stmt><Id>S-1</Id>\n"
-         "<Acct><Id><IBAN>" + std::string(kOwn) + "</IBAN></Id></Acct>\n" +
-         entries + "\n</Stmt></BkToCstmrStmt></Document>\n";
+         "<Acct><Id><IBAN>" +
+         std::string(kOwn) + "</IBAN></Id></Acct>\n" + entries +
+         "\n</Stmt></BkToCstmrStmt></Document>\n";
 }
 
 // One entry on lines 6-15 of doc(): Amt on line 7, CdtDbtInd 8, Sts 9, BookgDt 10; an empty
@@ -39,8 +42,12 @@ std::string entry(const std::string& amt = "<Amt Ccy=\"KZT\">100.00</Amt>",
                   const std::string& date = "<BookgDt><Dt>2025-03-03</Dt></BookgDt>") {
   return "<Ntry>\n" + amt + "\n" + ind + "\n" + sts + "\n" + date + "\n" +
          "<NtryDtls><TxDtls>\n"
-         "<RltdPties><DbtrAcct><Id><IBAN>" + kDonor + "</IBAN></Id></DbtrAcct></RltdPties>\n"
-         "<RmtInf><Ustrd>" + kSecret + "</Ustrd></RmtInf>\n"
+         "<RltdPties><DbtrAcct><Id><IBAN>" +
+         kDonor +
+         "</IBAN></Id></DbtrAcct></RltdPties>\n"
+         "<RmtInf><Ustrd>" +
+         kSecret +
+         "</Ustrd></RmtInf>\n"
          "</TxDtls></NtryDtls>\n"
          "</Ntry>";
 }
@@ -94,42 +101,67 @@ TEST(Camt053, ReportsEachBadEntryAtItsLineWithoutPersonalData) {
   const Case cases[] = {
       {"missing amount", entry(""), "line 6: Ntry/Amt: ", "missing"},
       {"missing Ccy", entry("<Amt>100.00</Amt>"), "line 7: Ntry/Amt: ", "Ccy attribute"},
-      {"unknown currency", entry("<Amt Ccy=\"KZX\">100.00</Amt>"), "line 7: Ntry/Amt: ", "unknown currency code \"KZX\""},
-      {"lower-case currency", entry("<Amt Ccy=\"kzt\">100.00</Amt>"), "line 7: Ntry/Amt: ", "upper case"},
+      {"unknown currency", entry("<Amt Ccy=\"KZX\">100.00</Amt>"),
+       "line 7: Ntry/Amt: ", "unknown currency code \"KZX\""},
+      {"lower-case currency", entry("<Amt Ccy=\"kzt\">100.00</Amt>"),
+       "line 7: Ntry/Amt: ", "upper case"},
       {"fund code", entry("<Amt Ccy=\"XAU\">100.00</Amt>"), "line 7: Ntry/Amt: ", "precious metal"},
-      {"three decimals for KZT", entry("<Amt Ccy=\"KZT\">100.005</Amt>"), "line 7: Ntry/Amt: ", "KZT has 2 decimal places"},
-      {"negative", entry("<Amt Ccy=\"KZT\">-100.00</Amt>"), "line 7: Ntry/Amt: ", "\"-100.00\" is not a plain decimal"},
+      {"three decimals for KZT", entry("<Amt Ccy=\"KZT\">100.005</Amt>"),
+       "line 7: Ntry/Amt: ", "KZT has 2 decimal places"},
+      {"negative", entry("<Amt Ccy=\"KZT\">-100.00</Amt>"),
+       "line 7: Ntry/Amt: ", "\"-100.00\" is not a plain decimal"},
       {"zero", entry("<Amt Ccy=\"KZT\">0.00</Amt>"), "line 7: Ntry/Amt: ", "zero"},
       {"decimal comma", entry("<Amt Ccy=\"KZT\">100,00</Amt>"), "line 7: Ntry/Amt: ", "\"100,00\""},
       {"exponent", entry("<Amt Ccy=\"KZT\">1e3</Amt>"), "line 7: Ntry/Amt: ", "\"1e3\""},
       {"empty amount", entry("<Amt Ccy=\"KZT\"> </Amt>"), "line 7: Ntry/Amt: ", "empty"},
-      {"a name where the amount belongs", entry(std::string("<Amt Ccy=\"KZT\">") + kSecret + "</Amt>"),
+      {"a name where the amount belongs",
+       entry(std::string("<Amt Ccy=\"KZT\">") + kSecret + "</Amt>"),
        "line 7: Ntry/Amt: ", "not shown"},
-      {"amount twice", entry("<Amt Ccy=\"KZT\">1.00</Amt><Amt Ccy=\"KZT\">2.00</Amt>"), "line 7: Ntry/Amt: ", "twice"},
-      {"amount with a child element", entry("<Amt Ccy=\"KZT\">1<b/>00</Amt>"), "line 7: Ntry/Amt: ", "child element"},
-      {"missing indicator", entry(std::string("<Amt Ccy=\"KZT\">100.00</Amt>"), ""), "line 6: Ntry/CdtDbtInd: ", "missing"},
+      {"amount twice", entry("<Amt Ccy=\"KZT\">1.00</Amt><Amt Ccy=\"KZT\">2.00</Amt>"),
+       "line 7: Ntry/Amt: ", "twice"},
+      {"amount with a child element", entry("<Amt Ccy=\"KZT\">1<b/>00</Amt>"),
+       "line 7: Ntry/Amt: ", "child element"},
+      {"missing indicator", entry(std::string("<Amt Ccy=\"KZT\">100.00</Amt>"), ""),
+       "line 6: Ntry/CdtDbtInd: ", "missing"},
       {"bad indicator", entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRED</CdtDbtInd>"),
        "line 8: Ntry/CdtDbtInd: ", "\"CRED\" is neither CRDT nor DBIT"},
       {"missing status", entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", ""),
        "line 6: Ntry/Sts: ", "missing"},
-      {"unknown status", entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts><Cd>HOLD</Cd></Sts>"),
+      {"unknown status",
+       entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>",
+             "<Sts><Cd>HOLD</Cd></Sts>"),
        "line 9: Ntry/Sts: ", "\"HOLD\" is not an entry status"},
-      {"proprietary status", entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts><Prtry>X1</Prtry></Sts>"),
+      {"proprietary status",
+       entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>",
+             "<Sts><Prtry>X1</Prtry></Sts>"),
        "line 9: Ntry/Sts: ", "no status code"},
-      {"missing booking date", entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts><Cd>BOOK</Cd></Sts>", ""),
+      {"missing booking date",
+       entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>",
+             "<Sts><Cd>BOOK</Cd></Sts>", ""),
        "line 6: Ntry/BookgDt: ", "missing"},
-      {"29 February 2025", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>", "<BookgDt><Dt>2025-02-29</Dt></BookgDt>"),
+      {"29 February 2025",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><Dt>2025-02-29</Dt></BookgDt>"),
        "line 10: Ntry/BookgDt/Dt: ", "\"2025-02-29\" is not a real calendar date"},
-      {"dotted date", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>", "<BookgDt><Dt>03.03.2025</Dt></BookgDt>"),
+      {"dotted date",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><Dt>03.03.2025</Dt></BookgDt>"),
        "line 10: Ntry/BookgDt/Dt: ", "YYYY-MM-DD"},
-      {"date with garbage after it", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>", "<BookgDt><Dt>2025-03-03x</Dt></BookgDt>"),
+      {"date with garbage after it",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><Dt>2025-03-03x</Dt></BookgDt>"),
        "line 10: Ntry/BookgDt/Dt: ", "\"2025-03-03x\""},
-      {"date-time with a space", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>", "<BookgDt><DtTm>2025-03-03 10:00:00</DtTm></BookgDt>"),
+      {"date-time with a space",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><DtTm>2025-03-03 10:00:00</DtTm></BookgDt>"),
        "line 10: Ntry/BookgDt/DtTm: ", "hh:mm:ss"},
-      {"year 0025", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>", "<BookgDt><Dt>0025-03-03</Dt></BookgDt>"),
+      {"year 0025",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><Dt>0025-03-03</Dt></BookgDt>"),
        "line 10: Ntry/BookgDt/Dt: ", "1900-2999"},
-      {"both Dt and DtTm", entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
-                                 "<BookgDt><Dt>2025-03-03</Dt><DtTm>2025-03-03T10:00:00</DtTm></BookgDt>"),
+      {"both Dt and DtTm",
+       entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts>BOOK</Sts>",
+             "<BookgDt><Dt>2025-03-03</Dt><DtTm>2025-03-03T10:00:00</DtTm></BookgDt>"),
        "line 10: Ntry/BookgDt: ", "both"},
   };
   for (const Case& c : cases) {
@@ -140,7 +172,7 @@ TEST(Camt053, ReportsEachBadEntryAtItsLineWithoutPersonalData) {
 
 TEST(Camt053, ReportsTheFirstBadEntry) {
   std::string two = entry("<Amt Ccy=\"KZT\">1.001</Amt>") + "\n" +  // lines 6-15, Amt on 7
-                    entry("") ;                                      // lines 16-25
+                    entry("");                                      // lines 16-25
   expect_error(parse(doc(two)), "line 7: Ntry/Amt: ", "decimal places");
   std::string swapped = entry("") + "\n" + entry("<Amt Ccy=\"KZT\">1.001</Amt>");
   expect_error(parse(doc(swapped)), "line 6: Ntry/Amt: ", "missing");
@@ -154,7 +186,8 @@ TEST(Camt053, AcceptsNamespaceVersions02Through08) {
   for (const char* v : {"02", "03", "04", "05", "06", "07", "08"}) {
     SCOPED_TRACE(v);
     std::string e = v02_entry;
-    if (std::string(v) >= "04") e.replace(e.find("<Sts>BOOK</Sts>"), 15, "<Sts><Cd>BOOK</Cd></Sts>");
+    if (std::string(v) >= "04")
+      e.replace(e.find("<Sts>BOOK</Sts>"), 15, "<Sts><Cd>BOOK</Cd></Sts>");
     auto st = parse(doc(e, v));
     ASSERT_TRUE(st.has_value()) << st.error().message;
     EXPECT_EQ(st->format, std::string("camt.053.001.") + v);
@@ -171,14 +204,21 @@ TEST(Camt053, RefusesOtherDocuments) {
   };
   const std::string body = "><BkToCstmrStmt/></Document>";
   const Case cases[] = {
-      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"" + body, "account report"},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"" + body,
+       "account report"},
       {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.054.001.08\"" + body, "notification"},
-      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"" + body, "\"pain.001.001.09\""},
-      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.8\"" + body, "not a known ISO 20022 message"},
-      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.003.04\"" + body, "\"camt.053.003.04\", not a camt.053.001.NN"},
-      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08 KZ49722C000022223333\"" + body, "not a known"},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"" + body,
+       "\"pain.001.001.09\""},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.8\"" + body,
+       "not a known ISO 20022 message"},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.003.04\"" + body,
+       "\"camt.053.003.04\", not a camt.053.001.NN"},
+      {"<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08 KZ49722C000022223333\"" +
+           body,
+       "not a known"},
       {"<Document" + body, "no namespace"},
-      {"<Document xmlns=\"http://example.org/KZ49722C000022223333\"" + body, "not an ISO 20022 message namespace"},
+      {"<Document xmlns=\"http://example.org/KZ49722C000022223333\"" + body,
+       "not an ISO 20022 message namespace"},
       {"<Statement><Line/></Statement>", "no ISO 20022 Document"},
   };
   for (const Case& c : cases) {
@@ -222,8 +262,10 @@ TEST(Camt053, ReportsMalformedXmlWithExpatsLine) {
 TEST(Camt053, SkipsPendingInformationAndFutureEntries) {
   // Not booked, so not checked either: a pending entry without a booking date is fine.
   std::string entries;
-  for (const char* sts : {"<Sts><Cd>PDNG</Cd></Sts>", "<Sts>INFO</Sts>", "<Sts><Cd>FUTR</Cd></Sts>"})
-    entries += entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", sts, "") + "\n";
+  for (const char* sts :
+       {"<Sts><Cd>PDNG</Cd></Sts>", "<Sts>INFO</Sts>", "<Sts><Cd>FUTR</Cd></Sts>"})
+    entries +=
+        entry("<Amt Ccy=\"KZT\">100.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", sts, "") + "\n";
   entries += entry("<Amt Ccy=\"KZT\">7.00</Amt>");
   auto st = parse(doc(entries));
   ASSERT_TRUE(st.has_value()) << st.error().message;
@@ -236,10 +278,14 @@ TEST(Camt053, ReadsSeveralStatementsEachWithItsAccount) {
   std::string xml =
       "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt>\n"
       "<Stmt><Acct><Id><IBAN>KZ76125KZT1001300123</IBAN></Id></Acct>\n"
-      "<Ntry><Amt Ccy=\"KZT\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2025-01-01</Dt></BookgDt></Ntry>\n"
+      "<Ntry><Amt "
+      "Ccy=\"KZT\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></"
+      "Sts><BookgDt><Dt>2025-01-01</Dt></BookgDt></Ntry>\n"
       "</Stmt>\n"
       "<Stmt><Acct><Id><Othr><Id>CASH-BOX-1</Id></Othr></Id></Acct>\n"
-      "<Ntry><Amt Ccy=\"USD\">2.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2025-01-02</Dt></BookgDt></Ntry>\n"
+      "<Ntry><Amt "
+      "Ccy=\"USD\">2.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></"
+      "Sts><BookgDt><Dt>2025-01-02</Dt></BookgDt></Ntry>\n"
       "</Stmt></BkToCstmrStmt></Document>";
   auto st = parse(xml);
   ASSERT_TRUE(st.has_value()) << st.error().message;
@@ -254,7 +300,9 @@ TEST(Camt053, ReadsSeveralStatementsEachWithItsAccount) {
 TEST(Camt053, RefusesAnEntryWithoutItsStatementsAccount) {
   std::string xml =
       "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.08\"><BkToCstmrStmt><Stmt>\n"
-      "<Ntry><Amt Ccy=\"KZT\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2025-01-01</Dt></BookgDt></Ntry>\n"
+      "<Ntry><Amt "
+      "Ccy=\"KZT\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></"
+      "Sts><BookgDt><Dt>2025-01-01</Dt></BookgDt></Ntry>\n"
       "</Stmt></BkToCstmrStmt></Document>";
   expect_error(parse(xml), "line 2: Stmt/Acct: ", "missing");
 }
@@ -271,16 +319,17 @@ std::string tx(const std::string& amount, const std::string& debtor, const std::
                const std::string& extra = "") {
   std::string s = "<TxDtls>";
   s += extra;
-  if (!amount.empty()) s += "<AmtDtls><TxAmt><Amt Ccy=\"KZT\">" + amount + "</Amt></TxAmt></AmtDtls>";
+  if (!amount.empty())
+    s += "<AmtDtls><TxAmt><Amt Ccy=\"KZT\">" + amount + "</Amt></TxAmt></AmtDtls>";
   s += "<RltdPties><DbtrAcct><Id><IBAN>" + debtor + "</IBAN></Id></DbtrAcct></RltdPties>";
   s += "<RmtInf><Ustrd>" + text + "</Ustrd></RmtInf></TxDtls>\n";
   return s;
 }
 
 TEST(Camt053, SplitsABatchIntoOneLinePerTxDtls) {
-  auto st = parse(doc(batch(tx("10.00", kDonor, "gift one") +
-                            tx("5.00", "KZ06125KZT2002400456", "gift two",
-                               "<Refs><EndToEndId>E-2</EndToEndId></Refs>"))));
+  auto st = parse(doc(
+      batch(tx("10.00", kDonor, "gift one") + tx("5.00", "KZ06125KZT2002400456", "gift two",
+                                                 "<Refs><EndToEndId>E-2</EndToEndId></Refs>"))));
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 2u);
   EXPECT_EQ(st->lines[0].amount, m(1000, "KZT"));
@@ -295,9 +344,8 @@ TEST(Camt053, SplitsABatchIntoOneLinePerTxDtls) {
 
 TEST(Camt053, SignsBatchPartsByTheirOwnIndicator) {
   // A credit of 10 made of +15 and -5 (a returned part).
-  auto st = parse(doc(batch(tx("15.00", kDonor, "a") +
-                                tx("5.00", kDonor, "b", "<CdtDbtInd>DBIT</CdtDbtInd>"),
-                            "10.00")));
+  auto st = parse(doc(batch(
+      tx("15.00", kDonor, "a") + tx("5.00", kDonor, "b", "<CdtDbtInd>DBIT</CdtDbtInd>"), "10.00")));
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 2u);
   EXPECT_EQ(st->lines[0].amount, m(1500, "KZT"));
@@ -305,7 +353,8 @@ TEST(Camt053, SignsBatchPartsByTheirOwnIndicator) {
 }
 
 TEST(Camt053, KeepsABatchWithoutPartAmountsAsOneLine) {
-  auto st = parse(doc(batch(tx("", kDonor, "gift one") + tx("5.00", "KZ06125KZT2002400456", "gift two"))));
+  auto st = parse(
+      doc(batch(tx("", kDonor, "gift one") + tx("5.00", "KZ06125KZT2002400456", "gift two"))));
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 1u);
   EXPECT_EQ(st->lines[0].amount, m(1500, "KZT"));
@@ -319,11 +368,12 @@ TEST(Camt053, KeepsABatchWithoutPartAmountsAsOneLine) {
 
 TEST(Camt053, RefusesABatchThatDoesNotAddUp) {
   auto r = parse(doc(batch(tx("10.00", kDonor, kSecret) + tx("4.99", kDonor, kSecret))));
-  expect_error(r, "line 6: Ntry/NtryDtls: ", "add up to 14.99 KZT (signed) but the entry's Amt is 15.00 KZT");
+  expect_error(r, "line 6: Ntry/NtryDtls: ",
+               "add up to 14.99 KZT (signed) but the entry's Amt is 15.00 KZT");
   std::string usd = tx("5.00", kDonor, kSecret);
   usd.replace(usd.find("KZT"), 3, "USD");
-  expect_error(parse(doc(batch(tx("10.00", kDonor, kSecret) + usd))), "line 9: TxDtls/AmtDtls/TxAmt/Amt: ",
-               "is in USD but the entry's Amt is in KZT");
+  expect_error(parse(doc(batch(tx("10.00", kDonor, kSecret) + usd))),
+               "line 9: TxDtls/AmtDtls/TxAmt/Amt: ", "is in USD but the entry's Amt is in KZT");
   expect_error(parse(doc(batch(tx("10.00", kDonor, kSecret) + tx("5.001", kDonor, kSecret)))),
                "line 9: TxDtls/AmtDtls/TxAmt/Amt: ", "decimal places");
 }
@@ -366,8 +416,8 @@ TEST(Camt053, ChoosesTheBankReference) {
     // NtryRef comes first and AcctSvcrRef after BookgDt in the schema; the reader does not mind.
     std::string e = "<Ntry>" + c.refs +
                     "<Amt Ccy=\"KZT\">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>"
-                    "<BookgDt><Dt>2025-01-01</Dt></BookgDt><NtryDtls><TxDtls><Refs>" + c.tx_refs +
-                    "</Refs></TxDtls></NtryDtls></Ntry>";
+                    "<BookgDt><Dt>2025-01-01</Dt></BookgDt><NtryDtls><TxDtls><Refs>" +
+                    c.tx_refs + "</Refs></TxDtls></NtryDtls></Ntry>";
     auto st = parse(doc(e));
     ASSERT_TRUE(st.has_value()) << st.error().message;
     EXPECT_EQ(st->lines.at(0).bank_ref, c.want);
@@ -381,7 +431,7 @@ TEST(Camt053, RespectsEachCurrencysMinorUnit) {
     std::int64_t minor;  // 0: refused
   };
   const Case cases[] = {
-      {"KWD", "12.345", 12345}, {"BHD", "0.125", 125}, {"KWD", "7", 7000}, {"BHD", "1.5", 1500},
+      {"KWD", "12.345", 12345}, {"BHD", "0.125", 125}, {"KWD", "7", 7000},   {"BHD", "1.5", 1500},
       {"KWD", "1.2345", 0},     {"JPY", "1500", 1500}, {"JPY", "1500.0", 0}, {"EUR", "0.01", 1},
       {"KZT", "007.00", 0},     {"KZT", "+1.00", 0},   {"KZT", "1.", 0},     {"KZT", ".5", 0},
   };
@@ -422,12 +472,14 @@ TEST(Camt053, TakesTheDatePartOfDateAndTime) {
 
 TEST(Camt053, AcceptsPrefixesEnvelopesAndWhitespace) {
   std::string prefixed =
-      "<ns2:Document xmlns:ns2=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><ns2:BkToCstmrStmt>"
+      "<ns2:Document "
+      "xmlns:ns2=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><ns2:BkToCstmrStmt>"
       "<ns2:Stmt><ns2:Acct><ns2:Id><ns2:IBAN>KZ76125KZT1001300123</ns2:IBAN></ns2:Id></ns2:Acct>"
       "<ns2:Ntry><ns2:Amt Ccy=\"KZT\">\n 3.00 \n</ns2:Amt><ns2:CdtDbtInd> CRDT </ns2:CdtDbtInd>"
       "<ns2:Sts>BOOK</ns2:Sts><ns2:BookgDt><ns2:Dt>2025-01-01</ns2:Dt></ns2:BookgDt>"
       "<ns2:NtryDtls><ns2:TxDtls><ns2:RmtInf><ns2:Ustrd> a </ns2:Ustrd><ns2:Ustrd>b</ns2:Ustrd>"
-      "</ns2:RmtInf></ns2:TxDtls></ns2:NtryDtls></ns2:Ntry></ns2:Stmt></ns2:BkToCstmrStmt></ns2:Document>";
+      "</ns2:RmtInf></ns2:TxDtls></ns2:NtryDtls></ns2:Ntry></ns2:Stmt></ns2:BkToCstmrStmt></"
+      "ns2:Document>";
   auto st = parse(prefixed);
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 1u);
@@ -435,8 +487,9 @@ TEST(Camt053, AcceptsPrefixesEnvelopesAndWhitespace) {
   EXPECT_EQ(st->lines[0].text, "a b");
 
   // Inside an envelope, with an element of another namespace that looks like an amount.
-  std::string wrapped = "<Envelope xmlns=\"urn:example:envelope\"><Header><Amt>999</Amt></Header>\n" +
-                        doc(entry()).substr(doc(entry()).find("<Document")) + "</Envelope>";
+  std::string wrapped =
+      "<Envelope xmlns=\"urn:example:envelope\"><Header><Amt>999</Amt></Header>\n" +
+      doc(entry()).substr(doc(entry()).find("<Document")) + "</Envelope>";
   wrapped.replace(wrapped.find("<CdtDbtInd>"), 0, "<x:Amt xmlns:x=\"urn:other\">1</x:Amt>");
   auto w = parse(wrapped);
   ASSERT_TRUE(w.has_value()) << w.error().message;
@@ -447,17 +500,17 @@ TEST(Camt053, AcceptsPrefixesEnvelopesAndWhitespace) {
 
 TEST(Camt053, RefusesOversizedValuesAndDeepNesting) {
   std::string long_text(5000, 'x');
-  auto r = parse(doc(entry("<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>",
-                           "<Sts><Cd>BOOK</Cd></Sts>",
-                           "<BookgDt><Dt>2025-01-01</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>" +
-                               long_text + "</Ustrd></RmtInf></TxDtls></NtryDtls>")));
+  auto r = parse(doc(entry(
+      "<Amt Ccy=\"KZT\">1.00</Amt>", "<CdtDbtInd>CRDT</CdtDbtInd>", "<Sts><Cd>BOOK</Cd></Sts>",
+      "<BookgDt><Dt>2025-01-01</Dt></BookgDt><NtryDtls><TxDtls><RmtInf><Ustrd>" + long_text +
+          "</Ustrd></RmtInf></TxDtls></NtryDtls>")));
   expect_error(r, "line 10: TxDtls/RmtInf/Ustrd: ", "longer than 4096 bytes");
   EXPECT_EQ(r.error().message.find("xxx"), std::string::npos);
 
   std::string many;
   for (int i = 0; i < 100001; ++i) many += "<TxDtls/>";
-  expect_error(parse(doc("<Ntry><NtryDtls>\n" + many + "</NtryDtls></Ntry>")), "line 7: Ntry/NtryDtls: ",
-               "more than 100000 TxDtls");
+  expect_error(parse(doc("<Ntry><NtryDtls>\n" + many + "</NtryDtls></Ntry>")),
+               "line 7: Ntry/NtryDtls: ", "more than 100000 TxDtls");
 
   std::string deep;
   for (int i = 0; i < 300; ++i) deep += "<a>";

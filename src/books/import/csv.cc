@@ -122,7 +122,8 @@ class Rows {
     if (auto st = fill(); !st) return st;
     auto b = [&](std::size_t i) { return static_cast<unsigned char>(buf_[i]); };
     std::size_t have = end_ - pos_;
-    if (have >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) pos_ += 3;
+    if (have >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF)
+      pos_ += 3;
     else if (have >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF)))
       return fail_at(1, "file", "is UTF-16; save or convert the statement as UTF-8");
     return {};
@@ -160,7 +161,7 @@ class Rows {
   Result<bool> next(std::vector<std::string_view>& fields, std::uint64_t& row_line) {
     for (;;) {
       row_line = line_;
-      std::size_t i = 0;  // offset from pos_: stays valid when fill() moves the data
+      std::size_t i = 0;         // offset from pos_: stays valid when fill() moves the data
       std::uint64_t breaks = 0;  // line breaks inside quoted fields
       bool field_start = true;
       std::size_t term = 0;  // length of the line terminator: 0 (end of input), 1 or 2
@@ -241,7 +242,8 @@ class Rows {
         if (term == 0) return false;  // end of input
         continue;                     // an empty line
       }
-      if (auto st = split(begin, row_end, row_line, fields); !st) return std::unexpected(st.error());
+      if (auto st = split(begin, row_end, row_line, fields); !st)
+        return std::unexpected(st.error());
       return true;
     }
   }
@@ -294,8 +296,7 @@ class Rows {
     char* p = buf_.data() + begin;
     char* e = buf_.data() + end;
     for (;;) {
-      if (fields.size() == kMaxFields)
-        return fail_at(row_line, "row", "has more than 1000 fields");
+      if (fields.size() == kMaxFields) return fail_at(row_line, "row", "has more than 1000 fields");
       if (p < e && *p == '"') {
         char* w = p;
         char* r = p + 1;
@@ -315,8 +316,8 @@ class Rows {
         fields.emplace_back(start, static_cast<std::size_t>(w - start));
         if (r == e) return {};
         if (*r != delim_) {
-          std::uint64_t at = row_line + static_cast<std::uint64_t>(
-                                            std::count(buf_.data() + begin, r, '\n'));
+          std::uint64_t at =
+              row_line + static_cast<std::uint64_t>(std::count(buf_.data() + begin, r, '\n'));
           return fail_at(at, label(fields.size() - 1),
                          "unexpected character after a closing quote (a '\"' inside a quoted "
                          "field is written \"\")");
@@ -364,8 +365,9 @@ std::optional<std::string> plain_amount(std::string_view v, char decimal, CsvTho
   }
   std::size_t group = 0, digits = 0;
   bool grouped = false;
-  const char* groups = "thousands separators must split the digits before the decimal "
-                       "separator into groups of three";
+  const char* groups =
+      "thousands separators must split the digits before the decimal "
+      "separator into groups of three";
   while (i < v.size()) {
     if (is_digit(v[i])) {
       out += v[i++];
@@ -380,7 +382,8 @@ std::optional<std::string> plain_amount(std::string_view v, char decimal, CsvTho
       break;
     }
   }
-  if (digits == 0) return std::string("is not a decimal amount: no digits before the decimal separator");
+  if (digits == 0)
+    return std::string("is not a decimal amount: no digits before the decimal separator");
   if (grouped && group != 3) return std::string(groups);
   if (i < v.size() && v[i] == decimal) {
     ++i;
@@ -390,13 +393,15 @@ std::optional<std::string> plain_amount(std::string_view v, char decimal, CsvTho
       out += v[i++];
       ++frac;
     }
-    if (frac == 0) return std::string("is not a decimal amount: no digits after the decimal separator");
+    if (frac == 0)
+      return std::string("is not a decimal amount: no digits after the decimal separator");
   }
   if (i < v.size()) {
-    std::string why = "is not a decimal amount: unexpected character at position " + std::to_string(i + 1);
+    std::string why =
+        "is not a decimal amount: unexpected character at position " + std::to_string(i + 1);
     if (v[i] == '.' || v[i] == ',' || v[i] == ' ' || v[i] == '\'' || v[i] == '\xC2')
-      why += std::string(" (the mapping declares decimal='") + decimal + "' and thousands=" +
-             thousands_name(th) + ")";
+      why += std::string(" (the mapping declares decimal='") + decimal +
+             "' and thousands=" + thousands_name(th) + ")";
     return why;
   }
   return std::nullopt;
@@ -438,13 +443,15 @@ Result<std::string> CsvReader::read_date(std::string_view v, std::uint64_t line)
   std::string_view rest = v.substr(10);
   // An optional time of day after the date, which bank exports often add: dropped.
   if (!rest.empty()) {
-    bool ok = rest.size() >= 6 && (rest[0] == ' ' || (rest[0] == 'T' && order_ == detail::DateOrder::ymd)) &&
+    bool ok = rest.size() >= 6 &&
+              (rest[0] == ' ' || (rest[0] == 'T' && order_ == detail::DateOrder::ymd)) &&
               two_digits(rest, 1, 23) && rest[3] == ':' && two_digits(rest, 4, 59) &&
               (rest.size() == 6 || (rest.size() == 9 && rest[6] == ':' && two_digits(rest, 7, 60)));
     if (!ok)
-      return fail_at(line, "date", describe(v, 1) + " is not a date of the form " +
-                                       date_format_name(m_.date_format) +
-                                       " (optionally followed by a time hh:mm or hh:mm:ss)");
+      return fail_at(line, "date",
+                     describe(v, 1) + " is not a date of the form " +
+                         date_format_name(m_.date_format) +
+                         " (optionally followed by a time hh:mm or hh:mm:ss)");
   }
   return std::move(*d);
 }
@@ -469,9 +476,10 @@ Result<Money> CsvReader::read_money(std::string_view v, Currency c, bool allow_s
   if (!money) {
     // parse_money's message quotes the value too: only when describe() would show it.
     std::string shown = describe(v, 1);
-    return fail_at(line, key, shown[0] == '"' ? shown + ": " + money.error().message
-                                              : shown + " is not a valid " +
-                                                    std::string(c.code()) + " amount");
+    return fail_at(line, key,
+                   shown[0] == '"'
+                       ? shown + ": " + money.error().message
+                       : shown + " is not a valid " + std::string(c.code()) + " amount");
   }
   return *money;
 }
@@ -497,8 +505,9 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   auto got = rows.next(fields, header_line);
   if (!got) return std::unexpected(got.error());
   if (!*got)
-    return fail_at(rows.line(), "header", "the file has no header row (it is empty" +
-                                              std::string(m_.skip_lines ? " after skip-lines" : "") + ")");
+    return fail_at(rows.line(), "header",
+                   "the file has no header row (it is empty" +
+                       std::string(m_.skip_lines ? " after skip-lines" : "") + ")");
 
   // Map each column key to its index in the header. The header's cells are never shown in an
   // error: in a file that lacks a header they are the first row's data.
@@ -559,7 +568,8 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
     if (idx[kAmount] != kNone) {
       auto a = read_money(field(kAmount), cur, true, "amount", line);
       if (!a) return std::unexpected(a.error());
-      if (a->minor == 0) return fail_at(line, "amount", "the amount is zero; a statement line must move money");
+      if (a->minor == 0)
+        return fail_at(line, "amount", "the amount is zero; a statement line must move money");
       amount = *a;
     } else {
       std::optional<Money> credit, debit;
@@ -574,9 +584,11 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
         if (a->minor != 0) debit = Money{-a->minor, a->currency};  // unsigned: never INT64_MIN
       }
       if (credit && debit)
-        return fail_at(line, "credit/debit", "both hold an amount; a row is either money in or money out");
+        return fail_at(line, "credit/debit",
+                       "both hold an amount; a row is either money in or money out");
       if (!credit && !debit)
-        return fail_at(line, "credit/debit", "both are empty or zero; one of them must hold the amount");
+        return fail_at(line, "credit/debit",
+                       "both are empty or zero; one of them must hold the amount");
       amount = credit ? *credit : *debit;
     }
 
@@ -615,29 +627,35 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
 
 Status check_csv_mapping(const CsvMapping& m) {
   if (m.account.empty())
-    return mapping_error("account", "missing; name the statement's own account, e.g. account=Kaspi-Main");
-  if (!detail::valid_utf8(m.account))
-    return mapping_error("account", "is not valid UTF-8");
+    return mapping_error("account",
+                         "missing; name the statement's own account, e.g. account=Kaspi-Main");
+  if (!detail::valid_utf8(m.account)) return mapping_error("account", "is not valid UTF-8");
   for (unsigned char c : m.account)
     if (c < 0x20 || c == 0x7f) return mapping_error("account", "holds a control character");
-  if (m.date.empty()) return mapping_error("date", "missing; name the column that holds the booking date");
+  if (m.date.empty())
+    return mapping_error("date", "missing; name the column that holds the booking date");
   bool split = !m.credit.empty() || !m.debit.empty();
   if (!m.amount.empty() && split)
-    return mapping_error("amount", "give either amount=<column> or credit=<column> and "
-                                   "debit=<column>, not both");
+    return mapping_error("amount",
+                         "give either amount=<column> or credit=<column> and "
+                         "debit=<column>, not both");
   if (m.amount.empty() && !split)
-    return mapping_error("amount", "missing; give amount=<column> (a signed amount) or "
-                                   "credit=<column> and debit=<column>");
-  if (split && m.credit.empty()) return mapping_error("credit", "missing; debit= needs credit= as well");
-  if (split && m.debit.empty()) return mapping_error("debit", "missing; credit= needs debit= as well");
+    return mapping_error("amount",
+                         "missing; give amount=<column> (a signed amount) or "
+                         "credit=<column> and debit=<column>");
+  if (split && m.credit.empty())
+    return mapping_error("credit", "missing; debit= needs credit= as well");
+  if (split && m.debit.empty())
+    return mapping_error("debit", "missing; credit= needs debit= as well");
   if (!m.currency.empty() && m.currency_code)
-    return mapping_error("currency", "give either currency=<column> or currency-code=<ISO 4217 "
-                                     "code>, not both");
+    return mapping_error("currency",
+                         "give either currency=<column> or currency-code=<ISO 4217 "
+                         "code>, not both");
   if (m.currency.empty() && !m.currency_code)
-    return mapping_error("currency", "missing; give currency=<column> or currency-code=<ISO 4217 "
-                                     "code>, e.g. currency-code=KZT");
-  if (m.decimal != '.' && m.decimal != ',')
-    return mapping_error("decimal", "must be '.' or ','");
+    return mapping_error("currency",
+                         "missing; give currency=<column> or currency-code=<ISO 4217 "
+                         "code>, e.g. currency-code=KZT");
+  if (m.decimal != '.' && m.decimal != ',') return mapping_error("decimal", "must be '.' or ','");
   if ((m.decimal == '.' && m.thousands == CsvThousands::dot) ||
       (m.decimal == ',' && m.thousands == CsvThousands::comma))
     return mapping_error("thousands", "is the same character as the decimal separator");
@@ -647,11 +665,13 @@ Status check_csv_mapping(const CsvMapping& m) {
     const std::string& col = m.*kColumnKeys[k].column;
     if (col.empty()) continue;
     if (trim_blank(col) != col)
-      return mapping_error(kColumnKeys[k].key, "column names are matched after trimming; drop the spaces around " + in_quotes(col));
+      return mapping_error(
+          kColumnKeys[k].key,
+          "column names are matched after trimming; drop the spaces around " + in_quotes(col));
     for (std::size_t j = 0; j < k; ++j)
       if (m.*kColumnKeys[j].column == col)
-        return mapping_error(kColumnKeys[k].key,
-                             "column " + in_quotes(col) + " is already mapped to " + kColumnKeys[j].key);
+        return mapping_error(kColumnKeys[k].key, "column " + in_quotes(col) +
+                                                     " is already mapped to " + kColumnKeys[j].key);
   }
   return {};
 }
@@ -704,32 +724,51 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
       if (!c) return mapping_error(key, c.error().message);
       m.currency_code = *c;
     } else if (key == "date-format") {
-      if (value == "YYYY-MM-DD") m.date_format = CsvDateFormat::iso;
-      else if (value == "DD.MM.YYYY") m.date_format = CsvDateFormat::dmy_dot;
-      else if (value == "DD/MM/YYYY") m.date_format = CsvDateFormat::dmy_slash;
-      else if (value == "MM/DD/YYYY") m.date_format = CsvDateFormat::mdy_slash;
+      if (value == "YYYY-MM-DD")
+        m.date_format = CsvDateFormat::iso;
+      else if (value == "DD.MM.YYYY")
+        m.date_format = CsvDateFormat::dmy_dot;
+      else if (value == "DD/MM/YYYY")
+        m.date_format = CsvDateFormat::dmy_slash;
+      else if (value == "MM/DD/YYYY")
+        m.date_format = CsvDateFormat::mdy_slash;
       else
-        return mapping_error(key, in_quotes(value) + " is not one of YYYY-MM-DD, DD.MM.YYYY, "
-                                                  "DD/MM/YYYY, MM/DD/YYYY");
+        return mapping_error(key, in_quotes(value) +
+                                      " is not one of YYYY-MM-DD, DD.MM.YYYY, "
+                                      "DD/MM/YYYY, MM/DD/YYYY");
     } else if (key == "decimal") {
-      if (value == "." || value == "dot" || value == "point") m.decimal = '.';
-      else if (value == "," || value == "comma") m.decimal = ',';
-      else return mapping_error(key, in_quotes(value) + " is not '.' or ','");
-    } else if (key == "thousands") {
-      if (value == "none") m.thousands = CsvThousands::none;
-      else if (value == "space") m.thousands = CsvThousands::space;
-      else if (value == "nbsp") m.thousands = CsvThousands::nbsp;
-      else if (value == "." || value == "dot") m.thousands = CsvThousands::dot;
-      else if (value == "," || value == "comma") m.thousands = CsvThousands::comma;
-      else if (value == "'" || value == "apostrophe") m.thousands = CsvThousands::apostrophe;
+      if (value == "." || value == "dot" || value == "point")
+        m.decimal = '.';
+      else if (value == "," || value == "comma")
+        m.decimal = ',';
       else
-        return mapping_error(key, in_quotes(value) + " is not one of none, space, nbsp, '.', ',', "
-                                                  "\"'\" (or dot, comma, apostrophe)");
+        return mapping_error(key, in_quotes(value) + " is not '.' or ','");
+    } else if (key == "thousands") {
+      if (value == "none")
+        m.thousands = CsvThousands::none;
+      else if (value == "space")
+        m.thousands = CsvThousands::space;
+      else if (value == "nbsp")
+        m.thousands = CsvThousands::nbsp;
+      else if (value == "." || value == "dot")
+        m.thousands = CsvThousands::dot;
+      else if (value == "," || value == "comma")
+        m.thousands = CsvThousands::comma;
+      else if (value == "'" || value == "apostrophe")
+        m.thousands = CsvThousands::apostrophe;
+      else
+        return mapping_error(key, in_quotes(value) +
+                                      " is not one of none, space, nbsp, '.', ',', "
+                                      "\"'\" (or dot, comma, apostrophe)");
     } else if (key == "delimiter") {
-      if (value == "," || value == "comma") m.delimiter = ',';
-      else if (value == ";" || value == "semicolon") m.delimiter = ';';
-      else if (value == "tab" || value == "\t") m.delimiter = '\t';
-      else return mapping_error(key, in_quotes(value) + " is not one of comma, semicolon, tab");
+      if (value == "," || value == "comma")
+        m.delimiter = ',';
+      else if (value == ";" || value == "semicolon")
+        m.delimiter = ';';
+      else if (value == "tab" || value == "\t")
+        m.delimiter = '\t';
+      else
+        return mapping_error(key, in_quotes(value) + " is not one of comma, semicolon, tab");
     } else if (key == "skip-lines") {
       std::uint32_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);

@@ -70,17 +70,17 @@ enum class CsvThousands {
 // Which column holds what. Column names are header cells (exact, after trimming); an empty
 // name means "not mapped".
 struct CsvMapping {
-  std::string account;          // the statement's account name (required; not a column)
-  std::string date;             // required
-  std::string amount;           // signed amount: > 0 money in, < 0 money out ...
-  std::string credit, debit;    // ... or two unsigned columns; exactly one of the two ways
-  std::string currency;         // a column with ISO 4217 codes ...
+  std::string account;        // the statement's account name (required; not a column)
+  std::string date;           // required
+  std::string amount;         // signed amount: > 0 money in, < 0 money out ...
+  std::string credit, debit;  // ... or two unsigned columns; exactly one of the two ways
+  std::string currency;       // a column with ISO 4217 codes ...
   std::optional<Currency> currency_code;  // ... or one fixed currency; exactly one of the two
   std::string ref, counterparty, text;    // optional
   CsvDateFormat date_format = CsvDateFormat::iso;
-  char decimal = '.';           // '.' or ','
+  char decimal = '.';  // '.' or ','
   CsvThousands thousands = CsvThousands::none;
-  char delimiter = ',';         // ',' ';' or '\t'
+  char delimiter = ',';  // ',' ';' or '\t'
   std::uint32_t skip_lines = 0;
 };
 

@@ -36,7 +36,8 @@ void expect_error(const Result<Statement>& r, const std::string& prefix, const s
   EXPECT_EQ(r.error().message.find("Secret"), std::string::npos) << r.error().message;
 }
 
-const std::string kSimple = "date=Date;amount=Amount;currency-code=KZT;counterparty=Payer;text=Purpose;account=Main";
+const std::string kSimple =
+    "date=Date;amount=Amount;currency-code=KZT;counterparty=Payer;text=Purpose;account=Main";
 
 // ---- Mapping ---------------------------------------------------------------------------------
 
@@ -90,8 +91,10 @@ TEST(CsvMapping, ErrorsNameTheKey) {
       {"date=D;debit=C;currency-code=KZT;account=Main", "mapping: credit: missing"},
       {"date=D;amount=A;account=Main", "mapping: currency: missing"},
       {base + ";currency=Cur", "mapping: currency: give either"},
-      {"date=D;amount=A;currency-code=kzt;account=Main", "mapping: currency-code: unknown currency code \"kzt\""},
-      {"date=D;amount=A;currency-code=XXX;account=Main", "mapping: currency-code: \"XXX\" is an ISO 4217 fund"},
+      {"date=D;amount=A;currency-code=kzt;account=Main",
+       "mapping: currency-code: unknown currency code \"kzt\""},
+      {"date=D;amount=A;currency-code=XXX;account=Main",
+       "mapping: currency-code: \"XXX\" is an ISO 4217 fund"},
       {base + ";date-format=DD-MM-YYYY", "mapping: date-format: \"DD-MM-YYYY\" is not one of"},
       {base + ";decimal=x", "mapping: decimal: \"x\" is not"},
       {base + ";thousands=dot", "mapping: thousands: is the same character as the decimal"},
@@ -134,43 +137,54 @@ TEST(CsvStatement, ReadsTheSampleStatement) {
   ASSERT_TRUE(st.has_value()) << st.error().message;
   EXPECT_EQ(st->format, "csv");
   const std::vector<StatementLine> want = {
-      {2, "Kaspi-Main", "2025-03-03", m(1500000, "KZT"), "KSP-000117", kDonor, "Donation for the shelter"},
-      {3, "Kaspi-Main", "2025-03-05", m(-25000000, "KZT"), "KSP-000142", "KZ85601A871000345678", "Rent; March 2025"},
+      {2, "Kaspi-Main", "2025-03-03", m(1500000, "KZT"), "KSP-000117", kDonor,
+       "Donation for the shelter"},
+      {3, "Kaspi-Main", "2025-03-05", m(-25000000, "KZT"), "KSP-000142", "KZ85601A871000345678",
+       "Rent; March 2025"},
       // A quoted line break; the IBAN written in groups and lower case gets one spelling.
       {4, "Kaspi-Main", "2025-03-10", m(750050, "KZT"), "KSP-000150", "KZ06125KZT2002400456",
        "For the hotline,\r\nfrom Erlan Sample"},
       {7, "Kaspi-Main", "2025-03-14", m(123456789, "KZT"), "KSP-000151", "DE89370400440532013000",
        "Grant \"Safe Home\" tranche 1"},
-      {8, "Kaspi-Main", "2025-03-31", m(-70000, "KZT"), "KSP-000199", "", "Account maintenance fee"},
+      {8, "Kaspi-Main", "2025-03-31", m(-70000, "KZT"), "KSP-000199", "",
+       "Account maintenance fee"},
   };
   ASSERT_EQ(st->lines.size(), want.size());
   for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(st->lines[i], want[i]) << "line " << i;
 }
 
 TEST(CsvStatement, SkipsAByteOrderMarkAndRefusesUtf16) {
-  auto st = parse("\xEF\xBB\xBF" "Date,Amount,Payer,Purpose\n2025-01-02,5,,\n", kSimple);
+  auto st = parse(
+      "\xEF\xBB\xBF"
+      "Date,Amount,Payer,Purpose\n2025-01-02,5,,\n",
+      kSimple);
   ASSERT_TRUE(st.has_value()) << st.error().message;
   EXPECT_EQ(st->lines.at(0).amount, m(500, "KZT"));
-  expect_error(parse(std::string("\xFF\xFE" "D\0a\0", 6), kSimple), "line 1: file: ", "UTF-16");
+  expect_error(parse(std::string("\xFF\xFE"
+                                 "D\0a\0",
+                                 6),
+                     kSimple),
+               "line 1: file: ", "UTF-16");
   expect_error(parse(std::string("Date,Amount,Payer,Purpose\n2025-01-02,5,\0,x\n", 43), kSimple),
                "line 2: file: ", "NUL byte");
 }
 
 TEST(CsvStatement, CountsPhysicalLinesThroughQuotedLineBreaks) {
   const std::string csv =
-      "Date,Amount,Payer,Purpose\r\n"                     // 1
-      "2025-01-02,1.00,,\"two\r\nlines\"\r\n"             // 2-3
-      "2025-01-03,2.00,,\"three\nlines\n\"\r\n"           // 4-6
-      "\r\n"                                              // 7 (empty: skipped)
-      "2025-01-04,3.00,,\"a \"\"quoted\"\" word\"\r\n"    // 8
-      "2025-01-05,4.00,,\"\"\r\n"                         // 9
-      "2025-01-06,5.00,,\"cr only\rinside\"\r"            // 10-11 (CR line ends too)
-      "2025-01-07,6.00,,last";                            // 12, no final line break
+      "Date,Amount,Payer,Purpose\r\n"                   // 1
+      "2025-01-02,1.00,,\"two\r\nlines\"\r\n"           // 2-3
+      "2025-01-03,2.00,,\"three\nlines\n\"\r\n"         // 4-6
+      "\r\n"                                            // 7 (empty: skipped)
+      "2025-01-04,3.00,,\"a \"\"quoted\"\" word\"\r\n"  // 8
+      "2025-01-05,4.00,,\"\"\r\n"                       // 9
+      "2025-01-06,5.00,,\"cr only\rinside\"\r"          // 10-11 (CR line ends too)
+      "2025-01-07,6.00,,last";                          // 12, no final line break
   auto st = parse(csv, kSimple);
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 6u);
   const std::uint64_t lines[] = {2, 4, 8, 9, 10, 12};
-  const char* texts[] = {"two\r\nlines", "three\nlines", "a \"quoted\" word", "", "cr only\rinside", "last"};
+  const char* texts[] = {"two\r\nlines",    "three\nlines", "a \"quoted\" word", "",
+                         "cr only\rinside", "last"};
   for (std::size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(st->lines[i].line, lines[i]) << i;
     EXPECT_EQ(st->lines[i].text, texts[i]) << i;
@@ -180,11 +194,14 @@ TEST(CsvStatement, CountsPhysicalLinesThroughQuotedLineBreaks) {
 }
 
 TEST(CsvStatement, RefusesBrokenQuoting) {
-  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1.00,,ok\n2025-01-03,1.00,,\"Secret Donor Name\nrest\n",
+  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1.00,,ok\n2025-01-03,1.00,,\"Secret "
+                     "Donor Name\nrest\n",
                      kSimple),
                "line 3: text: ", "never closed");
-  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1.00,\"" + std::string(kDonor) + "\"x,\n", kSimple),
-               "line 2: counterparty: ", "after a closing quote");
+  expect_error(
+      parse("Date,Amount,Payer,Purpose\n2025-01-02,1.00,\"" + std::string(kDonor) + "\"x,\n",
+            kSimple),
+      "line 2: counterparty: ", "after a closing quote");
   // A quote inside an unquoted field is an ordinary character.
   auto st = parse("Date,Amount,Payer,Purpose\n2025-01-02,1.00,,Shelter \"Safe Home\"\n", kSimple);
   ASSERT_TRUE(st.has_value()) << st.error().message;
@@ -210,7 +227,10 @@ TEST(CsvStatement, ReadsDeclaredAmountFormats) {
       {",", "space", "12 34,00", 0},
       {",", "space", "1 2345,00", 0},
       {",", "space", " 1 234,00 ", 123400},
-      {",", "nbsp", "1\xC2\xA0" "234,50", 123450},
+      {",", "nbsp",
+       "1\xC2\xA0"
+       "234,50",
+       123450},
       {",", "nbsp", "1 234,50", 0},
       {",", "dot", "1.234.567,89", 123456789},
       {",", "dot", "1.234", 123400},
@@ -231,7 +251,8 @@ TEST(CsvStatement, ReadsDeclaredAmountFormats) {
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.decimal) + " " + c.thousands + " [" + c.amount + "]");
     std::string map = kSimple + ";decimal=" + c.decimal + ";thousands=" + c.thousands;
-    std::string csv = "Date\tAmount\tPayer\tPurpose\n2025-01-02\t" + std::string(c.amount) + "\t\t\n";
+    std::string csv =
+        "Date\tAmount\tPayer\tPurpose\n2025-01-02\t" + std::string(c.amount) + "\t\t\n";
     auto st = parse(csv, map + ";delimiter=tab");
     if (c.minor == 0) {
       expect_error(st, "line 2: amount: ", "");
@@ -243,25 +264,32 @@ TEST(CsvStatement, ReadsDeclaredAmountFormats) {
 }
 
 TEST(CsvStatement, RefusesThreeDecimalsForKzt) {
-  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1.005,,\n", kSimple), "line 2: amount: ",
-               "\"1.005\": KZT has 2 decimal places");
+  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1.005,,\n", kSimple),
+               "line 2: amount: ", "\"1.005\": KZT has 2 decimal places");
 }
 
 TEST(CsvStatement, ReadsThreeDecimalCurrenciesFromACurrencyColumn) {
   const std::string map = "date=Date;amount=Amount;currency=Cur;account=Main";
-  auto st = parse("Date,Amount,Cur\n2025-01-02,12.345,KWD\n2025-01-02,-0.125,BHD\n2025-01-02,1500,JPY\n"
-                  "2025-01-02,1500,KWD\n", map);
+  auto st = parse(
+      "Date,Amount,Cur\n2025-01-02,12.345,KWD\n2025-01-02,-0.125,BHD\n2025-01-02,1500,JPY\n"
+      "2025-01-02,1500,KWD\n",
+      map);
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 4u);
   EXPECT_EQ(st->lines[0].amount, m(12345, "KWD"));
   EXPECT_EQ(st->lines[1].amount, m(-125, "BHD"));
   EXPECT_EQ(st->lines[2].amount, m(1500, "JPY"));
   EXPECT_EQ(st->lines[3].amount, m(1500000, "KWD"));
-  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.2345,KWD\n", map), "line 2: amount: ", "KWD has 3 decimal places");
-  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,JPY\n", map), "line 2: amount: ", "JPY has 0 decimal places");
-  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,XYZ\n", map), "line 2: currency: ", "unknown currency code \"XYZ\"");
-  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,tenge\n", map), "line 2: currency: ", "the value (not shown: it may be personal data) is not an ISO 4217");
-  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,\n", map), "line 2: currency: ", "\"\" is not an ISO 4217");
+  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.2345,KWD\n", map),
+               "line 2: amount: ", "KWD has 3 decimal places");
+  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,JPY\n", map),
+               "line 2: amount: ", "JPY has 0 decimal places");
+  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,XYZ\n", map),
+               "line 2: currency: ", "unknown currency code \"XYZ\"");
+  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,tenge\n", map), "line 2: currency: ",
+               "the value (not shown: it may be personal data) is not an ISO 4217");
+  expect_error(parse("Date,Amount,Cur\n2025-01-02,1.5,\n", map),
+               "line 2: currency: ", "\"\" is not an ISO 4217");
 }
 
 TEST(CsvStatement, ReadsCreditAndDebitColumns) {
@@ -269,7 +297,9 @@ TEST(CsvStatement, ReadsCreditAndDebitColumns) {
       "date=Date;credit=In;debit=Out;currency-code=EUR;counterparty=IBAN;text=Note;account=Main;"
       "delimiter=semicolon;decimal=,";
   const std::string head = "Date;In;Out;IBAN;Note\n";
-  auto st = parse(head + "2025-01-02;10,00;;;\n2025-01-03;;4,50;;\n2025-01-04;0,00;1;;\n2025-01-05;2;0;;\n", map);
+  auto st = parse(
+      head + "2025-01-02;10,00;;;\n2025-01-03;;4,50;;\n2025-01-04;0,00;1;;\n2025-01-05;2;0;;\n",
+      map);
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 4u);
   EXPECT_EQ(st->lines[0].amount, m(1000, "EUR"));
@@ -278,11 +308,15 @@ TEST(CsvStatement, ReadsCreditAndDebitColumns) {
   EXPECT_EQ(st->lines[3].amount, m(200, "EUR"));
 
   const std::string secret = std::string(";") + kDonor + ";" + kSecret + "\n";
-  expect_error(parse(head + "2025-01-02;1;2" + secret, map), "line 2: credit/debit: ", "both hold an amount");
-  expect_error(parse(head + "2025-01-02;;" + secret, map), "line 2: credit/debit: ", "both are empty or zero");
-  expect_error(parse(head + "2025-01-02;0;0,00" + secret, map), "line 2: credit/debit: ", "both are empty or zero");
+  expect_error(parse(head + "2025-01-02;1;2" + secret, map),
+               "line 2: credit/debit: ", "both hold an amount");
+  expect_error(parse(head + "2025-01-02;;" + secret, map),
+               "line 2: credit/debit: ", "both are empty or zero");
+  expect_error(parse(head + "2025-01-02;0;0,00" + secret, map),
+               "line 2: credit/debit: ", "both are empty or zero");
   expect_error(parse(head + "2025-01-02;;-4,50" + secret, map), "line 2: debit: ", "has a sign");
-  expect_error(parse(head + "2025-01-02;1,001;" + secret, map), "line 2: credit: ", "EUR has 2 decimal places");
+  expect_error(parse(head + "2025-01-02;1,001;" + secret, map),
+               "line 2: credit: ", "EUR has 2 decimal places");
 }
 
 TEST(CsvStatement, ReadsDeclaredDateFormats) {
@@ -332,7 +366,8 @@ TEST(CsvStatement, RefusesZeroAmounts) {
 
 TEST(CsvStatement, ReportsEachBadRowAtItsLineWithoutPersonalData) {
   // Every row carries the donor's IBAN and name; no message may show them.
-  const std::string head = "Date,Amount,Payer,Purpose\n2025-01-01,1.00," + std::string(kDonor) + ",ok\n";
+  const std::string head =
+      "Date,Amount,Payer,Purpose\n2025-01-01,1.00," + std::string(kDonor) + ",ok\n";
   const std::string tail = std::string(",") + kDonor + "," + kSecret + "\n";
   struct Case {
     std::string row;
@@ -346,11 +381,14 @@ TEST(CsvStatement, ReportsEachBadRowAtItsLineWithoutPersonalData) {
       {"2025-01-02," + std::string(kSecret) + tail, "line 3: amount: ", "not shown"},
       {"2025-01-02,12.5x" + tail, "line 3: amount: ", "\"12.5x\" is not a decimal amount"},
       {"2025-01-02," + tail, "line 3: amount: ", "is empty"},
-      {"2025-01-02,1.00," + std::string(kDonor) + "," + kSecret + ",extra\n", "line 3: row: ",
-       "has 5 fields but the header (line 1) has 4"},
+      {"2025-01-02,1.00," + std::string(kDonor) + "," + kSecret + ",extra\n",
+       "line 3: row: ", "has 5 fields but the header (line 1) has 4"},
       {"2025-01-02,1.00\n", "line 3: row: ", "has 2 fields"},
-      {"2025-01-02,1.00," + std::string(kDonor) + ",Secret \xC0\xAF Donor\n", "line 3: text: ", "not valid UTF-8"},
-      {"2025-01-02,1.00,KZ49\xFF" "722C,x\n", "line 3: counterparty: ", "not valid UTF-8"},
+      {"2025-01-02,1.00," + std::string(kDonor) + ",Secret \xC0\xAF Donor\n",
+       "line 3: text: ", "not valid UTF-8"},
+      {"2025-01-02,1.00,KZ49\xFF"
+       "722C,x\n",
+       "line 3: counterparty: ", "not valid UTF-8"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.row);
@@ -364,17 +402,20 @@ TEST(CsvStatement, ChecksTheHeader) {
   // The header's cells are never listed: in a file without a header they are donor data.
   expect_error(parse(std::string("2025-01-01,1.00,") + kDonor + "," + kSecret + "\n", kSimple),
                "line 1: date: ", "none of the header's 4 columns is named \"Date\"");
-  expect_error(parse("Date,Amount,Amount,Payer,Purpose\n", kSimple), "line 1: amount: ",
-               "more than one column named \"Amount\"");
-  expect_error(parse("Date;Amount;Payer;Purpose\n", kSimple), "line 1: date: ", "check the delimiter");
+  expect_error(parse("Date,Amount,Amount,Payer,Purpose\n", kSimple),
+               "line 1: amount: ", "more than one column named \"Amount\"");
+  expect_error(parse("Date;Amount;Payer;Purpose\n", kSimple),
+               "line 1: date: ", "check the delimiter");
 
-  auto st = parse(" Date , Amount,Payer,Purpose,Unmapped\n", kSimple);  // trimmed; extra columns are fine
+  auto st =
+      parse(" Date , Amount,Payer,Purpose,Unmapped\n", kSimple);  // trimmed; extra columns are fine
   ASSERT_TRUE(st.has_value()) << st.error().message;
   EXPECT_TRUE(st->lines.empty());
 }
 
 TEST(CsvStatement, SkipsDeclaredPreambleLines) {
-  const std::string csv = "Statement of account\r\nPeriod: March\r\nDate,Amount,Payer,Purpose\r\n2025-03-01,9,,\r\n";
+  const std::string csv =
+      "Statement of account\r\nPeriod: March\r\nDate,Amount,Payer,Purpose\r\n2025-03-01,9,,\r\n";
   auto st = parse(csv, kSimple + ";skip-lines=2");
   ASSERT_TRUE(st.has_value()) << st.error().message;
   ASSERT_EQ(st->lines.size(), 1u);
@@ -424,10 +465,12 @@ TEST(CsvStatement, NeverQuotesAnAccountMappedAsACode) {
 }
 
 TEST(CsvStatement, RefusesRowsTooWideToHold) {
-  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1" + std::string(1000, ',') + "\n", kSimple),
-               "line 2: row: ", "more than 1000 fields");
-  expect_error(parse("Date,Amount,Payer,Purpose\n2025-01-02,1,,\"" + std::string(17 << 20, 'x'), kSimple),
-               "line 2: row: ", "longer than 16 MiB");
+  expect_error(
+      parse("Date,Amount,Payer,Purpose\n2025-01-02,1" + std::string(1000, ',') + "\n", kSimple),
+      "line 2: row: ", "more than 1000 fields");
+  expect_error(
+      parse("Date,Amount,Payer,Purpose\n2025-01-02,1,,\"" + std::string(17 << 20, 'x'), kSimple),
+      "line 2: row: ", "longer than 16 MiB");
 }
 
 TEST(CsvStatement, AFailedStreamIsUnavailable) {

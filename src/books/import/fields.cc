@@ -116,10 +116,14 @@ bool valid_utf8(std::string_view s) {
     }
     int n;
     std::uint32_t cp, min;
-    if (c >= 0xc2 && c <= 0xdf) n = 1, cp = c & 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) n = 2, cp = c & 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) n = 3, cp = c & 0x07, min = 0x10000;
-    else return false;
+    if (c >= 0xc2 && c <= 0xdf)
+      n = 1, cp = c & 0x1f, min = 0x80;
+    else if (c >= 0xe0 && c <= 0xef)
+      n = 2, cp = c & 0x0f, min = 0x800;
+    else if (c >= 0xf0 && c <= 0xf4)
+      n = 3, cp = c & 0x07, min = 0x10000;
+    else
+      return false;
     if (end - p <= n) return false;
     for (int i = 1; i <= n; ++i) {
       if ((p[i] & 0xc0) != 0x80) return false;
