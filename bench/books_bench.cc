@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -286,6 +287,52 @@ void bench_report(const fs::path& tmp, std::uint64_t n) {
   fs::remove_all(dir);
 }
 
+// ---- import ------------------------------------------------------------------------------
+
+// A CSV bank statement of `n` lines of money in (invented payers), imported by `amanat import`
+// into fresh books and by `hledger import` into an empty journal, each as a child process.
+void bench_import(const fs::path& tmp, std::uint64_t n) {
+  std::printf("== import: a CSV statement of %llu lines, load %.2f\n", (unsigned long long)n, loadavg());
+  fs::path dir = tmp / ("amanat-import-bench-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path csv = dir / "statement.csv";
+  {
+    std::ofstream out(csv, std::ios::binary);
+    out << "Date,Amount,Currency,Ref,Payer,Purpose\n";
+    std::mt19937_64 rng(7);
+    char line[256];
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::snprintf(line, sizeof line, "2025-%02d-%02d,%llu.%02llu,KZT,R-%llu,ref-payer-%llu,donation for A-1\n",
+                    int(1 + i % 12), int(1 + i % 28), (unsigned long long)(100 + rng() % 100000),
+                    (unsigned long long)(rng() % 100), (unsigned long long)i, (unsigned long long)(rng() % (n / 3 + 1)));
+      out << line;
+    }
+  }
+  std::ofstream(dir / "statement.csv.rules") << "skip 1\nfields date, amount, currency, code, payer, description\n"
+                                                 "date-format %Y-%m-%d\naccount1 Assets:Bank:Main\n"
+                                                 "account2 Income:Donations\n";
+  std::ofstream(dir / "empty.journal") << "";
+  std::string amanat = (fs::path(self_exe()).parent_path() / "amanat").string();
+  fs::path data = dir / "data";
+  run_child({amanat, "init", "--data", data.string(), "--origin", "bench.example/log"});
+  run_child({amanat, "appeal", "open", "--data", data.string(), "--code", "A-1", "--title", "Bench", "--target", "1000"});
+  auto ours = run_child({amanat, "import", csv.string(), "--data", data.string(), "--format", "csv", "--map",
+                         "account=Bench;date=Date;amount=Amount;currency=Currency;ref=Ref;counterparty=Payer;text=Purpose"});
+  std::printf("amanat import: %.2f s (%.0f lines/s durable), %ld MiB peak (exit %d)\n", ours.seconds, n / ours.seconds,
+              ours.max_rss_kib / 1024, ours.status);
+  auto again = run_child({amanat, "import", csv.string(), "--data", data.string(), "--format", "csv", "--map",
+                          "account=Bench;date=Date;amount=Amount;currency=Currency;ref=Ref;counterparty=Payer;text=Purpose"});
+  std::printf("amanat import of the same file again (books nothing): %.2f s\n", again.seconds);
+  auto peer = run_child({"hledger", "-f", (dir / "empty.journal").string(), "import", csv.string()});
+  std::printf("peer: hledger import: %.2f s, %ld MiB peak (exit %d)\n", peer.seconds, peer.max_rss_kib / 1024, peer.status);
+  double ratio = peer.seconds / ours.seconds;
+  std::printf("RATIO hledger import time / amanat import time = %.1fx\n", ratio);
+  std::printf("TARGET import >= 10x faster than hledger import: %s; load %.2f\n", ratio >= 10 ? "MET" : "NOT MET",
+              loadavg());
+  fs::remove_all(dir);
+}
+
 // Hidden sub-commands, run in a child by bench_report.
 int child_report(const std::string& data) {
   auto log = must(store::sqlite::SqliteLogStore::open_default((fs::path(data) / "amanat.db").string()), "open");
@@ -338,9 +385,13 @@ int main(int argc, char** argv) {
   std::uint64_t r_n = 200000;
   auto* rp = app.add_subcommand("report", "amanat report and audit vs ledger bal / hledger bal");
   rp->add_option("--donations", r_n, "Donations in the demo books")->capture_default_str();
+  std::uint64_t i_n = 100000;
+  auto* ip = app.add_subcommand("import", "amanat import vs hledger import of the same CSV statement");
+  ip->add_option("--lines", i_n, "Lines in the statement")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   fs::path base = tmp.empty() ? fs::temp_directory_path() : fs::path(tmp);
   if (*bp) bench_book(base, b_n, b_writers);
   if (*rp) bench_report(base, r_n);
+  if (*ip) bench_import(base, i_n);
   return 0;
 }

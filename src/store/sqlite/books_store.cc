@@ -441,7 +441,9 @@ Result<std::uint64_t> SqliteBooksStore::begin_import(const std::string& sha256, 
 Result<std::optional<std::uint64_t>> SqliteBooksStore::unmatched_donation(const std::string& bank_ref, const Money& amount) {
   std::lock_guard lock(read_mu_);
   auto q = reader_->cached(
-      "SELECT d.leaf FROM donations d WHERE d.log_id = ?1 AND d.bank_ref = ?2 AND d.amount = ?3 AND d.currency = ?4 "
+      "SELECT d.leaf FROM donations d INDEXED BY donations_bank_ref WHERE d.log_id = ?1 AND d.bank_ref = ?2 "
+      "AND d.bank_ref <> '' AND d.amount = ?3 "
+      "AND d.currency = ?4 "
       "AND d.reversed_by IS NULL AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = ?1 AND b.record = d.leaf) "
       "ORDER BY d.leaf LIMIT 1");
   if (!q) return err(q);
