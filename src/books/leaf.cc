@@ -189,7 +189,42 @@ struct Encoder {
 // ---- decoding ------------------------------------------------------------------------------
 
 // Reads an object's members, remembering which were read, so that unknown members are refused.
-class Fields {
+// What both JSON readers below share, built on their str(), integer() and has().
+template <class Derived>
+class FieldReader {
+ public:
+  Result<std::optional<std::string>> opt_str(const char* key) {
+    if (!self().has(key)) return std::optional<std::string>();
+    auto s = self().str(key);
+    if (!s) return std::unexpected(s.error());
+    return std::optional<std::string>(std::move(*s));
+  }
+  Result<std::uint64_t> index(const char* key) {
+    auto v = self().integer(key);
+    if (!v) return std::unexpected(v.error());
+    if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
+    return static_cast<std::uint64_t>(*v);
+  }
+  Result<Currency> cur(const char* key = "currency") {
+    auto s = self().str(key);
+    if (!s) return std::unexpected(s.error());
+    auto c = currency(*s);
+    if (!c) return std::unexpected(c.error().context(key));
+    return *c;
+  }
+  Result<Money> money(const char* amount_key = "amount") {
+    auto a = self().integer(amount_key);
+    if (!a) return std::unexpected(a.error());
+    auto c = cur();
+    if (!c) return std::unexpected(c.error());
+    return Money{*a, *c};
+  }
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+class Fields : public FieldReader<Fields> {
  public:
   explicit Fields(const json& o) : o_(o) {}
 
@@ -199,37 +234,11 @@ class Fields {
     if (!it->is_string()) return fail(Errc::invalid, std::string(key) + ": must be a string");
     return it->get<std::string>();
   }
-  Result<std::optional<std::string>> opt_str(const char* key) {
-    if (find(key) == o_.end()) return std::optional<std::string>();
-    auto s = str(key);
-    if (!s) return std::unexpected(s.error());
-    return std::optional<std::string>(std::move(*s));
-  }
   Result<std::int64_t> integer(const char* key) {
     auto it = find(key);
     if (it == o_.end()) return fail(Errc::invalid, std::string(key) + ": missing");
     if (!it->is_number_integer()) return fail(Errc::invalid, std::string(key) + ": must be an integer");
     return it->get<std::int64_t>();
-  }
-  Result<std::uint64_t> index(const char* key) {
-    auto v = integer(key);
-    if (!v) return std::unexpected(v.error());
-    if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
-    return static_cast<std::uint64_t>(*v);
-  }
-  Result<Currency> cur(const char* key = "currency") {
-    auto s = str(key);
-    if (!s) return std::unexpected(s.error());
-    auto c = currency(*s);
-    if (!c) return std::unexpected(c.error().context(key));
-    return *c;
-  }
-  Result<Money> money(const char* amount_key = "amount") {
-    auto a = integer(amount_key);
-    if (!a) return std::unexpected(a.error());
-    auto c = cur();
-    if (!c) return std::unexpected(c.error());
-    return Money{*a, *c};
   }
   Result<Rates> rates() {
     Rates out;
@@ -298,7 +307,7 @@ class Fields {
 // The same reader over simdjson's DOM, for the fast path of decode_leaf (the auditor decodes
 // millions of leaves). It need not refuse unknown members or other spellings: whatever it
 // decodes is encoded again and must give back exactly the leaf's bytes.
-class SimdFields {
+class SimdFields : public FieldReader<SimdFields> {
  public:
   explicit SimdFields(simdjson::dom::object o) : o_(o) {}
 
@@ -312,38 +321,12 @@ class SimdFields {
     if (v.get_string().get(sv)) return fail(Errc::invalid, std::string(key) + ": must be a string");
     return std::string(sv);
   }
-  Result<std::optional<std::string>> opt_str(const char* key) {
-    if (!has(key)) return std::optional<std::string>();
-    auto s = str(key);
-    if (!s) return std::unexpected(s.error());
-    return std::optional<std::string>(std::move(*s));
-  }
   Result<std::int64_t> integer(const char* key) {
     simdjson::dom::element v;
     if (o_.at_key(key).get(v)) return fail(Errc::invalid, std::string(key) + ": missing");
     std::int64_t i;
     if (!v.is_int64() || v.get_int64().get(i)) return fail(Errc::invalid, std::string(key) + ": must be an integer");
     return i;
-  }
-  Result<std::uint64_t> index(const char* key) {
-    auto v = integer(key);
-    if (!v) return std::unexpected(v.error());
-    if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
-    return static_cast<std::uint64_t>(*v);
-  }
-  Result<Currency> cur(const char* key = "currency") {
-    auto s = str(key);
-    if (!s) return std::unexpected(s.error());
-    auto c = currency(*s);
-    if (!c) return std::unexpected(c.error().context(key));
-    return *c;
-  }
-  Result<Money> money(const char* amount_key = "amount") {
-    auto a = integer(amount_key);
-    if (!a) return std::unexpected(a.error());
-    auto c = cur();
-    if (!c) return std::unexpected(c.error());
-    return Money{*a, *c};
   }
   Result<Rates> rates() {
     Rates out;

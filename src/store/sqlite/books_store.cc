@@ -161,6 +161,36 @@ Result<int> donor_delta(Db& db, std::int64_t log_id, const std::string& fund, co
 
 }  // namespace
 
+Status SqliteBooksStore::count_donor(const std::string& fund, const std::string& donor, int delta) {
+  Db& db = log_.db();
+  for (const std::string& f : {fund, std::string("*")}) {
+    auto dd = donor_delta(db, log_.log_id(), f, donor, delta);
+    if (!dd) return err(dd);
+    if (*dd == 0) continue;
+    Q u(db, f == "*" ? "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2"
+                     : "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
+    if (!u) return std::unexpected(u.error());
+    u.s().bind(1, *dd).bind(2, log_.log_id());
+    if (f != "*") u.s().bind(3, std::string_view(f));
+    TRYS(u.s().run());
+  }
+  return {};
+}
+
+Status SqliteBooksStore::bump_expense(std::uint64_t expense, const char* update_returning, int threshold,
+                                      bool receipted) {
+  Q u(log_.db(), update_returning);
+  if (!u) return std::unexpected(u.error());
+  u.s().bind(1, log_.log_id()).bind(2, expense);
+  auto row = u.s().step();
+  if (!row) return err(row);
+  if (!*row) return fail(Errc::not_found, "expense " + std::to_string(expense) + " does not exist");
+  bool reached = u.s().column_int(0) == threshold && u.s().column_null(1);
+  u.s().reset();
+  if (reached) return fund_flags_delta(expense, receipted, !receipted, 1);
+  return {};
+}
+
 Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p) {
   Db& db = log_.db();
   const std::int64_t log_id = log_.log_id();
@@ -235,19 +265,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
       line.record = leaf;
       TRYS(insert_bank_line(line));
     }
-    if (!p.priv.donor.empty()) {
-      for (const std::string& f : {d->fund, std::string("*")}) {
-        auto dd = donor_delta(db, log_id, f, p.priv.donor, 1);
-        if (!dd) return err(dd);
-        if (*dd == 0) continue;
-        Q u(db, f == "*" ? "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2"
-                         : "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
-        if (!u) return std::unexpected(u.error());
-        u.s().bind(1, *dd).bind(2, log_id);
-        if (f != "*") u.s().bind(3, std::string_view(f));
-        TRYS(u.s().run());
-      }
-    }
+    if (!p.priv.donor.empty()) TRYS(count_donor(d->fund, p.priv.donor, 1));
     return {};
   }
   if (const auto* e = std::get_if<Expense>(&body)) {
@@ -311,19 +329,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         if (!row) return err(row);
         std::string fund = d.s().column_text(0), donor = d.s().column_text(1);
         d.s().reset();
-        if (!donor.empty()) {
-          for (const std::string& f : {fund, std::string("*")}) {
-            auto dd = donor_delta(db, log_id, f, donor, -1);
-            if (!dd) return err(dd);
-            if (*dd == 0) continue;
-            Q w(db, f == "*" ? "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2"
-                             : "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
-            if (!w) return std::unexpected(w.error());
-            w.s().bind(1, *dd).bind(2, log_id);
-            if (f != "*") w.s().bind(3, std::string_view(f));
-            TRYS(w.s().run());
-          }
-        }
+        if (!donor.empty()) TRYS(count_donor(fund, donor, -1));
       } else if (std::string_view(table) == "expenses") {
         Q x(db, "SELECT receipts, approvals FROM expenses WHERE log_id = ? AND leaf = ?");
         if (!x) return std::unexpected(x.error());
@@ -343,16 +349,10 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, a->expense).bind(3, std::string_view(a->by)).bind(4, leaf);
     TRYS(q.s().run());
-    Q u(db, "UPDATE expenses SET approvals = approvals + 1 WHERE log_id = ? AND leaf = ? RETURNING approvals, reversed_by");
-    if (!u) return std::unexpected(u.error());
-    u.s().bind(1, log_id).bind(2, a->expense);
-    auto row = u.s().step();
-    if (!row) return err(row);
-    if (!*row) return fail(Errc::not_found, "expense " + std::to_string(a->expense) + " does not exist");
-    bool now_approved = u.s().column_int(0) == 2 && u.s().column_null(1);
-    u.s().reset();
-    if (now_approved) TRYS(fund_flags_delta(a->expense, false, true, 1));
-    return {};
+    return bump_expense(a->expense,
+                        "UPDATE expenses SET approvals = approvals + 1 WHERE log_id = ? AND leaf = ? "
+                        "RETURNING approvals, reversed_by",
+                        2, /*receipted=*/false);
   }
   if (const auto* c = std::get_if<Confirmation>(&body)) {
     Q q(db, "INSERT INTO expense_confirmations(log_id, expense, role, evidence, leaf) VALUES (?, ?, ?, ?, ?)");
@@ -371,16 +371,10 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, r->expense).bind(3, std::string_view(r->sha256)).bind(4, leaf);
     TRYS(q.s().run());
-    Q u(db, "UPDATE expenses SET receipts = receipts + 1 WHERE log_id = ? AND leaf = ? RETURNING receipts, reversed_by");
-    if (!u) return std::unexpected(u.error());
-    u.s().bind(1, log_id).bind(2, r->expense);
-    auto row = u.s().step();
-    if (!row) return err(row);
-    if (!*row) return fail(Errc::not_found, "expense " + std::to_string(r->expense) + " does not exist");
-    bool first = u.s().column_int(0) == 1 && u.s().column_null(1);
-    u.s().reset();
-    if (first) TRYS(fund_flags_delta(r->expense, true, false, 1));
-    return {};
+    return bump_expense(r->expense,
+                        "UPDATE expenses SET receipts = receipts + 1 WHERE log_id = ? AND leaf = ? "
+                        "RETURNING receipts, reversed_by",
+                        1, /*receipted=*/true);
   }
   // Published reports are on the log; nothing else to store.
   return {};

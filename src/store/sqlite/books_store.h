@@ -55,6 +55,13 @@ class SqliteBooksStore : public books::BooksStore {
   Status write_locked(std::uint64_t leaf, const books::PendingRecord& p);
   Status apply_moves(std::uint64_t leaf, const books::PendingRecord& p);
   Status insert_bank_line(const books::BankLine& l);
+  // Counts one more (delta 1) or one fewer (-1) live donation of `donor` in `fund` and in the
+  // whole organisation, keeping the unique-donor totals.
+  Status count_donor(const std::string& fund, const std::string& donor, int delta);
+  // Bumps an expense's approvals or receipts counter (the statement RETURNs the new count and
+  // reversed_by); when it reaches `threshold` on a live expense, its splits count as approved
+  // (or receipted) in the fund totals.
+  Status bump_expense(std::uint64_t expense, const char* update_returning, int threshold, bool receipted);
   Status fund_flags_delta(std::uint64_t expense, bool receipted, bool approved, int sign);
 
   SqliteLogStore& log_;
