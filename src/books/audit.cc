@@ -2,9 +2,60 @@
 
 #include "books/leaf.h"
 
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace amanat::books {
+
+// One long-lived thread that runs the job it is given while the caller does its own share
+// (a thread per bundle would cost more to start than the bundle takes to decode).
+class Auditor::Helper {
+ public:
+  Helper() : thread_([this] { loop(); }) {}
+  ~Helper() {
+    {
+      std::lock_guard l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void start(std::function<void()> job) {
+    std::lock_guard l(mu_);
+    job_ = std::move(job);
+    busy_ = true;
+    cv_.notify_all();
+  }
+  void wait() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return !busy_; });
+  }
+
+ private:
+  void loop() {
+    std::unique_lock l(mu_);
+    while (true) {
+      cv_.wait(l, [&] { return stop_ || (busy_ && job_); });
+      if (stop_) return;
+      auto job = std::move(job_);
+      job_ = nullptr;
+      l.unlock();
+      job();
+      l.lock();
+      busy_ = false;
+      cv_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<void()> job_;
+  bool busy_ = false, stop_ = false;
+  std::thread thread_;
+};
+
+Auditor::Auditor(Fetch fetch) : helper_(std::make_unique<Helper>()), fetch_(std::move(fetch)) {}
+Auditor::~Auditor() = default;
 
 namespace {
 constexpr std::size_t kMaxFindings = 1000;  // keep memory bounded on a thoroughly broken log
@@ -59,9 +110,9 @@ void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std
     for (std::size_t i = begin; i < end; ++i) decoded[i] = decode_leaf(leaves[i]);
   };
   if (half >= 16) {
-    auto other = std::async(std::launch::async, decode, half, leaves.size());
+    helper_->start([&] { decode(half, leaves.size()); });
     decode(0, half);
-    other.get();
+    helper_->wait();
   } else {
     decode(0, leaves.size());
   }

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -51,7 +52,8 @@ class Auditor {
   // `fetch` returns the leaf at an earlier index (to book a correction's reversal without
   // keeping every record in memory).
   using Fetch = std::function<Result<Bytes>(std::uint64_t index)>;
-  explicit Auditor(Fetch fetch) : fetch_(std::move(fetch)) {}
+  explicit Auditor(Fetch fetch);
+  ~Auditor();
 
   // Feeds the leaf with this index (indexes must come in order, from 0).
   void feed(std::uint64_t index, std::span<const std::uint8_t> leaf);
@@ -77,6 +79,8 @@ class Auditor {
   void check_report(std::uint64_t index, const ReportPublished& r);
   std::optional<Currency> fund_currency(std::string_view f) const;
 
+  class Helper;  // a second decoding thread for feed_many
+  std::unique_ptr<Helper> helper_;
   Fetch fetch_;
   std::uint64_t next_ = 0;
   std::string organisation_;
