@@ -17,6 +17,8 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return std::to_string(static_cast<long long>(tenths / 10)) + "." + std::to_string(static_cast<long long>(tenths % 10));
 }
 
+}  // namespace
+
 std::string csv_field(std::string_view s) {
   bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
   if (!quote) return std::string(s);
@@ -27,8 +29,6 @@ std::string csv_field(std::string_view s) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 FundTotals totals_of(const FundReport& f) {
   return FundTotals{f.fund, f.currency, f.raised, f.spent, f.transfers_in, f.transfers_out, f.balance, f.donations};

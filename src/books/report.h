@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,9 @@ std::string report_json(const Report& r);   // pretty-printed, stable key order
 std::string report_csv(const Report& r);    // one row per fund, then an "organisation" row
 // A short table for people at a terminal.
 std::string report_text(const Report& r);
+
+// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line end.
+std::string csv_field(std::string_view s);
 
 // The published form of the funds' figures (ReportPublished leaves and `amanat audit`).
 FundTotals totals_of(const FundReport& f);

@@ -4,6 +4,7 @@
 #include "books/import/camt053.h"
 #include "books/import/csv.h"
 #include "books/import/importer.h"
+#include "books/report.h"
 #include "cli/books_session.h"
 #include "cli/cli.h"
 #include "core/sha256.h"
@@ -97,9 +98,9 @@ int do_reconcile(const std::string& data, const std::string& from, const std::st
   if (format == "csv") {
     std::printf("status,date,account,amount,currency,bank_ref,record\n");
     for (const auto& it : r->items)
-      std::printf("%s,%s,%s,%s,%s,%s,%s\n", kind(it.kind), it.date.c_str(), it.account.c_str(),
+      std::printf("%s,%s,%s,%s,%s,%s,%s\n", kind(it.kind), it.date.c_str(), csv_field(it.account).c_str(),
                   format_amount(it.amount).c_str(), std::string(it.amount.currency.code()).c_str(),
-                  it.bank_ref.c_str(), it.record ? std::to_string(*it.record).c_str() : "");
+                  csv_field(it.bank_ref).c_str(), it.record ? std::to_string(*it.record).c_str() : "");
   } else {
     std::printf("matched %llu\nbank lines with no record %llu\nrecords with no bank line %llu\n",
                 (unsigned long long)r->matched, (unsigned long long)r->bank_only, (unsigned long long)r->record_only);

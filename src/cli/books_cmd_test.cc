@@ -1,0 +1,136 @@
+// End-to-end tests of the books' commands, running the real binary: a donor's whole round
+// (book, prove, verify offline), the published report and the audit that checks it, export,
+// import and reconcile, and the exit-status contract (0 ok, 1 failed, 2 usage) with --help.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/subprocess.h"
+
+namespace amanat {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run;
+using testing::RunResult;
+
+class BooksCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("amanat-books-cli-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    auto r = amanat({"init", "--data", data(), "--origin", "books.example/log", "--name", "Invented Foundation"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    vkey_ = r.out.substr(0, r.out.find('\n'));
+    ok({"appeal", "open", "--data", data(), "--code", "A-2025-007", "--title", "Legal help, case C-17", "--case",
+        "C-17", "--target", "890000", "--date", "2025-01-10"});
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  RunResult amanat(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), AMANAT_BINARY);
+    return run(args, input);
+  }
+  RunResult ok(std::vector<std::string> args) {
+    auto r = amanat(args);
+    EXPECT_EQ(r.status, 0) << args[0] << " " << args[1] << ": " << r.err;
+    return r;
+  }
+  std::string data() const { return (root_ / "d").string(); }
+  std::string path(const std::string& p) const { return (root_ / p).string(); }
+  fs::path root_;
+  std::string vkey_;
+};
+
+TEST_F(BooksCli, ADonorProvesTheirGiftOfflineWithTheReceiptCode) {
+  auto d = ok({"donation", "add", "--data", data(), "--amount", "5000", "--appeal", "A-2025-007", "--channel", "mobile",
+               "--donor", "phone:+7 700 000 00 17", "--date", "2025-01-11"});
+  auto pos = d.out.find("receipt code: ");
+  ASSERT_NE(pos, std::string::npos) << d.out;
+  std::string code = d.out.substr(pos + 14, d.out.find('\n', pos) - pos - 14);
+  auto proof = ok({"donation", "proof", "--data", data(), "--receipt", code});
+  std::ofstream(path("gift.tlog-proof")) << proof.out;
+  auto v = ok({"donation", "verify", "--vkey", vkey_, "--receipt", code, "--proof", path("gift.tlog-proof")});
+  EXPECT_NE(v.out.find("OK donation of 5000.00 KZT on 2025-01-11 to appeal A-2025-007"), std::string::npos) << v.out;
+  // Another code does not open this proof, and an unknown code finds nothing.
+  auto other = amanat({"donation", "verify", "--vkey", vkey_, "--receipt", "0000-0000-0000-0000-0000-0000-00", "--proof",
+                       path("gift.tlog-proof")});
+  EXPECT_EQ(other.status, 1);
+  EXPECT_EQ(amanat({"donation", "proof", "--data", data(), "--receipt", "0000-0000-0000-0000-0000-0000-00"}).status, 1);
+}
+
+TEST_F(BooksCli, ThePublishedReportMatchesTheAuditAndATamperedOneDoesNot) {
+  ok({"donation", "add", "--data", data(), "--amount", "100000", "--appeal", "A-2025-007"});
+  ok({"expense", "add", "--data", data(), "--amount", "25000.50", "--category", "lawyer", "--payee",
+      "An invented law office", "--appeal", "A-2025-007"});
+  ok({"report", "--data", data(), "--publish"});
+  auto json = ok({"report", "--data", data(), "--format", "json"});
+  std::ofstream(path("report.json")) << json.out;
+  EXPECT_EQ(ok({"audit", "--log", data(), "--vkey", vkey_, "--report", path("report.json")}).status, 0);
+  std::string tampered = json.out;
+  auto at = tampered.find("\"raised\": 10000000");
+  ASSERT_NE(at, std::string::npos) << json.out;
+  tampered.replace(at, 18, "\"raised\": 20000000");
+  std::ofstream(path("tampered.json")) << tampered;
+  auto bad = amanat({"audit", "--log", data(), "--vkey", vkey_, "--report", path("tampered.json")});
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.out.find("REPORT MISMATCH fund A-2025-007: raised"), std::string::npos) << bad.out;
+  auto csv = ok({"report", "--data", data(), "--format", "csv"});
+  EXPECT_NE(csv.out.find("A-2025-007,\"Legal help, case C-17\",yes,open,KZT,890000.00,1,0,100000.00,25000.50"),
+            std::string::npos)
+      << csv.out;
+}
+
+TEST_F(BooksCli, RefusalsExitOneAndChangeNothing) {
+  ok({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007"});
+  auto before = ok({"log", "checkpoint", "--data", data()}).out;
+  auto over = amanat({"expense", "add", "--data", data(), "--amount", "1000.01", "--category", "housing", "--payee", "x",
+                      "--appeal", "A-2025-007"});
+  EXPECT_EQ(over.status, 1);
+  EXPECT_NE(over.err.find("never goes negative"), std::string::npos) << over.err;
+  auto decimals = amanat({"donation", "add", "--data", data(), "--amount", "1.234", "--appeal", "A-2025-007"});
+  EXPECT_EQ(decimals.status, 1);
+  EXPECT_NE(decimals.err.find("--amount"), std::string::npos) << decimals.err;
+  auto unknown = amanat({"donation", "add", "--data", data(), "--amount", "1", "--appeal", "A-404"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_EQ(ok({"log", "checkpoint", "--data", data()}).out, before);
+}
+
+TEST_F(BooksCli, ExportImportAndReconcileFromTheCommandLine) {
+  std::ofstream(path("st.csv")) << "Date;Amount;Currency;Ref\n01.03.2025;15 000,00;KZT;R-1\n02.03.2025;-4 000,00;KZT;R-2\n";
+  const std::string map =
+      "account=Kaspi-Main;date=Date;amount=Amount;currency=Currency;ref=Ref;date-format=DD.MM.YYYY;decimal=,;"
+      "thousands=space;delimiter=semicolon";
+  auto imp = ok({"import", path("st.csv"), "--data", data(), "--format", "csv", "--map", map});
+  EXPECT_NE(imp.out.find("booked 1"), std::string::npos) << imp.out;
+  auto again = ok({"import", path("st.csv"), "--data", data(), "--format", "csv", "--map", map});
+  EXPECT_NE(again.out.find("booked 0"), std::string::npos) << again.out;
+  auto rec = ok({"reconcile", "--data", data(), "--format", "csv"});
+  EXPECT_NE(rec.out.find("bank-only,2025-03-02,Kaspi-Main,-4000.00,KZT,R-2,"), std::string::npos) << rec.out;
+  ok({"export", "--data", data(), "--format", "beancount", "--out", path("books.beancount")});
+  ok({"export", "--data", data(), "--format", "ledger", "--out", path("books.ledger")});
+  EXPECT_GT(fs::file_size(path("books.ledger")), 100u);
+  auto bad = amanat({"import", path("st.csv"), "--data", data(), "--format", "csv"});
+  EXPECT_EQ(bad.status, 1);  // no mapping
+}
+
+TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
+  for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
+           {"books", "init"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},
+           {"donation", "add"}, {"donation", "proof"}, {"donation", "verify"}, {"expense", "add"},
+           {"expense", "approve"}, {"expense", "confirm"}, {"expense", "receipt"}, {"transfer"}, {"correct"},
+           {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"}}) {
+    auto help = cmd;
+    help.push_back("--help");
+    auto h = amanat(help);
+    EXPECT_EQ(h.status, 0) << cmd[0];
+    EXPECT_NE(h.out.find("--"), std::string::npos) << cmd[0];
+    auto usage = amanat(cmd);  // required options missing
+    EXPECT_EQ(usage.status, 2) << cmd[0] << (cmd.size() > 1 ? " " + cmd[1] : "");
+  }
+}
+
+}  // namespace
+}  // namespace amanat
