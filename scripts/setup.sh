@@ -12,6 +12,8 @@ packages=(
   clang libclang-rt-14-dev curl sqlite3
   # the accounting tools the export tests compare amanat's balances with
   ledger hledger beancount
+  # GNU time: the benchmarks read their children's peak memory through it
+  time
   afl++
 )
 

@@ -338,12 +338,16 @@ TEST(BooksProperty, RandomOperationsKeepTheInvariants) {
     r ? ++accepted : ++refused;
     if (i % 50 == 0)
       for (const auto& f : all_time(b).funds)
-        if (f.restricted) ASSERT_GE(f.balance, 0) << f.fund;
+        if (f.restricted) {
+          ASSERT_GE(f.balance, 0) << f.fund;
+        }
   }
   EXPECT_GT(accepted, 150);
   EXPECT_GT(refused, 10);  // overdrafts and double corrections do happen
   for (const auto& f : all_time(b).funds)
-    if (f.restricted) EXPECT_GE(f.balance, 0) << f.fund;
+    if (f.restricted) {
+      EXPECT_GE(f.balance, 0) << f.fund;
+    }
   expect_journal_balances(b);
   expect_audit_matches_store(b);
 }

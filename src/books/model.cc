@@ -1,5 +1,7 @@
 #include "books/model.h"
 
+#include "core/utf8.h"
+
 #include <array>
 #include <cstdio>
 
@@ -158,27 +160,12 @@ Status check_date(std::string_view d, std::string_view field) {
 Status check_text(std::string_view text, std::string_view field, std::size_t max, bool multiline) {
   if (text.empty()) return std::unexpected(bad(field, "must not be empty"));
   if (text.size() > max) return std::unexpected(bad(field, "is longer than " + std::to_string(max) + " bytes"));
-  // UTF-8 well-formedness (RFC 3629), and no control characters.
-  for (std::size_t i = 0; i < text.size();) {
+  if (auto bad_at = first_invalid_utf8(text); bad_at != std::string_view::npos)
+    return std::unexpected(bad(field, "is not valid UTF-8 at byte " + std::to_string(bad_at)));
+  for (std::size_t i = 0; i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      if ((c < 0x20 && !(multiline && c == '\n')) || c == 0x7f)
-        return std::unexpected(bad(field, "holds a control character at byte " + std::to_string(i)));
-      ++i;
-      continue;
-    }
-    int n = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 ? 1 : -1;
-    if (n < 0 || c > 0xf4 || i + n >= text.size())
-      return std::unexpected(bad(field, "is not valid UTF-8 at byte " + std::to_string(i)));
-    std::uint32_t cp = c & (0x3f >> n);
-    for (int k = 1; k <= n; ++k) {
-      auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0) != 0x80) return std::unexpected(bad(field, "is not valid UTF-8 at byte " + std::to_string(i)));
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-      return std::unexpected(bad(field, "is not valid UTF-8 at byte " + std::to_string(i)));
-    i += n + 1;
+    if ((c < 0x20 && !(multiline && c == '\n')) || c == 0x7f)
+      return std::unexpected(bad(field, "holds a control character at byte " + std::to_string(i)));
   }
   return {};
 }

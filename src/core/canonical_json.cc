@@ -1,5 +1,7 @@
 #include "core/canonical_json.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -13,53 +15,6 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
-
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no encoded surrogates,
-// nothing above U+10FFFF) starting at s[i], storing its code point; 0 when it is not one.
-std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
-  auto byte = [&](std::size_t j) -> unsigned { return static_cast<unsigned char>(s[j]); };
-  unsigned b0 = byte(i);
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
-  }
-  std::size_t len;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2;
-    cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3;
-    cp = b0 & 0x0F;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // U+D800..U+DFFF
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4;
-    cp = b0 & 0x07;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (s.size() - i < len) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    unsigned b = byte(i + k);
-    if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  return len;
-}
-
-// Offset of the first byte of s that does not start a well-formed UTF-8 sequence, or npos.
-std::size_t first_invalid_utf8(std::string_view s) {
-  char32_t cp;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = utf8_sequence(s, i, cp);
-    if (n == 0) return i;
-    i += n;
-  }
-  return std::string_view::npos;
-}
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {

@@ -1,5 +1,7 @@
 #include "books/export/journal_writer.h"
 
+#include "core/utf8.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -40,48 +42,9 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. hledger
-// stops at the first invalid byte and beancount mangles it, so it is refused up front.
-bool is_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    // Most text is ASCII: skip it eight bytes at a time.
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (w & 0x8080808080808080ULL) break;
-      p += 8;
-    }
-    if (p >= end) break;
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (end - p <= n) return false;
-    if (p[1] < lo || p[1] > hi) return false;
-    for (int i = 2; i <= n; ++i)
-      if ((p[i] & 0xc0) != 0x80) return false;
-    p += n + 1;
-  }
-  return true;
-}
+// Strict UTF-8: hledger stops at the first invalid byte and beancount mangles it, so it is
+// refused up front.
+bool is_utf8(std::string_view s) { return is_valid_utf8(s); }
 
 // True when clean_text would return the text unchanged (the usual case, which then costs one
 // scan and no copy): no control characters, no space at either end, no two spaces in a row.

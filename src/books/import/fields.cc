@@ -1,5 +1,7 @@
 #include "books/import/fields.h"
 
+#include "core/utf8.h"
+
 #include <cstring>
 
 namespace amanat::books::import::detail {
@@ -97,43 +99,7 @@ std::expected<std::string, std::string> read_date(std::string_view s, char sep, 
   return std::string(out, 10);
 }
 
-bool valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    // ASCII runs, eight bytes at a time: most statement text is ASCII.
-    while (end - p >= 8) {
-      std::uint64_t w;
-      std::memcpy(&w, p, 8);
-      if (w & 0x8080808080808080ull) break;
-      p += 8;
-    }
-    if (p == end) break;
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    int n;
-    std::uint32_t cp, min;
-    if (c >= 0xc2 && c <= 0xdf)
-      n = 1, cp = c & 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef)
-      n = 2, cp = c & 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4)
-      n = 3, cp = c & 0x07, min = 0x10000;
-    else
-      return false;
-    if (end - p <= n) return false;
-    for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    p += n + 1;
-  }
-  return true;
-}
+bool valid_utf8(std::string_view s) { return is_valid_utf8(s); }
 
 std::string normalize_account(std::string_view s) {
   s = trim(s);
