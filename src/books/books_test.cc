@@ -232,19 +232,35 @@ TEST(Books, TheReceiptCodeFindsTheDonationAndNothingElseDoes) {
   BooksFixture b;
   auto d = b.books().donate(gift("general", 777));
   ASSERT_TRUE(d);
-  auto code = normalise_receipt_code(d->receipt_code);
+  auto code = parse_receipt_code(d->receipt_code);
   ASSERT_TRUE(code);
-  auto found = b.store().donation_by_receipt(receipt_commitment(*code));
+  EXPECT_EQ(code->leaf, d->leaf);  // the code names its record
+  auto found = b.store().donation_by_receipt(code->leaf, receipt_commitment(code->secret));
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->leaf, d->leaf);
   EXPECT_EQ((*found)->amount.minor, 777);
-  auto other = b.store().donation_by_receipt(receipt_commitment(*normalise_receipt_code(new_receipt_code())));
+  // The right record number with another secret, or the secret with another record, finds nothing.
+  auto other = b.store().donation_by_receipt(d->leaf, receipt_commitment(new_receipt_secret()));
   ASSERT_TRUE(other);
   EXPECT_FALSE(*other);
-  // Lower case and O/I/L typos still find it (Crockford base 32).
-  std::string typed = d->receipt_code;
-  for (char& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  EXPECT_EQ(*normalise_receipt_code(typed), *code);
+  auto elsewhere = b.store().donation_by_receipt(d->leaf - 1, receipt_commitment(code->secret));
+  ASSERT_TRUE(elsewhere);
+  EXPECT_FALSE(*elsewhere);
+  // Lower case, no dashes and O/I/L typos still find it (Crockford base 32).
+  std::string typed;
+  for (char c : d->receipt_code)
+    if (c != '-') typed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto again = parse_receipt_code(typed);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->leaf, code->leaf);
+  EXPECT_EQ(again->secret, code->secret);
+  // Shapes that are not a receipt code are refused without repeating them.
+  for (std::string bad : {std::string("7Q2M-K9XD"), code->secret, "x-" + code->secret,
+                          "12-" + code->secret.substr(0, 25) + "U"}) {
+    auto r = parse_receipt_code(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().message.find(code->secret), std::string::npos);
+  }
 }
 
 // Canary: the donor's phone, the payee and the receipt code never reach the database files.
@@ -275,11 +291,55 @@ TEST(Books, DonorAndPayeeIdentitiesNeverReachTheDatabaseInTheClear) {
     EXPECT_EQ(all.find(phone), std::string::npos);
     EXPECT_EQ(all.find(payee), std::string::npos);
     EXPECT_EQ(all.find(iban), std::string::npos);
-    std::string plain = code;
-    std::erase(plain, '-');
-    EXPECT_EQ(all.find(code), std::string::npos);
-    EXPECT_EQ(all.find(plain), std::string::npos);
+    auto parsed = parse_receipt_code(code);
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(all.find(parsed->secret), std::string::npos);
+    EXPECT_EQ(all.find(code.substr(code.find('-') + 1)), std::string::npos);
   }
+}
+
+// Unique donors are tallied in memory beside the rows: a batch that rolls back must take back
+// what it counted, and a restart must rebuild the tally from the stored donations.
+TEST(Books, UniqueDonorsSurviveARolledBackBatchAndARestart) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  const std::string alma = "phone:+7 701 000 00 21", berik = "phone:+7 701 000 00 22";
+  // A donation by Alma whose batch fails after her record was written: nothing of it stays.
+  {
+    Record r{"2026-01-02T03:04:05Z", Donation{"2025-02-01", kzt(700), Channel::bank, "Bank:Main", "A-1",
+                                              receipt_commitment(new_receipt_secret()), {}}};
+    auto leaf = encode_leaf(r);
+    ASSERT_TRUE(leaf);
+    auto booking = book(0, r, *currency("KZT"), [](std::string_view) { return currency("KZT").value(); });
+    ASSERT_TRUE(booking);
+    RecordPrivate priv;
+    priv.donor = b.keys().pseudonym(*normalise_donor(alma));
+    auto size = b.log().state()->size;
+    tlog::Batch batch{size, {Bytes(leaf->begin(), leaf->end())},
+                      {b.store().writer(std::make_shared<PendingRecord>(PendingRecord{r, *booking, priv})),
+                       [](std::uint64_t) -> Status { return fail(Errc::unavailable, "disk full (simulated)"); }},
+                      {}, "unused"};
+    batch.entries.push_back(batch.entries[0]);
+    EXPECT_FALSE(b.log().commit(batch));
+    EXPECT_EQ(b.log().state()->size, size);
+  }
+  EXPECT_EQ(fund(all_time(b), "A-1").donors, 0u);
+  ASSERT_TRUE(b.books().donate(gift("A-1", 100, alma)));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 100, alma)));
+  EXPECT_EQ(fund(all_time(b), "A-1").donors, 1u);
+  b.reopen();  // the tally is rebuilt from the donations table
+  ASSERT_TRUE(b.books().donate(gift("A-1", 100, alma)));
+  auto second = b.books().donate(gift("general", 100, berik));
+  ASSERT_TRUE(second);
+  Report r = all_time(b);
+  EXPECT_EQ(fund(r, "A-1").donors, 1u);
+  EXPECT_EQ(fund(r, "general").donors, 1u);
+  EXPECT_EQ(r.org.donors, 2u);
+  ASSERT_TRUE(b.books().correct(Correction{"2025-02-02", second->leaf, "booked twice"}));
+  b.reopen();
+  r = all_time(b);
+  EXPECT_EQ(fund(r, "general").donors, 0u);
+  EXPECT_EQ(r.org.donors, 1u);
 }
 
 TEST(Books, TheStateSurvivesARestart) {

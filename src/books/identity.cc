@@ -79,7 +79,7 @@ Result<std::string> normalise_donor(std::string_view kv) {
                                  "\"; use phone, iban, card or ref");
 }
 
-std::string new_receipt_code() {
+std::string new_receipt_secret() {
   std::uint8_t raw[17] = {};
   randombytes_buf(raw, 16);
   std::string code;
@@ -87,31 +87,48 @@ std::string new_receipt_code() {
   for (int i = 0; i < 26; ++i) {
     int bit = i * 5;
     int v = ((raw[bit / 8] << 8 | raw[bit / 8 + 1]) >> (11 - bit % 8)) & 31;
-    if (i > 0 && i % 4 == 0) code += '-';
     code += kCrockford[v];
   }
   return code;
 }
 
-Result<std::string> normalise_receipt_code(std::string_view code) {
-  std::string out;
-  for (char c : code) {
-    if (c == '-' || c == ' ') continue;
-    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (u == 'O') u = '0';
-    if (u == 'I' || u == 'L') u = '1';
-    if (kCrockford.find(u) == std::string_view::npos || out.size() >= 26)
-      return fail(Errc::invalid, "receipt code: not a receipt code (26 characters of 0-9 and A-Z)");
-    out += u;
+std::string receipt_code(std::uint64_t leaf, std::string_view secret) {
+  std::string out = std::to_string(leaf);
+  for (std::size_t i = 0; i < secret.size(); ++i) {
+    if (i % 4 == 0) out += '-';
+    out += secret[i];
   }
-  if (out.size() != 26) return fail(Errc::invalid, "receipt code: not a receipt code (26 characters of 0-9 and A-Z)");
   return out;
 }
 
-std::string receipt_commitment(std::string_view normalised_code) {
+Result<ReceiptCode> parse_receipt_code(std::string_view code) {
+  static constexpr std::string_view kShape =
+      "receipt code: not a receipt code (a record number, then 26 characters of 0-9 and A-Z, "
+      "as in 1234-7Q2M-K9XD-...)";
+  std::string s;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    if (s.size() >= 26 + 20) return fail(Errc::invalid, std::string(kShape));
+    s += c;
+  }
+  if (s.size() <= 26) return fail(Errc::invalid, std::string(kShape));
+  auto leaf = parse_decimal(std::string_view(s).substr(0, s.size() - 26));
+  if (!leaf) return fail(Errc::invalid, std::string(kShape));
+  ReceiptCode out{*leaf, {}};
+  for (char c : std::string_view(s).substr(s.size() - 26)) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (u == 'O') u = '0';
+    if (u == 'I' || u == 'L') u = '1';
+    if (kCrockford.find(u) == std::string_view::npos) return fail(Errc::invalid, std::string(kShape));
+    out.secret += u;
+  }
+  return out;
+}
+
+std::string receipt_commitment(std::string_view normalised_secret) {
   Sha256 h;
   h.update(std::string_view("amanat-receipt-v1:"));
-  h.update(normalised_code);
+  h.update(normalised_secret);
   return to_hex(h.final());
 }
 

@@ -6,16 +6,21 @@
 //    of Kazakhstan and Russia), iban (upper case, no spaces, ISO 13616 check digits), card
 //    (digits and '*' of a masked number or token), ref (any other stable reference, trimmed,
 //    lower case). Errors say what is wrong but never repeat the value.
-//  - new_receipt_code(): 128 random bits as 26 Crockford base-32 characters in groups of
-//    four ("7Q2M-K9XD-..."), given to the donor once and never stored;
-//    receipt_commitment(code) is what the leaf and the database hold: SHA-256 over a fixed
-//    prefix and the normalised code. Without the code nobody can find or link a donation.
+//  - A receipt code, given to the donor once and never stored, is the donation's record number
+//    and a secret: "1234-7Q2M-K9XD-...". The secret (new_receipt_secret) is 128 random bits as
+//    26 Crockford base-32 characters in groups of four; receipt_commitment(secret) is what the
+//    leaf and the database hold: SHA-256 over a fixed prefix and the normalised secret. The
+//    record number finds the donation by its primary key (no index over commitments to
+//    maintain per donation); the secret proves the holder is the donor. The number alone
+//    reveals nothing a public log does not, and without the secret nobody can link a donation
+//    to a donor.
 //  - payee_commitment(salt, payee): a salted SHA-256, so that the organisation can show an
 //    auditor who was paid (by revealing payee and salt) while the public sees only a hash.
 //
-// Thread-safety: pure functions (new_receipt_code and new_salt use libsodium's CSPRNG).
+// Thread-safety: pure functions (new_receipt_secret and new_salt use libsodium's CSPRNG).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,11 +30,18 @@ namespace amanat::books {
 
 Result<std::string> normalise_donor(std::string_view kind_and_value);
 
-std::string new_receipt_code();
-// Upper case, '-' and spaces dropped, O->0 and I/L->1 (Crockford); Errc::invalid if it is not
-// 26 base-32 characters (the message does not repeat the code).
-Result<std::string> normalise_receipt_code(std::string_view code);
-std::string receipt_commitment(std::string_view normalised_code);  // 64 hex digits
+std::string new_receipt_secret();  // 26 characters of the Crockford alphabet
+// "<leaf>-7Q2M-K9XD-...-XY": the record number, then the secret in groups of four.
+std::string receipt_code(std::uint64_t leaf, std::string_view secret);
+struct ReceiptCode {
+  std::uint64_t leaf = 0;
+  std::string secret;  // normalised: 26 characters of the Crockford alphabet
+};
+// Spaces and '-' dropped; the last 26 characters are the secret (upper case, O->0 and I/L->1,
+// as Crockford allows) and the digits before them the record number. Errc::invalid if it is
+// not that shape (the message does not repeat the code).
+Result<ReceiptCode> parse_receipt_code(std::string_view code);
+std::string receipt_commitment(std::string_view normalised_secret);  // 64 hex digits
 
 std::string new_salt();  // 32 hex digits
 std::string payee_commitment(std::string_view salt_hex, std::string_view payee);

@@ -214,11 +214,11 @@ Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit
   }
   priv.bank_ref = in.bank_ref;
   priv.bank_line = std::move(line);
-  std::string code = new_receipt_code();
-  d.receipt = receipt_commitment(*normalise_receipt_code(code));
+  std::string secret = new_receipt_secret();
+  d.receipt = receipt_commitment(secret);
   auto f = submit(Record{{}, std::move(d)}, std::move(priv));
   if (!f) return err(f);
-  return std::pair{std::move(*f), std::move(code)};
+  return std::pair{std::move(*f), std::move(secret)};
 }
 
 Result<DonationResult> Books::donate(const DonationInput& in) {
@@ -226,7 +226,7 @@ Result<DonationResult> Books::donate(const DonationInput& in) {
   if (!s) return err(s);
   auto leaf = wait(std::move(s->first));
   if (!leaf) return err(leaf);
-  return DonationResult{*leaf, std::move(s->second)};
+  return DonationResult{*leaf, receipt_code(*leaf, s->second)};
 }
 
 Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in) {

@@ -79,7 +79,8 @@ class Books {
   Result<std::uint64_t> update_appeal(AppealUpdate u);
   Result<DonationResult> donate(const DonationInput& d);
   // Pipelined form: returns once the donation is queued (bulk importers keep many in flight).
-  // The first Result fails at once for invalid input; the future yields the leaf once durable.
+  // The first Result fails at once for invalid input; the future yields the leaf once durable,
+  // and receipt_code(leaf, secret) (books/identity.h) is then the donor's receipt code.
   // `line`: the bank statement line it comes from, stored with it (books/import/importer.h).
   Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> submit_donation(
       const DonationInput& d, std::optional<BankLine> line = std::nullopt);

@@ -83,7 +83,10 @@ class BooksStore {
   virtual tlog::Effect writer(std::shared_ptr<const PendingRecord> record) = 0;
 
   virtual Result<std::optional<ExpenseState>> expense(std::uint64_t leaf) = 0;
-  virtual Result<std::optional<DonationState>> donation_by_receipt(const std::string& commitment) = 0;
+  // The donation at `leaf` if its receipt commitment is `commitment` (compared in constant
+  // time); nullopt for any other record or commitment, so a wrong code reveals nothing.
+  virtual Result<std::optional<DonationState>> donation_by_receipt(std::uint64_t leaf,
+                                                                   const std::string& commitment) = 0;
   // The correction that reversed `leaf`, if any.
   virtual Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) = 0;
   // The type of the record at `leaf` if it is a donation, expense or transfer.

@@ -55,6 +55,7 @@ class BooksFixture {
   store::sqlite::SqliteBooksStore& store() { return *store_; }
   store::sqlite::SqliteLogStore& log() { return *log_; }
   tlog::Sequencer& seq() { return *seq_; }
+  const crypto::Keyring& keys() const { return *keys_; }
   const std::string& vkey() const { return vkey_; }
   const std::filesystem::path& dir() const { return dir_; }
 

@@ -157,11 +157,11 @@ int do_donation_add(const DonationOpts& o) {
 // The donation proof: a c2sp.org/tlog-proof@v1 file whose `extra` holds the donation's leaf,
 // so that one file lets the donor check the gift offline with the log's key alone.
 int do_donation_proof(const std::string& data, const std::string& receipt) {
-  auto code = normalise_receipt_code(receipt);
+  auto code = parse_receipt_code(receipt);
   if (!code) return report(code.error());
   auto r = read_books(data);
   if (!r) return report(r.error());
-  auto d = (*r)->store->donation_by_receipt(receipt_commitment(*code));
+  auto d = (*r)->store->donation_by_receipt(code->leaf, receipt_commitment(code->secret));
   if (!d) return report(d.error());
   if (!*d) return report({Errc::not_found, "no donation has this receipt code"});
   auto state = (*r)->log->state();
@@ -183,7 +183,7 @@ int do_donation_proof(const std::string& data, const std::string& receipt) {
 int do_donation_verify(const std::string& vkey, const std::string& receipt, const std::string& proof_path) {
   auto key = tlog::Verifier::parse(vkey);
   if (!key) return report(key.error().context("--vkey"));
-  auto code = normalise_receipt_code(receipt);
+  auto code = parse_receipt_code(receipt);
   if (!code) return report(code.error());
   auto text = proof_path == "-" ? Result<std::string>(std::string(std::istreambuf_iterator<char>(std::cin), {}))
                                 : store::read_file(proof_path);
@@ -198,7 +198,7 @@ int do_donation_verify(const std::string& vkey, const std::string& receipt, cons
   if (!rec) return report(rec.error().context("the proven record"));
   const auto* d = std::get_if<Donation>(&rec->body);
   if (!d) return report({Errc::invalid, "the proven record is not a donation"});
-  if (d->receipt != receipt_commitment(*code))
+  if (d->receipt != receipt_commitment(code->secret) || ok->proof.index != code->leaf)
     return report({Errc::corrupt, "the proven donation was not made with this receipt code"});
   std::printf("OK donation of %s on %s to %s (%s) is record %llu of %s, in the log at size %llu\n",
               format(d->amount).c_str(), d->date.c_str(),

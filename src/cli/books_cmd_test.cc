@@ -54,11 +54,17 @@ TEST_F(BooksCli, ADonorProvesTheirGiftOfflineWithTheReceiptCode) {
   std::ofstream(path("gift.tlog-proof")) << proof.out;
   auto v = ok({"donation", "verify", "--vkey", vkey_, "--receipt", code, "--proof", path("gift.tlog-proof")});
   EXPECT_NE(v.out.find("OK donation of 5000.00 KZT on 2025-01-11 to appeal A-2025-007"), std::string::npos) << v.out;
-  // Another code does not open this proof, and an unknown code finds nothing.
-  auto other = amanat({"donation", "verify", "--vkey", vkey_, "--receipt", "0000-0000-0000-0000-0000-0000-00", "--proof",
-                       path("gift.tlog-proof")});
+  // Another secret with the same record number does not open this proof or find the gift, nor
+  // does the secret under another record number.
+  std::string number = code.substr(0, code.find('-')), secret = code.substr(code.find('-') + 1);
+  std::string forged = number + "-0000-0000-0000-0000-0000-0000-00";
+  auto other = amanat({"donation", "verify", "--vkey", vkey_, "--receipt", forged, "--proof", path("gift.tlog-proof")});
   EXPECT_EQ(other.status, 1);
-  EXPECT_EQ(amanat({"donation", "proof", "--data", data(), "--receipt", "0000-0000-0000-0000-0000-0000-00"}).status, 1);
+  EXPECT_NE(other.err.find("not made with this receipt code"), std::string::npos) << other.err;
+  EXPECT_EQ(amanat({"donation", "proof", "--data", data(), "--receipt", forged}).status, 1);
+  EXPECT_EQ(amanat({"donation", "proof", "--data", data(), "--receipt", "1-" + secret}).status, 1);
+  auto moved = amanat({"donation", "verify", "--vkey", vkey_, "--receipt", "1-" + secret, "--proof", path("gift.tlog-proof")});
+  EXPECT_EQ(moved.status, 1);
 }
 
 TEST_F(BooksCli, ThePublishedReportMatchesTheAuditAndATamperedOneDoesNot) {

@@ -1,5 +1,7 @@
 #include "store/sqlite/books_store.h"
 
+#include <sodium.h>
+
 #include <map>
 
 namespace amanat::store::sqlite {
@@ -42,8 +44,21 @@ Result<std::unique_ptr<SqliteBooksStore>> SqliteBooksStore::open(SqliteLogStore&
   auto reader = Db::open(log.describe(), false);
   if (!reader) return err(reader);
   if (auto st = (*reader)->exec("PRAGMA query_only = ON"); !st) return std::unexpected(st.error());
-  return std::unique_ptr<SqliteBooksStore>(new SqliteBooksStore(log, keys, std::move(*reader)));
+  std::unique_ptr<SqliteBooksStore> s(new SqliteBooksStore(log, keys, std::move(*reader)));
+  SqliteBooksStore* self = s.get();
+  self->observer_ = log.on_commit([self](bool committed) {
+    if (!committed)  // the batch's rows are gone: take back what its effects counted
+      for (auto it = self->tally_.undo.rbegin(); it != self->tally_.undo.rend(); ++it) {
+        auto& n = self->tally_.n[it->first];
+        n -= it->second;
+        if (n == 0) self->tally_.n.erase(it->first);
+      }
+    self->tally_.undo.clear();
+  });
+  return s;
 }
+
+SqliteBooksStore::~SqliteBooksStore() { log_.remove_on_commit(observer_); }
 
 Result<BooksState> SqliteBooksStore::load() {
   std::lock_guard lock(read_mu_);
@@ -140,37 +155,42 @@ Status SqliteBooksStore::apply_moves(std::uint64_t leaf, const PendingRecord& p)
   return {};
 }
 
-namespace {
-
-// Adds `delta` live donations for a donor in a fund ('*' for the organisation) and returns how
-// the number of distinct donors changed (+1, -1 or 0).
-Result<int> donor_delta(Db& db, std::int64_t log_id, const std::string& fund, const std::string& donor, int delta) {
-  Q q(db,
-      "INSERT INTO fund_donors(log_id, fund, donor, n) VALUES (?1, ?2, ?3, ?4) "
-      "ON CONFLICT(log_id, fund, donor) DO UPDATE SET n = n + ?4 RETURNING n");
+Status SqliteBooksStore::load_donor_tally() {
+  if (tally_.loaded) return {};
+  Db& db = log_.db();
+  Q q(db, "SELECT fund, donor FROM donations WHERE log_id = ? AND donor <> '' AND reversed_by IS NULL");
   if (!q) return std::unexpected(q.error());
-  q.s().bind(1, log_id).bind(2, std::string_view(fund)).bind(3, std::string_view(donor)).bind(4, delta);
-  auto row = q.s().step();
-  if (!row) return err(row);
-  std::int64_t n = *row ? q.s().column_int(0) : 0;
+  q.s().bind(1, log_.log_id());
+  while (true) {
+    auto row = q.s().step();
+    if (!row) return err(row);
+    if (!*row) break;
+    std::string donor = q.s().column_text(1);
+    ++tally_.n[q.s().column_text(0) + '\x1f' + donor];
+    ++tally_.n["*\x1f" + donor];
+  }
   q.s().reset();
-  if (delta > 0 && n == delta) return 1;
-  if (delta < 0 && n == 0) return -1;
-  return 0;
+  tally_.loaded = true;
+  return {};
 }
-
-}  // namespace
 
 Status SqliteBooksStore::count_donor(const std::string& fund, const std::string& donor, int delta) {
   Db& db = log_.db();
+  TRYS(load_donor_tally());
   for (const std::string& f : {fund, std::string("*")}) {
-    auto dd = donor_delta(db, log_.log_id(), f, donor, delta);
-    if (!dd) return err(dd);
-    if (*dd == 0) continue;
+    std::string key = f + '\x1f' + donor;
+    auto it = tally_.n.try_emplace(key, 0).first;
+    if (delta < 0 && it->second == 0) return fail(Errc::internal, "donor tally: no live donation to remove");
+    it->second += delta;
+    tally_.undo.emplace_back(key, delta);
+    // Unique donors change when a donor's first donation arrives or their last one is reversed.
+    int changed = (delta > 0 && it->second == 1) ? 1 : (delta < 0 && it->second == 0) ? -1 : 0;
+    if (it->second == 0) tally_.n.erase(it);
+    if (changed == 0) continue;
     Q u(db, f == "*" ? "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2"
                      : "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
     if (!u) return std::unexpected(u.error());
-    u.s().bind(1, *dd).bind(2, log_.log_id());
+    u.s().bind(1, changed).bind(2, log_.log_id());
     if (f != "*") u.s().bind(3, std::string_view(f));
     TRYS(u.s().run());
   }
@@ -195,6 +215,8 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
   Db& db = log_.db();
   const std::int64_t log_id = log_.log_id();
   const Body& body = p.record.body;
+  if ((std::holds_alternative<Donation>(body) && !p.priv.donor.empty()) || std::holds_alternative<Correction>(body))
+    TRYS(load_donor_tally());
 
   if (const auto* o = std::get_if<BooksOpen>(&body)) {
     Q q(db, "INSERT INTO books(log_id, name, currency, leaf) VALUES (?, ?, ?, ?)");
@@ -580,15 +602,21 @@ Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf
   return e;
 }
 
-Result<std::optional<DonationState>> SqliteBooksStore::donation_by_receipt(const std::string& commitment) {
+Result<std::optional<DonationState>> SqliteBooksStore::donation_by_receipt(std::uint64_t leaf,
+                                                                          const std::string& commitment) {
   std::lock_guard lock(read_mu_);
   auto q = reader_->cached(
-      "SELECT leaf, date, fund, amount, currency, reversed_by FROM donations WHERE log_id = ? AND receipt = ?");
+      "SELECT leaf, date, fund, amount, currency, reversed_by, receipt FROM donations WHERE log_id = ? AND leaf = ?");
   if (!q) return err(q);
-  (*q)->bind(1, log_.log_id()).bind(2, std::string_view(commitment));
+  (*q)->bind(1, log_.log_id()).bind(2, leaf);
   auto row = (*q)->step();
   if (!row) return err(row);
   if (!*row) return std::nullopt;
+  std::string stored = (*q)->column_text(6);
+  if (stored.size() != commitment.size() || sodium_memcmp(stored.data(), commitment.data(), stored.size()) != 0) {
+    (*q)->reset();
+    return std::nullopt;
+  }
   auto c = cur_of((*q)->column_text(4));
   if (!c) return err(c);
   DonationState d{static_cast<std::uint64_t>((*q)->column_int(0)), (*q)->column_text(1), (*q)->column_text(2),

@@ -12,6 +12,10 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "books/store.h"
 #include "crypto/keyring.h"
@@ -24,12 +28,16 @@ class SqliteBooksStore : public books::BooksStore {
  public:
   // `log` must outlive the store; `keys` seals the private fields (payees).
   static Result<std::unique_ptr<SqliteBooksStore>> open(SqliteLogStore& log, const crypto::Keyring& keys);
+  ~SqliteBooksStore() override;
+  SqliteBooksStore(const SqliteBooksStore&) = delete;
+  SqliteBooksStore& operator=(const SqliteBooksStore&) = delete;
 
   Result<books::BooksState> load() override;
   tlog::Effect writer(std::shared_ptr<const books::PendingRecord> record) override;
 
   Result<std::optional<books::ExpenseState>> expense(std::uint64_t leaf) override;
-  Result<std::optional<books::DonationState>> donation_by_receipt(const std::string& commitment) override;
+  Result<std::optional<books::DonationState>> donation_by_receipt(std::uint64_t leaf,
+                                                                  const std::string& commitment) override;
   Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) override;
   Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) override;
 
@@ -56,8 +64,11 @@ class SqliteBooksStore : public books::BooksStore {
   Status apply_moves(std::uint64_t leaf, const books::PendingRecord& p);
   Status insert_bank_line(const books::BankLine& l);
   // Counts one more (delta 1) or one fewer (-1) live donation of `donor` in `fund` and in the
-  // whole organisation, keeping the unique-donor totals.
+  // whole organisation, keeping the unique-donor totals (funds.donors, books.donors).
   Status count_donor(const std::string& fund, const std::string& donor, int delta);
+  // Fills the donor tally from the committed donations on first use; called before a record
+  // that changes it writes anything, so the scan sees exactly the committed state.
+  Status load_donor_tally();
   // Bumps an expense's approvals or receipts counter (the statement RETURNs the new count and
   // reversed_by); when it reaches `threshold` on a live expense, its splits count as approved
   // (or receipted) in the fund totals.
@@ -68,6 +79,20 @@ class SqliteBooksStore : public books::BooksStore {
   const crypto::Keyring& keys_;
   std::mutex read_mu_;
   std::unique_ptr<Db> reader_;
+
+  // How many live donations each donor pseudonym has per fund ("*": the organisation), to know
+  // when a donation adds a unique donor or a reversal removes one. It lives in memory, not in
+  // an indexed table, because a table keyed by pseudonym costs a random B-tree page per
+  // donation, three times over with its siblings, and those pages dominated the cost of a
+  // concurrent commit (docs/benchmarks.md). Rebuilt from the donations table by one scan;
+  // `undo` reverts what a batch that rolled back did (see SqliteLogStore::on_commit). Guarded
+  // by the log store's mutex, like everything the effects touch.
+  struct DonorTally {
+    bool loaded = false;
+    std::unordered_map<std::string, std::uint32_t> n;  // fund + '\x1f' + pseudonym
+    std::vector<std::pair<std::string, int>> undo;     // (key, delta) applied in the open batch
+  } tally_;
+  int observer_ = 0;  // SqliteLogStore::on_commit registration
 };
 
 }  // namespace amanat::store::sqlite

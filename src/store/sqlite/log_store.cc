@@ -73,7 +73,7 @@ Result<tlog::LogStorage::State> SqliteLogStore::state() {
 
 Status SqliteLogStore::commit(const tlog::Batch& batch) {
   std::lock_guard lock(mu_);
-  return transaction(*db_, [&]() -> Status {
+  Status st = transaction(*db_, [&]() -> Status {
     std::uint64_t new_size = batch.old_size + batch.entries.size();
     auto upd = db_->cached("UPDATE logs SET size = ?, checkpoint = ? WHERE id = ? AND size = ?");
     if (!upd) return err(upd);
@@ -107,6 +107,19 @@ Status SqliteLogStore::commit(const tlog::Batch& batch) {
     (*cp)->bind(1, log_id_).bind(2, new_size).bind(3, std::string_view(batch.checkpoint));
     return (*cp)->run();
   });
+  for (const auto& [id, f] : observers_) f(st.has_value());
+  return st;
+}
+
+int SqliteLogStore::on_commit(std::function<void(bool committed)> f) {
+  std::lock_guard lock(mu_);
+  observers_.emplace_back(++next_observer_, std::move(f));
+  return next_observer_;
+}
+
+void SqliteLogStore::remove_on_commit(int id) {
+  std::lock_guard lock(mu_);
+  std::erase_if(observers_, [id](const auto& o) { return o.first == id; });
 }
 
 Status SqliteLogStore::replace_checkpoint(std::uint64_t size, const std::string& signed_note) {

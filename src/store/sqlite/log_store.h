@@ -9,7 +9,9 @@
 #pragma once
 
 #include <memory>
+#include <functional>
 #include <mutex>
+#include <vector>
 #include <string>
 
 #include "store/sqlite/db.h"
@@ -32,6 +34,12 @@ class SqliteLogStore : public tlog::LogStorage {
   // Lock mutex() while using it.
   Db& db() { return *db_; }
   std::mutex& mutex() { return mu_; }
+  // Registers a function that commit() calls, with the mutex held, after each batch's
+  // transaction ends: committed true, or false when it rolled back. Effects that keep state in
+  // memory beside their rows (the books' donor tally) use it to drop what a lost batch did.
+  // Returns an id for remove_on_commit(), which the registrant must call before it goes away.
+  int on_commit(std::function<void(bool committed)> f);
+  void remove_on_commit(int id);
 
   // Replaces the checkpoint signed for `size` by `signed_note`, the same checkpoint with more
   // signatures (witness cosignatures). Errc::not_found if no checkpoint of that size exists;
@@ -56,6 +64,8 @@ class SqliteLogStore : public tlog::LogStorage {
   std::string path_;
   std::int64_t log_id_;
   std::string origin_;
+  std::vector<std::pair<int, std::function<void(bool)>>> observers_;
+  int next_observer_ = 0;
 };
 
 }  // namespace amanat::store::sqlite
