@@ -15,6 +15,8 @@ packages=(
   # GNU time: the benchmarks read their children's peak memory through it
   time
   afl++
+  # John the Ripper's common-password list (/usr/share/john/password.lst) for auth's password policy
+  john-data
 )
 
 missing=()

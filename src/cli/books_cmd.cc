@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "books/demo.h"
+#include "books/donation_proof.h"
 #include "books/export/books_export.h"
 #include "books/identity.h"
 #include "core/progress.h"
@@ -157,26 +158,14 @@ int do_donation_add(const DonationOpts& o) {
 // The donation proof: a c2sp.org/tlog-proof@v1 file whose `extra` holds the donation's leaf,
 // so that one file lets the donor check the gift offline with the log's key alone.
 int do_donation_proof(const std::string& data, const std::string& receipt) {
-  auto code = parse_receipt_code(receipt);
-  if (!code) return report(code.error());
   auto r = read_books(data);
   if (!r) return report(r.error());
-  auto d = (*r)->store->donation_by_receipt(code->leaf, receipt_commitment(code->secret));
-  if (!d) return report(d.error());
-  if (!*d) return report({Errc::not_found, "no donation has this receipt code"});
-  auto state = (*r)->log->state();
-  if (!state) return report(state.error());
-  auto entry = (*r)->log->read_entries((*d)->leaf, (*d)->leaf + 1);
-  if (!entry) return report(entry.error());
-  tlog::TileHashSource tiles(*(*r)->log, state->size);
-  auto proof = tlog::inclusion_proof(tiles, (*d)->leaf, state->size);
-  if (!proof) return report(proof.error());
-  auto text = tlog::format_proof_file({entry->at(0), (*d)->leaf, *proof, state->checkpoint});
-  if (!text) return report(text.error());
-  std::fwrite(text->data(), 1, text->size(), stdout);
-  if ((*d)->reversed_by)
+  auto p = prove_donation(*(*r)->store, *(*r)->log, receipt);
+  if (!p) return report(p.error());
+  std::fwrite(p->proof.data(), 1, p->proof.size(), stdout);
+  if (p->reversed_by)
     std::fprintf(stderr, "amanat: note: this donation was reversed by record %llu\n",
-                 static_cast<unsigned long long>(*(*d)->reversed_by));
+                 static_cast<unsigned long long>(*p->reversed_by));
   return kExitOk;
 }
 

@@ -12,6 +12,10 @@
 #include "core/error.h"
 #include "tlog/log_source.h"
 
+namespace amanat::http {
+class Server;
+}
+
 namespace amanat::cli {
 
 inline constexpr int kExitOk = 0;
@@ -34,6 +38,11 @@ void add_log_commands(Registry& r);
 void add_books_commands(Registry& r);
 void add_audit_commands(Registry& r);
 void add_import_commands(Registry& r);
+void add_server_commands(Registry& r);  // serve, user
+
+// Runs `server` until SIGINT or SIGTERM, then stops it gracefully (in-flight requests finish);
+// `started` runs once the signals are routed, before serving (print the addresses there).
+void run_until_signalled(http::Server& server, const std::function<void()>& started);
 
 // A log named on the command line: an http(s) URL, a data directory, or a static mirror.
 Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where);

@@ -297,23 +297,10 @@ int do_serve(const std::string& data, const std::string& listen, unsigned thread
   std::shared_ptr<tlog::LogSource> src(std::move(log->store));
   auto server = http::Server::listen(opts, http::log_handler(src));
   if (!server) return report(server.error());
-  // SIGINT/SIGTERM stop the server gracefully: in-flight requests finish first.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  std::thread waiter([&] {
-    int sig;
-    sigwait(&set, &sig);
-    (*server)->stop();
+  run_until_signalled(**server, [&] {
+    std::fprintf(stderr, "amanat: serving the log of %s at http://%s:%u/\n", data.c_str(), opts.address.c_str(),
+                 (*server)->port());
   });
-  std::fprintf(stderr, "amanat: serving the log of %s at http://%s:%u/\n", data.c_str(),
-               opts.address.c_str(), (*server)->port());
-  (*server)->run();
-  // run() also returns if the server stops by itself; wake the waiter so it can be joined.
-  ::kill(::getpid(), SIGTERM);
-  waiter.join();
   return kExitOk;
 }
 

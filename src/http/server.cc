@@ -12,12 +12,15 @@
 #include <thread>
 
 #include <boost/asio/co_spawn.hpp>
+#include <nlohmann/json.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -161,13 +164,24 @@ std::optional<std::string_view> find_header(const Headers& h, std::string_view n
   return std::nullopt;
 }
 
-Response error_response(int status, std::string_view detail) {
+Response error_response(int status, std::string_view detail) { return problem_response(status, detail); }
+
+Response problem_response(int status, std::string_view detail, std::vector<FieldError> errors,
+                          std::string_view type) {
   Response r;
   r.status = status;
-  r.headers = {{"Content-Type", "text/plain; charset=utf-8"}, {"Cache-Control", "no-store"}};
-  r.body = std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
-  if (!detail.empty()) r.body += ": " + std::string(detail);
-  r.body += '\n';
+  r.headers = {{"Content-Type", "application/problem+json"}, {"Cache-Control", "no-store"}};
+  nlohmann::ordered_json j;
+  j["type"] = type.empty() ? "about:blank" : std::string(type);
+  j["title"] = std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
+  j["status"] = status;
+  if (!detail.empty()) j["detail"] = std::string(detail);
+  if (!errors.empty()) {
+    auto& list = j["errors"] = nlohmann::ordered_json::array();
+    for (auto& e : errors) list.push_back({{"field", std::move(e.field)}, {"reason", std::move(e.reason)}});
+  }
+  // Replace, not throw, on invalid UTF-8: a reason may quote a client's bytes.
+  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   return r;
 }
 
@@ -236,7 +250,9 @@ struct Server::Impl {
       : opts(std::move(o)),
         handler(std::move(h)),
         ioc(static_cast<int>(std::max(1u, opts.threads))),
-        acceptor(asio::make_strand(ioc)) {}
+        acceptor(asio::make_strand(ioc)) {
+    if (opts.workers > 0) pool = std::make_unique<asio::thread_pool>(opts.workers);
+  }
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Conn> c);
@@ -246,6 +262,7 @@ struct Server::Impl {
 
   ServerOptions opts;
   Handler handler;
+  std::unique_ptr<asio::thread_pool> pool;  // where handlers run when opts.workers > 0
   asio::io_context ioc;
   tcp::acceptor acceptor;  // on a strand, so stop() can close it safely from any thread
   std::uint16_t port = 0;
@@ -374,7 +391,19 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
       version = p.get().version();
       close = !p.keep_alive() || !opts.keep_alive;
       take_message(p, req);
-      res = call_handler(req);
+      {
+        beast::error_code rec;
+        auto ep = s.socket().remote_endpoint(rec);
+        if (!rec) req.remote = ep.address().to_string();
+      }
+      if (pool) {
+        // Off the event loop: the connection's coroutine waits without holding an io thread.
+        res = co_await asio::co_spawn(
+            pool->get_executor(), [this, &req]() -> asio::awaitable<Response> { co_return call_handler(req); },
+            asio::use_awaitable);
+      } else {
+        res = call_handler(req);
+      }
       close = close || stopping;  // stop() may have come while the handler ran
     }
 
@@ -447,6 +476,7 @@ void Server::run() {
   for (unsigned t = 1; t < i->opts.threads; ++t) extra.emplace_back([i] { i->ioc.run(); });
   i->ioc.run();
   for (auto& t : extra) t.join();
+  if (i->pool) i->pool->join();
 }
 
 void Server::stop() {

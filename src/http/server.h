@@ -3,7 +3,8 @@
 //
 // Threading model: `threads` threads run one Asio io_context. Each connection is a coroutine on
 // its own strand, so one connection is served by one thread at a time while different
-// connections run in parallel. The Handler is called on an io thread and may block briefly
+// connections run in parallel. With ServerOptions::workers > 0 the Handler runs on a pool of
+// its own and may block; otherwise it is called on an io thread and may block briefly
 // (e.g. an SQLite read); while it blocks, that thread serves nothing else, so a server with N
 // threads runs at most N handlers at once. Handlers and log sinks must be thread-safe.
 //
@@ -47,6 +48,9 @@ struct Request {
   std::string query;  // after '?', without it; empty when absent
   Headers headers;
   std::string body;
+  // The peer's IP address as the server saw it (the reverse proxy's, behind one); for rate
+  // limits only, never logged.
+  std::string remote;
 };
 
 struct Response {
@@ -60,10 +64,19 @@ struct Response {
   std::string log_note;
 };
 
-// The one place error bodies are made (text/plain now; problem+json later), so that every
-// layer answers errors the same way. `detail` is sent to the client: never put internal state
-// or personal data in it. Error responses carry Cache-Control: no-store.
+// The one place error bodies are made, so that every layer answers errors the same way: an RFC
+// 9457 problem details object (application/problem+json) with "type" (about:blank unless a
+// more specific problem type is given), "title" (the status's reason phrase), "status",
+// "detail" and, for invalid input, "errors": [{"field": JSON pointer, "reason": text}].
+// `detail` and every reason are sent to the client: never put internal state or personal data
+// in them. Error responses carry Cache-Control: no-store.
+struct FieldError {
+  std::string field;   // a JSON pointer into the request body ("/amount"), or a parameter name
+  std::string reason;
+};
 Response error_response(int status, std::string_view detail = {});
+Response problem_response(int status, std::string_view detail, std::vector<FieldError> errors = {},
+                          std::string_view type = {});
 
 using Handler = std::function<Response(const Request&)>;
 
@@ -91,6 +104,10 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: an ephemeral port, see Server::port()
   unsigned threads = 2;
+  // 0: handlers run on the io threads (right for handlers that never block, like the log's
+  // tiles). N: on a pool of N threads, so that handlers that block (password hashing, waiting
+  // for a durable commit) never hold up the event loop, and up to N of them wait at once.
+  unsigned workers = 0;
   RequestLimits limits;
   // Deadline for reading one whole request (headers and body) from its first byte, and for the
   // first request from the connection's accept.

@@ -257,6 +257,27 @@ CREATE TABLE postings (
 DROP TABLE fund_donors;
 DROP INDEX donations_receipt;
 )sql",
+    // 4: staff accounts and sessions of the organisation (api/accounts.h).
+    R"sql(
+CREATE TABLE users (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,  -- a staff login name, not a survivor's or donor's
+  role        TEXT NOT NULL,
+  password    TEXT NOT NULL,         -- Argon2id (crypto_pwhash_str)
+  totp        BLOB,                  -- the enrolled TOTP secret, sealed, bound to the row
+  totp_pending BLOB,                 -- a secret being enrolled, sealed
+  created     INTEGER NOT NULL
+);
+-- Only the SHA-256 of a session token is stored.
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user       INTEGER NOT NULL REFERENCES users(id),
+  csrf       TEXT NOT NULL,
+  cookie     INTEGER NOT NULL,
+  created    INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,297 @@
+#include "api/api.h"
+
+#include <sodium.h>
+
+#include <mutex>
+
+namespace amanat::api {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view p) {
+  std::vector<std::string_view> out;
+  while (!p.empty()) {
+    auto slash = p.find('/');
+    out.push_back(p.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    p.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool match(std::string_view tmpl, std::string_view path, std::map<std::string, std::string>& params) {
+  auto t = split_path(tmpl.substr(1)), p = split_path(path);
+  if (t.size() != p.size()) return false;
+  std::map<std::string, std::string> got;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i].size() > 2 && t[i].front() == '{' && t[i].back() == '}') {
+      if (p[i].empty()) return false;
+      got.emplace(std::string(t[i].substr(1, t[i].size() - 2)), std::string(p[i]));
+    } else if (t[i] != p[i]) {
+      return false;
+    }
+  }
+  params = std::move(got);
+  return true;
+}
+
+bool unsafe(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+
+// The session token a request presents: the bearer token, else the session cookie.
+std::optional<std::string> presented_token(const http::Request& req, bool& cookie) {
+  cookie = false;
+  if (auto a = http::find_header(req.headers, "authorization")) {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (a->size() > kBearer.size() && a->substr(0, kBearer.size()) == kBearer)
+      return std::string(a->substr(kBearer.size()));
+    return std::string();  // present but not a bearer token: refused below
+  }
+  if (auto c = http::find_header(req.headers, "cookie")) {
+    std::string_view rest = *c;
+    while (!rest.empty()) {
+      auto semi = rest.find(';');
+      std::string_view part = rest.substr(0, semi);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      constexpr std::string_view kName = "amanat_session=";
+      if (part.substr(0, kName.size()) == kName) {
+        cookie = true;
+        return std::string(part.substr(kName.size()));
+      }
+      if (semi == std::string_view::npos) break;
+      rest.remove_prefix(semi + 1);
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_json(const http::Request& req) {
+  auto ct = http::find_header(req.headers, "content-type");
+  if (!ct) return false;
+  std::string_view v = *ct;
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string lower;
+  for (char c : v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json";
+}
+
+}  // namespace
+
+http::Response json_response(int status, const ojson& body) {
+  http::Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "no-store"}};
+  r.body = body.dump(-1, ' ', false, ojson::error_handler_t::replace) + "\n";
+  return r;
+}
+
+http::Response error_to_problem(const Error& e) {
+  switch (e.code) {
+    case Errc::invalid: {
+      // Books errors name their field first: "amount: must be positive".
+      auto colon = e.message.find(": ");
+      std::string field = e.message.substr(0, colon);
+      bool named = colon != std::string::npos && !field.empty() && field.size() <= 40 &&
+                   field.find(' ') == std::string::npos;
+      if (named) return http::problem_response(400, e.message, {{"/" + field, e.message.substr(colon + 2)}});
+      return http::problem_response(400, e.message);
+    }
+    case Errc::not_found: return http::problem_response(404, e.message);
+    case Errc::conflict: return http::problem_response(409, e.message);
+    case Errc::forbidden: return http::problem_response(422, e.message);
+    case Errc::unavailable: return http::problem_response(503, "the service is unavailable; try again later");
+    case Errc::corrupt:
+    case Errc::internal: break;
+  }
+  http::Response r = http::problem_response(500, "");
+  r.log_note = std::string(errc_name(e.code)) + ": " + e.message;
+  return r;
+}
+
+http::Response Api::handle(const http::Request& req) {
+  std::string_view path = req.path;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  const Route* route = nullptr;
+  std::map<std::string, std::string> params;
+  std::string allow;
+  for (const auto& r : routes_) {
+    std::map<std::string, std::string> p;
+    if (!match(r.path, path, p)) continue;
+    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+      route = &r;
+      params = std::move(p);
+      break;
+    }
+    allow += (allow.empty() ? "" : ", ") + r.method;
+  }
+  if (!route) {
+    if (allow.empty()) return http::problem_response(404, "no such API route; see /api/v1/openapi.json");
+    http::Response r = http::problem_response(405, "this route takes " + allow);
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+
+  static Org no_org;
+  Org* org = &no_org;
+  if (auto it = params.find("org"); it != params.end()) {
+    auto o = orgs_.find(it->second);
+    if (o == orgs_.end()) return http::problem_response(404, "no such organisation");
+    org = &o->second;
+  }
+  Call call{req, *org, std::move(params), {}, std::nullopt, {}};
+
+  bool cookie = false;
+  auto token = presented_token(req, cookie);
+  if (!route->is_public) {
+    if (!token || org->accounts == nullptr) {
+      http::Response r = http::problem_response(401, "log in first (POST /api/v1/orgs/{org}/session)");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    auto s = token->empty() ? Result<Session>(fail(Errc::forbidden, "malformed Authorization header"))
+                            : org->accounts->authenticate(*token);
+    if (!s) {
+      if (s.error().code != Errc::forbidden) return error_to_problem(s.error());
+      http::Response r = http::problem_response(401, s.error().message);
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    bool allowed = false;
+    for (Role role : route->roles) allowed = allowed || role == s->user.role;
+    if (!allowed) return http::problem_response(403, "your role may not do this");
+    if (s->needs_totp && !route->before_totp)
+      return http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)");
+    if (s->cookie && cookie && unsafe(req.method)) {
+      auto csrf = http::find_header(req.headers, "x-csrf-token");
+      if (!csrf || csrf->size() != s->csrf.size() || sodium_memcmp(csrf->data(), s->csrf.data(), s->csrf.size()) != 0)
+        return http::problem_response(403, "missing or wrong X-CSRF-Token header");
+    }
+    call.session = std::move(*s);
+    call.token = std::move(*token);
+  } else if (token && !token->empty() && org->accounts) {
+    // Public routes work without a session; one that is presented and valid is passed on.
+    if (auto s = org->accounts->authenticate(*token)) {
+      call.session = std::move(*s);
+      call.token = std::move(*token);
+    }
+  }
+
+  if (route->body) {
+    if (!is_json(req)) return http::problem_response(415, "send the body as Content-Type: application/json");
+    auto checked = validate(req.body, *route->body);
+    if (!checked) return http::problem_response(400, "the request body is not valid", std::move(checked.error()));
+    call.body = std::move(*checked);
+  } else if (!req.body.empty() && unsafe(req.method)) {
+    return http::problem_response(400, "this route takes no body");
+  }
+
+  auto res = route->handler(call);
+  if (!res) return error_to_problem(res.error());
+  if (req.method == "HEAD") res->body.clear();
+  return std::move(*res);
+}
+
+std::string Api::openapi() const {
+  ojson doc;
+  doc["openapi"] = "3.1.0";
+  doc["info"] = {{"title", "amanat API"},
+                 {"version", "1"},
+                 {"description",
+                  "Books, accounts and public transparency of an organisation that supports survivors of violence. "
+                  "Money is integer minor units with an ISO 4217 currency code. Errors are RFC 9457 problem+json."}};
+  doc["servers"] = ojson::array({{{"url", "/api/v1"}}});
+  ojson paths = ojson::object();
+  ojson schemas = ojson::object();
+  schemas["Problem"] = {{"type", "object"},
+                        {"properties",
+                         {{"type", {{"type", "string"}}},
+                          {"title", {{"type", "string"}}},
+                          {"status", {{"type", "integer"}}},
+                          {"detail", {{"type", "string"}}},
+                          {"errors",
+                           {{"type", "array"},
+                            {"items",
+                             {{"type", "object"},
+                              {"properties", {{"field", {{"type", "string"}}}, {"reason", {{"type", "string"}}}}}}}}}}}};
+  auto problem = [](const char* what) {
+    return ojson{{"description", what},
+                 {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+  };
+  for (const auto& r : routes_) {
+    ojson op;
+    std::string lower;
+    for (char c : r.method) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    op["operationId"] = lower + r.path;
+    op["summary"] = r.summary;
+    if (r.is_public) {
+      op["security"] = ojson::array();
+      op["x-amanat-access"] = "public";
+    } else {
+      op["security"] = ojson::array({{{"bearer", ojson::array()}}, {{"session", ojson::array()}}});
+      ojson roles = ojson::array();
+      for (Role role : r.roles) roles.push_back(role_name(role));
+      op["x-amanat-roles"] = roles;
+    }
+    ojson parameters = ojson::array();
+    for (auto seg : split_path(std::string_view(r.path).substr(1)))
+      if (seg.size() > 2 && seg.front() == '{')
+        parameters.push_back({{"name", std::string(seg.substr(1, seg.size() - 2))},
+                              {"in", "path"},
+                              {"required", true},
+                              {"schema", {{"type", "string"}}}});
+    if (!parameters.empty()) op["parameters"] = parameters;
+    if (r.body) {
+      schemas[r.body->name] = json_schema(*r.body);
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + r.body->name}}}}}}}};
+    }
+    ojson responses;
+    responses[std::to_string(r.status)] = {{"description", r.response.empty() ? "OK" : r.response}};
+    if (r.body) {
+      responses["400"] = problem("The body is not valid: every problem is listed with its field");
+      responses["413"] = problem("The body is too large");
+      responses["415"] = problem("The body is not application/json");
+    }
+    if (!r.is_public) {
+      responses["401"] = problem("Not logged in, or the session ended");
+      responses["403"] = problem("The role may not do this, TOTP is not enrolled, or the CSRF token is wrong");
+    }
+    responses["404"] = problem("No such organisation or record");
+    if (r.method != "GET") {
+      responses["409"] = problem("In conflict with the current state");
+      responses["422"] = problem("Against a rule of the books (e.g. a restricted fund would go negative)");
+    }
+    op["responses"] = responses;
+    paths[r.path][lower] = op;
+  }
+  doc["paths"] = paths;
+  doc["components"] = {{"schemas", schemas},
+                       {"securitySchemes",
+                        {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
+                         {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "amanat_session"}}}}}};
+  return doc.dump(2) + "\n";
+}
+
+std::unique_ptr<Api> make_api() {
+  auto api = std::make_unique<Api>();
+  Api* self = api.get();
+  auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();  // built once, on first use
+  api->add(Route{"GET", "/openapi.json", "This document", true, {}, false, std::nullopt, 200, "The OpenAPI 3.1 document",
+                 [self, doc](Call&) -> Result<http::Response> {
+                   std::call_once(doc->first, [&] { doc->second = self->openapi(); });
+                   http::Response r;
+                   r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=60"}};
+                   r.body = doc->second;
+                   return r;
+                 }});
+  api->add(Route{"GET", "/health", "Liveness: the server answers", true, {}, false, std::nullopt, 200, "ok",
+                 [](Call&) -> Result<http::Response> { return json_response(200, {{"status", "ok"}}); }});
+  add_account_routes(*api);
+  add_books_routes(*api);
+  return api;
+}
+
+}  // namespace amanat::api

@@ -1,0 +1,99 @@
+// The JSON API under /api/v1: a route table, and the one path every request takes through it.
+//
+// Each Route declares its method, path template ("/orgs/{org}/appeals/{code}"), who may call it
+// (public, or a list of roles: deny by default, a route that names no role admits nobody), its
+// body schema (api/schema.h) and its handler. The same table produces the OpenAPI 3.1 document
+// served at /api/v1/openapi.json and drives the authorisation-matrix test, so the documented,
+// the enforced and the tested routes are one list.
+//
+// A request, in order: match the path (404) and method (405 with Allow); find the organisation
+// ({org}, 404); authenticate (Authorization: Bearer TOKEN, or the amanat_session cookie) — on
+// a staff route no or a bad session is 401; check the role (403) and, for director/admin
+// without TOTP, that the route is one of the enrolment routes (403); for a cookie session and
+// an unsafe method, the X-CSRF-Token header (403); the body's Content-Type (415) and schema
+// (400, every problem listed); then the handler. Errors are RFC 9457 problem+json; an Error
+// from the books maps by its code (invalid 400 with the field its message names, not_found
+// 404, conflict 409, forbidden 422 — a rule of the books, not a permission — unavailable 503,
+// corrupt and internal 500 with no detail). Never a 5xx for bad input.
+//
+// Organisations are separate: each has its own users, sessions, keys, log and books, and a
+// session of one is unknown to every other.
+//
+// Thread-safety: build the table, then call handle() from any number of threads.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/accounts.h"
+#include "api/schema.h"
+#include "books/service.h"
+#include "http/server.h"
+#include "store/sqlite/books_store.h"
+#include "tlog/storage.h"
+
+namespace amanat::api {
+
+// One organisation's services, owned by whoever runs the server.
+struct Org {
+  std::string slug;      // in URLs: /api/v1/orgs/<slug>/..., /log/<slug>/
+  books::Books* books = nullptr;
+  store::sqlite::SqliteBooksStore* store = nullptr;
+  tlog::LogStorage* log = nullptr;
+  Accounts* accounts = nullptr;
+};
+
+struct Call {
+  const http::Request& req;
+  Org& org;
+  std::map<std::string, std::string> params;  // path parameters, e.g. "code"
+  nlohmann::json body;                        // checked against the route's schema
+  std::optional<Session> session;             // set on staff routes
+  std::string token;                          // the session token presented, if any
+};
+
+struct Route {
+  std::string method;   // GET, POST, DELETE
+  std::string path;     // under /api/v1, with {name} segments
+  std::string summary;
+  bool is_public = false;
+  std::vector<Role> roles;          // staff routes: who may call
+  bool before_totp = false;         // allowed to a director/admin who has not enrolled TOTP yet
+  std::optional<Schema> body;
+  int status = 200;                 // on success
+  std::string response;             // what a success returns (for the document)
+  std::function<Result<http::Response>(Call&)> handler;
+};
+
+class Api {
+ public:
+  void add(Route r) { routes_.push_back(std::move(r)); }
+  void add_org(Org org) { orgs_[org.slug] = std::move(org); }
+  const std::vector<Route>& routes() const { return routes_; }
+
+  // `path` relative to /api/v1/ (the Router strips the prefix): "orgs/demo/appeals".
+  http::Response handle(const http::Request& req);
+  std::string openapi() const;  // the OpenAPI 3.1 document
+
+ private:
+  std::vector<Route> routes_;
+  std::map<std::string, Org, std::less<>> orgs_;
+};
+
+// The route tables of each area (api/books_routes.cc, api/account_routes.cc).
+void add_books_routes(Api& api);
+void add_account_routes(Api& api);
+// Every route amanat serves.
+std::unique_ptr<Api> make_api();
+
+// Helpers for handlers.
+http::Response json_response(int status, const nlohmann::ordered_json& body);
+http::Response error_to_problem(const Error& e);
+
+}  // namespace amanat::api

@@ -1,0 +1,420 @@
+#include "api/api.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "auth/totp.h"
+#include "books/testing.h"
+#include "http/router.h"
+#include "http/test_support.h"
+
+namespace amanat::api {
+namespace {
+
+using books::testing::BooksFixture;
+using ojson = nlohmann::ordered_json;
+using json = nlohmann::json;
+
+constexpr const char* kPassword = "violet lantern orchard 7319";
+
+// One organisation's books and accounts, and the API over them, with a clock the test moves.
+struct OrgFixture {
+  BooksFixture books;
+  std::int64_t now = 1'750'000'000;
+  std::unique_ptr<Accounts> accounts;
+  explicit OrgFixture() {
+    accounts = std::move(*Accounts::open((books.dir() / "amanat.db").string(), books.keys(), [this] { return now; }));
+    (void)books.books().open_appeal(books::AppealOpen{"A-1", "Legal help", "", "C-1", books::testing::kzt(100000000),
+                                                      "2025-01-01"});
+  }
+  Org org(const std::string& slug) {
+    return Org{slug, &books.books(), &books.store(), &books.log(), accounts.get()};
+  }
+};
+
+http::Request request(std::string method, std::string path, std::string body = {}, std::string token = {},
+                      std::string content_type = "application/json") {
+  http::Request r;
+  r.method = std::move(method);
+  auto q = path.find('?');
+  if (q != std::string::npos) {
+    r.query = path.substr(q + 1);
+    path.resize(q);
+  }
+  r.path = std::move(path);
+  r.body = std::move(body);
+  if (!r.body.empty() && !content_type.empty()) r.headers.emplace_back("Content-Type", content_type);
+  if (!token.empty()) r.headers.emplace_back("Authorization", "Bearer " + token);
+  r.remote = "192.0.2.7";
+  return r;
+}
+
+json body_of(const http::Response& r) { return json::parse(r.body); }
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    api = make_api();
+    api->add_org(a.org("alpha"));
+    api->add_org(b.org("beta"));
+  }
+
+  // A user of `role` in `org`, logged in with a bearer token (TOTP enrolled where the role needs it).
+  std::string login_as(OrgFixture& org, Role role, const std::string& slug = "alpha") {
+    std::string name = std::string(role_name(role)) + "-" + std::to_string(++users);
+    for (char& c : name)
+      if (c == '_') c = '-';
+    EXPECT_TRUE(org.accounts->create_user(name, role, kPassword));
+    auto r = api->handle(request("POST", "orgs/" + slug + "/session", json{{"name", name}, {"password", kPassword}}.dump()));
+    EXPECT_EQ(r.status, 201) << r.body;
+    std::string token = body_of(r)["token"];
+    if (role_needs_totp(role)) {
+      auto begin = api->handle(request("POST", "orgs/" + slug + "/me/totp", "{}", token));
+      EXPECT_EQ(begin.status, 201) << begin.body;
+      std::string uri = body_of(begin)["otpauth_uri"];
+      auto s = uri.find("secret=") + 7;
+      auto secret = auth::from_base32(uri.substr(s, uri.find('&', s) - s));
+      EXPECT_TRUE(secret);
+      auto code = auth::totp_code(*secret, org.now);
+      auto confirm = api->handle(request("POST", "orgs/" + slug + "/me/totp/confirm", json{{"code", *code}}.dump(), token));
+      EXPECT_EQ(confirm.status, 200) << confirm.body;
+      secrets[name] = *secret;
+    }
+    return token;
+  }
+
+  OrgFixture a, b;
+  std::unique_ptr<Api> api;
+  int users = 0;
+  std::map<std::string, Bytes> secrets;
+};
+
+const std::string kDonation =
+    R"({"date":"2025-05-01","amount":500000,"currency":"KZT","channel":"card","fund":"A-1","donor":"phone:+7 701 555 00 11"})";
+
+// A body that passes the route's schema, so that the matrix reaches the handler when allowed.
+std::string sample_body(const Route& r) {
+  if (!r.body) return {};
+  std::map<std::string, std::string> samples = {
+      {"/orgs/{org}/session", R"({"name":"nobody-here","password":"wrong password 123"})"},
+      {"/orgs/{org}/donations/proof", R"({"receipt":"1-0000-0000-0000-0000-0000-0000-00"})"},
+      {"/orgs/{org}/appeals", R"({"code":"A-9","title":"T","target":1000,"currency":"KZT","date":"2025-01-01"})"},
+      {"/orgs/{org}/appeals/{code}/status", R"({"open":true,"date":"2025-01-02"})"},
+      {"/orgs/{org}/donations", kDonation},
+      {"/orgs/{org}/expenses",
+       R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"A-1","amount":100}]})"},
+      {"/orgs/{org}/transfers",
+       R"({"date":"2025-05-02","amount":1,"currency":"KZT","from":"general","to":"A-1","reason":"advance"})"},
+      {"/orgs/{org}/corrections", R"({"date":"2025-05-02","reverses":999999,"reason":"test"})"},
+      {"/orgs/{org}/me/totp/confirm", R"({"code":"000000"})"},
+      {"/orgs/{org}/users", R"({"name":"made-by-test","role":"auditor","password":"another fine passphrase 88"})"},
+  };
+  auto it = samples.find(r.path);
+  return it == samples.end() ? "{}" : it->second;
+}
+
+std::string concrete(std::string path) {
+  auto replace = [&](const std::string& from, const std::string& to) {
+    if (auto p = path.find(from); p != std::string::npos) path.replace(p, from.size(), to);
+  };
+  replace("{org}", "alpha");
+  replace("{code}", "A-1");
+  replace("{record}", "1");
+  return path.substr(1);
+}
+
+// Every route x every role (and no login): deny by default, exactly the declared roles pass.
+TEST_F(ApiTest, AuthorisationMatrixFollowsTheRouteTable) {
+  std::map<Role, std::string> tokens;
+  for (Role role : kAllRoles) tokens[role] = login_as(a, role);
+  for (const Route& r : api->routes()) {
+    if (r.path == "/orgs/{org}/session" && r.method == "DELETE") continue;  // would end the session; tested below
+    std::string path = concrete(r.path);
+    auto anon = api->handle(request(r.method, path, sample_body(r)));
+    EXPECT_LT(anon.status, 500) << r.method << " " << r.path << ": " << anon.body;
+    if (r.is_public) {
+      EXPECT_NE(anon.status, 403) << r.method << " " << r.path;
+    } else {
+      EXPECT_EQ(anon.status, 401) << r.method << " " << r.path;
+    }
+    for (Role role : kAllRoles) {
+      auto res = api->handle(request(r.method, path, sample_body(r), tokens[role]));
+      bool declared = r.is_public || std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
+      EXPECT_LT(res.status, 500) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
+      if (r.path == "/orgs/{org}/session") {
+        EXPECT_TRUE(res.status == 401 || res.status == 429) << res.status;  // wrong credentials, then slowed
+      } else if (r.is_public) {
+        EXPECT_EQ(res.status, anon.status) << r.method << " " << r.path << " as " << role_name(role);  // roles do not matter
+      } else if (declared) {
+        EXPECT_NE(res.status, 401) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
+        EXPECT_NE(res.status, 403) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
+      } else {
+        EXPECT_EQ(res.status, 403) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
+      }
+    }
+  }
+}
+
+TEST_F(ApiTest, TheOpenApiDocumentListsExactlyTheRoutes) {
+  auto r = api->handle(request("GET", "openapi.json"));
+  ASSERT_EQ(r.status, 200);
+  auto doc = body_of(r);
+  EXPECT_EQ(doc["openapi"], "3.1.0");
+  std::set<std::pair<std::string, std::string>> documented, served;
+  for (auto& [path, item] : doc["paths"].items())
+    for (auto& [method, op] : item.items()) {
+      std::string upper;
+      for (char c : method) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.emplace(upper, path);
+      if (op.contains("requestBody")) {
+        std::string ref = op["requestBody"]["content"]["application/json"]["schema"]["$ref"];
+        EXPECT_TRUE(doc["components"]["schemas"].contains(ref.substr(ref.rfind('/') + 1))) << ref;
+      }
+      EXPECT_TRUE(op["responses"].is_object());
+    }
+  for (const Route& route : api->routes()) {
+    served.emplace(route.method, route.path);
+    // The documented roles are the enforced ones.
+    std::string m;
+    for (char c : route.method) m += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto& op = doc["paths"][route.path][m];
+    if (!route.is_public) {
+      EXPECT_EQ(op["x-amanat-roles"].size(), route.roles.size()) << route.path;
+    }
+  }
+  EXPECT_EQ(documented, served);
+}
+
+TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
+  std::string token = login_as(a, Role::accountant);
+  struct Case {
+    std::string name, body, content_type;
+    int status;
+  };
+  std::string deep(300, '[');
+  const std::vector<Case> cases = {
+      {"malformed JSON", R"({"date":)", "application/json", 400},
+      {"not an object", "[1,2]", "application/json", 400},
+      {"wrong content type", kDonation, "text/plain", 415},
+      {"no content type", kDonation, "", 415},
+      {"unknown field", R"({"date":"2025-05-01","amount":1,"currency":"KZT","channel":"card","fund":"A-1","x":1})",
+       "application/json", 400},
+      {"wrong types", R"({"date":1,"amount":"1","currency":true,"channel":[],"fund":{}})", "application/json", 400},
+      {"huge number", R"({"date":"2025-05-01","amount":1e400,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"beyond int64", R"({"date":"2025-05-01","amount":99999999999999999999,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"fraction", R"({"date":"2025-05-01","amount":1.5,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"negative", R"({"date":"2025-05-01","amount":-5,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"invalid UTF-8", "{\"date\":\"2025-05-01\",\"amount\":1,\"currency\":\"KZT\",\"channel\":\"card\",\"fund\":\"\xff\xfe\"}",
+       "application/json", 400},
+      {"duplicate member", R"({"date":"2025-05-01","date":"2025-05-02","amount":1,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"deep nesting", deep, "application/json", 400},
+      {"unknown currency", R"({"date":"2025-05-01","amount":1,"currency":"XYZ","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"bad date", R"({"date":"2025-13-01","amount":1,"currency":"KZT","channel":"card","fund":"A-1"})",
+       "application/json", 400},
+      {"unknown fund", R"({"date":"2025-05-01","amount":1,"currency":"KZT","channel":"card","fund":"NOPE"})",
+       "application/json", 404},
+  };
+  auto before = a.books.store().report({});
+  for (const auto& c : cases) {
+    auto r = api->handle(request("POST", "orgs/alpha/donations", c.body, token, c.content_type));
+    EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
+    EXPECT_EQ(*http::find_header(r.headers, "content-type"), "application/problem+json") << c.name;
+    auto problem = json::parse(r.body, nullptr, false);
+    ASSERT_FALSE(problem.is_discarded()) << c.name;
+    EXPECT_EQ(problem["status"], c.status) << c.name;
+  }
+  // Each error names its field.
+  auto r = api->handle(request("POST", "orgs/alpha/donations",
+                               R"({"date":1,"amount":"1","currency":"KZT","channel":"card","fund":"A-1","x":1})", token));
+  std::set<std::string> fields;
+  json problem = body_of(r);
+  for (const auto& e : problem["errors"]) fields.insert(e["field"]);
+  EXPECT_EQ(fields, (std::set<std::string>{"/date", "/amount", "/x"}));
+  // Nothing was booked by any of them.
+  EXPECT_EQ(a.books.store().report({})->log_size, before->log_size);
+}
+
+TEST_F(ApiTest, ABookedDonationIsProvableByItsReceiptCodeAndTheIdentityStaysOut) {
+  std::string token = login_as(a, Role::accountant);
+  auto r = api->handle(request("POST", "orgs/alpha/donations", kDonation, token));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string code = body_of(r)["receipt_code"];
+  auto proof = api->handle(request("POST", "orgs/alpha/donations/proof", json{{"receipt", code}}.dump()));
+  ASSERT_EQ(proof.status, 200) << proof.body;
+  EXPECT_EQ(body_of(proof)["record"], body_of(r)["record"]);
+  EXPECT_EQ(body_of(proof)["proof"].get<std::string>().rfind("c2sp.org/tlog-proof@v1\n", 0), 0u);
+  // The same code at the other organisation finds nothing.
+  EXPECT_EQ(api->handle(request("POST", "orgs/beta/donations/proof", json{{"receipt", code}}.dump())).status, 404);
+  auto report = api->handle(request("GET", "orgs/alpha/report?appeal=A-1"));
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(body_of(report)["funds"][0]["raised"], 500000);
+  // The donor's phone is in no file of the data directory.
+  a.books.reopen();
+  for (const auto& f : std::filesystem::directory_iterator(a.books.dir())) {
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string all(std::istreambuf_iterator<char>(in), {});
+    EXPECT_EQ(all.find("7015550011"), std::string::npos) << f.path();
+    EXPECT_EQ(all.find("701 555 00 11"), std::string::npos) << f.path();
+  }
+}
+
+TEST_F(ApiTest, SessionsOfOneOrganisationAreUnknownToAnother) {
+  std::string token = login_as(a, Role::accountant);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/beta/me", "", token)).status, 401);
+  EXPECT_EQ(api->handle(request("POST", "orgs/beta/donations", kDonation, token)).status, 401);
+  // Nor can its users log in there.
+  auto other = api->handle(request("POST", "orgs/beta/session", json{{"name", "accountant-1"}, {"password", kPassword}}.dump()));
+  EXPECT_EQ(other.status, 401);
+  EXPECT_EQ(api->handle(request("GET", "orgs/gamma/report")).status, 404);
+}
+
+TEST_F(ApiTest, LogoutAndIdleExpiryEndTheSession) {
+  std::string token = login_as(a, Role::auditor);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 200);
+  EXPECT_EQ(api->handle(request("DELETE", "orgs/alpha/session", "", token)).status, 204);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 401);
+  std::string second = login_as(a, Role::auditor);
+  a.now += Accounts::kIdle - 10;
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", second)).status, 200);  // use keeps it alive
+  a.now += Accounts::kIdle - 10;
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", second)).status, 200);
+  a.now += Accounts::kIdle + 1;
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", second)).status, 401);
+}
+
+TEST_F(ApiTest, CookieSessionsAreHttpOnlySecureSameSiteAndNeedTheCsrfToken) {
+  ASSERT_TRUE(a.accounts->create_user("acc-cookie", Role::accountant, kPassword));
+  auto r = api->handle(request("POST", "orgs/alpha/session",
+                               json{{"name", "acc-cookie"}, {"password", kPassword}, {"kind", "cookie"}}.dump()));
+  ASSERT_EQ(r.status, 201) << r.body;
+  std::string cookie(*http::find_header(r.headers, "set-cookie"));
+  for (const char* attr : {"HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/orgs/alpha/"})
+    EXPECT_NE(cookie.find(attr), std::string::npos) << cookie;
+  EXPECT_FALSE(body_of(r).contains("token"));
+  std::string csrf = body_of(r)["csrf_token"];
+  std::string value = cookie.substr(0, cookie.find(';'));
+  auto with_cookie = [&](std::string csrf_header) {
+    auto req = request("POST", "orgs/alpha/donations", kDonation);
+    req.headers.emplace_back("Cookie", "theme=dark; " + value);
+    if (!csrf_header.empty()) req.headers.emplace_back("X-CSRF-Token", csrf_header);
+    return api->handle(req);
+  };
+  EXPECT_EQ(with_cookie("").status, 403);
+  EXPECT_EQ(with_cookie(std::string(csrf.size(), '0')).status, 403);
+  EXPECT_EQ(with_cookie(csrf).status, 201);
+}
+
+TEST_F(ApiTest, FailedLoginsAreSlowedButNeverLockTheUserOutForever) {
+  ASSERT_TRUE(a.accounts->create_user("slow-user", Role::auditor, kPassword));
+  auto attempt = [&](const std::string& password, const std::string& addr = "192.0.2.7") {
+    auto req = request("POST", "orgs/alpha/session", json{{"name", "slow-user"}, {"password", password}}.dump());
+    req.remote = addr;
+    return api->handle(req);
+  };
+  for (int i = 0; i < Accounts::kFreeFailures; ++i) EXPECT_EQ(attempt("wrong password " + std::to_string(i)).status, 401);
+  auto limited = attempt(kPassword);
+  EXPECT_EQ(limited.status, 429);
+  ASSERT_TRUE(http::find_header(limited.headers, "retry-after"));
+  // From another address the account is still slowed: the limit is per account too.
+  EXPECT_EQ(attempt(kPassword, "198.51.100.1").status, 429);
+  // Many more failures make the wait grow, but never beyond kMaxDelay.
+  for (int i = 0; i < 40; ++i) {
+    a.now += Accounts::kMaxDelay;
+    (void)attempt("still wrong " + std::to_string(i), "203.0.113." + std::to_string(i));
+  }
+  a.now += Accounts::kMaxDelay;
+  EXPECT_EQ(attempt(kPassword, "198.51.100.2").status, 201);
+}
+
+TEST_F(ApiTest, DirectorsMustEnrolTotpAndThenLogInWithAFreshCode) {
+  ASSERT_TRUE(a.accounts->create_user("dir-1", Role::director, kPassword));
+  auto login = [&](std::string code) {
+    json body{{"name", "dir-1"}, {"password", kPassword}};
+    if (!code.empty()) body["totp"] = code;
+    return api->handle(request("POST", "orgs/alpha/session", body.dump()));
+  };
+  auto first = login("");
+  ASSERT_EQ(first.status, 201);
+  EXPECT_TRUE(body_of(first)["needs_totp_enrolment"]);
+  std::string token = body_of(first)["token"];
+  // Before enrolment nothing else is allowed.
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/users", "", token)).status, 403);
+  auto begin = api->handle(request("POST", "orgs/alpha/me/totp", "{}", token));
+  std::string uri = body_of(begin)["otpauth_uri"];
+  auto s = uri.find("secret=") + 7;
+  auto secret = *auth::from_base32(uri.substr(s, uri.find('&', s) - s));
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/me/totp/confirm", R"({"code":"000000"})", token)).status, 400);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/me/totp/confirm", json{{"code", *auth::totp_code(secret, a.now)}}.dump(),
+                                token)).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/users", "", token)).status, 200);
+  // Now a login needs a code, and a code is good once.
+  EXPECT_EQ(login("").status, 401);
+  a.now += 60;
+  std::string code = *auth::totp_code(secret, a.now);
+  EXPECT_EQ(login(code).status, 201);
+  EXPECT_EQ(login(code).status, 401);
+}
+
+TEST_F(ApiTest, UnknownRoutesAndMethodsAreProblems) {
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/nothing")).status, 404);
+  auto r = api->handle(request("PUT", "orgs/alpha/donations", kDonation));
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(*http::find_header(r.headers, "allow"), "POST");
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/report?colour=red")).status, 400);
+}
+
+// Through the real server: the limits of the HTTP layer are problems too, and the access log
+// carries no personal data or secrets.
+TEST_F(ApiTest, OverTheWireLimitsAreProblemsAndTheAccessLogStaysClean) {
+  std::string token = login_as(a, Role::accountant);
+  Api* p = api.get();
+  http::Router router;
+  ASSERT_TRUE(router.mount("/api/v1/", [p](const http::Request& r) { return p->handle(r); }));
+  std::mutex mu;
+  std::string log;
+  http::ServerOptions o = http::testing::ServerThread::quiet();
+  o.workers = 4;
+  o.limits.max_body_bytes = 4096;
+  o.access_log = [&](const http::AccessLogEntry& e) {
+    std::lock_guard lock(mu);
+    log += std::string(e.method) + " " + std::string(e.path) + " " + std::to_string(e.status) + "\n";
+  };
+  http::testing::ServerThread st(router, o);
+  auto post = [&](const std::string& body) {
+    http::testing::RawConn c(st.port());
+    return c.request("POST /api/v1/orgs/alpha/donations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Authorization: Bearer " + token + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n" + body);
+  };
+  auto big = post(std::string(5000, ' '));
+  EXPECT_EQ(big.status, 413);
+  EXPECT_EQ(big.header("content-type"), "application/problem+json");
+  auto ok = post(kDonation);
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  // The server logs a request after writing its response: wait for the line.
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (log.find(" 201") != std::string::npos) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::lock_guard lock(mu);
+  EXPECT_NE(log.find("/api/v1/orgs/alpha/donations 201"), std::string::npos) << log << ok.body;
+  EXPECT_EQ(log.find("701"), std::string::npos);
+  EXPECT_EQ(log.find(token), std::string::npos);
+}
+
+}  // namespace
+}  // namespace amanat::api

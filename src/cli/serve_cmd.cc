@@ -1,0 +1,179 @@
+// amanat serve: the server for staff, the public and partner organisations (api/api.h), and
+// amanat user add: the first accounts of an organisation.
+//
+// One process serves one or more organisations, each from its own data directory (its own log,
+// keys, books and users): --data DIR --org SLUG for the first, --also SLUG=DIR for more. Per
+// organisation it mounts the JSON API's routes under /api/v1/orgs/SLUG/ and the log's tiles
+// under /log/SLUG/. Handlers run on a worker pool (--workers) so that password hashing and
+// waiting for a durable commit never stall the event loop. SIGTERM or SIGINT stop it
+// gracefully: the listener closes and in-flight requests, writes included, finish first.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "cli/books_session.h"
+#include "cli/cli.h"
+#include "http/log_routes.h"
+#include "http/router.h"
+
+namespace amanat::cli {
+
+namespace {
+
+struct OrgProcess {
+  std::string slug;
+  std::unique_ptr<BooksSession> session;
+  std::unique_ptr<api::Accounts> accounts;
+};
+
+Status check_slug(const std::string& slug) {
+  bool ok = !slug.empty() && slug.size() <= 32;
+  for (char c : slug) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
+  if (!ok) return fail(Errc::invalid, "--org: a slug is 1-32 characters of a-z, 0-9 and '-'");
+  return {};
+}
+
+Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
+  if (auto st = check_slug(slug); !st) return std::unexpected(st.error());
+  auto s = open_books(data);
+  if (!s) return std::unexpected(s.error().context(data));
+  auto accounts = api::Accounts::open((*s)->dir.db_path(), *(*s)->keys);
+  if (!accounts) return std::unexpected(accounts.error().context(data));
+  return OrgProcess{slug, std::move(*s), std::move(*accounts)};
+}
+
+int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
+             const std::string& listen, unsigned threads, unsigned workers) {
+  std::vector<OrgProcess> orgs;
+  auto first = open_org(slug, data);
+  if (!first) return report(first.error());
+  orgs.push_back(std::move(*first));
+  for (const auto& a : also) {
+    auto eq = a.find('=');
+    if (eq == std::string::npos) return report({Errc::invalid, "--also \"" + a + "\" is not SLUG=DIR"});
+    for (const auto& o : orgs)
+      if (o.slug == a.substr(0, eq)) return report({Errc::invalid, "--also: organisation " + o.slug + " is given twice"});
+    auto more = open_org(a.substr(0, eq), a.substr(eq + 1));
+    if (!more) return report(more.error());
+    orgs.push_back(std::move(*more));
+  }
+  auto colon = listen.rfind(':');
+  auto port = colon == std::string::npos ? std::nullopt : parse_decimal(listen.substr(colon + 1));
+  if (!port || *port > 65535)
+    return report({Errc::invalid, "--listen \"" + listen + "\" is not ADDRESS:PORT, e.g. 127.0.0.1:8080"});
+
+  auto api = api::make_api();
+  http::Router router;
+  for (auto& o : orgs) {
+    api->add_org(api::Org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get()});
+    // The log is owned by the session; the handler only borrows it for the server's lifetime.
+    std::shared_ptr<tlog::LogSource> src(o.session->log.get(), [](tlog::LogSource*) {});
+    if (auto st = router.mount("/log/" + o.slug + "/", http::log_handler(src)); !st) return report(st.error());
+  }
+  api::Api* a = api.get();
+  if (auto st = router.mount("/api/v1/", [a](const http::Request& req) { return a->handle(req); }); !st)
+    return report(st.error());
+
+  http::ServerOptions opts;
+  opts.address = listen.substr(0, colon);
+  opts.port = static_cast<std::uint16_t>(*port);
+  opts.threads = threads;
+  opts.workers = workers;
+  auto server = http::Server::listen(opts, router);
+  if (!server) return report(server.error());
+  run_until_signalled(**server, [&] {
+    for (const auto& o : orgs)
+      std::fprintf(stderr, "amanat: serving %s at http://%s:%u/api/v1/orgs/%s/ (log: /log/%s/)\n",
+                   o.session->dir.path().c_str(), opts.address.c_str(), (*server)->port(), o.slug.c_str(),
+                   o.slug.c_str());
+    std::fprintf(stderr, "amanat: the API is described at http://%s:%u/api/v1/openapi.json\n", opts.address.c_str(),
+                 (*server)->port());
+  });
+  std::fprintf(stderr, "amanat: stopped; every accepted request was answered\n");
+  return kExitOk;
+}
+
+// The password comes from AMANAT_PASSWORD or the first line of stdin, never the command line.
+int do_user_add(const std::string& data, const std::string& name, const std::string& role) {
+  auto r = api::parse_role(role);
+  if (!r) return report({Errc::invalid, "--role: one of hotline_operator, case_worker, lawyer, accountant, "
+                                         "communications, director, auditor, admin"});
+  std::string password;
+  if (const char* env = std::getenv("AMANAT_PASSWORD")) {
+    password = env;
+  } else {
+    std::getline(std::cin, password);
+  }
+  auto reader = read_books(data);
+  if (!reader) return report(reader.error());
+  auto accounts = api::Accounts::open((*reader)->dir.db_path(), *(*reader)->keys);
+  if (!accounts) return report(accounts.error());
+  auto u = (*accounts)->create_user(name, *r, password);
+  if (!u) return report(u.error());
+  std::printf("user %s (%s) created%s\n", u->name.c_str(), api::role_name(u->role),
+              api::role_needs_totp(u->role) ? "; it must enrol TOTP at its first login" : "");
+  return kExitOk;
+}
+
+}  // namespace
+
+void run_until_signalled(http::Server& server, const std::function<void()>& started) {
+  // SIGINT/SIGTERM stop the server gracefully: in-flight requests finish first.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread waiter([&] {
+    int sig;
+    sigwait(&set, &sig);
+    server.stop();
+  });
+  started();
+  server.run();
+  // run() also returns if the server stops by itself; wake the waiter so it can be joined.
+  ::kill(::getpid(), SIGTERM);
+  waiter.join();
+}
+
+void add_server_commands(Registry& r) {
+  {
+    auto data = std::make_shared<std::string>();
+    auto slug = std::make_shared<std::string>("demo");
+    auto also = std::make_shared<std::vector<std::string>>();
+    auto listen = std::make_shared<std::string>("127.0.0.1:8080");
+    auto threads = std::make_shared<unsigned>(2);
+    auto workers = std::make_shared<unsigned>(64);
+    auto* sub = r.app.add_subcommand("serve", "Serve the JSON API and the logs of one or more organisations");
+    sub->add_option("--data", *data, "The organisation's data directory")->required();
+    sub->add_option("--org", *slug, "Its slug in URLs (a-z, 0-9, '-')")->capture_default_str();
+    sub->add_option("--also", *also, "Another organisation, as SLUG=DIR (repeatable)");
+    sub->add_option("--listen", *listen, "ADDRESS:PORT to listen on")->capture_default_str();
+    sub->add_option("--threads", *threads, "Event-loop threads")->capture_default_str()->check(CLI::Range(1, 64));
+    sub->add_option("--workers", *workers, "Handler threads (requests handled at once)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    sub->footer("Put a TLS-terminating reverse proxy in front (docs/operations.md has an nginx site).");
+    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers); });
+  }
+  {
+    auto* user = r.app.add_subcommand("user", "Staff accounts");
+    user->require_subcommand(1);
+    auto data = std::make_shared<std::string>();
+    auto name = std::make_shared<std::string>();
+    auto role = std::make_shared<std::string>();
+    auto* sub = user->add_subcommand("add", "Create a staff account; the password comes from AMANAT_PASSWORD or stdin");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--name", *name, "Login name (a-z, 0-9, '.', '_', '-')")->required();
+    sub->add_option("--role", *role,
+                    "hotline_operator, case_worker, lawyer, accountant, communications, director, auditor or admin")
+        ->required();
+    r.on(sub, [=] { return do_user_add(*data, *name, *role); });
+  }
+}
+
+}  // namespace amanat::cli
