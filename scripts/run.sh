@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The first command of the README: installs what is missing, builds amanat and starts it on its
 # embedded default — SQLite in a data directory (./data, or $AMANAT_DATA) with demo books
-# (invented people only: appeals, donations, expenses, transfers, all on the log) — serving the
-# organisation's log on http://127.0.0.1:8080 (or $AMANAT_LISTEN). Ctrl-C stops it.
+# (invented people only: appeals, donations, expenses, transfers, all on the log), a demo
+# accountant and director, and a vault — serving the JSON API on http://127.0.0.1:8080/api/v1
+# and the organisation's log on /log/demo/ (or $AMANAT_LISTEN). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,10 +17,24 @@ if [ ! -e "$data/amanat.db" ]; then
            --donations "${AMANAT_DEMO_DONATIONS:-20000}")
   echo "$vkey" > "$data/verifier.key"
   "$bin" report --data "$data" --publish > /dev/null
+  # Demo staff and a demo vault. Their secrets sit in files of the data directory because this is
+  # a demo with invented people: a real organisation never keeps them on the server's disk.
+  umask 077
+  for who in accountant director; do
+    head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$data/demo-$who.password"
+    AMANAT_PASSWORD=$(cat "$data/demo-$who.password") "$bin" user add --data "$data" --name "demo-$who" --role "$who"
+  done
+  head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$data/demo-vault.passphrase"
+  AMANAT_VAULT_PASSPHRASE=$(cat "$data/demo-vault.passphrase") "$bin" vault init --data "$data"
 fi
 "$bin" report --data "$data" >&2
 echo "run: the log's verifier key is in $data/verifier.key:" >&2
 cat "$data/verifier.key" >&2
-echo "run: try: $bin log verify --log http://$listen --vkey \"\$(cat $data/verifier.key)\"" >&2
-echo "run:  or: $bin audit --log http://$listen --vkey \"\$(cat $data/verifier.key)\"" >&2
-exec "$bin" log serve --data "$data" --listen "$listen"
+echo "run: try: $bin audit --log http://$listen/log/demo/ --vkey \"\$(cat $data/verifier.key)\"" >&2
+echo "run:  or: curl http://$listen/api/v1/orgs/demo/statistics" >&2
+echo "run:  log in: curl -XPOST http://$listen/api/v1/orgs/demo/session -H 'content-type: application/json' \\" >&2
+echo "run:        -d '{\"name\":\"demo-accountant\",\"password\":\"'\$(cat $data/demo-accountant.password)'\"}'" >&2
+echo "run: the API is described at http://$listen/api/v1/openapi.json" >&2
+unseal=()
+if [ -f "$data/demo-vault.passphrase" ]; then unseal=(--unseal-passphrase-file "$data/demo-vault.passphrase"); fi
+exec "$bin" serve --data "$data" --org demo --listen "$listen" "${unseal[@]}"

@@ -38,6 +38,9 @@ void add_account_routes(Api& api) {
                         c.body.value("kind", std::string("bearer")) == "cookie", client_address(c.req)};
         std::int64_t retry = 0;
         auto r = c.org.accounts->login(lr, &retry);
+        if (c.org.identities)  // the attempted name is not kept: people type passwords into it
+          c.org.identities->record(r ? "user:" + std::to_string(r->session.user.id) : "anonymous", "login", "session",
+                                   r ? "ok" : "failed");
         if (!r) {
           if (r.error().code == Errc::unavailable && retry > 0) {
             http::Response res = http::problem_response(429, r.error().message);

@@ -110,6 +110,18 @@ http::Response error_to_problem(const Error& e) {
   return r;
 }
 
+namespace {
+
+// Denied access goes to the organisation's access trail (api/identities.h).
+http::Response denied(Org& org, const std::optional<Session>& s, const Route& r, http::Response res) {
+  if (org.identities)
+    org.identities->record(s ? "user:" + std::to_string(s->user.id) : "anonymous", "denied", r.method + " " + r.path,
+                           std::to_string(res.status));
+  return res;
+}
+
+}  // namespace
+
 http::Response Api::handle(const http::Request& req) {
   std::string_view path = req.path;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
@@ -148,7 +160,7 @@ http::Response Api::handle(const http::Request& req) {
     if (!token || org->accounts == nullptr) {
       http::Response r = http::problem_response(401, "log in first (POST /api/v1/orgs/{org}/session)");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
+      return denied(*org, std::nullopt, *route, std::move(r));
     }
     auto s = token->empty() ? Result<Session>(fail(Errc::forbidden, "malformed Authorization header"))
                             : org->accounts->authenticate(*token);
@@ -156,17 +168,18 @@ http::Response Api::handle(const http::Request& req) {
       if (s.error().code != Errc::forbidden) return error_to_problem(s.error());
       http::Response r = http::problem_response(401, s.error().message);
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return r;
+      return denied(*org, std::nullopt, *route, std::move(r));
     }
     bool allowed = false;
     for (Role role : route->roles) allowed = allowed || role == s->user.role;
-    if (!allowed) return http::problem_response(403, "your role may not do this");
+    if (!allowed) return denied(*org, *s, *route, http::problem_response(403, "your role may not do this"));
     if (s->needs_totp && !route->before_totp)
-      return http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)");
+      return denied(*org, *s, *route,
+                    http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)"));
     if (s->cookie && cookie && unsafe(req.method)) {
       auto csrf = http::find_header(req.headers, "x-csrf-token");
       if (!csrf || csrf->size() != s->csrf.size() || sodium_memcmp(csrf->data(), s->csrf.data(), s->csrf.size()) != 0)
-        return http::problem_response(403, "missing or wrong X-CSRF-Token header");
+        return denied(*org, *s, *route, http::problem_response(403, "missing or wrong X-CSRF-Token header"));
     }
     call.session = std::move(*s);
     call.token = std::move(*token);
@@ -291,6 +304,7 @@ std::unique_ptr<Api> make_api() {
                  [](Call&) -> Result<http::Response> { return json_response(200, {{"status", "ok"}}); }});
   add_account_routes(*api);
   add_books_routes(*api);
+  add_identity_routes(*api);
   return api;
 }
 

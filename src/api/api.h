@@ -32,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/accounts.h"
+#include "api/identities.h"
 #include "api/schema.h"
 #include "books/service.h"
 #include "http/server.h"
@@ -47,6 +48,7 @@ struct Org {
   store::sqlite::SqliteBooksStore* store = nullptr;
   tlog::LogStorage* log = nullptr;
   Accounts* accounts = nullptr;
+  Identities* identities = nullptr;  // subjects, intake, vault, access trail
 };
 
 struct Call {
@@ -89,6 +91,7 @@ class Api {
 // The route tables of each area (api/books_routes.cc, api/account_routes.cc).
 void add_books_routes(Api& api);
 void add_account_routes(Api& api);
+void add_identity_routes(Api& api);
 // Every route amanat serves.
 std::unique_ptr<Api> make_api();
 

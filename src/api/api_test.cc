@@ -22,17 +22,27 @@ using json = nlohmann::json;
 constexpr const char* kPassword = "violet lantern orchard 7319";
 
 // One organisation's books and accounts, and the API over them, with a clock the test moves.
+constexpr const char* kVaultPassphrase = "amber river quiet mountain 42";
+
 struct OrgFixture {
   BooksFixture books;
   std::int64_t now = 1'750'000'000;
   std::unique_ptr<Accounts> accounts;
+  std::unique_ptr<Identities> identities;
+  std::vector<std::string> shares;  // 2 of 3 unseal the vault, as does kVaultPassphrase
   explicit OrgFixture() {
-    accounts = std::move(*Accounts::open((books.dir() / "amanat.db").string(), books.keys(), [this] { return now; }));
+    std::string db = (books.dir() / "amanat.db").string();
+    accounts = std::move(*Accounts::open(db, books.keys(), [this] { return now; }));
+    auto vault = crypto::Vault::create("test-org", kVaultPassphrase, crypto::Threshold{2, 3},
+                                       crypto::KdfLimits::for_tests());
+    shares = vault->share_texts;
+    std::ofstream(books.dir() / "vault.json") << vault->file.to_json();
+    identities = std::move(*Identities::open(db, (books.dir() / "vault.json").string(), [this] { return now; }));
     (void)books.books().open_appeal(books::AppealOpen{"A-1", "Legal help", "", "C-1", books::testing::kzt(100000000),
                                                       "2025-01-01"});
   }
   Org org(const std::string& slug) {
-    return Org{slug, &books.books(), &books.store(), &books.log(), accounts.get()};
+    return Org{slug, &books.books(), &books.store(), &books.log(), accounts.get(), identities.get()};
   }
 };
 
@@ -112,6 +122,10 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/corrections", R"({"date":"2025-05-02","reverses":999999,"reason":"test"})"},
       {"/orgs/{org}/me/totp/confirm", R"({"code":"000000"})"},
       {"/orgs/{org}/users", R"({"name":"made-by-test","role":"auditor","password":"another fine passphrase 88"})"},
+      {"/orgs/{org}/vault/unseal", R"({"passphrase":"not the passphrase at all"})"},
+      {"/orgs/{org}/subjects", R"({"kind":"survivor","name":"Invented Person"})"},
+      {"/orgs/{org}/subjects/{code}/assignments", R"({"user":1})"},
+      {"/orgs/{org}/intake", R"({"message":"hello"})"},
   };
   auto it = samples.find(r.path);
   return it == samples.end() ? "{}" : it->second;
@@ -414,6 +428,136 @@ TEST_F(ApiTest, OverTheWireLimitsAreProblemsAndTheAccessLogStaysClean) {
   EXPECT_NE(log.find("/api/v1/orgs/alpha/donations 201"), std::string::npos) << log << ok.body;
   EXPECT_EQ(log.find("701"), std::string::npos);
   EXPECT_EQ(log.find(token), std::string::npos);
+}
+
+std::string unseal_body() { return json{{"passphrase", kVaultPassphrase}}.dump(); }
+
+// Case-scoped reads: for each role that may read subjects, its own subject, another's and a
+// code that does not exist; directors read every subject. Guessing is indistinguishable from
+// absence (404 both).
+TEST_F(ApiTest, SubjectsAreReadableByTheirOwnersAndDirectorsOnly) {
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  std::map<Role, std::string> tokens, codes;
+  for (Role role : {Role::hotline_operator, Role::case_worker, Role::lawyer}) tokens[role] = login_as(a, role);
+  // The lawyer may read but not create: a case worker creates one and the director assigns it.
+  for (Role role : {Role::hotline_operator, Role::case_worker}) {
+    auto r = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})",
+                                 tokens[role]));
+    ASSERT_EQ(r.status, 201) << r.body;
+    codes[role] = body_of(r)["code"];
+  }
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor"})", tokens[Role::lawyer])).status, 403);
+  auto lawyer_id = body_of(api->handle(request("GET", "orgs/alpha/me", "", tokens[Role::lawyer])))["user"]["id"];
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/subjects/" + codes[Role::case_worker] + "/assignments",
+                                json{{"user", lawyer_id}}.dump(), director)).status, 200);
+  codes[Role::lawyer] = codes[Role::case_worker];
+  for (auto& [role, token] : tokens) {
+    std::string own = codes[role];
+    std::string others = codes[role == Role::hotline_operator ? Role::case_worker : Role::hotline_operator];
+    EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + own, "", token)).status, 200) << role_name(role);
+    EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + others, "", token)).status, 404) << role_name(role);
+    EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/S-NOSUCH00", "", token)).status, 404) << role_name(role);
+  }
+  for (const auto& [role, code] : codes)
+    EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + code, "", director)).status, 200);
+  for (Role role : {Role::accountant, Role::communications, Role::auditor, Role::admin}) {
+    std::string t = login_as(a, role);
+    EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + codes[Role::case_worker], "", t)).status, 403)
+        << role_name(role);
+  }
+  // Another organisation's staff cannot see it either, even with the code.
+  std::string foreign = login_as(b, Role::director, "beta");
+  EXPECT_EQ(api->handle(request("GET", "orgs/beta/subjects/" + codes[Role::case_worker], "", foreign)).status, 423);
+}
+
+TEST_F(ApiTest, WhileSealedIdentitiesAreLockedButTheIntakeAndBooksWork) {
+  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor"})", worker)).status, 423);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/intake", R"({"message":"I need help, please call"})")).status, 202);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/intake", "", director)).status, 423);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/report")).status, 200);
+  // Two of the three directors' shares unseal it; one is not enough.
+  auto one = api->handle(request("POST", "orgs/alpha/vault/unseal", json{{"share", a.shares[0]}}.dump(), director));
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(body_of(one)["shares_needed"], 1);
+  auto two = api->handle(request("POST", "orgs/alpha/vault/unseal", json{{"share", a.shares[2]}}.dump(), director));
+  ASSERT_EQ(two.status, 200) << two.body;
+  EXPECT_EQ(body_of(two)["sealed"], false);
+  auto msgs = api->handle(request("GET", "orgs/alpha/intake", "", director));
+  ASSERT_EQ(msgs.status, 200);
+  EXPECT_EQ(body_of(msgs)["messages"][0]["message"], "I need help, please call");
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/seal", "", director)).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/intake", "", director)).status, 423);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", R"({"passphrase":"wrong wrong wrong"})", director)).status,
+            400);
+}
+
+// Canary: identities created through the API are in no file of the data directory, in the
+// clear, before or after erasure; after erasure they are unreadable even with the vault open.
+TEST_F(ApiTest, CanaryIdentitiesNeverReachTheDiskInTheClear) {
+  const std::string name = "Canary-Survivor-Zhibek-7Q3", phone = "+7 777 131 0042", donor = "Canary-Donor-Arman-X5",
+                    note = "Canary-Intake-Message-KX9";
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto s1 = api->handle(request("POST", "orgs/alpha/subjects",
+                                json{{"kind", "survivor"}, {"name", name}, {"phone", phone}, {"notes", "about " + name}}.dump(),
+                                director));
+  ASSERT_EQ(s1.status, 201) << s1.body;
+  auto s2 = api->handle(request("POST", "orgs/alpha/subjects", json{{"kind", "donor"}, {"name", donor}}.dump(), director));
+  ASSERT_EQ(s2.status, 201);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/intake", json{{"message", note}}.dump())).status, 202);
+  std::string code = body_of(s1)["code"];
+  auto read = api->handle(request("GET", "orgs/alpha/subjects/" + code, "", director));
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(body_of(read)["fields"]["name"], name);
+  auto scan = [&](const char* when) {
+    for (const auto& f : std::filesystem::recursive_directory_iterator(a.books.dir())) {
+      if (!f.is_regular_file()) continue;
+      std::ifstream in(f.path(), std::ios::binary);
+      std::string all(std::istreambuf_iterator<char>(in), {});
+      for (const std::string& marker : {name, phone, donor, note, std::string("Zhibek"), std::string("131 0042")})
+        EXPECT_EQ(all.find(marker), std::string::npos) << when << ": " << marker << " in " << f.path();
+    }
+  };
+  scan("after creation");
+  ASSERT_EQ(api->handle(request("DELETE", "orgs/alpha/subjects/" + code, "", director)).status, 200);
+  auto gone = api->handle(request("GET", "orgs/alpha/subjects/" + code, "", director));
+  ASSERT_EQ(gone.status, 200);
+  EXPECT_TRUE(body_of(gone)["erased"]);
+  EXPECT_TRUE(body_of(gone)["fields"].empty());
+  scan("after erasure");
+}
+
+TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
+  std::string director = login_as(a, Role::director), auditor = login_as(a, Role::auditor);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto s = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", director));
+  std::string code = body_of(s)["code"];
+  ASSERT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + code, "", director)).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/subjects/" + code, "", auditor)).status, 403);
+  (void)api->handle(request("POST", "orgs/alpha/session", R"({"name":"nobody-here","password":"wrong password 123"})"));
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/access-trail", "", auditor)).status, 403);
+  auto t = api->handle(request("GET", "orgs/alpha/access-trail", "", director));
+  ASSERT_EQ(t.status, 200);
+  json trail = body_of(t);
+  EXPECT_TRUE(trail["intact"]);
+  std::multiset<std::string> actions;
+  for (const auto& e : trail["entries"]) actions.insert(e["action"].get<std::string>() + ":" + e["outcome"].get<std::string>());
+  EXPECT_TRUE(actions.count("read-subject:ok"));
+  EXPECT_TRUE(actions.count("login:failed"));
+  EXPECT_TRUE(actions.count("login:ok"));
+  EXPECT_GE(actions.count("denied:403"), 2u);
+  EXPECT_EQ(trail.dump().find("Invented Person"), std::string::npos);
+  // An edit made behind the server's back breaks the chain.
+  {
+    auto db = store::sqlite::Db::open((a.books.dir() / "amanat.db").string(), false);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->exec("UPDATE access_trail SET outcome = 'ok' WHERE action = 'login' AND outcome = 'failed'"));
+  }
+  auto after = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_FALSE(after["intact"]);
+  EXPECT_NE(after["problem"].get<std::string>().find("altered"), std::string::npos);
 }
 
 }  // namespace

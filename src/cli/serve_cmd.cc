@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "http/log_routes.h"
 #include "http/router.h"
+#include "store/static_dir.h"
 
 namespace amanat::cli {
 
@@ -28,7 +29,10 @@ struct OrgProcess {
   std::string slug;
   std::unique_ptr<BooksSession> session;
   std::unique_ptr<api::Accounts> accounts;
+  std::unique_ptr<api::Identities> identities;
 };
+
+std::filesystem::path vault_path(const store::DataDir& dir) { return dir.path() / "vault.json"; }
 
 Status check_slug(const std::string& slug) {
   bool ok = !slug.empty() && slug.size() <= 32;
@@ -43,11 +47,13 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   if (!s) return std::unexpected(s.error().context(data));
   auto accounts = api::Accounts::open((*s)->dir.db_path(), *(*s)->keys);
   if (!accounts) return std::unexpected(accounts.error().context(data));
-  return OrgProcess{slug, std::move(*s), std::move(*accounts)};
+  auto ids = api::Identities::open((*s)->dir.db_path(), vault_path((*s)->dir).string());
+  if (!ids) return std::unexpected(ids.error().context(data));
+  return OrgProcess{slug, std::move(*s), std::move(*accounts), std::move(*ids)};
 }
 
 int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
-             const std::string& listen, unsigned threads, unsigned workers) {
+             const std::string& listen, unsigned threads, unsigned workers, const std::string& unseal_file) {
   std::vector<OrgProcess> orgs;
   auto first = open_org(slug, data);
   if (!first) return report(first.error());
@@ -65,11 +71,19 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   auto port = colon == std::string::npos ? std::nullopt : parse_decimal(listen.substr(colon + 1));
   if (!port || *port > 65535)
     return report({Errc::invalid, "--listen \"" + listen + "\" is not ADDRESS:PORT, e.g. 127.0.0.1:8080"});
+  if (!unseal_file.empty()) {
+    auto pass = store::read_file(unseal_file);
+    if (!pass) return report(pass.error().context("--unseal-passphrase-file"));
+    std::string p = pass->substr(0, pass->find('\n'));
+    if (auto st = orgs[0].identities->unseal_with_passphrase(p); !st) return report(st.error().context("unsealing"));
+    std::fprintf(stderr, "amanat: the vault of %s is unsealed\n", orgs[0].slug.c_str());
+  }
 
   auto api = api::make_api();
   http::Router router;
   for (auto& o : orgs) {
-    api->add_org(api::Org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get()});
+    api->add_org(api::Org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get(),
+                          o.identities.get()});
     // The log is owned by the session; the handler only borrows it for the server's lifetime.
     std::shared_ptr<tlog::LogSource> src(o.session->log.get(), [](tlog::LogSource*) {});
     if (auto st = router.mount("/log/" + o.slug + "/", http::log_handler(src)); !st) return report(st.error());
@@ -119,6 +133,38 @@ int do_user_add(const std::string& data, const std::string& name, const std::str
   return kExitOk;
 }
 
+// The passphrase comes from AMANAT_VAULT_PASSPHRASE or the first line of stdin.
+int do_vault_init(const std::string& data, const std::string& shares) {
+  auto dir = store::DataDir::open(data);
+  if (!dir) return report(dir.error());
+  auto path = vault_path(*dir);
+  if (std::filesystem::exists(path)) return report({Errc::conflict, path.string() + " exists; this organisation has a vault"});
+  std::optional<crypto::Threshold> threshold;
+  if (!shares.empty()) {
+    auto slash = shares.find('/');
+    auto k = parse_decimal(shares.substr(0, slash));
+    auto n = slash == std::string::npos ? std::nullopt : parse_decimal(shares.substr(slash + 1));
+    if (!k || !n || *k < 2 || *k > *n || *n > 255)
+      return report({Errc::invalid, "--shares: K/N with 2 <= K <= N <= 255, e.g. 3/5"});
+    threshold = crypto::Threshold{static_cast<int>(*k), static_cast<int>(*n)};
+  }
+  std::string pass;
+  if (const char* env = std::getenv("AMANAT_VAULT_PASSPHRASE")) pass = env;
+  else if (!threshold) std::getline(std::cin, pass);
+  auto created = crypto::Vault::create(dir->path().filename().string(),
+                                       pass.empty() ? std::nullopt : std::optional<std::string_view>(pass), threshold);
+  if (!created) return report(created.error());
+  std::string json = created->file.to_json();
+  if (auto st = store::write_file_atomic(path, as_bytes(json)); !st) return report(st.error());
+  std::fprintf(stderr, "amanat: created %s; the server starts sealed and is unsealed with %s\n", path.c_str(),
+               threshold ? "k of the shares below" : "the passphrase");
+  for (const auto& t : created->share_texts) std::printf("%s\n", t.c_str());
+  if (threshold)
+    std::fprintf(stderr, "amanat: give each director one share and keep none here: %d of them unseal the vault\n",
+                 threshold->k);
+  return kExitOk;
+}
+
 }  // namespace
 
 void run_until_signalled(http::Server& server, const std::function<void()>& started) {
@@ -148,6 +194,7 @@ void add_server_commands(Registry& r) {
     auto listen = std::make_shared<std::string>("127.0.0.1:8080");
     auto threads = std::make_shared<unsigned>(2);
     auto workers = std::make_shared<unsigned>(64);
+    auto unseal = std::make_shared<std::string>();
     auto* sub = r.app.add_subcommand("serve", "Serve the JSON API and the logs of one or more organisations");
     sub->add_option("--data", *data, "The organisation's data directory")->required();
     sub->add_option("--org", *slug, "Its slug in URLs (a-z, 0-9, '-')")->capture_default_str();
@@ -157,8 +204,22 @@ void add_server_commands(Registry& r) {
     sub->add_option("--workers", *workers, "Handler threads (requests handled at once)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
+    sub->add_option("--unseal-passphrase-file", *unseal,
+                    "Unseal the first organisation's vault at start (demos and tests only: a passphrase in a file "
+                    "is a key on disk; in production a director unseals through the API)");
     sub->footer("Put a TLS-terminating reverse proxy in front (docs/operations.md has an nginx site).");
-    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers); });
+    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *unseal); });
+  }
+  {
+    auto* vault = r.app.add_subcommand("vault", "The organisation's key vault (identities at rest)");
+    vault->require_subcommand(1);
+    auto data = std::make_shared<std::string>();
+    auto shares = std::make_shared<std::string>();
+    auto* sub = vault->add_subcommand(
+        "init", "Create the vault: a passphrase (AMANAT_VAULT_PASSPHRASE or stdin) and/or K/N Shamir shares");
+    sub->add_option("--data", *data, "Data directory")->required();
+    sub->add_option("--shares", *shares, "K/N: split the unsealing key into N shares of which K unseal (printed once)");
+    r.on(sub, [=] { return do_vault_init(*data, *shares); });
   }
   {
     auto* user = r.app.add_subcommand("user", "Staff accounts");

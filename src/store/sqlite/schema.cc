@@ -278,6 +278,50 @@ CREATE TABLE sessions (
   last_seen  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 5: identities at rest (api/identities.h): subjects with per-subject sealed fields, the
+    // write-only intake, and the hash-chained access trail.
+    R"sql(
+CREATE TABLE subjects (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,   -- pseudonymous, random: S-XXXXXXXX
+  kind        TEXT NOT NULL,          -- survivor | donor
+  created_by  INTEGER NOT NULL REFERENCES users(id),
+  created     INTEGER NOT NULL,
+  data_key    BLOB,                   -- the subject's DEK wrapped by the vault's KEK; NULL once erased
+  erased      INTEGER                 -- when the data key was destroyed
+);
+-- Each personal field sealed under the subject's DEK, bound to (table, field, row, key version).
+CREATE TABLE subject_fields (
+  subject INTEGER NOT NULL REFERENCES subjects(id),
+  field   TEXT NOT NULL,
+  value   BLOB NOT NULL,
+  PRIMARY KEY (subject, field)
+) WITHOUT ROWID;
+-- Who may read a subject besides directors: its creator and the staff assigned to it.
+CREATE TABLE subject_access (
+  subject INTEGER NOT NULL REFERENCES subjects(id),
+  user    INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (subject, user)
+) WITHOUT ROWID;
+-- First messages from the public form, sealed to the vault's intake key: unreadable until
+-- unsealed.
+CREATE TABLE intake (
+  id       INTEGER PRIMARY KEY,
+  received INTEGER NOT NULL,
+  sealed   BLOB NOT NULL
+);
+-- Every identity read, export, login, failed login and denied access; each row's hash covers
+-- the previous row's, so an edit or deletion breaks the chain (api/identities.h).
+CREATE TABLE access_trail (
+  seq     INTEGER PRIMARY KEY,
+  time    INTEGER NOT NULL,
+  actor   TEXT NOT NULL,   -- user id as "user:N", or "anonymous"
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL,   -- a pseudonymous code, a route, never a name
+  outcome TEXT NOT NULL,
+  hash    TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,106 @@
+// Identities at rest: the subject record (a survivor, or a donor who agreed to be known) that
+// the case desk builds on, the write-only intake, and the access trail. What a seized server
+// yields: pseudonymous codes, ciphertext, and wrapped keys that only the unsealed vault opens.
+//
+//  - The vault (crypto/vault.h, DIR/vault.json) holds the organisation's key-encryption key,
+//    never on disk in the clear. The server starts sealed; a director unseals it with the
+//    passphrase, or k directors each give their Shamir share. While sealed, everything that
+//    needs no identity works; identity reads and writes answer Errc::unavailable ("sealed").
+//  - A subject gets a random pseudonymous code (S-XXXXXXXX) and its own data key (DEK), wrapped
+//    by the KEK. Each personal field is sealed under the DEK with additional data binding the
+//    table, field, subject and key version (crypto::seal_field), so a ciphertext copied to
+//    another row or field does not open.
+//  - Erasure destroys the wrapped DEK and the sealed fields (crypto-shredding); a backup's copy
+//    of the sealed fields is unreadable without the key, and the log never held identities.
+//  - Case-scoped access: directors read every subject; other staff only those they created or
+//    were assigned. For anyone else a subject does not exist (Errc::not_found, not forbidden,
+//    so guessing codes learns nothing).
+//  - Intake: the public form's message is sealed to the vault's public key (libsodium sealed
+//    box) and stored; the server cannot read it until unsealed.
+//  - The access trail: one row per identity read, export, login, failed login and denied
+//    access, each hashed over the previous row's hash (SHA-256, "amanat-trail-v1"), so that no
+//    row can be edited or removed without breaking verify(). Rows hold user ids, actions and
+//    pseudonymous codes, never names or field values.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/accounts.h"
+#include "core/error.h"
+#include "crypto/vault.h"
+#include "store/sqlite/db.h"
+
+namespace amanat::api {
+
+// The personal fields a subject may carry. All optional; each at most kMaxFieldBytes.
+inline constexpr const char* kSubjectFields[] = {"name", "phone", "contact", "address", "notes"};
+inline constexpr std::size_t kMaxFieldBytes = 4000;
+
+struct Subject {
+  std::string code;
+  std::string kind;  // survivor | donor
+  std::int64_t created_by = 0;
+  bool erased = false;
+  std::vector<std::pair<std::string, std::string>> fields;  // opened; empty unless asked for
+};
+
+struct TrailEntry {
+  std::int64_t seq = 0, time = 0;
+  std::string actor, action, target, outcome, hash;
+};
+
+class Identities {
+ public:
+  using Clock = std::function<std::int64_t()>;
+  // `vault_file`: DIR/vault.json; when it does not exist the organisation has no vault yet and
+  // every identity operation fails with a hint to run `amanat vault init`.
+  static Result<std::unique_ptr<Identities>> open(const std::string& db_path, const std::string& vault_file,
+                                                  Clock clock = {});
+
+  bool has_vault() const { return vault_ != nullptr; }
+  bool sealed() const;
+  Status unseal_with_passphrase(const std::string& passphrase);
+  // Adds one director's share; unseals once k distinct shares are in. Returns how many more
+  // are needed (0: unsealed). Shares are kept only in memory until then.
+  Result<int> add_share(const std::string& share);
+  void seal();
+
+  Result<Subject> create(const User& by, const std::string& kind,
+                         const std::vector<std::pair<std::string, std::string>>& fields);
+  // Opens the fields; Errc::not_found unless `by` may see the subject.
+  Result<Subject> read(const User& by, const std::string& code);
+  Status assign(const std::string& code, std::int64_t user);
+  Status erase(const std::string& code);
+
+  // Seals `message` to the intake key; needs no unsealed vault.
+  Result<std::int64_t> intake(const std::string& message);
+  Result<std::vector<std::pair<std::int64_t, std::string>>> read_intake();
+
+  // The trail. record() never fails the request it describes: a write error goes to stderr.
+  void record(const std::string& actor, const std::string& action, const std::string& target,
+              const std::string& outcome);
+  Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit);
+  // Recomputes the chain; Errc::corrupt naming the first row that does not match.
+  Result<std::int64_t> verify_trail();
+
+ private:
+  Identities(std::unique_ptr<store::sqlite::Db> db, std::unique_ptr<crypto::Vault> vault, Clock clock)
+      : db_(std::move(db)), vault_(std::move(vault)), clock_(std::move(clock)) {}
+  Status need_unsealed() const;
+  Result<std::optional<std::pair<std::int64_t, std::optional<Bytes>>>> find(const std::string& code);  // id, DEK
+  Result<bool> may_read(const User& by, std::int64_t subject);
+
+  std::mutex mu_;  // the connection and the pending shares
+  std::unique_ptr<store::sqlite::Db> db_;
+  std::unique_ptr<crypto::Vault> vault_;
+  Clock clock_;
+  std::vector<std::string> shares_;
+};
+
+}  // namespace amanat::api
