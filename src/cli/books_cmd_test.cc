@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+
+#include <signal.h>
 
 #include "tests/subprocess.h"
 
@@ -136,6 +139,30 @@ TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
     auto usage = amanat(cmd);  // required options missing
     EXPECT_EQ(usage.status, 2) << cmd[0] << (cmd.size() > 1 ? " " + cmd[1] : "");
   }
+}
+
+// amanat serve: the API and the log over HTTP from one process, a user made by `user add`,
+// the audit over HTTP, and a graceful stop on SIGTERM (exit 0) with handlers on the worker pool.
+TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
+  ok({"donation", "add", "--data", data(), "--amount", "5000", "--appeal", "A-2025-007", "--date", "2025-01-11"});
+  auto u = amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"},
+                  "copper kettle meadow 2291\n");
+  ASSERT_EQ(u.status, 0) << u.err;
+  EXPECT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-2", "--role", "accountant"}, "password\n").status, 1);
+  std::string port = std::to_string(20000 + (::getpid() + 7) % 20000);
+  testing::Child server = testing::spawn(
+      {AMANAT_BINARY, "serve", "--data", data(), "--org", "demo", "--listen", "127.0.0.1:" + port, "--workers", "8"});
+  ASSERT_GT(server.pid, 0);
+  RunResult audit;
+  for (int i = 0; i < 50; ++i) {
+    audit = amanat({"audit", "--log", "http://127.0.0.1:" + port + "/log/demo/", "--vkey", vkey_});
+    if (audit.status == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(audit.status, 0) << audit.err;
+  EXPECT_NE(audit.out.find("A-2025-007"), std::string::npos) << audit.out;
+  ::kill(server.pid, SIGTERM);
+  EXPECT_EQ(testing::wait_child(server), 0);
 }
 
 }  // namespace

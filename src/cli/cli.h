@@ -38,11 +38,14 @@ void add_log_commands(Registry& r);
 void add_books_commands(Registry& r);
 void add_audit_commands(Registry& r);
 void add_import_commands(Registry& r);
-void add_server_commands(Registry& r);  // serve, user
+void add_server_commands(Registry& r);  // serve, user, vault
+void add_backup_commands(Registry& r);  // backup, restore
 
 // Runs `server` until SIGINT or SIGTERM, then stops it gracefully (in-flight requests finish);
 // `started` runs once the signals are routed, before serving (print the addresses there).
+// Call block_stop_signals() before starting any thread of a long-running command.
 void run_until_signalled(http::Server& server, const std::function<void()>& started);
+void block_stop_signals();
 
 // A log named on the command line: an http(s) URL, a data directory, or a static mirror.
 Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where);

@@ -4,7 +4,8 @@
 // One process serves one or more organisations, each from its own data directory (its own log,
 // keys, books and users): --data DIR --org SLUG for the first, --also SLUG=DIR for more. Per
 // organisation it mounts the JSON API's routes under /api/v1/orgs/SLUG/ and the log's tiles
-// under /log/SLUG/. Handlers run on a worker pool (--workers) so that password hashing and
+// under /log/SLUG/, and the C2SP tlog-witness add-checkpoint endpoint under /witness/SLUG/ for
+// the partner logs listed in DIR/witnessed.keys (one verifier key per line). Handlers run on a worker pool (--workers) so that password hashing and
 // waiting for a durable commit never stall the event loop. SIGTERM or SIGINT stop it
 // gracefully: the listener closes and in-flight requests, writes included, finish first.
 #include <pthread.h>
@@ -19,6 +20,8 @@
 #include "cli/cli.h"
 #include "http/log_routes.h"
 #include "http/router.h"
+#include "http/witness_routes.h"
+#include "store/sqlite/witness_store.h"
 #include "store/static_dir.h"
 
 namespace amanat::cli {
@@ -30,6 +33,8 @@ struct OrgProcess {
   std::unique_ptr<BooksSession> session;
   std::unique_ptr<api::Accounts> accounts;
   std::unique_ptr<api::Identities> identities;
+  std::unique_ptr<store::sqlite::SqliteWitnessStore> witnessed;
+  std::vector<tlog::Verifier> partners;  // the logs this organisation witnesses (DIR/witnessed.keys)
 };
 
 std::filesystem::path vault_path(const store::DataDir& dir) { return dir.path() / "vault.json"; }
@@ -49,11 +54,32 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   if (!accounts) return std::unexpected(accounts.error().context(data));
   auto ids = api::Identities::open((*s)->dir.db_path(), vault_path((*s)->dir).string());
   if (!ids) return std::unexpected(ids.error().context(data));
-  return OrgProcess{slug, std::move(*s), std::move(*accounts), std::move(*ids)};
+  OrgProcess o{slug, std::move(*s), std::move(*accounts), std::move(*ids), nullptr, {}};
+  o.witnessed = std::make_unique<store::sqlite::SqliteWitnessStore>(*o.session->log);
+  auto keys_file = o.session->dir.path() / "witnessed.keys";
+  if (std::filesystem::exists(keys_file)) {
+    auto text = store::read_file(keys_file);
+    if (!text) return std::unexpected(text.error());
+    std::size_t n = 0;
+    for (std::string_view rest = *text; !rest.empty();) {
+      auto nl = rest.find('\n');
+      std::string_view line = rest.substr(0, nl);
+      rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+      ++n;
+      if (line.empty() || line.front() == '#') continue;
+      auto v = tlog::Verifier::parse(line);
+      if (!v) return std::unexpected(v.error().context(keys_file.string() + " line " + std::to_string(n)));
+      o.partners.push_back(std::move(*v));
+    }
+  }
+  return o;
 }
 
 int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
              const std::string& listen, unsigned threads, unsigned workers, const std::string& unseal_file) {
+  // Before any thread starts (each organisation's sequencer has one): every thread inherits the
+  // mask, so SIGTERM reaches only the thread that waits for it and stops the server gracefully.
+  block_stop_signals();
   std::vector<OrgProcess> orgs;
   auto first = open_org(slug, data);
   if (!first) return report(first.error());
@@ -87,6 +113,9 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
     // The log is owned by the session; the handler only borrows it for the server's lifetime.
     std::shared_ptr<tlog::LogSource> src(o.session->log.get(), [](tlog::LogSource*) {});
     if (auto st = router.mount("/log/" + o.slug + "/", http::log_handler(src)); !st) return report(st.error());
+    auto witness = http::witness_handler(o.partners, *o.witnessed, o.session->key->witness(),
+                                         [] { return static_cast<std::uint64_t>(std::time(nullptr)); });
+    if (auto st = router.mount("/witness/" + o.slug + "/", witness); !st) return report(st.error());
   }
   api::Api* a = api.get();
   if (auto st = router.mount("/api/v1/", [a](const http::Request& req) { return a->handle(req); }); !st)
@@ -167,13 +196,21 @@ int do_vault_init(const std::string& data, const std::string& shares) {
 
 }  // namespace
 
-void run_until_signalled(http::Server& server, const std::function<void()>& started) {
-  // SIGINT/SIGTERM stop the server gracefully: in-flight requests finish first.
+void block_stop_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void run_until_signalled(http::Server& server, const std::function<void()>& started) {
+  // SIGINT/SIGTERM stop the server gracefully: in-flight requests finish first.
+  block_stop_signals();
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
   std::thread waiter([&] {
     int sig;
     sigwait(&set, &sig);

@@ -250,9 +250,7 @@ struct Server::Impl {
       : opts(std::move(o)),
         handler(std::move(h)),
         ioc(static_cast<int>(std::max(1u, opts.threads))),
-        acceptor(asio::make_strand(ioc)) {
-    if (opts.workers > 0) pool = std::make_unique<asio::thread_pool>(opts.workers);
-  }
+        acceptor(asio::make_strand(ioc)) {}
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Conn> c);
@@ -469,6 +467,9 @@ std::uint16_t Server::port() const { return impl_->port; }
 
 void Server::run() {
   Impl* i = impl_.get();
+  // Created here, not in listen(), so that its threads inherit the signal mask the caller set
+  // up before run() (amanat serve blocks SIGTERM in every thread but the one that waits for it).
+  if (i->opts.workers > 0) i->pool = std::make_unique<asio::thread_pool>(i->opts.workers);
   asio::co_spawn(i->acceptor.get_executor(), i->accept_loop(), [i](std::exception_ptr e) {
     if (e && i->opts.error_log) i->opts.error_log("the accept loop failed; no new connections");
   });
