@@ -254,6 +254,8 @@ std::string Api::openapi() const {
                               {"in", "path"},
                               {"required", true},
                               {"schema", {{"type", "string"}}}});
+    for (const auto& q : r.query)
+      parameters.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
     if (!parameters.empty()) op["parameters"] = parameters;
     if (r.body) {
       schemas[r.body->name] = json_schema(*r.body);

@@ -71,6 +71,7 @@ struct Route {
   int status = 200;                 // on success
   std::string response;             // what a success returns (for the document)
   std::function<Result<http::Response>(Call&)> handler;
+  std::vector<std::string> query = {};  // query parameters it reads (for the document)
 };
 
 class Api {

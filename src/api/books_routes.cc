@@ -117,7 +117,8 @@ void add_books_routes(Api& api) {
                   res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
                   res.body = report_json(*r);
                   return res;
-                }});
+                },
+                {"appeal", "from", "to"}});
 
   api.add(Route{"GET", "/orgs/{org}/statistics", "Impact statistics: counts and totals, nothing identifying (public)",
                 true, {}, false, std::nullopt, 200, "Statistics", [](Call& c) -> Result<http::Response> {

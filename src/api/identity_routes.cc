@@ -170,7 +170,8 @@ void add_identity_routes(Api& api) {
                   return json_response(200, {{"intact", verified.has_value()},
                                              {"problem", verified ? "" : verified.error().message},
                                              {"entries", list}});
-                }});
+                },
+                {"after"}});
 }
 
 }  // namespace amanat::api
