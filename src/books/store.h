@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "books/model.h"
@@ -96,7 +97,9 @@ class BooksStore {
 
   // Bank statements (books/import/importer.h). Lines that book no record are stored by
   // add_bank_lines in a transaction of their own; a donation's line is stored by its writer().
-  virtual Result<bool> bank_line_known(const std::string& key) = 0;
+  // The keys of every bank line already stored: an import reads them once instead of looking
+  // each of its lines up.
+  virtual Result<std::unordered_set<std::string>> bank_line_keys() = 0;
   virtual Result<std::uint64_t> begin_import(const std::string& sha256, const std::string& format,
                                              std::uint64_t lines, const std::string& time) = 0;
   virtual Status add_bank_lines(const std::vector<BankLine>& lines) = 0;

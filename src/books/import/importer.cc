@@ -73,6 +73,8 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
   if (!id) return err(id);
   res.import_id = *id;
 
+  auto known_keys = store.bank_line_keys();
+  if (!known_keys) return err(known_keys);
   std::map<std::string, int> occurrences;
   std::vector<BankLine> out_lines;
   std::deque<std::future<Result<std::uint64_t>>> inflight;
@@ -91,9 +93,7 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
     int nth = ++occurrences[identity];
     BankLine line{keys.pseudonym("bank-line:" + identity + "\x1f" + std::to_string(nth)), l.account, l.booking_date,
                   l.amount, l.bank_ref, std::nullopt, res.import_id};
-    auto known = store.bank_line_known(line.key);
-    if (!known) return err(known);
-    if (*known) {
+    if (known_keys->count(line.key)) {
       ++res.known;
       continue;
     }

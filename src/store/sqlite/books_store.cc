@@ -280,7 +280,11 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     q.s().bind(1, log_id).bind(2, leaf).bind(3, std::string_view(d->date)).bind(4, std::string_view(d->fund))
         .bind(5, d->amount.minor).bind(6, d->amount.currency.code()).bind(7, m.amount.minor).bind(8, m.org)
         .bind(9, channel_name(d->channel)).bind(10, std::string_view(d->account)).bind(11, std::string_view(d->receipt))
-        .bind(12, std::string_view(p.priv.donor)).bind(13, std::string_view(p.priv.bank_ref));
+        .bind(12, std::string_view(p.priv.donor))
+        // An imported donation's reference lives on its bank line: left out here, it costs no
+        // random page of donations_bank_ref, which only hand-booked donations need (for
+        // matching a later statement line to them).
+        .bind(13, p.priv.bank_line ? std::string_view("") : std::string_view(p.priv.bank_ref));
     TRYS(q.s().run());
     if (p.priv.bank_line) {
       BankLine line = *p.priv.bank_line;
@@ -422,15 +426,19 @@ Status SqliteBooksStore::add_bank_lines(const std::vector<BankLine>& lines) {
   });
 }
 
-Result<bool> SqliteBooksStore::bank_line_known(const std::string& key) {
+Result<std::unordered_set<std::string>> SqliteBooksStore::bank_line_keys() {
   std::lock_guard lock(read_mu_);
-  auto q = reader_->cached("SELECT 1 FROM bank_lines WHERE log_id = ? AND key = ?");
+  auto q = reader_->cached("SELECT key FROM bank_lines WHERE log_id = ?");
   if (!q) return err(q);
-  (*q)->bind(1, log_.log_id()).bind(2, std::string_view(key));
-  auto row = (*q)->step();
-  if (!row) return err(row);
-  (*q)->reset();
-  return *row;
+  (*q)->bind(1, log_.log_id());
+  std::unordered_set<std::string> out;
+  while (true) {
+    auto row = (*q)->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    out.insert((*q)->column_text(0));
+  }
+  return out;
 }
 
 Result<std::uint64_t> SqliteBooksStore::begin_import(const std::string& sha256, const std::string& format,

@@ -42,7 +42,7 @@ class SqliteBooksStore : public books::BooksStore {
   Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) override;
 
   Result<books::Report> report(const books::ReportQuery& q) override;
-  Result<bool> bank_line_known(const std::string& key) override;
+  Result<std::unordered_set<std::string>> bank_line_keys() override;
   Result<std::uint64_t> begin_import(const std::string& sha256, const std::string& format, std::uint64_t lines,
                                      const std::string& time) override;
   Status add_bank_lines(const std::vector<books::BankLine>& lines) override;
