@@ -14,6 +14,8 @@ packages=(
   ledger hledger beancount
   # GNU time: the benchmarks read their children's peak memory through it
   time
+  # wrk: the HTTP load benchmark of amanat serve (bench/api_load.sh)
+  wrk
   afl++
   # John the Ripper's common-password list (/usr/share/john/password.lst) for auth's password policy
   john-data

@@ -17,8 +17,6 @@ std::vector<std::string> role_names() {
   return out;
 }
 
-std::string client_address(const http::Request& req) { return req.remote; }
-
 }  // namespace
 
 void add_account_routes(Api& api) {
@@ -35,7 +33,7 @@ void add_account_routes(Api& api) {
       [](Call& c) -> Result<http::Response> {
         if (!c.org.accounts) return fail(Errc::not_found, "no such organisation");
         LoginRequest lr{c.body["name"], c.body["password"], c.body.value("totp", std::string()),
-                        c.body.value("kind", std::string("bearer")) == "cookie", client_address(c.req)};
+                        c.body.value("kind", std::string("bearer")) == "cookie", c.client};
         std::int64_t retry = 0;
         auto r = c.org.accounts->login(lr, &retry);
         if (c.org.identities)  // the attempted name is not kept: people type passwords into it

@@ -152,7 +152,10 @@ http::Response Api::handle(const http::Request& req) {
     if (o == orgs_.end()) return http::problem_response(404, "no such organisation");
     org = &o->second;
   }
-  Call call{req, *org, std::move(params), {}, std::nullopt, {}};
+  Call call{req, *org, std::move(params), {}, std::nullopt, {}, req.remote};
+  if (trust_proxy_)
+    if (auto real = http::find_header(req.headers, "x-real-ip"); real && !real->empty() && real->size() <= 64)
+      call.client = std::string(*real);
 
   bool cookie = false;
   auto token = presented_token(req, cookie);

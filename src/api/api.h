@@ -58,6 +58,7 @@ struct Call {
   nlohmann::json body;                        // checked against the route's schema
   std::optional<Session> session;             // set on staff routes
   std::string token;                          // the session token presented, if any
+  std::string client;                         // the client's address (for rate limits only)
 };
 
 struct Route {
@@ -78,6 +79,9 @@ class Api {
  public:
   void add(Route r) { routes_.push_back(std::move(r)); }
   void add_org(Org org) { orgs_[org.slug] = std::move(org); }
+  // Behind a reverse proxy every peer is the proxy: with this set, the client's address comes
+  // from the X-Real-IP header the proxy sets (and overwrites).
+  void trust_proxy(bool on) { trust_proxy_ = on; }
   const std::vector<Route>& routes() const { return routes_; }
 
   // `path` relative to /api/v1/ (the Router strips the prefix): "orgs/demo/appeals".
@@ -87,6 +91,7 @@ class Api {
  private:
   std::vector<Route> routes_;
   std::map<std::string, Org, std::less<>> orgs_;
+  bool trust_proxy_ = false;
 };
 
 // The route tables of each area (api/books_routes.cc, api/account_routes.cc).

@@ -352,6 +352,23 @@ TEST_F(ApiTest, FailedLoginsAreSlowedButNeverLockTheUserOutForever) {
   EXPECT_EQ(attempt(kPassword, "198.51.100.2").status, 201);
 }
 
+// Behind the reverse proxy every peer is 127.0.0.1: with trust_proxy the per-address limit
+// follows X-Real-IP, so one address's failures do not slow everyone else's logins.
+TEST_F(ApiTest, BehindTheProxyTheAddressLimitFollowsXRealIp) {
+  api->trust_proxy(true);
+  ASSERT_TRUE(a.accounts->create_user("proxy-user", Role::auditor, kPassword));
+  auto attempt = [&](const std::string& name, const std::string& password, const std::string& ip) {
+    auto req = request("POST", "orgs/alpha/session", json{{"name", name}, {"password", password}}.dump());
+    req.remote = "127.0.0.1";
+    req.headers.emplace_back("X-Real-IP", ip);
+    return api->handle(req);
+  };
+  for (int i = 0; i < Accounts::kFreeFailures; ++i)
+    EXPECT_EQ(attempt("guess-" + std::to_string(i), "wrong password " + std::to_string(i), "203.0.113.9").status, 401);
+  EXPECT_EQ(attempt("proxy-user", kPassword, "203.0.113.9").status, 429);
+  EXPECT_EQ(attempt("proxy-user", kPassword, "198.51.100.20").status, 201);
+}
+
 TEST_F(ApiTest, DirectorsMustEnrolTotpAndThenLogInWithAFreshCode) {
   ASSERT_TRUE(a.accounts->create_user("dir-1", Role::director, kPassword));
   auto login = [&](std::string code) {

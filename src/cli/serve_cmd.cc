@@ -50,6 +50,7 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   if (auto st = check_slug(slug); !st) return std::unexpected(st.error());
   auto s = open_books(data);
   if (!s) return std::unexpected(s.error().context(data));
+  if (auto st = (*s)->store->prepare_for_booking(); !st) return std::unexpected(st.error().context(data));
   auto accounts = api::Accounts::open((*s)->dir.db_path(), *(*s)->keys);
   if (!accounts) return std::unexpected(accounts.error().context(data));
   auto ids = api::Identities::open((*s)->dir.db_path(), vault_path((*s)->dir).string());
@@ -76,7 +77,8 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
 }
 
 int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
-             const std::string& listen, unsigned threads, unsigned workers, const std::string& unseal_file) {
+             const std::string& listen, unsigned threads, unsigned workers, const std::string& unseal_file,
+             bool trust_proxy) {
   // Before any thread starts (each organisation's sequencer has one): every thread inherits the
   // mask, so SIGTERM reaches only the thread that waits for it and stops the server gracefully.
   block_stop_signals();
@@ -106,6 +108,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   }
 
   auto api = api::make_api();
+  api->trust_proxy(trust_proxy);
   http::Router router;
   for (auto& o : orgs) {
     api->add_org(api::Org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get(),
@@ -232,6 +235,7 @@ void add_server_commands(Registry& r) {
     auto threads = std::make_shared<unsigned>(2);
     auto workers = std::make_shared<unsigned>(64);
     auto unseal = std::make_shared<std::string>();
+    auto trust_proxy = std::make_shared<bool>(false);
     auto* sub = r.app.add_subcommand("serve", "Serve the JSON API and the logs of one or more organisations");
     sub->add_option("--data", *data, "The organisation's data directory")->required();
     sub->add_option("--org", *slug, "Its slug in URLs (a-z, 0-9, '-')")->capture_default_str();
@@ -245,7 +249,10 @@ void add_server_commands(Registry& r) {
                     "Unseal the first organisation's vault at start (demos and tests only: a passphrase in a file "
                     "is a key on disk; in production a director unseals through the API)");
     sub->footer("Put a TLS-terminating reverse proxy in front (docs/operations.md has an nginx site).");
-    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *unseal); });
+    sub->add_flag("--trust-proxy", *trust_proxy,
+                  "Take the client's address from X-Real-IP (set it only behind the reverse proxy that sets it, "
+                  "as deploy/nginx/amanat.conf does): the per-address login limits need it");
+    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *unseal, *trust_proxy); });
   }
   {
     auto* vault = r.app.add_subcommand("vault", "The organisation's key vault (identities at rest)");

@@ -155,6 +155,11 @@ Status SqliteBooksStore::apply_moves(std::uint64_t leaf, const PendingRecord& p)
   return {};
 }
 
+Status SqliteBooksStore::prepare_for_booking() {
+  std::lock_guard lock(log_.mutex());
+  return load_donor_tally();
+}
+
 Status SqliteBooksStore::load_donor_tally() {
   if (tally_.loaded) return {};
   Db& db = log_.db();

@@ -53,6 +53,11 @@ class SqliteBooksStore : public books::BooksStore {
   Result<std::vector<std::pair<std::string, std::string>>> accounts() override;
   Result<std::vector<std::string>> currencies() override;
 
+  // Builds the donor tally now (one scan of the donations), so that the first booking does not
+  // hold up every other one while it does. The server calls it at start; one-off commands
+  // need not (their first booking pays the scan).
+  Status prepare_for_booking();
+
   // The payee of an expense, opened with the keyring (for the organisation's own use).
   Result<std::string> payee(std::uint64_t expense_leaf);
 
