@@ -13,7 +13,6 @@ namespace amanat::auth {
 
 namespace {
 
-constexpr char kBase32Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
 Status sodium_ready() {
   // sodium_init() is thread-safe and idempotent; it returns 1 when already initialised.
@@ -127,54 +126,6 @@ Result<Bytes> generate_totp_secret() {
   Bytes secret(kTotpSecretBytes);
   randombytes_buf(secret.data(), secret.size());
   return secret;
-}
-
-std::string to_base32(std::span<const std::uint8_t> b) {
-  std::string out;
-  out.reserve((b.size() * 8 + 4) / 5);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (auto byte : b) {
-    buffer = (buffer << 8 | byte) & 0xFFFF;  // never more than 12 bits are pending
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      out.push_back(kBase32Alphabet[(buffer >> bits) & 31]);
-    }
-  }
-  if (bits > 0) out.push_back(kBase32Alphabet[(buffer << (5 - bits)) & 31]);
-  return out;
-}
-
-std::optional<Bytes> from_base32(std::string_view s) {
-  // Unpadded lengths mod 8 are 0, 2, 4, 5 or 7; the others cannot come from whole bytes.
-  switch (s.size() % 8) {
-    case 1: case 3: case 6: return std::nullopt;
-    default: break;
-  }
-  Bytes out;
-  out.reserve(s.size() * 5 / 8);
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (char c : s) {
-    std::uint32_t v;
-    if (c >= 'A' && c <= 'Z') {
-      v = static_cast<std::uint32_t>(c - 'A');
-    } else if (c >= '2' && c <= '7') {
-      v = static_cast<std::uint32_t>(c - '2' + 26);
-    } else {
-      return std::nullopt;
-    }
-    buffer = (buffer << 5 | v) & 0xFFF;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(buffer >> bits));
-    }
-  }
-  // Leftover bits must be zero, or two spellings would decode to the same secret.
-  if ((buffer & ((1u << bits) - 1)) != 0) return std::nullopt;
-  return out;
 }
 
 Result<std::string> totp_provisioning_uri(std::string_view issuer, std::string_view account,

@@ -52,10 +52,9 @@ inline constexpr std::size_t kMaxOtpSecretBytes = 128;  // longer keys are only 
 // A fresh random secret of kTotpSecretBytes from libsodium's CSPRNG.
 Result<Bytes> generate_totp_secret();
 
-// RFC 4648 §6 base32, uppercase, without '=' padding (what authenticator apps expect).
-std::string to_base32(std::span<const std::uint8_t> b);
-// Strict inverse of to_base32(); nullopt on any other spelling (see the comment at the top).
-std::optional<Bytes> from_base32(std::string_view s);
+// The secret's encoding is core/bytes.h's base32 (what authenticator apps expect).
+using amanat::from_base32;
+using amanat::to_base32;
 
 // otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30, with
 // issuer and account percent-encoded (UTF-8 bytes; everything but RFC 3986 unreserved

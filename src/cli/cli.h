@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <signal.h>
 
 #include <functional>
 #include <memory>
@@ -45,7 +46,8 @@ void add_backup_commands(Registry& r);  // backup, restore
 // `started` runs once the signals are routed, before serving (print the addresses there).
 // Call block_stop_signals() before starting any thread of a long-running command.
 void run_until_signalled(http::Server& server, const std::function<void()>& started);
-void block_stop_signals();
+// Blocks SIGINT and SIGTERM in the calling thread (and the threads it starts later); returns them.
+sigset_t block_stop_signals();
 
 // A log named on the command line: an http(s) URL, a data directory, or a static mirror.
 Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where);

@@ -199,21 +199,18 @@ int do_vault_init(const std::string& data, const std::string& shares) {
 
 }  // namespace
 
-void block_stop_signals() {
+sigset_t block_stop_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
 }
 
 void run_until_signalled(http::Server& server, const std::function<void()>& started) {
   // SIGINT/SIGTERM stop the server gracefully: in-flight requests finish first.
-  block_stop_signals();
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  sigset_t set = block_stop_signals();
   std::thread waiter([&] {
     int sig;
     sigwait(&set, &sig);

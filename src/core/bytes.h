@@ -29,6 +29,12 @@ inline std::string_view as_chars(std::span<const std::uint8_t> b) {
 std::string to_hex(std::span<const std::uint8_t> b);
 std::optional<Bytes> from_hex(std::string_view s);
 
+// RFC 4648 §6 base32, upper case, without '=' padding (TOTP secrets, Shamir share texts).
+std::string to_base32(std::span<const std::uint8_t> b);
+// Strict inverse of to_base32(): upper case only, only lengths an encoding can have, zero
+// trailing bits; nullopt on any other spelling.
+std::optional<Bytes> from_base32(std::string_view s);
+
 std::string to_base64(std::span<const std::uint8_t> b);
 // Strict standard base64 with padding; nullopt on any deviation.
 std::optional<Bytes> from_base64(std::string_view s);

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cctype>
+
 #include <algorithm>
 
 namespace amanat::crypto {
@@ -10,7 +12,6 @@ namespace {
 
 constexpr std::string_view kPrefix = "amanat-share-v1-";
 constexpr std::size_t kCheckBytes = 5;
-constexpr char kBase32[] = "abcdefghijklmnopqrstuvwxyz234567";
 
 void wipe(Bytes& b) { sodium_memzero(b.data(), b.size()); }
 void wipe(std::string& s) { sodium_memzero(s.data(), s.size()); }
@@ -21,50 +22,23 @@ struct WipeOnExit {
   ~WipeOnExit() { wipe(s); }
 };
 
+// Share texts are lower case (easier to read aloud and copy by hand); core/bytes.h's strict
+// codec is upper case.
 std::string base32(std::span<const std::uint8_t> in) {
-  std::string out;
-  out.reserve((in.size() * 8 + 4) / 5);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (auto byte : in) {
-    buffer = (buffer << 8 | byte) & 0xFFFF;
-    bits += 8;
-    while (bits >= 5) {
-      out.push_back(kBase32[(buffer >> (bits - 5)) & 31]);
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out.push_back(kBase32[(buffer << (5 - bits)) & 31]);
+  std::string out = to_base32(in);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
-// Strict unpadded lowercase base32: only lengths an encoding can have, and zero trailing bits,
-// so each value has exactly one spelling (and the checksum covers exactly one spelling).
+// Strict: lower case only (parse_share lowercases the text first), and one spelling per value.
 std::optional<Bytes> unbase32(std::string_view s) {
-  switch (s.size() % 8) {
-    case 1: case 3: case 6: return std::nullopt;
-    default: break;
+  std::string upper(s);
+  for (char& c : upper) {
+    if (c >= 'A' && c <= 'Z') return std::nullopt;
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
-  Bytes out;
-  out.reserve(s.size() * 5 / 8);
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v;
-    if (c >= 'a' && c <= 'z') v = c - 'a';
-    else if (c >= '2' && c <= '7') v = c - '2' + 26;
-    else return std::nullopt;
-    buffer = (buffer << 5 | static_cast<unsigned>(v)) & 0xFFF;
-    bits += 5;
-    if (bits >= 8) {
-      out.push_back(static_cast<std::uint8_t>(buffer >> (bits - 8)));
-      bits -= 8;
-    }
-  }
-  if ((buffer & ((1u << bits) - 1)) != 0) {
-    wipe(out);
-    return std::nullopt;
-  }
+  auto out = from_base32(upper);
+  wipe(upper);
   return out;
 }
 

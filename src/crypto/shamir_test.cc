@@ -4,6 +4,8 @@
 #include "crypto/shamir.h"
 
 #include <gtest/gtest.h>
+
+#include "crypto/testing.h"
 #include <sodium.h>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 
 namespace amanat::crypto {
 namespace {
+
+using testing::for_each_subset;
 
 Bytes random_secret(std::size_t n) {
   Bytes b(n);
@@ -26,20 +30,6 @@ std::vector<Share> must_split(const Bytes& secret, int k, int n) {
   return r ? *r : std::vector<Share>{};
 }
 
-// Calls f on every k-element subset of {0..n-1}, as index vectors.
-void for_each_subset(int n, int k, const std::function<void(const std::vector<int>&)>& f) {
-  std::vector<int> idx(static_cast<std::size_t>(k));
-  for (int i = 0; i < k; ++i) idx[static_cast<std::size_t>(i)] = i;
-  while (true) {
-    f(idx);
-    int i = k - 1;
-    while (i >= 0 && idx[static_cast<std::size_t>(i)] == n - k + i) --i;
-    if (i < 0) return;
-    ++idx[static_cast<std::size_t>(i)];
-    for (int j = i + 1; j < k; ++j)
-      idx[static_cast<std::size_t>(j)] = idx[static_cast<std::size_t>(j - 1)] + 1;
-  }
-}
 
 std::vector<Share> pick(const std::vector<Share>& all, const std::vector<int>& idx) {
   std::vector<Share> out;

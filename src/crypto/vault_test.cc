@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/testing.h"
+
 #include <atomic>
 #include <functional>
 #include <shared_mutex>
@@ -32,6 +34,8 @@ struct VaultTestAccess {
 };
 
 namespace {
+
+using testing::for_each_subset;
 
 using json = nlohmann::json;
 
@@ -60,19 +64,6 @@ std::vector<std::string> pick(const std::vector<std::string>& all, std::vector<i
   return out;
 }
 
-void for_each_subset(int n, int k, const std::function<void(const std::vector<int>&)>& f) {
-  std::vector<int> idx(static_cast<std::size_t>(k));
-  for (int i = 0; i < k; ++i) idx[static_cast<std::size_t>(i)] = i;
-  while (true) {
-    f(idx);
-    int i = k - 1;
-    while (i >= 0 && idx[static_cast<std::size_t>(i)] == n - k + i) --i;
-    if (i < 0) return;
-    ++idx[static_cast<std::size_t>(i)];
-    for (int j = i + 1; j < k; ++j)
-      idx[static_cast<std::size_t>(j)] = idx[static_cast<std::size_t>(j - 1)] + 1;
-  }
-}
 
 DataKey must_open(const Vault& v, std::string_view subject, const WrappedKey& w) {
   auto k = v.open_data_key(subject, w);
