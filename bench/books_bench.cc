@@ -3,7 +3,7 @@
 //
 //   books_bench book    [--donations N] [--writers W]   durable booking through books::Books
 //                                                       vs bare log appends of the same leaves
-//   books_bench report  [--donations N]                 amanat report / audit vs `ledger bal`
+//   books_bench report  [--donations N] [--keep]        amanat report / audit vs `ledger bal`
 //                                                       and `hledger bal` on the exported journal
 //
 // `report` builds demo books (amanat demo's generator), exports them with `amanat export`'s
@@ -229,7 +229,7 @@ void bench_book(const fs::path& tmp, std::uint64_t n, unsigned writers) {
 
 // ---- report ------------------------------------------------------------------------------
 
-void bench_report(const fs::path& tmp, std::uint64_t n) {
+void bench_report(const fs::path& tmp, std::uint64_t n, bool keep) {
   std::printf("== report: demo books with %llu donations, load %.2f\n", (unsigned long long)n, loadavg());
   fs::path dir = tmp / ("amanat-books-bench-" + std::to_string(::getpid()));
   fs::remove_all(dir);
@@ -284,6 +284,11 @@ void bench_report(const fs::path& tmp, std::uint64_t n) {
   std::printf("peer: hledger bal: %.2f s, %ld MiB peak (exit %d); RATIO hledger / amanat report = %.0fx\n",
               hledger.seconds, hledger.max_rss_kib / 1024, hledger.status, hledger.seconds / ours.seconds);
   std::printf("load %.2f\n", loadavg());
+  if (keep) {
+    std::printf("kept %s; the audit again: %s _audit %s '%s'\n", dir.c_str(), self_exe().c_str(), data.c_str(),
+                vkey.c_str());
+    return;
+  }
   fs::remove_all(dir);
 }
 
@@ -383,15 +388,17 @@ int main(int argc, char** argv) {
   bp->add_option("--donations", b_n, "Donations per run")->capture_default_str();
   bp->add_option("--writers", b_writers, "Writer threads")->capture_default_str();
   std::uint64_t r_n = 200000;
+  bool r_keep = false;
   auto* rp = app.add_subcommand("report", "amanat report and audit vs ledger bal / hledger bal");
   rp->add_option("--donations", r_n, "Donations in the demo books")->capture_default_str();
+  rp->add_flag("--keep", r_keep, "Keep the books and the journal (prints how to run the audit again, e.g. under perf)");
   std::uint64_t i_n = 100000;
   auto* ip = app.add_subcommand("import", "amanat import vs hledger import of the same CSV statement");
   ip->add_option("--lines", i_n, "Lines in the statement")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   fs::path base = tmp.empty() ? fs::temp_directory_path() : fs::path(tmp);
   if (*bp) bench_book(base, b_n, b_writers);
-  if (*rp) bench_report(base, r_n);
+  if (*rp) bench_report(base, r_n, r_keep);
   if (*ip) bench_import(base, i_n);
   return 0;
 }

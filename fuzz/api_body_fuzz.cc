@@ -1,5 +1,6 @@
-// Fuzz target: JSON request bodies against every route's schema (src/api/schema.h), and the
-// API's whole request path for the routes that need no organisation (no store behind them).
+// Fuzz target: JSON request bodies against every route's schema (src/api/schema.h), query
+// strings against the query parser (api::query_params), and the API's whole request path for
+// the routes that need no organisation (no store behind them).
 // Besides "never crash": a body is either accepted as an object that has only known members,
 // or refused with at least one field error; and a request never gets a 5xx.
 #include <sodium.h>
@@ -37,6 +38,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } else {
       require(!checked.error().empty());
     }
+  }
+  // The input as a query string: parsed into known names with valid UTF-8 values, or refused.
+  {
+    http::Request req;
+    req.query = std::string(in);
+    auto params = api::query_params(req, {"format", "map", "rate"});
+    if (params)
+      for (const auto& [k, v] : *params) require((k == "format" || k == "map" || k == "rate") && v.size() <= 1000);
+    else
+      require(params.error().code == Errc::invalid);
   }
   // The first byte picks a path; the rest is the body. Unknown organisations and routes must be
   // answered with a problem, never a 5xx.

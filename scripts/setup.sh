@@ -19,6 +19,8 @@ packages=(
   afl++
   # John the Ripper's common-password list (/usr/share/john/password.lst) for auth's password policy
   john-data
+  # JSON Schema 2020-12 validator for the OpenAPI conformance test (tests/openapi/)
+  python3-jsonschema
 )
 
 missing=()

@@ -2,7 +2,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <mutex>
+
+#include "core/utf8.h"
 
 namespace amanat::api {
 
@@ -66,18 +69,63 @@ std::optional<std::string> presented_token(const http::Request& req, bool& cooki
   return std::nullopt;
 }
 
-bool is_json(const http::Request& req) {
+// The media type of the body, lowercased, without parameters ("text/csv; charset=utf-8" -> "text/csv").
+std::string media_type(const http::Request& req) {
   auto ct = http::find_header(req.headers, "content-type");
-  if (!ct) return false;
+  if (!ct) return "";
   std::string_view v = *ct;
   v = v.substr(0, v.find(';'));
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
   std::string lower;
   for (char c : v) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json";
+  return lower;
 }
 
+bool is_json(const http::Request& req) { return media_type(req) == "application/json"; }
+
 }  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> query_params(const http::Request& req,
+                                                                       const std::vector<std::string>& known) {
+  auto decode = [](std::string_view in) -> std::optional<std::string> {
+    std::string out;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == '+') {
+        out += ' ';
+      } else if (in[i] != '%') {
+        out += in[i];
+      } else {
+        auto hex = [](char c) { return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1; };
+        if (i + 2 >= in.size()) return std::nullopt;
+        int hi = hex(in[i + 1]), lo = hex(in[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+      }
+    }
+    return out;
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string names;
+  for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+  std::string_view rest = req.query;
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view kv = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (kv.empty()) continue;
+    auto eq = kv.find('=');
+    auto k = decode(kv.substr(0, eq));
+    auto v = decode(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1));
+    if (!k || !v) return fail(Errc::invalid, "query: a malformed %-escape");
+    if (std::find(known.begin(), known.end(), *k) == known.end())
+      return fail(Errc::invalid, "query: unknown parameter (use " + names + ")");
+    if (v->size() > 1000) return fail(Errc::invalid, *k + ": longer than 1000 bytes");
+    if (!is_valid_utf8(*v)) return fail(Errc::invalid, *k + ": not valid UTF-8");
+    out.emplace_back(std::move(*k), std::move(*v));
+  }
+  return out;
+}
 
 http::Response json_response(int status, const ojson& body) {
   http::Response r;
@@ -199,6 +247,16 @@ http::Response Api::handle(const http::Request& req) {
     auto checked = validate(req.body, *route->body);
     if (!checked) return http::problem_response(400, "the request body is not valid", std::move(checked.error()));
     call.body = std::move(*checked);
+  } else if (!route->raw_body.empty()) {
+    std::string type = media_type(req);
+    bool accepted = false;
+    std::string list;
+    for (const auto& t : route->raw_body) {
+      accepted = accepted || t == type;
+      list += (list.empty() ? "" : ", ") + t;
+    }
+    if (!accepted) return http::problem_response(415, "send the file as one of: " + list);
+    if (req.body.empty()) return http::problem_response(400, "the body is empty; send the file");
   } else if (!req.body.empty() && unsafe(req.method)) {
     return http::problem_response(400, "this route takes no body");
   }
@@ -244,8 +302,14 @@ std::string Api::openapi() const {
     if (r.is_public) {
       op["security"] = ojson::array();
       op["x-amanat-access"] = "public";
+    } else if (unsafe(r.method)) {
+      // A cookie session must also send its CSRF token on unsafe methods (both schemes at once).
+      op["security"] = ojson::array(
+          {{{"bearer", ojson::array()}}, {{"session", ojson::array()}, {"csrf", ojson::array()}}});
     } else {
       op["security"] = ojson::array({{{"bearer", ojson::array()}}, {{"session", ojson::array()}}});
+    }
+    if (!r.is_public) {
       ojson roles = ojson::array();
       for (Role role : r.roles) roles.push_back(role_name(role));
       op["x-amanat-roles"] = roles;
@@ -266,12 +330,21 @@ std::string Api::openapi() const {
           {"required", true},
           {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + r.body->name}}}}}}}};
     }
+    if (!r.raw_body.empty()) {
+      ojson content = ojson::object();
+      for (const auto& t : r.raw_body) content[t] = ojson::object();  // any bytes of that type
+      op["requestBody"] = {{"required", true}, {"content", content}};
+    }
     ojson responses;
     responses[std::to_string(r.status)] = {{"description", r.response.empty() ? "OK" : r.response}};
     if (r.body) {
       responses["400"] = problem("The body is not valid: every problem is listed with its field");
       responses["413"] = problem("The body is too large");
       responses["415"] = problem("The body is not application/json");
+    } else if (!r.raw_body.empty()) {
+      responses["400"] = problem("The file is empty or not valid: the reason, with the line where there is one");
+      responses["413"] = problem("The file is too large");
+      responses["415"] = problem("The file is not of an accepted media type");
     }
     if (!r.is_public) {
       responses["401"] = problem("Not logged in, or the session ended");
@@ -282,6 +355,15 @@ std::string Api::openapi() const {
       responses["409"] = problem("In conflict with the current state");
       responses["422"] = problem("Against a rule of the books (e.g. a restricted fund would go negative)");
     }
+    responses["503"] = problem(
+        unsafe(r.method)
+            ? "Unavailable (e.g. the vault is sealed), or no answer within the server's handler timeout: try again "
+              "later. After a timeout the request's outcome is unknown (it may still complete): check before repeating it"
+            : "Unavailable (e.g. the vault is sealed), or no answer within the server's handler timeout: try again later");
+    responses["503"]["headers"] = {
+        {"Retry-After",
+         {{"description", "Seconds to wait before trying again (sent after a handler timeout)"},
+          {"schema", {{"type", "integer"}, {"minimum", 1}}}}}};
     op["responses"] = responses;
     paths[r.path][lower] = op;
   }
@@ -289,7 +371,13 @@ std::string Api::openapi() const {
   doc["components"] = {{"schemas", schemas},
                        {"securitySchemes",
                         {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}},
-                         {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "amanat_session"}}}}}};
+                         {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "amanat_session"}}},
+                         {"csrf",
+                          {{"type", "apiKey"},
+                           {"in", "header"},
+                           {"name", "X-CSRF-Token"},
+                           {"description", "The CSRF token given with a cookie session; required with it on "
+                                           "unsafe methods"}}}}}};
   return doc.dump(2) + "\n";
 }
 

@@ -22,9 +22,11 @@
 // Thread-safety: build the table, then call handle() from any number of threads.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@
 #include "api/identities.h"
 #include "api/schema.h"
 #include "books/service.h"
+#include "crypto/keyring.h"
 #include "http/server.h"
 #include "store/sqlite/books_store.h"
 #include "tlog/storage.h"
@@ -49,6 +52,10 @@ struct Org {
   tlog::LogStorage* log = nullptr;
   Accounts* accounts = nullptr;
   Identities* identities = nullptr;  // subjects, intake, vault, access trail
+  std::filesystem::path data_dir;    // where receipt files are kept (books/receipt_files.h)
+  const crypto::Keyring* keys = nullptr;  // the books key: line keys of imports, sealed files
+  // One statement import at a time per organisation (books/import/importer.h).
+  std::shared_ptr<std::mutex> import_mu = std::make_shared<std::mutex>();
 };
 
 struct Call {
@@ -73,6 +80,9 @@ struct Route {
   std::string response;             // what a success returns (for the document)
   std::function<Result<http::Response>(Call&)> handler;
   std::vector<std::string> query = {};  // query parameters it reads (for the document)
+  // A route that takes a file rather than JSON (a receipt, a bank statement): the media types
+  // it accepts (415 for any other); the handler reads Call::req.body. Exclusive with `body`.
+  std::vector<std::string> raw_body = {};
 };
 
 class Api {
@@ -102,6 +112,10 @@ void add_identity_routes(Api& api);
 std::unique_ptr<Api> make_api();
 
 // Helpers for handlers.
+// The query string's parameters, percent-decoded ('+' is a space), in order. Errc::invalid for
+// a parameter not in `known`, a bad escape, or a value over 1000 bytes.
+Result<std::vector<std::pair<std::string, std::string>>> query_params(const http::Request& req,
+                                                                       const std::vector<std::string>& known);
 http::Response json_response(int status, const nlohmann::ordered_json& body);
 http::Response error_to_problem(const Error& e);
 

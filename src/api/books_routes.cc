@@ -2,9 +2,16 @@
 // (reports, impact statistics, a donor's proof by receipt code) that need no login and show
 // nothing identifying. Money is integer minor units with its ISO 4217 code.
 #include <charconv>
+#include <sstream>
+
+#include "core/sha256.h"
 
 #include "api/api.h"
 #include "books/donation_proof.h"
+#include "books/import/camt053.h"
+#include "books/import/csv.h"
+#include "books/import/importer.h"
+#include "books/receipt_files.h"
 #include "books/report.h"
 
 namespace amanat::api {
@@ -70,26 +77,19 @@ http::Response created(std::uint64_t leaf, ojson extra = ojson::object()) {
   return json_response(201, body);
 }
 
-// Query parameters of GET /report: appeal, from, to (plain values; no escapes are needed).
+// Query parameters of GET /report: appeal, from, to.
 Result<ReportQuery> report_query(const http::Request& req) {
+  auto params = query_params(req, {"appeal", "from", "to"});
+  if (!params) return std::unexpected(params.error());
   ReportQuery q;
-  std::string_view rest = req.query;
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view kv = rest.substr(0, amp);
-    auto eq = kv.find('=');
-    std::string_view k = kv.substr(0, eq), v = eq == std::string_view::npos ? "" : kv.substr(eq + 1);
+  for (const auto& [k, v] : *params) {
     if (k == "appeal") {
       if (auto st = check_fund(v, "appeal"); !st) return std::unexpected(st.error());
-      q.fund = std::string(v);
-    } else if (k == "from" || k == "to") {
+      q.fund = v;
+    } else {
       if (auto st = check_date(v, k); !st) return std::unexpected(st.error());
-      (k == "from" ? q.from : q.to) = std::string(v);
-    } else if (!k.empty()) {
-      return fail(Errc::invalid, "query: unknown parameter (use appeal, from, to)");
+      (k == "from" ? q.from : q.to) = v;
     }
-    if (amp == std::string_view::npos) break;
-    rest.remove_prefix(amp + 1);
   }
   return q;
 }
@@ -98,6 +98,64 @@ template <class T>
 Result<http::Response> created_or(Result<T> r) {
   if (!r) return std::unexpected(r.error());
   return created(*r);
+}
+
+// POST /statements: the query names the format and options, the body is the file.
+Result<http::Response> import_statement_call(Call& c) {
+  auto params = query_params(c.req, {"format", "map", "account", "channel", "rate"});
+  if (!params) return std::unexpected(params.error());
+  std::string format, map, account = "Bank:Main", channel = "bank";
+  import::ImportOptions o;
+  for (const auto& [k, v] : *params) {
+    if (k == "format") format = v;
+    else if (k == "map") map = v;
+    else if (k == "account") account = v;
+    else if (k == "channel") channel = v;
+    else {  // rate=USD:450.25
+      auto colon = v.find(':');
+      if (colon == std::string::npos) return fail(Errc::invalid, "rate: write CODE:RATE, e.g. USD:450.25");
+      if (auto cur = currency(v.substr(0, colon)); !cur) return fail(Errc::invalid, "rate: not an ISO 4217 code");
+      auto r = parse_rate(v.substr(colon + 1));
+      if (!r) return fail(Errc::invalid, "rate: " + r.error().message);
+      o.rates[v.substr(0, colon)] = *r;
+    }
+  }
+  auto ch = parse_channel(channel);
+  if (!ch) return fail(Errc::invalid, "channel: one of bank, card, cash, mobile, other");
+  if (auto st = check_money_account(account, "account"); !st) return std::unexpected(st.error());
+  o.money_account = account;
+  o.channel = *ch;
+  if (!c.org.keys) return fail(Errc::unavailable, "statements are not imported by this server");
+
+  if (format != "camt053" && format != "csv") return fail(Errc::invalid, "format: camt053 or csv");
+  std::istringstream in(c.req.body);
+  Result<import::Statement> st = fail(Errc::internal, "not parsed");
+  if (format == "camt053") {
+    if (!map.empty()) return fail(Errc::invalid, "map: only for format=csv");
+    st = import::parse_camt053(in);
+  } else if (format == "csv") {
+    if (map.empty())
+      return fail(Errc::invalid, "map: a CSV statement needs its column mapping, e.g. "
+                                 "account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT;ref=Reference");
+    auto mapping = import::parse_csv_mapping(map);
+    if (!mapping) return fail(Errc::invalid, "map: " + mapping.error().message);
+    st = import::parse_csv(in, *mapping);
+  }
+  if (!st) return fail(st.error().code, "file: " + st.error().message + "; nothing from this file was booked");
+  o.file_sha256 = to_hex(sha256(c.req.body));
+
+  std::unique_lock lock(*c.org.import_mu, std::try_to_lock);
+  if (!lock.owns_lock()) return fail(Errc::conflict, "another statement is being imported; retry when it is done");
+  auto r = import::import_statement(*c.org.books, *c.org.store, *c.org.keys, *st, o);
+  if (!r) return std::unexpected(r.error());
+  return json_response(201, {{"import", r->import_id},
+                             {"format", st->format},
+                             {"lines", r->lines},
+                             {"booked", r->booked},
+                             {"matched_donations", r->matched_donations},
+                             {"already_imported", r->known},
+                             {"money_out", r->money_out},
+                             {"matched_expenses", r->matched_expenses}});
 }
 
 }  // namespace
@@ -282,6 +340,95 @@ void add_books_routes(Api& api) {
                   return created_or(c.org.books->correct(Correction{
                       c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]}));
                 }});
+
+  // ---- files: receipts and evidence ----
+  api.add(Route{"POST", "/orgs/{org}/files",
+                "Store a receipt or evidence file sealed at rest; returns its SHA-256, which receipts and "
+                "confirmations refer to (and which goes on the public log)",
+                false, {Role::accountant, Role::director, Role::lawyer, Role::case_worker}, false, std::nullopt, 201,
+                "The file's SHA-256 (hex) and size", [](Call& c) -> Result<http::Response> {
+                  if (!c.org.keys) return fail(Errc::unavailable, "files are not kept by this server");
+                  auto sha = store_receipt(c.org.data_dir, *c.org.keys, as_bytes(c.req.body));
+                  if (!sha) return std::unexpected(sha.error());
+                  return json_response(201, {{"sha256", *sha}, {"bytes", c.req.body.size()}});
+                },
+                {}, {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"}});
+
+  api.add(Route{"GET", "/orgs/{org}/files/{sha256}", "A stored receipt or evidence file, opened", false,
+                {Role::accountant, Role::director}, false, std::nullopt, 200, "The file's bytes",
+                [](Call& c) -> Result<http::Response> {
+                  if (!c.org.keys) return fail(Errc::not_found, "no stored file with that SHA-256");
+                  auto data = read_receipt(c.org.data_dir, *c.org.keys, c.params.at("sha256"));
+                  if (!data) return std::unexpected(data.error());
+                  http::Response res;
+                  res.headers = {{"Content-Type", "application/octet-stream"},
+                                 {"Cache-Control", "no-store"},
+                                 {"X-Content-Type-Options", "nosniff"},
+                                 {"Content-Disposition", "attachment; filename=\"" + c.params.at("sha256") + "\""}};
+                  res.body.assign(data->begin(), data->end());
+                  return res;
+                }});
+
+  const auto sha_field = [](const char* name, const char* what, bool required) {
+    Field f = str(name, what, 64, required);
+    f.min_length = 64;
+    return f;
+  };
+  api.add(Route{"POST", "/orgs/{org}/expenses/{record}/receipts",
+                "Attach a stored file (POST .../files first) to an expense as its receipt", false, bookkeepers, false,
+                Schema{"ReceiptInput", {sha_field("sha256", "The SHA-256 that POST .../files returned", true)}}, 201,
+                "The record number", [](Call& c) -> Result<http::Response> {
+                  auto leaf = record_param(c, "record");
+                  if (!leaf) return std::unexpected(leaf.error());
+                  std::string sha = c.body["sha256"];
+                  if (!receipt_stored(c.org.data_dir, sha))
+                    return fail(Errc::invalid, "sha256: no stored file has this hash; upload it with POST .../files");
+                  return created_or(c.org.books->attach_receipt(*leaf, sha));
+                }});
+
+  api.add(Route{"POST", "/orgs/{org}/expenses/{record}/confirmations",
+                "Record that the case's lawyer or the survivor confirmed an expense (a lawyer records the lawyer's; "
+                "a case worker the survivor's; a director either)",
+                false, {Role::lawyer, Role::case_worker, Role::director}, false,
+                Schema{"ConfirmationInput",
+                       {one_of("role", "Whose confirmation", {"lawyer", "survivor"}),
+                        sha_field("evidence", "SHA-256 of the signed confirmation, stored with POST .../files", false)}},
+                201, "The record number", [](Call& c) -> Result<http::Response> {
+                  auto leaf = record_param(c, "record");
+                  if (!leaf) return std::unexpected(leaf.error());
+                  auto role = parse_confirm_role(c.body["role"].get<std::string>());
+                  if (!role) return std::unexpected(role.error());
+                  Role who = c.session->user.role;
+                  if ((*role == ConfirmRole::lawyer && who == Role::case_worker) ||
+                      (*role == ConfirmRole::survivor && who == Role::lawyer))
+                    return fail(Errc::forbidden, std::string("role: a ") + role_name(who) + " does not record the " +
+                                                     std::string(confirm_role_name(*role)) + "'s confirmation");
+                  std::string evidence = opt(c.body, "evidence");
+                  if (!evidence.empty() && !receipt_stored(c.org.data_dir, evidence))
+                    return fail(Errc::invalid, "evidence: no stored file has this hash; upload it with POST .../files");
+                  return created_or(c.org.books->confirm(*leaf, *role, evidence));
+                }});
+
+  // ---- reports and statements ----
+  api.add(Route{"POST", "/orgs/{org}/reports",
+                "Publish the whole books' totals on the log as a report record, at exactly the log size it states "
+                "(what `amanat audit` checks)",
+                false, {Role::director, Role::accountant}, false, Schema{"PublishInput", {}}, 201,
+                "The record number; the report covers every record before it", [](Call& c) -> Result<http::Response> {
+                  auto leaf = c.org.books->publish_report();
+                  if (!leaf) return std::unexpected(leaf.error());
+                  return created(*leaf, {{"covers_records", *leaf}});
+                }});
+
+  api.add(Route{"POST", "/orgs/{org}/statements",
+                "Import a bank statement (camt.053 XML, or CSV with its column mapping in `map`): money in becomes "
+                "donations, money out is kept for reconciliation. Importing a file again books nothing twice; a bad "
+                "line is named with its number and nothing of the file is booked.",
+                false, bookkeepers, false, std::nullopt, 201,
+                "What was booked and matched (query: format, map, account, channel, rate=CODE:RATE)",
+                [](Call& c) -> Result<http::Response> { return import_statement_call(c); },
+                {"format", "map", "account", "channel", "rate"},
+                {"text/csv", "application/xml", "text/xml"}});
 }
 
 }  // namespace amanat::api

@@ -61,6 +61,12 @@ namespace {
 constexpr std::size_t kMaxFindings = 1000;  // keep memory bounded on a thoroughly broken log
 }
 
+Auditor::Fund& Auditor::add_fund(const std::string& name, Fund f) {
+  auto [it, added] = funds_.emplace(name, std::move(f));
+  fund_index_.emplace(std::string_view(it->first), &it->second);
+  return it->second;
+}
+
 void Auditor::finding(std::uint64_t leaf, std::string msg) {
   if (findings_.size() >= kMaxFindings) {
     ++findings_dropped_;
@@ -71,9 +77,9 @@ void Auditor::finding(std::uint64_t leaf, std::string msg) {
 }
 
 std::optional<Currency> Auditor::fund_currency(std::string_view f) const {
-  auto it = funds_.find(f);
-  if (it == funds_.end()) return std::nullopt;
-  return it->second.t.currency;
+  const Fund* fund = find_fund(f);
+  if (!fund) return std::nullopt;
+  return fund->t.currency;
 }
 
 AuditTotals Auditor::totals() const {
@@ -93,6 +99,7 @@ AuditTotals Auditor::totals() const {
 void Auditor::apply_decoded(std::uint64_t index, Result<Record>& rec) {
   if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = totals();
   next_ = index + 1;
+  if (kinds_.size() < next_) kinds_.resize(next_);
   if (!rec) finding(index, "not a books record: " + rec.error().message);
   else apply(index, *rec);
   if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = totals();
@@ -104,10 +111,11 @@ void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
 }
 
 void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves) {
-  std::vector<Result<Record>> decoded(leaves.size(), fail(Errc::internal, "not decoded"));
+  decoded_.clear();
+  decoded_.resize(leaves.size());
   std::size_t half = leaves.size() / 2;
   auto decode = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) decoded[i] = decode_leaf(leaves[i]);
+    for (std::size_t i = begin; i < end; ++i) decoded_[i].emplace(decode_leaf(leaves[i]));
   };
   if (half >= 16) {
     helper_->start([&] { decode(half, leaves.size()); });
@@ -116,7 +124,7 @@ void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std
   } else {
     decode(0, leaves.size());
   }
-  for (std::size_t i = 0; i < leaves.size(); ++i) apply_decoded(first + i, decoded[i]);
+  for (std::size_t i = 0; i < leaves.size(); ++i) apply_decoded(first + i, *decoded_[i]);
 }
 
 void Auditor::check_report(std::uint64_t index, const ReportPublished& r) {
@@ -149,47 +157,48 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     if (currency_) return finding(index, "the books are opened a second time");
     currency_ = o->currency;
     organisation_ = o->name;
-    funds_.emplace(std::string(kGeneralFund), Fund{FundTotals{std::string(kGeneralFund), o->currency}, false, true});
+    add_fund(std::string(kGeneralFund), Fund{FundTotals{std::string(kGeneralFund), o->currency}, false, true});
     return;
   }
   if (!currency_) return finding(index, "a record before the books were opened");
   if (const auto* a = std::get_if<AppealOpen>(&r.body)) {
-    if (funds_.count(a->code)) return finding(index, "appeal " + a->code + " is opened twice");
-    funds_.emplace(a->code, Fund{FundTotals{a->code, a->target.currency}, true, true});
+    if (find_fund(a->code)) return finding(index, "appeal " + a->code + " is opened twice");
+    add_fund(a->code, Fund{FundTotals{a->code, a->target.currency}, true, true});
     return;
   }
   if (const auto* u = std::get_if<AppealUpdate>(&r.body)) {
-    auto it = funds_.find(u->code);
-    if (it == funds_.end() || !it->second.restricted) return finding(index, "update of unknown appeal " + u->code);
-    if (u->open) it->second.open = *u->open;
+    Fund* f = find_fund(u->code);
+    if (!f || !f->restricted) return finding(index, "update of unknown appeal " + u->code);
+    if (u->open) f->open = *u->open;
     return;
   }
   if (const auto* p = std::get_if<ReportPublished>(&r.body)) return check_report(index, *p);
   if (const auto* a = std::get_if<Approval>(&r.body)) {
-    if (!expenses_.count(a->expense)) finding(index, "approval of record " + std::to_string(a->expense) + ", not an expense");
+    if (!leaf_is(a->expense, kExpense)) finding(index, "approval of record " + std::to_string(a->expense) + ", not an expense");
     return;
   }
   if (const auto* c = std::get_if<Confirmation>(&r.body)) {
-    if (!expenses_.count(c->expense)) finding(index, "confirmation of record " + std::to_string(c->expense) + ", not an expense");
+    if (!leaf_is(c->expense, kExpense)) finding(index, "confirmation of record " + std::to_string(c->expense) + ", not an expense");
     return;
   }
   if (const auto* c = std::get_if<ReceiptAttach>(&r.body)) {
-    if (!expenses_.count(c->expense)) finding(index, "receipt for record " + std::to_string(c->expense) + ", not an expense");
+    if (!leaf_is(c->expense, kExpense)) finding(index, "receipt for record " + std::to_string(c->expense) + ", not an expense");
     return;
   }
   if (const auto* d = std::get_if<Donation>(&r.body)) {
-    auto it = funds_.find(d->fund);
-    if (it != funds_.end() && !it->second.open) finding(index, "donation to closed appeal " + d->fund);
+    const Fund* f = find_fund(d->fund);
+    if (f && !f->open) finding(index, "donation to closed appeal " + d->fund);
   }
 
   auto lookup = [this](std::string_view f) { return fund_currency(f); };
   std::optional<Booking> reversed;
   if (const auto* c = std::get_if<Correction>(&r.body)) {
-    if (!money_records_.count(c->reverses))
+    if (!leaf_is(c->reverses, kMoneyRecord))
       return finding(index, "correction of record " + std::to_string(c->reverses) +
                                 ", which is not an earlier donation, expense or transfer");
-    if (!reversed_.insert(c->reverses).second)
+    if (leaf_is(c->reverses, kReversed))
       return finding(index, "record " + std::to_string(c->reverses) + " is reversed a second time");
+    kinds_[c->reverses] |= kReversed;
     auto leaf = fetch_(c->reverses);
     if (!leaf) return finding(index, "cannot read the corrected record: " + leaf.error().message);
     auto orig = decode_leaf(*leaf);
@@ -201,7 +210,7 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
   auto b = book(index, r, *currency_, lookup, reversed ? &*reversed : nullptr, /*postings=*/false);
   if (!b) return finding(index, "does not book: " + b.error().message);
   for (const auto& m : b->moves) {
-    FundTotals& t = funds_.find(m.fund)->second.t;
+    FundTotals& t = find_fund(m.fund)->t;
     switch (m.kind) {
       case MoveKind::raised:
         t.raised += m.amount.minor;
@@ -218,12 +227,12 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     t.balance += balance_delta(m);
   }
   for (const auto& m : b->moves) {
-    const Fund& f = funds_.find(m.fund)->second;
+    const Fund& f = *find_fund(m.fund);
     if (f.restricted && f.t.balance < 0)
       finding(index, "restricted fund " + m.fund + " goes negative: " + format(Money{f.t.balance, f.t.currency}));
   }
-  if (!std::holds_alternative<Correction>(r.body)) money_records_.insert(index);
-  if (std::holds_alternative<Expense>(r.body)) expenses_.insert(index);
+  if (!std::holds_alternative<Correction>(r.body)) kinds_[index] |= kMoneyRecord;
+  if (std::holds_alternative<Expense>(r.body)) kinds_[index] |= kExpense;
 }
 
 }  // namespace amanat::books

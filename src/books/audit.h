@@ -24,7 +24,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "books/model.h"
@@ -85,8 +86,21 @@ class Auditor {
   std::uint64_t next_ = 0;
   std::string organisation_;
   std::optional<Currency> currency_;
-  std::map<std::string, Fund, std::less<>> funds_;
-  std::unordered_set<std::uint64_t> money_records_, expenses_, reversed_;
+  Fund* find_fund(std::string_view f) const {
+    auto it = fund_index_.find(f);
+    return it == fund_index_.end() ? nullptr : it->second;
+  }
+  Fund& add_fund(const std::string& name, Fund f);
+  std::map<std::string, Fund, std::less<>> funds_;                 // by name, for the totals' order
+  std::unordered_map<std::string_view, Fund*> fund_index_;        // the same funds, hashed (keys in funds_)
+  // What each leaf fed so far is, for the records that refer to it: a bit set per leaf index
+  // (a byte per leaf, where hash sets of indexes took about 40).
+  enum : std::uint8_t { kMoneyRecord = 1, kExpense = 2, kReversed = 4 };
+  bool leaf_is(std::uint64_t index, std::uint8_t kind) const {
+    return index < kinds_.size() && (kinds_[index] & kind) != 0;
+  }
+  std::vector<std::uint8_t> kinds_;
+  std::vector<std::optional<Result<Record>>> decoded_;  // feed_many's records, reused
   std::int64_t income_org_ = 0, expenses_org_ = 0;
   std::uint64_t reports_checked_ = 0;
   std::vector<Finding> findings_;

@@ -5,6 +5,7 @@
 
 #include "books/identity.h"
 #include "books/leaf.h"
+#include "tlog/tile.h"
 
 namespace amanat::books {
 
@@ -117,6 +118,13 @@ Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate
   }
 
   std::lock_guard lock(mu_);
+  return queue_locked(std::move(r), Bytes(leaf->begin(), leaf->end()), reversed ? &*reversed : nullptr,
+                      std::move(priv), std::move(claim), std::nullopt);
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes leaf, const Booking* reversed,
+                                                                RecordPrivate priv, std::string claim,
+                                                                std::optional<std::uint64_t> at) {
   if (stale_)
     if (auto st = reload(); !st) return std::unexpected(st.error());
   if (!books_ && !std::holds_alternative<BooksOpen>(r.body))
@@ -144,8 +152,7 @@ Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate
 
   Booking booking;
   if (books_) {
-    auto b = book(0, r, books_->currency, [this](std::string_view f) { return fund_currency_locked(f); },
-                  reversed ? &*reversed : nullptr);
+    auto b = book(0, r, books_->currency, [this](std::string_view f) { return fund_currency_locked(f); }, reversed);
     if (!b) return err(b);
     booking = std::move(*b);
   }
@@ -177,8 +184,16 @@ Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate
   }
   if (!claim.empty()) claims_.insert(claim);
   auto pending = std::make_shared<PendingRecord>(PendingRecord{std::move(r), std::move(booking), std::move(priv)});
-  auto fut = seq_.submit(Bytes(leaf->begin(), leaf->end()), store_.writer(pending));
-  return fut;
+  tlog::Effect effect = store_.writer(pending);
+  if (at)
+    effect = [at = *at, effect = std::move(effect)](std::uint64_t index) -> Status {
+      // A record that states its own position (a report) lands there or not at all.
+      if (index != at)
+        return fail(Errc::internal, "a record meant for leaf " + std::to_string(at) + " would be leaf " +
+                                        std::to_string(index));
+      return effect(index);
+    };
+  return seq_.submit(std::move(leaf), std::move(effect));
 }
 
 Result<std::uint64_t> Books::wait(Result<std::future<Result<std::uint64_t>>> f, const std::string& claim) {
@@ -301,6 +316,32 @@ Result<std::uint64_t> Books::correct(Correction c) {
   return wait(submit(Record{{}, std::move(c)}, {}, claim), claim);
 }
 
-Result<std::uint64_t> Books::publish(const ReportPublished& r) { return wait(submit(Record{{}, r}, {})); }
+Result<std::uint64_t> Books::publish_report() {
+  Result<std::future<Result<std::uint64_t>>> queued = fail(Errc::internal, "not queued");
+  {
+    // Under the lock nothing new is queued; once the sequencer has drained, the store holds
+    // exactly the log's records, and the report is the next leaf.
+    std::lock_guard lock(mu_);
+    seq_.drain();
+    ReportPublished pub;
+    pub.size = seq_.size();
+    auto rep = store_.report({});
+    if (!rep) return err(rep);
+    if (rep->log_size != pub.size)
+      return fail(Errc::conflict, "the books store is at record " + std::to_string(rep->log_size) +
+                                      " but the log at " + std::to_string(pub.size) + "; retry");
+    for (const auto& f : rep->funds) pub.funds.push_back(totals_of(f));
+    Record r{clock_(), std::move(pub)};
+    if (auto st = validate(r); !st) return std::unexpected(st.error());
+    auto leaf = encode_leaf(r);
+    if (!leaf) return err(leaf);
+    if (leaf->size() > tlog::kMaxEntrySize)
+      return fail(Errc::forbidden, "the report lists too many funds for one record (" + std::to_string(leaf->size()) +
+                                       " bytes; the limit is " + std::to_string(tlog::kMaxEntrySize) + ")");
+    std::uint64_t at = std::get<ReportPublished>(r.body).size;
+    queued = queue_locked(std::move(r), Bytes(leaf->begin(), leaf->end()), nullptr, {}, {}, at);
+  }
+  return wait(std::move(queued));
+}
 
 }  // namespace amanat::books

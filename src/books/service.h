@@ -96,7 +96,10 @@ class Books {
   Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);
   Result<std::uint64_t> transfer(Transfer t);
   Result<std::uint64_t> correct(Correction c);
-  Result<std::uint64_t> publish(const ReportPublished& r);
+  // Publishes the whole books' totals as a report record that lands exactly at the size it
+  // states (the audit checks both): waits for the records in flight to commit while holding
+  // new ones back, reads the totals, and queues the report before releasing them.
+  Result<std::uint64_t> publish_report();
 
   // A pipelined caller whose future failed says so here: the service re-reads its state
   // before deciding anything else.
@@ -114,6 +117,11 @@ class Books {
   // flight (an approval by one person, a correction of one record).
   Result<std::future<Result<std::uint64_t>>> submit(Record r, RecordPrivate priv, std::string claim = {});
   Result<std::uint64_t> wait(Result<std::future<Result<std::uint64_t>>> f, const std::string& claim = {});
+  // The deciding half of submit(), under mu_: state checks, the booking, the restricted-fund
+  // check, then the sequencer. `at`: the leaf index the record must get, or its batch fails.
+  Result<std::future<Result<std::uint64_t>>> queue_locked(Record r, Bytes leaf, const Booking* reversed,
+                                                          RecordPrivate priv, std::string claim,
+                                                          std::optional<std::uint64_t> at);
   Result<Booking> booking_of(std::uint64_t leaf);
 
   BooksStore& store_;

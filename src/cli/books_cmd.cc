@@ -14,6 +14,7 @@
 #include "store/sqlite/schema.h"
 #include "tlog/note.h"
 #include "books/leaf.h"
+#include "books/receipt_files.h"
 #include "books/report.h"
 #include "cli/books_session.h"
 #include "cli/cli.h"
@@ -63,18 +64,11 @@ Result<Rates> parse_rates(const std::vector<std::string>& in) {
 
 std::string date_or_today(const std::string& d) { return d.empty() ? today() : d; }
 
-// Stores a receipt file sealed under DIR/receipts/<sha256> and returns its SHA-256 (hex).
+// Stores a receipt or evidence file sealed under DIR/receipts/<sha256> (books/receipt_files.h).
 Result<std::string> store_receipt_file(const BooksSession& s, const std::string& path) {
-  auto data = store::read_file(path, std::size_t(256) << 20);
+  auto data = store::read_file_bytes(path, kMaxReceiptBytes);
   if (!data) return err(data);
-  std::string sha = to_hex(sha256(*data));
-  fs::path dir = s.dir.path() / "receipts";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return fail(Errc::unavailable, "cannot create " + dir.string() + ": " + ec.message());
-  Bytes sealed = s.keys->seal(*data, "receipt:" + sha);
-  if (auto st = store::write_file_atomic(dir / sha, sealed); !st) return std::unexpected(st.error());
-  return sha;
+  return store_receipt(s.dir.path(), *s.keys, *data);
 }
 
 // ---- books init ----------------------------------------------------------------------------
@@ -314,14 +308,7 @@ int do_report(const std::string& data, const std::string& appeal, const std::str
     if (q.fund || q.from || q.to) return report({Errc::invalid, "--publish: publishes the whole books; drop --appeal/--from/--to"});
     auto s = open_books(data);
     if (!s) return report(s.error());
-    auto rep = (*s)->store->report(q);
-    if (!rep) return report(rep.error());
-    // The published totals cover every record before the report's own leaf.
-    ReportPublished pub;
-    pub.size = (*s)->seq->size();
-    if (rep->log_size != pub.size) return report({Errc::conflict, "the books changed while reporting; retry"});
-    for (const auto& f : rep->funds) pub.funds.push_back(totals_of(f));
-    return print_leaf((*s)->books->publish(pub), "report");
+    return print_leaf((*s)->books->publish_report(), "report");
   }
   auto r = read_books(data);
   if (!r) return report(r.error());

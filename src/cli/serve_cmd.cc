@@ -77,8 +77,8 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
 }
 
 int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
-             const std::string& listen, unsigned threads, unsigned workers, const std::string& unseal_file,
-             bool trust_proxy) {
+             const std::string& listen, unsigned threads, unsigned workers, unsigned handler_timeout_s,
+             const std::string& unseal_file, bool trust_proxy) {
   // Before any thread starts (each organisation's sequencer has one): every thread inherits the
   // mask, so SIGTERM reaches only the thread that waits for it and stops the server gracefully.
   block_stop_signals();
@@ -111,8 +111,11 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   api->trust_proxy(trust_proxy);
   http::Router router;
   for (auto& o : orgs) {
-    api->add_org(api::Org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get(),
-                          o.identities.get()});
+    api::Org org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get(),
+                 o.identities.get()};
+    org.data_dir = o.session->dir.path();
+    org.keys = o.session->keys.get();
+    api->add_org(std::move(org));
     // The log is owned by the session; the handler only borrows it for the server's lifetime.
     std::shared_ptr<tlog::LogSource> src(o.session->log.get(), [](tlog::LogSource*) {});
     if (auto st = router.mount("/log/" + o.slug + "/", http::log_handler(src)); !st) return report(st.error());
@@ -129,6 +132,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   opts.port = static_cast<std::uint16_t>(*port);
   opts.threads = threads;
   opts.workers = workers;
+  opts.handler_timeout = std::chrono::seconds(handler_timeout_s);
   auto server = http::Server::listen(opts, router);
   if (!server) return report(server.error());
   run_until_signalled(**server, [&] {
@@ -231,6 +235,7 @@ void add_server_commands(Registry& r) {
     auto listen = std::make_shared<std::string>("127.0.0.1:8080");
     auto threads = std::make_shared<unsigned>(2);
     auto workers = std::make_shared<unsigned>(64);
+    auto handler_timeout = std::make_shared<unsigned>(30);
     auto unseal = std::make_shared<std::string>();
     auto trust_proxy = std::make_shared<bool>(false);
     auto* sub = r.app.add_subcommand("serve", "Serve the JSON API and the logs of one or more organisations");
@@ -242,6 +247,11 @@ void add_server_commands(Registry& r) {
     sub->add_option("--workers", *workers, "Handler threads (requests handled at once)")
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
+    sub->add_option("--handler-timeout", *handler_timeout,
+                    "Seconds a request may wait for a worker and its handler; past that it is answered 503 "
+                    "(an unsafe request's outcome is then unknown: it may still complete)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 3600));
     sub->add_option("--unseal-passphrase-file", *unseal,
                     "Unseal the first organisation's vault at start (demos and tests only: a passphrase in a file "
                     "is a key on disk; in production a director unseals through the API)");
@@ -249,7 +259,7 @@ void add_server_commands(Registry& r) {
     sub->add_flag("--trust-proxy", *trust_proxy,
                   "Take the client's address from X-Real-IP (set it only behind the reverse proxy that sets it, "
                   "as deploy/nginx/amanat.conf does): the per-address login limits need it");
-    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *unseal, *trust_proxy); });
+    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *handler_timeout, *unseal, *trust_proxy); });
   }
   {
     auto* vault = r.app.add_subcommand("vault", "The organisation's key vault (identities at rest)");

@@ -155,6 +155,49 @@ struct Conn {
   bool idle = false;  // waiting for a request's first byte; touched only on the strand
 };
 
+// One request handed to the worker pool. The connection's coroutine and the worker share it, so
+// that either may be done with it first: after a handler timeout the coroutine answers 503 and
+// moves on (its connection may be gone long before the worker finishes), while the worker still
+// reads the request. The worker touches nothing of the connection's: it wakes the coroutine by
+// cancelling `wake` on the connection's strand, and only while the coroutine still waits.
+struct Job {
+  Job(const asio::any_io_executor& strand, Request r) : request(std::move(r)), wake(strand) {}
+  const Request request;
+  asio::steady_timer wake;  // the coroutine waits on it until the deadline; touched only on the strand
+  std::mutex mu;
+  bool started = false;    // guarded by mu: a worker has begun the handler
+  bool finished = false;   // guarded by mu: `response` is set
+  bool abandoned = false;  // guarded by mu: the client got a 503; the result goes nowhere
+  std::optional<Response> response;  // guarded by mu
+};
+
+bool unsafe_method(std::string_view m) { return m != "GET" && m != "HEAD" && m != "OPTIONS" && m != "TRACE"; }
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  auto s = (d.count() + 999) / 1000;
+  return std::to_string(std::max<std::int64_t>(1, s));
+}
+
+// The answer to a request whose handler missed its deadline (RFC 9110 §15.6.4: 503 with
+// Retry-After). By the time the client retries, the abandoned handler has had as long again.
+Response timeout_response(const Request& req, bool started, std::chrono::milliseconds timeout) {
+  std::string secs = seconds_text(timeout);
+  std::string detail;
+  if (!started) {
+    detail = "the server was too busy to start this request within " + secs +
+             " s; it was not carried out. Try again later.";
+  } else if (unsafe_method(req.method)) {
+    detail = "the request took longer than " + secs +
+             " s. Its outcome is unknown: it may still complete. Check whether it took effect before "
+             "sending it again.";
+  } else {
+    detail = "the request took longer than " + secs + " s; try again later.";
+  }
+  Response r = problem_response(503, detail);
+  r.headers.emplace_back("Retry-After", secs);
+  return r;
+}
+
 }  // namespace
 
 std::optional<std::string_view> find_header(const Headers& h, std::string_view name) {
@@ -255,6 +298,7 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Conn> c);
   Response call_handler(const Request& req);
+  void run_job(const std::shared_ptr<Job>& job, const asio::any_io_executor& strand);
   void log(std::string_view method, std::string_view path, int status, std::uint64_t bytes,
            Clock::time_point start);
 
@@ -322,6 +366,31 @@ Response Server::Impl::call_handler(const Request& req) {
     if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": handler threw");
   }
   return error_response(500);
+}
+
+// On a worker. Keeps the job (and so the request) alive for as long as the handler runs.
+void Server::Impl::run_job(const std::shared_ptr<Job>& job, const asio::any_io_executor& strand) {
+  {
+    std::lock_guard lock(job->mu);
+    if (job->abandoned) return;  // answered 503 while it waited for a worker: never run it
+    job->started = true;
+  }
+  Clock::time_point start = Clock::now();
+  Response r = call_handler(job->request);
+  std::lock_guard lock(job->mu);
+  if (job->abandoned) {
+    if (opts.error_log) {
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+      opts.error_log(job->request.method + " " + loggable_path(job->request.path) + ": the handler finished after " +
+                     std::to_string(ms) + " ms with status " + std::to_string(r.status) +
+                     ", after the client was answered 503; its response was discarded");
+    }
+    return;
+  }
+  job->response = std::move(r);
+  job->finished = true;
+  // The coroutine still waits (it has not abandoned the job), so the strand is still served.
+  asio::post(strand, [job] { job->wake.cancel(); });
 }
 
 void Server::Impl::log(std::string_view method, std::string_view path, int status, std::uint64_t bytes,
@@ -395,10 +464,36 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
         if (!rec) req.remote = ep.address().to_string();
       }
       if (pool) {
-        // Off the event loop: the connection's coroutine waits without holding an io thread.
-        res = co_await asio::co_spawn(
-            pool->get_executor(), [this, &req]() -> asio::awaitable<Response> { co_return call_handler(req); },
-            asio::use_awaitable);
+        // Off the event loop: the connection's coroutine waits without holding an io thread,
+        // until the worker wakes it or the handler's deadline passes.
+        auto job = std::make_shared<Job>(s.get_executor(), std::move(req));
+        req.method = job->request.method;  // for the access log
+        req.path = job->request.path;
+        if (opts.handler_timeout.count() > 0) {
+          job->wake.expires_after(opts.handler_timeout);
+        } else {
+          job->wake.expires_at(asio::steady_timer::time_point::max());
+        }
+        asio::post(*pool, [this, job, strand = s.get_executor()] { run_job(job, strand); });
+        co_await job->wake.async_wait(tok);  // operation_aborted: woken by the worker
+        bool started = false;
+        {
+          std::lock_guard lock(job->mu);
+          if (job->finished) {
+            res = std::move(job->response);
+          } else {
+            job->abandoned = true;
+            started = job->started;
+          }
+        }
+        if (!res) {
+          res = timeout_response(job->request, started, opts.handler_timeout);
+          close = true;  // the client may not wait for the late answer on this connection
+          if (opts.error_log)
+            opts.error_log(req.method + " " + loggable_path(req.path) + ": no response within " +
+                           std::to_string(opts.handler_timeout.count()) + " ms; answered 503" +
+                           (started ? " (the handler still runs)" : " (the handler never started)"));
+        }
       } else {
         res = call_handler(req);
       }

@@ -15,10 +15,20 @@
 // answer (no 408), as are connections that reset. A handler that throws gets a 500 with no
 // detail; the exception text goes to the error log only.
 //
+// Handler timeout (with workers > 0): a request whose handler has not produced a response within
+// handler_timeout of being handed to the pool gets a 503 problem+json with Retry-After, and the
+// connection is closed. If the handler had not started yet (every worker busy), it never runs
+// and the answer says the request was not carried out; if it had, it cannot be interrupted: it
+// runs to the end and its result is discarded (noted in the error log), so for an unsafe method
+// the answer says that its outcome is unknown and it may still complete. A handler running on an
+// io thread (workers == 0) is never cut short.
+//
 // stop() is graceful: the listener closes, idle keep-alive connections are closed, requests
 // already being read or handled are finished (answered with "Connection: close"), and then run()
 // returns. So stop() waits at most read_timeout for a request being read, plus a second of
-// lingering close, plus however long the handlers in flight take.
+// lingering close, plus however long the handlers in flight take: a request that times out is
+// answered at its deadline, but run() returns only once its handler has finished too (what it
+// uses must outlive run()).
 #pragma once
 
 #include <chrono>
@@ -113,6 +123,9 @@ struct ServerOptions {
   // first request from the connection's accept.
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds write_timeout{30'000};
+  // With workers > 0: how long a request may wait for a worker and its handler together before
+  // it is answered 503 (see the top of this file). 0: no limit.
+  std::chrono::milliseconds handler_timeout{30'000};
   bool keep_alive = true;
   // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{60'000};

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <random>
 
 #include "http/router.h"
@@ -289,6 +290,196 @@ TEST(HttpServer, StopFinishesARequestInFlightThenReturnsFromRun) {
   EXPECT_EQ(r.body, "GET /slow ? ");
   EXPECT_EQ(r.header("connection"), "close");
   EXPECT_TRUE(c.closed_by_peer());
+}
+
+// A handler that blocks until released (or a deadline), counting its calls per path.
+struct Gate {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool open = false;
+  std::map<std::string, int> entered, finished;
+  Response wait(const Request& r, std::chrono::milliseconds at_most = std::chrono::seconds(10)) {
+    std::unique_lock l(mu);
+    ++entered[r.path];
+    cv.notify_all();
+    cv.wait_for(l, at_most, [&] { return open; });
+    ++finished[r.path];
+    cv.notify_all();
+    return echo(r);
+  }
+  void release() {
+    std::lock_guard l(mu);
+    open = true;
+    cv.notify_all();
+  }
+  bool wait_entered(const std::string& path, int n = 1) {
+    std::unique_lock l(mu);
+    return cv.wait_for(l, std::chrono::seconds(5), [&] { return entered[path] >= n; });
+  }
+  bool wait_finished(const std::string& path) {
+    std::unique_lock l(mu);
+    return cv.wait_for(l, std::chrono::seconds(5), [&] { return finished[path] >= 1; });
+  }
+};
+
+ServerOptions with_handler_timeout(std::chrono::milliseconds timeout, unsigned workers = 2) {
+  ServerOptions o = ServerThread::quiet();
+  o.workers = workers;
+  o.handler_timeout = timeout;
+  return o;
+}
+
+TEST(HttpServer, AHandlerThatOverrunsItsTimeoutGets503AndTheServerStaysHealthy) {
+  Gate gate;
+  std::mutex mu;
+  std::vector<std::string> errors;
+  ServerOptions o = with_handler_timeout(std::chrono::milliseconds(200));
+  o.error_log = [&](std::string_view m) {
+    std::lock_guard l(mu);
+    errors.emplace_back(m);
+  };
+  ServerThread st([&](const Request& r) { return r.path.starts_with("/slow") ? gate.wait(r) : echo(r); }, o);
+  {
+    RawConn c(st.port());
+    auto start = std::chrono::steady_clock::now();
+    auto r = c.request("POST /slow/book HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}");
+    auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(r.status, 503);
+    EXPECT_GE(took, std::chrono::milliseconds(190));
+    EXPECT_LT(took, std::chrono::seconds(3));
+    EXPECT_EQ(r.header("content-type"), "application/problem+json");
+    EXPECT_EQ(r.header("retry-after"), "1");
+    EXPECT_EQ(r.header("connection"), "close");
+    EXPECT_NE(r.body.find("\"status\":503"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("outcome is unknown"), std::string::npos) << r.body;
+    EXPECT_TRUE(c.closed_by_peer());
+  }  // the client and its connection are gone while the handler still runs
+  {
+    RawConn c(st.port());
+    auto r = c.request(get_request("/slow/read"));
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.body.find("outcome"), std::string::npos) << r.body;  // a GET has no outcome to worry about
+  }
+  // Both handlers still hold a worker each; nothing else can be served until they finish.
+  EXPECT_TRUE(gate.wait_entered("/slow/book"));
+  EXPECT_TRUE(gate.wait_entered("/slow/read"));
+  gate.release();
+  ASSERT_TRUE(gate.wait_finished("/slow/book"));
+  ASSERT_TRUE(gate.wait_finished("/slow/read"));
+  RawConn c(st.port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.request(get_request("/fast"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "GET /fast ? ");
+  }
+  // The late results were discarded, and the operator can see what became of the POST.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    {
+      std::lock_guard l(mu);
+      int discarded = 0;
+      for (const auto& e : errors) discarded += e.find("discarded") != std::string::npos;
+      if (discarded == 2) {
+        bool post_noted = false;
+        for (const auto& e : errors)
+          post_noted = post_noted || (e.starts_with("POST /slow/book") && e.find("status 200") != std::string::npos);
+        EXPECT_TRUE(post_noted);
+        break;
+      }
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the late results were not logged";
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+TEST(HttpServer, AHandlerWithinItsTimeoutIsUnaffected) {
+  ServerThread st(
+      [](const Request& r) {
+        if (r.path == "/takes-a-while") std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return echo(r);
+      },
+      with_handler_timeout(std::chrono::milliseconds(2000)));
+  RawConn c(st.port());
+  for (int i = 0; i < 20; ++i) {
+    auto r = c.request(get_request(i % 5 == 0 ? "/takes-a-while" : "/fast"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.header("connection"), "");  // still keep-alive
+  }
+  c.send("POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc" + get_request("/q"));  // pipelined
+  EXPECT_EQ(c.read_reply().body, "POST /p ? abc");
+  EXPECT_EQ(c.read_reply().body, "GET /q ? ");
+}
+
+TEST(HttpServer, ARequestThatWaitsTooLongForAWorkerIsNeverCarriedOut) {
+  Gate gate;
+  std::atomic<int> queued_calls = 0;
+  ServerThread st(
+      [&](const Request& r) {
+        if (r.path == "/hog") return gate.wait(r);
+        ++queued_calls;
+        return echo(r);
+      },
+      with_handler_timeout(std::chrono::milliseconds(200), /*workers=*/1));
+  RawConn hog(st.port());
+  hog.send(get_request("/hog"));
+  ASSERT_TRUE(gate.wait_entered("/hog"));
+  RawConn c(st.port());
+  auto r = c.request("DELETE /queued HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("not carried out"), std::string::npos) << r.body;
+  EXPECT_EQ(r.header("retry-after"), "1");
+  EXPECT_EQ(hog.read_reply().status, 503);  // the hog itself ran out of time too
+  gate.release();
+  ASSERT_TRUE(gate.wait_finished("/hog"));
+  RawConn after(st.port());
+  EXPECT_EQ(after.request(get_request("/next")).status, 200);
+  EXPECT_EQ(queued_calls, 1);  // /next only: the DELETE never reached the handler
+}
+
+TEST(HttpServer, StopWaitsForTheHandlersInFlightEvenAfterTheirTimeout) {
+  Gate gate;
+  std::atomic<bool> finished_before_run_returned = false;
+  std::atomic<bool> within_entered = false;
+  auto server = Server::listen(with_handler_timeout(std::chrono::milliseconds(300), 2), [&](const Request& r) {
+    if (r.path == "/within") {
+      within_entered = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      return echo(r);
+    }
+    return gate.wait(r);
+  });
+  ASSERT_TRUE(server);
+  std::atomic<bool> returned = false;
+  std::thread runner([&] {
+    (*server)->run();
+    std::lock_guard l(gate.mu);
+    finished_before_run_returned = gate.finished["/overrun"] == 1;
+    returned = true;
+  });
+  {
+    RawConn slow((*server)->port());
+    slow.send(get_request("/overrun"));
+    EXPECT_TRUE(gate.wait_entered("/overrun"));
+    RawConn quick((*server)->port());
+    quick.send(get_request("/within"));
+    while (!within_entered) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    (*server)->stop();
+    // The request within its deadline is answered in full; the one past it gets its 503.
+    auto ok = quick.read_reply();
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.header("connection"), "close");
+    auto late = slow.read_reply();
+    EXPECT_EQ(late.status, 503);
+    EXPECT_TRUE(slow.closed_by_peer());
+    EXPECT_TRUE(quick.closed_by_peer());
+  }
+  // Every connection is gone, but run() returns only once the overrunning handler is done with
+  // what it uses.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(returned);
+  gate.release();
+  runner.join();
+  EXPECT_TRUE(finished_before_run_returned);
 }
 
 TEST(HttpServer, StopClosesIdleKeepAliveConnectionsPromptly) {

@@ -113,13 +113,21 @@ std::string Sequencer::checkpoint() const {
   return checkpoint_;
 }
 
+void Sequencer::drain() {
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
 void Sequencer::run() {
   while (true) {
     std::vector<Pending> batch;
     {
       std::unique_lock lock(mu_);
+      busy_ = false;
+      if (queue_.empty()) idle_.notify_all();
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping with nothing left to do
+      busy_ = true;
       std::size_t bytes = 0;
       while (!queue_.empty() && batch.size() < options_.max_batch_entries &&
              (batch.empty() || bytes + queue_.front().entry.size() <= options_.max_batch_bytes)) {
@@ -140,6 +148,8 @@ void Sequencer::run() {
       fatal_ = Error{st.error().code, st.error().message + " (nothing submitted after it was appended)"};
       for (auto& p : queue_) p.done.set_value(std::unexpected(*fatal_));
       queue_.clear();
+      busy_ = false;
+      idle_.notify_all();
       return;
     }
     // The commit may or may not have reached the disk: re-read what is there before going on.
@@ -150,6 +160,8 @@ void Sequencer::run() {
                                             reloaded.error().message + ")"};
       for (auto& p : queue_) p.done.set_value(std::unexpected(*fatal_));
       queue_.clear();
+      busy_ = false;
+      idle_.notify_all();
       return;
     }
   }

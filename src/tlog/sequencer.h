@@ -70,6 +70,11 @@ class Sequencer {
   std::uint64_t size() const;
   std::string checkpoint() const;
 
+  // Blocks until every entry submitted before the call has been committed or failed. A caller
+  // that also stops its own submissions meanwhile (the books publishing a report under their
+  // lock) then knows size() is the index its next entry gets.
+  void drain();
+
  private:
   struct Pending {
     Bytes entry;
@@ -94,7 +99,9 @@ class Sequencer {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable idle_;  // the queue is empty and no batch is being committed
   std::deque<Pending> queue_;
+  bool busy_ = false;             // a batch taken from the queue is being committed
   bool stopping_ = false;
   std::optional<Error> fatal_;
   std::uint64_t size_ = 0;

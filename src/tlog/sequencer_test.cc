@@ -115,6 +115,23 @@ TEST_P(SequencerTest, AppendsReturnConsecutiveIndexesAndTilesMatchTheTree) {
   expect_log_consistent(*storage_, signer_);
 }
 
+TEST_P(SequencerTest, DrainReturnsOnlyOnceEverySubmittedEntryIsCommitted) {
+  auto seq = Sequencer::open(*storage_, signer_);
+  ASSERT_TRUE(seq);
+  (*seq)->drain();  // nothing queued: returns at once
+  std::vector<std::future<Result<std::uint64_t>>> futures;
+  for (std::uint64_t i = 0; i < 300; ++i) futures.push_back((*seq)->submit(entry_for(i)));
+  (*seq)->drain();
+  EXPECT_EQ((*seq)->size(), 300u);
+  for (auto& f : futures) {
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+    EXPECT_TRUE(f.get());
+  }
+  auto idx = (*seq)->append(entry_for(300));
+  ASSERT_TRUE(idx);
+  EXPECT_EQ(*idx, 300u);  // the size after drain() is the next entry's index
+}
+
 TEST_P(SequencerTest, ConcurrentWritersAreSequencedWithoutLossOrDuplicates) {
   auto seq = Sequencer::open(*storage_, signer_);
   ASSERT_TRUE(seq);

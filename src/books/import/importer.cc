@@ -2,7 +2,9 @@
 
 #include <deque>
 #include <map>
+#include <memory_resource>
 #include <set>
+#include <unordered_map>
 
 #include "books/identity.h"
 
@@ -75,7 +77,13 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
 
   auto known_keys = store.bank_line_keys();
   if (!known_keys) return err(known_keys);
-  std::map<std::string, int> occurrences;
+  // How many times each line identity occurred so far in this file: a hash table (the
+  // identities share long prefixes, which made an ordered map compare them at length) whose
+  // nodes and strings come from one arena, freed at once.
+  std::pmr::monotonic_buffer_resource arena;
+  std::pmr::unordered_map<std::pmr::string, int> occurrences(&arena);
+  occurrences.reserve(st.lines.size());
+  std::string identity, keyed;
   std::vector<BankLine> out_lines;
   std::deque<std::future<Result<std::uint64_t>>> inflight;
   std::optional<Error> failure;
@@ -88,11 +96,13 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
   };
   for (std::size_t i = 0; i < st.lines.size() && !failure; ++i) {
     const StatementLine& l = st.lines[i];
-    std::string identity = l.account + "\x1f" + l.booking_date + "\x1f" + std::to_string(l.amount.minor) + "\x1f" +
-                           std::string(l.amount.currency.code()) + "\x1f" + l.bank_ref + "\x1f" + l.counterparty;
-    int nth = ++occurrences[identity];
-    BankLine line{keys.pseudonym("bank-line:" + identity + "\x1f" + std::to_string(nth)), l.account, l.booking_date,
-                  l.amount, l.bank_ref, std::nullopt, res.import_id};
+    identity.clear();
+    identity.append(l.account).append("\x1f").append(l.booking_date).append("\x1f");
+    identity.append(std::to_string(l.amount.minor)).append("\x1f").append(l.amount.currency.code()).append("\x1f");
+    identity.append(l.bank_ref).append("\x1f").append(l.counterparty);
+    int nth = ++occurrences.try_emplace(std::pmr::string(identity, &arena), 0).first->second;
+    keyed.assign("bank-line:").append(identity).append("\x1f").append(std::to_string(nth));
+    BankLine line{keys.pseudonym(keyed), l.account, l.booking_date, l.amount, l.bank_ref, std::nullopt, res.import_id};
     if (known_keys->count(line.key)) {
       ++res.known;
       continue;

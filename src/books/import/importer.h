@@ -5,7 +5,11 @@
 //    account, date, amount, currency, bank reference, counterparty and the line's occurrence
 //    number among identical lines of the same file. A line whose key is already known (the same
 //    file imported twice, or two overlapping statements) books nothing: importing is
-//    idempotent. The key reveals nothing of the counterparty without the books key.
+//    idempotent. The key reveals nothing of the counterparty without the books key. This check
+//    is what keeps keys unique: every stored key is read once before the first line is booked,
+//    and the store keeps lines in arrival order with no index on the key (an index on a keyed
+//    hash costs a random page per line). Only the process holding the data directory's lock
+//    imports, one import at a time.
 //  - Money in: if a live donation with the same bank reference and amount was booked by hand
 //    (`donation add --bank-ref`) and no line is matched to it yet, the line is matched to it;
 //    otherwise the line is booked as a donation (channel from the options, default bank) to the

@@ -84,6 +84,18 @@ TEST_F(Importing, TheSameStatementTwiceBooksNothingTwice) {
   EXPECT_EQ(raised("A-7"), 1510000);
 }
 
+TEST_F(Importing, TheSameStatementAfterARestartBooksNothing) {
+  ASSERT_TRUE(run(csv(kStatement)));
+  auto size = b.seq().size();
+  b.reopen();  // the known lines are read from the store, not from the previous run's memory
+  auto again = run(csv(kStatement));
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->booked, 0u);
+  EXPECT_EQ(again->known, 4u);
+  EXPECT_EQ(b.seq().size(), size);
+  EXPECT_EQ(raised("A-7"), 1500000);
+}
+
 TEST_F(Importing, TwoIdenticalLinesInOneFileAreTwoDonations) {
   auto r = run(csv("Date,Amount,Currency,Ref,Payer,Purpose\n2025-03-01,10.00,KZT,,,x\n2025-03-01,10.00,KZT,,,x\n"));
   ASSERT_TRUE(r);
@@ -118,6 +130,29 @@ TEST_F(Importing, ADonationBookedByHandIsMatchedNotBookedAgain) {
   EXPECT_EQ(r->matched_donations, 1u);
   EXPECT_EQ(r->booked, 1u);
   EXPECT_EQ(raised("general"), 250000);
+}
+
+TEST_F(Importing, ADonationBookedByHandBetweenTwoImportsIsMatchedByTheSecond) {
+  // The first import learns which references hand-booked donations carry; one booked after it
+  // must still be found by the next statement.
+  ASSERT_TRUE(run(csv(kStatement)));
+  DonationInput d{"2025-03-05", kzt(70000), Channel::bank, "", "general", {}, "", "R-9"};
+  ASSERT_TRUE(b.books().donate(d));
+  auto r = run(csv(kStatement + "2025-03-05,700.00,KZT,R-9,,general\n2025-03-05,700.00,KZT,R-9,,general\n"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->known, 4u);
+  EXPECT_EQ(r->matched_donations, 1u);  // one donation matches one line; the second is booked
+  EXPECT_EQ(r->booked, 1u);
+  EXPECT_EQ(raised("general"), 250000 + 70000 + 70000);
+}
+
+TEST_F(Importing, ALineWithTheReferenceOfAHandBookedDonationButAnotherAmountIsBooked) {
+  DonationInput d{"2025-03-02", kzt(999), Channel::bank, "", "general", {}, "", "R-2"};
+  ASSERT_TRUE(b.books().donate(d));
+  auto r = run(csv(kStatement));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->matched_donations, 0u);
+  EXPECT_EQ(r->booked, 2u);
 }
 
 TEST_F(Importing, ReconciliationMatchesExpensesAndListsWhatHasNoCounterpart) {

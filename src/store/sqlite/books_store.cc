@@ -49,9 +49,8 @@ Result<std::unique_ptr<SqliteBooksStore>> SqliteBooksStore::open(SqliteLogStore&
   self->observer_ = log.on_commit([self](bool committed) {
     if (!committed)  // the batch's rows are gone: take back what its effects counted
       for (auto it = self->tally_.undo.rbegin(); it != self->tally_.undo.rend(); ++it) {
-        auto& n = self->tally_.n[it->first];
-        n -= it->second;
-        if (n == 0) self->tally_.n.erase(it->first);
+        it->donor->total -= it->delta;
+        it->donor->funds[it->fund].second -= it->delta;
       }
     self->tally_.undo.clear();
   });
@@ -170,33 +169,44 @@ Status SqliteBooksStore::load_donor_tally() {
     auto row = q.s().step();
     if (!row) return err(row);
     if (!*row) break;
-    std::string donor = q.s().column_text(1);
-    ++tally_.n[q.s().column_text(0) + '\x1f' + donor];
-    ++tally_.n["*\x1f" + donor];
+    auto& d = tally_.n[q.s().column_text(1)];
+    ++d.total;
+    ++d.funds[fund_index(d, q.s().column_text(0))].second;
   }
   q.s().reset();
   tally_.loaded = true;
   return {};
 }
 
+std::uint32_t SqliteBooksStore::fund_index(DonorTally::Donor& d, std::string_view fund) {
+  for (std::uint32_t i = 0; i < d.funds.size(); ++i)
+    if (d.funds[i].first == fund) return i;
+  d.funds.emplace_back(std::string(fund), 0);
+  return static_cast<std::uint32_t>(d.funds.size() - 1);
+}
+
 Status SqliteBooksStore::count_donor(const std::string& fund, const std::string& donor, int delta) {
   Db& db = log_.db();
   TRYS(load_donor_tally());
-  for (const std::string& f : {fund, std::string("*")}) {
-    std::string key = f + '\x1f' + donor;
-    auto it = tally_.n.try_emplace(key, 0).first;
-    if (delta < 0 && it->second == 0) return fail(Errc::internal, "donor tally: no live donation to remove");
-    it->second += delta;
-    tally_.undo.emplace_back(key, delta);
-    // Unique donors change when a donor's first donation arrives or their last one is reversed.
-    int changed = (delta > 0 && it->second == 1) ? 1 : (delta < 0 && it->second == 0) ? -1 : 0;
-    if (it->second == 0) tally_.n.erase(it);
-    if (changed == 0) continue;
-    Q u(db, f == "*" ? "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2"
-                     : "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
+  auto& d = tally_.n[donor];
+  std::uint32_t fi = fund_index(d, fund);
+  std::uint32_t& in_fund = d.funds[fi].second;
+  if (delta < 0 && (in_fund == 0 || d.total == 0)) return fail(Errc::internal, "donor tally: no live donation to remove");
+  in_fund += delta;
+  d.total += delta;
+  tally_.undo.push_back({&d, fi, delta});
+  // Unique donors change when a donor's first donation arrives or their last one is reversed.
+  auto changed = [delta](std::uint32_t n) { return (delta > 0 && n == 1) ? 1 : (delta < 0 && n == 0) ? -1 : 0; };
+  if (int c = changed(in_fund); c != 0) {
+    Q u(db, "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
     if (!u) return std::unexpected(u.error());
-    u.s().bind(1, changed).bind(2, log_.log_id());
-    if (f != "*") u.s().bind(3, std::string_view(f));
+    u.s().bind(1, c).bind(2, log_.log_id()).bind(3, std::string_view(fund));
+    TRYS(u.s().run());
+  }
+  if (int c = changed(d.total); c != 0) {
+    Q u(db, "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2");
+    if (!u) return std::unexpected(u.error());
+    u.s().bind(1, c).bind(2, log_.log_id());
     TRYS(u.s().run());
   }
   return {};
@@ -292,9 +302,10 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         .bind(13, p.priv.bank_line ? std::string_view("") : std::string_view(p.priv.bank_ref));
     TRYS(q.s().run());
     if (p.priv.bank_line) {
-      BankLine line = *p.priv.bank_line;
-      line.record = leaf;
-      TRYS(insert_bank_line(line));
+      TRYS(insert_bank_line(*p.priv.bank_line, leaf));
+    } else if (!p.priv.bank_ref.empty()) {
+      std::lock_guard refs(hand_refs_.mu);  // see unmatched_donation
+      if (hand_refs_.wanted) hand_refs_.refs.insert(p.priv.bank_ref);
     }
     if (!p.priv.donor.empty()) TRYS(count_donor(d->fund, p.priv.donor, 1));
     return {};
@@ -411,7 +422,10 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
   return {};
 }
 
-Status SqliteBooksStore::insert_bank_line(const BankLine& l) {
+Status SqliteBooksStore::insert_bank_line(const BankLine& l, std::optional<std::uint64_t> record) {
+  // Appended in arrival order (a rowid table): the line's key is a keyed hash, and a table or
+  // index ordered by it would put every line on a random page. The importer has checked the
+  // key against every stored one (books/import/importer.h).
   Q q(log_.db(),
       "INSERT INTO bank_lines(log_id, key, account, date, amount, currency, bank_ref, record, import) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -419,14 +433,14 @@ Status SqliteBooksStore::insert_bank_line(const BankLine& l) {
   q.s().bind(1, log_.log_id()).bind(2, std::string_view(l.key)).bind(3, std::string_view(l.account))
       .bind(4, std::string_view(l.date)).bind(5, l.amount.minor).bind(6, l.amount.currency.code())
       .bind(7, std::string_view(l.bank_ref)).bind(9, l.import_id);
-  if (l.record) q.s().bind(8, *l.record);
+  if (record) q.s().bind(8, *record);
   return q.s().run();
 }
 
 Status SqliteBooksStore::add_bank_lines(const std::vector<BankLine>& lines) {
   std::lock_guard lock(log_.mutex());
   return transaction(log_.db(), [&]() -> Status {
-    for (const auto& l : lines) TRYS(insert_bank_line(l));
+    for (const auto& l : lines) TRYS(insert_bank_line(l, l.record));
     return {};
   });
 }
@@ -467,7 +481,49 @@ Result<std::uint64_t> SqliteBooksStore::begin_import(const std::string& sha256, 
   return id;
 }
 
+Status SqliteBooksStore::load_hand_refs() {
+  // From now on every donation booked with a reference of its own adds it to the set. A batch
+  // that booked one before that may still be committing: waiting for the log's mutex once
+  // lets it finish, so that the read below sees it.
+  {
+    std::lock_guard refs(hand_refs_.mu);
+    hand_refs_.wanted = true;
+  }
+  { std::lock_guard wait_for_open_batch(log_.mutex()); }
+  std::unordered_set<std::string> found;
+  {
+    std::lock_guard lock(read_mu_);
+    auto q = reader_->cached(
+        "SELECT DISTINCT bank_ref FROM donations INDEXED BY donations_bank_ref WHERE log_id = ? AND bank_ref <> ''");
+    if (!q) return std::unexpected(q.error());
+    (*q)->bind(1, log_.log_id());
+    while (true) {
+      auto row = (*q)->step();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) break;
+      found.insert((*q)->column_text(0));
+    }
+  }
+  std::lock_guard refs(hand_refs_.mu);
+  hand_refs_.refs.merge(found);
+  hand_refs_.loaded = true;
+  return {};
+}
+
 Result<std::optional<std::uint64_t>> SqliteBooksStore::unmatched_donation(const std::string& bank_ref, const Money& amount) {
+  // Most lines of a statement have no donation booked by hand: the set of references that
+  // hand-booked donations carry (a superset: reversed or matched ones stay in it) answers them
+  // without a query.
+  bool loaded;
+  {
+    std::lock_guard refs(hand_refs_.mu);
+    loaded = hand_refs_.loaded;
+  }
+  if (!loaded) TRYS(load_hand_refs());
+  {
+    std::lock_guard refs(hand_refs_.mu);
+    if (!hand_refs_.refs.contains(bank_ref)) return std::nullopt;
+  }
   std::lock_guard lock(read_mu_);
   auto q = reader_->cached(
       "SELECT d.leaf FROM donations d INDEXED BY donations_bank_ref WHERE d.log_id = ?1 AND d.bank_ref = ?2 "
@@ -501,25 +557,25 @@ Result<std::uint64_t> SqliteBooksStore::match_expenses() {
           "AND e.reversed_by IS NULL AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = e.log_id AND "
           "b.record = e.leaf) ORDER BY e.leaf LIMIT 1) WHERE log_id = ?1 AND record IS NULL AND amount < 0"}) {
       // Row by row, so that a line matched above is seen by the NOT EXISTS of the next one.
-      Q keys(log_.db(), "SELECT key FROM bank_lines WHERE log_id = ?1 AND record IS NULL AND amount < 0");
-      if (!keys) return std::unexpected(keys.error());
-      keys.s().bind(1, log_.log_id());
-      std::vector<std::string> todo;
+      Q lines(log_.db(), "SELECT rowid FROM bank_lines WHERE log_id = ?1 AND record IS NULL AND amount < 0");
+      if (!lines) return std::unexpected(lines.error());
+      lines.s().bind(1, log_.log_id());
+      std::vector<std::int64_t> todo;
       while (true) {
-        auto row = keys.s().step();
+        auto row = lines.s().step();
         if (!row) return std::unexpected(row.error());
         if (!*row) break;
-        todo.push_back(keys.s().column_text(0));
+        todo.push_back(lines.s().column_int(0));
       }
-      std::string one = std::string(sql) + " AND key = ?2";
-      for (const auto& k : todo) {
+      std::string one = std::string(sql) + " AND rowid = ?2";
+      for (std::int64_t k : todo) {
         Q u(log_.db(), one);
         if (!u) return std::unexpected(u.error());
-        u.s().bind(1, log_.log_id()).bind(2, std::string_view(k));
+        u.s().bind(1, log_.log_id()).bind(2, k);
         TRYS(u.s().run());
-        Q c(log_.db(), "SELECT record IS NOT NULL FROM bank_lines WHERE log_id = ?1 AND key = ?2");
+        Q c(log_.db(), "SELECT record IS NOT NULL FROM bank_lines WHERE rowid = ?1");
         if (!c) return std::unexpected(c.error());
-        c.s().bind(1, log_.log_id()).bind(2, std::string_view(k));
+        c.s().bind(1, k);
         auto row = c.s().step();
         if (!row) return std::unexpected(row.error());
         matched += c.s().column_int(0) != 0;

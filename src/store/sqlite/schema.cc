@@ -322,6 +322,31 @@ CREATE TABLE access_trail (
   hash    TEXT NOT NULL
 );
 )sql",
+    // 6: bank lines in arrival order (a rowid table) instead of keyed by their random line key:
+    // a WITHOUT ROWID table keyed by a keyed hash put every imported line on a random B-tree
+    // page, and a batch of imported donations rewrote most of the table in the WAL. The keys
+    // are unique because the importer reads every stored key before it books anything and
+    // numbers identical lines within a file (books/import/importer.h), and only the one process
+    // holding the data directory's lock imports; nothing looks a line up by its key.
+    R"sql(
+CREATE TABLE bank_lines_v6 (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  key      TEXT NOT NULL,      -- keyed hash of what identifies the line; unique per log_id
+  account  TEXT NOT NULL,      -- the statement's account (IBAN or name)
+  date     TEXT NOT NULL,
+  amount   INTEGER NOT NULL,   -- > 0 money in, < 0 money out
+  currency TEXT NOT NULL,
+  bank_ref TEXT NOT NULL,
+  record   INTEGER,            -- the donation or expense it is matched to
+  import   INTEGER NOT NULL    -- imports.id
+);
+INSERT INTO bank_lines_v6(log_id, key, account, date, amount, currency, bank_ref, record, import)
+  SELECT log_id, key, account, date, amount, currency, bank_ref, record, import FROM bank_lines
+  ORDER BY log_id, import, record;
+DROP TABLE bank_lines;
+ALTER TABLE bank_lines_v6 RENAME TO bank_lines;
+CREATE INDEX bank_lines_record ON bank_lines(log_id, record);
+)sql",
 };
 
 }  // namespace
