@@ -147,10 +147,12 @@ void check_object(const json& v, const std::vector<Field>& fields, const std::st
   for (const auto& f : fields) {
     known.insert(f.name);
     auto it = v.find(f.name);
-    if (it == v.end() || it->is_null()) {
+    if (it == v.end()) {
       if (f.required) errors.push_back({pointer(at, f.name), "is required"});
       continue;
     }
+    // null is not "absent": an optional field is left out, never sent as null (handlers read
+    // a present member as its type).
     check_value(*it, f, pointer(at, f.name), errors);
   }
   for (const auto& [name, value] : v.items())
@@ -179,6 +181,8 @@ ojson field_schema(const Field& f) {
       if (!f.one_of.empty()) {
         s["enum"] = f.one_of;
       } else {
+        // The limits are in bytes of UTF-8 (as the log's leaves count them); JSON Schema counts
+        // characters, so maxLength is the bound a client can check and the description adds bytes.
         if (f.min_length > 0) s["minLength"] = f.min_length;
         s["maxLength"] = f.max_length;
       }
@@ -197,6 +201,8 @@ ojson field_schema(const Field& f) {
     case Field::Type::strings:
       s["type"] = "array";
       s["items"] = {{"type", "string"}, {"maxLength", f.max_length}};
+      if (!f.one_of.empty()) s["items"] = {{"type", "string"}, {"enum", f.one_of}};
+      else if (f.min_length > 0) s["items"]["minLength"] = f.min_length;
       s["maxItems"] = f.max_items;
       break;
     case Field::Type::objects:
@@ -207,6 +213,10 @@ ojson field_schema(const Field& f) {
       break;
   }
   if (!f.description.empty()) s["description"] = f.description;
+  if ((f.type == Field::Type::string || f.type == Field::Type::strings) && f.one_of.empty())
+    s["description"] = f.description + (f.description.empty() ? "" : ". ") + "At most " +
+                       std::to_string(f.max_length) + " bytes of UTF-8" +
+                       (f.type == Field::Type::strings ? " each" : "") + ".";
   return s;
 }
 
