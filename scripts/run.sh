@@ -26,6 +26,9 @@ if [ ! -e "$data/amanat.db" ]; then
   done
   head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$data/demo-vault.passphrase"
   AMANAT_VAULT_PASSPHRASE=$(cat "$data/demo-vault.passphrase") "$bin" vault init --data "$data"
+elif [ -f "$data/books.key" ] && [ -f "$data/vault.json" ] && [ -f "$data/demo-vault.passphrase" ]; then
+  # A demo directory made before the vault held the books key: move the key in.
+  AMANAT_VAULT_PASSPHRASE=$(cat "$data/demo-vault.passphrase") "$bin" vault init --data "$data"
 fi
 "$bin" report --data "$data" >&2
 echo "run: the log's verifier key is in $data/verifier.key:" >&2

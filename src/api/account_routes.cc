@@ -22,7 +22,7 @@ std::vector<std::string> role_names() {
 void add_account_routes(Api& api) {
   const std::vector<Role> everyone(std::begin(kAllRoles), std::end(kAllRoles));
 
-  api.add(Route{
+  Route login{
       "POST", "/orgs/{org}/session", "Log in: a bearer token, or a session cookie and CSRF token for the browser",
       true, {}, false,
       Schema{"Login",
@@ -60,7 +60,10 @@ void add_account_routes(Api& api) {
         }
         body["token"] = r->token;
         return json_response(201, body);
-      }});
+      }};
+  login.responses = {{401, "Wrong name, password or TOTP code"},
+                     {429, "Too many failed logins for this account or address: wait Retry-After seconds"}};
+  api.add(std::move(login));
 
   api.add(Route{"DELETE", "/orgs/{org}/session", "Log out: the session ends at once", false, everyone, true,
                 std::nullopt, 204, "Logged out", [](Call& c) -> Result<http::Response> {

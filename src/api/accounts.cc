@@ -59,11 +59,55 @@ std::optional<Role> parse_role(std::string_view name) {
 
 bool role_needs_totp(Role r) { return r == Role::director || r == Role::admin; }
 
-Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& db_path, const crypto::Keyring& keys, Clock clock) {
+Result<std::unique_ptr<Accounts>> Accounts::open(const std::string& db_path, crypto::Keyring keys, Clock clock) {
   auto db = Db::open(db_path, false);
   if (!db) return err(db);
   if (!clock) clock = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
-  return std::unique_ptr<Accounts>(new Accounts(std::move(*db), keys, std::move(clock)));
+  return std::unique_ptr<Accounts>(new Accounts(std::move(*db), std::move(keys), std::move(clock)));
+}
+
+void Accounts::also_open_with(crypto::Keyring legacy) {
+  std::lock_guard lock(mu_);
+  legacy_ = std::move(legacy);
+}
+
+Result<int> Accounts::reseal_legacy_secrets() {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  auto st = store::sqlite::transaction(*db_, [&]() -> Status {
+    for (bool pending : {false, true}) {
+      const char* column = pending ? "totp_pending" : "totp";
+      auto q = db_->prepare(std::string("SELECT id, ") + column + " FROM users WHERE " + column + " IS NOT NULL");
+      if (!q) return std::unexpected(q.error());
+      std::vector<std::pair<std::int64_t, Bytes>> rows;
+      for (;;) {
+        auto row = q->step();
+        if (!row) return std::unexpected(row.error());
+        if (!*row) break;
+        rows.emplace_back(q->column_int(0), q->column_blob(1));
+      }
+      for (auto& [user, sealed] : rows) {
+        std::string ad = totp_ad(user, pending);
+        if (keys_.open(sealed, ad)) continue;
+        Result<std::string> opened = fail(Errc::corrupt, "no legacy key");
+        if (legacy_) opened = legacy_->open(sealed, ad);
+        if (!opened)
+          return fail(Errc::corrupt, "the TOTP secret of user " + std::to_string(user) +
+                                         " opens with neither the accounts key nor the books key");
+        auto resealed = keys_.seal(*opened, ad);
+        sodium_memzero(opened->data(), opened->size());
+        if (!resealed) return std::unexpected(resealed.error());
+        auto u = db_->prepare(std::string("UPDATE users SET ") + column + " = ? WHERE id = ?");
+        if (!u) return std::unexpected(u.error());
+        u->bind_blob(1, *resealed).bind(2, user);
+        if (auto r = u->run(); !r) return r;
+        ++n;
+      }
+    }
+    return {};
+  });
+  if (!st) return std::unexpected(st.error());
+  return n;
 }
 
 Result<User> Accounts::create_user(const std::string& name, Role role, const std::string& password) {
@@ -156,6 +200,7 @@ Result<std::optional<Bytes>> Accounts::totp_secret(std::int64_t user, bool pendi
   Bytes sealed = (*q)->column_blob(0);
   (*q)->reset();
   auto opened = keys_.open(sealed, totp_ad(user, pending));
+  if (!opened && legacy_) opened = legacy_->open(sealed, totp_ad(user, pending));
   if (!opened) return err(opened);
   return Bytes(opened->begin(), opened->end());
 }
@@ -290,12 +335,13 @@ Status Accounts::logout(std::string_view token) {
 Result<std::string> Accounts::begin_totp(const User& u, const std::string& issuer) {
   auto secret = auth::generate_totp_secret();
   if (!secret) return err(secret);
-  Bytes sealed = keys_.seal(as_chars(*secret), totp_ad(u.id, true));
+  auto sealed = keys_.seal(as_chars(*secret), totp_ad(u.id, true));
+  if (!sealed) return err(sealed);
   {
     std::lock_guard lock(mu_);
     auto q = db_->cached("UPDATE users SET totp_pending = ? WHERE id = ?");
     if (!q) return err(q);
-    (*q)->bind_blob(1, sealed).bind(2, u.id);
+    (*q)->bind_blob(1, *sealed).bind(2, u.id);
     if (auto st = (*q)->run(); !st) return std::unexpected(st.error());
   }
   return auth::totp_provisioning_uri(issuer, u.name, *secret);
@@ -310,10 +356,11 @@ Status Accounts::confirm_totp(const User& u, const std::string& code) {
   auto step = auth::verify_totp(**secret, code, now, std::nullopt);
   if (!step) return fail(Errc::forbidden, "code: wrong code; check the authenticator app's clock");
   totp_steps_[u.id] = *step;
-  Bytes sealed = keys_.seal(as_chars(**secret), totp_ad(u.id, false));
+  auto sealed = keys_.seal(as_chars(**secret), totp_ad(u.id, false));
+  if (!sealed) return std::unexpected(sealed.error());
   auto q = db_->cached("UPDATE users SET totp = ?, totp_pending = NULL WHERE id = ?");
   if (!q) return std::unexpected(q.error());
-  (*q)->bind_blob(1, sealed).bind(2, u.id);
+  (*q)->bind_blob(1, *sealed).bind(2, u.id);
   if (auto st = (*q)->run(); !st) return st;
   for (auto& [h, s] : sessions_)
     if (s.user.id == u.id) {

@@ -1,8 +1,9 @@
 // Staff accounts, roles and sessions of one organisation (its own users, in its own database).
 //
 //  - Users: a login name, one role, an Argon2id password hash (auth/password.h; the policy is
-//    checked when a password is set), an optional TOTP secret (sealed with the organisation's
-//    keyring, bound to the user's row). Director and admin must enrol TOTP: until they have,
+//    checked when a password is set), an optional TOTP secret (sealed with the accounts'
+//    keyring, DIR/accounts.key, bound to the user's row; not the books key, which the vault may
+//    hold: directors must log in, TOTP included, to unseal it). Director and admin must enrol TOTP: until they have,
 //    their session can do nothing but enrol it (Session::needs_totp).
 //  - Sessions: a random 256-bit token, given to the client once and stored only as its SHA-256;
 //    the browser gets it in an HttpOnly, Secure, SameSite=Strict cookie plus a CSRF token that
@@ -79,8 +80,17 @@ class Accounts {
   using Clock = std::function<std::int64_t()>;  // unix seconds
 
   // Opens its own connection to the organisation's database (schema already migrated).
-  static Result<std::unique_ptr<Accounts>> open(const std::string& db_path, const crypto::Keyring& keys,
+  // `keys` seals TOTP secrets (DIR/accounts.key).
+  static Result<std::unique_ptr<Accounts>> open(const std::string& db_path, crypto::Keyring keys,
                                                 Clock clock = {});
+
+  // Data directories made before accounts.key existed sealed TOTP secrets with the books key:
+  // with `legacy` set, a secret that does not open with the accounts key is tried with it.
+  void also_open_with(crypto::Keyring legacy);
+  // Re-seals every TOTP secret that opens only with the legacy key under the accounts key, in
+  // one transaction; returns how many. `amanat vault init` runs it before the books key leaves
+  // the disk. Errc::corrupt if a secret opens with neither key.
+  Result<int> reseal_legacy_secrets();
 
   // Errc::invalid for a bad name or a password the policy refuses, Errc::conflict if taken.
   Result<User> create_user(const std::string& name, Role role, const std::string& password);
@@ -100,8 +110,8 @@ class Accounts {
   Status confirm_totp(const User& u, const std::string& code);
 
  private:
-  Accounts(std::unique_ptr<store::sqlite::Db> db, const crypto::Keyring& keys, Clock clock)
-      : db_(std::move(db)), keys_(keys), clock_(std::move(clock)) {}
+  Accounts(std::unique_ptr<store::sqlite::Db> db, crypto::Keyring keys, Clock clock)
+      : db_(std::move(db)), keys_(std::move(keys)), clock_(std::move(clock)) {}
   struct Limit {
     int failures = 0;
     std::int64_t next_allowed = 0;
@@ -115,7 +125,8 @@ class Accounts {
 
   std::mutex mu_;  // the connection and the maps below
   std::unique_ptr<store::sqlite::Db> db_;
-  const crypto::Keyring& keys_;
+  const crypto::Keyring keys_;
+  std::optional<crypto::Keyring> legacy_;  // set before use, by also_open_with()
   Clock clock_;
   std::unordered_map<std::string, Session> sessions_;  // by token hash
   std::unordered_map<std::string, Limit> limits_;      // "user:NAME" and "addr:ADDRESS"

@@ -150,6 +150,7 @@ http::Response error_to_problem(const Error& e) {
     case Errc::conflict: return http::problem_response(409, e.message);
     case Errc::forbidden: return http::problem_response(422, e.message);
     case Errc::unavailable: return http::problem_response(503, "the service is unavailable; try again later");
+    case Errc::sealed: return http::problem_response(423, e.message);
     case Errc::corrupt:
     case Errc::internal: break;
   }
@@ -289,7 +290,7 @@ std::string Api::openapi() const {
                             {"items",
                              {{"type", "object"},
                               {"properties", {{"field", {{"type", "string"}}}, {"reason", {{"type", "string"}}}}}}}}}}}};
-  auto problem = [](const char* what) {
+  auto problem = [](const std::string& what) {
     return ojson{{"description", what},
                  {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
   };
@@ -355,11 +356,22 @@ std::string Api::openapi() const {
       responses["409"] = problem("In conflict with the current state");
       responses["422"] = problem("Against a rule of the books (e.g. a restricted fund would go negative)");
     }
+    if (!r.is_public)
+      responses["423"] = problem(
+          "The vault is sealed and this needs a key held in it (an identity, a donor reference, a payee, a file, "
+          "a statement's line keys): a director must unseal it");
+    for (const auto& [status, meaning] : r.responses) {
+      responses[std::to_string(status)] = problem(meaning);
+      if (status == 429)
+        responses["429"]["headers"] = {{"Retry-After",
+                                        {{"description", "Seconds to wait before the next attempt"},
+                                         {"schema", {{"type", "integer"}, {"minimum", 1}}}}}};
+    }
     responses["503"] = problem(
         unsafe(r.method)
-            ? "Unavailable (e.g. the vault is sealed), or no answer within the server's handler timeout: try again "
-              "later. After a timeout the request's outcome is unknown (it may still complete): check before repeating it"
-            : "Unavailable (e.g. the vault is sealed), or no answer within the server's handler timeout: try again later");
+            ? "Unavailable, or no answer within the server's handler timeout: try again later. After a timeout the "
+              "request's outcome is unknown (it may still complete): check before repeating it"
+            : "Unavailable, or no answer within the server's handler timeout: try again later");
     responses["503"]["headers"] = {
         {"Retry-After",
          {{"description", "Seconds to wait before trying again (sent after a handler timeout)"},

@@ -83,6 +83,8 @@ struct Route {
   // A route that takes a file rather than JSON (a receipt, a bank statement): the media types
   // it accepts (415 for any other); the handler reads Call::req.body. Exclusive with `body`.
   std::vector<std::string> raw_body = {};
+  // Answers particular to this route beyond the common ones (for the document): status, meaning.
+  std::vector<std::pair<int, std::string>> responses = {};
 };
 
 class Api {

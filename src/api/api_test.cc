@@ -36,7 +36,10 @@ struct OrgFixture {
   std::vector<std::string> shares;  // 2 of 3 unseal the vault, as does kVaultPassphrase
   explicit OrgFixture() {
     std::string db = (books.dir() / "amanat.db").string();
-    accounts = std::move(*Accounts::open(db, books.keys(), [this] { return now; }));
+    // As in the server: TOTP secrets under their own key (accounts.key), not the books key.
+    crypto::MasterKey accounts_master{};
+    accounts_master[0] = 11;
+    accounts = std::move(*Accounts::open(db, crypto::Keyring::from_master(accounts_master), [this] { return now; }));
     auto vault = crypto::Vault::create("test-org", kVaultPassphrase, crypto::Threshold{2, 3},
                                        crypto::KdfLimits::for_tests());
     shares = vault->share_texts;
@@ -727,6 +730,108 @@ TEST_F(ApiTest, StatementImportBooksOnceAndRefusesABadFileWhole) {
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements?format=csv&map=%G1", csv, accountant, "text/csv")).status, 400);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements?format=camt053", "<Document>", accountant, "application/xml")).status, 400);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements" + q, csv, accountant, "application/json")).status, 415);
+  // Rates are spelt as the CLI's --rate: CODE=RATE.
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements" + q + "&rate=USD=450.25", csv, accountant, "text/csv")).status,
+            201);
+  auto colon = api->handle(request("POST", "orgs/alpha/statements" + q + "&rate=USD:450.25", csv, accountant, "text/csv"));
+  EXPECT_EQ(colon.status, 400);
+  EXPECT_NE(colon.body.find("CODE=RATE"), std::string::npos) << colon.body;
+}
+
+// Once `amanat vault init` has moved the books key into the vault, a seized server that is off
+// yields no payee, receipt file or donor pseudonym key: while sealed, what needs the key is 423
+// and changes nothing, what does not (a donation without a donor reference, reports) works;
+// unsealing opens both identities and the books' keyed operations, sealing closes them again.
+TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
+  auto created = crypto::Vault::create("test-org", kVaultPassphrase, std::nullopt, crypto::KdfLimits::for_tests());
+  ASSERT_TRUE(created);
+  crypto::Vault vault(created->file);
+  ASSERT_TRUE(vault.unseal_with_passphrase(kVaultPassphrase));
+  auto file = vault.set_books_key(BooksFixture::master());
+  ASSERT_TRUE(file);
+  std::ofstream(a.books.dir() / "vault.json") << file->to_json();
+  std::string db = (a.books.dir() / "amanat.db").string();
+  a.identities = std::move(*Identities::open(db, (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
+  crypto::Keyring keys = a.books.keys();  // the same key state as the books' service
+  keys.forget();                           // as a server starts when books.key is gone
+  a.identities->manage_books_keys(keys);
+  api->add_org(a.org("alpha"));
+
+  std::string accountant = login_as(a, Role::accountant), director = login_as(a, Role::director);
+  const std::string expense =
+      R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"A-1","amount":100}]})";
+  const std::string anonymous_gift = R"({"date":"2025-05-01","amount":700,"currency":"KZT","channel":"cash","fund":"A-1"})";
+  auto size = [&] { return a.books.store().report({})->log_size; };
+  const auto before = size();
+  auto locked = api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant));
+  EXPECT_EQ(locked.status, 423) << locked.body;
+  EXPECT_NE(locked.body.find("sealed"), std::string::npos) << locked.body;
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/expenses", expense, accountant)).status, 423);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 invented", accountant, "application/pdf")).status,
+            423);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements?format=csv&map=account%3DK%3Bdate%3DD%3Bamount%3DA",
+                                "D,A\n2025-03-01,1.00\n", accountant, "text/csv"))
+                .status,
+            423);
+  EXPECT_EQ(size(), before);  // nothing of the refused requests reached the books
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", anonymous_gift, accountant)).status, 201);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/report")).status, 200);
+
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)).status, 201);
+  auto booked = api->handle(request("POST", "orgs/alpha/expenses", expense, accountant));
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  auto file_up = api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 invented", accountant, "application/pdf"));
+  ASSERT_EQ(file_up.status, 201) << file_up.body;
+  std::string sha = body_of(file_up)["sha256"];
+
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/seal", "", director)).status, 200);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)).status, 423);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/files/" + sha, "", accountant)).status, 423);
+  EXPECT_EQ(size(), before + 3);
+}
+
+// Data directories made before accounts.key sealed TOTP secrets with the books key. Moving the
+// books key into the vault first re-seals them under the accounts key, so directors can still
+// log in (and unseal) once the books key is off the disk; until then either key opens them.
+TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn) {
+  BooksFixture books;
+  std::string db = (books.dir() / "amanat.db").string();
+  std::int64_t now = 1'750'000'000;
+  crypto::MasterKey accounts_master{};
+  accounts_master[0] = 12;
+  const crypto::Keyring legacy = crypto::Keyring::from_master(BooksFixture::master()),
+                        accounts_key = crypto::Keyring::from_master(accounts_master);
+  Bytes secret;
+  {
+    auto old = std::move(*Accounts::open(db, legacy, [&] { return now; }));  // as older versions did
+    auto u = old->create_user("director-1", Role::director, kPassword);
+    ASSERT_TRUE(u);
+    auto uri = old->begin_totp(*u, "test");
+    ASSERT_TRUE(uri);
+    auto at = uri->find("secret=") + 7;
+    secret = *auth::from_base32(uri->substr(at, uri->find('&', at) - at));
+    ASSERT_TRUE(old->confirm_totp(*u, *auth::totp_code(secret, now)));
+    auto pending = old->create_user("admin-1", Role::admin, kPassword);
+    ASSERT_TRUE(old->begin_totp(*pending, "test"));  // a pending enrolment is moved too
+  }
+  auto login = [&](Accounts& a) {
+    now += 60;  // a fresh TOTP step each time
+    return a.login(LoginRequest{"director-1", kPassword, *auth::totp_code(secret, now), false, "192.0.2.1"});
+  };
+  auto fresh = std::move(*Accounts::open(db, accounts_key, [&] { return now; }));
+  EXPECT_FALSE(login(*fresh));  // without the legacy key the secret does not open
+  fresh->also_open_with(legacy);
+  EXPECT_TRUE(login(*fresh));  // with it, either key opens it
+  auto moved = fresh->reseal_legacy_secrets();
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(*moved, 2);
+  EXPECT_EQ(*fresh->reseal_legacy_secrets(), 0);  // idempotent
+  crypto::Keyring gone = crypto::Keyring::sealed();  // the books key is now in the sealed vault
+  auto after = std::move(*Accounts::open(db, accounts_key, [&] { return now; }));
+  after->also_open_with(gone);
+  auto r = login(*after);
+  EXPECT_TRUE(r) << r.error().message;
 }
 
 }  // namespace

@@ -111,13 +111,10 @@ Result<http::Response> import_statement_call(Call& c) {
     else if (k == "map") map = v;
     else if (k == "account") account = v;
     else if (k == "channel") channel = v;
-    else {  // rate=USD:450.25
-      auto colon = v.find(':');
-      if (colon == std::string::npos) return fail(Errc::invalid, "rate: write CODE:RATE, e.g. USD:450.25");
-      if (auto cur = currency(v.substr(0, colon)); !cur) return fail(Errc::invalid, "rate: not an ISO 4217 code");
-      auto r = parse_rate(v.substr(colon + 1));
-      if (!r) return fail(Errc::invalid, "rate: " + r.error().message);
-      o.rates[v.substr(0, colon)] = *r;
+    else {  // rate=USD=450.25, as amanat import --rate
+      auto r = parse_rate_option(v);
+      if (!r) return std::unexpected(r.error().context("rate"));
+      o.rates[r->first] = r->second;
     }
   }
   auto ch = parse_channel(channel);
@@ -126,21 +123,12 @@ Result<http::Response> import_statement_call(Call& c) {
   o.money_account = account;
   o.channel = *ch;
   if (!c.org.keys) return fail(Errc::unavailable, "statements are not imported by this server");
+  if (auto ready = c.org.keys->ready(); !ready) return std::unexpected(ready.error());  // line keys need it
 
-  if (format != "camt053" && format != "csv") return fail(Errc::invalid, "format: camt053 or csv");
+  auto chosen = import::choose_statement_format(format, map, "");
+  if (!chosen) return std::unexpected(chosen.error());
   std::istringstream in(c.req.body);
-  Result<import::Statement> st = fail(Errc::internal, "not parsed");
-  if (format == "camt053") {
-    if (!map.empty()) return fail(Errc::invalid, "map: only for format=csv");
-    st = import::parse_camt053(in);
-  } else if (format == "csv") {
-    if (map.empty())
-      return fail(Errc::invalid, "map: a CSV statement needs its column mapping, e.g. "
-                                 "account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT;ref=Reference");
-    auto mapping = import::parse_csv_mapping(map);
-    if (!mapping) return fail(Errc::invalid, "map: " + mapping.error().message);
-    st = import::parse_csv(in, *mapping);
-  }
+  auto st = import::parse_statement(in, *chosen);
   if (!st) return fail(st.error().code, "file: " + st.error().message + "; nothing from this file was booked");
   o.file_sha256 = to_hex(sha256(c.req.body));
 
@@ -425,7 +413,7 @@ void add_books_routes(Api& api) {
                 "donations, money out is kept for reconciliation. Importing a file again books nothing twice; a bad "
                 "line is named with its number and nothing of the file is booked.",
                 false, bookkeepers, false, std::nullopt, 201,
-                "What was booked and matched (query: format, map, account, channel, rate=CODE:RATE)",
+                "What was booked and matched (query: format, map, account, channel, rate=CODE=RATE, as amanat import --rate)",
                 [](Call& c) -> Result<http::Response> { return import_statement_call(c); },
                 {"format", "map", "account", "channel", "rate"},
                 {"text/csv", "application/xml", "text/xml"}});

@@ -81,9 +81,25 @@ Status Identities::need_unsealed() const {
   return {};
 }
 
+void Identities::manage_books_keys(crypto::Keyring keys) {
+  books_keys_ = std::move(keys);
+  if (vault_ && !vault_->is_sealed()) (void)after_unseal();
+}
+
+Status Identities::after_unseal() {
+  if (!books_keys_ || !vault_->file().books_key) return {};
+  crypto::MasterKey master;
+  auto st = vault_->books_key(master);
+  if (st) books_keys_->install(master);
+  sodium_memzero(master.data(), master.size());
+  if (!st) vault_->seal();  // all or nothing: identities without the books or the reverse helps no one
+  return st;
+}
+
 Status Identities::unseal_with_passphrase(const std::string& passphrase) {
   if (!vault_) return need_unsealed();
-  return vault_->unseal_with_passphrase(passphrase);
+  if (auto st = vault_->unseal_with_passphrase(passphrase); !st) return st;
+  return after_unseal();
 }
 
 Result<int> Identities::add_share(const std::string& share) {
@@ -98,11 +114,13 @@ Result<int> Identities::add_share(const std::string& share) {
   for (auto& s : shares_) sodium_memzero(s.data(), s.size());
   shares_.clear();
   if (!st) return std::unexpected(st.error());
+  if (auto books = after_unseal(); !books) return std::unexpected(books.error());
   return 0;
 }
 
 void Identities::seal() {
   if (vault_) vault_->seal();
+  if (books_keys_ && vault_ && vault_->file().books_key) books_keys_->forget();
 }
 
 Result<Subject> Identities::create(const User& by, const std::string& kind,

@@ -33,6 +33,7 @@
 
 #include "api/accounts.h"
 #include "core/error.h"
+#include "crypto/keyring.h"
 #include "crypto/vault.h"
 #include "store/sqlite/db.h"
 
@@ -64,6 +65,10 @@ class Identities {
                                                   Clock clock = {});
 
   bool has_vault() const { return vault_ != nullptr; }
+  // The books' keyring whose master key the vault holds (VaultFile::books_key): unsealing
+  // installs the key into it, sealing forgets it. Not called when DIR/books.key still holds
+  // the key (then the vault does not manage it).
+  void manage_books_keys(crypto::Keyring keys);
   bool sealed() const;
   Status unseal_with_passphrase(const std::string& passphrase);
   // Adds one director's share; unseals once k distinct shares are in. Returns how many more
@@ -93,6 +98,8 @@ class Identities {
   Identities(std::unique_ptr<store::sqlite::Db> db, std::unique_ptr<crypto::Vault> vault, Clock clock)
       : db_(std::move(db)), vault_(std::move(vault)), clock_(std::move(clock)) {}
   Status need_unsealed() const;
+  // After the vault unsealed: installs the books key it holds, if managed; on failure seals again.
+  Status after_unseal();
   Result<std::optional<std::pair<std::int64_t, std::optional<Bytes>>>> find(const std::string& code);  // id, DEK
   Result<bool> may_read(const User& by, std::int64_t subject);
 
@@ -101,6 +108,7 @@ class Identities {
   std::unique_ptr<crypto::Vault> vault_;
   Clock clock_;
   std::vector<std::string> shares_;
+  std::optional<crypto::Keyring> books_keys_;
 };
 
 }  // namespace amanat::api

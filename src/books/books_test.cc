@@ -313,7 +313,7 @@ TEST(Books, UniqueDonorsSurviveARolledBackBatchAndARestart) {
     auto booking = book(0, r, *currency("KZT"), [](std::string_view) { return currency("KZT").value(); });
     ASSERT_TRUE(booking);
     RecordPrivate priv;
-    priv.donor = b.keys().pseudonym(*normalise_donor(alma));
+    priv.donor = *b.keys().pseudonym(*normalise_donor(alma));
     auto size = b.log().state()->size;
     tlog::Batch batch{size, {Bytes(leaf->begin(), leaf->end())},
                       {b.store().writer(std::make_shared<PendingRecord>(PendingRecord{r, *booking, priv})),

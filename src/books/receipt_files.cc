@@ -22,6 +22,7 @@ fs::path receipt_path(const fs::path& data_dir, std::string_view sha) { return d
 
 Result<std::string> store_receipt(const fs::path& data_dir, const crypto::Keyring& keys,
                                   std::span<const std::uint8_t> data) {
+  if (auto st = keys.ready(); !st) return std::unexpected(st.error());
   if (data.empty()) return fail(Errc::invalid, "file: the file is empty");
   if (data.size() > kMaxReceiptBytes) return fail(Errc::invalid, "file: larger than 256 MiB");
   std::string sha = to_hex(sha256(data));
@@ -31,8 +32,9 @@ Result<std::string> store_receipt(const fs::path& data_dir, const crypto::Keyrin
   if (ec) return fail(Errc::unavailable, "cannot create " + dir.string() + ": " + ec.message());
   if (fs::exists(receipt_path(data_dir, sha), ec)) return sha;
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-  Bytes sealed = keys.seal(text, "receipt:" + sha);
-  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), sealed); !st) return std::unexpected(st.error());
+  auto sealed = keys.seal(text, "receipt:" + sha);
+  if (!sealed) return std::unexpected(sealed.error());
+  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), *sealed); !st) return std::unexpected(st.error());
   return sha;
 }
 
@@ -46,6 +48,7 @@ Result<Bytes> read_receipt(const fs::path& data_dir, const crypto::Keyring& keys
   auto sealed = store::read_file_bytes(receipt_path(data_dir, sha256_hex), kMaxReceiptBytes + 1024);
   if (!sealed) return std::unexpected(sealed.error());
   auto plain = keys.open(*sealed, "receipt:" + std::string(sha256_hex));
+  if (!plain && plain.error().code == Errc::sealed) return std::unexpected(plain.error());
   if (!plain) return fail(Errc::corrupt, "the stored file " + std::string(sha256_hex) + " does not open");
   Bytes out(plain->begin(), plain->end());
   if (to_hex(sha256(out)) != sha256_hex)

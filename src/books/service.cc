@@ -225,7 +225,9 @@ Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit
   if (!in.donor.empty()) {
     auto norm = normalise_donor(in.donor);
     if (!norm) return err(norm);
-    priv.donor = keys_.pseudonym(*norm);
+    auto pseudonym = keys_.pseudonym(*norm);
+    if (!pseudonym) return err(pseudonym);
+    priv.donor = std::move(*pseudonym);
   }
   priv.bank_ref = in.bank_ref;
   priv.bank_line = std::move(line);
@@ -246,6 +248,7 @@ Result<DonationResult> Books::donate(const DonationInput& in) {
 
 Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in) {
   if (auto st = check_text(in.payee, "payee", 300, false); !st) return std::unexpected(st.error());
+  if (auto st = keys_.ready(); !st) return std::unexpected(st.error());  // the payee is sealed at commit
   RecordPrivate priv;
   priv.payee = in.payee;
   priv.payee_salt = new_salt();

@@ -34,9 +34,7 @@ class BooksFixture {
     vkey_ = k->vkey;
     key_ = std::make_unique<tlog::LogKey>(*tlog::LogKey::parse(k->skey));
     log_ = std::move(*store::sqlite::SqliteLogStore::open(d->db_path(), "books.test/log", true));
-    std::array<std::uint8_t, 32> master{};
-    master[0] = 7;
-    keys_ = std::make_unique<crypto::Keyring>(crypto::Keyring::from_master(master));
+    keys_ = std::make_unique<crypto::Keyring>(crypto::Keyring::from_master(master()));
     open_service();
     if (!currency.empty()) (void)books_->open_books("Test Foundation", *amanat::currency(currency));
   }
@@ -56,6 +54,12 @@ class BooksFixture {
   store::sqlite::SqliteLogStore& log() { return *log_; }
   tlog::Sequencer& seq() { return *seq_; }
   const crypto::Keyring& keys() const { return *keys_; }
+  // The fixed master key of keys().
+  static crypto::MasterKey master() {
+    crypto::MasterKey m{};
+    m[0] = 7;
+    return m;
+  }
   const std::string& vkey() const { return vkey_; }
   const std::filesystem::path& dir() const { return dir_; }
 

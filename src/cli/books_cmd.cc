@@ -51,13 +51,9 @@ Result<Money> money_opt(const std::string& amount, const std::string& code, std:
 Result<Rates> parse_rates(const std::vector<std::string>& in) {
   Rates out;
   for (const auto& s : in) {
-    auto eq = s.find('=');
-    if (eq == std::string::npos) return fail(Errc::invalid, "--rate: write CODE=RATE, e.g. KZT=450.25");
-    std::string code = s.substr(0, eq);
-    if (auto c = currency(code); !c) return std::unexpected(c.error().context("--rate"));
-    auto r = parse_rate(s.substr(eq + 1));
-    if (!r) return std::unexpected(r.error().context("--rate " + code));
-    out[code] = *r;
+    auto r = parse_rate_option(s);
+    if (!r) return std::unexpected(r.error().context("--rate"));
+    out[r->first] = r->second;
   }
   return out;
 }

@@ -125,6 +125,58 @@ TEST_F(BooksCli, ExportImportAndReconcileFromTheCommandLine) {
   EXPECT_EQ(bad.status, 1);  // no mapping
 }
 
+// `amanat vault init` moves the books key into the vault: books.key is gone, a copy of the data
+// directory taken now holds no usable books key, the CLI books what needs no key and refuses
+// what does (with the way out in the message), and with the vault passphrase it books again.
+TEST_F(BooksCli, VaultInitMovesTheBooksKeyOffTheDiskAndTheCliNeedsThePassphraseForKeyedWork) {
+  const std::string pass = "an invented vault passphrase 2025";
+  ok({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007", "--donor",
+      "phone:+7 700 000 00 17"});
+  ASSERT_TRUE(fs::exists(fs::path(data()) / "books.key"));
+  auto init = amanat({"vault", "init", "--data", data()}, pass + "\n");
+  ASSERT_EQ(init.status, 0) << init.err;
+  EXPECT_FALSE(fs::exists(fs::path(data()) / "books.key"));
+  EXPECT_TRUE(fs::exists(fs::path(data()) / "vault.json"));
+  EXPECT_NE(init.err.find("books key is now in the vault"), std::string::npos) << init.err;
+  // A second init finds the vault holding the key and changes nothing.
+  auto twice = amanat({"vault", "init", "--data", data()}, pass + "\n");
+  EXPECT_EQ(twice.status, 1);
+  EXPECT_NE(twice.err.find("holds the books key"), std::string::npos) << twice.err;
+
+  auto before = ok({"log", "checkpoint", "--data", data()}).out;
+  auto keyed = amanat({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007", "--donor",
+                       "phone:+7 700 000 00 18"});
+  EXPECT_EQ(keyed.status, 1);
+  EXPECT_NE(keyed.err.find("AMANAT_VAULT_PASSPHRASE"), std::string::npos) << keyed.err;
+  auto payee = amanat({"expense", "add", "--data", data(), "--amount", "10", "--category", "housing", "--payee",
+                       "An invented landlord", "--appeal", "A-2025-007"});
+  EXPECT_EQ(payee.status, 1);
+  EXPECT_EQ(ok({"log", "checkpoint", "--data", data()}).out, before);  // nothing was booked
+  ok({"donation", "add", "--data", data(), "--amount", "500", "--appeal", "A-2025-007"});  // needs no key
+  ok({"report", "--data", data()});
+
+  auto with_env = [&](std::vector<std::string> args, const std::string& p) {
+    args.insert(args.begin(), {"/usr/bin/env", "AMANAT_VAULT_PASSPHRASE=" + p, AMANAT_BINARY});
+    return run(args);
+  };
+  auto wrong = with_env({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007", "--donor",
+                         "phone:+7 700 000 00 18"},
+                        "not the passphrase at all");
+  EXPECT_EQ(wrong.status, 1);
+  auto right = with_env({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007", "--donor",
+                         "phone:+7 700 000 00 17"},
+                        pass);
+  EXPECT_EQ(right.status, 0) << right.err;
+  auto expense = with_env({"expense", "add", "--data", data(), "--amount", "10", "--category", "housing", "--payee",
+                           "An invented landlord", "--appeal", "A-2025-007"},
+                          pass);
+  EXPECT_EQ(expense.status, 0) << expense.err;
+  // The same donor as before the move: the pseudonym key is the same key, so the report counts
+  // one unique donor for the two keyed gifts.
+  auto report = ok({"report", "--data", data(), "--appeal", "A-2025-007", "--format", "json"});
+  EXPECT_NE(report.out.find("\"donors\": 1,"), std::string::npos) << report.out;
+}
+
 TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
   for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
            {"books", "init"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},

@@ -34,30 +34,19 @@ int do_import(const std::string& data, const std::string& file, const std::strin
               const std::string& account, const std::string& channel_name, const std::vector<std::string>& rate_args) {
   std::map<std::string, Rate> rates;
   for (const auto& a : rate_args) {
-    auto eq = a.find('=');
-    if (eq == std::string::npos) return report({Errc::invalid, "--rate: write CODE=RATE, e.g. USD=450.25"});
-    if (auto c = currency(a.substr(0, eq)); !c) return report(c.error().context("--rate"));
-    auto r = parse_rate(a.substr(eq + 1));
+    auto r = parse_rate_option(a);
     if (!r) return report(r.error().context("--rate"));
-    rates[a.substr(0, eq)] = *r;
+    rates[r->first] = r->second;
   }
   auto channel = parse_channel(channel_name);
   if (!channel) return report(channel.error().context("--channel"));
   if (auto st = check_money_account(account, "--account"); !st) return report(st.error());
+  auto chosen = import::choose_statement_format(format, map, "--");
+  if (!chosen) return report(chosen.error());
   Result<import::Statement> st = fail(Errc::invalid, "");
   {
     Progress progress("reading " + file, 0);
-    if (format == "camt053") {
-      if (!map.empty()) return report({Errc::invalid, "--map: only for --format csv"});
-      st = import::parse_camt053_file(file, &progress);
-    } else {
-      if (map.empty())
-        return report({Errc::invalid, "--map: a CSV statement needs its column mapping, e.g. "
-                                      "\"account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT;ref=Reference\""});
-      auto mapping = import::parse_csv_mapping(map);
-      if (!mapping) return report(mapping.error());
-      st = import::parse_csv_file(file, *mapping, &progress);
-    }
+    st = import::parse_statement_file(file, *chosen, &progress);
   }
   if (!st) return report({st.error().code, file + ": " + st.error().message + "; nothing from this file was booked"});
   auto sha = file_sha256(file);

@@ -10,6 +10,7 @@
 // gracefully: the listener closes and in-flight requests, writes included, finish first.
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 
 #include <cstdio>
 #include <iostream>
@@ -37,8 +38,6 @@ struct OrgProcess {
   std::vector<tlog::Verifier> partners;  // the logs this organisation witnesses (DIR/witnessed.keys)
 };
 
-std::filesystem::path vault_path(const store::DataDir& dir) { return dir.path() / "vault.json"; }
-
 Status check_slug(const std::string& slug) {
   bool ok = !slug.empty() && slug.size() <= 32;
   for (char c : slug) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
@@ -48,13 +47,19 @@ Status check_slug(const std::string& slug) {
 
 Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   if (auto st = check_slug(slug); !st) return std::unexpected(st.error());
-  auto s = open_books(data);
+  auto s = open_books(data, true, false);
   if (!s) return std::unexpected(s.error().context(data));
   if (auto st = (*s)->store->prepare_for_booking(); !st) return std::unexpected(st.error().context(data));
-  auto accounts = api::Accounts::open((*s)->dir.db_path(), *(*s)->keys);
+  auto account_keys = accounts_keys((*s)->dir);
+  if (!account_keys) return std::unexpected(account_keys.error().context(data));
+  auto accounts = api::Accounts::open((*s)->dir.db_path(), *account_keys);
   if (!accounts) return std::unexpected(accounts.error().context(data));
+  (*accounts)->also_open_with(*(*s)->keys);  // TOTP secrets sealed before accounts.key existed
   auto ids = api::Identities::open((*s)->dir.db_path(), vault_path((*s)->dir).string());
   if (!ids) return std::unexpected(ids.error().context(data));
+  // The vault holds the books key: unsealing it (a director, through the API) opens the books'
+  // keyed operations too, and sealing it closes them.
+  if ((*s)->keys_in_vault) (*ids)->manage_books_keys(*(*s)->keys);
   OrgProcess o{slug, std::move(*s), std::move(*accounts), std::move(*ids), nullptr, {}};
   o.witnessed = std::make_unique<store::sqlite::SqliteWitnessStore>(*o.session->log);
   auto keys_file = o.session->dir.path() / "witnessed.keys";
@@ -158,9 +163,13 @@ int do_user_add(const std::string& data, const std::string& name, const std::str
   } else {
     std::getline(std::cin, password);
   }
-  auto reader = read_books(data);
-  if (!reader) return report(reader.error());
-  auto accounts = api::Accounts::open((*reader)->dir.db_path(), *(*reader)->keys);
+  auto dir = store::DataDir::open(data);
+  if (!dir) return report(dir.error());
+  auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());  // the schema, migrated
+  if (!log) return report(log.error());
+  auto keys = accounts_keys(*dir);
+  if (!keys) return report(keys.error());
+  auto accounts = api::Accounts::open(dir->db_path(), *keys);
   if (!accounts) return report(accounts.error());
   auto u = (*accounts)->create_user(name, *r, password);
   if (!u) return report(u.error());
@@ -169,14 +178,69 @@ int do_user_add(const std::string& data, const std::string& name, const std::str
   return kExitOk;
 }
 
+// Moves the books' master key from DIR/books.key into `vault` (which is unsealed) and writes
+// the vault file. Crash-safe in this order: TOTP secrets re-sealed under DIR/accounts.key in one
+// transaction (Accounts reads either key meanwhile); the vault file written atomically; only then
+// books.key removed. Run again, it finds the key already in the vault, checks that it is the
+// same, and finishes.
+Status move_books_key_into_vault(const store::DataDir& dir, crypto::Vault& vault) {
+  auto master = crypto::Keyring::read_master(books_key_path(dir));
+  if (!master) return std::unexpected(master.error());
+  struct Wipe {
+    crypto::MasterKey& m;
+    ~Wipe() { sodium_memzero(m.data(), m.size()); }
+  } wipe{*master};
+  if (vault.file().books_key) {
+    crypto::MasterKey held;
+    auto st = vault.books_key(held);
+    bool same = st && sodium_memcmp(held.data(), master->data(), held.size()) == 0;
+    sodium_memzero(held.data(), held.size());
+    if (!st) return st;
+    if (!same)
+      return fail(Errc::conflict, "the vault holds another books key than " + books_key_path(dir).string() +
+                                      "; keep both files and ask for help before removing either");
+  } else if (auto f = vault.set_books_key(*master); !f) {
+    return std::unexpected(f.error());
+  }
+  auto log = store::sqlite::SqliteLogStore::open_default(dir.db_path());  // the schema, migrated
+  if (!log) return std::unexpected(log.error());
+  auto account_keys = accounts_keys(dir);
+  if (!account_keys) return std::unexpected(account_keys.error());
+  auto accounts = api::Accounts::open(dir.db_path(), *account_keys);
+  if (!accounts) return std::unexpected(accounts.error());
+  (*accounts)->also_open_with(crypto::Keyring::from_master(*master));
+  auto moved = (*accounts)->reseal_legacy_secrets();
+  if (!moved) return std::unexpected(moved.error());
+  std::string json = vault.file().to_json();
+  if (auto st = store::write_file_atomic(vault_path(dir), as_bytes(json)); !st) return st;
+  std::error_code ec;
+  if (!std::filesystem::remove(books_key_path(dir), ec) || ec)
+    return fail(Errc::unavailable, "cannot remove " + books_key_path(dir).string() + ": " + ec.message());
+  if (auto st = store::fsync_dir(dir.path()); !st) return st;
+  std::fprintf(stderr,
+               "amanat: the books key is now in the vault and %s is gone; %d TOTP secret(s) re-sealed under %s. "
+               "Payees, receipt files, donor references and imports need the vault unsealed from now on\n",
+               books_key_path(dir).c_str(), *moved, accounts_key_path(dir).c_str());
+  return {};
+}
+
 // The passphrase comes from AMANAT_VAULT_PASSPHRASE or the first line of stdin.
 int do_vault_init(const std::string& data, const std::string& shares) {
   auto dir = store::DataDir::open(data);
   if (!dir) return report(dir.error());
+  // The server must be stopped: this rewrites secrets it holds.
+  auto lock = dir->lock_writer();
+  if (!lock) return report(lock.error());
   auto path = vault_path(*dir);
-  if (std::filesystem::exists(path)) return report({Errc::conflict, path.string() + " exists; this organisation has a vault"});
+  const bool key_on_disk = std::filesystem::exists(books_key_path(*dir));
+  auto existing = read_vault_file(*dir);
+  if (!existing) return report(existing.error());
+  if (*existing && !key_on_disk)
+    return report({Errc::conflict, path.string() + " exists; this organisation has a vault" +
+                                       ((*existing)->books_key ? " and it holds the books key" : "")});
   std::optional<crypto::Threshold> threshold;
   if (!shares.empty()) {
+    if (*existing) return report({Errc::invalid, "--shares: the vault exists already; it keeps its unlock methods"});
     auto slash = shares.find('/');
     auto k = parse_decimal(shares.substr(0, slash));
     auto n = slash == std::string::npos ? std::nullopt : parse_decimal(shares.substr(slash + 1));
@@ -187,11 +251,32 @@ int do_vault_init(const std::string& data, const std::string& shares) {
   std::string pass;
   if (const char* env = std::getenv("AMANAT_VAULT_PASSPHRASE")) pass = env;
   else if (!threshold) std::getline(std::cin, pass);
+  struct Wipe {
+    std::string& s;
+    ~Wipe() { sodium_memzero(s.data(), s.size()); }
+  } wipe{pass};
+
+  if (*existing) {
+    // A vault made before it held the books key (or an interrupted init): move the key in.
+    crypto::Vault vault(std::move(**existing));
+    if (auto st = vault.unseal_with_passphrase(pass); !st)
+      return report(st.error().context("unsealing the existing vault (give its passphrase)"));
+    if (auto st = move_books_key_into_vault(*dir, vault); !st) return report(st.error());
+    return kExitOk;
+  }
   auto created = crypto::Vault::create(dir->path().filename().string(),
                                        pass.empty() ? std::nullopt : std::optional<std::string_view>(pass), threshold);
   if (!created) return report(created.error());
-  std::string json = created->file.to_json();
-  if (auto st = store::write_file_atomic(path, as_bytes(json)); !st) return report(st.error());
+  crypto::Vault vault(created->file);
+  auto unsealed = threshold ? vault.unseal_with_shares(std::span<const std::string>(created->share_texts))
+                            : vault.unseal_with_passphrase(pass);
+  if (!unsealed) return report(unsealed.error());
+  if (key_on_disk) {
+    if (auto st = move_books_key_into_vault(*dir, vault); !st) return report(st.error());
+  } else {
+    std::string json = vault.file().to_json();
+    if (auto st = store::write_file_atomic(path, as_bytes(json)); !st) return report(st.error());
+  }
   std::fprintf(stderr, "amanat: created %s; the server starts sealed and is unsealed with %s\n", path.c_str(),
                threshold ? "k of the shares below" : "the passphrase");
   for (const auto& t : created->share_texts) std::printf("%s\n", t.c_str());
@@ -267,7 +352,10 @@ void add_server_commands(Registry& r) {
     auto data = std::make_shared<std::string>();
     auto shares = std::make_shared<std::string>();
     auto* sub = vault->add_subcommand(
-        "init", "Create the vault: a passphrase (AMANAT_VAULT_PASSPHRASE or stdin) and/or K/N Shamir shares");
+        "init",
+        "Create the vault: a passphrase (AMANAT_VAULT_PASSPHRASE or stdin) and/or K/N Shamir shares; moves the "
+        "books key (DIR/books.key) into it. On an existing vault that does not hold the books key yet, give its "
+        "passphrase to move the key in");
     sub->add_option("--data", *data, "Data directory")->required();
     sub->add_option("--shares", *shares, "K/N: split the unsealing key into N shares of which K unseal (printed once)");
     r.on(sub, [=] { return do_vault_init(*data, *shares); });

@@ -10,6 +10,7 @@ const char* errc_name(Errc c) {
     case Errc::forbidden: return "forbidden";
     case Errc::corrupt: return "corrupt";
     case Errc::unavailable: return "unavailable";
+    case Errc::sealed: return "sealed";
     case Errc::internal: return "internal";
   }
   return "unknown";

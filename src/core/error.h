@@ -22,6 +22,7 @@ enum class Errc {
   forbidden,    // not allowed (permissions, or an operation the state forbids)
   corrupt,      // stored or fetched data fails a check: a proof, a signature, a hash
   unavailable,  // an I/O or network failure; retrying later may help
+  sealed,       // it needs a key that is sealed in the vault; unseal the vault and retry
   internal,     // a bug or an unexpected library failure
 };
 

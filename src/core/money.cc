@@ -301,6 +301,16 @@ Result<Rate> make_rate(std::int64_t num, std::int64_t den) {
   return Rate{num / g, den / g};
 }
 
+Result<std::pair<std::string, Rate>> parse_rate_option(std::string_view s) {
+  auto eq = s.find('=');
+  if (eq == std::string_view::npos) return fail(Errc::invalid, "write CODE=RATE, e.g. USD=450.25");
+  std::string code(s.substr(0, eq));
+  if (auto c = currency(code); !c) return std::unexpected(c.error());
+  auto r = parse_rate(s.substr(eq + 1));
+  if (!r) return std::unexpected(r.error());
+  return std::pair{std::move(code), *r};
+}
+
 Result<Rate> parse_rate(std::string_view s) {
   auto bad = [&](std::string why) {
     return fail(Errc::invalid, "invalid exchange rate " + quote(s) + ": " + why);

@@ -123,6 +123,10 @@ Result<Rate> make_rate(std::int64_t num, std::int64_t den);
 // same strictness as parse_money: no sign, no spaces, no exponent, no leading zeros, digits on
 // both sides of a '.', at most 18 fraction digits. Zero is refused: a zero rate is a typo.
 Result<Rate> parse_rate(std::string_view s);
+// One rate as the CLI's --rate and the API's rate= query parameter take it: "CODE=RATE", e.g.
+// "USD=450.25" (the code an ISO 4217 currency, the rate as parse_rate reads it). The one
+// spelling for both, so a rate copied from one works in the other.
+Result<std::pair<std::string, Rate>> parse_rate_option(std::string_view s);
 
 // Converts m into currency `to` at `rate`. The exact value is
 //   m.minor * rate.num / rate.den * 10^(to.exponent - m.currency.exponent)   (in minor units of `to`)

@@ -522,6 +522,21 @@ TEST(MoneyProperty, FormatThenParseRoundTripsInEveryCurrency) {
   }
 }
 
+TEST(RateOption, CodeEqualsRateIsTheOneSpellingOfTheCliAndTheApi) {
+  auto r = parse_rate_option("USD=450.25");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->first, "USD");
+  EXPECT_EQ(r->second, *parse_rate("450.25"));
+  for (const char* bad : {"USD:450.25", "USD", "=450.25", "XXQ=1", "USD=", "USD=0", "USD=-1", "USD=1e3", "usd=1"}) {
+    auto b = parse_rate_option(bad);
+    EXPECT_FALSE(b) << bad;
+    if (!b) {
+      EXPECT_EQ(b.error().code, Errc::invalid) << bad;
+    }
+  }
+  EXPECT_NE(parse_rate_option("USD:450.25").error().message.find("CODE=RATE"), std::string::npos);
+}
+
 TEST(MoneyProperty, AddingThenSubtractingGivesBackTheOriginal) {
   std::mt19937_64 rng(7);
   Currency c = cur("KZT");

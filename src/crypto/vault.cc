@@ -112,6 +112,12 @@ Ad dek_ad(std::string_view org, std::string_view subject, std::uint32_t version)
   return ad;
 }
 
+Ad books_key_ad(std::string_view org) {
+  Ad ad;
+  ad.str("amanat-vault-v1").str(org).str("books-key");
+  return ad;
+}
+
 Ad field_ad(std::string_view subject, std::string_view table, std::string_view field,
             std::string_view row, std::uint32_t version) {
   Ad ad;
@@ -359,6 +365,7 @@ std::string VaultFile::to_json() const {
              {{"key_version", intake.version},
               {"public_key", to_base64(intake.public_key)},
               {"wrapped_secret_key", to_base64(intake.wrapped_secret_key)}}}};
+  if (books_key) j["books_key"] = to_base64(*books_key);
   if (auto text = canonicalize(j)) return *text;
   // Only an org id that is not UTF-8 (which create() and parse() never produce) gets here.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -378,7 +385,7 @@ Result<VaultFile> VaultFile::parse(std::string_view text) {
     return fail(Errc::invalid, "vault file format version " + j["version"].dump() +
                                    " is not supported (this amanat reads version " +
                                    std::to_string(kVaultFormatVersion) + ")");
-  if (auto ok = check_members(j, root, {"format", "version", "org", "unlock", "intake"}); !ok)
+  if (auto ok = check_members(j, root, {"format", "version", "org", "unlock", "intake"}, {"books_key"}); !ok)
     return std::unexpected(ok.error());
   VaultFile f;
   AMANAT_TRY(org, get_string(j, root, "org"));
@@ -401,6 +408,10 @@ Result<VaultFile> VaultFile::parse(std::string_view text) {
   }
   AMANAT_TRY(intake, parse_intake(j["intake"], "/intake"));
   f.intake = std::move(intake);
+  if (j.contains("books_key")) {
+    AMANAT_TRY(books, get_base64(j, root, "books_key", kWrappedBytes));
+    f.books_key = std::move(books);
+  }
   return f;
 }
 
@@ -739,6 +750,23 @@ Result<CreatedVault> Vault::set_shares(Threshold threshold) {
   file_.shares = std::move(s->file.shares);
   s->file = file_;
   return std::move(*s);
+}
+
+Result<VaultFile> Vault::set_books_key(std::span<const std::uint8_t, kVaultKeyBytes> master) {
+  auto lock = write_lock();
+  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  file_.books_key = aead_seal(master, books_key_ad(org_id_).span(), kek());
+  return file_;
+}
+
+Status Vault::books_key(std::span<std::uint8_t, kVaultKeyBytes> out) const {
+  auto lock = read_lock();
+  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!file_.books_key) return fail(Errc::not_found, "the vault holds no books key");
+  if (file_.books_key->size() != kWrappedBytes ||
+      !aead_open(out.data(), *file_.books_key, books_key_ad(org_id_).span(), kek()))
+    return fail(Errc::corrupt, "the books key in the vault file does not open: the file was altered");
+  return {};
 }
 
 Result<VaultFile> Vault::remove_passphrase() {

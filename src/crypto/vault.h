@@ -157,8 +157,10 @@ struct IntakeKey {
 //     "key_version": 1,
 //     "public_key": "<base64, 32 bytes, X25519>",
 //     "wrapped_secret_key": "<base64, 72 bytes>"
-//   }
-// }
+//   },
+//   "books_key": "<base64, 72 bytes>"             optional: the books' master key (crypto/
+// }                                               keyring.h) wrapped under the KEK, once
+//                                                 `amanat vault init` has moved it in here
 //
 // written canonically (RFC 8785: members sorted, no whitespace), base64 standard with padding
 // (core/bytes.h). Parsing accepts any spelling of that value but no unknown or missing member.
@@ -167,6 +169,10 @@ struct VaultFile {
   std::optional<PassphraseUnlock> passphrase;
   std::optional<SharesUnlock> shares;
   IntakeKey intake;
+  // The books' master key wrapped under the KEK (nonce || ciphertext || tag), with additional
+  // data "amanat-vault-v1" | org | "books-key" (length-prefixed). Absent while DIR/books.key
+  // still holds it.
+  std::optional<Bytes> books_key;
 
   // Canonical JSON (RFC 8785, core/canonical_json.h): one spelling per value.
   std::string to_json() const;
@@ -276,6 +282,13 @@ class Vault {
   static Result<Bytes> seal_intake(const IntakePublicKey& public_key, std::string_view plaintext);
   // Errc::forbidden when sealed; Errc::corrupt if it is not a message sealed to this vault.
   Result<std::string> open_intake(std::span<const std::uint8_t> sealed) const;
+
+  // Wraps the books' master key (crypto/keyring.h) under the KEK and returns the file to store;
+  // the vault must be unsealed. The caller wipes `master`.
+  Result<VaultFile> set_books_key(std::span<const std::uint8_t, kVaultKeyBytes> master);
+  // The books' master key, unwrapped, into `out` (which the caller wipes). Errc::forbidden when
+  // sealed; Errc::not_found if the file holds none; Errc::corrupt if it does not open.
+  Status books_key(std::span<std::uint8_t, kVaultKeyBytes> out) const;
 
   // Re-wrap the same KEK (the vault must be unsealed) and return the new file to store. Old
   // copies of the file keep working with the old passphrase or shares: see the top comment.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/keyring.h"
 #include "crypto/testing.h"
 
 #include <atomic>
@@ -579,6 +580,45 @@ TEST(VaultFile, NeverContainsTheKekTheIntakeSecretOrAnyDataKey) {
     EXPECT_EQ(text.find(to_base64(share->y).substr(0, 40)), std::string::npos);
     EXPECT_EQ(text.find(s.substr(s.size() - 61, 52)), std::string::npos);
   }
+}
+
+TEST(Vault, TheBooksKeyRoundTripsThroughTheFileAndOpensOnlyUnsealedInItsOwnOrganisation) {
+  auto created = make(kPass, Threshold{2, 3});
+  Vault v(created.file);
+  MasterKey master{};
+  for (std::size_t i = 0; i < master.size(); ++i) master[i] = static_cast<std::uint8_t>(3 * i + 1);
+  std::array<std::uint8_t, kVaultKeyBytes> out{};
+  expect_error(v.set_books_key(master), Errc::forbidden, "sealed");
+  ASSERT_TRUE(v.unseal_with_passphrase(kPass).has_value());
+  expect_error(v.books_key(out), Errc::not_found, "no books key");
+  auto file = v.set_books_key(master);
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  ASSERT_TRUE(file->books_key.has_value());
+  std::string text = file->to_json();
+  expect_absent(text, Bytes(master.begin(), master.end()), "books key");
+  // Reloaded and unsealed with shares, the same key comes out.
+  Vault again(reload(*file));
+  expect_error(again.books_key(out), Errc::forbidden, "sealed");
+  ASSERT_TRUE(again.unseal_with_shares(pick(created.share_texts, {0, 2})).has_value());
+  ASSERT_TRUE(again.books_key(out).has_value());
+  EXPECT_EQ(out, master);
+  // Another organisation's vault file with this wrapped key does not open it, nor does an
+  // altered one.
+  auto other = make(kPass, std::nullopt, "org-b");
+  VaultFile swapped = other.file;
+  swapped.books_key = file->books_key;
+  Vault b(reload(swapped));
+  ASSERT_TRUE(b.unseal_with_passphrase(kPass).has_value());
+  expect_error(b.books_key(out), Errc::corrupt, "does not open");
+  VaultFile altered = *file;
+  (*altered.books_key)[30] ^= 1;
+  Vault c(reload(altered));
+  ASSERT_TRUE(c.unseal_with_passphrase(kPass).has_value());
+  expect_error(c.books_key(out), Errc::corrupt, "does not open");
+  // A books_key member of the wrong length is refused when parsing.
+  json j = json::parse(text);
+  j["books_key"] = to_base64(Bytes(40, 1));
+  expect_error(VaultFile::parse(j.dump()), Errc::corrupt, "/books_key");
 }
 
 TEST(Vault, ChangingThePassphraseRewrapsTheSameKek) {

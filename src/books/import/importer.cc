@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "books/identity.h"
+#include "books/import/camt053.h"
 
 namespace amanat::books::import {
 
@@ -42,6 +43,7 @@ std::string donor_of(const std::string& counterparty) {
 Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
                                       const Statement& st, const ImportOptions& o, Progress* progress) {
   if (auto s = check_money_account(o.money_account, "--account"); !s) return std::unexpected(s.error());
+  if (auto s = keys.ready(); !s) return std::unexpected(s.error());  // every line's key is keyed
   ImportResult res;
   res.lines = st.lines.size();
 
@@ -102,7 +104,9 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
     identity.append(l.bank_ref).append("\x1f").append(l.counterparty);
     int nth = ++occurrences.try_emplace(std::pmr::string(identity, &arena), 0).first->second;
     keyed.assign("bank-line:").append(identity).append("\x1f").append(std::to_string(nth));
-    BankLine line{keys.pseudonym(keyed), l.account, l.booking_date, l.amount, l.bank_ref, std::nullopt, res.import_id};
+    auto key = keys.pseudonym(keyed);
+    if (!key) return err(key);
+    BankLine line{std::move(*key), l.account, l.booking_date, l.amount, l.bank_ref, std::nullopt, res.import_id};
     if (known_keys->count(line.key)) {
       ++res.known;
       continue;
@@ -146,6 +150,31 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
   res.matched_expenses = *m;
   if (progress) progress->update(st.lines.size());
   return res;
+}
+
+Result<StatementFormat> choose_statement_format(std::string_view format, std::string_view map,
+                                                std::string_view prefix) {
+  const std::string p(prefix);
+  if (format == "camt053") {
+    if (!map.empty()) return fail(Errc::invalid, p + "map: only for " + p + "format csv");
+    return StatementFormat{};
+  }
+  if (format != "csv") return fail(Errc::invalid, p + "format: camt053 or csv");
+  if (map.empty())
+    return fail(Errc::invalid, p + "map: a CSV statement needs its column mapping, e.g. "
+                                   "\"account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT;ref=Reference\"");
+  auto mapping = parse_csv_mapping(map);
+  if (!mapping) return std::unexpected(mapping.error().context(p + "map"));
+  return StatementFormat{std::move(*mapping)};
+}
+
+Result<Statement> parse_statement(std::istream& in, const StatementFormat& format, Progress* progress) {
+  return format.csv ? parse_csv(in, *format.csv, progress) : parse_camt053(in, progress);
+}
+
+Result<Statement> parse_statement_file(const std::filesystem::path& file, const StatementFormat& format,
+                                       Progress* progress) {
+  return format.csv ? parse_csv_file(file, *format.csv, progress) : parse_camt053_file(file, progress);
 }
 
 }  // namespace amanat::books::import

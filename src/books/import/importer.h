@@ -30,6 +30,7 @@
 #include <map>
 #include <string>
 
+#include "books/import/csv.h"
 #include "books/import/statement.h"
 #include "books/service.h"
 #include "books/store.h"
@@ -61,5 +62,21 @@ struct ImportResult {
 Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
                                       const Statement& statement, const ImportOptions& options,
                                       Progress* progress = nullptr);
+
+// The statement formats `amanat import` and POST /statements offer, chosen by name: "camt053"
+// (ISO 20022 XML; no mapping) or "csv" (its column mapping, as parse_csv_mapping reads it, is
+// required). One choice for both front ends, so they accept and refuse the same options.
+struct StatementFormat {
+  std::optional<CsvMapping> csv;  // empty: camt.053
+};
+// Errc::invalid naming the option (`prefix` + "format" or "map": "--" for the CLI, "" for the
+// API) for an unknown format, a missing or malformed CSV mapping, or a mapping given for camt.053.
+Result<StatementFormat> choose_statement_format(std::string_view format, std::string_view map,
+                                                std::string_view prefix);
+// Reads a statement in the chosen format; the parsers' errors (with line numbers).
+Result<Statement> parse_statement(std::istream& in, const StatementFormat& format, Progress* progress = nullptr);
+// The same for a file, read with its size as progress's total.
+Result<Statement> parse_statement_file(const std::filesystem::path& file, const StatementFormat& format,
+                                       Progress* progress = nullptr);
 
 }  // namespace amanat::books::import

@@ -185,5 +185,30 @@ TEST_F(Importing, NeitherTheCounterpartyNorThePaymentTextIsKept) {
   EXPECT_EQ(all.find("lawyer fee"), std::string::npos);
 }
 
+TEST(StatementFormat, BothFrontEndsChooseTheFormatAndMappingAlikeNamingTheOption) {
+  EXPECT_FALSE(choose_statement_format("camt053", "", "--")->csv);
+  auto csv = choose_statement_format("csv", "account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT", "");
+  ASSERT_TRUE(csv) << csv.error().message;
+  EXPECT_TRUE(csv->csv);
+  struct Case {
+    const char *format, *map, *prefix, *starts;
+  } cases[] = {
+      {"xls", "", "--", "--format: camt053 or csv"},
+      {"camt053", "date=Date", "", "map: only for format csv"},
+      {"csv", "", "--", "--map: a CSV statement needs its column mapping"},
+      {"csv", "date=Date", "", "map: "},
+  };
+  for (const auto& c : cases) {
+    auto r = choose_statement_format(c.format, c.map, c.prefix);
+    ASSERT_FALSE(r) << c.format << " " << c.map;
+    EXPECT_EQ(r.error().code, Errc::invalid);
+    EXPECT_TRUE(r.error().message.starts_with(c.starts)) << r.error().message;
+  }
+  std::istringstream in("Date,Amount\n2025-03-01,1.00\n");
+  auto st = parse_statement(in, *choose_statement_format("csv", "account=K;date=Date;amount=Amount;currency-code=KZT", ""));
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(st->lines.size(), 1u);
+}
+
 }  // namespace
 }  // namespace amanat::books::import

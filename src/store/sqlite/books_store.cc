@@ -311,14 +311,17 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     return {};
   }
   if (const auto* e = std::get_if<Expense>(&body)) {
-    Bytes sealed = keys_.seal(p.priv.payee, payee_ad(log_id, leaf));
+    // Books::add_expense refuses an expense while the books key is sealed; this fails only if
+    // the vault was sealed in the microseconds since, and then the batch fails cleanly.
+    auto sealed = keys_.seal(p.priv.payee, payee_ad(log_id, leaf));
+    if (!sealed) return std::unexpected(sealed.error());
     Q q(db,
         "INSERT INTO expenses(log_id, leaf, date, amount, currency, category, account, payee, payee_salt, memo, "
         "bank_ref, receipts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, leaf).bind(3, std::string_view(e->date)).bind(4, e->amount.minor)
         .bind(5, e->amount.currency.code()).bind(6, category_name(e->category)).bind(7, std::string_view(e->account))
-        .bind_blob(8, sealed).bind(9, std::string_view(p.priv.payee_salt)).bind(10, std::string_view(e->memo))
+        .bind_blob(8, *sealed).bind(9, std::string_view(p.priv.payee_salt)).bind(10, std::string_view(e->memo))
         .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(e->receipts.size()));
     TRYS(q.s().run());
     for (std::size_t i = 0; i < e->splits.size(); ++i) {
