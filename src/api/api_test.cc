@@ -468,6 +468,96 @@ TEST_F(ApiTest, OverTheWireLimitsAreProblemsAndTheAccessLogStaysClean) {
 
 std::string unseal_body() { return json{{"passphrase", kVaultPassphrase}}.dump(); }
 
+// The matrix's third dimension, generated from the route table: every route that names a
+// record x every role x the caller's own record, another's, and one that does not exist.
+// Roles the route does not declare get 403 before any lookup (so it reveals nothing of which
+// records exist); for declared roles a record that does not exist is 404; and for case-scoped
+// records (subjects) another's is 404 too, indistinguishable from absence, except to directors.
+TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  std::map<Role, std::string> tokens;
+  std::map<Role, std::int64_t> ids;
+  for (Role role : kAllRoles) {
+    tokens[role] = role == Role::director ? director : login_as(a, role);
+    ids[role] = body_of(api->handle(request("GET", "orgs/alpha/me", "", tokens[role])))["user"]["id"];
+  }
+  const std::string stranger = login_as(a, Role::case_worker);  // creates the subjects that are others'
+  auto new_subject = [&](const std::string& token) {
+    auto r = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", token));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(body_of(r)["code"]);
+  };
+  // A subject of `role`'s user: created by it where the role may create, else assigned to it.
+  auto own_subject = [&](Role role) {
+    if (role == Role::hotline_operator || role == Role::case_worker || role == Role::director)
+      return new_subject(tokens[role]);
+    std::string code = new_subject(stranger);
+    EXPECT_EQ(api->handle(request("POST", "orgs/alpha/subjects/" + code + "/assignments",
+                                  json{{"user", ids[role]}}.dump(), director)).status, 200);
+    return code;
+  };
+  auto e = api->handle(request("POST", "orgs/alpha/expenses",
+                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
+                               tokens[Role::accountant]));
+  ASSERT_EQ(e.status, 201) << e.body;
+  const std::string expense = std::to_string(body_of(e)["record"].get<std::uint64_t>());
+  auto up = api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 an invented receipt", tokens[Role::accountant],
+                                "application/pdf"));
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string sha = body_of(up)["sha256"];
+
+  int checked = 0;
+  for (const Route& r : api->routes()) {
+    const bool subjects = r.path.find("/subjects/{code}") != std::string::npos;
+    std::string param = subjects || r.path.find("{code}") != std::string::npos ? "{code}"
+                        : r.path.find("{record}") != std::string::npos        ? "{record}"
+                        : r.path.find("{sha256}") != std::string::npos        ? "{sha256}"
+                                                                              : "";
+    if (param.empty()) continue;
+    std::string body = sample_body(r);
+    if (r.path.ends_with("/receipts")) body = json{{"sha256", sha}}.dump();
+    auto at = [&](const std::string& record) {
+      std::string path = r.path;
+      path.replace(path.find(param), param.size(), record);
+      path.replace(path.find("{org}"), 5, "alpha");
+      return path.substr(1);
+    };
+    for (Role role : kAllRoles) {
+      const bool declared = std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
+      if (r.path.ends_with("/confirmations"))  // the confirmation the role may record
+        body = json{{"role", role == Role::lawyer ? "lawyer" : "survivor"}}.dump();
+      std::string existing = subjects ? own_subject(role)
+                             : param == "{record}" ? expense
+                             : param == "{sha256}" ? sha
+                                                   : "A-1";
+      std::string others = subjects ? new_subject(stranger) : existing;
+      std::string missing = subjects ? "S-NOSUCH00" : param == "{record}" ? "999999" : param == "{sha256}" ? std::string(64, 'b') : "A-404";
+      auto call = [&](const std::string& record) {
+        auto res = api->handle(request(r.method, at(record), body, tokens[role], sample_type(r)));
+        EXPECT_LT(res.status, 500) << r.method << " " << at(record) << " as " << role_name(role) << ": " << res.body;
+        return res.status;
+      };
+      const std::string what = r.method + " " + r.path + " as " + role_name(role);
+      if (!declared) {
+        for (const auto& rec : {existing, others, missing}) EXPECT_EQ(call(rec), 403) << what;
+        continue;
+      }
+      EXPECT_EQ(call(missing), 404) << what << " (missing)";
+      int own = call(existing);
+      EXPECT_TRUE(own != 401 && own != 403 && own != 404) << what << " (own): " << own;
+      int other = call(others);
+      if (subjects && role != Role::director) {
+        EXPECT_EQ(other, 404) << what << " (another's)";
+      } else {
+        EXPECT_TRUE(other != 401 && other != 403 && other != 404) << what << " (another's): " << other;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 15);  // the routes with records x their roles
+}
+
 // Case-scoped reads: for each role that may read subjects, its own subject, another's and a
 // code that does not exist; directors read every subject. Guessing is indistinguishable from
 // absence (404 both).
