@@ -268,6 +268,37 @@ http::Response Api::handle(const http::Request& req) {
   return std::move(*res);
 }
 
+// A name code generators can use as is: the method, then the path's words in CamelCase after
+// the organisation, parameters as "By<Name>": POST /orgs/{org}/expenses/{record}/approvals is
+// postExpensesByRecordApprovals. Unique because (method, path) is.
+static std::string operation_id(const Route& r) {
+  std::string out;
+  for (char c : r.method) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto camel = [&](std::string_view word) {
+    bool up = true;
+    for (char c : word) {
+      if (c == '-' || c == '.' || c == '_') {
+        up = true;
+        continue;
+      }
+      out += up ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      up = false;
+    }
+  };
+  std::string_view path = r.path;
+  if (path.starts_with("/orgs/{org}")) path.remove_prefix(11);
+  for (auto seg : split_path(path.empty() ? path : path.substr(1))) {
+    if (seg.empty()) continue;
+    if (seg.front() == '{') {
+      out += "By";
+      camel(seg.substr(1, seg.size() - 2));
+    } else {
+      camel(seg);
+    }
+  }
+  return out;
+}
+
 std::string Api::openapi() const {
   ojson doc;
   doc["openapi"] = "3.1.0";
@@ -298,7 +329,7 @@ std::string Api::openapi() const {
     ojson op;
     std::string lower;
     for (char c : r.method) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    op["operationId"] = lower + r.path;
+    op["operationId"] = operation_id(r);
     op["summary"] = r.summary;
     if (r.is_public) {
       op["security"] = ojson::array();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -194,6 +196,7 @@ TEST_F(ApiTest, TheOpenApiDocumentListsExactlyTheRoutes) {
   auto doc = body_of(r);
   EXPECT_EQ(doc["openapi"], "3.1.0");
   std::set<std::pair<std::string, std::string>> documented, served;
+  std::set<std::string> ids;
   for (auto& [path, item] : doc["paths"].items())
     for (auto& [method, op] : item.items()) {
       std::string upper;
@@ -204,7 +207,12 @@ TEST_F(ApiTest, TheOpenApiDocumentListsExactlyTheRoutes) {
         EXPECT_TRUE(doc["components"]["schemas"].contains(ref.substr(ref.rfind('/') + 1))) << ref;
       }
       EXPECT_TRUE(op["responses"].is_object());
+      // operationIds are identifiers code generators take as they are, and unique.
+      std::string id = op["operationId"];
+      EXPECT_TRUE(std::regex_match(id, std::regex("^(get|post|delete)[A-Z][A-Za-z0-9]*$"))) << id;
+      EXPECT_TRUE(ids.insert(id).second) << "duplicate operationId " << id;
     }
+  EXPECT_EQ(doc["paths"]["/orgs/{org}/expenses/{record}/approvals"]["post"]["operationId"], "postExpensesByRecordApprovals");
   for (const Route& route : api->routes()) {
     served.emplace(route.method, route.path);
     // The documented roles are the enforced ones.
