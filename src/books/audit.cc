@@ -2,7 +2,9 @@
 
 #include "books/leaf.h"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -54,11 +56,15 @@ class Auditor::Helper {
   std::thread thread_;
 };
 
-Auditor::Auditor(Fetch fetch) : helper_(std::make_unique<Helper>()), fetch_(std::move(fetch)) {}
-Auditor::~Auditor() = default;
+Auditor::Auditor(Fetch fetch)
+    : helper_(std::make_unique<Helper>()), fetch_(std::move(fetch)), one_{"", Approval{}} {}
+// The helper may still be decoding into a batch, which goes before the helper does.
+Auditor::~Auditor() { helper_->wait(); }
 
 namespace {
 constexpr std::size_t kMaxFindings = 1000;  // keep memory bounded on a thoroughly broken log
+constexpr std::size_t kChunk = 16;          // leaves a thread claims at a time
+constexpr std::size_t kMinPipelined = 32;   // fewer leaves are decoded and applied at once
 }
 
 Auditor::Fund& Auditor::add_fund(const std::string& name, Fund f) {
@@ -82,7 +88,24 @@ std::optional<Currency> Auditor::fund_currency(std::string_view f) const {
   return fund->t.currency;
 }
 
-AuditTotals Auditor::totals() const {
+AuditTotals Auditor::totals() {
+  flush();
+  return current_totals();
+}
+const std::optional<AuditTotals>& Auditor::snapshot() {
+  flush();
+  return snapshot_;
+}
+const std::vector<Finding>& Auditor::findings() {
+  flush();
+  return findings_;
+}
+std::uint64_t Auditor::fed() {
+  flush();
+  return next_;
+}
+
+AuditTotals Auditor::current_totals() const {
   AuditTotals out;
   out.organisation = organisation_;
   out.currency = currency_;
@@ -96,35 +119,79 @@ AuditTotals Auditor::totals() const {
   return out;
 }
 
-void Auditor::apply_decoded(std::uint64_t index, Result<Record>& rec) {
-  if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = totals();
+void Auditor::apply_decoded(std::uint64_t index, const Status& decoded, const Record& rec) {
+  if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = current_totals();
   next_ = index + 1;
   if (kinds_.size() < next_) kinds_.resize(next_);
-  if (!rec) finding(index, "not a books record: " + rec.error().message);
-  else apply(index, *rec);
-  if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = totals();
+  if (!decoded) finding(index, "not a books record: " + decoded.error().message);
+  else apply(index, rec);
+  if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = current_totals();
 }
 
 void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
-  auto rec = decode_leaf(leaf);
-  apply_decoded(index, rec);
+  flush();
+  Status st = decode_leaf_into(leaf, one_);
+  apply_decoded(index, st, one_);
+}
+
+void Auditor::decode_chunks(Batch& b) {
+  const std::size_t n = b.leaves.size();
+  while (true) {
+    std::size_t begin = b.claimed.fetch_add(kChunk, std::memory_order_relaxed);
+    if (begin >= n) return;
+    std::size_t end = std::min(n, begin + kChunk);
+    for (std::size_t i = begin; i < end; ++i) b.decoded[i] = decode_leaf_into(b.leaves[i], b.records[i]);
+  }
+}
+
+void Auditor::flush() {
+  if (!pending_) return;
+  Batch& b = *pending_;
+  pending_ = nullptr;
+  decode_chunks(b);  // normally all claimed already
+  helper_->wait();   // the helper's last chunk (its writes are visible after the wait)
+  for (std::size_t i = 0; i < b.leaves.size(); ++i) apply_decoded(b.first + i, b.decoded[i], b.records[i]);
 }
 
 void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves) {
-  decoded_.clear();
-  decoded_.resize(leaves.size());
-  std::size_t half = leaves.size() / 2;
-  auto decode = [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) decoded_[i].emplace(decode_leaf(leaves[i]));
-  };
-  if (half >= 16) {
-    helper_->start([&] { decode(half, leaves.size()); });
-    decode(0, half);
-    helper_->wait();
-  } else {
-    decode(0, leaves.size());
+  if (leaves.size() < kMinPipelined) {  // not worth a hand-off
+    flush();
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+      Status st = decode_leaf_into(leaves[i], one_);
+      apply_decoded(first + i, st, one_);
+    }
+    return;
   }
-  for (std::size_t i = 0; i < leaves.size(); ++i) apply_decoded(first + i, *decoded_[i]);
+  // The batch the helper is not working on.
+  Batch& b = pending_ == &batches_[0] ? batches_[1] : batches_[0];
+  std::size_t total = 0;
+  for (const auto& l : leaves) total += l.size();
+  b.first = first;
+  b.bytes.resize(total);
+  b.leaves.clear();
+  std::size_t at = 0;
+  for (const auto& l : leaves) {
+    if (!l.empty()) std::memcpy(b.bytes.data() + at, l.data(), l.size());
+    b.leaves.emplace_back(b.bytes.data() + at, l.size());
+    at += l.size();
+  }
+  b.decoded.assign(leaves.size(), Status{});
+  if (b.records.size() < leaves.size()) b.records.resize(leaves.size(), one_);
+  b.claimed.store(0, std::memory_order_relaxed);
+
+  // The previous batch must be decoded before the helper can take this one; it is applied
+  // while the helper decodes this one, and then this thread helps.
+  Batch* prev = pending_;
+  if (prev) {
+    decode_chunks(*prev);
+    helper_->wait();
+  }
+  helper_->start([this, &b] { decode_chunks(b); });
+  pending_ = &b;
+  if (prev)
+    for (std::size_t i = 0; i < prev->leaves.size(); ++i)
+      apply_decoded(prev->first + i, prev->decoded[i], prev->records[i]);
+  decode_chunks(b);
 }
 
 void Auditor::check_report(std::uint64_t index, const ReportPublished& r) {

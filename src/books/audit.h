@@ -14,9 +14,10 @@
 //     leaves before it.
 // Each violation is a Finding naming the leaf; the audit passes only with none.
 //
-// Thread-safety: one Auditor per thread.
+// Thread-safety: one Auditor per thread (it runs one helper thread of its own to decode).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -58,16 +59,21 @@ class Auditor {
 
   // Feeds the leaf with this index (indexes must come in order, from 0).
   void feed(std::uint64_t index, std::span<const std::uint8_t> leaf);
-  // Feeds consecutive leaves from `first` (an entry bundle), decoding them on two threads
-  // (decoding is most of the work) and applying them in order.
+  // Feeds consecutive leaves from `first` (an entry bundle). Decoding is most of the work, so
+  // it is pipelined: the leaves are copied, and a second thread starts decoding them while
+  // this one applies the previous call's records in order and then helps decode; the call
+  // returns before this call's records are applied. They are applied by the next feed or
+  // feed_many, or by any of the accessors below, so what the accessors see is always every
+  // leaf fed so far, in order.
   void feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves);
   // Also take a snapshot of the totals when `size` leaves have been fed.
   void snapshot_at(std::uint64_t size) { snapshot_size_ = size; }
 
-  AuditTotals totals() const;
-  const std::optional<AuditTotals>& snapshot() const { return snapshot_; }
-  const std::vector<Finding>& findings() const { return findings_; }
-  std::uint64_t fed() const { return next_; }
+  // These first apply whatever feed_many still holds.
+  AuditTotals totals();
+  const std::optional<AuditTotals>& snapshot();
+  const std::vector<Finding>& findings();
+  std::uint64_t fed();
 
  private:
   struct Fund {
@@ -75,8 +81,23 @@ class Auditor {
     bool restricted = true, open = true;
   };
   void finding(std::uint64_t leaf, std::string msg);
+  AuditTotals current_totals() const;
   void apply(std::uint64_t index, const Record& r);
-  void apply_decoded(std::uint64_t index, Result<Record>& r);
+  // Applies a leaf decoded by decode_leaf_into: `rec` unless `decoded` is an error.
+  void apply_decoded(std::uint64_t index, const Status& decoded, const Record& rec);
+  // feed_many's leaves: copied (the caller's bytes are gone when it returns), decoded by both
+  // threads in chunks claimed from `claimed`, applied by the next call.
+  struct Batch {
+    std::uint64_t first = 0;
+    Bytes bytes;
+    std::vector<std::span<const std::uint8_t>> leaves;  // into bytes
+    std::vector<Status> decoded;
+    std::vector<Record> records;  // kept from batch to batch: decode_leaf_into reuses them
+    std::atomic<std::size_t> claimed{0};
+  };
+  void decode_chunks(Batch& b);
+  // Waits for the pending batch's decoding, then applies it.
+  void flush();
   void check_report(std::uint64_t index, const ReportPublished& r);
   std::optional<Currency> fund_currency(std::string_view f) const;
 
@@ -87,12 +108,19 @@ class Auditor {
   std::string organisation_;
   std::optional<Currency> currency_;
   Fund* find_fund(std::string_view f) const {
+    // A record names the same fund several times over (check, booking, moves): remember the last.
+    if (last_fund_ && last_fund_name_ == f) return last_fund_;
     auto it = fund_index_.find(f);
-    return it == fund_index_.end() ? nullptr : it->second;
+    if (it == fund_index_.end()) return nullptr;
+    last_fund_name_ = it->first;
+    last_fund_ = it->second;
+    return last_fund_;
   }
   Fund& add_fund(const std::string& name, Fund f);
   std::map<std::string, Fund, std::less<>> funds_;                 // by name, for the totals' order
   std::unordered_map<std::string_view, Fund*> fund_index_;        // the same funds, hashed (keys in funds_)
+  mutable std::string_view last_fund_name_;                       // find_fund's last answer
+  mutable Fund* last_fund_ = nullptr;
   // What each leaf fed so far is, for the records that refer to it: a bit set per leaf index
   // (a byte per leaf, where hash sets of indexes took about 40).
   enum : std::uint8_t { kMoneyRecord = 1, kExpense = 2, kReversed = 4 };
@@ -100,7 +128,9 @@ class Auditor {
     return index < kinds_.size() && (kinds_[index] & kind) != 0;
   }
   std::vector<std::uint8_t> kinds_;
-  std::vector<std::optional<Result<Record>>> decoded_;  // feed_many's records, reused
+  Batch batches_[2];        // used in turn, buffers reused
+  Batch* pending_ = nullptr;  // decoded (or being decoded), not yet applied
+  Record one_;                // feed()'s record, reused
   std::int64_t income_org_ = 0, expenses_org_ = 0;
   std::uint64_t reports_checked_ = 0;
   std::vector<Finding> findings_;

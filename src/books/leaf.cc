@@ -753,18 +753,28 @@ struct FastReader {
   }
 };
 
+// The record's body as a T: the one it holds, if it is a T (to reuse its strings' storage),
+// else `fresh`. Only for types whose reader below sets every member.
+template <class T>
+T& reuse_body(Body& body, T fresh) {
+  if (auto* held = std::get_if<T>(&body)) return *held;
+  body = std::move(fresh);
+  return std::get<T>(body);
+}
+
+// Reads the body into `rec`. Donations and approvals, nearly every leaf of a log, are read into
+// the body `rec` already holds when it is of the same type: every member is set (a string is
+// cleared before it is read, rates are cleared here), so nothing of the earlier record stays.
 bool fast_body(std::string_view type, FastReader& f, Record& rec) {
   Canon& c = f.c;
   static const Currency kzt = *currency("KZT");  // a placeholder until the leaf's currency is read
   if (type == "donation") {
-    Donation r{.amount = Money{0, kzt}};
-    if (!f.str("account", r.account) || !f.integer("amount", r.amount.minor) ||
-        !f.enumerated("channel", r.channel, &parse_channel) || !f.cur(r.amount.currency) || !f.str("date", r.date) ||
-        !f.str("fund", r.fund) || !f.rates(r.rates) || !f.str("receipt", r.receipt) || !f.time(rec.time) ||
-        !f.end(type))
-      return false;
-    rec.body = std::move(r);
-    return true;
+    Donation& r = reuse_body(rec.body, Donation{.amount = Money{0, kzt}});
+    r.rates.clear();
+    return f.str("account", r.account) && f.integer("amount", r.amount.minor) &&
+           f.enumerated("channel", r.channel, &parse_channel) && f.cur(r.amount.currency) && f.str("date", r.date) &&
+           f.str("fund", r.fund) && f.rates(r.rates) && f.str("receipt", r.receipt) && f.time(rec.time) &&
+           f.end(type);
   }
   if (type == "expense") {
     Expense r{.amount = Money{0, kzt}};
@@ -839,10 +849,8 @@ bool fast_body(std::string_view type, FastReader& f, Record& rec) {
     return true;
   }
   if (type == "expense.approve") {
-    Approval r;
-    if (!f.str("by", r.by) || !f.index("expense", r.expense) || !f.time(rec.time) || !f.end(type)) return false;
-    rec.body = std::move(r);
-    return true;
+    Approval& r = reuse_body(rec.body, Approval{});
+    return f.str("by", r.by) && f.index("expense", r.expense) && f.time(rec.time) && f.end(type);
   }
   if (type == "expense.confirm") {
     Confirmation r;
@@ -905,25 +913,29 @@ bool fast_body(std::string_view type, FastReader& f, Record& rec) {
 
 namespace detail {
 
-std::optional<Record> decode_leaf_fast(std::span<const std::uint8_t> leaf) {
+bool decode_leaf_fast_into(std::span<const std::uint8_t> leaf, Record& rec) {
   std::string_view text = as_chars(leaf);
-  if (text.size() > tlog::kMaxEntrySize) return std::nullopt;  // encode_leaf refuses to write it
+  if (text.size() > tlog::kMaxEntrySize) return false;  // encode_leaf refuses to write it
   // Every leaf ends with its type and version: "type" and "v" sort after every other member.
   static constexpr std::string_view kTail = R"(","v":1})";
-  if (!text.ends_with(kTail)) return std::nullopt;
+  if (!text.ends_with(kTail)) return false;
   std::string_view head = text.substr(0, text.size() - kTail.size());
   std::size_t q = head.rfind('"');
-  if (q == std::string_view::npos) return std::nullopt;
+  if (q == std::string_view::npos) return false;
   std::string_view type = head.substr(q + 1);  // checked again in place by FastReader::end
   FastReader f{Canon(text)};
-  if (!f.c.lit('{')) return std::nullopt;
-  static const Currency kzt = *currency("KZT");
-  Record rec{"", BooksOpen{"", kzt}};
-  if (!fast_body(type, f, rec)) return std::nullopt;
+  if (!f.c.lit('{')) return false;
+  if (!fast_body(type, f, rec)) return false;
   const std::string& time = rec.time;
   if (time.size() != 20 || time[10] != 'T' || time[19] != 'Z' || !check_date(std::string_view(time).substr(0, 10)))
-    return std::nullopt;
-  if (!validate(rec)) return std::nullopt;
+    return false;
+  return validate(rec).has_value();
+}
+
+std::optional<Record> decode_leaf_fast(std::span<const std::uint8_t> leaf) {
+  static const Currency kzt = *currency("KZT");
+  Record rec{"", BooksOpen{"", kzt}};
+  if (!decode_leaf_fast_into(leaf, rec)) return std::nullopt;
   return rec;
 }
 
@@ -950,6 +962,14 @@ Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
   // a refusal.
   if (auto r = detail::decode_leaf_fast(leaf)) return std::move(*r);
   return detail::decode_leaf_reference(leaf);
+}
+
+Status decode_leaf_into(std::span<const std::uint8_t> leaf, Record& out) {
+  if (detail::decode_leaf_fast_into(leaf, out)) return {};
+  auto r = detail::decode_leaf_reference(leaf);
+  if (!r) return std::unexpected(r.error());
+  out = std::move(*r);
+  return {};
 }
 
 }  // namespace amanat::books

@@ -33,6 +33,11 @@ Result<std::string> encode_leaf(const Record& r);
 
 // Errc::invalid (naming the field) for anything encode_leaf would not have written.
 Result<Record> decode_leaf(std::span<const std::uint8_t> leaf);
+// The same into `out`, reusing the storage of the record it holds when the leaf is of the same
+// type (a run of donations then allocates nothing for their strings). Accepts exactly what
+// decode_leaf accepts and leaves exactly its record in `out`; after an error `out` holds some
+// record that means nothing.
+Status decode_leaf_into(std::span<const std::uint8_t> leaf, Record& out);
 
 // A rate as the shortest decimal string that parse_rate reads back exactly; rates made by
 // parse_rate always have one. "num/den" is refused at encoding (Errc::invalid).
@@ -46,6 +51,8 @@ namespace detail {
 // canonicalizer, decodes refusing unknown members, and re-encodes, naming the reason for a
 // refusal. decode_leaf = the fast path, else the reference.
 std::optional<Record> decode_leaf_fast(std::span<const std::uint8_t> leaf);
+// The fast path into `rec` (as decode_leaf_into); false, with `rec` meaningless, on a refusal.
+bool decode_leaf_fast_into(std::span<const std::uint8_t> leaf, Record& rec);
 Result<Record> decode_leaf_reference(std::span<const std::uint8_t> leaf);
 }  // namespace detail
 

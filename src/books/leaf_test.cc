@@ -5,6 +5,7 @@
 // accepts re-encodes to exactly its input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -275,6 +276,42 @@ std::string mutate(std::string s, RandomRecords& g) {
     }
   }
   return s;
+}
+
+// decode_leaf_into reuses the record it is given: whatever record it held before (of the same
+// type or another, valid or left half-read by a refused leaf), the result is the leaf's record
+// exactly, and it accepts exactly what decode_leaf accepts.
+TEST(LeafFastPath, DecodingIntoARecordThatHeldAnotherGivesExactlyTheLeafsRecord) {
+  RandomRecords gen(3);
+  // Leaves in random order, then grouped by type (runs of the same type reuse the most).
+  std::vector<std::pair<std::string, std::string>> leaves;  // (type, leaf or mutant)
+  for (int i = 0; i < 3000; ++i) {
+    Record r = gen.next();
+    auto leaf = encode_leaf(r);
+    if (!leaf) continue;
+    leaves.emplace_back(std::string(type_name(r.body)), gen.pick(3) == 0 ? mutate(*leaf, gen) : *leaf);
+  }
+  auto grouped = leaves;
+  std::stable_sort(grouped.begin(), grouped.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  leaves.insert(leaves.end(), grouped.begin(), grouped.end());
+  Record into{"", Approval{}};
+  std::size_t accepted = 0, refused = 0;
+  for (const auto& [type, m] : leaves) {
+    auto st = decode_leaf_into(bytes(m), into);
+    auto fresh = decode_leaf(bytes(m));
+    ASSERT_EQ(st.has_value(), fresh.has_value()) << m;
+    if (!st) {
+      EXPECT_EQ(st.error().message, fresh.error().message) << m;
+      ++refused;
+      continue;
+    }
+    ++accepted;
+    auto again = encode_leaf(into);
+    ASSERT_TRUE(again) << m;
+    EXPECT_EQ(*again, m);
+  }
+  EXPECT_GT(accepted, 2000u);
+  EXPECT_GT(refused, 100u);
 }
 
 TEST(LeafFastPath, AcceptsExactlyWhatTheStrictReferenceAcceptsOnMutatedLeaves) {

@@ -1,6 +1,8 @@
 // amanat audit: verify the whole log, recompute every fund from its leaves, check every
 // published report, and compare with a report the organisation published elsewhere.
+#include <algorithm>
 #include <cstdio>
+#include <deque>
 
 #include <nlohmann/json.hpp>
 
@@ -73,12 +75,22 @@ int do_audit(const std::string& where, const std::string& vkey, const std::strin
   const std::uint64_t size = cp->size;
 
   tlog::LogSource& source = **src;
+  // A correction's record is read again from its bundle. Corrections mostly reverse recent
+  // records, several from the same bundle, so the last few bundles read are kept (for a
+  // remote log, each read is a request).
+  std::deque<std::pair<tlog::TileId, Bytes>> recent_bundles;
   Auditor auditor([&](std::uint64_t index) -> Result<Bytes> {
     tlog::TileId id = tlog::tile_for(0, index, size);
     id.entries = true;
-    auto bundle = source.read_tile(id);
-    if (!bundle) return std::unexpected(bundle.error());
-    auto entries = tlog::parse_bundle(*bundle, id.width);
+    auto it = std::find_if(recent_bundles.begin(), recent_bundles.end(), [&](const auto& b) { return b.first == id; });
+    if (it == recent_bundles.end()) {
+      auto bundle = source.read_tile(id);
+      if (!bundle) return std::unexpected(bundle.error());
+      if (recent_bundles.size() == 4) recent_bundles.pop_front();
+      recent_bundles.emplace_back(id, std::move(*bundle));
+      it = recent_bundles.end() - 1;
+    }
+    auto entries = tlog::parse_bundle(it->second, id.width);
     if (!entries) return std::unexpected(entries.error());
     auto e = (*entries)[index % tlog::kTileWidth];
     return Bytes(e.begin(), e.end());

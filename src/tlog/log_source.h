@@ -21,6 +21,10 @@ class LogSource : public TileReader {
   // Errc::not_found when that tile does not exist (yet).
   // A short description for messages, e.g. the URL or directory.
   virtual std::string describe() const = 0;
+  // How many read_tile calls the source serves at once, as a hint for readers that fetch
+  // ahead on several threads (the verifier): 1 for a source that serialises its reads (one
+  // database connection), so that extra fetching threads would only wait on each other.
+  virtual unsigned concurrent_reads() const { return 4; }
 };
 
 }  // namespace amanat::tlog

@@ -1,5 +1,6 @@
 #include "tlog/verifier.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -16,17 +17,30 @@ std::string describe_tile(const LogSource& src, const TileId& id) {
   return tile_path(id) + " of " + src.describe();
 }
 
-// Fetches the level-0 tile pairs (entry bundle, hash tile) in order, `fetchers` at a time,
-// keeping at most `window` ahead of the consumer.
+// Fetches the level-0 tile pairs (entry bundle, hash tile) in order, `workers` at a time,
+// keeping at most `window` ahead of the consumer. Each worker also splits its bundle into
+// entries and hashes them (and, for a full tile, hashes the leaf hashes up to the tile's root),
+// so that hashing, most of the verifier's own work, runs on all the workers while the consumer
+// compares and carries the results upward in order (and hands the entries on). With a source
+// that serialises its reads, one worker reads while another hashes.
 class Prefetcher {
  public:
   struct Item {
     Result<Bytes> bundle = Bytes();
     Result<Bytes> hashes = Bytes();
+    // Only when both fetches succeeded: the entries (views into `bundle`, which a move keeps
+    // in place) or why the bundle does not parse; their leaf hashes; the full tile's root.
+    Result<std::vector<std::span<const std::uint8_t>>> entries = std::vector<std::span<const std::uint8_t>>();
+    std::vector<Hash> leaves;
+    Hash root{};
   };
-  Prefetcher(LogSource& src, std::uint64_t size, unsigned fetchers, unsigned window)
-      : src_(src), size_(size), count_(size / kTileWidth + (size % kTileWidth != 0)), window_(window) {
-    for (unsigned i = 0; i < std::max(1u, fetchers); ++i) threads_.emplace_back([this] { work(); });
+  Prefetcher(LogSource& src, std::uint64_t size, unsigned workers, unsigned window)
+      : src_(src),
+        size_(size),
+        count_(size / kTileWidth + (size % kTileWidth != 0)),
+        window_(std::max(1u, window)),
+        refill_(std::max(1u, window_ / 2)) {
+    for (unsigned i = 0; i < std::max(1u, workers); ++i) threads_.emplace_back([this] { work(); });
   }
   ~Prefetcher() {
     {
@@ -42,7 +56,9 @@ class Prefetcher {
     Item item = std::move(ready_[n]);
     ready_.erase(n);
     consumed_ = n + 1;
-    space_.notify_one();
+    // Wake the workers only once the window is half empty, so that a worker fetches a run of
+    // tiles per wake-up instead of sleeping and waking for every tile the consumer takes.
+    if (next_ < count_ && consumed_ + window_ - next_ >= refill_) space_.notify_all();
     return item;
   }
 
@@ -60,6 +76,14 @@ class Prefetcher {
       TileId bundle = tile;
       bundle.entries = true;
       Item item{read_tile_or_full(src_, bundle), read_tile_or_full(src_, tile)};
+      if (item.bundle && item.hashes) {
+        item.entries = parse_bundle(*item.bundle, tile.width);
+        if (item.entries) {
+          item.leaves.reserve(item.entries->size());
+          for (const auto& e : *item.entries) item.leaves.push_back(leaf_hash(e));
+          if (tile.full()) item.root = hash_run(join_hashes(item.leaves), kTileWidth);
+        }
+      }
       bool awaited;
       {
         std::lock_guard lock(mu_);
@@ -74,7 +98,7 @@ class Prefetcher {
 
   LogSource& src_;
   std::uint64_t size_, count_;
-  unsigned window_;
+  unsigned window_, refill_;
   std::mutex mu_;
   std::condition_variable ready_cv_;  // the consumer waits here for its tile
   std::condition_variable space_;     // fetchers wait here for room in the window
@@ -148,9 +172,14 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
 
   const std::uint64_t size = cp->size;
   Edge computed(1);  // computed[L]: recomputed hashes of the level-L tile being filled
-  Prefetcher prefetch(source, size, options.fetchers, options.window);
+  // By default as many workers as the source serves reads at once, and at least one per core
+  // (up to 4), since the workers also hash: with a source that serialises its reads, one
+  // worker hashes while another reads.
+  unsigned fetchers = options.fetchers;
+  if (fetchers == 0)
+    fetchers = std::max({1u, source.concurrent_reads(), std::min(4u, std::thread::hardware_concurrency())});
+  Prefetcher prefetch(source, size, fetchers, options.window);
   std::uint64_t tiles0 = size / kTileWidth + (size % kTileWidth != 0);
-  std::vector<Hash> leaves;
   for (std::uint64_t n = 0; n < tiles0; ++n) {
     TileId tile = tile_for(0, n * kTileWidth, size);
     TileId bundle_id = tile;
@@ -160,13 +189,11 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
       return std::unexpected(item.bundle.error().context("fetching " + describe_tile(source, bundle_id)));
     if (!item.hashes)
       return std::unexpected(item.hashes.error().context("fetching " + describe_tile(source, tile)));
-    auto entries = parse_bundle(*item.bundle, tile.width);
-    if (!entries) return std::unexpected(entries.error().context(describe_tile(source, bundle_id)));
-    leaves.clear();
-    for (const auto& e : *entries) leaves.push_back(leaf_hash(e));
+    if (!item.entries) return std::unexpected(item.entries.error().context(describe_tile(source, bundle_id)));
+    const std::vector<Hash>& leaves = item.leaves;
     if (auto st = check_tile(source, tile, leaves, &*item.hashes); !st) return std::unexpected(st.error());
     if (options.on_entries)
-      if (auto st = options.on_entries(n * kTileWidth, *entries); !st) return std::unexpected(st.error());
+      if (auto st = options.on_entries(n * kTileWidth, *item.entries); !st) return std::unexpected(st.error());
     report.tiles += 2;
     report.entries += tile.width;
     if (options.progress) options.progress(report.entries, size);
@@ -174,8 +201,9 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
       computed[0] = leaves;
       break;
     }
-    // Carry the full tile's root upward, checking each higher tile as it completes.
-    Hash h = hash_run(join_hashes(leaves), kTileWidth);
+    // Carry the full tile's root (hashed by the worker) upward, checking each higher tile as
+    // it completes.
+    Hash h = item.root;
     for (int level = 1;; ++level) {
       if (level >= static_cast<int>(computed.size())) computed.emplace_back();
       computed[level].push_back(h);

@@ -8,8 +8,9 @@
 // checks that the log is an extension of it (consistency proof from the verified tiles). The
 // first discrepancy stops it with Errc::corrupt and a message naming the tile and index.
 //
-// Threading: fetches run on `fetchers` background threads (the source must be thread-safe),
-// hashing on the calling thread.
+// Threading: tiles are fetched, and the entries' leaf hashes computed, on `fetchers` background
+// threads (the source must be thread-safe); the comparisons, the higher tiles and on_entries
+// run on the calling thread, in log order.
 #pragma once
 
 #include <functional>
@@ -37,8 +38,10 @@ struct VerifyOptions {
   // succeeds). An error stops the verification with that error. `amanat audit` reads the
   // books from here, so the log is fetched once.
   std::function<Status(std::uint64_t first, std::span<const std::span<const std::uint8_t>> entries)> on_entries;
-  unsigned fetchers = 4;
-  unsigned window = 32;  // tiles fetched ahead of the hashing
+  // Threads fetching (and hashing) the level-0 tiles ahead of the checks; 0: the source's
+  // concurrent_reads(), but at least one per core, up to 4.
+  unsigned fetchers = 0;
+  unsigned window = 32;  // level-0 tiles fetched ahead of the checks
 };
 
 struct VerifyReport {

@@ -170,6 +170,107 @@ Result<std::vector<Bytes>> SqliteLogStore::read_entries_locked(std::uint64_t beg
   return out;
 }
 
+SqliteLogStore::~SqliteLogStore() {
+  for (sqlite3_stmt* q : bundle_stmts_) sqlite3_finalize(q);
+}
+
+namespace {
+enum { kFirstRowid, kScanRowids, kScanIndex };
+}  // namespace
+
+Result<sqlite3_stmt*> SqliteLogStore::bundle_stmt(int which) {
+  static const char* const kSql[] = {
+      "SELECT rowid FROM log_entries WHERE log_id = ? AND idx = ?",
+      "SELECT log_id, idx, data FROM log_entries WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+      "SELECT log_id, idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
+  };
+  sqlite3_stmt*& q = bundle_stmts_[which];
+  if (!q) {
+    if (int rc = sqlite3_prepare_v2(db_->raw(), kSql[which], -1, &q, nullptr); rc != SQLITE_OK) {
+      sqlite3_finalize(q);
+      q = nullptr;
+      return std::unexpected(sqlite_error(db_->raw(), rc, "database"));
+    }
+  }
+  return q;
+}
+
+Result<Bytes> SqliteLogStore::read_bundle_locked(std::uint64_t begin, unsigned count) {
+  sqlite3* db = db_->raw();
+  const std::uint64_t end = begin + count;
+  std::uint64_t next = begin;
+  Bytes bundle;
+  // Full bundles of one log are about the same size: reserve a little more than the last one,
+  // so that the bundle is allocated once and never moved.
+  bundle.reserve(bundle_bytes_hint_ ? bundle_bytes_hint_ + bundle_bytes_hint_ / 8 : std::size_t(count) * 256);
+  struct Reset {
+    sqlite3_stmt* q;
+    ~Reset() {
+      sqlite3_reset(q);
+      sqlite3_clear_bindings(q);
+    }
+  };
+  // Appends the rows of q (log_id, idx, data) while they are this log's next entries; false
+  // when a row is something else (the caller then reads the rest another way).
+  auto take_rows = [&](sqlite3_stmt* q) -> Result<bool> {
+    while (next < end) {
+      int rc = sqlite3_step(q);
+      if (rc == SQLITE_DONE) return false;
+      if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(db, rc, "database"));
+      if (sqlite3_column_int64(q, 0) != log_id_ || static_cast<std::uint64_t>(sqlite3_column_int64(q, 1)) != next)
+        return false;
+      // sqlite3_column_blob before sqlite3_column_bytes: the order SQLite documents as safe.
+      auto data = static_cast<const std::uint8_t*>(sqlite3_column_blob(q, 2));
+      std::size_t len = static_cast<std::size_t>(sqlite3_column_bytes(q, 2));
+      if (len > tlog::kMaxEntrySize)
+        return fail(Errc::corrupt, "entry " + std::to_string(next) + " is " + std::to_string(len) +
+                                       " bytes, too long for an entry bundle");
+      bundle.push_back(static_cast<std::uint8_t>(len >> 8));
+      bundle.push_back(static_cast<std::uint8_t>(len));
+      if (len) bundle.insert(bundle.end(), data, data + len);
+      ++next;
+    }
+    return true;
+  };
+
+  // A log's entries are appended in order, batch after batch, so they usually lie under
+  // consecutive rowids: read them as one range of the table, without an index seek per row.
+  // Every row is checked to be this log's next entry; from the first that is not (another
+  // log's rows in between, rowids out of order), the rest is read through the index.
+  auto first = bundle_stmt(kFirstRowid);
+  if (!first) return std::unexpected(first.error());
+  std::optional<sqlite3_int64> rowid;
+  {
+    Reset reset{*first};
+    sqlite3_bind_int64(*first, 1, log_id_);
+    sqlite3_bind_int64(*first, 2, static_cast<sqlite3_int64>(begin));
+    int rc = sqlite3_step(*first);
+    if (rc == SQLITE_ROW) rowid = sqlite3_column_int64(*first, 0);
+    else if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db, rc, "database"));
+  }
+  if (rowid) {
+    auto scan = bundle_stmt(kScanRowids);
+    if (!scan) return std::unexpected(scan.error());
+    Reset reset{*scan};
+    sqlite3_bind_int64(*scan, 1, *rowid);
+    // (rowids stop at 2^63 - 1)
+    sqlite3_bind_int64(*scan, 2, *rowid > INT64_MAX - count ? INT64_MAX : *rowid + count);
+    if (auto done = take_rows(*scan); !done) return std::unexpected(done.error());
+  }
+  if (next < end) {
+    auto idx = bundle_stmt(kScanIndex);
+    if (!idx) return std::unexpected(idx.error());
+    Reset reset{*idx};
+    sqlite3_bind_int64(*idx, 1, log_id_);
+    sqlite3_bind_int64(*idx, 2, static_cast<sqlite3_int64>(next));
+    sqlite3_bind_int64(*idx, 3, static_cast<sqlite3_int64>(end));
+    if (auto done = take_rows(*idx); !done) return std::unexpected(done.error());
+  }
+  if (next != end) return fail(Errc::not_found, "entry " + std::to_string(next) + " is not in the log");
+  if (count == tlog::kTileWidth) bundle_bytes_hint_ = bundle.size();
+  return bundle;
+}
+
 Result<std::vector<Bytes>> SqliteLogStore::read_entries(std::uint64_t begin, std::uint64_t end) {
   std::lock_guard lock(mu_);
   return read_entries_locked(begin, end);
@@ -188,11 +289,9 @@ Result<Bytes> SqliteLogStore::read_tile(const tlog::TileId& id) {
     // A syntactically valid bundle index can still lie beyond any 64-bit tree.
     if (id.index > UINT64_MAX / tlog::kTileWidth)
       return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
-    std::uint64_t begin = id.index * tlog::kTileWidth;
-    auto entries = read_entries_locked(begin, begin + id.width);
-    if (!entries) return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
-    Bytes bundle;
-    for (const Bytes& e : *entries) tlog::append_bundle_entry(bundle, e);
+    auto bundle = read_bundle_locked(id.index * tlog::kTileWidth, id.width);
+    if (!bundle && bundle.error().code == Errc::not_found)
+      return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
     return bundle;
   }
   auto q = db_->cached("SELECT data FROM log_tiles WHERE log_id = ? AND level = ? AND idx = ?");
