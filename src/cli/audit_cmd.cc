@@ -75,25 +75,32 @@ int do_audit(const std::string& where, const std::string& vkey, const std::strin
   const std::uint64_t size = cp->size;
 
   tlog::LogSource& source = **src;
-  // A correction's record is read again from its bundle. Corrections mostly reverse recent
-  // records, several from the same bundle, so the last few bundles read are kept (for a
-  // remote log, each read is a request).
-  std::deque<std::pair<tlog::TileId, Bytes>> recent_bundles;
-  Auditor auditor([&](std::uint64_t index) -> Result<Bytes> {
-    tlog::TileId id = tlog::tile_for(0, index, size);
-    id.entries = true;
-    auto it = std::find_if(recent_bundles.begin(), recent_bundles.end(), [&](const auto& b) { return b.first == id; });
-    if (it == recent_bundles.end()) {
-      auto bundle = source.read_tile(id);
-      if (!bundle) return std::unexpected(bundle.error());
-      if (recent_bundles.size() == 4) recent_bundles.pop_front();
-      recent_bundles.emplace_back(id, std::move(*bundle));
-      it = recent_bundles.end() - 1;
+  // A correction's record is read again from its bundle. The source could serve other bytes
+  // the second time, so each is proved against the checkpoint's root, which verify_log must
+  // end on below; the last few bundles read are kept, since corrections mostly reverse recent
+  // records, several from one bundle (for a remote log, each read is a request).
+  struct RecentBundles : tlog::LogSource {
+    explicit RecentBundles(tlog::LogSource& inner) : inner(inner) {}
+    Result<std::string> read_checkpoint() override { return inner.read_checkpoint(); }
+    std::string describe() const override { return inner.describe(); }
+    Result<Bytes> read_tile(const tlog::TileId& id) override {
+      if (!id.entries) return inner.read_tile(id);
+      auto it = std::find_if(kept.begin(), kept.end(), [&](const auto& b) { return b.first == id; });
+      if (it == kept.end()) {
+        auto bundle = inner.read_tile(id);
+        if (!bundle) return bundle;
+        if (kept.size() == 4) kept.pop_front();
+        kept.emplace_back(id, std::move(*bundle));
+        it = kept.end() - 1;
+      }
+      return it->second;
     }
-    auto entries = tlog::parse_bundle(it->second, id.width);
-    if (!entries) return std::unexpected(entries.error());
-    auto e = (*entries)[index % tlog::kTileWidth];
-    return Bytes(e.begin(), e.end());
+    tlog::LogSource& inner;
+    std::deque<std::pair<tlog::TileId, Bytes>> kept;
+  } rereads(source);
+  tlog::TileHashSource hashes(source, size, 16);
+  Auditor auditor([&](std::uint64_t index) -> Result<Bytes> {
+    return tlog::read_entry_proved(rereads, hashes, index, size, cp->root);
   });
   if (published) {
     auto n = (*published)["log_size"].get<std::uint64_t>();
@@ -110,7 +117,7 @@ int do_audit(const std::string& where, const std::string& vkey, const std::strin
   auto verified = tlog::verify_log(source, opts);
   progress.finish();
   if (!verified) return report(verified.error());
-  if (verified->checkpoint.size != size)
+  if (verified->checkpoint.size != size || verified->checkpoint.root != cp->root)
     return report({Errc::corrupt, "the checkpoint changed during the audit; run it again"});
 
   AuditTotals t = auditor.totals();

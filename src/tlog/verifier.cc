@@ -248,4 +248,22 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
   return report;
 }
 
+Result<Bytes> read_entry_proved(LogSource& source, HashSource& hashes, std::uint64_t index, std::uint64_t size,
+                                const Hash& root) {
+  if (index >= size) return fail(Errc::invalid, "entry " + std::to_string(index) + " is beyond the log's size");
+  TileId id = tile_for(0, index, size);
+  id.entries = true;
+  auto bundle = source.read_tile(id);
+  if (!bundle) return std::unexpected(bundle.error());
+  auto entries = parse_bundle(*bundle, id.width);
+  if (!entries) return std::unexpected(entries.error());
+  auto e = (*entries)[index % kTileWidth];
+  auto proof = inclusion_proof(hashes, index, size);
+  if (!proof) return std::unexpected(proof.error());
+  if (auto st = verify_inclusion(leaf_hash(e), index, size, *proof, root); !st)
+    return fail(Errc::corrupt, "entry " + std::to_string(index) + " read again is not the entry in the log (" +
+                                   source.describe() + "): " + st.error().message);
+  return Bytes(e.begin(), e.end());
+}
+
 }  // namespace amanat::tlog

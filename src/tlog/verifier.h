@@ -22,6 +22,7 @@
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
 #include "tlog/log_source.h"
+#include "tlog/merkle.h"
 #include "tlog/note.h"
 
 namespace amanat::tlog {
@@ -53,5 +54,13 @@ struct VerifyReport {
 };
 
 Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options);
+
+// Entry `index` of the tree (size, root), read again from `source` and proved against `root`
+// with an inclusion proof from the source's hash tiles (through `hashes`, a TileHashSource over
+// the same source and size): for readers that go back to an entry after verifying, since a
+// source may serve other bytes the second time. Errc::corrupt if the bytes are not that
+// entry. The caller must have authenticated `root` (verify_log) or do so before trusting it.
+Result<Bytes> read_entry_proved(LogSource& source, HashSource& hashes, std::uint64_t index, std::uint64_t size,
+                                const Hash& root);
 
 }  // namespace amanat::tlog

@@ -151,5 +151,32 @@ TEST_F(VerifyLog, AWrongRootIsRefusedAfterEveryTileMatches) {
       << report.error().message;
 }
 
+
+// A reader that goes back to an entry after verifying (the audit, for a correction's record)
+// gets the entry proved against the verified root: a source that serves other bytes the
+// second time is caught, naming the entry.
+TEST_F(VerifyLog, AnEntryReadAgainIsProvedAgainstTheRootAndAnAlteredOneIsRefused) {
+  auto report = verify_log(store_, options());
+  ASSERT_TRUE(report) << report.error().message;
+  const Hash root = report->checkpoint.root;
+  TileHashSource honest_hashes(store_, kSize);
+  for (std::uint64_t i : {std::uint64_t{0}, std::uint64_t{255}, std::uint64_t{256}, kSize - 1}) {
+    auto e = read_entry_proved(store_, honest_hashes, i, kSize, root);
+    ASSERT_TRUE(e) << i << ": " << e.error().message;
+    EXPECT_EQ(*e, entry_for(i));
+  }
+  TamperedSource liar(store_, {300});
+  TileHashSource liar_hashes(liar, kSize);
+  auto bad = read_entry_proved(liar, liar_hashes, 300, kSize, root);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, Errc::corrupt);
+  EXPECT_NE(bad.error().message.find("entry 300"), std::string::npos) << bad.error().message;
+  EXPECT_TRUE(read_entry_proved(liar, liar_hashes, 301, kSize, root));  // the others are fine
+  Hash other = root;
+  other[0] ^= 1;
+  EXPECT_EQ(read_entry_proved(store_, honest_hashes, 5, kSize, other).error().code, Errc::corrupt);
+  EXPECT_EQ(read_entry_proved(store_, honest_hashes, kSize, kSize, root).error().code, Errc::invalid);
+}
+
 }  // namespace
 }  // namespace amanat::tlog
