@@ -88,10 +88,7 @@ void Identities::manage_books_keys(crypto::Keyring keys) {
 
 Status Identities::after_unseal() {
   if (!books_keys_ || !vault_->file().books_key) return {};
-  crypto::MasterKey master;
-  auto st = vault_->books_key(master);
-  if (st) books_keys_->install(master);
-  sodium_memzero(master.data(), master.size());
+  auto st = vault_->install_books_key(*books_keys_);
   if (!st) vault_->seal();  // all or nothing: identities without the books or the reverse helps no one
   return st;
 }

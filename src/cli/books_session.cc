@@ -36,11 +36,7 @@ Result<crypto::Keyring> books_keys(const store::DataDir& dir, bool create, bool 
     crypto::Vault vault(std::move(**vault_file));
     if (auto st = vault.unseal_with_passphrase(pass); !st)
       return std::unexpected(st.error().context("AMANAT_VAULT_PASSPHRASE"));
-    crypto::MasterKey master;
-    auto st = vault.books_key(master);
-    if (st) sealed.install(master);
-    sodium_memzero(master.data(), master.size());
-    if (!st) return std::unexpected(st.error());
+    if (auto st = vault.install_books_key(sealed); !st) return std::unexpected(st.error());
     return sealed;
   }
   if (create) return crypto::Keyring::create(books_key_path(dir));

@@ -769,6 +769,14 @@ Status Vault::books_key(std::span<std::uint8_t, kVaultKeyBytes> out) const {
   return {};
 }
 
+Status Vault::install_books_key(Keyring& keys) const {
+  MasterKey master;
+  auto st = books_key(master);
+  if (st) keys.install(master);
+  sodium_memzero(master.data(), master.size());
+  return st;
+}
+
 Result<VaultFile> Vault::remove_passphrase() {
   auto lock = write_lock();
   if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));

@@ -74,6 +74,7 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "crypto/keyring.h"
 #include "crypto/shamir.h"
 
 namespace amanat::crypto {
@@ -289,6 +290,8 @@ class Vault {
   // The books' master key, unwrapped, into `out` (which the caller wipes). Errc::forbidden when
   // sealed; Errc::not_found if the file holds none; Errc::corrupt if it does not open.
   Status books_key(std::span<std::uint8_t, kVaultKeyBytes> out) const;
+  // books_key() installed into `keys` (which unseals every copy of it), the key wiped on the way.
+  Status install_books_key(Keyring& keys) const;
 
   // Re-wrap the same KEK (the vault must be unsealed) and return the new file to store. Old
   // copies of the file keep working with the old passphrase or shares: see the top comment.
