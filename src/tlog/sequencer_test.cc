@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -73,9 +74,11 @@ class SequencerTest : public ::testing::TestWithParam<std::string> {
       storage_ = std::make_unique<store::MemoryLogStore>();
       return;
     }
-    dir_ = std::filesystem::temp_directory_path() /
-           ("amanat-seq-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    // A parameterised test's name is "Name/N": keep it one path component,
+    // or TearDown removes only ".../N" and leaves the parent behind.
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::ranges::replace(name, '/', '_');
+    dir_ = std::filesystem::temp_directory_path() / ("amanat-seq-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     reopen_storage();
