@@ -2,6 +2,8 @@
 
 #include "store/sqlite/schema.h"
 
+#include <thread>
+
 namespace amanat::store::sqlite {
 
 namespace {
@@ -170,33 +172,122 @@ Result<std::vector<Bytes>> SqliteLogStore::read_entries_locked(std::uint64_t beg
   return out;
 }
 
-SqliteLogStore::~SqliteLogStore() {
-  for (sqlite3_stmt* q : bundle_stmts_) sqlite3_finalize(q);
-}
-
 namespace {
 enum { kFirstRowid, kScanRowids, kScanIndex };
+
+// An in-memory database is private to its connection: no second one can read it.
+bool in_memory(const std::string& path) {
+  return path.empty() || path == ":memory:" || path.starts_with("file::memory:") ||
+         path.find("mode=memory") != std::string::npos;
+}
 }  // namespace
 
-Result<sqlite3_stmt*> SqliteLogStore::bundle_stmt(int which) {
-  static const char* const kSql[] = {
-      "SELECT rowid FROM log_entries WHERE log_id = ? AND idx = ?",
-      "SELECT log_id, idx, data FROM log_entries WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
-      "SELECT log_id, idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
-  };
-  sqlite3_stmt*& q = bundle_stmts_[which];
-  if (!q) {
-    if (int rc = sqlite3_prepare_v2(db_->raw(), kSql[which], -1, &q, nullptr); rc != SQLITE_OK) {
-      sqlite3_finalize(q);
-      q = nullptr;
-      return std::unexpected(sqlite_error(db_->raw(), rc, "database"));
-    }
+class SqliteLogStore::TileReader {
+ public:
+  // A reader with a connection of its own to `path`, opened on first use.
+  explicit TileReader(std::string path) : path_(std::move(path)), mu_(&own_mu_) {}
+  // A reader over the writer's connection, behind the writer's mutex.
+  TileReader(Db& shared, std::mutex& shared_mu) : mu_(&shared_mu), db_(&shared) {}
+  ~TileReader() {
+    for (sqlite3_stmt* q : stmts_) sqlite3_finalize(q);
   }
-  return q;
+  std::mutex& mutex() { return *mu_; }
+
+  // With mutex() held.
+  Result<Bytes> read_hashes(std::int64_t log_id, const tlog::TileId& id) {
+    auto db = connection();
+    if (!db) return std::unexpected(db.error());
+    auto q = (*db)->cached("SELECT data FROM log_tiles WHERE log_id = ? AND level = ? AND idx = ?");
+    if (!q) return std::unexpected(q.error());
+    (*q)->bind(1, log_id).bind(2, id.level).bind(3, id.index);
+    auto row = (*q)->step();
+    if (!row) return std::unexpected(row.error());
+    Bytes data = *row ? (*q)->column_blob(0) : Bytes();
+    (*q)->reset();
+    // A stored tile that is at least as wide holds the requested one as its prefix.
+    if (data.size() < std::size_t(id.width) * 32)
+      return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
+    data.resize(std::size_t(id.width) * 32);
+    return data;
+  }
+
+  // The entry bundle of entries [begin, begin + count), built straight from the rows (one
+  // query, each entry's bytes appended to the bundle as SQLite hands them out, no copy per
+  // entry). Errc::not_found if an entry is missing. With mutex() held.
+  Result<Bytes> read_bundle(std::int64_t log_id, std::uint64_t begin, unsigned count);
+
+ private:
+  Result<Db*> connection() {
+    if (!db_) {
+      auto db = Db::open(path_, false);
+      if (!db) return std::unexpected(db.error());
+      // Tile reads scan forward and never come back: a small page cache is enough.
+      if (auto st = (*db)->exec("PRAGMA cache_size=-2048"); !st) return std::unexpected(st.error());
+      owned_ = std::move(*db);
+      db_ = owned_.get();
+    }
+    return db_;
+  }
+  // read_bundle's statements, kept prepared (Stmt gives no view of a blob without a copy):
+  // the first entry's rowid, a scan by rowid, the entries by index.
+  Result<sqlite3_stmt*> stmt(int which) {
+    static const char* const kSql[] = {
+        "SELECT rowid FROM log_entries WHERE log_id = ? AND idx = ?",
+        "SELECT log_id, idx, data FROM log_entries WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+        "SELECT log_id, idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
+    };
+    sqlite3_stmt*& q = stmts_[which];
+    if (!q) {
+      auto db = connection();
+      if (!db) return std::unexpected(db.error());
+      if (int rc = sqlite3_prepare_v2((*db)->raw(), kSql[which], -1, &q, nullptr); rc != SQLITE_OK) {
+        sqlite3_finalize(q);
+        q = nullptr;
+        return std::unexpected(sqlite_error((*db)->raw(), rc, "database"));
+      }
+    }
+    return q;
+  }
+
+  std::string path_;
+  std::mutex own_mu_;
+  std::mutex* mu_;
+  std::unique_ptr<Db> owned_;  // closed after the statements are finalized (destructor body)
+  Db* db_ = nullptr;
+  sqlite3_stmt* stmts_[3] = {nullptr, nullptr, nullptr};
+  std::size_t bundle_bytes_hint_ = 0;  // the size of the last full bundle read, to reserve
+};
+
+SqliteLogStore::SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin)
+    : db_(std::move(db)), path_(std::move(path)), log_id_(id), origin_(std::move(origin)) {
+  if (in_memory(path_)) {
+    readers_.push_back(std::make_unique<TileReader>(*db_, mu_));
+    return;
+  }
+  // As many as there are cores to use them, within reason: each is a connection and a cache.
+  unsigned n = std::clamp(std::thread::hardware_concurrency(), 2u, 4u);
+  for (unsigned i = 0; i < n; ++i) readers_.push_back(std::make_unique<TileReader>(path_));
 }
 
-Result<Bytes> SqliteLogStore::read_bundle_locked(std::uint64_t begin, unsigned count) {
-  sqlite3* db = db_->raw();
+SqliteLogStore::~SqliteLogStore() = default;
+
+std::pair<SqliteLogStore::TileReader*, std::unique_lock<std::mutex>> SqliteLogStore::tile_reader() {
+  // Take the first free reader from a rotating start; if all are busy, wait for the next in turn.
+  const unsigned n = static_cast<unsigned>(readers_.size());
+  const unsigned start = next_reader_.fetch_add(1, std::memory_order_relaxed);
+  for (unsigned i = 0; i < n; ++i) {
+    TileReader* r = readers_[(start + i) % n].get();
+    std::unique_lock lock(r->mutex(), std::try_to_lock);
+    if (lock.owns_lock()) return {r, std::move(lock)};
+  }
+  TileReader* r = readers_[start % n].get();
+  return {r, std::unique_lock(r->mutex())};
+}
+
+Result<Bytes> SqliteLogStore::TileReader::read_bundle(std::int64_t log_id, std::uint64_t begin, unsigned count) {
+  auto conn = connection();
+  if (!conn) return std::unexpected(conn.error());
+  sqlite3* db = (*conn)->raw();
   const std::uint64_t end = begin + count;
   std::uint64_t next = begin;
   Bytes bundle;
@@ -217,7 +308,7 @@ Result<Bytes> SqliteLogStore::read_bundle_locked(std::uint64_t begin, unsigned c
       int rc = sqlite3_step(q);
       if (rc == SQLITE_DONE) return false;
       if (rc != SQLITE_ROW) return std::unexpected(sqlite_error(db, rc, "database"));
-      if (sqlite3_column_int64(q, 0) != log_id_ || static_cast<std::uint64_t>(sqlite3_column_int64(q, 1)) != next)
+      if (sqlite3_column_int64(q, 0) != log_id || static_cast<std::uint64_t>(sqlite3_column_int64(q, 1)) != next)
         return false;
       // sqlite3_column_blob before sqlite3_column_bytes: the order SQLite documents as safe.
       auto data = static_cast<const std::uint8_t*>(sqlite3_column_blob(q, 2));
@@ -237,19 +328,19 @@ Result<Bytes> SqliteLogStore::read_bundle_locked(std::uint64_t begin, unsigned c
   // consecutive rowids: read them as one range of the table, without an index seek per row.
   // Every row is checked to be this log's next entry; from the first that is not (another
   // log's rows in between, rowids out of order), the rest is read through the index.
-  auto first = bundle_stmt(kFirstRowid);
+  auto first = stmt(kFirstRowid);
   if (!first) return std::unexpected(first.error());
   std::optional<sqlite3_int64> rowid;
   {
     Reset reset{*first};
-    sqlite3_bind_int64(*first, 1, log_id_);
+    sqlite3_bind_int64(*first, 1, log_id);
     sqlite3_bind_int64(*first, 2, static_cast<sqlite3_int64>(begin));
     int rc = sqlite3_step(*first);
     if (rc == SQLITE_ROW) rowid = sqlite3_column_int64(*first, 0);
     else if (rc != SQLITE_DONE) return std::unexpected(sqlite_error(db, rc, "database"));
   }
   if (rowid) {
-    auto scan = bundle_stmt(kScanRowids);
+    auto scan = stmt(kScanRowids);
     if (!scan) return std::unexpected(scan.error());
     Reset reset{*scan};
     sqlite3_bind_int64(*scan, 1, *rowid);
@@ -258,10 +349,10 @@ Result<Bytes> SqliteLogStore::read_bundle_locked(std::uint64_t begin, unsigned c
     if (auto done = take_rows(*scan); !done) return std::unexpected(done.error());
   }
   if (next < end) {
-    auto idx = bundle_stmt(kScanIndex);
+    auto idx = stmt(kScanIndex);
     if (!idx) return std::unexpected(idx.error());
     Reset reset{*idx};
-    sqlite3_bind_int64(*idx, 1, log_id_);
+    sqlite3_bind_int64(*idx, 1, log_id);
     sqlite3_bind_int64(*idx, 2, static_cast<sqlite3_int64>(next));
     sqlite3_bind_int64(*idx, 3, static_cast<sqlite3_int64>(end));
     if (auto done = take_rows(*idx); !done) return std::unexpected(done.error());
@@ -284,28 +375,17 @@ Result<std::string> SqliteLogStore::read_checkpoint() {
 }
 
 Result<Bytes> SqliteLogStore::read_tile(const tlog::TileId& id) {
-  std::lock_guard lock(mu_);
+  auto [reader, lock] = tile_reader();
   if (id.entries) {
     // A syntactically valid bundle index can still lie beyond any 64-bit tree.
     if (id.index > UINT64_MAX / tlog::kTileWidth)
       return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
-    auto bundle = read_bundle_locked(id.index * tlog::kTileWidth, id.width);
+    auto bundle = reader->read_bundle(log_id_, id.index * tlog::kTileWidth, id.width);
     if (!bundle && bundle.error().code == Errc::not_found)
       return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
     return bundle;
   }
-  auto q = db_->cached("SELECT data FROM log_tiles WHERE log_id = ? AND level = ? AND idx = ?");
-  if (!q) return err(q);
-  (*q)->bind(1, log_id_).bind(2, id.level).bind(3, id.index);
-  auto row = (*q)->step();
-  if (!row) return err(row);
-  Bytes data = *row ? (*q)->column_blob(0) : Bytes();
-  (*q)->reset();
-  // A stored tile that is at least as wide holds the requested one as its prefix.
-  if (data.size() < std::size_t(id.width) * 32)
-    return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
-  data.resize(std::size_t(id.width) * 32);
-  return data;
+  return reader->read_hashes(log_id_, id);
 }
 
 }  // namespace amanat::store::sqlite

@@ -3,11 +3,16 @@
 // transaction, so that after a crash at any point the database holds either the whole batch or
 // none of it.
 //
-// Threading: every method is safe to call from several threads; they share one connection
-// behind a mutex. A second process may read the same database at the same time (WAL mode); only
-// one process may write (see store::DataDir::lock_writer).
+// Threading: every method is safe to call from several threads. Writes and most reads share one
+// connection behind a mutex; read_tile has connections of its own (a file database only), so
+// that tile reads (the verifier's fetchers, the HTTP tile server) run side by side and never
+// wait for a commit. They see only committed rows, which is all a tile reader may see: a tile
+// or entry, once committed, never changes. A second process may read the same database at the
+// same time (WAL mode); only one process may write (see store::DataDir::lock_writer).
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <memory>
 #include <functional>
 #include <mutex>
@@ -52,19 +57,18 @@ class SqliteLogStore : public tlog::LogStorage {
   Result<std::vector<Bytes>> read_entries(std::uint64_t begin, std::uint64_t end) override;
   Result<std::string> read_checkpoint() override;
   Result<Bytes> read_tile(const tlog::TileId& id) override;
-  // One connection behind a mutex: a second concurrent reader would only wait for the first.
-  unsigned concurrent_reads() const override { return 1; }
+  // read_tile's connections (1 for an in-memory database: the writer's).
+  unsigned concurrent_reads() const override { return static_cast<unsigned>(std::max<std::size_t>(1, readers_.size())); }
   std::string describe() const override { return path_; }
   ~SqliteLogStore() override;
 
  private:
-  SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin)
-      : db_(std::move(db)), path_(std::move(path)), log_id_(id), origin_(std::move(origin)) {}
+  // A connection that reads tiles, with its own mutex and statements.
+  class TileReader;
+  SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin);
   Result<std::vector<Bytes>> read_entries_locked(std::uint64_t begin, std::uint64_t end);
-  // The entry bundle of entries [begin, begin + count), built straight from the rows (one
-  // query, each entry's bytes appended to the bundle as SQLite hands them out, no copy per
-  // entry). Errc::not_found if an entry is missing.
-  Result<Bytes> read_bundle_locked(std::uint64_t begin, unsigned count);
+  // A tile reader not in use, or the one whose turn it is (locked, with its lock).
+  std::pair<TileReader*, std::unique_lock<std::mutex>> tile_reader();
 
   std::mutex mu_;
   std::unique_ptr<Db> db_;
@@ -73,12 +77,10 @@ class SqliteLogStore : public tlog::LogStorage {
   std::string origin_;
   std::vector<std::pair<int, std::function<void(bool)>>> observers_;
   int next_observer_ = 0;
-  // read_bundle_locked's statements, kept prepared (Stmt gives no view of a blob without a
-  // copy): the first entry's rowid, a scan by rowid, the entries by index. Finalized by the
-  // destructor, before the connection closes.
-  Result<sqlite3_stmt*> bundle_stmt(int which);
-  sqlite3_stmt* bundle_stmts_[3] = {nullptr, nullptr, nullptr};
-  std::size_t bundle_bytes_hint_ = 0;  // the size of the last full bundle read, to reserve
+  // read_tile's connections, opened on first use, or (in-memory database) one over db_ that
+  // locks mu_. Destroyed before db_.
+  std::vector<std::unique_ptr<TileReader>> readers_;
+  std::atomic<unsigned> next_reader_{0};
 };
 
 }  // namespace amanat::store::sqlite

@@ -4,7 +4,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <future>
+#include <mutex>
+#include <thread>
 
 namespace amanat::store::sqlite {
 namespace {
@@ -110,10 +115,72 @@ TEST_F(LogStoreBundles, AnEntryTooLongForABundleIsAnErrorNotDropped) {
   EXPECT_EQ(*ok, bundle_of('a', 0, 1));
 }
 
-TEST_F(LogStoreBundles, TheStoreServesOneReadAtATime) {
+TEST_F(LogStoreBundles, TileReadsDoNotWaitForTheWritersConnection) {
   auto a = SqliteLogStore::open(path_, "a.test/log", true);
   ASSERT_TRUE(a);
+  append(**a, 'a', 300);
+  EXPECT_GE((*a)->concurrent_reads(), 2u);
+  // Hold the writer's connection, as a long commit does: tiles are still served.
+  std::unique_lock writer((*a)->mutex());
+  auto read = std::async(std::launch::async, [&] {
+    return std::pair{(*a)->read_tile(bundle(0)), (*a)->read_tile(tlog::TileId{false, 0, 0, 10})};
+  });
+  bool served = read.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  writer.unlock();  // lets a blocked read finish, so the test fails instead of hanging
+  auto [entries, hashes] = read.get();
+  EXPECT_TRUE(served) << "a tile read waited for the writer's connection";
+  ASSERT_TRUE(entries) << entries.error().message;
+  EXPECT_EQ(*entries, bundle_of('a', 0, tlog::kTileWidth));
+  EXPECT_FALSE(hashes);  // append() writes no hash tiles: the reader looked and found none
+  EXPECT_EQ(hashes.error().code, Errc::not_found);
+}
+
+TEST_F(LogStoreBundles, TileReadersSeeEachBatchWholeWhileAnotherThreadCommits) {
+  auto a = SqliteLogStore::open(path_, "a.test/log", true);
+  ASSERT_TRUE(a);
+  SqliteLogStore& log = **a;
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::vector<std::string> failures;
+  std::mutex failures_mu;
+  auto reader = [&] {
+    while (!done.load()) {
+      auto st = log.state();
+      if (!st) continue;
+      // Every entry of a committed size is readable, in full bundles and the partial one.
+      std::uint64_t full = st->size / tlog::kTileWidth;
+      for (std::uint64_t i = full > 2 ? full - 2 : 0; i <= full; ++i) {
+        unsigned w = i < full ? tlog::kTileWidth : static_cast<unsigned>(st->size % tlog::kTileWidth);
+        if (w == 0) continue;
+        auto got = log.read_tile(bundle(i, w));
+        if (!got || *got != bundle_of('a', i * tlog::kTileWidth, w)) {
+          std::lock_guard l(failures_mu);
+          failures.push_back("bundle " + std::to_string(i) + " width " + std::to_string(w) + " at size " +
+                             std::to_string(st->size) + ": " + (got ? "other bytes" : got.error().message));
+        }
+        ++reads;
+      }
+    }
+  };
+  std::thread r1(reader), r2(reader);
+  for (int batch = 0; batch < 60; ++batch) append(log, 'a', 37);
+  // Let the readers see the final size too.
+  while (reads.load() < 200) std::this_thread::yield();
+  done = true;
+  r1.join();
+  r2.join();
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed reads, first: " << failures.front();
+  EXPECT_EQ(log.state()->size, 60u * 37);
+}
+
+TEST_F(LogStoreBundles, AnInMemoryDatabaseIsReadThroughItsOneConnection) {
+  auto a = SqliteLogStore::open(":memory:", "a.test/log", true);
+  ASSERT_TRUE(a) << a.error().message;
+  append(**a, 'a', 260);
   EXPECT_EQ((*a)->concurrent_reads(), 1u);
+  auto got = (*a)->read_tile(bundle(1, 4));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, bundle_of('a', tlog::kTileWidth, 4));
 }
 
 }  // namespace
