@@ -57,7 +57,10 @@ class Auditor::Helper {
 };
 
 Auditor::Auditor(Fetch fetch)
-    : helper_(std::make_unique<Helper>()), fetch_(std::move(fetch)), one_{"", Approval{}} {}
+    : helper_(std::make_unique<Helper>()),
+      fetch_(std::move(fetch)),
+      fund_lookup_([this](std::string_view f) { return fund_currency(f); }),
+      one_{"", Approval{}} {}
 // The helper may still be decoding into a batch, which goes before the helper does.
 Auditor::~Auditor() { helper_->wait(); }
 
@@ -257,8 +260,7 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     if (f && !f->open) finding(index, "donation to closed appeal " + d->fund);
   }
 
-  auto lookup = [this](std::string_view f) { return fund_currency(f); };
-  std::optional<Booking> reversed;
+  const Booking* reversed = nullptr;
   if (const auto* c = std::get_if<Correction>(&r.body)) {
     if (!leaf_is(c->reverses, kMoneyRecord))
       return finding(index, "correction of record " + std::to_string(c->reverses) +
@@ -270,13 +272,13 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     if (!leaf) return finding(index, "cannot read the corrected record: " + leaf.error().message);
     auto orig = decode_leaf(*leaf);
     if (!orig) return finding(index, "the corrected record does not decode: " + orig.error().message);
-    auto b = book(c->reverses, *orig, *currency_, lookup, nullptr, /*postings=*/false);
+    auto b = book_into(reversed_, c->reverses, *orig, *currency_, fund_lookup_, nullptr, /*postings=*/false);
     if (!b) return finding(index, "the corrected record does not book: " + b.error().message);
-    reversed = std::move(*b);
+    reversed = &reversed_;
   }
-  auto b = book(index, r, *currency_, lookup, reversed ? &*reversed : nullptr, /*postings=*/false);
-  if (!b) return finding(index, "does not book: " + b.error().message);
-  for (const auto& m : b->moves) {
+  if (auto b = book_into(booking_, index, r, *currency_, fund_lookup_, reversed, /*postings=*/false); !b)
+    return finding(index, "does not book: " + b.error().message);
+  for (const auto& m : booking_.moves) {
     FundTotals& t = find_fund(m.fund)->t;
     switch (m.kind) {
       case MoveKind::raised:
@@ -293,7 +295,7 @@ void Auditor::apply(std::uint64_t index, const Record& r) {
     }
     t.balance += balance_delta(m);
   }
-  for (const auto& m : b->moves) {
+  for (const auto& m : booking_.moves) {
     const Fund& f = *find_fund(m.fund);
     if (f.restricted && f.t.balance < 0)
       finding(index, "restricted fund " + m.fund + " goes negative: " + format(Money{f.t.balance, f.t.currency}));

@@ -104,6 +104,8 @@ class Auditor {
   class Helper;  // a second decoding thread for feed_many
   std::unique_ptr<Helper> helper_;
   Fetch fetch_;
+  FundCurrency fund_lookup_;       // fund_currency, as book() takes it
+  Booking booking_, reversed_;    // book_into's results, storage reused from record to record
   std::uint64_t next_ = 0;
   std::string organisation_;
   std::optional<Currency> currency_;

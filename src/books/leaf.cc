@@ -1,6 +1,11 @@
 #include "books/leaf.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -574,16 +579,7 @@ class Canon {
     out.clear();
     const char* run = p_;
     for (;;) {
-      // Plain ASCII, eight bytes at a time: no byte >= 0x80, < 0x20, '"' or '\\'.
-      while (end_ - p_ >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p_, 8);
-        constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-        std::uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
-        std::uint64_t special = ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w;
-        if (special & highs) break;
-        p_ += 8;
-      }
+      p_ = skip_plain(p_, end_);
       if (p_ == end_) return false;
       auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -592,10 +588,6 @@ class Canon {
         return true;
       }
       if (c < 0x20) return false;  // raw control character
-      if (c < 0x80 && c != '\\') {
-        ++p_;
-        continue;
-      }
       if (c >= 0x80) {
         char32_t cp;
         std::size_t n = utf8_sequence(std::string_view(p_, static_cast<std::size_t>(end_ - p_)), 0, cp);
@@ -681,6 +673,38 @@ class Canon {
   static constexpr std::int64_t kMaxSafeInteger = (std::int64_t{1} << 53) - 1;
 
  private:
+  // The first byte at or after p that ends a run of plain ASCII (a byte >= 0x80 or < 0x20, '"'
+  // or '\\'), or end. Most of a leaf is such runs, so they are skipped sixteen bytes at a time
+  // (eight without SSE2); str() then looks at the byte that ended the run.
+  static const char* skip_plain(const char* p, const char* end) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      // As signed bytes, those >= 0x80 are negative: one compare finds them and controls.
+      __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                     _mm_cmplt_epi8(v, space));
+      if (int mask = _mm_movemask_epi8(special)) return p + std::countr_zero(static_cast<unsigned>(mask));
+      p += 16;
+    }
+#endif
+    while (end - p >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+      std::uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+      std::uint64_t special = ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash) | (w - ones * 0x20) | w;
+      if (special & highs) break;
+      p += 8;
+    }
+    while (p != end) {
+      auto c = static_cast<unsigned char>(*p);
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
+      ++p;
+    }
+    return p;
+  }
+
   const char* p_;
   const char* end_;
 };

@@ -13,13 +13,16 @@ class Converter {
  public:
   Converter(const Rates& rates, Currency from) : rates_(rates), from_(from) {}
 
-  Result<Money> to(Money m, Currency target, std::string_view why) {
+  // `why` and `fund` name the conversion in the error ("into fund" "A-1"): built only then,
+  // since nearly every record needs no conversion at all.
+  Result<Money> to(Money m, Currency target, std::string_view why, std::string_view fund = {}) {
     if (target == from_) return m;
     std::string code(target.code());
     auto it = rates_.find(code);
     if (it == rates_.end())
       return fail(Errc::invalid, "rates." + code + ": needed to book " + std::string(from_.code()) + " " +
-                                     std::string(why) + " (held in " + code + ")");
+                                     std::string(why) + (fund.empty() ? "" : " ") + std::string(fund) + " (held in " +
+                                     code + ")");
     used_.insert(code);
     return convert(m, target, it->second);
   }
@@ -70,13 +73,24 @@ std::string asset_account(std::string_view money_account) { return "Assets:" + s
 Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
                      const Booking* reversed, bool with_postings) {
   Booking b;
+  if (auto st = book_into(b, id, r, org, funds, reversed, with_postings); !st) return std::unexpected(st.error());
+  return b;
+}
+
+Status book_into(Booking& b, std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
+                 const Booking* reversed, bool with_postings) {
   b.txn.id = id;
+  b.txn.date.clear();
+  b.txn.narration.clear();
+  b.txn.meta.clear();
+  b.txn.postings.clear();
+  b.moves.clear();
 
   if (const auto* d = std::get_if<Donation>(&r.body)) {
     auto fc = fund_currency(funds, d->fund);
     if (!fc) return std::unexpected(fc.error());
     Converter conv(d->rates, d->amount.currency);
-    auto fa = conv.to(d->amount, *fc, "into fund " + d->fund);
+    auto fa = conv.to(d->amount, *fc, "into fund", d->fund);
     if (!fa) return std::unexpected(fa.error());
     auto oa = conv.to(d->amount, org, "into the organisation's currency");
     if (!oa) return std::unexpected(oa.error());
@@ -86,7 +100,7 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       b.txn.postings = {posting(asset_account(d->account), d->amount, cost_if(d->amount, *fa)),
                         posting(income_account(d->fund), neg(*fa))};
     b.moves.push_back({d->fund, MoveKind::raised, *fa, oa->minor, Category::other, 1});
-    return b;
+    return {};
   }
   if (const auto* e = std::get_if<Expense>(&r.body)) {
     Converter conv(e->rates, e->amount.currency);
@@ -94,7 +108,7 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
     for (const auto& s : e->splits) {
       auto fc = fund_currency(funds, s.fund);
       if (!fc) return std::unexpected(fc.error());
-      auto fa = conv.to(s.amount, *fc, "from fund " + s.fund);
+      auto fa = conv.to(s.amount, *fc, "from fund", s.fund);
       if (!fa) return std::unexpected(fa.error());
       auto oa = conv.to(s.amount, org, "into the organisation's currency");
       if (!oa) return std::unexpected(oa.error());
@@ -105,7 +119,7 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       b.moves.push_back({s.fund, MoveKind::spent, *fa, oa->minor, e->category, 0});
     }
     if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
-    return b;
+    return {};
   }
   if (const auto* t = std::get_if<Transfer>(&r.body)) {
     auto from_c = fund_currency(funds, t->from);
@@ -116,7 +130,7 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       return fail(Errc::invalid, "currency: fund " + t->from + " is held in " + std::string(from_c->code()) +
                                      "; state the transfer in that currency");
     Converter conv(t->rates, t->amount.currency);
-    auto ta = conv.to(t->amount, *to_c, "into fund " + t->to);
+    auto ta = conv.to(t->amount, *to_c, "into fund", t->to);
     if (!ta) return std::unexpected(ta.error());
     auto oa = conv.to(t->amount, org, "into the organisation's currency");
     if (!oa) return std::unexpected(oa.error());
@@ -127,7 +141,7 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
                         posting(transfer_account(t->to), neg(*ta))};
     b.moves.push_back({t->from, MoveKind::transfer_out, t->amount, oa->minor, Category::other, 0});
     b.moves.push_back({t->to, MoveKind::transfer_in, *ta, oa->minor, Category::other, 0});
-    return b;
+    return {};
   }
   if (const auto* c = std::get_if<Correction>(&r.body)) {
     if (!reversed || reversed->moves.empty())
@@ -143,13 +157,13 @@ Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const Fund
       m.donations = -m.donations;
       b.moves.push_back(std::move(m));
     }
-    return b;
+    return {};
   }
   // Appeals, approvals, confirmations, receipts and reports move no money.
   if (const auto* a = std::get_if<AppealOpen>(&r.body)) b.txn.date = a->date;
   else if (const auto* u = std::get_if<AppealUpdate>(&r.body)) b.txn.date = u->date;
   else b.txn.date = r.time.substr(0, 10);
-  return b;
+  return {};
 }
 
 }  // namespace amanat::books

@@ -62,6 +62,10 @@ using FundCurrency = std::function<std::optional<Currency>(std::string_view fund
 // `postings` false leaves txn.postings empty: the auditor needs only the fund moves.
 Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
                      const Booking* reversed = nullptr, bool postings = true);
+// book() into `out`, whose storage is reused (the auditor books a million records in a row);
+// on an error `out` holds nothing useful.
+Status book_into(Booking& out, std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
+                 const Booking* reversed = nullptr, bool postings = true);
 
 // Account names of the chart of accounts (journal.h).
 std::string income_account(std::string_view fund);
