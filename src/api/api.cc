@@ -171,22 +171,42 @@ http::Response denied(Org& org, const std::optional<Session>& s, const Route& r,
 
 }  // namespace
 
-http::Response Api::handle(const http::Request& req) {
-  std::string_view path = req.path;
+const Route* Api::find_route(std::string_view path, std::string_view method, std::map<std::string, std::string>& params,
+                             std::string& allow) const {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  const Route* route = nullptr;
-  std::map<std::string, std::string> params;
-  std::string allow;
   for (const auto& r : routes_) {
     std::map<std::string, std::string> p;
     if (!match(r.path, path, p)) continue;
-    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
-      route = &r;
+    if (r.method == method || (method == "HEAD" && r.method == "GET")) {
       params = std::move(p);
-      break;
+      return &r;
     }
     allow += (allow.empty() ? "" : ", ") + r.method;
   }
+  return nullptr;
+}
+
+std::size_t Api::body_limit(const http::Request& head) {
+  std::map<std::string, std::string> params;
+  std::string allow;
+  const Route* route = find_route(head.path, head.method, params, allow);
+  if (!route || route->max_body == 0 || route->is_public) return 0;
+  auto o = params.count("org") ? orgs_.find(params.at("org")) : orgs_.end();
+  if (o == orgs_.end() || !o->second.accounts) return 0;
+  bool cookie = false;
+  auto token = presented_token(head, cookie);
+  if (!token || token->empty()) return 0;
+  auto s = o->second.accounts->authenticate(*token);
+  if (!s || s->needs_totp) return 0;
+  for (Role role : route->roles)
+    if (role == s->user.role) return route->max_body;
+  return 0;
+}
+
+http::Response Api::handle(const http::Request& req) {
+  std::map<std::string, std::string> params;
+  std::string allow;
+  const Route* route = find_route(req.path, req.method, params, allow);
   if (!route) {
     if (allow.empty()) return http::problem_response(404, "no such API route; see /api/v1/openapi.json");
     http::Response r = http::problem_response(405, "this route takes " + allow);
@@ -366,6 +386,9 @@ std::string Api::openapi() const {
       ojson content = ojson::object();
       for (const auto& t : r.raw_body) content[t] = ojson::object();  // any bytes of that type
       op["requestBody"] = {{"required", true}, {"content", content}};
+      if (r.max_body)
+        op["requestBody"]["description"] = "At most " + std::to_string(r.max_body >> 20) +
+                                           " MiB for a logged-in user of a role the route allows; 1 MiB otherwise";
     }
     ojson responses;
     responses[std::to_string(r.status)] = {{"description", r.response.empty() ? "OK" : r.response}};

@@ -85,7 +85,15 @@ struct Route {
   std::vector<std::string> raw_body = {};
   // Answers particular to this route beyond the common ones (for the document): status, meaning.
   std::vector<std::pair<int, std::string>> responses = {};
+  // A body limit above the server's default (http::RequestLimits::max_body_bytes) for a route
+  // that takes files: granted only to a request presenting a valid session of a role the route
+  // allows (Api::body_limit), so nobody else can make the server hold a large body.
+  std::size_t max_body = 0;
 };
+
+// Receipt and evidence files and bank statements: up to 32 MiB (a phone's photograph of a
+// receipt is 2-8 MB, a scanned PDF more).
+inline constexpr std::size_t kMaxUploadBytes = std::size_t(32) << 20;
 
 class Api {
  public:
@@ -98,9 +106,17 @@ class Api {
 
   // `path` relative to /api/v1/ (the Router strips the prefix): "orgs/demo/appeals".
   http::Response handle(const http::Request& req);
+  // http::RequestLimits::body_limit_for, with the same relative path: the route's max_body when
+  // `head` (a request without its body yet) presents a valid session of a role the route
+  // allows; otherwise 0, the server's default.
+  std::size_t body_limit(const http::Request& head);
   std::string openapi() const;  // the OpenAPI 3.1 document
 
  private:
+  // The route for `method` on `path` (relative to /api/v1/) and its parameters; or
+  // nullptr, with `allow` listing the methods the path takes (empty: no such path).
+  const Route* find_route(std::string_view path, std::string_view method, std::map<std::string, std::string>& params,
+                          std::string& allow) const;
   std::vector<Route> routes_;
   std::map<std::string, Org, std::less<>> orgs_;
   bool trust_proxy_ = false;

@@ -22,6 +22,12 @@ using namespace amanat::books;
 
 namespace {
 
+// A route that takes files larger than the server's default body limit.
+Route upload(Route r) {
+  r.max_body = kMaxUploadBytes;
+  return r;
+}
+
 constexpr std::int64_t kMaxMinor = 9'000'000'000'000'000;  // far above any real amount, below 2^63
 
 std::vector<std::string> channel_names() { return {"bank", "card", "cash", "mobile", "other"}; }
@@ -330,7 +336,7 @@ void add_books_routes(Api& api) {
                 }});
 
   // ---- files: receipts and evidence ----
-  api.add(Route{"POST", "/orgs/{org}/files",
+  api.add(upload(Route{"POST", "/orgs/{org}/files",
                 "Store a receipt or evidence file sealed at rest; returns its SHA-256, which receipts and "
                 "confirmations refer to (and which goes on the public log)",
                 false, {Role::accountant, Role::director, Role::lawyer, Role::case_worker}, false, std::nullopt, 201,
@@ -340,7 +346,7 @@ void add_books_routes(Api& api) {
                   if (!sha) return std::unexpected(sha.error());
                   return json_response(201, {{"sha256", *sha}, {"bytes", c.req.body.size()}});
                 },
-                {}, {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"}});
+                {}, {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"}}));
 
   api.add(Route{"GET", "/orgs/{org}/files/{sha256}", "A stored receipt or evidence file, opened", false,
                 {Role::accountant, Role::director}, false, std::nullopt, 200, "The file's bytes",
@@ -408,7 +414,7 @@ void add_books_routes(Api& api) {
                   return created(*leaf, {{"covers_records", *leaf}});
                 }});
 
-  api.add(Route{"POST", "/orgs/{org}/statements",
+  api.add(upload(Route{"POST", "/orgs/{org}/statements",
                 "Import a bank statement (camt.053 XML, or CSV with its column mapping in `map`): money in becomes "
                 "donations, money out is kept for reconciliation. Importing a file again books nothing twice; a bad "
                 "line is named with its number and nothing of the file is booked.",
@@ -416,7 +422,7 @@ void add_books_routes(Api& api) {
                 "What was booked and matched (query: format, map, account, channel, rate=CODE=RATE, as amanat import --rate)",
                 [](Call& c) -> Result<http::Response> { return import_statement_call(c); },
                 {"format", "map", "account", "channel", "rate"},
-                {"text/csv", "application/xml", "text/xml"}});
+                {"text/csv", "application/xml", "text/xml"}}));
 }
 
 }  // namespace amanat::api

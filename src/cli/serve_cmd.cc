@@ -129,7 +129,9 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
     if (auto st = router.mount("/witness/" + o.slug + "/", witness); !st) return report(st.error());
   }
   api::Api* a = api.get();
-  if (auto st = router.mount("/api/v1/", [a](const http::Request& req) { return a->handle(req); }); !st)
+  if (auto st = router.mount("/api/v1/", [a](const http::Request& req) { return a->handle(req); },
+                             [a](const http::Request& head) { return a->body_limit(head); });
+      !st)
     return report(st.error());
 
   http::ServerOptions opts;
@@ -138,6 +140,9 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   opts.threads = threads;
   opts.workers = workers;
   opts.handler_timeout = std::chrono::seconds(handler_timeout_s);
+  // Files (receipts, statements) may be larger than 1 MiB, for staff who may send them.
+  opts.limits.max_upload_bytes = api::kMaxUploadBytes;
+  opts.limits.body_limit_for = [router](const http::Request& head) { return router.body_limit(head); };
   auto server = http::Server::listen(opts, router);
   if (!server) return report(server.error());
   run_until_signalled(**server, [&] {

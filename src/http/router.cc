@@ -4,22 +4,36 @@
 
 namespace amanat::http {
 
-Status Router::mount(std::string prefix, Handler handler) {
+Status Router::mount(std::string prefix, Handler handler, BodyLimit body_limit) {
   if (!prefix.starts_with('/') || !prefix.ends_with('/') || prefix.find("//") != std::string::npos ||
       prefix.find("/./") != std::string::npos || prefix.find("/../") != std::string::npos) {
     return fail(Errc::invalid, "bad mount prefix \"" + prefix + "\": it must look like /a/b/");
   }
   for (const auto& r : routes_) {
-    if (r.first == prefix) return fail(Errc::conflict, "a handler is already mounted at " + prefix);
+    if (r.prefix == prefix) return fail(Errc::conflict, "a handler is already mounted at " + prefix);
   }
-  routes_.emplace_back(std::move(prefix), std::move(handler));
+  routes_.push_back(Mount{std::move(prefix), std::move(handler), std::move(body_limit)});
   std::stable_sort(routes_.begin(), routes_.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+                   [](const auto& a, const auto& b) { return a.prefix.size() > b.prefix.size(); });
   return {};
 }
 
+const Router::Mount* Router::find(const std::string& path) const {
+  for (const auto& m : routes_)
+    if (path.starts_with(m.prefix)) return &m;
+  return nullptr;
+}
+
+std::size_t Router::body_limit(const Request& head) const {
+  const Mount* m = find(head.path);
+  if (!m || !m->body_limit) return 0;
+  Request rel = head;
+  rel.path.erase(0, m->prefix.size());
+  return m->body_limit(rel);
+}
+
 Response Router::operator()(const Request& req) const {
-  for (const auto& [prefix, handler] : routes_) {
+  for (const auto& [prefix, handler, limit] : routes_) {
     if (req.path.starts_with(prefix)) {
       Request rel = req;
       rel.path.erase(0, prefix.size());

@@ -9,6 +9,7 @@
 // a prefix requested without its trailing slash is redirected (308) to it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,12 +24,23 @@ class Router {
   // a copy of the request whose path is relative to the prefix: "checkpoint", "tile/0/000", or
   // "" for the prefix itself.
   // Errc::invalid for a malformed prefix, Errc::conflict when it is already mounted.
-  Status mount(std::string prefix, Handler handler);
+  // `body_limit`, if given, answers RequestLimits::body_limit_for for the requests under the
+  // prefix, with the same relative path.
+  using BodyLimit = std::function<std::size_t(const Request& head)>;
+  Status mount(std::string prefix, Handler handler, BodyLimit body_limit = {});
 
   Response operator()(const Request& req) const;
+  // RequestLimits::body_limit_for for the whole table: the mounted handler's answer, or 0.
+  std::size_t body_limit(const Request& head) const;
 
  private:
-  std::vector<std::pair<std::string, Handler>> routes_;  // longest prefix first
+  struct Mount {
+    std::string prefix;
+    Handler handler;
+    BodyLimit body_limit;
+  };
+  const Mount* find(const std::string& path) const;
+  std::vector<Mount> routes_;  // longest prefix first
 };
 
 }  // namespace amanat::http

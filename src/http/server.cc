@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <variant>
 
 #include <boost/asio/co_spawn.hpp>
 #include <nlohmann/json.hpp>
@@ -54,9 +55,37 @@ bool iequals(std::string_view a, std::string_view b) {
 
 // --- Request-reading rules shared by the socket path and parse_request(). ---
 
+// Beast refuses a Content-Length beyond the body limit while it reads the header, so the
+// parser starts with the largest limit any request may be granted; body_limit() then sets the
+// request's own.
 void configure(Parser& p, const RequestLimits& limits) {
   p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
-  p.body_limit(limits.max_body_bytes);
+  p.body_limit(limits.body_limit_for ? std::max(limits.max_body_bytes, limits.max_upload_bytes) : limits.max_body_bytes);
+}
+
+// The body limit of the request whose header `p` holds (checked by check_header into `req`),
+// set on the parser; a 413 when its Content-Length is already beyond it.
+std::variant<std::size_t, Response> body_limit(Parser& p, const Request& req, const RequestLimits& limits) {
+  std::size_t limit = limits.max_body_bytes;
+  auto length = p.content_length();
+  // The hook is asked only about a body that may exceed the default: most requests never
+  // reach it (it may look up a session).
+  if (limits.body_limit_for && (p.chunked() || (length && *length > limit))) {
+    Request head{req.method, req.path, req.query, {}, {}, {}};
+    for (const auto& f : p.get()) head.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    std::size_t granted = 0;
+    try {
+      granted = std::min(limits.body_limit_for(head), limits.max_upload_bytes);
+    } catch (...) {
+      granted = 0;  // the default limit, as for anyone the hook does not know
+    }
+    limit = std::max(limit, granted);
+  }
+  if (length && *length > limit)
+    return error_response(413, "the body is " + std::to_string(*length) + " bytes; this request may send at most " +
+                                   std::to_string(limit));
+  p.body_limit(limit);
+  return limit;
 }
 
 // The status to answer a read error with, or 0 when there is nobody to answer (the peer closed,
@@ -281,6 +310,11 @@ ParseOutcome parse_request(std::string_view bytes, const RequestLimits& limits) 
     out.response = std::move(*bad);
     return out;
   }
+  if (auto limit = body_limit(p, out.request, limits); std::holds_alternative<Response>(limit)) {
+    out.kind = ParseOutcome::rejected;
+    out.response = std::move(std::get<Response>(limit));
+    return out;
+  }
   p.eager(true);
   if (auto ec = feed([&] { return p.is_done(); })) return finish_error(ec);
   take_message(p, out.request);
@@ -435,6 +469,13 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
       res = error_response(status);
     } else {
       res = check_header(p, req);
+    }
+    if (!res) {
+      auto limit = body_limit(p, req, opts.limits);
+      if (auto* refused = std::get_if<Response>(&limit)) res = std::move(*refused);
+      else if (std::size_t n = std::get<std::size_t>(limit); n > opts.limits.max_body_bytes)
+        s.expires_after(opts.read_timeout +
+                        std::chrono::seconds(n / std::max<std::size_t>(1, opts.limits.min_upload_bytes_per_second)));
     }
     if (!res && expects_continue(p) && !p.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";

@@ -108,6 +108,17 @@ ErrorLog stderr_error_log();
 struct RequestLimits {
   std::size_t max_header_bytes = 16 * 1024;  // request line + fields; beyond: 431
   std::size_t max_body_bytes = 1024 * 1024;  // beyond: 413
+  // A larger body for some requests (a receipt photographed on a phone, a bank statement):
+  // called once a request's header is read and checked, if its body is chunked or declared
+  // longer than max_body_bytes, with its method, path, query and headers but no body; returns
+  // the body limit for that request, or 0 for max_body_bytes (as does an exception).
+  // More than max_upload_bytes is never granted. A Content-Length beyond the request's limit is
+  // answered 413 before any of the body is read. Runs on an event-loop thread: keep it quick.
+  std::function<std::size_t(const Request& head)> body_limit_for;
+  std::size_t max_upload_bytes = 32 * 1024 * 1024;
+  // A request granted more than max_body_bytes gets longer to arrive: read_timeout plus one
+  // second for every this many bytes of its limit (a slow phone connection must still finish).
+  std::size_t min_upload_bytes_per_second = 64 * 1024;
 };
 
 struct ServerOptions {

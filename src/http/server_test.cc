@@ -142,6 +142,67 @@ TEST(HttpServer, AnswersAnOversizedBodyWith413) {
   EXPECT_EQ(r.body, "POST / ? " + std::string(1000, 'd'));
 }
 
+// small_limits() with a larger body for requests to /upload that carry "X-Key: yes".
+ServerOptions upload_limits() {
+  ServerOptions o = small_limits();
+  o.limits.max_upload_bytes = 5000;
+  o.limits.body_limit_for = [](const Request& head) -> std::size_t {
+    auto key = find_header(head.headers, "x-key");
+    return head.path == "/upload" && key && *key == "yes" ? 1000000 : 0;  // capped at 5000
+  };
+  return o;
+}
+
+TEST(HttpServer, GrantsALargerBodyOnlyWhereTheHookSaysSoUpToTheUploadLimit) {
+  ServerThread st(echo, upload_limits());
+  auto post = [&](const std::string& path, const std::string& key, std::size_t n, bool chunked = false) {
+    RawConn c(st.port());
+    std::string head = "POST " + path + " HTTP/1.1\r\nHost: t\r\n" + (key.empty() ? "" : "X-Key: " + key + "\r\n");
+    if (!chunked) return c.request(head + "Content-Length: " + std::to_string(n) + "\r\n\r\n" + std::string(n, 'u'));
+    std::string chunk = "3e8\r\n" + std::string(1000, 'u') + "\r\n";  // 1000 bytes a chunk
+    std::string body;
+    for (std::size_t i = 0; i < n / 1000; ++i) body += chunk;
+    return c.request(head + "Transfer-Encoding: chunked\r\n\r\n" + body + "0\r\n\r\n");
+  };
+  auto big = post("/upload", "yes", 5000);
+  EXPECT_EQ(big.status, 200);
+  EXPECT_EQ(big.body, "POST /upload ? " + std::string(5000, 'u'));
+  EXPECT_EQ(post("/upload", "yes", 4000, true).status, 200);
+  EXPECT_EQ(post("/upload", "yes", 5001).status, 413);         // the grant is capped by max_upload_bytes
+  EXPECT_EQ(post("/upload", "yes", 6000, true).status, 413);   // chunks beyond the grant
+  EXPECT_EQ(post("/upload", "no", 1001).status, 413);          // the hook said no: the default limit
+  EXPECT_EQ(post("/elsewhere", "yes", 1001).status, 413);
+  EXPECT_EQ(post("/elsewhere", "yes", 1000).status, 200);
+  // Refused on its Content-Length alone: the 413 comes without waiting for the body.
+  RawConn c(st.port());
+  c.send("POST /upload HTTP/1.1\r\nHost: t\r\nX-Key: no\r\nContent-Length: 4000\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(c.read_reply().status, 413);
+}
+
+TEST(HttpParse, AppliesTheBodyLimitHookToABuffer) {
+  RequestLimits lim = upload_limits().limits;
+  auto req = [](const std::string& path, const std::string& key, std::size_t n) {
+    return "POST " + path + " HTTP/1.1\r\nHost: t\r\nX-Key: " + key + "\r\nContent-Length: " + std::to_string(n) +
+           "\r\n\r\n" + std::string(n, 'u');
+  };
+  auto ok = parse_request(req("/upload", "yes", 4000), lim);
+  ASSERT_EQ(ok.kind, ParseOutcome::complete);
+  EXPECT_EQ(ok.request.body.size(), 4000u);
+  EXPECT_EQ(find_header(ok.request.headers, "x-key"), "yes");
+  EXPECT_EQ(parse_request(req("/upload", "no", 4000), lim).response.status, 413);
+  EXPECT_EQ(parse_request(req("/upload", "yes", 5001), lim).response.status, 413);
+  // Bodies within the default limit never reach the hook (it may look up a session).
+  int asked = 0;
+  lim.body_limit_for = [&](const Request&) -> std::size_t { return ++asked, 0; };
+  EXPECT_EQ(parse_request(req("/upload", "yes", 1000), lim).kind, ParseOutcome::complete);
+  EXPECT_EQ(parse_request("GET /upload HTTP/1.1\r\nHost: t\r\n\r\n", lim).kind, ParseOutcome::complete);
+  EXPECT_EQ(asked, 0);
+  EXPECT_EQ(parse_request(req("/upload", "yes", 1001), lim).response.status, 413);
+  EXPECT_EQ(asked, 1);
+  lim.body_limit_for = [](const Request&) -> std::size_t { throw std::runtime_error("broken hook"); };
+  EXPECT_EQ(parse_request(req("/upload", "yes", 1001), lim).response.status, 413);  // as if it said 0
+}
+
 TEST(HttpServer, AnswersExpect100Continue) {
   ServerThread st(echo);
   RawConn c(st.port());
@@ -580,6 +641,20 @@ TEST(HttpRouter, TheLongestPrefixWinsAndSeesTheRelativePath) {
   Request q;
   q.path = "/y";
   EXPECT_EQ(only(q).status, 404);
+}
+
+TEST(HttpRouter, AsksTheMountedHandlersBodyLimitWithTheRelativePath) {
+  Router r;
+  ASSERT_TRUE(r.mount("/", echo));
+  ASSERT_TRUE(r.mount("/api/v1/", echo, [](const Request& head) -> std::size_t { return head.path == "files" ? 77 : 1; }));
+  Request q;
+  q.method = "POST";
+  q.path = "/api/v1/files";
+  EXPECT_EQ(r.body_limit(q), 77u);
+  q.path = "/api/v1/other";
+  EXPECT_EQ(r.body_limit(q), 1u);
+  q.path = "/files";  // the root handler has no body limit of its own
+  EXPECT_EQ(r.body_limit(q), 0u);
 }
 
 TEST(HttpRouter, RefusesMalformedAndDuplicatePrefixes) {
