@@ -283,35 +283,41 @@ Status Accounts::store_session(const Session& s) {
   return (*q)->run();
 }
 
+Result<Session*> Accounts::session_locked(const std::string& h) {
+  auto it = sessions_.find(h);
+  if (it != sessions_.end()) return &it->second;
+  auto q = db_->cached(
+      "SELECT s.user, u.name, u.role, u.totp IS NOT NULL, s.csrf, s.cookie, s.created, s.last_seen "
+      "FROM sessions s JOIN users u ON u.id = s.user WHERE s.token_hash = ?");
+  if (!q) return err(q);
+  (*q)->bind(1, std::string_view(h));
+  auto row = (*q)->step();
+  if (!row) return err(row);
+  if (!*row) return fail(Errc::forbidden, "not logged in (unknown or ended session)");
+  Session s{h, User{(*q)->column_int(0), (*q)->column_text(1), parse_role((*q)->column_text(2)).value_or(Role::auditor),
+                    (*q)->column_int(3) != 0},
+            (*q)->column_text(4), (*q)->column_int(5) != 0, (*q)->column_int(6), (*q)->column_int(7), false};
+  (*q)->reset();
+  s.needs_totp = role_needs_totp(s.user.role) && !s.user.totp;
+  return &sessions_.emplace(h, std::move(s)).first->second;
+}
+
+bool Accounts::expired(const Session& s, std::int64_t now) { return now - s.last_seen > kIdle || now - s.created > kLifetime; }
+
 Result<Session> Accounts::authenticate(std::string_view token) {
   const std::int64_t now = clock_();
   std::string h = token_hash(token);
   std::lock_guard lock(mu_);
-  auto it = sessions_.find(h);
-  if (it == sessions_.end()) {
-    auto q = db_->cached(
-        "SELECT s.user, u.name, u.role, u.totp IS NOT NULL, s.csrf, s.cookie, s.created, s.last_seen "
-        "FROM sessions s JOIN users u ON u.id = s.user WHERE s.token_hash = ?");
-    if (!q) return err(q);
-    (*q)->bind(1, std::string_view(h));
-    auto row = (*q)->step();
-    if (!row) return err(row);
-    if (!*row) return fail(Errc::forbidden, "not logged in (unknown or ended session)");
-    Session s{h, User{(*q)->column_int(0), (*q)->column_text(1), parse_role((*q)->column_text(2)).value_or(Role::auditor),
-                      (*q)->column_int(3) != 0},
-              (*q)->column_text(4), (*q)->column_int(5) != 0, (*q)->column_int(6), (*q)->column_int(7), false};
-    (*q)->reset();
-    s.needs_totp = role_needs_totp(s.user.role) && !s.user.totp;
-    it = sessions_.emplace(h, std::move(s)).first;
-  }
-  Session& s = it->second;
-  if (now - s.last_seen > kIdle || now - s.created > kLifetime) {
+  auto found = session_locked(h);
+  if (!found) return std::unexpected(found.error());
+  Session& s = **found;
+  if (expired(s, now)) {
     auto d = db_->cached("DELETE FROM sessions WHERE token_hash = ?");
     if (d) {
       (*d)->bind(1, std::string_view(h));
       (void)(*d)->run();
     }
-    sessions_.erase(it);
+    sessions_.erase(h);
     return fail(Errc::forbidden, "the session has expired; log in again");
   }
   // Written back at most once a minute: a request costs no write.
@@ -320,6 +326,19 @@ Result<Session> Accounts::authenticate(std::string_view token) {
     if (auto st = store_session(s); !st) return std::unexpected(st.error());
   }
   return s;
+}
+
+Result<Session> Accounts::peek(std::string_view token) {
+  const std::int64_t now = clock_();
+  std::string h = token_hash(token);
+  // Another thread may hold the accounts while it writes (and waits for the database's write
+  // lock): do not hold up the caller's event loop behind it.
+  std::unique_lock lock(mu_, std::chrono::milliseconds(50));
+  if (!lock.owns_lock()) return fail(Errc::unavailable, "the accounts are busy");
+  auto found = session_locked(h);
+  if (!found) return std::unexpected(found.error());
+  if (expired(**found, now)) return fail(Errc::forbidden, "the session has expired; log in again");
+  return **found;
 }
 
 Status Accounts::logout(std::string_view token) {

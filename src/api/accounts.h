@@ -102,6 +102,10 @@ class Accounts {
   Result<LoginResult> login(const LoginRequest& r, std::int64_t* retry_after = nullptr);
   // The live session of this token, refreshed; Errc::forbidden when unknown or expired.
   Result<Session> authenticate(std::string_view token);
+  // The session of this token as it stands, for a quick decision on an event-loop thread (the
+  // server's body limit for uploads): it writes nothing (no refresh, no removal of an expired
+  // session) and answers Errc::unavailable rather than wait long for another thread.
+  Result<Session> peek(std::string_view token);
   Status logout(std::string_view token);
 
   // TOTP enrolment: begin returns the otpauth:// URI (the secret is kept pending, sealed);
@@ -122,8 +126,12 @@ class Accounts {
   Result<std::optional<std::pair<User, std::string>>> user_by_name(const std::string& name);  // user, hash
   Result<std::optional<Bytes>> totp_secret(std::int64_t user, bool pending);
   Status store_session(const Session& s);
+  // The session with this token hash, from sessions_ or else the database (then kept in
+  // sessions_); Errc::forbidden when there is none. With mu_ held.
+  Result<Session*> session_locked(const std::string& token_hash);
+  static bool expired(const Session& s, std::int64_t now);
 
-  std::mutex mu_;  // the connection and the maps below
+  std::timed_mutex mu_;  // the connection and the maps below (timed: see peek())
   std::unique_ptr<store::sqlite::Db> db_;
   const crypto::Keyring keys_;
   std::optional<crypto::Keyring> legacy_;  // set before use, by also_open_with()

@@ -42,6 +42,14 @@ bool match(std::string_view tmpl, std::string_view path, std::map<std::string, s
 
 bool unsafe(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
 
+// A session presented as a cookie must also send its CSRF token for an unsafe method (a bearer
+// token cannot be sent by another site's page, so it needs none).
+bool csrf_ok(const Session& s, bool cookie, const http::Request& req) {
+  if (!(s.cookie && cookie && unsafe(req.method))) return true;
+  auto csrf = http::find_header(req.headers, "x-csrf-token");
+  return csrf && csrf->size() == s.csrf.size() && sodium_memcmp(csrf->data(), s.csrf.data(), s.csrf.size()) == 0;
+}
+
 // The session token a request presents: the bearer token, else the session cookie.
 std::optional<std::string> presented_token(const http::Request& req, bool& cookie) {
   cookie = false;
@@ -196,8 +204,10 @@ std::size_t Api::body_limit(const http::Request& head) {
   bool cookie = false;
   auto token = presented_token(head, cookie);
   if (!token || token->empty()) return 0;
-  auto s = o->second.accounts->authenticate(*token);
-  if (!s || s->needs_totp) return 0;
+  // The checks handle() makes before it reads the body, without their side effects (no session
+  // refresh, no write): this runs on an event-loop thread.
+  auto s = o->second.accounts->peek(*token);
+  if (!s || s->needs_totp || !csrf_ok(*s, cookie, head)) return 0;
   for (Role role : route->roles)
     if (role == s->user.role) return route->max_body;
   return 0;
@@ -248,11 +258,8 @@ http::Response Api::handle(const http::Request& req) {
     if (s->needs_totp && !route->before_totp)
       return denied(*org, *s, *route,
                     http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)"));
-    if (s->cookie && cookie && unsafe(req.method)) {
-      auto csrf = http::find_header(req.headers, "x-csrf-token");
-      if (!csrf || csrf->size() != s->csrf.size() || sodium_memcmp(csrf->data(), s->csrf.data(), s->csrf.size()) != 0)
-        return denied(*org, *s, *route, http::problem_response(403, "missing or wrong X-CSRF-Token header"));
-    }
+    if (!csrf_ok(*s, cookie, req))
+      return denied(*org, *s, *route, http::problem_response(403, "missing or wrong X-CSRF-Token header"));
     call.session = std::move(*s);
     call.token = std::move(*token);
   } else if (token && !token->empty() && org->accounts) {

@@ -334,6 +334,23 @@ TEST_F(ApiTest, LogoutAndIdleExpiryEndTheSession) {
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", second)).status, 401);
 }
 
+// peek() (the server's body-limit check, on an event-loop thread) reads a session without
+// keeping it alive or removing it: only requests that are carried out do that.
+TEST_F(ApiTest, PeekingAtASessionNeitherRefreshesNorEndsIt) {
+  std::string token = login_as(a, Role::accountant);
+  auto seen = a.accounts->peek(token);
+  ASSERT_TRUE(seen) << seen.error().message;
+  EXPECT_EQ(seen->user.role, Role::accountant);
+  a.now += Accounts::kIdle - 10;
+  EXPECT_TRUE(a.accounts->peek(token));
+  a.now += 20;  // idle too long: peek() refuses it, as authenticate() would
+  auto expired = a.accounts->peek(token);
+  ASSERT_FALSE(expired);
+  EXPECT_EQ(expired.error().code, Errc::forbidden);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 401);
+  EXPECT_EQ(a.accounts->peek("no-such-token").error().code, Errc::forbidden);
+}
+
 TEST_F(ApiTest, CookieSessionsAreHttpOnlySecureSameSiteAndNeedTheCsrfToken) {
   ASSERT_TRUE(a.accounts->create_user("acc-cookie", Role::accountant, kPassword));
   auto r = api->handle(request("POST", "orgs/alpha/session",
@@ -354,6 +371,15 @@ TEST_F(ApiTest, CookieSessionsAreHttpOnlySecureSameSiteAndNeedTheCsrfToken) {
   EXPECT_EQ(with_cookie("").status, 403);
   EXPECT_EQ(with_cookie(std::string(csrf.size(), '0')).status, 403);
   EXPECT_EQ(with_cookie(csrf).status, 201);
+  // A large file from a cookie session also needs the token before its body is read.
+  auto upload_limit = [&](std::string csrf_header) {
+    auto head = request("POST", "orgs/alpha/files");
+    head.headers.emplace_back("Cookie", value);
+    if (!csrf_header.empty()) head.headers.emplace_back("X-CSRF-Token", csrf_header);
+    return api->body_limit(head);
+  };
+  EXPECT_EQ(upload_limit(""), 0u);
+  EXPECT_EQ(upload_limit(csrf), kMaxUploadBytes);
 }
 
 TEST_F(ApiTest, FailedLoginsAreSlowedButNeverLockTheUserOutForever) {

@@ -182,6 +182,29 @@ struct Conn {
   explicit Conn(tcp::socket s) : stream(std::move(s)) {}
   beast::tcp_stream stream;
   bool idle = false;  // waiting for a request's first byte; touched only on the strand
+  bool uploading = false;  // reading a body beyond max_body_bytes; touched only on the strand
+};
+
+// Bytes of the upload budget (RequestLimits::max_upload_bytes_in_flight) one request holds,
+// given back when it goes.
+struct UploadReservation {
+  std::atomic<std::size_t>* total = nullptr;
+  std::size_t bytes = 0;
+  // False, holding nothing, if the budget cannot take `n` more bytes.
+  bool take(std::atomic<std::size_t>& t, std::size_t n, std::size_t budget) {
+    std::size_t cur = t.load();
+    do {
+      if (n > budget || cur > budget - n) return false;
+    } while (!t.compare_exchange_weak(cur, cur + n));
+    total = &t;
+    bytes = n;
+    return true;
+  }
+  void release() {
+    if (total) total->fetch_sub(bytes);
+    total = nullptr;
+  }
+  ~UploadReservation() { release(); }
 };
 
 // One request handed to the worker pool. The connection's coroutine and the worker share it, so
@@ -343,6 +366,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;  // on a strand, so stop() can close it safely from any thread
   std::uint16_t port = 0;
   std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> upload_bytes{0};  // held by requests reading large bodies
   std::mutex mu;
   std::set<std::shared_ptr<Conn>> conns;  // guarded by mu
 };
@@ -470,12 +494,23 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
     } else {
       res = check_header(p, req);
     }
+    UploadReservation upload;
     if (!res) {
       auto limit = body_limit(p, req, opts.limits);
-      if (auto* refused = std::get_if<Response>(&limit)) res = std::move(*refused);
-      else if (std::size_t n = std::get<std::size_t>(limit); n > opts.limits.max_body_bytes)
-        s.expires_after(opts.read_timeout +
-                        std::chrono::seconds(n / std::max<std::size_t>(1, opts.limits.min_upload_bytes_per_second)));
+      if (auto* refused = std::get_if<Response>(&limit)) {
+        res = std::move(*refused);
+      } else if (std::size_t n = std::get<std::size_t>(limit); n > opts.limits.max_body_bytes) {
+        // What this body may take: its declared length, or the whole grant when chunked.
+        std::size_t expect = p.content_length() ? std::min<std::size_t>(n, *p.content_length()) : n;
+        if (!upload.take(upload_bytes, expect, opts.limits.max_upload_bytes_in_flight)) {
+          res = error_response(503, "too many large uploads at once; try again shortly");
+          res->headers.emplace_back("Retry-After", "5");
+        } else {
+          c->uploading = true;
+          s.expires_after(opts.read_timeout +
+                          std::chrono::seconds(expect / std::max<std::size_t>(1, opts.limits.min_upload_bytes_per_second)));
+        }
+      }
     }
     if (!res && expects_continue(p) && !p.is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -483,7 +518,11 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
       if (ec) break;
     }
     if (!res) {
+      if (c->uploading && stopping) break;  // stop() came before the body: do not wait for it
       co_await bhttp::async_read(s, buf, p, tok);
+      c->uploading = false;
+      // The budget is for bodies arriving: once read, this one is the handler's to hold.
+      upload.release();
       if (ec) {
         int status = status_for_read_error(ec);
         if (status == 0) break;
@@ -631,7 +670,8 @@ void Server::stop() {
   }
   for (const auto& c : conns) {
     asio::post(c->stream.get_executor(), [c] {
-      if (c->idle) c->stream.close();
+      // A large upload may take minutes to arrive: cut it off rather than wait.
+      if (c->idle || c->uploading) c->stream.close();
     });
   }
 }

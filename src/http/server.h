@@ -24,7 +24,8 @@
 // io thread (workers == 0) is never cut short.
 //
 // stop() is graceful: the listener closes, idle keep-alive connections are closed, requests
-// already being read or handled are finished (answered with "Connection: close"), and then run()
+// already being read or handled are finished (answered with "Connection: close"), except that a
+// body beyond max_body_bytes still arriving is cut off, and then run()
 // returns. So stop() waits at most read_timeout for a request being read, plus a second of
 // lingering close, plus however long the handlers in flight take: a request that times out is
 // answered at its deadline, but run() returns only once its handler has finished too (what it
@@ -117,8 +118,14 @@ struct RequestLimits {
   std::function<std::size_t(const Request& head)> body_limit_for;
   std::size_t max_upload_bytes = 32 * 1024 * 1024;
   // A request granted more than max_body_bytes gets longer to arrive: read_timeout plus one
-  // second for every this many bytes of its limit (a slow phone connection must still finish).
+  // second for every this many bytes of its declared length (of its limit, when chunked), so
+  // that a slow phone connection still finishes.
   std::size_t min_upload_bytes_per_second = 64 * 1024;
+  // The most that requests granted more than max_body_bytes may hold at once while their
+  // bodies arrive (their declared lengths, or limits when chunked): beyond, 503 with
+  // Retry-After, so that a few logged-in clients cannot fill the server's memory with slow
+  // uploads. (Bodies being handled are bounded by the worker pool.)
+  std::size_t max_upload_bytes_in_flight = 128 * 1024 * 1024;
 };
 
 struct ServerOptions {

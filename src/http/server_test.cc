@@ -179,6 +179,46 @@ TEST(HttpServer, GrantsALargerBodyOnlyWhereTheHookSaysSoUpToTheUploadLimit) {
   EXPECT_EQ(c.read_reply().status, 413);
 }
 
+TEST(HttpServer, LargeBodiesInFlightShareABudgetAndWaitingClientsAreToldToRetry) {
+  ServerOptions o = upload_limits();
+  o.limits.max_upload_bytes_in_flight = 8000;
+  ServerThread st(echo, o);
+  const std::string head = "POST /upload HTTP/1.1\r\nHost: t\r\nX-Key: yes\r\nContent-Length: 5000\r\n\r\n";
+  // The first upload is granted (the server reserves before it answers 100 Continue) and is
+  // still arriving: it holds 5000 of the 8000 bytes.
+  RawConn slow(st.port());
+  slow.send("POST /upload HTTP/1.1\r\nHost: t\r\nX-Key: yes\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+  ASSERT_TRUE(slow.fill());  // "HTTP/1.1 100 Continue"
+  slow.send(std::string(2000, 's'));
+  RawConn second(st.port());
+  second.send("POST /upload HTTP/1.1\r\nHost: t\r\nX-Key: yes\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+  auto refused = second.read_reply();
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.header("retry-after"), "5");
+  // Small bodies are not held up.
+  RawConn small(st.port());
+  EXPECT_EQ(small.request("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc").status, 200);
+  // Once the first upload is in, its share is free again.
+  slow.send(std::string(3000, 's'));
+  EXPECT_EQ(slow.read_reply().status, 200);
+  RawConn again(st.port());
+  EXPECT_EQ(again.request(head + std::string(5000, 'a')).status, 200);
+}
+
+TEST(HttpServer, StopCutsOffALargeUploadStillArriving) {
+  ServerOptions o = upload_limits();
+  o.limits.min_upload_bytes_per_second = 1;  // the upload's deadline is far off: 5000 s
+  auto st = std::make_unique<ServerThread>(echo, o);
+  RawConn c(st->port());
+  c.send("POST /upload HTTP/1.1\r\nHost: t\r\nX-Key: yes\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+  ASSERT_TRUE(c.fill());  // "100 Continue": the server is reading the body
+  c.send(std::string(100, 'x'));
+  auto start = std::chrono::steady_clock::now();
+  st.reset();  // stop() and join run()
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_TRUE(c.closed_by_peer(100));
+}
+
 TEST(HttpParse, AppliesTheBodyLimitHookToABuffer) {
   RequestLimits lim = upload_limits().limits;
   auto req = [](const std::string& path, const std::string& key, std::size_t n) {
