@@ -207,10 +207,8 @@ std::size_t Api::body_limit(const http::Request& head) {
   // The checks handle() makes before it reads the body, without their side effects (no session
   // refresh, no write): this runs on an event-loop thread.
   auto s = o->second.accounts->peek(*token);
-  if (!s || s->needs_totp || !csrf_ok(*s, cookie, head)) return 0;
-  for (Role role : route->roles)
-    if (role == s->user.role) return route->max_body;
-  return 0;
+  if (!s || s->needs_totp || !csrf_ok(*s, cookie, head) || !route->allows(s->user.role)) return 0;
+  return route->max_body;
 }
 
 http::Response Api::handle(const http::Request& req) {
@@ -252,9 +250,7 @@ http::Response Api::handle(const http::Request& req) {
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return denied(*org, std::nullopt, *route, std::move(r));
     }
-    bool allowed = false;
-    for (Role role : route->roles) allowed = allowed || role == s->user.role;
-    if (!allowed) return denied(*org, *s, *route, http::problem_response(403, "your role may not do this"));
+    if (!route->allows(s->user.role)) return denied(*org, *s, *route, http::problem_response(403, "your role may not do this"));
     if (s->needs_totp && !route->before_totp)
       return denied(*org, *s, *route,
                     http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)"));

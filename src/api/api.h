@@ -22,6 +22,7 @@
 // Thread-safety: build the table, then call handle() from any number of threads.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -89,6 +90,8 @@ struct Route {
   // that takes files: granted only to a request presenting a valid session of a role the route
   // allows (Api::body_limit), so nobody else can make the server hold a large body.
   std::size_t max_body = 0;
+
+  bool allows(Role role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
 };
 
 // Receipt and evidence files and bank statements: up to 32 MiB (a phone's photograph of a
