@@ -1,12 +1,17 @@
 // Crash test: `amanat log append` under load, killed with SIGKILL at random moments, 50 times.
+// Each kill falls at a random moment after the child has acknowledged its first entry, so that a
+// slow start (an ASan build takes a third of a second to acknowledge anything) never turns a
+// round into a kill before there was anything to lose.
 // After every kill the data directory must reopen consistent (the stored tiles match the signed
 // checkpoint), the whole log must verify from its tiles, and every entry whose index the
 // process had printed (= acknowledged as durable) must be present with the right bytes.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -56,6 +61,8 @@ TEST(AppendCrash, KilledAppendsLoseNoAcknowledgedEntryAndTheLogStaysConsistent) 
     });
     // Reader: the m-th printed index acknowledges the m-th line sent.
     std::vector<std::uint64_t> printed;
+    std::atomic<std::size_t> acks{0};
+    std::atomic<bool> reader_done{false};
     std::thread reader([&] {
       std::string buf;
       char chunk[4096];
@@ -65,17 +72,27 @@ TEST(AppendCrash, KilledAppendsLoseNoAcknowledgedEntryAndTheLogStaysConsistent) 
         std::size_t nl;
         while ((nl = buf.find('\n')) != std::string::npos) {
           printed.push_back(std::stoull(buf.substr(0, nl)));
+          acks.store(printed.size(), std::memory_order_release);
           buf.erase(0, nl + 1);
         }
       }
+      reader_done = true;  // the child closed its stdout: it died or exited on its own
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 300));
+    // Wait for the first acknowledgement (however slowly the child starts), then kill at a
+    // random moment within the next 300 ms: mid-batch, mid-commit or between batches.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (acks.load(std::memory_order_acquire) == 0 && !reader_done && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    bool started = acks.load(std::memory_order_acquire) > 0;
+    if (started) std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
     ::kill(c.pid, SIGKILL);
     stop = true;
     int status = testing::wait_child(c);  // closes the pipes, which ends writer and reader
     writer.join();
     reader.join();
     EXPECT_EQ(status, 128 + SIGKILL) << "round " << round;
+    ASSERT_TRUE(started) << "round " << round << ": no entry acknowledged within 120 s";
     for (std::size_t m = 0; m < printed.size(); ++m) acknowledged[printed[m]] = sent[m];
     total_acked += printed.size();
 
