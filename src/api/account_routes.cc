@@ -46,7 +46,7 @@ void add_account_routes(Api& api) {
             return res;
           }
           if (r.error().code == Errc::forbidden) return http::problem_response(401, r.error().message);
-          return std::unexpected(r.error());
+          return err(r);
         }
         ojson body{{"user", user_json(r->session.user)}, {"expires_idle_seconds", Accounts::kIdle},
                    {"needs_totp_enrolment", r->session.needs_totp}};
@@ -67,7 +67,7 @@ void add_account_routes(Api& api) {
 
   api.add(Route{"DELETE", "/orgs/{org}/session", "Log out: the session ends at once", false, everyone, true,
                 std::nullopt, 204, "Logged out", [](Call& c) -> Result<http::Response> {
-                  if (auto st = c.org.accounts->logout(c.token); !st) return std::unexpected(st.error());
+                  if (auto st = c.org.accounts->logout(c.token); !st) return err(st);
                   http::Response res;
                   res.status = 204;
                   res.headers = {{"Cache-Control", "no-store"},
@@ -86,7 +86,7 @@ void add_account_routes(Api& api) {
                 false, everyone, true, Schema{"TotpBegin", {}}, 201, "The provisioning URI (show it as a QR code)",
                 [](Call& c) -> Result<http::Response> {
                   auto uri = c.org.accounts->begin_totp(c.session->user, "amanat " + c.org.slug);
-                  if (!uri) return std::unexpected(uri.error());
+                  if (!uri) return err(uri);
                   return json_response(201, {{"otpauth_uri", *uri}});
                 }});
 
@@ -97,7 +97,7 @@ void add_account_routes(Api& api) {
                   if (!st) {
                     if (st.error().code == Errc::forbidden)
                       return http::problem_response(400, st.error().message, {{"/code", "wrong code"}});
-                    return std::unexpected(st.error());
+                    return err(st);
                   }
                   return json_response(200, {{"totp", true}});
                 }});
@@ -105,7 +105,7 @@ void add_account_routes(Api& api) {
   api.add(Route{"GET", "/orgs/{org}/users", "The organisation's staff accounts", false, {Role::admin, Role::director},
                 false, std::nullopt, 200, "Users (no secrets)", [](Call& c) -> Result<http::Response> {
                   auto us = c.org.accounts->users();
-                  if (!us) return std::unexpected(us.error());
+                  if (!us) return err(us);
                   ojson list = ojson::array();
                   for (const auto& u : *us) list.push_back(user_json(u));
                   return json_response(200, {{"users", list}});
@@ -118,7 +118,7 @@ void add_account_routes(Api& api) {
                 201, "The user", [](Call& c) -> Result<http::Response> {
                   auto u = c.org.accounts->create_user(c.body["name"], *parse_role(c.body["role"].get<std::string>()),
                                                        c.body["password"]);
-                  if (!u) return std::unexpected(u.error());
+                  if (!u) return err(u);
                   return json_response(201, {{"user", user_json(*u)}});
                 }});
 }

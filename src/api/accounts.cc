@@ -15,9 +15,6 @@ using store::sqlite::Db;
 
 namespace {
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
 constexpr const char* kRoleNames[] = {"hotline_operator", "case_worker", "lawyer", "accountant",
                                       "communications",   "director",    "auditor", "admin"};
 
@@ -78,11 +75,11 @@ Result<int> Accounts::reseal_legacy_secrets() {
     for (bool pending : {false, true}) {
       const char* column = pending ? "totp_pending" : "totp";
       auto q = db_->prepare(std::string("SELECT id, ") + column + " FROM users WHERE " + column + " IS NOT NULL");
-      if (!q) return std::unexpected(q.error());
+      if (!q) return err(q);
       std::vector<std::pair<std::int64_t, Bytes>> rows;
       for (;;) {
         auto row = q->step();
-        if (!row) return std::unexpected(row.error());
+        if (!row) return err(row);
         if (!*row) break;
         rows.emplace_back(q->column_int(0), q->column_blob(1));
       }
@@ -96,9 +93,9 @@ Result<int> Accounts::reseal_legacy_secrets() {
                                          " opens with neither the accounts key nor the books key");
         auto resealed = keys_.seal(*opened, ad);
         sodium_memzero(opened->data(), opened->size());
-        if (!resealed) return std::unexpected(resealed.error());
+        if (!resealed) return err(resealed);
         auto u = db_->prepare(std::string("UPDATE users SET ") + column + " = ? WHERE id = ?");
-        if (!u) return std::unexpected(u.error());
+        if (!u) return err(u);
         u->bind_blob(1, *resealed).bind(2, user);
         if (auto r = u->run(); !r) return r;
         ++n;
@@ -106,12 +103,12 @@ Result<int> Accounts::reseal_legacy_secrets() {
     }
     return {};
   });
-  if (!st) return std::unexpected(st.error());
+  if (!st) return err(st);
   return n;
 }
 
 Result<User> Accounts::create_user(const std::string& name, Role role, const std::string& password) {
-  if (auto st = check_name(name); !st) return std::unexpected(st.error());
+  if (auto st = check_name(name); !st) return err(st);
   std::string_view context[] = {name};
   if (auto st = auth::check_password_policy(password, context); !st)
     return std::unexpected(st.error().context("password"));
@@ -122,7 +119,7 @@ Result<User> Accounts::create_user(const std::string& name, Role role, const std
   if (!q) return err(q);
   (*q)->bind(1, std::string_view(name)).bind(2, std::string_view(role_name(role))).bind(3, std::string_view(*hash))
       .bind(4, clock_());
-  if (auto st = (*q)->run(); !st) return std::unexpected(st.error());
+  if (auto st = (*q)->run(); !st) return err(st);
   if (db_->changes() != 1) return fail(Errc::conflict, "name: a user of this name exists");
   return User{sqlite3_last_insert_rowid(db_->raw()), name, role, false};
 }
@@ -147,10 +144,10 @@ Status Accounts::set_password(std::int64_t user, const std::string& password) {
   {
     std::lock_guard lock(mu_);
     auto q = db_->cached("SELECT name FROM users WHERE id = ?");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, user);
     auto row = (*q)->step();
-    if (!row) return std::unexpected(row.error());
+    if (!row) return err(row);
     if (!*row) return fail(Errc::not_found, "no such user");
     name = (*q)->column_text(0);
     (*q)->reset();
@@ -158,15 +155,15 @@ Status Accounts::set_password(std::int64_t user, const std::string& password) {
   std::string_view context[] = {name};
   if (auto st = auth::check_password_policy(password, context); !st) return std::unexpected(st.error().context("password"));
   auto hash = auth::hash_password(password);
-  if (!hash) return std::unexpected(hash.error());
+  if (!hash) return err(hash);
   std::lock_guard lock(mu_);
   auto q = db_->cached("UPDATE users SET password = ? WHERE id = ?");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   (*q)->bind(1, std::string_view(*hash)).bind(2, user);
   if (auto st = (*q)->run(); !st) return st;
   // A new password ends every session of the user.
   auto d = db_->cached("DELETE FROM sessions WHERE user = ?");
-  if (!d) return std::unexpected(d.error());
+  if (!d) return err(d);
   (*d)->bind(1, user);
   if (auto st = (*d)->run(); !st) return st;
   std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
@@ -268,7 +265,7 @@ Result<LoginResult> Accounts::login(const LoginRequest& r, std::int64_t* retry_a
   out.token = random_hex(32);
   out.session = Session{token_hash(out.token), user, r.cookie ? random_hex(16) : "", r.cookie, now, now,
                         role_needs_totp(user.role) && !user.totp};
-  if (auto st = store_session(out.session); !st) return std::unexpected(st.error());
+  if (auto st = store_session(out.session); !st) return err(st);
   sessions_[out.session.token_hash] = out.session;
   return out;
 }
@@ -277,7 +274,7 @@ Status Accounts::store_session(const Session& s) {
   auto q = db_->cached(
       "INSERT INTO sessions(token_hash, user, csrf, cookie, created, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
       "ON CONFLICT(token_hash) DO UPDATE SET last_seen = excluded.last_seen");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   (*q)->bind(1, std::string_view(s.token_hash)).bind(2, s.user.id).bind(3, std::string_view(s.csrf))
       .bind(4, s.cookie ? 1 : 0).bind(5, s.created).bind(6, s.last_seen);
   return (*q)->run();
@@ -309,7 +306,7 @@ Result<Session> Accounts::authenticate(std::string_view token) {
   std::string h = token_hash(token);
   std::lock_guard lock(mu_);
   auto found = session_locked(h);
-  if (!found) return std::unexpected(found.error());
+  if (!found) return err(found);
   Session& s = **found;
   if (expired(s, now)) {
     auto d = db_->cached("DELETE FROM sessions WHERE token_hash = ?");
@@ -323,7 +320,7 @@ Result<Session> Accounts::authenticate(std::string_view token) {
   // Written back at most once a minute: a request costs no write.
   if (now - s.last_seen >= 60) {
     s.last_seen = now;
-    if (auto st = store_session(s); !st) return std::unexpected(st.error());
+    if (auto st = store_session(s); !st) return err(st);
   }
   return s;
 }
@@ -336,7 +333,7 @@ Result<Session> Accounts::peek(std::string_view token) {
   std::unique_lock lock(mu_, std::chrono::milliseconds(50));
   if (!lock.owns_lock()) return fail(Errc::unavailable, "the accounts are busy");
   auto found = session_locked(h);
-  if (!found) return std::unexpected(found.error());
+  if (!found) return err(found);
   if (expired(**found, now)) return fail(Errc::forbidden, "the session has expired; log in again");
   return **found;
 }
@@ -346,7 +343,7 @@ Status Accounts::logout(std::string_view token) {
   std::lock_guard lock(mu_);
   sessions_.erase(h);
   auto d = db_->cached("DELETE FROM sessions WHERE token_hash = ?");
-  if (!d) return std::unexpected(d.error());
+  if (!d) return err(d);
   (*d)->bind(1, std::string_view(h));
   return (*d)->run();
 }
@@ -361,7 +358,7 @@ Result<std::string> Accounts::begin_totp(const User& u, const std::string& issue
     auto q = db_->cached("UPDATE users SET totp_pending = ? WHERE id = ?");
     if (!q) return err(q);
     (*q)->bind_blob(1, *sealed).bind(2, u.id);
-    if (auto st = (*q)->run(); !st) return std::unexpected(st.error());
+    if (auto st = (*q)->run(); !st) return err(st);
   }
   return auth::totp_provisioning_uri(issuer, u.name, *secret);
 }
@@ -370,15 +367,15 @@ Status Accounts::confirm_totp(const User& u, const std::string& code) {
   const std::int64_t now = clock_();
   std::lock_guard lock(mu_);
   auto secret = totp_secret(u.id, true);
-  if (!secret) return std::unexpected(secret.error());
+  if (!secret) return err(secret);
   if (!*secret) return fail(Errc::not_found, "no TOTP enrolment is pending; begin one first");
   auto step = auth::verify_totp(**secret, code, now, std::nullopt);
   if (!step) return fail(Errc::forbidden, "code: wrong code; check the authenticator app's clock");
   totp_steps_[u.id] = *step;
   auto sealed = keys_.seal(as_chars(**secret), totp_ad(u.id, false));
-  if (!sealed) return std::unexpected(sealed.error());
+  if (!sealed) return err(sealed);
   auto q = db_->cached("UPDATE users SET totp = ?, totp_pending = NULL WHERE id = ?");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   (*q)->bind_blob(1, *sealed).bind(2, u.id);
   if (auto st = (*q)->run(); !st) return st;
   for (auto& [h, s] : sessions_)

@@ -86,14 +86,14 @@ http::Response created(std::uint64_t leaf, ojson extra = ojson::object()) {
 // Query parameters of GET /report: appeal, from, to.
 Result<ReportQuery> report_query(const http::Request& req) {
   auto params = query_params(req, {"appeal", "from", "to"});
-  if (!params) return std::unexpected(params.error());
+  if (!params) return err(params);
   ReportQuery q;
   for (const auto& [k, v] : *params) {
     if (k == "appeal") {
-      if (auto st = check_fund(v, "appeal"); !st) return std::unexpected(st.error());
+      if (auto st = check_fund(v, "appeal"); !st) return err(st);
       q.fund = v;
     } else {
-      if (auto st = check_date(v, k); !st) return std::unexpected(st.error());
+      if (auto st = check_date(v, k); !st) return err(st);
       (k == "from" ? q.from : q.to) = v;
     }
   }
@@ -102,14 +102,14 @@ Result<ReportQuery> report_query(const http::Request& req) {
 
 template <class T>
 Result<http::Response> created_or(Result<T> r) {
-  if (!r) return std::unexpected(r.error());
+  if (!r) return err(r);
   return created(*r);
 }
 
 // POST /statements: the query names the format and options, the body is the file.
 Result<http::Response> import_statement_call(Call& c) {
   auto params = query_params(c.req, {"format", "map", "account", "channel", "rate"});
-  if (!params) return std::unexpected(params.error());
+  if (!params) return err(params);
   std::string format, map, account = "Bank:Main", channel = "bank";
   import::ImportOptions o;
   for (const auto& [k, v] : *params) {
@@ -125,14 +125,14 @@ Result<http::Response> import_statement_call(Call& c) {
   }
   auto ch = parse_channel(channel);
   if (!ch) return fail(Errc::invalid, "channel: one of bank, card, cash, mobile, other");
-  if (auto st = check_money_account(account, "account"); !st) return std::unexpected(st.error());
+  if (auto st = check_money_account(account, "account"); !st) return err(st);
   o.money_account = account;
   o.channel = *ch;
   if (!c.org.keys) return fail(Errc::unavailable, "statements are not imported by this server");
-  if (auto ready = c.org.keys->ready(); !ready) return std::unexpected(ready.error());  // line keys need it
+  if (auto ready = c.org.keys->ready(); !ready) return err(ready);  // line keys need it
 
   auto chosen = import::choose_statement_format(format, map, "");
-  if (!chosen) return std::unexpected(chosen.error());
+  if (!chosen) return err(chosen);
   std::istringstream in(c.req.body);
   auto st = import::parse_statement(in, *chosen);
   if (!st) return fail(st.error().code, "file: " + st.error().message + "; nothing from this file was booked");
@@ -141,7 +141,7 @@ Result<http::Response> import_statement_call(Call& c) {
   std::unique_lock lock(*c.org.import_mu, std::try_to_lock);
   if (!lock.owns_lock()) return fail(Errc::conflict, "another statement is being imported; retry when it is done");
   auto r = import::import_statement(*c.org.books, *c.org.store, *c.org.keys, *st, o);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return err(r);
   return json_response(201, {{"import", r->import_id},
                              {"format", st->format},
                              {"lines", r->lines},
@@ -162,9 +162,9 @@ void add_books_routes(Api& api) {
   api.add(Route{"GET", "/orgs/{org}/report", "Per-appeal report and the organisation's statement (public)", true, {},
                 false, std::nullopt, 200, "The report (query: appeal, from, to)", [](Call& c) -> Result<http::Response> {
                   auto q = report_query(c.req);
-                  if (!q) return std::unexpected(q.error());
+                  if (!q) return err(q);
                   auto r = c.org.store->report(*q);
-                  if (!r) return std::unexpected(r.error());
+                  if (!r) return err(r);
                   http::Response res;
                   res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
                   res.body = report_json(*r);
@@ -175,7 +175,7 @@ void add_books_routes(Api& api) {
   api.add(Route{"GET", "/orgs/{org}/statistics", "Impact statistics: counts and totals, nothing identifying (public)",
                 true, {}, false, std::nullopt, 200, "Statistics", [](Call& c) -> Result<http::Response> {
                   auto r = c.org.store->report({});
-                  if (!r) return std::unexpected(r.error());
+                  if (!r) return err(r);
                   std::uint64_t appeals = 0, open = 0;
                   for (const auto& f : r->funds)
                     if (f.restricted) ++appeals, open += f.open ? 1 : 0;
@@ -199,7 +199,7 @@ void add_books_routes(Api& api) {
                 200, "The c2sp.org/tlog-proof@v1 file, checked offline by `amanat donation verify`",
                 [](Call& c) -> Result<http::Response> {
                   auto p = prove_donation(*c.org.store, *c.org.log, c.body["receipt"].get<std::string>());
-                  if (!p) return std::unexpected(p.error());
+                  if (!p) return err(p);
                   ojson body{{"record", p->leaf}, {"proof", p->proof}};
                   if (p->reversed_by) body["reversed_by"] = *p->reversed_by;
                   return json_response(200, body);
@@ -216,7 +216,7 @@ void add_books_routes(Api& api) {
                         date_field()}},
                 201, "The record number", [](Call& c) -> Result<http::Response> {
                   auto target = money_of(c.body, "target");
-                  if (!target) return std::unexpected(target.error());
+                  if (!target) return err(target);
                   return created_or(c.org.books->open_appeal(AppealOpen{c.body["code"], c.body["title"],
                                                                        opt(c.body, "description"), opt(c.body, "case"),
                                                                        *target, c.body["date"]}));
@@ -247,14 +247,14 @@ void add_books_routes(Api& api) {
                 201, "The record number and the receipt code (give it to the donor; it is kept nowhere)",
                 [](Call& c) -> Result<http::Response> {
                   auto amount = money_of(c.body);
-                  if (!amount) return std::unexpected(amount.error());
+                  if (!amount) return err(amount);
                   auto rates = rates_of(c.body);
-                  if (!rates) return std::unexpected(rates.error());
+                  if (!rates) return err(rates);
                   DonationInput d{c.body["date"], *amount, *parse_channel(c.body["channel"].get<std::string>()),
                                   opt(c.body, "account"), c.body["fund"], *rates, opt(c.body, "donor"),
                                   opt(c.body, "bank_ref")};
                   auto r = c.org.books->donate(d);
-                  if (!r) return std::unexpected(r.error());
+                  if (!r) return err(r);
                   return created(r->leaf, {{"receipt_code", r->receipt_code}});
                 }});
 
@@ -270,9 +270,9 @@ void add_books_routes(Api& api) {
                         Field{"bank_ref", Field::Type::string, false, "The bank's reference", 0, 100}, rates_field()}},
                 201, "The record number", [](Call& c) -> Result<http::Response> {
                   auto amount = money_of(c.body);
-                  if (!amount) return std::unexpected(amount.error());
+                  if (!amount) return err(amount);
                   auto rates = rates_of(c.body);
-                  if (!rates) return std::unexpected(rates.error());
+                  if (!rates) return err(rates);
                   Expense e{c.body["date"],
                             *amount,
                             *parse_category(c.body["category"].get<std::string>()),
@@ -290,9 +290,9 @@ void add_books_routes(Api& api) {
   api.add(Route{"GET", "/orgs/{org}/expenses/{record}", "An expense's approvals, confirmations and receipts", false,
                 readers, false, std::nullopt, 200, "The expense's state (no payee)", [](Call& c) -> Result<http::Response> {
                   auto leaf = record_param(c, "record");
-                  if (!leaf) return std::unexpected(leaf.error());
+                  if (!leaf) return err(leaf);
                   auto e = c.org.store->expense(*leaf);
-                  if (!e) return std::unexpected(e.error());
+                  if (!e) return err(e);
                   if (!*e) return fail(Errc::not_found, "no such expense");
                   ojson body{{"record", (*e)->leaf},
                              {"approvals", (*e)->approvals},
@@ -307,7 +307,7 @@ void add_books_routes(Api& api) {
                 "Approve an expense as the logged-in user (two different people approve each)", false, bookkeepers,
                 false, Schema{"ApprovalInput", {}}, 201, "The record number", [](Call& c) -> Result<http::Response> {
                   auto leaf = record_param(c, "record");
-                  if (!leaf) return std::unexpected(leaf.error());
+                  if (!leaf) return err(leaf);
                   // The handle on the public log is the user's login name: staff use role-like handles.
                   return created_or(c.org.books->approve(*leaf, c.session->user.name));
                 }});
@@ -319,9 +319,9 @@ void add_books_routes(Api& api) {
                         str("to", "Destination fund", 32), str("reason", "Public reason", 500), rates_field()}},
                 201, "The record number", [](Call& c) -> Result<http::Response> {
                   auto amount = money_of(c.body);
-                  if (!amount) return std::unexpected(amount.error());
+                  if (!amount) return err(amount);
                   auto rates = rates_of(c.body);
-                  if (!rates) return std::unexpected(rates.error());
+                  if (!rates) return err(rates);
                   return created_or(c.org.books->transfer(
                       Transfer{c.body["date"], *amount, c.body["from"], c.body["to"], c.body["reason"], *rates}));
                 }});
@@ -343,7 +343,7 @@ void add_books_routes(Api& api) {
                 "The file's SHA-256 (hex) and size", [](Call& c) -> Result<http::Response> {
                   if (!c.org.keys) return fail(Errc::unavailable, "files are not kept by this server");
                   auto sha = store_receipt(c.org.data_dir, *c.org.keys, as_bytes(c.req.body));
-                  if (!sha) return std::unexpected(sha.error());
+                  if (!sha) return err(sha);
                   return json_response(201, {{"sha256", *sha}, {"bytes", c.req.body.size()}});
                 },
                 {}, {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"}}));
@@ -353,7 +353,7 @@ void add_books_routes(Api& api) {
                 [](Call& c) -> Result<http::Response> {
                   if (!c.org.keys) return fail(Errc::not_found, "no stored file with that SHA-256");
                   auto data = read_receipt(c.org.data_dir, *c.org.keys, c.params.at("sha256"));
-                  if (!data) return std::unexpected(data.error());
+                  if (!data) return err(data);
                   http::Response res;
                   res.headers = {{"Content-Type", "application/octet-stream"},
                                  {"Cache-Control", "no-store"},
@@ -373,7 +373,7 @@ void add_books_routes(Api& api) {
                 Schema{"ReceiptInput", {sha_field("sha256", "The SHA-256 that POST .../files returned", true)}}, 201,
                 "The record number", [](Call& c) -> Result<http::Response> {
                   auto leaf = record_param(c, "record");
-                  if (!leaf) return std::unexpected(leaf.error());
+                  if (!leaf) return err(leaf);
                   std::string sha = c.body["sha256"];
                   if (!receipt_stored(c.org.data_dir, sha))
                     return fail(Errc::invalid, "sha256: no stored file has this hash; upload it with POST .../files");
@@ -389,9 +389,9 @@ void add_books_routes(Api& api) {
                         sha_field("evidence", "SHA-256 of the signed confirmation, stored with POST .../files", false)}},
                 201, "The record number", [](Call& c) -> Result<http::Response> {
                   auto leaf = record_param(c, "record");
-                  if (!leaf) return std::unexpected(leaf.error());
+                  if (!leaf) return err(leaf);
                   auto role = parse_confirm_role(c.body["role"].get<std::string>());
-                  if (!role) return std::unexpected(role.error());
+                  if (!role) return err(role);
                   Role who = c.session->user.role;
                   if ((*role == ConfirmRole::lawyer && who == Role::case_worker) ||
                       (*role == ConfirmRole::survivor && who == Role::lawyer))
@@ -410,7 +410,7 @@ void add_books_routes(Api& api) {
                 false, {Role::director, Role::accountant}, false, Schema{"PublishInput", {}}, 201,
                 "The record number; the report covers every record before it", [](Call& c) -> Result<http::Response> {
                   auto leaf = c.org.books->publish_report();
-                  if (!leaf) return std::unexpected(leaf.error());
+                  if (!leaf) return err(leaf);
                   return created(*leaf, {{"covers_records", *leaf}});
                 }});
 

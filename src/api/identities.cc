@@ -18,9 +18,6 @@ using store::sqlite::transaction;
 
 namespace {
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
 const Error kSealed{Errc::unavailable, "the vault is sealed: a director must unseal it before identities can be used"};
 
 std::string new_code() {
@@ -60,7 +57,7 @@ Result<std::unique_ptr<Identities>> Identities::open(const std::string& db_path,
   auto db = Db::open(db_path, false);
   if (!db) return err(db);
   // Erased fields' pages are overwritten, not just freed.
-  if (auto st = (*db)->exec("PRAGMA secure_delete = ON"); !st) return std::unexpected(st.error());
+  if (auto st = (*db)->exec("PRAGMA secure_delete = ON"); !st) return err(st);
   std::unique_ptr<crypto::Vault> vault;
   if (std::filesystem::exists(vault_file)) {
     std::ifstream in(vault_file, std::ios::binary);
@@ -100,9 +97,9 @@ Status Identities::unseal_with_passphrase(const std::string& passphrase) {
 }
 
 Result<int> Identities::add_share(const std::string& share) {
-  if (!vault_) return std::unexpected(need_unsealed().error());
+  if (!vault_) return err(need_unsealed());
   auto parsed = crypto::parse_share(share);
-  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed) return err(parsed);
   std::lock_guard lock(mu_);
   if (std::find(shares_.begin(), shares_.end(), share) == shares_.end()) shares_.push_back(share);
   int need = static_cast<int>(parsed->k) - static_cast<int>(shares_.size());
@@ -110,8 +107,8 @@ Result<int> Identities::add_share(const std::string& share) {
   auto st = vault_->unseal_with_shares(std::span<const std::string>(shares_));
   for (auto& s : shares_) sodium_memzero(s.data(), s.size());
   shares_.clear();
-  if (!st) return std::unexpected(st.error());
-  if (auto books = after_unseal(); !books) return std::unexpected(books.error());
+  if (!st) return err(st);
+  if (auto books = after_unseal(); !books) return err(books);
   return 0;
 }
 
@@ -122,7 +119,7 @@ void Identities::seal() {
 
 Result<Subject> Identities::create(const User& by, const std::string& kind,
                                    const std::vector<std::pair<std::string, std::string>>& fields) {
-  if (auto st = need_unsealed(); !st) return std::unexpected(st.error());
+  if (auto st = need_unsealed(); !st) return err(st);
   if (kind != "survivor" && kind != "donor") return fail(Errc::invalid, "kind: survivor or donor");
   std::lock_guard lock(mu_);
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -136,7 +133,7 @@ Result<Subject> Identities::create(const User& by, const std::string& kind,
       auto q = db_->cached(
           "INSERT INTO subjects(code, kind, created_by, created, data_key) VALUES (?, ?, ?, ?, ?) "
           "ON CONFLICT(code) DO NOTHING");
-      if (!q) return std::unexpected(q.error());
+      if (!q) return err(q);
       Bytes key = wrapped->encode();
       (*q)->bind(1, std::string_view(code)).bind(2, std::string_view(kind)).bind(3, by.id).bind(4, clock_())
           .bind_blob(5, key);
@@ -149,17 +146,17 @@ Result<Subject> Identities::create(const User& by, const std::string& kind,
       for (const auto& [field, value] : fields) {
         Bytes sealed = crypto::seal_field(*dek, "subjects", field, code, value);
         auto f = db_->cached("INSERT INTO subject_fields(subject, field, value) VALUES (?, ?, ?)");
-        if (!f) return std::unexpected(f.error());
+        if (!f) return err(f);
         (*f)->bind(1, id).bind(2, std::string_view(field)).bind_blob(3, sealed);
         if (auto r = (*f)->run(); !r) return r;
       }
       auto a = db_->cached("INSERT INTO subject_access(subject, user) VALUES (?, ?)");
-      if (!a) return std::unexpected(a.error());
+      if (!a) return err(a);
       (*a)->bind(1, id).bind(2, by.id);
       return (*a)->run();
     });
     if (!st && taken) continue;
-    if (!st) return std::unexpected(st.error());
+    if (!st) return err(st);
     return Subject{code, kind, by.id, false, {}};
   }
   return fail(Errc::internal, "could not find a free subject code");
@@ -191,7 +188,7 @@ Result<bool> Identities::may_read(const User& by, std::int64_t subject) {
 }
 
 Result<Subject> Identities::read(const User& by, const std::string& code) {
-  if (auto st = need_unsealed(); !st) return std::unexpected(st.error());
+  if (auto st = need_unsealed(); !st) return err(st);
   std::lock_guard lock(mu_);
   auto found = find(code);
   if (!found) return err(found);
@@ -234,10 +231,10 @@ Result<Subject> Identities::read(const User& by, const std::string& code) {
 Status Identities::assign(const std::string& code, std::int64_t user) {
   std::lock_guard lock(mu_);
   auto found = find(code);
-  if (!found) return std::unexpected(found.error());
+  if (!found) return err(found);
   if (!*found) return fail(Errc::not_found, "no such subject");
   auto q = db_->cached("INSERT INTO subject_access(subject, user) SELECT ?, id FROM users WHERE id = ? ON CONFLICT DO NOTHING");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   (*q)->bind(1, (*found)->first).bind(2, user);
   if (auto st = (*q)->run(); !st) return st;
   return {};
@@ -246,16 +243,16 @@ Status Identities::assign(const std::string& code, std::int64_t user) {
 Status Identities::erase(const std::string& code) {
   std::lock_guard lock(mu_);
   auto found = find(code);
-  if (!found) return std::unexpected(found.error());
+  if (!found) return err(found);
   if (!*found) return fail(Errc::not_found, "no such subject");
   std::int64_t id = (*found)->first;
   return transaction(*db_, [&]() -> Status {
     auto d = db_->cached("DELETE FROM subject_fields WHERE subject = ?");
-    if (!d) return std::unexpected(d.error());
+    if (!d) return err(d);
     (*d)->bind(1, id);
     if (auto st = (*d)->run(); !st) return st;
     auto u = db_->cached("UPDATE subjects SET data_key = NULL, erased = ? WHERE id = ?");
-    if (!u) return std::unexpected(u.error());
+    if (!u) return err(u);
     (*u)->bind(1, clock_()).bind(2, id);
     return (*u)->run();
   });
@@ -269,12 +266,12 @@ Result<std::int64_t> Identities::intake(const std::string& message) {
   auto q = db_->cached("INSERT INTO intake(received, sealed) VALUES (?, ?)");
   if (!q) return err(q);
   (*q)->bind(1, clock_()).bind_blob(2, *sealed);
-  if (auto st = (*q)->run(); !st) return std::unexpected(st.error());
+  if (auto st = (*q)->run(); !st) return err(st);
   return sqlite3_last_insert_rowid(db_->raw());
 }
 
 Result<std::vector<std::pair<std::int64_t, std::string>>> Identities::read_intake() {
-  if (auto st = need_unsealed(); !st) return std::unexpected(st.error());
+  if (auto st = need_unsealed(); !st) return err(st);
   std::lock_guard lock(mu_);
   auto q = db_->cached("SELECT id, sealed FROM intake ORDER BY id");
   if (!q) return err(q);
@@ -299,9 +296,9 @@ void Identities::record(const std::string& actor, const std::string& action, con
   std::lock_guard lock(mu_);
   auto st = transaction(*db_, [&]() -> Status {
     auto last = db_->cached("SELECT seq, hash FROM access_trail ORDER BY seq DESC LIMIT 1");
-    if (!last) return std::unexpected(last.error());
+    if (!last) return err(last);
     auto row = (*last)->step();
-    if (!row) return std::unexpected(row.error());
+    if (!row) return err(row);
     std::int64_t seq = *row ? (*last)->column_int(0) + 1 : 1;
     std::string prev = *row ? (*last)->column_text(1) : "";
     (*last)->reset();
@@ -309,7 +306,7 @@ void Identities::record(const std::string& actor, const std::string& action, con
     std::string hash = trail_hash(prev, seq, now, actor, action, target, outcome);
     auto q = db_->cached(
         "INSERT INTO access_trail(seq, time, actor, action, target, outcome, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, seq).bind(2, now).bind(3, std::string_view(actor)).bind(4, std::string_view(action))
         .bind(5, std::string_view(target)).bind(6, std::string_view(outcome)).bind(7, std::string_view(hash));
     return (*q)->run();

@@ -87,7 +87,7 @@ void add_identity_routes(Api& api) {
                   for (const char* f : kSubjectFields)
                     if (c.body.contains(f)) fields.emplace_back(f, c.body[f].get<std::string>());
                   auto s = c.org.identities->create(c.session->user, c.body["kind"], fields);
-                  if (!s) return std::unexpected(s.error());
+                  if (!s) return err(s);
                   c.org.identities->record(actor(c), "create-subject", s->code, "ok");
                   return json_response(201, {{"code", s->code}, {"kind", s->kind}});
                 }});
@@ -101,7 +101,7 @@ void add_identity_routes(Api& api) {
                   auto s = c.org.identities->read(c.session->user, code);
                   // Recorded with the code asked for, whether or not it exists or was allowed.
                   c.org.identities->record(actor(c), "read-subject", code.substr(0, 16), s ? "ok" : "not-found");
-                  if (!s) return std::unexpected(s.error());
+                  if (!s) return err(s);
                   ojson fields = ojson::object();
                   for (const auto& [k, v] : s->fields) fields[k] = v;
                   return json_response(200, {{"code", s->code}, {"kind", s->kind}, {"erased", s->erased}, {"fields", fields}});
@@ -112,7 +112,7 @@ void add_identity_routes(Api& api) {
                 200, "Assigned", [](Call& c) -> Result<http::Response> {
                   if (!c.org.identities) return fail(Errc::not_found, "no such subject");
                   auto st = c.org.identities->assign(c.params.at("code"), c.body["user"].get<std::int64_t>());
-                  if (!st) return std::unexpected(st.error());
+                  if (!st) return err(st);
                   c.org.identities->record(actor(c), "assign", c.params.at("code"),
                                            "user:" + std::to_string(c.body["user"].get<std::int64_t>()));
                   return json_response(200, {{"assigned", true}});
@@ -123,7 +123,7 @@ void add_identity_routes(Api& api) {
                 {Role::director}, false, std::nullopt, 200, "Erased", [](Call& c) -> Result<http::Response> {
                   if (!c.org.identities) return fail(Errc::not_found, "no such subject");
                   auto st = c.org.identities->erase(c.params.at("code"));
-                  if (!st) return std::unexpected(st.error());
+                  if (!st) return err(st);
                   c.org.identities->record(actor(c), "erase", c.params.at("code"), "ok");
                   return json_response(200, {{"erased", true}});
                 }});
@@ -135,7 +135,7 @@ void add_identity_routes(Api& api) {
                   if (!c.org.identities || !c.org.identities->has_vault())
                     return http::problem_response(409, "this organisation does not take messages here yet");
                   auto id = c.org.identities->intake(c.body["message"]);
-                  if (!id) return std::unexpected(id.error());
+                  if (!id) return err(id);
                   return json_response(202, {{"received", true}});
                 }});
 
@@ -144,7 +144,7 @@ void add_identity_routes(Api& api) {
                   if (auto p = unless_unsealed(c)) return *p;
                   auto ms = c.org.identities->read_intake();
                   c.org.identities->record(actor(c), "read-intake", "intake", ms ? "ok" : "failed");
-                  if (!ms) return std::unexpected(ms.error());
+                  if (!ms) return err(ms);
                   ojson list = ojson::array();
                   for (const auto& [id, m] : *ms) list.push_back({{"id", id}, {"message", m}});
                   return json_response(200, {{"messages", list}});
@@ -162,7 +162,7 @@ void add_identity_routes(Api& api) {
                   }
                   auto verified = c.org.identities->verify_trail();
                   auto entries = c.org.identities->trail(after, 1000);
-                  if (!entries) return std::unexpected(entries.error());
+                  if (!entries) return err(entries);
                   ojson list = ojson::array();
                   for (const auto& e : *entries)
                     list.push_back({{"seq", e.seq}, {"time", e.time}, {"actor", e.actor}, {"action", e.action},

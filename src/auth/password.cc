@@ -224,7 +224,7 @@ Result<const CommonPasswords*> default_common_passwords() {
   std::lock_guard lock(mu);
   if (!list) {
     auto loaded = CommonPasswords::load();
-    if (!loaded) return std::unexpected(std::move(loaded).error());
+    if (!loaded) return err(loaded);
     list = std::make_unique<const CommonPasswords>(std::move(*loaded));
   }
   // Never written again once set, so readers need not hold the lock.
@@ -237,7 +237,7 @@ Result<std::string> hash_password(std::string_view password) {
   if (password.size() > kMaxPasswordBytes)
     return fail(Errc::invalid,
                 "password is too long: at most " + std::to_string(kMaxPasswordBytes) + " bytes");
-  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  if (auto s = sodium_ready(); !s) return err(s);
   char out[crypto_pwhash_STRBYTES];
   const char* data = password.empty() ? "" : password.data();  // never hand libsodium a null
   if (crypto_pwhash_str(out, data, password.size(), kOpsLimit, kMemLimit) != 0)
@@ -315,7 +315,7 @@ Status check_password_policy(std::string_view password,
   // Loaded only now, so a password that fails the other rules gets that reason even while the
   // list is missing.
   auto list = default_common_passwords();
-  if (!list) return std::unexpected(list.error());
+  if (!list) return err(list);
   return check_common(folded, **list);
 }
 

@@ -122,7 +122,7 @@ Status hotp_into(std::span<const std::uint8_t> secret, std::uint64_t counter, in
 }  // namespace
 
 Result<Bytes> generate_totp_secret() {
-  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  if (auto s = sodium_ready(); !s) return err(s);
   Bytes secret(kTotpSecretBytes);
   randombytes_buf(secret.data(), secret.size());
   return secret;
@@ -131,11 +131,11 @@ Result<Bytes> generate_totp_secret() {
 Result<std::string> totp_provisioning_uri(std::string_view issuer, std::string_view account,
                                           std::span<const std::uint8_t> secret,
                                           const TotpParams& params) {
-  if (auto s = check_label_part("the issuer", issuer); !s) return std::unexpected(s.error());
+  if (auto s = check_label_part("the issuer", issuer); !s) return err(s);
   if (auto s = check_label_part("the account name", account); !s)
-    return std::unexpected(s.error());
-  if (auto s = check_secret(secret); !s) return std::unexpected(s.error());
-  if (auto s = check_params(params); !s) return std::unexpected(s.error());
+    return err(s);
+  if (auto s = check_secret(secret); !s) return err(s);
+  if (auto s = check_params(params); !s) return err(s);
   // The issuer goes both in the label (older apps read only that) and in the parameter (which the
   // Key URI format says wins).
   std::string encoded_issuer = percent_encode(issuer);
@@ -158,12 +158,12 @@ Result<std::string> totp_provisioning_uri(std::string_view issuer, std::string_v
 
 Result<std::string> hotp_code(std::span<const std::uint8_t> secret, std::uint64_t counter,
                               int digits, OtpAlgorithm algorithm) {
-  if (auto s = check_secret(secret); !s) return std::unexpected(s.error());
-  if (auto s = check_digits(digits); !s) return std::unexpected(s.error());
+  if (auto s = check_secret(secret); !s) return err(s);
+  if (auto s = check_digits(digits); !s) return err(s);
   if (!digest(algorithm)) return fail(Errc::invalid, "unknown one-time-password algorithm");
   std::array<char, 8> code{};
   if (auto s = hotp_into(secret, counter, digits, algorithm, code); !s)
-    return std::unexpected(s.error());
+    return err(s);
   return std::string(code.data(), static_cast<std::size_t>(digits));
 }
 
@@ -176,9 +176,9 @@ Result<std::uint64_t> totp_step(std::int64_t unix_seconds, std::int64_t period) 
 
 Result<std::string> totp_code(std::span<const std::uint8_t> secret, std::int64_t unix_seconds,
                               const TotpParams& params) {
-  if (auto s = check_params(params); !s) return std::unexpected(s.error());
+  if (auto s = check_params(params); !s) return err(s);
   auto step = totp_step(unix_seconds, params.period);
-  if (!step) return std::unexpected(step.error());
+  if (!step) return err(step);
   return hotp_code(secret, *step, params.digits, params.algorithm);
 }
 
@@ -186,9 +186,9 @@ Result<std::uint64_t> verify_totp(std::span<const std::uint8_t> secret, std::str
                                   std::int64_t unix_seconds,
                                   std::optional<std::uint64_t> last_used_step,
                                   const TotpParams& params) {
-  if (auto s = check_secret(secret); !s) return std::unexpected(s.error());
-  if (auto s = check_params(params); !s) return std::unexpected(s.error());
-  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  if (auto s = check_secret(secret); !s) return err(s);
+  if (auto s = check_params(params); !s) return err(s);
+  if (auto s = sodium_ready(); !s) return err(s);
   // The length is not secret (it is fixed by the parameters), so an early return leaks nothing.
   bool well_formed = code.size() == static_cast<std::size_t>(params.digits);
   for (char c : code) well_formed = well_formed && c >= '0' && c <= '9';
@@ -196,7 +196,7 @@ Result<std::uint64_t> verify_totp(std::span<const std::uint8_t> secret, std::str
     return fail(Errc::invalid,
                 "a one-time code is exactly " + std::to_string(params.digits) + " digits");
   auto current = totp_step(unix_seconds, params.period);
-  if (!current) return std::unexpected(current.error());
+  if (!current) return err(current);
 
   std::optional<std::uint64_t> accepted;
   bool replayed = false;
@@ -207,7 +207,7 @@ Result<std::uint64_t> verify_totp(std::span<const std::uint8_t> secret, std::str
     std::uint64_t step = delta < 0 ? *current - 1 : *current + static_cast<std::uint64_t>(delta);
     std::array<char, 8> expected{};
     if (auto s = hotp_into(secret, step, params.digits, params.algorithm, expected); !s)
-      return std::unexpected(s.error());
+      return err(s);
     bool match = sodium_memcmp(expected.data(), code.data(),
                                static_cast<std::size_t>(params.digits)) == 0;
     sodium_memzero(expected.data(), expected.size());

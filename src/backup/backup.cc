@@ -248,7 +248,7 @@ class SealedReader {
   Status start(std::string_view passphrase) {
     std::array<std::uint8_t, kHeaderBytes> h;
     auto got = read_up_to(fd_, h.data(), h.size(), path_);
-    if (!got) return std::unexpected(got.error());
+    if (!got) return err(got);
     if (*got < kMagic.size() || std::memcmp(h.data(), kMagic.data(), kMagic.size()) != 0)
       return fail(Errc::corrupt, path_.string() + " is not an amanat backup (it does not begin with " +
                                      std::string(kMagic) + ")");
@@ -309,7 +309,7 @@ class SealedReader {
  private:
   Status next_chunk() {
     auto got = read_up_to(fd_, cipher_.data(), cipher_.size(), path_);
-    if (!got) return std::unexpected(got.error());
+    if (!got) return err(got);
     if (*got == 0)
       return fail(Errc::corrupt, path_.string() + " is truncated: it ends at byte " + std::to_string(offset_) +
                                      " without its final chunk");
@@ -334,7 +334,7 @@ class SealedReader {
       final_ = true;
       std::uint8_t extra;
       auto more = read_up_to(fd_, &extra, 1, path_);
-      if (!more) return std::unexpected(more.error());
+      if (!more) return err(more);
       if (*more != 0)
         return fail(Errc::corrupt, path_.string() + " has data after its final chunk (at byte " +
                                        std::to_string(offset_) + "): it was altered or joined to another file");
@@ -521,7 +521,7 @@ struct ArchiveWriter {
     for (std::uint64_t left = size; left > 0;) {
       auto got = read_up_to(fd.get(), buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size())),
                             abs);
-      if (!got) return std::unexpected(got.error());
+      if (!got) return err(got);
       if (*got == 0)
         return fail(Errc::unavailable, abs.string() + " shrank while it was being backed up; run the backup again");
       if (auto s = w.write(buf.data(), *got); !s) return s;
@@ -547,10 +547,10 @@ Result<Summary> write_backup(const fs::path& data_dir, const fs::path& out, std:
   if (passphrase_chars(passphrase) < kMinPassphraseChars)
     return fail(Errc::invalid, "the backup passphrase must have at least " + std::to_string(kMinPassphraseChars) +
                                    " characters; a few random words are easy to type and hard to guess");
-  if (auto st = check_limits(o.opslimit, o.memlimit, o.chunk, Errc::invalid); !st) return std::unexpected(st.error());
+  if (auto st = check_limits(o.opslimit, o.memlimit, o.chunk, Errc::invalid); !st) return err(st);
   if (o.pages_per_step == 0) return fail(Errc::invalid, "pages_per_step must not be 0");
   auto dir = store::DataDir::open(data_dir);
-  if (!dir) return std::unexpected(dir.error());
+  if (!dir) return err(dir);
   std::error_code ec;
   fs::path canon_dir = fs::canonical(data_dir, ec);
   if (ec) return fail(Errc::unavailable, "cannot resolve " + data_dir.string() + ": " + ec.message());
@@ -563,7 +563,7 @@ Result<Summary> write_backup(const fs::path& data_dir, const fs::path& out, std:
   Summary summary;
   // 1. The database, first (see the header: receipts named by it are on disk before it).
   auto tmp = make_temp_dir(canon_dir / ".backup-");
-  if (!tmp) return std::unexpected(tmp.error());
+  if (!tmp) return err(tmp);
   Cleanup tmp_cleanup(*tmp);
   fs::path snapshot = *tmp / "amanat.db";
   if (auto st = snapshot_db(dir->db_path(), snapshot, o.pages_per_step, o.progress, summary); !st)
@@ -571,7 +571,7 @@ Result<Summary> write_backup(const fs::path& data_dir, const fs::path& out, std:
 
   // 2. Everything else.
   std::vector<Entry> entries;
-  if (auto st = walk(canon_dir, "", entries); !st) return std::unexpected(st.error());
+  if (auto st = walk(canon_dir, "", entries); !st) return err(st);
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.rel < b.rel; });
   std::uint64_t total = fs::file_size(snapshot, ec);
   for (const auto& e : entries)
@@ -586,28 +586,28 @@ Result<Summary> write_backup(const fs::path& data_dir, const fs::path& out, std:
   Cleanup part_cleanup(part);
   ::fchmod(fd.get(), 0600);  // whatever the umask
   SealedWriter w(fd.get(), part, o.chunk);
-  if (auto st = w.start(passphrase, o.opslimit, o.memlimit); !st) return std::unexpected(st.error());
+  if (auto st = w.start(passphrase, o.opslimit, o.memlimit); !st) return err(st);
   ArchiveWriter a{w, summary, o.progress, total};
   struct stat dbst;
   if (::stat(dir->db_path().c_str(), &dbst) != 0)
     return fail(Errc::unavailable, "cannot stat " + dir->db_path() + ": " + errno_text());
-  if (auto st = a.file(snapshot, "amanat.db", dbst.st_mode & 0777); !st) return std::unexpected(st.error());
+  if (auto st = a.file(snapshot, "amanat.db", dbst.st_mode & 0777); !st) return err(st);
   for (const auto& e : entries) {
     auto st = e.dir ? a.dir(e.rel, e.mode) : a.file(canon_dir / e.rel, e.rel, e.mode);
-    if (!st) return std::unexpected(st.error());
+    if (!st) return err(st);
   }
   std::vector<std::uint8_t> end{'E'};
   put_be(end, summary.files, 8);
   put_be(end, summary.bytes, 8);
-  if (auto st = w.write(end); !st) return std::unexpected(st.error());
-  if (auto st = w.finish(); !st) return std::unexpected(st.error());
+  if (auto st = w.write(end); !st) return err(st);
+  if (auto st = w.finish(); !st) return err(st);
   if (::fsync(fd.get()) != 0 || !fd.close())
     return fail(Errc::unavailable, "cannot write " + part.string() + ": " + errno_text());
   fs::rename(part, out, ec);
   if (ec) return fail(Errc::unavailable, "cannot rename " + part.string() + " to " + out.string() + ": " + ec.message());
   part_cleanup.release();
   fs::path parent = out.parent_path();
-  if (auto st = store::fsync_dir(parent.empty() ? fs::path(".") : parent); !st) return std::unexpected(st.error());
+  if (auto st = store::fsync_dir(parent.empty() ? fs::path(".") : parent); !st) return err(st);
   summary.file_bytes = w.written();
   return summary;
 }
@@ -735,7 +735,7 @@ Result<Summary> restore_backup(const fs::path& file, const fs::path& data_dir, s
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return fail(Errc::invalid, file.string() + " is not a regular file");
   SealedReader r(fd.get(), file, static_cast<std::uint64_t>(st.st_size), o.progress);
-  if (auto s = r.start(passphrase); !s) return std::unexpected(s.error());
+  if (auto s = r.start(passphrase); !s) return err(s);
 
   fs::path target = data_dir;
   if (!target.has_filename()) target = target.parent_path();  // "new/" -> "new"
@@ -745,12 +745,12 @@ Result<Summary> restore_backup(const fs::path& file, const fs::path& data_dir, s
     if (ec) return fail(Errc::unavailable, "cannot create " + parent.string() + ": " + ec.message());
   }
   auto tmp = make_temp_dir(target.string() + ".tmp-");
-  if (!tmp) return std::unexpected(tmp.error());
+  if (!tmp) return err(tmp);
   Cleanup cleanup(*tmp);
   Summary summary;
-  if (auto s = unpack(r, *tmp, file, summary); !s) return std::unexpected(s.error());
-  if (auto s = check_db(*tmp / "amanat.db", file, summary); !s) return std::unexpected(s.error());
-  if (auto s = store::fsync_dir(*tmp); !s) return std::unexpected(s.error());
+  if (auto s = unpack(r, *tmp, file, summary); !s) return err(s);
+  if (auto s = check_db(*tmp / "amanat.db", file, summary); !s) return err(s);
+  if (auto s = store::fsync_dir(*tmp); !s) return err(s);
   // rename(2) replaces an empty directory, and fails if something appeared in it meanwhile.
   if (::rename(tmp->c_str(), target.c_str()) != 0) {
     if (errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR)
@@ -759,7 +759,7 @@ Result<Summary> restore_backup(const fs::path& file, const fs::path& data_dir, s
     return fail(Errc::unavailable, "cannot rename " + tmp->string() + " to " + target.string() + ": " + errno_text());
   }
   cleanup.release();
-  if (auto s = store::fsync_dir(parent.empty() ? fs::path(".") : parent); !s) return std::unexpected(s.error());
+  if (auto s = store::fsync_dir(parent.empty() ? fs::path(".") : parent); !s) return err(s);
   summary.file_bytes = static_cast<std::uint64_t>(st.st_size);
   return summary;
 }

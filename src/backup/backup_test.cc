@@ -243,7 +243,7 @@ TEST_F(BackupTest, ABackupTakenWhileDonationsAreBookedIsOneConsistentState) {
   // exactly what its leaves book: the audit from the log equals the store's report.
   books::Auditor auditor([&](std::uint64_t i) -> Result<Bytes> {
     auto e = restored.log->read_entries(i, i + 1);
-    if (!e) return std::unexpected(e.error());
+    if (!e) return err(e);
     return e->at(0);
   });
   EXPECT_EQ(expect_log_verifies(restored, b, &auditor), s->log_size);

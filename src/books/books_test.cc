@@ -63,7 +63,7 @@ void expect_audit_matches_store(BooksFixture& b) {
   ASSERT_TRUE(key);
   Auditor auditor([&](std::uint64_t i) -> Result<Bytes> {
     auto e = b.log().read_entries(i, i + 1);
-    if (!e) return std::unexpected(e.error());
+    if (!e) return err(e);
     return e->at(0);
   });
   tlog::VerifyOptions opts{*key};
@@ -372,7 +372,7 @@ TEST(BooksProperty, RandomOperationsKeepTheInvariants) {
     } else if (op < 50) {
       auto d = b.books().donate(gift(pick(funds), 1 + static_cast<std::int64_t>(rng() % 100000),
                                      "phone:+7701" + std::to_string(1000000 + rng() % 50)));
-      r = d ? Result<std::uint64_t>(d->leaf) : std::unexpected(d.error());
+      r = d ? Result<std::uint64_t>(d->leaf) : err(d);
       if (r) money_records.push_back(*r);
     } else if (op < 75) {
       auto e = spend(pick(funds), 1 + static_cast<std::int64_t>(rng() % 150000),

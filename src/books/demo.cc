@@ -43,7 +43,7 @@ constexpr const char* kPayees[] = {"Law office of an invented advocate", "Invent
 }  // namespace
 
 Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* progress) {
-  if (auto st = check_date(o.start, "start"); !st) return std::unexpected(st.error());
+  if (auto st = check_date(o.start, "start"); !st) return err(st);
   if (o.years < 1 || o.years > 50) return fail(Errc::invalid, "years: between 1 and 50");
   if (!books.is_open()) return fail(Errc::invalid, "the books are not open");
   const Currency cur = books.currency();
@@ -118,7 +118,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
                           " (invented demo case).",
                       case_code, Money{uniform(200000, 5000000) * unit, cur}, civil_from_days(a.opens)};
       drain(0);
-      if (auto r = books.open_appeal(open); !r) return std::unexpected(r.error());
+      if (auto r = books.open_appeal(open); !r) return err(r);
       ++sum.appeals;
     }
     for (auto& a : appeals) {
@@ -134,7 +134,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
         ++sum.transfers;
         drain(0);
       }
-      if (auto r = books.update_appeal(AppealUpdate{a.code, date, {}, {}, {}, false}); !r) return std::unexpected(r.error());
+      if (auto r = books.update_appeal(AppealUpdate{a.code, date, {}, {}, {}, false}); !r) return err(r);
     }
     std::vector<AppealRun*> live;
     for (std::size_t k = 0; k < next_appeal; ++k)
@@ -151,7 +151,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
     DonationInput d{date, Money{amount, cur}, channel, "", target ? target->code : std::string(kGeneralFund), {},
                     channel == Channel::cash && rng() % 2 ? "" : "ref:demo-donor-" + std::to_string(donor), ""};
     auto sub = books.submit_donation(d);
-    if (!sub) return std::unexpected(sub.error());
+    if (!sub) return err(sub);
     inflight.push_back(std::move(sub->first));
     drain(4096);
     (target ? target->balance : general) += amount;
@@ -180,7 +180,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
         ExpenseInput e{Expense{date, Money{spend + extra, cur}, cat, "Bank:Main", "", "", splits, receipts, {}},
                        kPayees[static_cast<int>(cat) % std::size(kPayees)], ""};
         auto f = books.submit_expense(e);
-        if (!f) return std::unexpected(f.error());
+        if (!f) return err(f);
         (from ? from->balance : general) -= spend;
         general -= extra;
         ++sum.expenses;
@@ -193,7 +193,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
             expenses_inflight.front().leaf.wait_for(std::chrono::seconds(0)) == std::future_status::ready)) {
       auto& x = expenses_inflight.front();
       auto leaf = x.leaf.get();
-      if (!leaf) return std::unexpected(leaf.error());
+      if (!leaf) return err(leaf);
       recent_expenses.push_back(*leaf);
       if (x.approve) {
         queue(books.submit_approval(*leaf, "director"));
@@ -220,7 +220,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
   }
   for (auto& x : expenses_inflight) {
     auto leaf = x.leaf.get();
-    if (!leaf) return std::unexpected(leaf.error());
+    if (!leaf) return err(leaf);
     if (x.approve) {
       queue(books.submit_approval(*leaf, "director"));
       queue(books.submit_approval(*leaf, x.deputy ? "deputy-director" : "accountant"));

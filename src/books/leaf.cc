@@ -185,7 +185,7 @@ struct Encoder {
     Obj r;
     for (const auto& [code, rate] : rates) {
       auto s = format_rate(rate);
-      if (!s) return std::unexpected(s.error());
+      if (!s) return err(s);
       r.str(code, *s);
     }
     o.raw("rates", r.done());
@@ -203,27 +203,27 @@ class FieldReader {
   Result<std::optional<std::string>> opt_str(const char* key) {
     if (!self().has(key)) return std::optional<std::string>();
     auto s = self().str(key);
-    if (!s) return std::unexpected(s.error());
+    if (!s) return err(s);
     return std::optional<std::string>(std::move(*s));
   }
   Result<std::uint64_t> index(const char* key) {
     auto v = self().integer(key);
-    if (!v) return std::unexpected(v.error());
+    if (!v) return err(v);
     if (*v < 0) return fail(Errc::invalid, std::string(key) + ": must not be negative");
     return static_cast<std::uint64_t>(*v);
   }
   Result<Currency> cur(const char* key = "currency") {
     auto s = self().str(key);
-    if (!s) return std::unexpected(s.error());
+    if (!s) return err(s);
     auto c = currency(*s);
     if (!c) return std::unexpected(c.error().context(key));
     return *c;
   }
   Result<Money> money(const char* amount_key = "amount") {
     auto a = self().integer(amount_key);
-    if (!a) return std::unexpected(a.error());
+    if (!a) return err(a);
     auto c = cur();
-    if (!c) return std::unexpected(c.error());
+    if (!c) return err(c);
     return Money{*a, *c};
   }
 
@@ -311,39 +311,34 @@ class Fields : public FieldReader<Fields> {
 };
 
 
-#define TRY(var, expr)                                        \
-  auto var##_r = (expr);                                      \
-  if (!var##_r) return std::unexpected(var##_r.error());      \
-  auto var = std::move(*var##_r)
-
 template <class Fields>
 Result<Body> decode_body(std::string_view type, Fields& f) {
   if (type == "books.open") {
-    TRY(name, f.str("name"));
-    TRY(c, f.cur());
+    AMANAT_TRY(name, f.str("name"));
+    AMANAT_TRY(c, f.cur());
     return BooksOpen{name, c};
   }
   if (type == "appeal.open") {
     AppealOpen r{.target = Money{0, *currency("KZT")}};
-    TRY(code, f.str("appeal"));
-    TRY(title, f.str("title"));
-    TRY(desc, f.str("description", false));
-    TRY(cs, f.str("case", false));
-    TRY(target, f.money("target"));
-    TRY(date, f.str("date"));
+    AMANAT_TRY(code, f.str("appeal"));
+    AMANAT_TRY(title, f.str("title"));
+    AMANAT_TRY(desc, f.str("description", false));
+    AMANAT_TRY(cs, f.str("case", false));
+    AMANAT_TRY(target, f.money("target"));
+    AMANAT_TRY(date, f.str("date"));
     r.code = code, r.title = title, r.description = desc, r.case_code = cs, r.target = target, r.date = date;
     return r;
   }
   if (type == "appeal.update") {
     AppealUpdate r;
-    TRY(code, f.str("appeal"));
-    TRY(date, f.str("date"));
-    TRY(title, f.opt_str("title"));
-    TRY(desc, f.opt_str("description"));
-    TRY(status, f.opt_str("status"));
+    AMANAT_TRY(code, f.str("appeal"));
+    AMANAT_TRY(date, f.str("date"));
+    AMANAT_TRY(title, f.opt_str("title"));
+    AMANAT_TRY(desc, f.opt_str("description"));
+    AMANAT_TRY(status, f.opt_str("status"));
     r.code = code, r.date = date, r.title = title, r.description = desc;
     if (f.has("target")) {
-      TRY(target, f.money("target"));
+      AMANAT_TRY(target, f.money("target"));
       r.target = target;
     }
     if (status) {
@@ -355,95 +350,95 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
   }
   if (type == "donation") {
     Donation r{.amount = Money{0, *currency("KZT")}};
-    TRY(date, f.str("date"));
-    TRY(amount, f.money());
-    TRY(ch, f.str("channel"));
-    TRY(channel, parse_channel(ch));
-    TRY(account, f.str("account"));
-    TRY(fund, f.str("fund"));
-    TRY(receipt, f.str("receipt"));
-    TRY(rates, f.rates());
+    AMANAT_TRY(date, f.str("date"));
+    AMANAT_TRY(amount, f.money());
+    AMANAT_TRY(ch, f.str("channel"));
+    AMANAT_TRY(channel, parse_channel(ch));
+    AMANAT_TRY(account, f.str("account"));
+    AMANAT_TRY(fund, f.str("fund"));
+    AMANAT_TRY(receipt, f.str("receipt"));
+    AMANAT_TRY(rates, f.rates());
     r.date = date, r.amount = amount, r.channel = channel, r.account = account, r.fund = fund;
     r.receipt = receipt, r.rates = rates;
     return r;
   }
   if (type == "expense") {
     Expense r{.amount = Money{0, *currency("KZT")}};
-    TRY(date, f.str("date"));
-    TRY(amount, f.money());
-    TRY(cat, f.str("category"));
-    TRY(category, parse_category(cat));
-    TRY(account, f.str("account"));
-    TRY(payee, f.str("payee"));
-    TRY(memo, f.str("memo", false));
-    TRY(rates, f.rates());
+    AMANAT_TRY(date, f.str("date"));
+    AMANAT_TRY(amount, f.money());
+    AMANAT_TRY(cat, f.str("category"));
+    AMANAT_TRY(category, parse_category(cat));
+    AMANAT_TRY(account, f.str("account"));
+    AMANAT_TRY(payee, f.str("payee"));
+    AMANAT_TRY(memo, f.str("memo", false));
+    AMANAT_TRY(rates, f.rates());
     r.date = date, r.amount = amount, r.category = category, r.account = account;
     r.payee = payee, r.memo = memo, r.rates = rates;
-    TRY(splits, f.objects("splits"));
+    AMANAT_TRY(splits, f.objects("splits"));
     for (std::size_t i = 0; i < splits.size(); ++i) {
       std::string where = "splits[" + std::to_string(i) + "]";
-      TRY(fund, splits[i].str("fund"));
-      TRY(a, splits[i].integer("amount"));
+      AMANAT_TRY(fund, splits[i].str("fund"));
+      AMANAT_TRY(a, splits[i].integer("amount"));
       if (auto st = splits[i].done(); !st) return std::unexpected(st.error().context(where));
       r.splits.push_back({fund, Money{a, amount.currency}});
     }
-    TRY(receipts, f.strings("receipts"));
+    AMANAT_TRY(receipts, f.strings("receipts"));
     r.receipts = std::move(receipts);
     return r;
   }
   if (type == "expense.approve") {
-    TRY(e, f.index("expense"));
-    TRY(by, f.str("by"));
+    AMANAT_TRY(e, f.index("expense"));
+    AMANAT_TRY(by, f.str("by"));
     return Approval{e, by};
   }
   if (type == "expense.confirm") {
-    TRY(e, f.index("expense"));
-    TRY(role_s, f.str("role"));
-    TRY(role, parse_confirm_role(role_s));
-    TRY(ev, f.str("evidence", false));
+    AMANAT_TRY(e, f.index("expense"));
+    AMANAT_TRY(role_s, f.str("role"));
+    AMANAT_TRY(role, parse_confirm_role(role_s));
+    AMANAT_TRY(ev, f.str("evidence", false));
     return Confirmation{e, role, ev};
   }
   if (type == "expense.receipt") {
-    TRY(e, f.index("expense"));
-    TRY(h, f.str("sha256"));
+    AMANAT_TRY(e, f.index("expense"));
+    AMANAT_TRY(h, f.str("sha256"));
     return ReceiptAttach{e, h};
   }
   if (type == "transfer") {
     Transfer r{.amount = Money{0, *currency("KZT")}};
-    TRY(date, f.str("date"));
-    TRY(amount, f.money());
-    TRY(from, f.str("from"));
-    TRY(to, f.str("to"));
-    TRY(reason, f.str("reason"));
-    TRY(rates, f.rates());
+    AMANAT_TRY(date, f.str("date"));
+    AMANAT_TRY(amount, f.money());
+    AMANAT_TRY(from, f.str("from"));
+    AMANAT_TRY(to, f.str("to"));
+    AMANAT_TRY(reason, f.str("reason"));
+    AMANAT_TRY(rates, f.rates());
     r.date = date, r.amount = amount, r.from = from, r.to = to, r.reason = reason, r.rates = rates;
     return r;
   }
   if (type == "correction") {
-    TRY(date, f.str("date"));
-    TRY(rev, f.index("reverses"));
-    TRY(reason, f.str("reason"));
+    AMANAT_TRY(date, f.str("date"));
+    AMANAT_TRY(rev, f.index("reverses"));
+    AMANAT_TRY(reason, f.str("reason"));
     return Correction{date, rev, reason};
   }
   if (type == "report") {
     ReportPublished r;
-    TRY(size, f.index("size"));
-    TRY(part, f.integer("part"));
-    TRY(parts, f.integer("parts"));
+    AMANAT_TRY(size, f.index("size"));
+    AMANAT_TRY(part, f.integer("part"));
+    AMANAT_TRY(parts, f.integer("parts"));
     if (part < 1 || parts < part || parts > 1000000) return fail(Errc::invalid, "part: out of range");
     r.size = size, r.part = static_cast<std::uint32_t>(part), r.parts = static_cast<std::uint32_t>(parts);
-    TRY(funds, f.objects("funds"));
+    AMANAT_TRY(funds, f.objects("funds"));
     for (std::size_t i = 0; i < funds.size(); ++i) {
       auto& ff = funds[i];
       std::string where = "funds[" + std::to_string(i) + "]";
-      TRY(fund, ff.str("fund"));
-      TRY(c, ff.cur());
-      TRY(raised, ff.integer("raised"));
-      TRY(spent, ff.integer("spent"));
-      TRY(in, ff.integer("in"));
-      TRY(out, ff.integer("out"));
-      TRY(balance, ff.integer("balance"));
-      TRY(n, ff.index("donations"));
+      AMANAT_TRY(fund, ff.str("fund"));
+      AMANAT_TRY(c, ff.cur());
+      AMANAT_TRY(raised, ff.integer("raised"));
+      AMANAT_TRY(spent, ff.integer("spent"));
+      AMANAT_TRY(in, ff.integer("in"));
+      AMANAT_TRY(out, ff.integer("out"));
+      AMANAT_TRY(balance, ff.integer("balance"));
+      AMANAT_TRY(n, ff.index("donations"));
       if (auto st = ff.done(); !st) return std::unexpected(st.error().context(where));
       r.funds.push_back(FundTotals{fund, c, raised, spent, in, out, balance, n});
     }
@@ -484,12 +479,12 @@ Result<std::string> format_rate(Rate r) {
 }
 
 Result<std::string> encode_leaf(const Record& r) {
-  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  if (auto st = validate(r); !st) return err(st);
   if (r.time.size() != 20 || r.time[10] != 'T' || r.time[19] != 'Z' || !check_date(r.time.substr(0, 10)))
     return fail(Errc::invalid, "time: must be UTC YYYY-MM-DDTHH:MM:SSZ");
   Obj o;
   o.num("v", kLeafVersion).str("type", type_name(r.body)).str("time", r.time);
-  if (auto st = std::visit(Encoder{o}, r.body); !st) return std::unexpected(st.error());
+  if (auto st = std::visit(Encoder{o}, r.body); !st) return err(st);
   std::string text = o.done();
   if (text.size() > tlog::kMaxEntrySize)
     return fail(Errc::invalid, "the record is " + std::to_string(text.size()) +
@@ -502,16 +497,16 @@ namespace {
 // Decodes a leaf object through either reader.
 template <class F>
 Result<Record> decode_fields(F& f) {
-  TRY(v, f.integer("v"));
+  AMANAT_TRY(v, f.integer("v"));
   if (v != kLeafVersion) return fail(Errc::invalid, "v: version " + std::to_string(v) + " is not known");
-  TRY(type, f.str("type"));
-  TRY(time, f.str("time"));
+  AMANAT_TRY(type, f.str("type"));
+  AMANAT_TRY(time, f.str("time"));
   if (time.size() != 20 || time[10] != 'T' || time[19] != 'Z' || !check_date(time.substr(0, 10)))
     return fail(Errc::invalid, "time: must be UTC YYYY-MM-DDTHH:MM:SSZ");
-  TRY(body, decode_body(type, f));
-  if (auto st = f.done(); !st) return std::unexpected(st.error());
+  AMANAT_TRY(body, decode_body(type, f));
+  if (auto st = f.done(); !st) return err(st);
   Record r{time, std::move(body)};
-  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  if (auto st = validate(r); !st) return err(st);
   return r;
 }
 
@@ -966,11 +961,11 @@ std::optional<Record> decode_leaf_fast(std::span<const std::uint8_t> leaf) {
 Result<Record> decode_leaf_reference(std::span<const std::uint8_t> leaf) {
   std::string_view text = as_chars(leaf);
   auto parsed = parse_strict(text);
-  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed) return err(parsed);
   if (!parsed->is_object()) return fail(Errc::invalid, "a record leaf is a JSON object");
-  if (auto st = require_safe_integers(*parsed); !st) return std::unexpected(st.error());
+  if (auto st = require_safe_integers(*parsed); !st) return err(st);
   auto canon = canonicalize(*parsed);
-  if (!canon) return std::unexpected(canon.error());
+  if (!canon) return err(canon);
   if (*canon != text) return fail(Errc::invalid, "the leaf is not in RFC 8785 canonical form");
   auto r = decode_object(*parsed);
   if (!r) return r;
@@ -991,7 +986,7 @@ Result<Record> decode_leaf(std::span<const std::uint8_t> leaf) {
 Status decode_leaf_into(std::span<const std::uint8_t> leaf, Record& out) {
   if (detail::decode_leaf_fast_into(leaf, out)) return {};
   auto r = detail::decode_leaf_reference(leaf);
-  if (!r) return std::unexpected(r.error());
+  if (!r) return err(r);
   out = std::move(*r);
   return {};
 }

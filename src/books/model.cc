@@ -31,9 +31,7 @@ std::string choices(const std::array<std::string_view, N>& names) {
   return s;
 }
 
-Error bad(std::string_view field, std::string reason) {
-  return Error{Errc::invalid, std::string(field) + ": " + std::move(reason)};
-}
+Error bad(std::string_view field, std::string reason) { return field_error(field, reason); }
 
 // "channel: \"fax\" is not one of bank, card, ..." (appended piecewise: GCC 12 warns falsely
 // about memcpy overlap for a chain of temporaries here).

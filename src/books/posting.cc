@@ -73,7 +73,7 @@ std::string asset_account(std::string_view money_account) { return "Assets:" + s
 Result<Booking> book(std::uint64_t id, const Record& r, Currency org, const FundCurrency& funds,
                      const Booking* reversed, bool with_postings) {
   Booking b;
-  if (auto st = book_into(b, id, r, org, funds, reversed, with_postings); !st) return std::unexpected(st.error());
+  if (auto st = book_into(b, id, r, org, funds, reversed, with_postings); !st) return err(st);
   return b;
 }
 
@@ -88,13 +88,13 @@ Status book_into(Booking& b, std::uint64_t id, const Record& r, Currency org, co
 
   if (const auto* d = std::get_if<Donation>(&r.body)) {
     auto fc = fund_currency(funds, d->fund);
-    if (!fc) return std::unexpected(fc.error());
+    if (!fc) return err(fc);
     Converter conv(d->rates, d->amount.currency);
     auto fa = conv.to(d->amount, *fc, "into fund", d->fund);
-    if (!fa) return std::unexpected(fa.error());
+    if (!fa) return err(fa);
     auto oa = conv.to(d->amount, org, "into the organisation's currency");
-    if (!oa) return std::unexpected(oa.error());
-    if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
+    if (!oa) return err(oa);
+    if (auto st = conv.all_used(); !st) return err(st);
     b.txn.date = d->date;
     if (with_postings)
       b.txn.postings = {posting(asset_account(d->account), d->amount, cost_if(d->amount, *fa)),
@@ -107,34 +107,34 @@ Status book_into(Booking& b, std::uint64_t id, const Record& r, Currency org, co
     b.txn.date = e->date;
     for (const auto& s : e->splits) {
       auto fc = fund_currency(funds, s.fund);
-      if (!fc) return std::unexpected(fc.error());
+      if (!fc) return err(fc);
       auto fa = conv.to(s.amount, *fc, "from fund", s.fund);
-      if (!fa) return std::unexpected(fa.error());
+      if (!fa) return err(fa);
       auto oa = conv.to(s.amount, org, "into the organisation's currency");
-      if (!oa) return std::unexpected(oa.error());
+      if (!oa) return err(oa);
       if (with_postings) {
         b.txn.postings.push_back(posting(expense_account(s.fund, e->category), *fa));
         b.txn.postings.push_back(posting(asset_account(e->account), neg(s.amount), cost_if(s.amount, neg(*fa))));
       }
       b.moves.push_back({s.fund, MoveKind::spent, *fa, oa->minor, e->category, 0});
     }
-    if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
+    if (auto st = conv.all_used(); !st) return err(st);
     return {};
   }
   if (const auto* t = std::get_if<Transfer>(&r.body)) {
     auto from_c = fund_currency(funds, t->from);
-    if (!from_c) return std::unexpected(from_c.error());
+    if (!from_c) return err(from_c);
     auto to_c = fund_currency(funds, t->to);
-    if (!to_c) return std::unexpected(to_c.error());
+    if (!to_c) return err(to_c);
     if (*from_c != t->amount.currency)
       return fail(Errc::invalid, "currency: fund " + t->from + " is held in " + std::string(from_c->code()) +
                                      "; state the transfer in that currency");
     Converter conv(t->rates, t->amount.currency);
     auto ta = conv.to(t->amount, *to_c, "into fund", t->to);
-    if (!ta) return std::unexpected(ta.error());
+    if (!ta) return err(ta);
     auto oa = conv.to(t->amount, org, "into the organisation's currency");
-    if (!oa) return std::unexpected(oa.error());
-    if (auto st = conv.all_used(); !st) return std::unexpected(st.error());
+    if (!oa) return err(oa);
+    if (auto st = conv.all_used(); !st) return err(st);
     b.txn.date = t->date;
     if (with_postings)
       b.txn.postings = {posting(transfer_account(t->from), t->amount, cost_if(t->amount, *ta)),

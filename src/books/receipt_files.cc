@@ -22,7 +22,7 @@ fs::path receipt_path(const fs::path& data_dir, std::string_view sha) { return d
 
 Result<std::string> store_receipt(const fs::path& data_dir, const crypto::Keyring& keys,
                                   std::span<const std::uint8_t> data) {
-  if (auto st = keys.ready(); !st) return std::unexpected(st.error());
+  if (auto st = keys.ready(); !st) return err(st);
   if (data.empty()) return fail(Errc::invalid, "file: the file is empty");
   if (data.size() > kMaxReceiptBytes) return fail(Errc::invalid, "file: larger than 256 MiB");
   std::string sha = to_hex(sha256(data));
@@ -33,8 +33,8 @@ Result<std::string> store_receipt(const fs::path& data_dir, const crypto::Keyrin
   if (fs::exists(receipt_path(data_dir, sha), ec)) return sha;
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   auto sealed = keys.seal(text, "receipt:" + sha);
-  if (!sealed) return std::unexpected(sealed.error());
-  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), *sealed); !st) return std::unexpected(st.error());
+  if (!sealed) return err(sealed);
+  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), *sealed); !st) return err(st);
   return sha;
 }
 
@@ -46,9 +46,9 @@ bool receipt_stored(const fs::path& data_dir, std::string_view sha256_hex) {
 Result<Bytes> read_receipt(const fs::path& data_dir, const crypto::Keyring& keys, std::string_view sha256_hex) {
   if (!receipt_stored(data_dir, sha256_hex)) return fail(Errc::not_found, "no stored file with that SHA-256");
   auto sealed = store::read_file_bytes(receipt_path(data_dir, sha256_hex), kMaxReceiptBytes + 1024);
-  if (!sealed) return std::unexpected(sealed.error());
+  if (!sealed) return err(sealed);
   auto plain = keys.open(*sealed, "receipt:" + std::string(sha256_hex));
-  if (!plain && plain.error().code == Errc::sealed) return std::unexpected(plain.error());
+  if (!plain && plain.error().code == Errc::sealed) return err(plain);
   if (!plain) return fail(Errc::corrupt, "the stored file " + std::string(sha256_hex) + " does not open");
   Bytes out(plain->begin(), plain->end());
   if (to_hex(sha256(out)) != sha256_hex)

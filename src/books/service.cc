@@ -30,9 +30,6 @@ std::string default_account(Channel c) {
   return "Other";
 }
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
 }  // namespace
 
 std::string system_clock_now() { return format_time(std::time(nullptr), false); }
@@ -42,13 +39,13 @@ Result<std::unique_ptr<Books>> Books::open(BooksStore& store, tlog::Sequencer& s
                                            const crypto::Keyring& keys, Clock clock) {
   std::unique_ptr<Books> b(new Books(store, seq, log, keys, std::move(clock)));
   std::lock_guard lock(b->mu_);
-  if (auto st = b->reload(); !st) return std::unexpected(st.error());
+  if (auto st = b->reload(); !st) return err(st);
   return b;
 }
 
 Status Books::reload() {
   auto s = store_.load();
-  if (!s) return std::unexpected(s.error());
+  if (!s) return err(s);
   books_ = s->books;
   funds_.clear();
   for (auto& f : s->funds) funds_.emplace(f.fund, f);
@@ -95,7 +92,7 @@ Result<Booking> Books::booking_of(std::uint64_t leaf) {
 
 Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate priv, std::string claim) {
   r.time = clock_();
-  if (auto st = validate(r); !st) return std::unexpected(st.error());
+  if (auto st = validate(r); !st) return err(st);
   auto leaf = encode_leaf(r);
   if (!leaf) return err(leaf);
 
@@ -126,7 +123,7 @@ Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes l
                                                                 RecordPrivate priv, std::string claim,
                                                                 std::optional<std::uint64_t> at) {
   if (stale_)
-    if (auto st = reload(); !st) return std::unexpected(st.error());
+    if (auto st = reload(); !st) return err(st);
   if (!books_ && !std::holds_alternative<BooksOpen>(r.body))
     return fail(Errc::invalid, "these books are not open yet; run `amanat books init --data DIR --currency CODE`");
   if (books_ && std::holds_alternative<BooksOpen>(r.body)) return fail(Errc::conflict, "these books are already open");
@@ -247,8 +244,8 @@ Result<DonationResult> Books::donate(const DonationInput& in) {
 }
 
 Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in) {
-  if (auto st = check_text(in.payee, "payee", 300, false); !st) return std::unexpected(st.error());
-  if (auto st = keys_.ready(); !st) return std::unexpected(st.error());  // the payee is sealed at commit
+  if (auto st = check_text(in.payee, "payee", 300, false); !st) return err(st);
+  if (auto st = keys_.ready(); !st) return err(st);  // the payee is sealed at commit
   RecordPrivate priv;
   priv.payee = in.payee;
   priv.payee_salt = new_salt();
@@ -335,7 +332,7 @@ Result<std::uint64_t> Books::publish_report() {
                                       " but the log at " + std::to_string(pub.size) + "; retry");
     for (const auto& f : rep->funds) pub.funds.push_back(totals_of(f));
     Record r{clock_(), std::move(pub)};
-    if (auto st = validate(r); !st) return std::unexpected(st.error());
+    if (auto st = validate(r); !st) return err(st);
     auto leaf = encode_leaf(r);
     if (!leaf) return err(leaf);
     if (leaf->size() > tlog::kMaxEntrySize)

@@ -31,9 +31,6 @@ using namespace amanat::books;
 
 namespace {
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
 int print_leaf(const Result<std::uint64_t>& r, const char* what) {
   if (!r) return report(r.error());
   std::printf("%llu\n", static_cast<unsigned long long>(*r));

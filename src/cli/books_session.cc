@@ -16,7 +16,7 @@ Result<std::optional<crypto::VaultFile>> read_vault_file(const store::DataDir& d
   std::error_code ec;
   if (!std::filesystem::exists(vault_path(dir), ec)) return std::optional<crypto::VaultFile>();
   auto text = store::read_file(vault_path(dir));
-  if (!text) return std::unexpected(text.error());
+  if (!text) return err(text);
   auto file = crypto::VaultFile::parse(*text);
   if (!file) return std::unexpected(file.error().context(vault_path(dir).string()));
   return std::optional<crypto::VaultFile>(std::move(*file));
@@ -27,7 +27,7 @@ Result<crypto::Keyring> books_keys(const store::DataDir& dir, bool create, bool 
   auto keys = crypto::Keyring::load(books_key_path(dir));
   if (keys || keys.error().code != Errc::not_found) return keys;
   auto vault_file = read_vault_file(dir);
-  if (!vault_file) return std::unexpected(vault_file.error());
+  if (!vault_file) return err(vault_file);
   if (*vault_file && (*vault_file)->books_key) {
     if (in_vault) *in_vault = true;
     auto sealed = crypto::Keyring::sealed();
@@ -36,7 +36,7 @@ Result<crypto::Keyring> books_keys(const store::DataDir& dir, bool create, bool 
     crypto::Vault vault(std::move(**vault_file));
     if (auto st = vault.unseal_with_passphrase(pass); !st)
       return std::unexpected(st.error().context("AMANAT_VAULT_PASSPHRASE"));
-    if (auto st = vault.install_books_key(sealed); !st) return std::unexpected(st.error());
+    if (auto st = vault.install_books_key(sealed); !st) return err(st);
     return sealed;
   }
   if (create) return crypto::Keyring::create(books_key_path(dir));
@@ -58,30 +58,30 @@ BooksSession::~BooksSession() {
 
 Result<std::unique_ptr<BooksSession>> open_books(const std::string& data, bool require_open, bool unseal_from_env) {
   auto dir = store::DataDir::open(data);
-  if (!dir) return std::unexpected(dir.error());
+  if (!dir) return err(dir);
   auto s = std::unique_ptr<BooksSession>(new BooksSession{*dir, {}, {}, {}, {}, {}, false, {}, {}});
   auto lock = dir->lock_writer();
-  if (!lock) return std::unexpected(lock.error());
+  if (!lock) return err(lock);
   s->lock = std::move(*lock);
   auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!log) return std::unexpected(log.error());
+  if (!log) return err(log);
   s->log = std::move(*log);
   auto skey = dir->read_key();
-  if (!skey) return std::unexpected(skey.error());
+  if (!skey) return err(skey);
   auto key = tlog::LogKey::parse(*skey);
-  if (!key) return std::unexpected(key.error());
+  if (!key) return err(key);
   s->key = std::make_unique<tlog::LogKey>(std::move(*key));
   auto keys = books_keys(*dir, !require_open, unseal_from_env, &s->keys_in_vault);
-  if (!keys) return std::unexpected(keys.error());
+  if (!keys) return err(keys);
   s->keys = std::make_unique<crypto::Keyring>(std::move(*keys));
   auto seq = tlog::Sequencer::open(*s->log, *s->key);
-  if (!seq) return std::unexpected(seq.error());
+  if (!seq) return err(seq);
   s->seq = std::move(*seq);
   auto store = store::sqlite::SqliteBooksStore::open(*s->log, *s->keys);
-  if (!store) return std::unexpected(store.error());
+  if (!store) return err(store);
   s->store = std::move(*store);
   auto books = books::Books::open(*s->store, *s->seq, *s->log, *s->keys);
-  if (!books) return std::unexpected(books.error());
+  if (!books) return err(books);
   s->books = std::move(*books);
   if (require_open && !s->books->is_open())
     return fail(Errc::invalid, data + " has no books yet; run `amanat books init --data " + data +
@@ -91,16 +91,16 @@ Result<std::unique_ptr<BooksSession>> open_books(const std::string& data, bool r
 
 Result<std::unique_ptr<BooksReader>> read_books(const std::string& data) {
   auto dir = store::DataDir::open(data);
-  if (!dir) return std::unexpected(dir.error());
+  if (!dir) return err(dir);
   auto r = std::unique_ptr<BooksReader>(new BooksReader{*dir, {}, {}, {}});
   auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!log) return std::unexpected(log.error());
+  if (!log) return err(log);
   r->log = std::move(*log);
   auto keys = books_keys(*dir, false, true);
-  if (!keys) return std::unexpected(keys.error());
+  if (!keys) return err(keys);
   r->keys = std::make_unique<crypto::Keyring>(std::move(*keys));
   auto store = store::sqlite::SqliteBooksStore::open(*r->log, *r->keys);
-  if (!store) return std::unexpected(store.error());
+  if (!store) return err(store);
   r->store = std::move(*store);
   return r;
 }

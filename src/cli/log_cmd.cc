@@ -38,7 +38,7 @@ namespace fs = std::filesystem;
 Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
   if (where.starts_with("http://") || where.starts_with("https://")) {
     auto src = http::HttpLogSource::open(where);
-    if (!src) return std::unexpected(src.error());
+    if (!src) return err(src);
     return std::unique_ptr<tlog::LogSource>(std::move(*src));
   }
   std::error_code ec;  // the non-throwing overloads: an unreadable path is an error, not a crash
@@ -46,7 +46,7 @@ Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
     return fail(Errc::not_found, where + " is neither a readable directory nor an http(s) URL");
   if (fs::exists(fs::path(where) / "amanat.db", ec)) {
     auto st = store::sqlite::SqliteLogStore::open_default((fs::path(where) / "amanat.db").string());
-    if (!st) return std::unexpected(st.error());
+    if (!st) return err(st);
     return std::unique_ptr<tlog::LogSource>(std::move(*st));
   }
   if (!fs::exists(fs::path(where) / "checkpoint", ec))
@@ -63,15 +63,15 @@ struct OpenedLog {
 
 Result<OpenedLog> open_log(const std::string& data) {
   auto dir = store::DataDir::open(data);
-  if (!dir) return std::unexpected(dir.error());
+  if (!dir) return err(dir);
   auto st = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!st) return std::unexpected(st.error());
+  if (!st) return err(st);
   return OpenedLog{*dir, std::move(*st)};
 }
 
 Result<tlog::LogKey> load_key(const store::DataDir& dir) {
   auto skey = dir.read_key();
-  if (!skey) return std::unexpected(skey.error());
+  if (!skey) return err(skey);
   return tlog::LogKey::parse(*skey);
 }
 
@@ -252,7 +252,7 @@ int do_export(const std::string& data, const std::string& out) {
   // checkpoint they do not match.
   if (auto existing = store::read_file(fs::path(out) / "checkpoint"); existing) {
     auto note = tlog::parse_note(*existing);
-    auto old = note ? tlog::parse_checkpoint(note->text) : std::unexpected(note.error());
+    auto old = note ? tlog::parse_checkpoint(note->text) : err(note);
     if (!old)
       return report({Errc::conflict, out + "/checkpoint is not a checkpoint (" + old.error().message +
                                          "); choose an empty directory"});
@@ -325,7 +325,7 @@ Result<Trust> parse_trust(const std::string& vkey, const std::vector<std::string
   auto key = tlog::Verifier::parse(vkey);
   if (!key) return std::unexpected(key.error().context("--vkey"));
   auto witnesses = parse_witnesses(witness_keys);
-  if (!witnesses) return std::unexpected(witnesses.error());
+  if (!witnesses) return err(witnesses);
   return Trust{*key, *witnesses};
 }
 

@@ -46,7 +46,7 @@ Status check_slug(const std::string& slug) {
 }
 
 Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
-  if (auto st = check_slug(slug); !st) return std::unexpected(st.error());
+  if (auto st = check_slug(slug); !st) return err(st);
   auto s = open_books(data, true, false);
   if (!s) return std::unexpected(s.error().context(data));
   if (auto st = (*s)->store->prepare_for_booking(); !st) return std::unexpected(st.error().context(data));
@@ -65,7 +65,7 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   auto keys_file = o.session->dir.path() / "witnessed.keys";
   if (std::filesystem::exists(keys_file)) {
     auto text = store::read_file(keys_file);
-    if (!text) return std::unexpected(text.error());
+    if (!text) return err(text);
     std::size_t n = 0;
     for (std::string_view rest = *text; !rest.empty();) {
       auto nl = rest.find('\n');
@@ -190,7 +190,7 @@ int do_user_add(const std::string& data, const std::string& name, const std::str
 // same, and finishes.
 Status move_books_key_into_vault(const store::DataDir& dir, crypto::Vault& vault) {
   auto master = crypto::Keyring::read_master(books_key_path(dir));
-  if (!master) return std::unexpected(master.error());
+  if (!master) return err(master);
   struct Wipe {
     crypto::MasterKey& m;
     ~Wipe() { sodium_memzero(m.data(), m.size()); }
@@ -205,17 +205,17 @@ Status move_books_key_into_vault(const store::DataDir& dir, crypto::Vault& vault
       return fail(Errc::conflict, "the vault holds another books key than " + books_key_path(dir).string() +
                                       "; keep both files and ask for help before removing either");
   } else if (auto f = vault.set_books_key(*master); !f) {
-    return std::unexpected(f.error());
+    return err(f);
   }
   auto log = store::sqlite::SqliteLogStore::open_default(dir.db_path());  // the schema, migrated
-  if (!log) return std::unexpected(log.error());
+  if (!log) return err(log);
   auto account_keys = accounts_keys(dir);
-  if (!account_keys) return std::unexpected(account_keys.error());
+  if (!account_keys) return err(account_keys);
   auto accounts = api::Accounts::open(dir.db_path(), *account_keys);
-  if (!accounts) return std::unexpected(accounts.error());
+  if (!accounts) return err(accounts);
   (*accounts)->also_open_with(crypto::Keyring::from_master(*master));
   auto moved = (*accounts)->reseal_legacy_secrets();
-  if (!moved) return std::unexpected(moved.error());
+  if (!moved) return err(moved);
   std::string json = vault.file().to_json();
   if (auto st = store::write_file_atomic(vault_path(dir), as_bytes(json)); !st) return st;
   std::error_code ec;

@@ -158,7 +158,7 @@ class Parser {
       case '[': return parse_array(depth);
       case '"': {
         auto str = parse_string();
-        if (!str) return std::unexpected(str.error());
+        if (!str) return err(str);
         return json(std::move(*str));
       }
       case 't': return parse_literal("true", json(true));
@@ -201,7 +201,7 @@ class Parser {
       }
       std::size_t key_at = pos_;
       auto key = parse_string();
-      if (!key) return std::unexpected(key.error());
+      if (!key) return err(key);
       if (obj.contains(*key)) return error(key_at, "duplicate member name " + quote_for_message(*key));
       skip_ws();
       if (eof() || peek() != ':') return error(pos_, "expected ':' after a member name");
@@ -318,7 +318,7 @@ class Parser {
         case 't': out.push_back('\t'); break;
         case 'u': {
           auto unit = parse_hex4();
-          if (!unit) return std::unexpected(unit.error());
+          if (!unit) return err(unit);
           char32_t cp = *unit;
           if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return error(esc_at, "lone surrogate: low surrogate escape without a high one");
@@ -329,7 +329,7 @@ class Parser {
             }
             pos_ += 2;
             auto low = parse_hex4();
-            if (!low) return std::unexpected(low.error());
+            if (!low) return err(low);
             if (*low < 0xDC00 || *low > 0xDFFF) {
               return error(esc_at, "lone surrogate: high surrogate escape not followed by a low one");
             }
@@ -617,13 +617,13 @@ Result<nlohmann::json> parse_strict(std::string_view json_text) {
 Result<std::string> canonicalize(const nlohmann::json& value) {
   std::string out;
   std::string pointer;
-  if (auto st = write_value(out, value, pointer, 0); !st) return std::unexpected(st.error());
+  if (auto st = write_value(out, value, pointer, 0); !st) return err(st);
   return out;
 }
 
 Result<std::string> canonicalize_text(std::string_view json_text) {
   auto value = parse_strict(json_text);
-  if (!value) return std::unexpected(value.error());
+  if (!value) return err(value);
   return canonicalize(*value);
 }
 

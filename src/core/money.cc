@@ -287,7 +287,7 @@ Result<Money> parse_money(std::string_view s, Currency c) {
 
 Result<Money> parse_money(std::string_view amount, std::string_view code) {
   auto c = currency(code);
-  if (!c) return std::unexpected(c.error());
+  if (!c) return err(c);
   return parse_money(amount, *c);
 }
 
@@ -305,9 +305,9 @@ Result<std::pair<std::string, Rate>> parse_rate_option(std::string_view s) {
   auto eq = s.find('=');
   if (eq == std::string_view::npos) return fail(Errc::invalid, "write CODE=RATE, e.g. USD=450.25");
   std::string code(s.substr(0, eq));
-  if (auto c = currency(code); !c) return std::unexpected(c.error());
+  if (auto c = currency(code); !c) return err(c);
   auto r = parse_rate(s.substr(eq + 1));
-  if (!r) return std::unexpected(r.error());
+  if (!r) return err(r);
   return std::pair{std::move(code), *r};
 }
 

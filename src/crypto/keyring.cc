@@ -124,7 +124,7 @@ Result<MasterKey> Keyring::read_master(const std::filesystem::path& file, std::s
 
 Result<Keyring> Keyring::load(const std::filesystem::path& file, std::string_view kind) {
   auto master = read_master(file, kind);
-  if (!master) return std::unexpected(master.error());
+  if (!master) return err(master);
   Keyring k = from_master(*master);
   sodium_memzero(master->data(), master->size());
   return k;

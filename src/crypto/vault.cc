@@ -195,12 +195,12 @@ Result<PassphraseUnlock> wrap_with_passphrase(std::string_view org,
 
 Result<CreatedVault> wrap_with_shares(std::string_view org, std::span<const std::uint8_t> kek,
                                       const Threshold& t) {
-  if (auto ok = check_threshold(t); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_threshold(t); !ok) return err(ok);
   SecureBytes wk(kVaultKeyBytes);
   if (!wk) return out_of_secure_memory();
   randombytes_buf(wk.data(), wk.size());
   auto shares = split(wk.span(), t.k, t.n);
-  if (!shares) return std::unexpected(shares.error());
+  if (!shares) return err(shares);
   CreatedVault out;
   SharesUnlock s;
   s.k = t.k;
@@ -265,7 +265,7 @@ Result<std::uint64_t> get_uint(const json& obj, const std::string& path, const c
 Result<Bytes> get_base64(const json& obj, const std::string& path, const char* key,
                          std::size_t size) {
   auto s = get_string(obj, path, key);
-  if (!s) return std::unexpected(s.error());
+  if (!s) return err(s);
   auto b = from_base64(*s);
   if (!b || b->size() != size)
     return std::unexpected(corrupt_at(path + "/" + key,
@@ -277,20 +277,15 @@ template <std::size_t N>
 Result<std::array<std::uint8_t, N>> get_array(const json& obj, const std::string& path,
                                               const char* key) {
   auto b = get_base64(obj, path, key, N);
-  if (!b) return std::unexpected(b.error());
+  if (!b) return err(b);
   std::array<std::uint8_t, N> out;
   std::copy(b->begin(), b->end(), out.begin());
   return out;
 }
 
-#define AMANAT_TRY(var, expr)                       \
-  auto var##_r = (expr);                            \
-  if (!var##_r) return std::unexpected(var##_r.error()); \
-  auto var = std::move(*var##_r)
-
 Result<PassphraseUnlock> parse_passphrase(const json& j, const std::string& path) {
   if (auto ok = check_members(j, path, {"kdf", "opslimit", "memlimit", "salt", "wrapped_kek"}); !ok)
-    return std::unexpected(ok.error());
+    return err(ok);
   AMANAT_TRY(kdf, get_string(j, path, "kdf"));
   if (kdf != kKdfName)
     return std::unexpected(corrupt_at(path + "/kdf", "unknown key derivation \"" + kdf +
@@ -309,7 +304,7 @@ Result<PassphraseUnlock> parse_passphrase(const json& j, const std::string& path
 
 Result<SharesUnlock> parse_shares(const json& j, const std::string& path) {
   if (auto ok = check_members(j, path, {"k", "n", "set", "wrapped_kek"}); !ok)
-    return std::unexpected(ok.error());
+    return err(ok);
   AMANAT_TRY(k, get_uint(j, path, "k", kMinShareThreshold, kMaxShares));
   AMANAT_TRY(n, get_uint(j, path, "n", kMinShareThreshold, kMaxShares));
   if (k > n)
@@ -329,7 +324,7 @@ Result<SharesUnlock> parse_shares(const json& j, const std::string& path) {
 
 Result<IntakeKey> parse_intake(const json& j, const std::string& path) {
   if (auto ok = check_members(j, path, {"key_version", "public_key", "wrapped_secret_key"}); !ok)
-    return std::unexpected(ok.error());
+    return err(ok);
   AMANAT_TRY(version, get_uint(j, path, "key_version", 0, UINT32_MAX));
   AMANAT_TRY(pk, get_array<crypto_box_PUBLICKEYBYTES>(j, path, "public_key"));
   AMANAT_TRY(wrapped, get_base64(j, path, "wrapped_secret_key", kWrappedBytes));
@@ -386,7 +381,7 @@ Result<VaultFile> VaultFile::parse(std::string_view text) {
                                    " is not supported (this amanat reads version " +
                                    std::to_string(kVaultFormatVersion) + ")");
   if (auto ok = check_members(j, root, {"format", "version", "org", "unlock", "intake"}, {"books_key"}); !ok)
-    return std::unexpected(ok.error());
+    return err(ok);
   VaultFile f;
   AMANAT_TRY(org, get_string(j, root, "org"));
   if (auto ok = check_org_id(org); !ok)
@@ -394,7 +389,7 @@ Result<VaultFile> VaultFile::parse(std::string_view text) {
   f.org_id = std::move(org);
   const json& unlock = j["unlock"];
   if (auto ok = check_members(unlock, "/unlock", {}, {"passphrase", "shares"}); !ok)
-    return std::unexpected(ok.error());
+    return err(ok);
   if (unlock.empty())
     return std::unexpected(corrupt_at("/unlock", "no way to unseal the vault (no passphrase, "
                                                  "no shares)"));
@@ -513,17 +508,17 @@ Vault::~Vault() = default;  // secrets_ wipes itself
 Result<CreatedVault> Vault::create(std::string_view org_id,
                                    std::optional<std::string_view> passphrase,
                                    std::optional<Threshold> shares, const KdfLimits& limits) {
-  if (auto ok = check_org_id(org_id); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_org_id(org_id); !ok) return err(ok);
   if (!passphrase && !shares)
     return fail(Errc::invalid, "a vault needs a passphrase, k-of-n shares, or both");
   if (passphrase) {
     if (passphrase->size() < kMinPassphraseBytes)
       return fail(Errc::invalid, "the passphrase must be at least " +
                                      std::to_string(kMinPassphraseBytes) + " bytes long");
-    if (auto ok = check_limits(limits); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_limits(limits); !ok) return err(ok);
   }
   if (shares)
-    if (auto ok = check_threshold(*shares); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_threshold(*shares); !ok) return err(ok);
 
   SecureBytes kek(kVaultKeyBytes), intake_sk(crypto_box_SECRETKEYBYTES);
   if (!kek || !intake_sk) return out_of_secure_memory();
@@ -538,12 +533,12 @@ Result<CreatedVault> Vault::create(std::string_view org_id,
       aead_seal(intake_sk.span(), intake_ad(org_id, 1, f.intake.public_key).span(), kek.span());
   if (passphrase) {
     auto p = wrap_with_passphrase(org_id, kek.span(), *passphrase, limits);
-    if (!p) return std::unexpected(p.error());
+    if (!p) return err(p);
     f.passphrase = std::move(*p);
   }
   if (shares) {
     auto s = wrap_with_shares(org_id, kek.span(), *shares);
-    if (!s) return std::unexpected(s.error());
+    if (!s) return err(s);
     f.shares = std::move(s->file.shares);
     out.share_texts = std::move(s->share_texts);
   }
@@ -635,7 +630,7 @@ Status Vault::unseal_with_shares(std::span<const std::string_view> share_texts) 
     shares.push_back(std::move(*s));
   }
   auto secret = combine(shares);
-  if (!secret) return std::unexpected(secret.error());
+  if (!secret) return err(secret);
   SecureBytes wk(kVaultKeyBytes), kek(kVaultKeyBytes);
   bool right_size = secret->size() == kVaultKeyBytes;
   if (wk && right_size) std::copy(secret->begin(), secret->end(), wk.data());
@@ -725,7 +720,7 @@ Result<VaultFile> Vault::set_passphrase(std::string_view passphrase, const KdfLi
   if (passphrase.size() < kMinPassphraseBytes)
     return fail(Errc::invalid, "the passphrase must be at least " +
                                    std::to_string(kMinPassphraseBytes) + " bytes long");
-  if (auto ok = check_limits(limits); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_limits(limits); !ok) return err(ok);
   SecureBytes kek_copy(kVaultKeyBytes);
   if (!kek_copy) return out_of_secure_memory();
   {
@@ -735,18 +730,18 @@ Result<VaultFile> Vault::set_passphrase(std::string_view passphrase, const KdfLi
     std::copy(kek().begin(), kek().end(), kek_copy.data());
   }
   auto p = wrap_with_passphrase(org_id_, kek_copy.span(), passphrase, limits);
-  if (!p) return std::unexpected(p.error());
+  if (!p) return err(p);
   auto lock = write_lock();
   file_.passphrase = std::move(*p);
   return file_;
 }
 
 Result<CreatedVault> Vault::set_shares(Threshold threshold) {
-  if (auto ok = check_threshold(threshold); !ok) return std::unexpected(ok.error());
+  if (auto ok = check_threshold(threshold); !ok) return err(ok);
   auto lock = write_lock();
   if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
   auto s = wrap_with_shares(org_id_, kek(), threshold);
-  if (!s) return std::unexpected(s.error());
+  if (!s) return err(s);
   file_.shares = std::move(s->file.shares);
   s->file = file_;
   return std::move(*s);

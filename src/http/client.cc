@@ -187,7 +187,7 @@ Result<Bytes> HttpLogSource::read_tile(const tlog::TileId& id) {
   std::string url = base_ + tlog::tile_path(id);
   std::size_t want = std::size_t{id.width} * 32;
   auto body = get(pool_->curl, url, id.entries ? std::size_t{id.width} * (2 + 65535) : want, options_);
-  if (!body) return std::unexpected(body.error());
+  if (!body) return err(body);
   if (!id.entries && body->size() != want) {
     return fail(Errc::corrupt, "GET " + url + ": a hash tile of width " + std::to_string(id.width) + " must be " +
                                    std::to_string(want) + " bytes, got " + std::to_string(body->size()));

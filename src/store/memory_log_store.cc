@@ -47,7 +47,7 @@ Result<std::string> MemoryLogStore::read_checkpoint() {
 Result<Bytes> MemoryLogStore::read_tile(const tlog::TileId& id) {
   if (id.entries) {
     auto es = read_entries(id.index * tlog::kTileWidth, id.index * tlog::kTileWidth + id.width);
-    if (!es) return std::unexpected(es.error());
+    if (!es) return err(es);
     Bytes bundle;
     for (const Bytes& e : *es) tlog::append_bundle_entry(bundle, e);
     return bundle;

@@ -59,7 +59,7 @@ Result<Bytes> read_file_bytes(const fs::path& p, std::size_t max_bytes) {
 
 Result<std::string> read_file(const fs::path& p, std::size_t max_bytes) {
   auto b = read_file_bytes(p, max_bytes);
-  if (!b) return std::unexpected(b.error());
+  if (!b) return err(b);
   return std::string(b->begin(), b->end());
 }
 
@@ -153,7 +153,7 @@ Result<ExportStats> export_static(tlog::LogStorage& storage, std::uint64_t size,
       if (!data) return std::unexpected(data.error().context("reading " + tlog::tile_path(id)));
       fs::path tmp = p;
       tmp += ".tmp";
-      if (auto st = write_file_unsynced(tmp, *data); !st) return std::unexpected(st.error());
+      if (auto st = write_file_unsynced(tmp, *data); !st) return err(st);
       pending.emplace_back(tmp, p);
       ++stats.tiles_written;
     }
@@ -161,12 +161,12 @@ Result<ExportStats> export_static(tlog::LogStorage& storage, std::uint64_t size,
     if (on_tile) on_tile();
   }
   fs::create_directories(out, ec);
-  if (auto st = sync_dir_fs(out); !st) return std::unexpected(st.error());
+  if (auto st = sync_dir_fs(out); !st) return err(st);
   for (const auto& [tmp, p] : pending) {
     fs::rename(tmp, p, ec);
     if (ec) return fail(Errc::unavailable, "cannot rename " + tmp.string() + ": " + ec.message());
   }
-  if (auto st = sync_dir_fs(out); !st) return std::unexpected(st.error());
+  if (auto st = sync_dir_fs(out); !st) return err(st);
   // Partial tiles superseded by a full one may go (the spec allows it; clients fall back).
   for (const auto& p : full_tiles) {
     fs::path partials = p;
@@ -174,7 +174,7 @@ Result<ExportStats> export_static(tlog::LogStorage& storage, std::uint64_t size,
     if (fs::exists(partials, ec)) stats.partials_removed += fs::remove_all(partials, ec);
   }
   if (auto st = write_file_atomic(out / "checkpoint", as_bytes(checkpoint)); !st)
-    return std::unexpected(st.error());
+    return err(st);
   return stats;
 }
 

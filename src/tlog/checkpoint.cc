@@ -70,7 +70,7 @@ Result<std::string> format_checkpoint(const Checkpoint& c) {
 
 Result<std::string> sign_checkpoint(const Checkpoint& c, const Signer& log_key) {
   auto text = format_checkpoint(c);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return err(text);
   return sign_note(*text, log_key);
 }
 
@@ -79,7 +79,7 @@ Result<Checkpoint> open_checkpoint(std::string_view signed_note, const Verifier&
   auto note = open_note(signed_note, std::span<const Verifier>(&log_key, 1));
   if (!note) return std::unexpected(note.error().context("checkpoint"));
   auto c = parse_checkpoint(note->text);
-  if (!c) return std::unexpected(c.error());
+  if (!c) return err(c);
   if (expected_origin && c->origin != *expected_origin)
     return fail(Errc::corrupt, "checkpoint is for origin " + quoted(c->origin) + ", expected " +
                                    quoted(*expected_origin));

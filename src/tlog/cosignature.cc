@@ -69,7 +69,7 @@ Result<std::string> WitnessSigner::cosign(std::string_view checkpoint_text,
 
 Result<std::string> witness_vkey(const Signer& key, std::string_view witness_name) {
   auto w = WitnessSigner::from_signer(key, witness_name);
-  if (!w) return std::unexpected(w.error());
+  if (!w) return err(w);
   return w->vkey();
 }
 
@@ -89,8 +89,8 @@ Result<std::vector<Cosignature>> verify_cosignatures(std::string_view signed_che
                                        witnesses[i].name() + "+" +
                                        key_id_hex(witnesses[i].key_id()));
   auto note = parse_note(signed_checkpoint);
-  if (!note) return std::unexpected(note.error());
-  if (auto c = parse_checkpoint(note->text); !c) return std::unexpected(c.error());
+  if (!note) return err(note);
+  if (auto c = parse_checkpoint(note->text); !c) return err(c);
 
   std::vector<std::optional<std::uint64_t>> latest(witnesses.size());
   for (auto& sig : note->signatures) {

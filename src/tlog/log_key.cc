@@ -8,7 +8,7 @@ Result<LogKey> LogKey::parse(std::string_view skey) {
   auto s = Signer::parse(skey);
   if (!s) return std::unexpected(s.error().context("the log's private key"));
   auto w = WitnessSigner::from_signer(*s, witness_name_for(s->name()));
-  if (!w) return std::unexpected(w.error());
+  if (!w) return err(w);
   return LogKey(std::move(*s), std::move(*w));
 }
 
@@ -18,7 +18,7 @@ Result<std::string> LogKey::sign(std::uint64_t size, const Hash& root) {
 
 Result<std::pair<std::uint64_t, Hash>> LogKey::open(std::string_view note) {
   auto cp = open_checkpoint(note, signer_.verifier(), origin());
-  if (!cp) return std::unexpected(cp.error());
+  if (!cp) return err(cp);
   return std::make_pair(cp->size, cp->root);
 }
 

@@ -42,12 +42,12 @@ Status append_range_proof(HashSource& src, std::uint64_t index, std::uint64_t be
   if (index < begin + k) {
     if (auto s = append_range_proof(src, index, begin, begin + k, out); !s) return s;
     auto right = range_root(src, begin + k, end);
-    if (!right) return std::unexpected(right.error());
+    if (!right) return err(right);
     out.push_back(*right);
   } else {
     if (auto s = append_range_proof(src, index, begin + k, end, out); !s) return s;
     auto left = range_root(src, begin, begin + k);
-    if (!left) return std::unexpected(left.error());
+    if (!left) return err(left);
     out.push_back(*left);
   }
   return {};
@@ -60,7 +60,7 @@ Status append_subproof(HashSource& src, std::uint64_t m, std::uint64_t begin, st
   if (m == n) {
     if (whole) return {};
     auto h = range_root(src, begin, end);
-    if (!h) return std::unexpected(h.error());
+    if (!h) return err(h);
     out.push_back(*h);
     return {};
   }
@@ -68,12 +68,12 @@ Status append_subproof(HashSource& src, std::uint64_t m, std::uint64_t begin, st
   if (m <= k) {
     if (auto s = append_subproof(src, m, begin, begin + k, whole, out); !s) return s;
     auto right = range_root(src, begin + k, end);
-    if (!right) return std::unexpected(right.error());
+    if (!right) return err(right);
     out.push_back(*right);
   } else {
     if (auto s = append_subproof(src, m - k, begin + k, end, false, out); !s) return s;
     auto left = range_root(src, begin, begin + k);
-    if (!left) return std::unexpected(left.error());
+    if (!left) return err(left);
     out.push_back(*left);
   }
   return {};
@@ -108,7 +108,7 @@ Result<std::vector<Hash>> inclusion_proof(HashSource& src, std::uint64_t index,
                                    std::to_string(size));
   std::vector<Hash> out;
   if (auto s = append_range_proof(src, index, 0, size, out); !s)
-    return std::unexpected(s.error());
+    return err(s);
   return out;
 }
 
@@ -120,7 +120,7 @@ Result<std::vector<Hash>> consistency_proof(HashSource& src, std::uint64_t size1
   std::vector<Hash> out;
   if (size1 == size2) return out;
   if (auto s = append_subproof(src, size1, 0, size2, true, out); !s)
-    return std::unexpected(s.error());
+    return err(s);
   return out;
 }
 

@@ -243,7 +243,7 @@ Verifier::Verifier(std::string name, const std::array<std::uint8_t, 32>& public_
 
 Result<Verifier> Verifier::parse(std::string_view vkey) {
   auto k = decode_vkey(vkey);
-  if (!k) return std::unexpected(k.error());
+  if (!k) return err(k);
   if (k->type != kSigTypeEd25519)
     return fail(Errc::invalid, "verifier key has signature type 0x" +
                                    to_hex(std::array{k->type}) + " (" +
@@ -267,7 +267,7 @@ Signer::~Signer() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
 Result<Signer> Signer::from_seed(std::string_view name, std::span<const std::uint8_t, 32> seed) {
   if (!is_valid_key_name(name))
     return fail(Errc::invalid, "invalid key name (empty, or has white space or '+')");
-  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  if (auto s = sodium_ready(); !s) return err(s);
   Signer s;
   s.name_ = std::string(name);
   std::array<std::uint8_t, 32> pk;
@@ -320,14 +320,14 @@ std::array<std::uint8_t, 64> Signer::ed25519_sign(std::span<const std::uint8_t> 
 }
 
 Result<KeyPair> generate_key(std::string_view name) {
-  if (auto s = sodium_ready(); !s) return std::unexpected(s.error());
+  if (auto s = sodium_ready(); !s) return err(s);
   std::array<std::uint8_t, 33> typed_seed;
   typed_seed[0] = kSigTypeEd25519;
   randombytes_buf(typed_seed.data() + 1, 32);
   auto signer = Signer::from_seed(name, std::span<const std::uint8_t, 32>(typed_seed.data() + 1, 32));
   if (!signer) {
     sodium_memzero(typed_seed.data(), typed_seed.size());
-    return std::unexpected(signer.error());
+    return err(signer);
   }
   KeyPair kp;
   kp.skey = "PRIVATE+KEY+" + signer->name() + "+" + key_id_hex(signer->key_id()) + "+" +
@@ -364,7 +364,7 @@ Result<ParsedNote> parse_note(std::string_view note) {
     return fail(Errc::invalid, "signed note line " + std::to_string(line_of(note, note.size() - 1)) +
                                    ": the last line does not end with a newline");
   auto sigs = parse_signature_lines(block, "signed note", first_sig_line);
-  if (!sigs) return std::unexpected(sigs.error());
+  if (!sigs) return err(sigs);
   return ParsedNote{std::string(text), std::move(*sigs)};
 }
 
@@ -376,7 +376,7 @@ Result<OpenedNote> open_note(std::string_view signed_note, std::span<const Verif
         return fail(Errc::invalid, "two different known keys are both named " + known[i].name() +
                                        "+" + key_id_hex(known[i].key_id()));
   auto parsed = parse_note(signed_note);
-  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed) return err(parsed);
   OpenedNote out;
   out.text = std::move(parsed->text);
   for (auto& sig : parsed->signatures) {
@@ -408,7 +408,7 @@ Result<OpenedNote> open_note(std::string_view signed_note, std::span<const Verif
 }
 
 Result<std::string> sign_note(std::string_view text, std::span<const Signer> signers) {
-  if (auto s = check_text_to_sign(text); !s) return std::unexpected(s.error());
+  if (auto s = check_text_to_sign(text); !s) return err(s);
   if (signers.empty()) return fail(Errc::invalid, "no signer given");
   if (signers.size() > kMaxNoteSignatures)
     return fail(Errc::invalid, "more than " + std::to_string(kMaxNoteSignatures) + " signers");
@@ -430,13 +430,13 @@ Result<std::string> sign_note(std::string_view text, const Signer& signer) {
 
 Result<std::string> add_signatures(std::string_view signed_note, std::string_view lines) {
   auto parsed = parse_note(signed_note);
-  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed) return err(parsed);
   if (lines.empty() || lines.back() != '\n')
     return fail(Errc::invalid, "signature lines to add must be non-empty and end with a newline");
   if (auto s = check_note_characters(lines); !s)
     return std::unexpected(s.error().context("signature lines to add"));
   auto added = parse_signature_lines(lines, "added signatures", 1);
-  if (!added) return std::unexpected(added.error());
+  if (!added) return err(added);
   std::string out = parsed->text + "\n";
   for (auto& old : parsed->signatures) {
     bool replaced = std::any_of(added->begin(), added->end(), [&](const NoteSignature& n) {
@@ -446,7 +446,7 @@ Result<std::string> add_signatures(std::string_view signed_note, std::string_vie
   }
   for (auto& n : *added) out += format_signature_line(n);
   // Re-parse so the result is held to every limit a reader will apply.
-  if (auto check = parse_note(out); !check) return std::unexpected(check.error());
+  if (auto check = parse_note(out); !check) return err(check);
   return out;
 }
 

@@ -41,12 +41,12 @@ Result<ProofFile> parse_proof_file(std::string_view text) {
                 "tlog-proof file is larger than " + std::to_string(kMaxProofFileSize) + " bytes");
   LineReader r(text);
   auto line = r.next();
-  if (!line) return std::unexpected(line.error());
+  if (!line) return err(line);
   if (*line != kProofFileHeader)
     return fail(Errc::invalid, r.where() + "expected \"" + std::string(kProofFileHeader) + "\"");
 
   ProofFile p;
-  if (line = r.next(); !line) return std::unexpected(line.error());
+  if (line = r.next(); !line) return err(line);
   if (line->starts_with("extra")) {
     if (!line->starts_with("extra ") || line->size() == 6)
       return fail(Errc::invalid, r.where() + "expected \"extra <base64>\" with non-empty data "
@@ -54,7 +54,7 @@ Result<ProofFile> parse_proof_file(std::string_view text) {
     auto extra = from_base64(line->substr(6));
     if (!extra) return fail(Errc::invalid, r.where() + "extra data is not strict standard base64");
     p.extra = std::move(*extra);
-    if (line = r.next(); !line) return std::unexpected(line.error());
+    if (line = r.next(); !line) return err(line);
   }
   if (!line->starts_with("index "))
     return fail(Errc::invalid, r.where() + "expected \"index <decimal>\"");
@@ -65,7 +65,7 @@ Result<ProofFile> parse_proof_file(std::string_view text) {
   p.index = *index;
 
   for (;;) {
-    if (line = r.next(); !line) return std::unexpected(line.error());
+    if (line = r.next(); !line) return err(line);
     if (line->empty()) break;
     if (p.inclusion.size() == kMaxInclusionProofHashes)
       return fail(Errc::invalid, r.where() + "more than " +
@@ -97,7 +97,7 @@ Result<std::string> format_proof_file(const ProofFile& p) {
   out += "\n";
   out += p.checkpoint;
   // Parsing the result checks the checkpoint and the limits exactly as a reader will.
-  if (auto back = parse_proof_file(out); !back) return std::unexpected(back.error());
+  if (auto back = parse_proof_file(out); !back) return err(back);
   return out;
 }
 
@@ -108,7 +108,7 @@ Result<VerifiedProof> verify_proof_file(std::string_view text, const Hash& leaf_
                                    " is larger than the " + std::to_string(trust.witnesses.size()) +
                                    " witnesses given");
   auto p = parse_proof_file(text);
-  if (!p) return std::unexpected(p.error());
+  if (!p) return err(p);
   auto c = open_checkpoint(p->checkpoint, trust.log, trust.origin);
   if (!c) return std::unexpected(c.error().context("tlog-proof"));
   auto cosigs = verify_cosignatures(p->checkpoint, trust.witnesses);

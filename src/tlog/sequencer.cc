@@ -11,14 +11,14 @@ Sequencer::Sequencer(LogStorage& storage, CheckpointSigner& signer, SequencerOpt
 Result<std::unique_ptr<Sequencer>> Sequencer::open(LogStorage& storage, CheckpointSigner& signer,
                                                    SequencerOptions options) {
   std::unique_ptr<Sequencer> s(new Sequencer(storage, signer, options));
-  if (auto st = s->load(); !st) return std::unexpected(st.error());
+  if (auto st = s->load(); !st) return err(st);
   if (s->checkpoint_.empty()) {
     // A new log: publish a checkpoint for the empty tree so that readers have one to verify.
     Batch empty;
     auto note = signer.sign(0, empty_tree_root());
-    if (!note) return std::unexpected(note.error());
+    if (!note) return err(note);
     empty.checkpoint = *note;
-    if (auto st = storage.commit(empty); !st) return std::unexpected(st.error());
+    if (auto st = storage.commit(empty); !st) return err(st);
     s->checkpoint_ = *note;
   }
   s->thread_ = std::thread([p = s.get()] { p->run(); });
@@ -29,7 +29,7 @@ Result<Hash> Sequencer::edge_root(const EdgeState& edge) { return tlog::edge_roo
 
 Status Sequencer::load() {
   auto st = storage_.state();
-  if (!st) return std::unexpected(st.error());
+  if (!st) return err(st);
   EdgeState edge;
   edge.size = st->size;
   for (int level = 0; level <= kMaxTileLevel && (st->size >> (kTileHeight * level)) > 0; ++level) {
@@ -51,7 +51,7 @@ Status Sequencer::load() {
     auto opened = signer_.open(st->checkpoint);
     if (!opened) return std::unexpected(opened.error().context("the stored checkpoint"));
     auto root = edge_root(edge);
-    if (!root) return std::unexpected(root.error());
+    if (!root) return err(root);
     if (opened->first != st->size || opened->second != *root)
       return fail(Errc::corrupt, "the stored tiles do not match the stored checkpoint (size " +
                                      std::to_string(st->size) + "); the log needs repair, not appends");
@@ -142,7 +142,7 @@ void Sequencer::run() {
       for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done.set_value(first + i);
       continue;
     }
-    for (auto& p : batch) p.done.set_value(std::unexpected(st.error()));
+    for (auto& p : batch) p.done.set_value(err(st));
     if (options_.stop_after_failure) {
       std::lock_guard lock(mu_);
       fatal_ = Error{st.error().code, st.error().message + " (nothing submitted after it was appended)"};
@@ -207,9 +207,9 @@ Status Sequencer::sequence(std::vector<Pending>& pending) {
                            join_hashes(row)});
   }
   auto root = edge_root(edge);
-  if (!root) return std::unexpected(root.error());
+  if (!root) return err(root);
   auto note = signer_.sign(edge.size, *root);
-  if (!note) return std::unexpected(note.error());
+  if (!note) return err(note);
   batch.checkpoint = *note;
   if (auto st = storage_.commit(batch); !st) return st;
 

@@ -232,7 +232,7 @@ Result<Bytes> read_tile_or_full(TileReader& source, const TileId& id) {
 Result<const Bytes*> TileHashSource::tile(const TileId& id) {
   if (auto it = cache_.find(id); it != cache_.end()) return &it->second;
   auto data = read_tile_or_full(reader_, id);
-  if (!data) return std::unexpected(data.error());
+  if (!data) return err(data);
   if (data->size() != std::size_t(id.width) * 32)
     return fail(Errc::corrupt, tile_path(id) + " has " + std::to_string(data->size()) +
                                    " bytes, expected " + std::to_string(id.width * 32));
@@ -254,7 +254,7 @@ Result<Hash> TileHashSource::subtree(int level, std::uint64_t index) {
   std::uint64_t first = index << r;
   TileId id = tile_for(tile_level, first, size_);
   auto t = tile(id);
-  if (!t) return std::unexpected(t.error());
+  if (!t) return err(t);
   std::size_t pos = first % kTileWidth;
   std::size_t count = std::size_t(1) << r;
   return hash_run(std::span<const std::uint8_t>(**t).subspan(32 * pos, 32 * count), count);

@@ -191,9 +191,9 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
       return std::unexpected(item.hashes.error().context("fetching " + describe_tile(source, tile)));
     if (!item.entries) return std::unexpected(item.entries.error().context(describe_tile(source, bundle_id)));
     const std::vector<Hash>& leaves = item.leaves;
-    if (auto st = check_tile(source, tile, leaves, &*item.hashes); !st) return std::unexpected(st.error());
+    if (auto st = check_tile(source, tile, leaves, &*item.hashes); !st) return err(st);
     if (options.on_entries)
-      if (auto st = options.on_entries(n * kTileWidth, *item.entries); !st) return std::unexpected(st.error());
+      if (auto st = options.on_entries(n * kTileWidth, *item.entries); !st) return err(st);
     report.tiles += 2;
     report.entries += tile.width;
     if (options.progress) options.progress(report.entries, size);
@@ -210,7 +210,7 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
       if (computed[level].size() < kTileWidth) break;
       std::uint64_t index = ((n + 1) * kTileWidth >> (kTileHeight * level)) / kTileWidth - 1;
       TileId id{false, level, index, kTileWidth};
-      if (auto st = check_tile(source, id, computed[level]); !st) return std::unexpected(st.error());
+      if (auto st = check_tile(source, id, computed[level]); !st) return err(st);
       ++report.tiles;
       h = hash_run(join_hashes(computed[level]), kTileWidth);
       computed[level].clear();
@@ -221,11 +221,11 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
     if (computed[level].empty()) continue;
     TileId id{false, static_cast<int>(level), (size >> (kTileHeight * level)) / kTileWidth,
               static_cast<unsigned>(computed[level].size())};
-    if (auto st = check_tile(source, id, computed[level]); !st) return std::unexpected(st.error());
+    if (auto st = check_tile(source, id, computed[level]); !st) return err(st);
     ++report.tiles;
   }
   auto root = edge_root(computed, size);
-  if (!root) return std::unexpected(root.error());
+  if (!root) return err(root);
   if (*root != cp->root)
     return fail(Errc::corrupt, "the root recomputed from all " + std::to_string(size) +
                                    " entries does not match the checkpoint's root");
@@ -238,7 +238,7 @@ Result<VerifyReport> verify_log(LogSource& source, const VerifyOptions& options)
       if (old->root != empty_tree_root()) return fail(Errc::corrupt, "the old checkpoint of size 0 has a wrong root");
     } else {
       auto proof = consistency_proof(tiles, old->size, size);
-      if (!proof) return std::unexpected(proof.error());
+      if (!proof) return err(proof);
       if (auto st = verify_consistency(old->size, size, *proof, old->root, cp->root); !st)
         return fail(Errc::corrupt, "the log is not an extension of the old checkpoint (size " +
                                        std::to_string(old->size) + "): " + st.error().message);
@@ -254,12 +254,12 @@ Result<Bytes> read_entry_proved(LogSource& source, HashSource& hashes, std::uint
   TileId id = tile_for(0, index, size);
   id.entries = true;
   auto bundle = source.read_tile(id);
-  if (!bundle) return std::unexpected(bundle.error());
+  if (!bundle) return err(bundle);
   auto entries = parse_bundle(*bundle, id.width);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return err(entries);
   auto e = (*entries)[index % kTileWidth];
   auto proof = inclusion_proof(hashes, index, size);
-  if (!proof) return std::unexpected(proof.error());
+  if (!proof) return err(proof);
   if (auto st = verify_inclusion(leaf_hash(e), index, size, *proof, root); !st)
     return fail(Errc::corrupt, "entry " + std::to_string(index) + " read again is not the entry in the log (" +
                                    source.describe() + "): " + st.error().message);

@@ -49,7 +49,7 @@ class TamperedSource : public LogSource {
     auto data = inner_.read_tile(id);
     if (!data || !id.entries) return data;
     auto entries = parse_bundle(*data, id.width);
-    if (!entries) return std::unexpected(entries.error());
+    if (!entries) return err(entries);
     Bytes out;
     for (unsigned i = 0; i < id.width; ++i) {
       Bytes e((*entries)[i].begin(), (*entries)[i].end());

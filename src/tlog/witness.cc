@@ -10,12 +10,12 @@ Result<CosignResult> cosign_checkpoint(const std::string& signed_checkpoint,
                                        const std::vector<Hash>& proof, WitnessStore& store,
                                        const WitnessSigner& witness, std::uint64_t timestamp) {
   auto cp = open_checkpoint(signed_checkpoint, log_key, log_key.name());
-  if (!cp) return std::unexpected(cp.error());
+  if (!cp) return err(cp);
   if (cp->size == 0 && cp->root != empty_tree_root())
     return fail(Errc::corrupt, cp->origin + " signed a checkpoint of size 0 with a root other than "
                                             "the empty tree's; refusing to cosign");
   auto prev = store.last(cp->origin);
-  if (!prev) return std::unexpected(prev.error());
+  if (!prev) return err(prev);
   std::uint64_t have = *prev ? (*prev)->size : 0;
   if (claimed_old_size != have)
     return fail(Errc::conflict, "the witness last cosigned size " + std::to_string(have) + " of " +
@@ -39,11 +39,11 @@ Result<CosignResult> cosign_checkpoint(const std::string& signed_checkpoint,
   }
   // Durable before the cosignature leaves: a crash after this cannot let us cosign a fork.
   if (auto st = store.advance(cp->origin, *prev, {cp->size, cp->root}, signed_checkpoint); !st)
-    return std::unexpected(st.error());
+    return err(st);
   auto text = parse_note(signed_checkpoint);
-  if (!text) return std::unexpected(text.error());
+  if (!text) return err(text);
   auto line = witness.cosign(text->text, timestamp);
-  if (!line) return std::unexpected(line.error());
+  if (!line) return err(line);
   return CosignResult{*cp, *prev, *line};
 }
 
@@ -54,7 +54,7 @@ Result<CosignResult> witness_log(LogSource& partner, const Verifier& log_key, Wi
   auto cp = open_checkpoint(*note, log_key, log_key.name());
   if (!cp) return std::unexpected(cp.error().context("the checkpoint of " + partner.describe()));
   auto prev = store.last(cp->origin);
-  if (!prev) return std::unexpected(prev.error());
+  if (!prev) return err(prev);
   std::uint64_t old = *prev ? (*prev)->size : 0;
   std::vector<Hash> proof;
   if (old > 0 && old < cp->size) {

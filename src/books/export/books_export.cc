@@ -14,17 +14,17 @@ Result<Format> parse_format(std::string_view s) {
 
 Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostream& out, Progress* progress) {
   auto state = store.load();
-  if (!state) return std::unexpected(state.error());
+  if (!state) return err(state);
   if (!state->books) return fail(Errc::invalid, "these books are not open yet");
   auto accounts = store.accounts();
-  if (!accounts) return std::unexpected(accounts.error());
+  if (!accounts) return err(accounts);
   auto codes = store.currencies();
-  if (!codes) return std::unexpected(codes.error());
+  if (!codes) return err(codes);
   JournalHeader header{state->books->name, state->books->currency, {}, {}};
   for (auto& [account, first] : *accounts) header.accounts.push_back({account, first});
   for (const auto& c : *codes) {
     auto cur = currency(c);
-    if (!cur) return std::unexpected(cur.error());
+    if (!cur) return err(cur);
     header.currencies.push_back(*cur);
   }
   bool has_org = false;
@@ -34,15 +34,15 @@ Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostrea
   std::unique_ptr<JournalWriter> w;
   if (format == Format::ledger) w = std::make_unique<LedgerWriter>(out);
   else w = std::make_unique<BeancountWriter>(out);
-  if (auto st = w->begin(header); !st) return std::unexpected(st.error());
+  if (auto st = w->begin(header); !st) return err(st);
   std::uint64_t n = 0;
   auto st = store.journal([&](const Transaction& t) -> Status {
     if (auto s = w->write(t); !s) return s;
     if (progress && (++n & 1023) == 0) progress->update(n);
     return {};
   });
-  if (!st) return std::unexpected(st.error());
-  if (auto f = w->finish(); !f) return std::unexpected(f.error());
+  if (!st) return err(st);
+  if (auto f = w->finish(); !f) return err(f);
   if (progress) progress->update(w->written());
   return w->written();
 }

@@ -222,7 +222,7 @@ Status check_exists(const std::filesystem::path& file) {
 Result<std::string> run_clean(const std::vector<std::string>& argv, std::string_view package,
                               const std::filesystem::path& file) {
   auto run = run_tool(argv, package);
-  if (!run) return std::unexpected(run.error());
+  if (!run) return err(run);
   if (run->exit_status != 0 || !run->err.empty()) {
     std::string what = run->exit_status != 0
                            ? " (exit status " + std::to_string(run->exit_status) + ")"
@@ -336,7 +336,7 @@ Result<ToolRun> run_tool(const std::vector<std::string>& argv, std::string_view 
 // ---- ledger ------------------------------------------------------------------------------------
 
 Result<ToolBalances> ledger_balances(const std::filesystem::path& journal) {
-  if (auto st = check_exists(journal); !st) return std::unexpected(st.error());
+  if (auto st = check_exists(journal); !st) return err(st);
   // One line per account: "ACCOUNT\tAMOUNT"; an account with several currencies continues
   // with one more line per currency, without the account and the tab. An account whose own
   // amount is zero (a parent shown by --empty) prints "0".
@@ -344,7 +344,7 @@ Result<ToolBalances> ledger_balances(const std::filesystem::path& journal) {
                         "--empty", "--no-total", "--unround", "--balance-format",
                         "%(account)\t%(scrub(amount))\n"},
                        "ledger", journal);
-  if (!out) return std::unexpected(out.error());
+  if (!out) return err(out);
 
   ToolBalances b;
   std::string account;
@@ -365,10 +365,10 @@ Result<ToolBalances> ledger_balances(const std::filesystem::path& journal) {
       return fail(Errc::corrupt, "ledger printed an amount without a currency for " + account +
                                      ": " + std::string(amount));
     auto c = printed_currency(amount.substr(sp + 1), "ledger", account);
-    if (!c) return std::unexpected(c.error());
+    if (!c) return err(c);
     auto minor = parse_printed(trim(amount.substr(0, sp)), *c, "ledger", account);
-    if (!minor) return std::unexpected(minor.error());
-    if (auto st = add_minor(b, account, *c, *minor); !st) return std::unexpected(st.error());
+    if (!minor) return err(minor);
+    if (auto st = add_minor(b, account, *c, *minor); !st) return err(st);
   }
   return b;
 }
@@ -376,7 +376,7 @@ Result<ToolBalances> ledger_balances(const std::filesystem::path& journal) {
 // ---- hledger -----------------------------------------------------------------------------------
 
 Result<ToolBalances> hledger_balances(const std::filesystem::path& journal) {
-  if (auto st = check_exists(journal); !st) return std::unexpected(st.error());
+  if (auto st = check_exists(journal); !st) return err(st);
   std::vector<std::string> argv = {"hledger", "-f",          journal.string(), "--strict",
                                    "bal",     "--flat",      "--no-total",     "--layout=bare",
                                    "-O",      "csv"};
@@ -389,7 +389,7 @@ Result<ToolBalances> hledger_balances(const std::filesystem::path& journal) {
     argv.push_back("1.000000000 " + std::string(c.code()));
   }
   auto out = run_clean(argv, "hledger", journal);
-  if (!out) return std::unexpected(out.error());
+  if (!out) return err(out);
 
   ToolBalances b;
   auto lines = lines_of(*out);
@@ -406,10 +406,10 @@ Result<ToolBalances> hledger_balances(const std::filesystem::path& journal) {
     std::string_view number = trim(f[2]);
     if (f[1].empty() && (number == "0" || number.empty())) continue;
     auto c = printed_currency(f[1], "hledger", f[0]);
-    if (!c) return std::unexpected(c.error());
+    if (!c) return err(c);
     auto minor = parse_printed(number, *c, "hledger", f[0]);
-    if (!minor) return std::unexpected(minor.error());
-    if (auto st = add_minor(b, f[0], *c, *minor); !st) return std::unexpected(st.error());
+    if (!minor) return err(minor);
+    if (auto st = add_minor(b, f[0], *c, *minor); !st) return err(st);
   }
   return b;
 }
@@ -417,10 +417,10 @@ Result<ToolBalances> hledger_balances(const std::filesystem::path& journal) {
 // ---- beancount ---------------------------------------------------------------------------------
 
 Result<ToolBalances> beancount_balances(const std::filesystem::path& file) {
-  if (auto st = check_exists(file); !st) return std::unexpected(st.error());
+  if (auto st = check_exists(file); !st) return err(st);
   // bean-check prints nothing at all for a good file; anything it prints is an error report.
   auto check = run_clean({"bean-check", "--no-cache", file.string()}, "beancount", file);
-  if (!check) return std::unexpected(check.error());
+  if (!check) return err(check);
   if (!trim(*check).empty())
     return fail(Errc::invalid, "bean-check rejected " + file.string() + ":\n" + cut(*check));
 
@@ -433,7 +433,7 @@ Result<ToolBalances> beancount_balances(const std::filesystem::path& file) {
                         "SELECT account, currency, str(sum(number)) AS total "
                         "GROUP BY account, currency ORDER BY account, currency"},
                        "beancount", file);
-  if (!out) return std::unexpected(out.error());
+  if (!out) return err(out);
 
   ToolBalances b;
   auto lines = lines_of(*out);
@@ -456,15 +456,15 @@ Result<ToolBalances> beancount_balances(const std::filesystem::path& file) {
                                      std::string(lines[i]));
     trimmed();
     auto c = printed_currency(f[1], "bean-query", f[0]);
-    if (!c) return std::unexpected(c.error());
+    if (!c) return err(c);
     std::string_view repr = f[2];
     if (!repr.starts_with("Decimal('") || !repr.ends_with("')"))
       return fail(Errc::corrupt, "bean-query printed " + f[2] + " for " + f[0] + " in " + f[1] +
                                      ", not a Decimal('...')");
     repr = repr.substr(9, repr.size() - 11);
     auto minor = parse_printed(plain_decimal(repr), *c, "bean-query", f[0]);
-    if (!minor) return std::unexpected(minor.error());
-    if (auto st = add_minor(b, f[0], *c, *minor); !st) return std::unexpected(st.error());
+    if (!minor) return err(minor);
+    if (auto st = add_minor(b, f[0], *c, *minor); !st) return err(st);
   }
   return b;
 }

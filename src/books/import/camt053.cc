@@ -625,11 +625,11 @@ Status Reader::finish_entry() {
                    "comes after its entries");
 
   auto amount = read_amount(&e.amt, e.line, "Ntry/Amt");
-  if (!amount) return std::unexpected(amount.error());
+  if (!amount) return err(amount);
   auto sign = read_sign(e.cdtdbt, e.line, "Ntry/CdtDbtInd");
-  if (!sign) return std::unexpected(sign.error());
+  if (!sign) return err(sign);
   auto date = read_booking_date(e);
-  if (!date) return std::unexpected(date.error());
+  if (!date) return err(date);
   Money entry_amount = *amount;
   if (*sign < 0) entry_amount.minor = -entry_amount.minor;  // amounts parsed here are positive
 
@@ -683,7 +683,7 @@ Status Reader::finish_entry() {
     const AmountValue* a = t.amount();
     const char* path = a == &t.tx_amt ? "TxDtls/AmtDtls/TxAmt/Amt" : "TxDtls/Amt";
     auto m = read_amount(a, t.line, path);
-    if (!m) return std::unexpected(m.error());
+    if (!m) return err(m);
     if (m->currency != entry_amount.currency)
       return fail_at(
           a->v.line, path,
@@ -693,7 +693,7 @@ Status Reader::finish_entry() {
     int tsign = *sign;
     if (t.cdtdbt.seen) {
       auto s = read_sign(t.cdtdbt, t.line, "TxDtls/CdtDbtInd");
-      if (!s) return std::unexpected(s.error());
+      if (!s) return err(s);
       tsign = *s;
     }
     if (tsign < 0) m->minor = -m->minor;

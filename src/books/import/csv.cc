@@ -169,7 +169,7 @@ class Rows {
       for (;;) {
         if (pos_ + i == end_) {
           if (eof_) break;
-          if (auto st = more(row_line); !st) return std::unexpected(st.error());
+          if (auto st = more(row_line); !st) return err(st);
           continue;
         }
         char c = buf_[pos_ + i];
@@ -181,13 +181,13 @@ class Rows {
               if (eof_)
                 return fail_at(quote_line, label(field_no),
                                "a quoted field is never closed (its opening '\"' is on this line)");
-              if (auto st = more(row_line); !st) return std::unexpected(st.error());
+              if (auto st = more(row_line); !st) return err(st);
               continue;
             }
             char q = buf_[pos_ + i];
             if (q == '"' || q == '\r') {
               if (pos_ + i + 1 == end_ && !eof_) {
-                if (auto st = more(row_line); !st) return std::unexpected(st.error());
+                if (auto st = more(row_line); !st) return err(st);
                 continue;
               }
               auto next_is = [&](char n) { return pos_ + i + 1 < end_ && buf_[pos_ + i + 1] == n; };
@@ -222,7 +222,7 @@ class Rows {
         }
         if (c == '\r') {
           if (pos_ + i + 1 == end_ && !eof_) {
-            if (auto st = more(row_line); !st) return std::unexpected(st.error());
+            if (auto st = more(row_line); !st) return err(st);
             continue;
           }
           term = pos_ + i + 1 < end_ && buf_[pos_ + i + 1] == '\n' ? 2 : 1;
@@ -243,7 +243,7 @@ class Rows {
         continue;                     // an empty line
       }
       if (auto st = split(begin, row_end, row_line, fields); !st)
-        return std::unexpected(st.error());
+        return err(st);
       return true;
     }
   }
@@ -495,15 +495,15 @@ Result<std::string> CsvReader::read_text(std::string_view v, const char* key,
 }
 
 Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
-  if (auto st = check_csv_mapping(m_); !st) return std::unexpected(st.error());
+  if (auto st = check_csv_mapping(m_); !st) return err(st);
   Rows rows(in, m_.delimiter, progress);
-  if (auto st = rows.start(); !st) return std::unexpected(st.error());
-  if (auto st = rows.skip_lines(m_.skip_lines); !st) return std::unexpected(st.error());
+  if (auto st = rows.start(); !st) return err(st);
+  if (auto st = rows.skip_lines(m_.skip_lines); !st) return err(st);
 
   std::vector<std::string_view> fields;
   std::uint64_t header_line = 0;
   auto got = rows.next(fields, header_line);
-  if (!got) return std::unexpected(got.error());
+  if (!got) return err(got);
   if (!*got)
     return fail_at(rows.line(), "header",
                    "the file has no header row (it is empty" +
@@ -544,7 +544,7 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   std::uint64_t line = 0;
   for (;;) {
     auto more = rows.next(fields, line);
-    if (!more) return std::unexpected(more.error());
+    if (!more) return err(more);
     if (!*more) break;
     if (fields.size() != ncols)
       return fail_at(line, "row",
@@ -554,12 +554,12 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
     auto field = [&](int k) { return trim(fields[idx[k]]); };
 
     auto date = read_date(field(kDate), line);
-    if (!date) return std::unexpected(date.error());
+    if (!date) return err(date);
 
     std::optional<Currency> currency = m_.currency_code;
     if (!currency) {
       auto c = read_currency(field(kCurrency), line);
-      if (!c) return std::unexpected(c.error());
+      if (!c) return err(c);
       currency = *c;
     }
     const Currency cur = *currency;
@@ -567,7 +567,7 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
     std::optional<Money> amount;
     if (idx[kAmount] != kNone) {
       auto a = read_money(field(kAmount), cur, true, "amount", line);
-      if (!a) return std::unexpected(a.error());
+      if (!a) return err(a);
       if (a->minor == 0)
         return fail_at(line, "amount", "the amount is zero; a statement line must move money");
       amount = *a;
@@ -575,12 +575,12 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
       std::optional<Money> credit, debit;
       if (std::string_view v = field(kCredit); !v.empty()) {
         auto a = read_money(v, cur, false, "credit", line);
-        if (!a) return std::unexpected(a.error());
+        if (!a) return err(a);
         if (a->minor != 0) credit = *a;
       }
       if (std::string_view v = field(kDebit); !v.empty()) {
         auto a = read_money(v, cur, false, "debit", line);
-        if (!a) return std::unexpected(a.error());
+        if (!a) return err(a);
         if (a->minor != 0) debit = Money{-a->minor, a->currency};  // unsigned: never INT64_MIN
       }
       if (credit && debit)
@@ -603,17 +603,17 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
     };
     if (idx[kRef] != kNone) {
       auto r = read_text(fields[idx[kRef]], "ref", line);
-      if (!r) return std::unexpected(r.error());
+      if (!r) return err(r);
       l.bank_ref = std::move(*r);
     }
     if (idx[kCounterparty] != kNone) {
       auto r = read_text(fields[idx[kCounterparty]], "counterparty", line);
-      if (!r) return std::unexpected(r.error());
+      if (!r) return err(r);
       l.counterparty = detail::normalize_account(*r);
     }
     if (idx[kText] != kNone) {
       auto r = read_text(fields[idx[kText]], "text", line);
-      if (!r) return std::unexpected(r.error());
+      if (!r) return err(r);
       l.text = std::move(*r);
     }
     out.lines.push_back(std::move(l));
@@ -779,7 +779,7 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
       return mapping_error(in_quotes(key), std::string("unknown key (known: ") + kKnown + ")");
     }
   }
-  if (auto st = check_csv_mapping(m); !st) return std::unexpected(st.error());
+  if (auto st = check_csv_mapping(m); !st) return err(st);
   return m;
 }
 

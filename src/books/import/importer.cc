@@ -13,9 +13,6 @@ namespace amanat::books::import {
 
 namespace {
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
 // The first token of the payment text that names an open appeal.
 std::string fund_from_text(const std::string& text, const std::set<std::string, std::less<>>& open_appeals) {
   std::string token;
@@ -42,8 +39,8 @@ std::string donor_of(const std::string& counterparty) {
 
 Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
                                       const Statement& st, const ImportOptions& o, Progress* progress) {
-  if (auto s = check_money_account(o.money_account, "--account"); !s) return std::unexpected(s.error());
-  if (auto s = keys.ready(); !s) return std::unexpected(s.error());  // every line's key is keyed
+  if (auto s = check_money_account(o.money_account, "--account"); !s) return err(s);
+  if (auto s = keys.ready(); !s) return err(s);  // every line's key is keyed
   ImportResult res;
   res.lines = st.lines.size();
 
@@ -122,7 +119,7 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
       if (*existing) {
         drain(0);  // the lines before it are in the store before its match is decided
         line.record = **existing;
-        if (auto s = store.add_bank_lines({line}); !s) return std::unexpected(s.error());
+        if (auto s = store.add_bank_lines({line}); !s) return err(s);
         ++res.matched_donations;
         continue;
       }
@@ -144,7 +141,7 @@ Result<ImportResult> import_statement(Books& books, BooksStore& store, const cry
     books.note_failure();
     return std::unexpected(failure->context("booking stopped; import the same file again to book the rest"));
   }
-  if (auto s = store.add_bank_lines(out_lines); !s) return std::unexpected(s.error());
+  if (auto s = store.add_bank_lines(out_lines); !s) return err(s);
   auto m = store.match_expenses();
   if (!m) return err(m);
   res.matched_expenses = *m;

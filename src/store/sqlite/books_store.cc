@@ -10,14 +10,6 @@ using namespace amanat::books;
 
 namespace {
 
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-
-#define TRYS(st)                                    \
-  do {                                              \
-    if (auto _s = (st); !_s) return std::unexpected(_s.error()); \
-  } while (0)
-
 // A cached statement, bound and run: for the many one-row writes of an effect.
 class Q {
  public:
@@ -43,7 +35,7 @@ Result<std::unique_ptr<SqliteBooksStore>> SqliteBooksStore::open(SqliteLogStore&
   // The log store has already migrated the schema.
   auto reader = Db::open(log.describe(), false);
   if (!reader) return err(reader);
-  if (auto st = (*reader)->exec("PRAGMA query_only = ON"); !st) return std::unexpected(st.error());
+  if (auto st = (*reader)->exec("PRAGMA query_only = ON"); !st) return err(st);
   std::unique_ptr<SqliteBooksStore> s(new SqliteBooksStore(log, keys, std::move(*reader)));
   SqliteBooksStore* self = s.get();
   self->observer_ = log.on_commit([self](bool committed) {
@@ -147,7 +139,7 @@ Status SqliteBooksStore::apply_moves(std::uint64_t leaf, const PendingRecord& p)
           "ON CONFLICT(log_id, fund, category) DO UPDATE SET amount = amount + ?4, org = org + ?5");
       if (!c) return std::unexpected(c.error());
       c.s().bind(1, log_id).bind(2, std::string_view(m.fund)).bind(3, category_name(m.category)).bind(4, a).bind(5, o);
-      TRYS(c.s().run());
+      AMANAT_CHECK(c.s().run());
     }
   }
   (void)leaf;
@@ -187,7 +179,7 @@ std::uint32_t SqliteBooksStore::fund_index(DonorTally::Donor& d, std::string_vie
 
 Status SqliteBooksStore::count_donor(const std::string& fund, const std::string& donor, int delta) {
   Db& db = log_.db();
-  TRYS(load_donor_tally());
+  AMANAT_CHECK(load_donor_tally());
   auto& d = tally_.n[donor];
   std::uint32_t fi = fund_index(d, fund);
   std::uint32_t& in_fund = d.funds[fi].second;
@@ -201,13 +193,13 @@ Status SqliteBooksStore::count_donor(const std::string& fund, const std::string&
     Q u(db, "UPDATE funds SET donors = donors + ?1 WHERE log_id = ?2 AND fund = ?3");
     if (!u) return std::unexpected(u.error());
     u.s().bind(1, c).bind(2, log_.log_id()).bind(3, std::string_view(fund));
-    TRYS(u.s().run());
+    AMANAT_CHECK(u.s().run());
   }
   if (int c = changed(d.total); c != 0) {
     Q u(db, "UPDATE books SET donors = donors + ?1 WHERE log_id = ?2");
     if (!u) return std::unexpected(u.error());
     u.s().bind(1, c).bind(2, log_.log_id());
-    TRYS(u.s().run());
+    AMANAT_CHECK(u.s().run());
   }
   return {};
 }
@@ -231,13 +223,13 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
   const std::int64_t log_id = log_.log_id();
   const Body& body = p.record.body;
   if ((std::holds_alternative<Donation>(body) && !p.priv.donor.empty()) || std::holds_alternative<Correction>(body))
-    TRYS(load_donor_tally());
+    AMANAT_CHECK(load_donor_tally());
 
   if (const auto* o = std::get_if<BooksOpen>(&body)) {
     Q q(db, "INSERT INTO books(log_id, name, currency, leaf) VALUES (?, ?, ?, ?)");
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, std::string_view(o->name)).bind(3, o->currency.code()).bind(4, leaf);
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     Q f(db, "INSERT INTO funds(log_id, fund, currency, restricted) VALUES (?, ?, ?, 0)");
     if (!f) return std::unexpected(f.error());
     f.s().bind(1, log_id).bind(2, kGeneralFund).bind(3, o->currency.code());
@@ -251,7 +243,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     q.s().bind(1, log_id).bind(2, std::string_view(a->code)).bind(3, std::string_view(a->title))
         .bind(4, std::string_view(a->description)).bind(5, std::string_view(a->case_code))
         .bind(6, a->target.currency.code()).bind(7, a->target.minor).bind(8, std::string_view(a->date)).bind(9, leaf);
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     Q f(db, "INSERT INTO funds(log_id, fund, currency, restricted) VALUES (?, ?, ?, 1)");
     if (!f) return std::unexpected(f.error());
     f.s().bind(1, log_id).bind(2, std::string_view(a->code)).bind(3, a->target.currency.code());
@@ -267,7 +259,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     if (u->target) q.s().bind(3, u->target->minor);
     if (u->open) q.s().bind(4, *u->open ? 1 : 0);
     q.s().bind(5, log_id).bind(6, std::string_view(u->code));
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     if (db.changes() != 1) return fail(Errc::not_found, "appeal " + u->code + " does not exist");
     return {};
   }
@@ -282,9 +274,9 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     q.s().bind(1, log_id).bind(2, leaf).bind(3, static_cast<std::int64_t>(i)).bind(4, std::string_view(p.booking.txn.date))
         .bind(5, std::string_view(x.account)).bind(6, x.amount.minor).bind(7, x.amount.currency.code());
     if (x.cost) q.s().bind(8, x.cost->minor).bind(9, x.cost->currency.code());
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
   }
-  TRYS(apply_moves(leaf, p));
+  AMANAT_CHECK(apply_moves(leaf, p));
 
   if (const auto* d = std::get_if<Donation>(&body)) {
     const FundMove& m = p.booking.moves.at(0);
@@ -300,21 +292,21 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         // random page of donations_bank_ref, which only hand-booked donations need (for
         // matching a later statement line to them).
         .bind(13, p.priv.bank_line ? std::string_view("") : std::string_view(p.priv.bank_ref));
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     if (p.priv.bank_line) {
-      TRYS(insert_bank_line(*p.priv.bank_line, leaf));
+      AMANAT_CHECK(insert_bank_line(*p.priv.bank_line, leaf));
     } else if (!p.priv.bank_ref.empty()) {
       std::lock_guard refs(hand_refs_.mu);  // see unmatched_donation
       if (hand_refs_.wanted) hand_refs_.refs.insert(p.priv.bank_ref);
     }
-    if (!p.priv.donor.empty()) TRYS(count_donor(d->fund, p.priv.donor, 1));
+    if (!p.priv.donor.empty()) AMANAT_CHECK(count_donor(d->fund, p.priv.donor, 1));
     return {};
   }
   if (const auto* e = std::get_if<Expense>(&body)) {
     // Books::add_expense refuses an expense while the books key is sealed; this fails only if
     // the vault was sealed in the microseconds since, and then the batch fails cleanly.
     auto sealed = keys_.seal(p.priv.payee, payee_ad(log_id, leaf));
-    if (!sealed) return std::unexpected(sealed.error());
+    if (!sealed) return err(sealed);
     Q q(db,
         "INSERT INTO expenses(log_id, leaf, date, amount, currency, category, account, payee, payee_salt, memo, "
         "bank_ref, receipts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -323,7 +315,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         .bind(5, e->amount.currency.code()).bind(6, category_name(e->category)).bind(7, std::string_view(e->account))
         .bind_blob(8, *sealed).bind(9, std::string_view(p.priv.payee_salt)).bind(10, std::string_view(e->memo))
         .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(e->receipts.size()));
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     for (std::size_t i = 0; i < e->splits.size(); ++i) {
       const FundMove& m = p.booking.moves.at(i);
       Q s(db,
@@ -332,15 +324,15 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
       if (!s) return std::unexpected(s.error());
       s.s().bind(1, log_id).bind(2, leaf).bind(3, std::string_view(e->splits[i].fund)).bind(4, std::string_view(e->date))
           .bind(5, category_name(e->category)).bind(6, e->splits[i].amount.minor).bind(7, m.amount.minor).bind(8, m.org);
-      TRYS(s.s().run());
+      AMANAT_CHECK(s.s().run());
     }
     for (const auto& h : e->receipts) {
       Q r(db, "INSERT INTO expense_receipts(log_id, expense, sha256, leaf) VALUES (?, ?, ?, ?)");
       if (!r) return std::unexpected(r.error());
       r.s().bind(1, log_id).bind(2, leaf).bind(3, std::string_view(h)).bind(4, leaf);
-      TRYS(r.s().run());
+      AMANAT_CHECK(r.s().run());
     }
-    if (!e->receipts.empty()) TRYS(fund_flags_delta(leaf, true, false, 1));
+    if (!e->receipts.empty()) AMANAT_CHECK(fund_flags_delta(leaf, true, false, 1));
     return {};
   }
   if (const auto* t = std::get_if<Transfer>(&body)) {
@@ -358,13 +350,13 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, leaf).bind(3, c->reverses).bind(4, std::string_view(c->date))
         .bind(5, std::string_view(c->reason));
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     // Mark the original, and undo what it added to the counters that are not plain sums.
     for (const char* table : {"donations", "expenses", "transfers"}) {
       Q u(db, std::string("UPDATE ") + table + " SET reversed_by = ? WHERE log_id = ? AND leaf = ? AND reversed_by IS NULL");
       if (!u) return std::unexpected(u.error());
       u.s().bind(1, leaf).bind(2, log_id).bind(3, c->reverses);
-      TRYS(u.s().run());
+      AMANAT_CHECK(u.s().run());
       if (db.changes() == 0) continue;
       if (std::string_view(table) == "donations") {
         Q d(db, "SELECT fund, donor FROM donations WHERE log_id = ? AND leaf = ?");
@@ -374,7 +366,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         if (!row) return err(row);
         std::string fund = d.s().column_text(0), donor = d.s().column_text(1);
         d.s().reset();
-        if (!donor.empty()) TRYS(count_donor(fund, donor, -1));
+        if (!donor.empty()) AMANAT_CHECK(count_donor(fund, donor, -1));
       } else if (std::string_view(table) == "expenses") {
         Q x(db, "SELECT receipts, approvals FROM expenses WHERE log_id = ? AND leaf = ?");
         if (!x) return std::unexpected(x.error());
@@ -383,7 +375,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
         if (!row) return err(row);
         bool receipted = x.s().column_int(0) > 0, approved = x.s().column_int(1) >= 2;
         x.s().reset();
-        if (receipted || approved) TRYS(fund_flags_delta(c->reverses, receipted, approved, -1));
+        if (receipted || approved) AMANAT_CHECK(fund_flags_delta(c->reverses, receipted, approved, -1));
       }
       return {};
     }
@@ -393,7 +385,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     Q q(db, "INSERT INTO expense_approvals(log_id, expense, by, leaf) VALUES (?, ?, ?, ?)");
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, a->expense).bind(3, std::string_view(a->by)).bind(4, leaf);
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     return bump_expense(a->expense,
                         "UPDATE expenses SET approvals = approvals + 1 WHERE log_id = ? AND leaf = ? "
                         "RETURNING approvals, reversed_by",
@@ -404,7 +396,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, c->expense).bind(3, confirm_role_name(c->role)).bind(4, std::string_view(c->evidence))
         .bind(5, leaf);
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     Q u(db, c->role == ConfirmRole::lawyer ? "UPDATE expenses SET lawyer = 1 WHERE log_id = ? AND leaf = ?"
                                            : "UPDATE expenses SET survivor = 1 WHERE log_id = ? AND leaf = ?");
     if (!u) return std::unexpected(u.error());
@@ -415,7 +407,7 @@ Status SqliteBooksStore::write_locked(std::uint64_t leaf, const PendingRecord& p
     Q q(db, "INSERT INTO expense_receipts(log_id, expense, sha256, leaf) VALUES (?, ?, ?, ?)");
     if (!q) return std::unexpected(q.error());
     q.s().bind(1, log_id).bind(2, r->expense).bind(3, std::string_view(r->sha256)).bind(4, leaf);
-    TRYS(q.s().run());
+    AMANAT_CHECK(q.s().run());
     return bump_expense(r->expense,
                         "UPDATE expenses SET receipts = receipts + 1 WHERE log_id = ? AND leaf = ? "
                         "RETURNING receipts, reversed_by",
@@ -443,7 +435,7 @@ Status SqliteBooksStore::insert_bank_line(const BankLine& l, std::optional<std::
 Status SqliteBooksStore::add_bank_lines(const std::vector<BankLine>& lines) {
   std::lock_guard lock(log_.mutex());
   return transaction(log_.db(), [&]() -> Status {
-    for (const auto& l : lines) TRYS(insert_bank_line(l, l.record));
+    for (const auto& l : lines) AMANAT_CHECK(insert_bank_line(l, l.record));
     return {};
   });
 }
@@ -475,12 +467,12 @@ Result<std::uint64_t> SqliteBooksStore::begin_import(const std::string& sha256, 
     q.s().bind(1, log_.log_id()).bind(2, std::string_view(sha256)).bind(3, std::string_view(format)).bind(4, lines)
         .bind(5, std::string_view(time));
     auto row = q.s().step();
-    if (!row) return std::unexpected(row.error());
+    if (!row) return err(row);
     id = static_cast<std::uint64_t>(q.s().column_int(0));
     q.s().reset();
     return {};
   });
-  if (!st) return std::unexpected(st.error());
+  if (!st) return err(st);
   return id;
 }
 
@@ -498,11 +490,11 @@ Status SqliteBooksStore::load_hand_refs() {
     std::lock_guard lock(read_mu_);
     auto q = reader_->cached(
         "SELECT DISTINCT bank_ref FROM donations INDEXED BY donations_bank_ref WHERE log_id = ? AND bank_ref <> ''");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, log_.log_id());
     while (true) {
       auto row = (*q)->step();
-      if (!row) return std::unexpected(row.error());
+      if (!row) return err(row);
       if (!*row) break;
       found.insert((*q)->column_text(0));
     }
@@ -522,7 +514,7 @@ Result<std::optional<std::uint64_t>> SqliteBooksStore::unmatched_donation(const 
     std::lock_guard refs(hand_refs_.mu);
     loaded = hand_refs_.loaded;
   }
-  if (!loaded) TRYS(load_hand_refs());
+  if (!loaded) AMANAT_CHECK(load_hand_refs());
   {
     std::lock_guard refs(hand_refs_.mu);
     if (!hand_refs_.refs.contains(bank_ref)) return std::nullopt;
@@ -566,7 +558,7 @@ Result<std::uint64_t> SqliteBooksStore::match_expenses() {
       std::vector<std::int64_t> todo;
       while (true) {
         auto row = lines.s().step();
-        if (!row) return std::unexpected(row.error());
+        if (!row) return err(row);
         if (!*row) break;
         todo.push_back(lines.s().column_int(0));
       }
@@ -575,26 +567,26 @@ Result<std::uint64_t> SqliteBooksStore::match_expenses() {
         Q u(log_.db(), one);
         if (!u) return std::unexpected(u.error());
         u.s().bind(1, log_.log_id()).bind(2, k);
-        TRYS(u.s().run());
+        AMANAT_CHECK(u.s().run());
         Q c(log_.db(), "SELECT record IS NOT NULL FROM bank_lines WHERE rowid = ?1");
         if (!c) return std::unexpected(c.error());
         c.s().bind(1, k);
         auto row = c.s().step();
-        if (!row) return std::unexpected(row.error());
+        if (!row) return err(row);
         matched += c.s().column_int(0) != 0;
         c.s().reset();
       }
     }
     return {};
   });
-  if (!st) return std::unexpected(st.error());
+  if (!st) return err(st);
   return matched;
 }
 
 Result<Reconciliation> SqliteBooksStore::reconcile(const ReconcileQuery& query) {
   std::lock_guard lock(read_mu_);
   Db& db = *reader_;
-  TRYS(db.exec("BEGIN"));
+  AMANAT_CHECK(db.exec("BEGIN"));
   struct End {
     Db& db;
     ~End() { (void)db.exec("COMMIT"); }
@@ -603,16 +595,16 @@ Result<Reconciliation> SqliteBooksStore::reconcile(const ReconcileQuery& query) 
   Reconciliation out;
   auto collect = [&](const std::string& sql, ReconcileItem::Kind kind, bool keep) -> Status {
     auto q = db.prepare(sql);
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     q->bind(1, log_.log_id()).bind(2, std::string_view(from)).bind(3, std::string_view(to));
     while (true) {
       auto row = q->step();
-      if (!row) return std::unexpected(row.error());
+      if (!row) return err(row);
       if (!*row) break;
       (kind == ReconcileItem::matched ? out.matched : kind == ReconcileItem::bank_only ? out.bank_only : out.record_only)++;
       if (!keep) continue;
       auto c = cur_of(q->column_text(3));
-      if (!c) return std::unexpected(c.error());
+      if (!c) return err(c);
       ReconcileItem it{kind, q->column_text(0), q->column_text(1), q->column_text(4), Money{q->column_int(2), *c},
                        std::nullopt};
       if (!q->column_null(5)) it.record = static_cast<std::uint64_t>(q->column_int(5));
@@ -620,18 +612,18 @@ Result<Reconciliation> SqliteBooksStore::reconcile(const ReconcileQuery& query) 
     }
     return {};
   };
-  TRYS(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
+  AMANAT_CHECK(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
                "record IS NULL AND date >= ?2 AND date <= ?3 ORDER BY date, key",
                ReconcileItem::bank_only, true));
   // Money that should have passed through a bank account but has no statement line.
-  TRYS(collect("SELECT d.date, d.account, d.amount, d.currency, d.bank_ref, d.leaf FROM donations d WHERE "
+  AMANAT_CHECK(collect("SELECT d.date, d.account, d.amount, d.currency, d.bank_ref, d.leaf FROM donations d WHERE "
                "d.log_id = ?1 AND d.date >= ?2 AND d.date <= ?3 AND d.channel = 'bank' AND d.reversed_by IS NULL "
                "AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = d.log_id AND b.record = d.leaf) "
                "UNION ALL SELECT e.date, e.account, -e.amount, e.currency, e.bank_ref, e.leaf FROM expenses e WHERE "
                "e.log_id = ?1 AND e.date >= ?2 AND e.date <= ?3 AND e.account LIKE 'Bank%' AND e.reversed_by IS NULL "
                "AND NOT EXISTS (SELECT 1 FROM bank_lines b WHERE b.log_id = e.log_id AND b.record = e.leaf) ORDER BY 1, 6",
                ReconcileItem::record_only, true));
-  TRYS(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
+  AMANAT_CHECK(collect("SELECT date, account, amount, currency, bank_ref, record FROM bank_lines WHERE log_id = ?1 AND "
                "record IS NOT NULL AND date >= ?2 AND date <= ?3 ORDER BY date, key",
                ReconcileItem::matched, query.include_matched));
   return out;
@@ -747,7 +739,7 @@ Result<Report> SqliteBooksStore::report(const ReportQuery& query) {
   Db& db = *reader_;
   const std::int64_t log_id = log_.log_id();
   // One read transaction: every figure comes from the same committed state.
-  TRYS(db.exec("BEGIN"));
+  AMANAT_CHECK(db.exec("BEGIN"));
   struct End {
     Db& db;
     ~End() { (void)db.exec("COMMIT"); }
@@ -943,8 +935,8 @@ Result<Report> SqliteBooksStore::report(const ReportQuery& query) {
 Status SqliteBooksStore::journal(const std::function<Status(const books::Transaction&)>& each) {
   // A connection of its own: a long export must not hold up look-ups on the reader.
   auto db = Db::open(log_.describe(), false);
-  if (!db) return std::unexpected(db.error());
-  TRYS((*db)->exec("BEGIN"));
+  if (!db) return err(db);
+  AMANAT_CHECK((*db)->exec("BEGIN"));
   auto q = (*db)->prepare(
       "SELECT p.leaf, p.date, p.account, p.amount, p.currency, p.cost, p.cost_currency, c.reverses, "
       "(SELECT 1 FROM donations WHERE log_id = p.log_id AND leaf = p.leaf), "
@@ -952,7 +944,7 @@ Status SqliteBooksStore::journal(const std::function<Status(const books::Transac
       "(SELECT 1 FROM transfers WHERE log_id = p.log_id AND leaf = p.leaf) "
       "FROM postings p LEFT JOIN corrections c ON c.log_id = p.log_id AND c.leaf = p.leaf "
       "WHERE p.log_id = ? ORDER BY p.leaf, p.seq");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   q->bind(1, log_.log_id());
   books::Transaction t;
   bool have = false;
@@ -966,10 +958,10 @@ Status SqliteBooksStore::journal(const std::function<Status(const books::Transac
   };
   while (true) {
     auto row = q->step();
-    if (!row) return std::unexpected(row.error());
+    if (!row) return err(row);
     std::uint64_t leaf = *row ? static_cast<std::uint64_t>(q->column_int(0)) : 0;
     if (have && (!*row || leaf != t.id)) {
-      TRYS(each(t));
+      AMANAT_CHECK(each(t));
       have = false;
     }
     if (!*row) break;
@@ -986,11 +978,11 @@ Status SqliteBooksStore::journal(const std::function<Status(const books::Transac
       have = true;
     }
     auto c = cur(q->column_text(4));
-    if (!c) return std::unexpected(c.error());
+    if (!c) return err(c);
     Posting p{q->column_text(2), Money{q->column_int(3), *c}, std::nullopt};
     if (!q->column_null(5)) {
       auto cc = cur(q->column_text(6));
-      if (!cc) return std::unexpected(cc.error());
+      if (!cc) return err(cc);
       p.cost = Money{q->column_int(5), *cc};
     }
     t.postings.push_back(std::move(p));

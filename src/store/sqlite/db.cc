@@ -31,7 +31,7 @@ Result<bool> Stmt::step() {
 Status Stmt::run() {
   while (true) {
     auto r = step();
-    if (!r) return std::unexpected(r.error());
+    if (!r) return err(r);
     if (!*r) return {};
   }
 }
@@ -51,7 +51,7 @@ Result<Stmt*> Db::cached_literal(const char* sql) {
   auto it = literal_cache_.find(sql);
   if (it == literal_cache_.end()) {
     auto s = prepare(sql);
-    if (!s) return std::unexpected(s.error());
+    if (!s) return err(s);
     it = literal_cache_.emplace(sql, std::move(*s)).first;
   }
   it->second.reset();
@@ -75,7 +75,7 @@ Result<std::unique_ptr<Db>> Db::open(const std::string& path, bool create) {
   sqlite3_extended_result_codes(raw, 1);
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
                              "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-32768"}) {
-    if (auto st = db->exec(pragma); !st) return std::unexpected(st.error());
+    if (auto st = db->exec(pragma); !st) return err(st);
   }
   return db;
 }
@@ -107,7 +107,7 @@ Result<Stmt*> Db::cached(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
     auto s = prepare(sql);
-    if (!s) return std::unexpected(s.error());
+    if (!s) return err(s);
     it = cache_.emplace(sql, std::move(*s)).first;
   }
   it->second.reset();

@@ -6,16 +6,11 @@
 
 namespace amanat::store::sqlite {
 
-namespace {
-template <class T>
-std::unexpected<Error> err(const Result<T>& r) { return std::unexpected(r.error()); }
-}  // namespace
-
 Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& db_path,
                                                              const std::string& origin, bool create) {
   auto db = Db::open(db_path, create);
   if (!db) return err(db);
-  if (auto st = migrate(**db); !st) return std::unexpected(st.error());
+  if (auto st = migrate(**db); !st) return err(st);
   auto find = [&]() -> Result<std::optional<std::int64_t>> {
     auto q = (*db)->prepare("SELECT id FROM logs WHERE origin = ?");
     if (!q) return err(q);
@@ -31,7 +26,7 @@ Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& 
     if (!create) return fail(Errc::not_found, "no log with origin \"" + origin + "\" in " + db_path);
     auto ins = (*db)->prepare("INSERT INTO logs(origin) VALUES (?)");
     if (!ins) return err(ins);
-    if (auto st = ins->bind(1, origin).run(); !st) return std::unexpected(st.error());
+    if (auto st = ins->bind(1, origin).run(); !st) return err(st);
     id = find();
     if (!id) return err(id);
   }
@@ -43,7 +38,7 @@ Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open_default(const std::
   {
     auto db = Db::open(db_path, false);
     if (!db) return err(db);
-    if (auto st = migrate(**db); !st) return std::unexpected(st.error());
+    if (auto st = migrate(**db); !st) return err(st);
     auto q = (*db)->prepare("SELECT origin FROM logs ORDER BY id LIMIT 2");
     if (!q) return err(q);
     int n = 0;
@@ -128,13 +123,13 @@ Status SqliteLogStore::replace_checkpoint(std::uint64_t size, const std::string&
   std::lock_guard lock(mu_);
   return transaction(*db_, [&]() -> Status {
     auto q = db_->cached("UPDATE log_checkpoints SET note = ? WHERE log_id = ? AND size = ?");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
     if (auto st = (*q)->run(); !st) return st;
     if (db_->changes() != 1)
       return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
     auto cur = db_->cached("UPDATE logs SET checkpoint = ? WHERE id = ? AND size = ?");
-    if (!cur) return std::unexpected(cur.error());
+    if (!cur) return err(cur);
     (*cur)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
     return (*cur)->run();
   });
@@ -196,12 +191,12 @@ class SqliteLogStore::TileReader {
   // With mutex() held.
   Result<Bytes> read_hashes(std::int64_t log_id, const tlog::TileId& id) {
     auto db = connection();
-    if (!db) return std::unexpected(db.error());
+    if (!db) return err(db);
     auto q = (*db)->cached("SELECT data FROM log_tiles WHERE log_id = ? AND level = ? AND idx = ?");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, log_id).bind(2, id.level).bind(3, id.index);
     auto row = (*q)->step();
-    if (!row) return std::unexpected(row.error());
+    if (!row) return err(row);
     Bytes data = *row ? (*q)->column_blob(0) : Bytes();
     (*q)->reset();
     // A stored tile that is at least as wide holds the requested one as its prefix.
@@ -220,9 +215,9 @@ class SqliteLogStore::TileReader {
   Result<Db*> connection() {
     if (!db_) {
       auto db = Db::open(path_, false);
-      if (!db) return std::unexpected(db.error());
+      if (!db) return err(db);
       // Tile reads scan forward and never come back: a small page cache is enough.
-      if (auto st = (*db)->exec("PRAGMA cache_size=-2048"); !st) return std::unexpected(st.error());
+      if (auto st = (*db)->exec("PRAGMA cache_size=-2048"); !st) return err(st);
       owned_ = std::move(*db);
       db_ = owned_.get();
     }
@@ -239,7 +234,7 @@ class SqliteLogStore::TileReader {
     sqlite3_stmt*& q = stmts_[which];
     if (!q) {
       auto db = connection();
-      if (!db) return std::unexpected(db.error());
+      if (!db) return err(db);
       if (int rc = sqlite3_prepare_v2((*db)->raw(), kSql[which], -1, &q, nullptr); rc != SQLITE_OK) {
         sqlite3_finalize(q);
         q = nullptr;
@@ -286,7 +281,7 @@ std::pair<SqliteLogStore::TileReader*, std::unique_lock<std::mutex>> SqliteLogSt
 
 Result<Bytes> SqliteLogStore::TileReader::read_bundle(std::int64_t log_id, std::uint64_t begin, unsigned count) {
   auto conn = connection();
-  if (!conn) return std::unexpected(conn.error());
+  if (!conn) return err(conn);
   sqlite3* db = (*conn)->raw();
   const std::uint64_t end = begin + count;
   std::uint64_t next = begin;
@@ -329,7 +324,7 @@ Result<Bytes> SqliteLogStore::TileReader::read_bundle(std::int64_t log_id, std::
   // Every row is checked to be this log's next entry; from the first that is not (another
   // log's rows in between, rowids out of order), the rest is read through the index.
   auto first = stmt(kFirstRowid);
-  if (!first) return std::unexpected(first.error());
+  if (!first) return err(first);
   std::optional<sqlite3_int64> rowid;
   {
     Reset reset{*first};
@@ -341,21 +336,21 @@ Result<Bytes> SqliteLogStore::TileReader::read_bundle(std::int64_t log_id, std::
   }
   if (rowid) {
     auto scan = stmt(kScanRowids);
-    if (!scan) return std::unexpected(scan.error());
+    if (!scan) return err(scan);
     Reset reset{*scan};
     sqlite3_bind_int64(*scan, 1, *rowid);
     // (rowids stop at 2^63 - 1)
     sqlite3_bind_int64(*scan, 2, *rowid > INT64_MAX - count ? INT64_MAX : *rowid + count);
-    if (auto done = take_rows(*scan); !done) return std::unexpected(done.error());
+    if (auto done = take_rows(*scan); !done) return err(done);
   }
   if (next < end) {
     auto idx = stmt(kScanIndex);
-    if (!idx) return std::unexpected(idx.error());
+    if (!idx) return err(idx);
     Reset reset{*idx};
     sqlite3_bind_int64(*idx, 1, log_id);
     sqlite3_bind_int64(*idx, 2, static_cast<sqlite3_int64>(next));
     sqlite3_bind_int64(*idx, 3, static_cast<sqlite3_int64>(end));
-    if (auto done = take_rows(*idx); !done) return std::unexpected(done.error());
+    if (auto done = take_rows(*idx); !done) return err(done);
   }
   if (next != end) return fail(Errc::not_found, "entry " + std::to_string(next) + " is not in the log");
   if (count == tlog::kTileWidth) bundle_bytes_hint_ = bundle.size();

@@ -355,9 +355,9 @@ int schema_version() { return static_cast<int>(kMigrations.size()); }
 
 Status migrate(Db& db) {
   auto q = db.prepare("PRAGMA user_version");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   auto row = q->step();
-  if (!row) return std::unexpected(row.error());
+  if (!row) return err(row);
   int have = static_cast<int>(q->column_int(0));
   q->reset();  // an active statement would make DROP TABLE in a migration fail with "locked"
   if (have > schema_version())

@@ -4,10 +4,10 @@ namespace amanat::store::sqlite {
 
 Result<std::optional<tlog::WitnessedState>> SqliteWitnessStore::last_locked(const std::string& origin) {
   auto q = log_.db().cached("SELECT size, root FROM witnessed WHERE log_id = ? AND origin = ?");
-  if (!q) return std::unexpected(q.error());
+  if (!q) return err(q);
   (*q)->bind(1, log_.log_id()).bind(2, std::string_view(origin));
   auto row = (*q)->step();
-  if (!row) return std::unexpected(row.error());
+  if (!row) return err(row);
   if (!*row) return std::nullopt;
   tlog::WitnessedState s;
   s.size = static_cast<std::uint64_t>((*q)->column_int(0));
@@ -30,7 +30,7 @@ Status SqliteWitnessStore::advance(const std::string& origin,
   std::lock_guard lock(log_.mutex());
   return transaction(log_.db(), [&]() -> Status {
     auto now = last_locked(origin);
-    if (!now) return std::unexpected(now.error());
+    if (!now) return err(now);
     bool same = now->has_value() == expected.has_value() &&
                 (!expected || ((*now)->size == expected->size && (*now)->root == expected->root));
     if (!same) return fail(Errc::conflict, "the witness state for " + origin + " changed concurrently; retry");
@@ -38,7 +38,7 @@ Status SqliteWitnessStore::advance(const std::string& origin,
         "INSERT INTO witnessed(log_id, origin, size, root, checkpoint) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(log_id, origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
         "checkpoint = excluded.checkpoint");
-    if (!q) return std::unexpected(q.error());
+    if (!q) return err(q);
     (*q)->bind(1, log_.log_id()).bind(2, std::string_view(origin)).bind(3, next.size)
         .bind_blob(4, next.root).bind(5, std::string_view(signed_checkpoint));
     return (*q)->run();
