@@ -39,6 +39,8 @@
 #include "books/identity.h"
 #include "books/leaf.h"
 #include "books/testing.h"
+#include "store/org.h"
+#include "store/sqlite/db.h"
 
 namespace fs = std::filesystem;
 using namespace amanat;
@@ -245,7 +247,7 @@ void bench_report(const fs::path& tmp, std::uint64_t n, bool keep) {
                 (unsigned long long)b.seq().size(), since(t0));
     std::ofstream out(dir / "books.ledger", std::ios::binary);
     t0 = SteadyClock::now();
-    auto txns = must(exporter::export_books(b.store(), exporter::Format::ledger, out), "export");
+    auto txns = must(exporter::export_books(b.reports(), exporter::Format::ledger, out), "export");
     out.close();
     std::printf("exported %llu transactions to %s in %.1f s\n", (unsigned long long)txns,
                 (dir / "books.ledger").c_str(), since(t0));
@@ -255,9 +257,10 @@ void bench_report(const fs::path& tmp, std::uint64_t n, bool keep) {
     fs::create_directories(data);
     b.reopen();
     {
-      // Fold the WAL into the database so the copy opens as a settled data directory would.
-      std::lock_guard lock(b.log().mutex());
-      if (auto st = b.log().db().exec("PRAGMA wal_checkpoint(TRUNCATE)"); !st) die("checkpoint", st.error());
+      // Fold the WAL into the database so the copy opens as a settled data directory would (any
+      // connection may checkpoint; the fixture's are idle).
+      auto db = must(store::sqlite::Db::open((b.dir() / "amanat.db").string(), false), "open");
+      if (auto st = db->exec("PRAGMA wal_checkpoint(TRUNCATE)"); !st) die("checkpoint", st.error());
     }
     fs::copy(b.dir(), data, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
@@ -341,12 +344,9 @@ void bench_import(const fs::path& tmp, std::uint64_t n) {
 
 // Hidden sub-commands, run in a child by bench_report.
 int child_report(const std::string& data) {
-  auto log = must(store::sqlite::SqliteLogStore::open_default((fs::path(data) / "amanat.db").string()), "open");
-  std::array<std::uint8_t, 32> master{};
-  master[0] = 7;
-  auto keys = crypto::Keyring::from_master(master);
-  auto store = must(store::sqlite::SqliteBooksStore::open(*log, keys), "store");
-  auto rep = must(store->report({}), "report");
+  auto dir = must(store::DataDir::open(data), "open");
+  auto stores = must(store::open_org(dir), "open");
+  auto rep = must(stores.reports->report({}), "report");
   std::string json = report_json(rep);
   std::fwrite(json.data(), 1, json.size(), stdout);
   return 0;

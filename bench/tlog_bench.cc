@@ -240,6 +240,7 @@ class CountingStorage : public tlog::LogStorage {
   }
   Result<std::string> checkpoint_at(std::uint64_t s) override { return inner_.checkpoint_at(s); }
   Result<std::vector<Bytes>> read_entries(std::uint64_t b, std::uint64_t e) override { return inner_.read_entries(b, e); }
+  Status replace_checkpoint(std::uint64_t s, const std::string& n) override { return inner_.replace_checkpoint(s, n); }
   Result<std::string> read_checkpoint() override { return inner_.read_checkpoint(); }
   Result<Bytes> read_tile(const tlog::TileId& id) override { return inner_.read_tile(id); }
   std::string describe() const override { return inner_.describe(); }

@@ -34,22 +34,37 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/accounts.h"
-#include "api/identities.h"
+#include "accounts/accounts.h"
 #include "api/schema.h"
 #include "books/service.h"
+#include "books/store.h"
 #include "crypto/keyring.h"
 #include "http/server.h"
-#include "store/sqlite/books_store.h"
+#include "identity/identities.h"
 #include "tlog/storage.h"
 
 namespace amanat::api {
 
-// One organisation's services, owned by whoever runs the server.
+// The domain types the routes speak of, by their short names.
+using accounts::Accounts;
+using accounts::kAllRoles;
+using accounts::LoginRequest;
+using accounts::Role;
+using accounts::role_name;
+using accounts::parse_role;
+using accounts::role_needs_totp;
+using accounts::Session;
+using accounts::User;
+using identity::Identities;
+
+// One organisation's services and stores (as their interfaces), owned by whoever runs the
+// server.
 struct Org {
   std::string slug;      // in URLs: /api/v1/orgs/<slug>/..., /log/<slug>/
   books::Books* books = nullptr;
-  store::sqlite::SqliteBooksStore* store = nullptr;
+  books::BooksStore* store = nullptr;      // records, for look-ups and proofs
+  books::ReportStore* reports = nullptr;
+  books::BankStore* bank = nullptr;        // statement import
   tlog::LogStorage* log = nullptr;
   Accounts* accounts = nullptr;
   Identities* identities = nullptr;  // subjects, intake, vault, access trail

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <regex>
 
 #include <atomic>
@@ -37,21 +39,23 @@ struct OrgFixture {
   std::unique_ptr<Identities> identities;
   std::vector<std::string> shares;  // 2 of 3 unseal the vault, as does kVaultPassphrase
   explicit OrgFixture() {
-    std::string db = (books.dir() / "amanat.db").string();
     // As in the server: TOTP secrets under their own key (accounts.key), not the books key.
     crypto::MasterKey accounts_master{};
     accounts_master[0] = 11;
-    accounts = std::move(*Accounts::open(db, crypto::Keyring::from_master(accounts_master), [this] { return now; }));
+    accounts = std::make_unique<Accounts>(*books.stores().db, *books.stores().accounts,
+                                          crypto::Keyring::from_master(accounts_master), [this] { return now; });
     auto vault = crypto::Vault::create("test-org", kVaultPassphrase, crypto::Threshold{2, 3},
                                        crypto::KdfLimits::for_tests());
     shares = vault->share_texts;
     std::ofstream(books.dir() / "vault.json") << vault->file.to_json();
-    identities = std::move(*Identities::open(db, (books.dir() / "vault.json").string(), [this] { return now; }));
+    identities = std::move(*Identities::open(*books.stores().db, *books.stores().identities,
+                                             (books.dir() / "vault.json").string(), [this] { return now; }));
     (void)books.books().open_appeal(books::AppealOpen{"A-1", "Legal help", "", "C-1", books::testing::kzt(100000000),
                                                       "2025-01-01"});
   }
   Org org(const std::string& slug) {
-    Org o{slug, &books.books(), &books.store(), &books.log(), accounts.get(), identities.get()};
+    Org o{slug, &books.books(), &books.store(), &books.reports(), &books.bank(), &books.log(), accounts.get(),
+          identities.get()};
     o.data_dir = books.dir();
     o.keys = &books.keys();
     return o;
@@ -265,7 +269,7 @@ TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
       {"unknown fund", R"({"date":"2025-05-01","amount":1,"currency":"KZT","channel":"card","fund":"NOPE"})",
        "application/json", 404},
   };
-  auto before = a.books.store().report({});
+  auto before = a.books.reports().report({});
   for (const auto& c : cases) {
     auto r = api->handle(request("POST", "orgs/alpha/donations", c.body, token, c.content_type));
     EXPECT_EQ(r.status, c.status) << c.name << ": " << r.body;
@@ -282,7 +286,7 @@ TEST_F(ApiTest, BadInputGetsA4xxProblemNeverA5xx) {
   for (const auto& e : problem["errors"]) fields.insert(e["field"]);
   EXPECT_EQ(fields, (std::set<std::string>{"/date", "/amount", "/x"}));
   // Nothing was booked by any of them.
-  EXPECT_EQ(a.books.store().report({})->log_size, before->log_size);
+  EXPECT_EQ(a.books.reports().report({})->log_size, before->log_size);
 }
 
 TEST_F(ApiTest, ABookedDonationIsProvableByItsReceiptCodeAndTheIdentityStaysOut) {
@@ -746,7 +750,8 @@ TEST_F(ApiTest, CanaryIdentitiesNeverReachTheDiskInTheClear) {
   bo.opslimit = crypto_pwhash_OPSLIMIT_MIN;
   bo.memlimit = crypto_pwhash_MEMLIMIT_MIN;
   ASSERT_TRUE(backup::write_backup(a.books.dir(), backup_file, "backup passphrase for tests", bo));
-  ASSERT_TRUE(backup::restore_backup(backup_file, restored, "backup passphrase for tests", {}));
+  auto restored_ok = backup::restore_backup(backup_file, restored, "backup passphrase for tests", {});
+  ASSERT_TRUE(restored_ok) << restored_ok.error().message;
   auto scan = [&](const char* when) {
     std::vector<std::filesystem::path> files = {backup_file};
     for (const auto& dir : {a.books.dir(), restored})
@@ -792,9 +797,12 @@ TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
   EXPECT_EQ(trail.dump().find("Invented Person"), std::string::npos);
   // An edit made behind the server's back breaks the chain.
   {
-    auto db = store::sqlite::Db::open((a.books.dir() / "amanat.db").string(), false);
-    ASSERT_TRUE(db);
-    ASSERT_TRUE((*db)->exec("UPDATE access_trail SET outcome = 'ok' WHERE action = 'login' AND outcome = 'failed'"));
+    sqlite3* db = nullptr;  // behind the stores' back: the raw file, as an intruder would
+    ASSERT_EQ(sqlite3_open((a.books.dir() / "amanat.db").c_str(), &db), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "UPDATE access_trail SET outcome = 'ok' WHERE action = 'login' AND outcome = 'failed'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
   }
   auto after = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
   EXPECT_FALSE(after["intact"]);
@@ -899,7 +907,7 @@ TEST_F(ApiTest, StatementImportBooksOnceAndRefusesABadFileWhole) {
       "2025-03-01,15000.00,KZT,R-1,KZ86125KZT5004100100,for appeal A-1\n"
       "2025-03-02,2500.00,KZT,R-2,KZ86125KZT5004100100,general support\n"
       "2025-03-03,-4000.00,KZT,R-3,KZ49722C000022223333,lawyer fee\n";
-  auto before = a.books.store().report({})->log_size;
+  auto before = a.books.reports().report({})->log_size;
   auto first = api->handle(request("POST", "orgs/alpha/statements" + q, csv, accountant, "text/csv"));
   ASSERT_EQ(first.status, 201) << first.body;
   EXPECT_EQ(body_of(first)["booked"], 2);
@@ -908,13 +916,13 @@ TEST_F(ApiTest, StatementImportBooksOnceAndRefusesABadFileWhole) {
   ASSERT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(body_of(again)["booked"], 0);
   EXPECT_EQ(body_of(again)["already_imported"], 3);
-  EXPECT_EQ(a.books.store().report({})->log_size, before + 2);
+  EXPECT_EQ(a.books.reports().report({})->log_size, before + 2);
 
   auto bad = api->handle(request("POST", "orgs/alpha/statements" + q,
                                  csv + "2025-03-04,12.5.0,KZT,R-9,KZ86125KZT5004100100,x\n", accountant, "text/csv"));
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_NE(bad.body.find("line 5"), std::string::npos) << bad.body;
-  EXPECT_EQ(a.books.store().report({})->log_size, before + 2);  // nothing of the bad file
+  EXPECT_EQ(a.books.reports().report({})->log_size, before + 2);  // nothing of the bad file
 
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements?format=csv", csv, accountant, "text/csv")).status, 400);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/statements?format=xls", csv, accountant, "text/csv")).status, 400);
@@ -942,8 +950,8 @@ TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
   auto file = vault.set_books_key(BooksFixture::master());
   ASSERT_TRUE(file);
   std::ofstream(a.books.dir() / "vault.json") << file->to_json();
-  std::string db = (a.books.dir() / "amanat.db").string();
-  a.identities = std::move(*Identities::open(db, (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
+  a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
+                                             (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
   crypto::Keyring keys = a.books.keys();  // the same key state as the books' service
   keys.forget();                           // as a server starts when books.key is gone
   a.identities->manage_books_keys(keys);
@@ -953,7 +961,7 @@ TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
   const std::string expense =
       R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"A-1","amount":100}]})";
   const std::string anonymous_gift = R"({"date":"2025-05-01","amount":700,"currency":"KZT","channel":"cash","fund":"A-1"})";
-  auto size = [&] { return a.books.store().report({})->log_size; };
+  auto size = [&] { return a.books.reports().report({})->log_size; };
   const auto before = size();
   auto locked = api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant));
   EXPECT_EQ(locked.status, 423) << locked.body;
@@ -988,15 +996,17 @@ TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
 // log in (and unseal) once the books key is off the disk; until then either key opens them.
 TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn) {
   BooksFixture books;
-  std::string db = (books.dir() / "amanat.db").string();
   std::int64_t now = 1'750'000'000;
+  auto open_accounts = [&](crypto::Keyring keys) {
+    return std::make_unique<Accounts>(*books.stores().db, *books.stores().accounts, std::move(keys), [&] { return now; });
+  };
   crypto::MasterKey accounts_master{};
   accounts_master[0] = 12;
   const crypto::Keyring legacy = crypto::Keyring::from_master(BooksFixture::master()),
                         accounts_key = crypto::Keyring::from_master(accounts_master);
   Bytes secret;
   {
-    auto old = std::move(*Accounts::open(db, legacy, [&] { return now; }));  // as older versions did
+    auto old = open_accounts(legacy);  // as older versions did
     auto u = old->create_user("director-1", Role::director, kPassword);
     ASSERT_TRUE(u);
     auto uri = old->begin_totp(*u, "test");
@@ -1011,7 +1021,7 @@ TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn)
     now += 60;  // a fresh TOTP step each time
     return a.login(LoginRequest{"director-1", kPassword, *auth::totp_code(secret, now), false, "192.0.2.1"});
   };
-  auto fresh = std::move(*Accounts::open(db, accounts_key, [&] { return now; }));
+  auto fresh = open_accounts(accounts_key);
   EXPECT_FALSE(login(*fresh));  // without the legacy key the secret does not open
   fresh->also_open_with(legacy);
   EXPECT_TRUE(login(*fresh));  // with it, either key opens it
@@ -1020,7 +1030,7 @@ TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn)
   EXPECT_EQ(*moved, 2);
   EXPECT_EQ(*fresh->reseal_legacy_secrets(), 0);  // idempotent
   crypto::Keyring gone = crypto::Keyring::sealed();  // the books key is now in the sealed vault
-  auto after = std::move(*Accounts::open(db, accounts_key, [&] { return now; }));
+  auto after = open_accounts(accounts_key);
   after->also_open_with(gone);
   auto r = login(*after);
   EXPECT_TRUE(r) << r.error().message;

@@ -140,7 +140,7 @@ Result<http::Response> import_statement_call(Call& c) {
 
   std::unique_lock lock(*c.org.import_mu, std::try_to_lock);
   if (!lock.owns_lock()) return fail(Errc::conflict, "another statement is being imported; retry when it is done");
-  auto r = import::import_statement(*c.org.books, *c.org.store, *c.org.keys, *st, o);
+  auto r = import::import_statement(*c.org.books, *c.org.bank, *c.org.keys, *st, o);
   if (!r) return err(r);
   return json_response(201, {{"import", r->import_id},
                              {"format", st->format},
@@ -163,7 +163,7 @@ void add_books_routes(Api& api) {
                 false, std::nullopt, 200, "The report (query: appeal, from, to)", [](Call& c) -> Result<http::Response> {
                   auto q = report_query(c.req);
                   if (!q) return err(q);
-                  auto r = c.org.store->report(*q);
+                  auto r = c.org.reports->report(*q);
                   if (!r) return err(r);
                   http::Response res;
                   res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
@@ -174,7 +174,7 @@ void add_books_routes(Api& api) {
 
   api.add(Route{"GET", "/orgs/{org}/statistics", "Impact statistics: counts and totals, nothing identifying (public)",
                 true, {}, false, std::nullopt, 200, "Statistics", [](Call& c) -> Result<http::Response> {
-                  auto r = c.org.store->report({});
+                  auto r = c.org.reports->report({});
                   if (!r) return err(r);
                   std::uint64_t appeals = 0, open = 0;
                   for (const auto& f : r->funds)

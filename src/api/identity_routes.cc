@@ -22,7 +22,7 @@ std::optional<http::Response> unless_unsealed(Call& c) {
 }
 
 Field personal(const char* name, const char* what) {
-  Field f{name, Field::Type::string, false, what, 0, kMaxFieldBytes};
+  Field f{name, Field::Type::string, false, what, 0, identity::kMaxFieldBytes};
   return f;
 }
 
@@ -84,7 +84,7 @@ void add_identity_routes(Api& api) {
                 [](Call& c) -> Result<http::Response> {
                   if (auto p = unless_unsealed(c)) return *p;
                   std::vector<std::pair<std::string, std::string>> fields;
-                  for (const char* f : kSubjectFields)
+                  for (const char* f : identity::kSubjectFields)
                     if (c.body.contains(f)) fields.emplace_back(f, c.body[f].get<std::string>());
                   auto s = c.org.identities->create(c.session->user, c.body["kind"], fields);
                   if (!s) return err(s);

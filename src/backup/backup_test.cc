@@ -16,8 +16,8 @@
 #include "books/audit.h"
 #include "books/testing.h"
 #include "crypto/keyring.h"
-#include "store/sqlite/books_store.h"
-#include "store/sqlite/log_store.h"
+#include "books/payee.h"
+#include "store/org.h"
 #include "tests/subprocess.h"
 #include "tlog/checkpoint.h"
 #include "tlog/verifier.h"
@@ -110,19 +110,28 @@ class BackupTest : public ::testing::Test {
 };
 
 struct Restored {
-  std::unique_ptr<store::sqlite::SqliteLogStore> log;
-  std::unique_ptr<store::sqlite::SqliteBooksStore> store;
+  store::OrgStores stores;
+  tlog::LogStorage* log = nullptr;
+  books::ReportStore* store = nullptr;  // the reports
+  // The expense's payee, opened with the books key.
+  std::function<Result<std::string>(std::uint64_t)> payee;
 };
 
 Restored open_restored(const fs::path& dir, const crypto::Keyring& keys) {
   Restored r;
-  auto log = store::sqlite::SqliteLogStore::open_default((dir / "amanat.db").string());
-  EXPECT_TRUE(log) << log.error().message;
-  if (!log) return r;
-  r.log = std::move(*log);
-  auto st = store::sqlite::SqliteBooksStore::open(*r.log, keys);
+  auto d = store::DataDir::open(dir);
+  EXPECT_TRUE(d) << d.error().message;
+  if (!d) return r;
+  auto st = store::open_org(*d);
   EXPECT_TRUE(st) << st.error().message;
-  if (st) r.store = std::move(*st);
+  if (!st) return r;
+  r.stores = std::move(*st);
+  r.log = r.stores.log.get();
+  r.store = r.stores.reports.get();
+  r.payee = [books = r.stores.books.get(), keys](std::uint64_t leaf) -> Result<std::string> {
+    AMANAT_TRY(sealed, books->sealed_payee(leaf));
+    return books::open_payee(keys, books->org(), leaf, sealed);
+  };
   return r;
 }
 
@@ -185,11 +194,11 @@ TEST_F(BackupTest, ARestoredCopyHasTheSameLogBooksAndFiles) {
   Restored restored = open_restored(target, b.keys());
   ASSERT_TRUE(restored.store);
   EXPECT_EQ(expect_log_verifies(restored, b), s->log_size);
-  auto want = b.store().report({});
+  auto want = b.reports().report({});
   auto got = restored.store->report({});
   ASSERT_TRUE(want && got);
   EXPECT_EQ(books::report_json(*got), books::report_json(*want));
-  EXPECT_EQ(*restored.store->payee(s->log_size - 1), "Law office of an invented lawyer");
+  EXPECT_EQ(*restored.payee(s->log_size - 1), "Law office of an invented lawyer");
 }
 
 TEST_F(BackupTest, ABackupTakenWhileDonationsAreBookedIsOneConsistentState) {

@@ -39,12 +39,12 @@ const FundReport& fund(const Report& r, const std::string& name) {
   throw std::runtime_error("no fund " + name);
 }
 
-Report all_time(BooksFixture& b) { return *b.store().report({}); }
+Report all_time(BooksFixture& b) { return *b.reports().report({}); }
 
 // Every journal transaction balances per currency, counting a posting's cost where it has one.
 void expect_journal_balances(BooksFixture& b) {
   std::size_t n = 0;
-  auto st = b.store().journal([&](const Transaction& t) -> Status {
+  auto st = b.reports().journal([&](const Transaction& t) -> Status {
     std::map<std::string, std::int64_t> sum;
     for (const auto& p : t.postings) {
       const Money& m = p.cost ? *p.cost : p.amount;
@@ -218,10 +218,10 @@ TEST(Books, APeriodReportCountsRecordsAsCorrected) {
   ASSERT_TRUE(r2);
   ASSERT_TRUE(b.books().donate(gift("A-1", 4000)));  // 2025-02-01
   ASSERT_TRUE(b.books().correct(Correction{"2025-02-10", r2->leaf, "duplicate"}));
-  auto jan = b.store().report(ReportQuery{{}, "2025-01-01", "2025-01-31"});
+  auto jan = b.reports().report(ReportQuery{{}, "2025-01-01", "2025-01-31"});
   ASSERT_TRUE(jan);
   EXPECT_EQ(fund(*jan, "A-1").raised, 0);
-  auto y2025 = b.store().report(ReportQuery{"A-1", "2025-01-01", "2025-12-31"});
+  auto y2025 = b.reports().report(ReportQuery{"A-1", "2025-01-01", "2025-12-31"});
   ASSERT_TRUE(y2025);
   ASSERT_EQ(y2025->funds.size(), 1u);
   EXPECT_EQ(y2025->funds[0].raised, 4000);
@@ -280,7 +280,7 @@ TEST(Books, DonorAndPayeeIdentitiesNeverReachTheDatabaseInTheClear) {
     e.payee = payee;
     auto leaf = b.books().add_expense(e);
     ASSERT_TRUE(leaf);
-    EXPECT_EQ(*b.store().payee(*leaf), payee);  // the organisation can still read it with its key
+    EXPECT_EQ(*b.books().payee(*leaf), payee);  // the organisation can still read it with its key
     b.reopen();  // the database and its WAL are both read below, whichever holds the rows now
     std::string all;
     for (const auto& f : std::filesystem::directory_iterator(dir)) {
@@ -317,7 +317,7 @@ TEST(Books, UniqueDonorsSurviveARolledBackBatchAndARestart) {
     auto size = b.log().state()->size;
     tlog::Batch batch{size, {Bytes(leaf->begin(), leaf->end())},
                       {b.store().writer(std::make_shared<PendingRecord>(PendingRecord{r, *booking, priv})),
-                       [](std::uint64_t) -> Status { return fail(Errc::unavailable, "disk full (simulated)"); }},
+                       [](Tx&, std::uint64_t) -> Status { return fail(Errc::unavailable, "disk full (simulated)"); }},
                       {}, "unused"};
     batch.entries.push_back(batch.entries[0]);
     EXPECT_FALSE(b.log().commit(batch));

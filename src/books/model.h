@@ -31,6 +31,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "core/money.h"
 
@@ -191,7 +192,8 @@ struct BankLine {
 struct RecordPrivate {
   std::string donor;          // donation: keyed pseudonym (hex), may be empty (anonymous cash)
   std::string bank_ref;       // donation/expense: the bank's reference, may be empty
-  std::string payee;          // expense: the payee as entered (encrypted at rest with issue 4)
+  Bytes sealed_payee;         // expense: the payee sealed under the books key (books/payee.h),
+                              // filled in as the record commits (the seal binds its leaf index)
   std::string payee_salt;     // expense: hex salt of the payee commitment
   std::optional<BankLine> bank_line;  // donation booked by an import: its line, stored with it
 };

@@ -5,6 +5,8 @@
 
 #include "books/identity.h"
 #include "books/leaf.h"
+#include "books/payee.h"
+#include "core/reasons.h"
 #include "tlog/tile.h"
 
 namespace amanat::books {
@@ -35,9 +37,9 @@ std::string default_account(Channel c) {
 std::string system_clock_now() { return format_time(std::time(nullptr), false); }
 std::string today() { return format_time(std::time(nullptr), true); }
 
-Result<std::unique_ptr<Books>> Books::open(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log,
-                                           const crypto::Keyring& keys, Clock clock) {
-  std::unique_ptr<Books> b(new Books(store, seq, log, keys, std::move(clock)));
+Result<std::unique_ptr<Books>> Books::open(BooksStore& store, ReportStore& reports, tlog::Sequencer& seq,
+                                           tlog::LogStorage& log, const crypto::Keyring& keys, Clock clock) {
+  std::unique_ptr<Books> b(new Books(store, reports, seq, log, keys, std::move(clock)));
   std::lock_guard lock(b->mu_);
   if (auto st = b->reload(); !st) return err(st);
   return b;
@@ -90,7 +92,13 @@ Result<Booking> Books::booking_of(std::uint64_t leaf) {
   return book(leaf, *rec, books_->currency, [this](std::string_view f) { return fund_currency_locked(f); });
 }
 
-Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate priv, std::string claim) {
+Result<std::string> Books::payee(std::uint64_t expense) {
+  AMANAT_TRY(sealed, store_.sealed_payee(expense));
+  return open_payee(keys_, store_.org(), expense, sealed);
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate priv, std::string claim,
+                                                         std::string payee) {
   r.time = clock_();
   if (auto st = validate(r); !st) return err(st);
   auto leaf = encode_leaf(r);
@@ -102,13 +110,13 @@ Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate
     auto type = store_.money_record_type(c->reverses);
     if (!type) return err(type);
     if (!*type)
-      return fail(Errc::invalid, "reverses: record " + std::to_string(c->reverses) +
-                                     " is not a donation, expense or transfer; only those are corrected");
+      return fail(reasons::not_correctable, "reverses: record " + std::to_string(c->reverses) +
+                                     " is not a donation, expense or transfer; only those are corrected", "reverses");
     auto by = store_.reversed_by(c->reverses);
     if (!by) return err(by);
     if (*by)
-      return fail(Errc::conflict, "reverses: record " + std::to_string(c->reverses) + " was already reversed by record " +
-                                      std::to_string(**by));
+      return fail(reasons::already_reversed, "reverses: record " + std::to_string(c->reverses) + " was already reversed by record " +
+                                      std::to_string(**by), "reverses");
     auto b = booking_of(c->reverses);
     if (!b) return err(b);
     reversed = std::move(*b);
@@ -116,35 +124,36 @@ Result<std::future<Result<std::uint64_t>>> Books::submit(Record r, RecordPrivate
 
   std::lock_guard lock(mu_);
   return queue_locked(std::move(r), Bytes(leaf->begin(), leaf->end()), reversed ? &*reversed : nullptr,
-                      std::move(priv), std::move(claim), std::nullopt);
+                      std::move(priv), std::move(claim), std::nullopt, std::move(payee));
 }
 
 Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes leaf, const Booking* reversed,
                                                                 RecordPrivate priv, std::string claim,
-                                                                std::optional<std::uint64_t> at) {
+                                                                std::optional<std::uint64_t> at, std::string payee) {
   if (stale_)
     if (auto st = reload(); !st) return err(st);
   if (!books_ && !std::holds_alternative<BooksOpen>(r.body))
-    return fail(Errc::invalid, "these books are not open yet; run `amanat books init --data DIR --currency CODE`");
-  if (books_ && std::holds_alternative<BooksOpen>(r.body)) return fail(Errc::conflict, "these books are already open");
+    return fail(reasons::books_not_open, "these books are not open yet; run `amanat books init --data DIR --currency CODE`");
+  if (books_ && std::holds_alternative<BooksOpen>(r.body)) return fail(reasons::books_already_open, "these books are already open");
   if (!claim.empty() && claims_.count(claim))
-    return fail(Errc::conflict, "the same change is already being booked (" + claim + ")");
+    return fail(reasons::change_in_flight, "the same change is already being booked (" + claim + ")");
 
   // State checks that the booking itself does not make.
   if (const auto* a = std::get_if<AppealOpen>(&r.body)) {
-    if (funds_.count(a->code)) return fail(Errc::conflict, "appeal: " + a->code + " already exists");
+    if (funds_.count(a->code)) return fail(reasons::appeal_exists, "appeal: " + a->code + " already exists", "appeal");
   } else if (const auto* u = std::get_if<AppealUpdate>(&r.body)) {
     auto it = funds_.find(u->code);
-    if (it == funds_.end() || !it->second.restricted) return fail(Errc::not_found, "appeal: " + u->code + " does not exist");
+    if (it == funds_.end() || !it->second.restricted) return fail(reasons::appeal_not_found, "appeal: " + u->code + " does not exist", "appeal");
     if (u->target && u->target->currency != it->second.currency)
-      return fail(Errc::invalid, "target: appeal " + u->code + " is held in " + std::string(it->second.currency.code()));
+      return fail(reasons::currency_mismatch, "target: appeal " + u->code + " is held in " + std::string(it->second.currency.code()), "target");
     if (u->open && *u->open == it->second.open)
-      return fail(Errc::conflict, "status: appeal " + u->code + " is already " + (*u->open ? "open" : "closed"));
+      return fail(reasons::appeal_status_unchanged, "status: appeal " + u->code + " is already " + (*u->open ? "open" : "closed"), "status");
   } else if (const auto* d = std::get_if<Donation>(&r.body)) {
     auto it = funds_.find(d->fund);
     if (it != funds_.end() && !it->second.open)
-      return fail(Errc::forbidden, "fund: appeal " + d->fund +
-                                       " is closed; book the donation to the general fund or reopen the appeal");
+      return fail(reasons::appeal_closed, "fund: appeal " + d->fund +
+                                              " is closed; book the donation to the general fund or reopen the appeal",
+                  "fund");
   }
 
   Booking booking;
@@ -157,16 +166,16 @@ Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes l
   std::map<std::string, std::int64_t> after;
   for (const auto& m : booking.moves) {
     auto it = funds_.find(m.fund);
-    if (it == funds_.end()) return fail(Errc::not_found, "fund " + m.fund + " does not exist");
+    if (it == funds_.end()) return fail(reasons::fund_not_found, "fund " + m.fund + " does not exist");
     auto [a, inserted] = after.emplace(m.fund, it->second.balance);
     a->second += balance_delta(m);
   }
   for (const auto& [fund, bal] : after) {
     const FundState& f = funds_.find(fund)->second;
     if (f.restricted && bal < 0)
-      return fail(Errc::forbidden, "fund " + fund + " holds " + format(Money{f.balance, f.currency}) +
-                                       "; this would leave it at " + format(Money{bal, f.currency}) +
-                                       ", and a restricted fund never goes negative");
+      return fail(reasons::fund_negative, "fund " + fund + " holds " + format(Money{f.balance, f.currency}) +
+                                              "; this would leave it at " + format(Money{bal, f.currency}) +
+                                              ", and a restricted fund never goes negative");
   }
 
   // Decided: adopt the new state and queue the record (in this order, under the lock).
@@ -182,13 +191,21 @@ Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes l
   if (!claim.empty()) claims_.insert(claim);
   auto pending = std::make_shared<PendingRecord>(PendingRecord{std::move(r), std::move(booking), std::move(priv)});
   tlog::Effect effect = store_.writer(pending);
+  if (!payee.empty())
+    // The seal binds the leaf index, known only now: sealed here, the payee never reaches the
+    // store in the clear.
+    effect = [this, pending, payee = std::move(payee), effect = std::move(effect)](Tx& tx, std::uint64_t index) -> Status {
+      AMANAT_TRY(sealed, seal_payee(keys_, store_.org(), index, payee));
+      pending->priv.sealed_payee = std::move(sealed);
+      return effect(tx, index);
+    };
   if (at)
-    effect = [at = *at, effect = std::move(effect)](std::uint64_t index) -> Status {
+    effect = [at = *at, effect = std::move(effect)](Tx& tx, std::uint64_t index) -> Status {
       // A record that states its own position (a report) lands there or not at all.
       if (index != at)
         return fail(Errc::internal, "a record meant for leaf " + std::to_string(at) + " would be leaf " +
                                         std::to_string(index));
-      return effect(index);
+      return effect(tx, index);
     };
   return seq_.submit(std::move(leaf), std::move(effect));
 }
@@ -247,11 +264,10 @@ Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in
   if (auto st = check_text(in.payee, "payee", 300, false); !st) return err(st);
   if (auto st = keys_.ready(); !st) return err(st);  // the payee is sealed at commit
   RecordPrivate priv;
-  priv.payee = in.payee;
   priv.payee_salt = new_salt();
   priv.bank_ref = in.bank_ref;
   in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
-  return submit(Record{{}, std::move(in.expense)}, std::move(priv));
+  return submit(Record{{}, std::move(in.expense)}, std::move(priv), {}, std::move(in.payee));
 }
 
 Result<std::uint64_t> Books::add_expense(ExpenseInput in) { return wait(submit_expense(std::move(in))); }
@@ -270,10 +286,11 @@ namespace {
 Result<ExpenseState> live_expense(BooksStore& store, std::uint64_t leaf) {
   auto e = store.expense(leaf);
   if (!e) return err(e);
-  if (!*e) return fail(Errc::not_found, "expense: record " + std::to_string(leaf) + " is not an expense");
+  if (!*e) return fail(reasons::expense_not_found, "expense: record " + std::to_string(leaf) + " is not an expense", "expense");
   if ((*e)->reversed_by)
-    return fail(Errc::conflict, "expense: record " + std::to_string(leaf) + " was reversed by record " +
-                                    std::to_string(*(*e)->reversed_by));
+    return fail(reasons::already_reversed, "expense: record " + std::to_string(leaf) + " was reversed by record " +
+                                               std::to_string(*(*e)->reversed_by),
+                "expense");
   return **e;
 }
 
@@ -283,9 +300,9 @@ Result<std::uint64_t> Books::approve(std::uint64_t expense, const std::string& b
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
   for (const auto& a : e->approvals)
-    if (a == by) return fail(Errc::conflict, "by: " + by + " has already approved expense " + std::to_string(expense));
+    if (a == by) return fail(reasons::already_approved, "by: " + by + " has already approved expense " + std::to_string(expense), "by");
   if (e->approvals.size() >= 2)
-    return fail(Errc::conflict, "expense " + std::to_string(expense) + " already has two approvals");
+    return fail(reasons::approvals_complete, "expense " + std::to_string(expense) + " already has two approvals");
   std::string claim = "approve:" + std::to_string(expense) + ":" + by;
   return wait(submit(Record{{}, Approval{expense, by}}, {}, claim), claim);
 }
@@ -294,8 +311,9 @@ Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, co
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
   if (role == ConfirmRole::lawyer ? e->lawyer_confirmed : e->survivor_confirmed)
-    return fail(Errc::conflict, "role: the " + std::string(confirm_role_name(role)) + " has already confirmed expense " +
-                                    std::to_string(expense));
+    return fail(reasons::already_confirmed, "role: the " + std::string(confirm_role_name(role)) +
+                                                " has already confirmed expense " + std::to_string(expense),
+                "role");
   std::string claim = "confirm:" + std::to_string(expense) + ":" + std::string(confirm_role_name(role));
   return wait(submit(Record{{}, Confirmation{expense, role, evidence}}, {}, claim), claim);
 }
@@ -304,7 +322,7 @@ Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const std::st
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
   for (const auto& h : e->receipts)
-    if (h == sha) return fail(Errc::conflict, "sha256: this receipt is already attached to expense " + std::to_string(expense));
+    if (h == sha) return fail(reasons::receipt_attached, "sha256: this receipt is already attached to expense " + std::to_string(expense), "sha256");
   std::string claim = "receipt:" + std::to_string(expense) + ":" + sha;
   return wait(submit(Record{{}, ReceiptAttach{expense, sha}}, {}, claim), claim);
 }
@@ -325,19 +343,20 @@ Result<std::uint64_t> Books::publish_report() {
     seq_.drain();
     ReportPublished pub;
     pub.size = seq_.size();
-    auto rep = store_.report({});
+    auto rep = reports_.report({});
     if (!rep) return err(rep);
     if (rep->log_size != pub.size)
-      return fail(Errc::conflict, "the books store is at record " + std::to_string(rep->log_size) +
-                                      " but the log at " + std::to_string(pub.size) + "; retry");
+      return fail(reasons::books_moved, "the books store is at record " + std::to_string(rep->log_size) +
+                                            " but the log at " + std::to_string(pub.size) + "; retry");
     for (const auto& f : rep->funds) pub.funds.push_back(totals_of(f));
     Record r{clock_(), std::move(pub)};
     if (auto st = validate(r); !st) return err(st);
     auto leaf = encode_leaf(r);
     if (!leaf) return err(leaf);
     if (leaf->size() > tlog::kMaxEntrySize)
-      return fail(Errc::forbidden, "the report lists too many funds for one record (" + std::to_string(leaf->size()) +
-                                       " bytes; the limit is " + std::to_string(tlog::kMaxEntrySize) + ")");
+      return fail(reasons::report_too_large, "the report lists too many funds for one record (" +
+                                                 std::to_string(leaf->size()) + " bytes; the limit is " +
+                                                 std::to_string(tlog::kMaxEntrySize) + ")");
     std::uint64_t at = std::get<ReportPublished>(r.body).size;
     queued = queue_locked(std::move(r), Bytes(leaf->begin(), leaf->end()), nullptr, {}, {}, at);
   }

@@ -67,9 +67,11 @@ struct ExpenseInput {
 
 class Books {
  public:
-  // `log` is the log's storage (to read records back for corrections). All must outlive Books.
-  static Result<std::unique_ptr<Books>> open(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log,
-                                             const crypto::Keyring& keys, Clock clock = system_clock_now);
+  // `log` is the log's storage (to read records back for corrections); `reports` gives the
+  // totals a published report states. All must outlive Books.
+  static Result<std::unique_ptr<Books>> open(BooksStore& store, ReportStore& reports, tlog::Sequencer& seq,
+                                             tlog::LogStorage& log, const crypto::Keyring& keys,
+                                             Clock clock = system_clock_now);
 
   bool is_open() const;
   Currency currency() const;    // the organisation's; only when is_open()
@@ -108,23 +110,31 @@ class Books {
   // The funds as the service sees them (committed plus in flight).
   std::vector<FundState> funds() const;
 
+  // An expense's payee, opened with the books key (for the organisation's own use: an auditor
+  // shown who was paid). Errc::sealed while the key is in the sealed vault.
+  Result<std::string> payee(std::uint64_t expense);
+
  private:
-  Books(BooksStore& store, tlog::Sequencer& seq, tlog::LogStorage& log, const crypto::Keyring& keys, Clock clock)
-      : store_(store), seq_(seq), log_(log), keys_(keys), clock_(std::move(clock)) {}
+  Books(BooksStore& store, ReportStore& reports, tlog::Sequencer& seq, tlog::LogStorage& log,
+        const crypto::Keyring& keys, Clock clock)
+      : store_(store), reports_(reports), seq_(seq), log_(log), keys_(keys), clock_(std::move(clock)) {}
   Status reload();
   std::optional<Currency> fund_currency_locked(std::string_view fund) const;
   // Books and queues one record; `claim` (if not empty) makes the record unique among those in
-  // flight (an approval by one person, a correction of one record).
-  Result<std::future<Result<std::uint64_t>>> submit(Record r, RecordPrivate priv, std::string claim = {});
+  // flight (an approval by one person, a correction of one record). `payee`: an expense's
+  // payee, sealed into the record's private part as it commits (books/payee.h).
+  Result<std::future<Result<std::uint64_t>>> submit(Record r, RecordPrivate priv, std::string claim = {},
+                                                    std::string payee = {});
   Result<std::uint64_t> wait(Result<std::future<Result<std::uint64_t>>> f, const std::string& claim = {});
   // The deciding half of submit(), under mu_: state checks, the booking, the restricted-fund
   // check, then the sequencer. `at`: the leaf index the record must get, or its batch fails.
   Result<std::future<Result<std::uint64_t>>> queue_locked(Record r, Bytes leaf, const Booking* reversed,
                                                           RecordPrivate priv, std::string claim,
-                                                          std::optional<std::uint64_t> at);
+                                                          std::optional<std::uint64_t> at, std::string payee = {});
   Result<Booking> booking_of(std::uint64_t leaf);
 
   BooksStore& store_;
+  ReportStore& reports_;
   tlog::Sequencer& seq_;
   tlog::LogStorage& log_;
   const crypto::Keyring& keys_;

@@ -1,12 +1,19 @@
-// What the books need from a database: the narrow interface between the books' service and its
-// storage. The embedded SQLite store implements it (src/store/sqlite/books_store.h); PostgreSQL
-// can implement it later without touching the service.
+// What the books need from a database: three narrow interfaces, one per job, between the books'
+// code and its storage. The embedded SQLite storage implements them (src/store/sqlite/books_*);
+// PostgreSQL can implement them later without touching the books. An organisation's stores are
+// opened together by store::open_org (store/org.h).
 //
-// Writes: writer() returns the tlog::Effect that stores one record, its postings and the
-// maintained totals. The sequencer runs it inside the transaction that appends the record's
-// leaf (see tlog/storage.h), so the record, its journal postings and its log entry are durable
-// together or not at all. Every other method reads committed data.
+//  - BooksStore: what the service (books/service.h) decides against and writes through. Writes
+//    happen only in writer()'s effect, which the sequencer runs inside the transaction that
+//    appends the record's leaf (tlog/storage.h), so a record, its postings and its log entry
+//    are durable together or not at all.
+//  - ReportStore: the reports and the journal, read from committed data (maintained totals for
+//    all-time figures, never a scan).
+//  - BankStore: bank statement lines, import matching and reconciliation
+//    (books/import/importer.h). Each of its writes is one transaction of its own; a donation's
+//    own bank line is written by the donation's effect instead.
 //
+// Nothing here holds identities in the clear: donors are keyed pseudonyms, payees sealed bytes.
 // Thread-safety: implementations are safe to call from any thread.
 #pragma once
 
@@ -24,21 +31,6 @@
 #include "tlog/storage.h"
 
 namespace amanat::books {
-
-struct ReconcileItem {
-  enum Kind { matched, bank_only, record_only } kind = matched;
-  std::string date, account, bank_ref;
-  Money amount;               // signed as on the statement (records: + donation, - expense)
-  std::optional<std::uint64_t> record;
-};
-struct Reconciliation {
-  std::uint64_t matched = 0, bank_only = 0, record_only = 0;
-  std::vector<ReconcileItem> items;  // bank-only and record-only first, then matched
-};
-struct ReconcileQuery {
-  std::optional<std::string> from, to;
-  bool include_matched = false;
-};
 
 // What the service keeps in memory to decide whether a record may be booked.
 struct FundState {
@@ -80,8 +72,15 @@ class BooksStore {
  public:
   virtual ~BooksStore() = default;
 
+  // The organisation's id in the database (every row carries it; sealed fields bind it).
+  virtual std::int64_t org() const = 0;
   virtual Result<BooksState> load() = 0;
+  // The effect that writes `record` at the leaf index it is given: its row, postings, the
+  // maintained totals and (for a donation booked by an import) its bank line.
   virtual tlog::Effect writer(std::shared_ptr<const PendingRecord> record) = 0;
+  // Builds what booking needs in memory before the first booking (the server calls it at start
+  // so that its first request does not wait for it); one-off commands need not.
+  virtual Status prepare() = 0;
 
   virtual Result<std::optional<ExpenseState>> expense(std::uint64_t leaf) = 0;
   // The donation at `leaf` if its receipt commitment is `commitment` (compared in constant
@@ -92,16 +91,45 @@ class BooksStore {
   virtual Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) = 0;
   // The type of the record at `leaf` if it is a donation, expense or transfer.
   virtual Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) = 0;
+  // The expense's payee as sealed at rest (books/payee.h opens it); Errc::not_found if `leaf`
+  // is not an expense.
+  virtual Result<Bytes> sealed_payee(std::uint64_t leaf) = 0;
+};
 
+class ReportStore {
+ public:
+  virtual ~ReportStore() = default;
   virtual Result<Report> report(const ReportQuery& q) = 0;
+  // Every transaction with postings, in leaf order, and the accounts with their first dates.
+  virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)
+  virtual Result<std::vector<std::string>> currencies() = 0;
+};
 
-  // Bank statements (books/import/importer.h). Lines that book no record are stored by
-  // add_bank_lines in a transaction of their own; a donation's line is stored by its writer().
+struct ReconcileItem {
+  enum Kind { matched, bank_only, record_only } kind = matched;
+  std::string date, account, bank_ref;
+  Money amount;               // signed as on the statement (records: + donation, - expense)
+  std::optional<std::uint64_t> record;
+};
+struct Reconciliation {
+  std::uint64_t matched = 0, bank_only = 0, record_only = 0;
+  std::vector<ReconcileItem> items;  // bank-only and record-only first, then matched
+};
+struct ReconcileQuery {
+  std::optional<std::string> from, to;
+  bool include_matched = false;
+};
+
+class BankStore {
+ public:
+  virtual ~BankStore() = default;
   // The keys of every bank line already stored: an import reads them once instead of looking
   // each of its lines up.
   virtual Result<std::unordered_set<std::string>> bank_line_keys() = 0;
   virtual Result<std::uint64_t> begin_import(const std::string& sha256, const std::string& format,
                                              std::uint64_t lines, const std::string& time) = 0;
+  // Lines that book no record, stored in one transaction.
   virtual Status add_bank_lines(const std::vector<BankLine>& lines) = 0;
   // A live donation with this bank reference and amount that no bank line is matched to yet.
   virtual Result<std::optional<std::uint64_t>> unmatched_donation(const std::string& bank_ref, const Money& amount) = 0;
@@ -109,10 +137,6 @@ class BooksStore {
   // bank reference, else by amount and date. Returns how many it matched.
   virtual Result<std::uint64_t> match_expenses() = 0;
   virtual Result<Reconciliation> reconcile(const ReconcileQuery& q) = 0;
-  // Every transaction with postings, in leaf order, and the accounts with their first dates.
-  virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
-  virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)
-  virtual Result<std::vector<std::string>> currencies() = 0;
 };
 
 }  // namespace amanat::books

@@ -1,6 +1,8 @@
-// Test and benchmark support: a complete books stack (SQLite log store, sequencer, books store,
-// service) in a fresh temporary data directory, with a fixed clock and a fixed books key.
-// Not used by the amanat binary.
+// Test and benchmark support: a complete books stack (the organisation's stores from
+// store::open_org, the sequencer, the service) in a fresh temporary data directory, with a
+// fixed clock and a fixed books key. The sequencer writes through store::FaultyStorage around
+// the log store, so that tests can inject storage faults (faults()). Not used by the amanat
+// binary.
 #pragma once
 
 #include <unistd.h>
@@ -13,8 +15,8 @@
 #include "books/service.h"
 #include "crypto/keyring.h"
 #include "store/data_dir.h"
-#include "store/sqlite/books_store.h"
-#include "store/sqlite/log_store.h"
+#include "store/faulty_storage.h"
+#include "store/org.h"
 #include "tlog/log_key.h"
 #include "tlog/note.h"
 #include "tlog/sequencer.h"
@@ -33,25 +35,29 @@ class BooksFixture {
     (void)d->write_key(k->skey);
     vkey_ = k->vkey;
     key_ = std::make_unique<tlog::LogKey>(*tlog::LogKey::parse(k->skey));
-    log_ = std::move(*store::sqlite::SqliteLogStore::open(d->db_path(), "books.test/log", true));
+    (void)store::open_org(*d, {.create = true, .origin = "books.test/log"});
     keys_ = std::make_unique<crypto::Keyring>(crypto::Keyring::from_master(master()));
     open_service();
     if (!currency.empty()) (void)books_->open_books("Test Foundation", *amanat::currency(currency));
   }
   ~BooksFixture() {
     close_service();
-    log_.reset();
     std::filesystem::remove_all(dir_);
   }
-  // Closes and reopens everything above the log store (as a restart would).
+  // Closes and reopens the stores and everything above them (as a restart would).
   void reopen() {
     close_service();
     open_service();
   }
 
   Books& books() { return *books_; }
-  store::sqlite::SqliteBooksStore& store() { return *store_; }
-  store::sqlite::SqliteLogStore& log() { return *log_; }
+  BooksStore& store() { return *stores_.books; }
+  ReportStore& reports() { return *stores_.reports; }
+  BankStore& bank() { return *stores_.bank; }
+  tlog::LogStorage& log() { return *stores_.log; }
+  store::OrgStores& stores() { return stores_; }
+  // What the sequencer commits through: faults injected here reach the service.
+  store::FaultyStorage& faults() { return *faulty_; }
   tlog::Sequencer& seq() { return *seq_; }
   const crypto::Keyring& keys() const { return *keys_; }
   // The fixed master key of keys().
@@ -65,22 +71,25 @@ class BooksFixture {
 
  private:
   void open_service() {
-    seq_ = std::move(*tlog::Sequencer::open(*log_, *key_));
-    store_ = std::move(*store::sqlite::SqliteBooksStore::open(*log_, *keys_));
-    books_ = std::move(*Books::open(*store_, *seq_, *log_, *keys_, [] { return std::string("2026-01-02T03:04:05Z"); }));
+    stores_ = std::move(*store::open_org(*store::DataDir::open(dir_)));
+    faulty_ = std::make_unique<store::FaultyStorage>(*stores_.log);
+    seq_ = std::move(*tlog::Sequencer::open(*faulty_, *key_));
+    books_ = std::move(*Books::open(*stores_.books, *stores_.reports, *seq_, *stores_.log, *keys_,
+                                    [] { return std::string("2026-01-02T03:04:05Z"); }));
   }
   void close_service() {
     books_.reset();
     seq_.reset();
-    store_.reset();
+    faulty_.reset();
+    stores_ = store::OrgStores();
   }
   std::filesystem::path dir_;
   std::string vkey_;
   std::unique_ptr<tlog::LogKey> key_;
-  std::unique_ptr<store::sqlite::SqliteLogStore> log_;
   std::unique_ptr<crypto::Keyring> keys_;
+  store::OrgStores stores_;
+  std::unique_ptr<store::FaultyStorage> faulty_;
   std::unique_ptr<tlog::Sequencer> seq_;
-  std::unique_ptr<store::sqlite::SqliteBooksStore> store_;
   std::unique_ptr<Books> books_;
 };
 

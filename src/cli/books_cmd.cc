@@ -11,7 +11,6 @@
 #include "books/export/books_export.h"
 #include "books/identity.h"
 #include "core/progress.h"
-#include "store/sqlite/schema.h"
 #include "tlog/note.h"
 #include "books/leaf.h"
 #include "books/receipt_files.h"
@@ -72,7 +71,7 @@ int do_books_init(const std::string& data, const std::string& code, const std::s
   auto s = open_books(data, false);
   if (!s) return report(s.error());
   if ((*s)->books->is_open()) return report({Errc::conflict, data + " already has books"});
-  return print_leaf((*s)->books->open_books(name.empty() ? (*s)->log->origin() : name, *c), "books.open");
+  return print_leaf((*s)->books->open_books(name.empty() ? (*s)->stores.origin : name, *c), "books.open");
 }
 
 // ---- appeals -------------------------------------------------------------------------------
@@ -147,7 +146,7 @@ int do_donation_add(const DonationOpts& o) {
 int do_donation_proof(const std::string& data, const std::string& receipt) {
   auto r = read_books(data);
   if (!r) return report(r.error());
-  auto p = prove_donation(*(*r)->store, *(*r)->log, receipt);
+  auto p = prove_donation(*(*r)->stores.books, *(*r)->stores.log, receipt);
   if (!p) return report(p.error());
   std::fwrite(p->proof.data(), 1, p->proof.size(), stdout);
   if (p->reversed_by)
@@ -305,7 +304,7 @@ int do_report(const std::string& data, const std::string& appeal, const std::str
   }
   auto r = read_books(data);
   if (!r) return report(r.error());
-  auto rep = (*r)->store->report(q);
+  auto rep = (*r)->stores.reports->report(q);
   if (!rep) return report(rep.error());
   std::string out = format_name == "json" ? report_json(*rep) : format_name == "csv" ? report_csv(*rep) : report_text(*rep);
   std::fwrite(out.data(), 1, out.size(), stdout);
@@ -329,7 +328,7 @@ int do_export_books(const std::string& data, const std::string& fmt, const std::
     out = &file;
   }
   Progress progress("exporting transactions", 0);
-  auto n = exporter::export_books(*(*r)->store, *format, *out, &progress);
+  auto n = exporter::export_books(*(*r)->stores.reports, *format, *out, &progress);
   progress.finish();
   if (!n) {
     if (!tmp.empty()) fs::remove(tmp);
@@ -352,9 +351,7 @@ int do_demo(const std::string& data, const std::string& origin, const DemoOption
     auto keys = tlog::generate_key(origin);
     if (!keys) return report(keys.error());
     if (auto st = dir->write_key(keys->skey); !st) return report(st.error());
-    auto log = store::sqlite::SqliteLogStore::open(dir->db_path(), origin, true);
-    if (!log) return report(log.error());
-    log->reset();
+    if (auto stores = store::open_org(*dir, {.create = true, .origin = origin}); !stores) return report(stores.error());
     if (auto st = crypto::Keyring::create(books_key_path(*dir)); !st) return report(st.error());
     std::printf("%s\n", keys->vkey.c_str());
     std::fprintf(stderr, "amanat: created %s for log %s; verifier key above\n", data.c_str(), origin.c_str());

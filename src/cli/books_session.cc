@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "core/reasons.h"
 #include "store/static_dir.h"
 
 namespace amanat::cli {
@@ -52,56 +53,38 @@ Result<crypto::Keyring> accounts_keys(const store::DataDir& dir) {
 BooksSession::~BooksSession() {
   books.reset();
   seq.reset();  // commits whatever was submitted, then stops
-  store.reset();
-  log.reset();
+  // then the stores, as members, in their own order
 }
 
 Result<std::unique_ptr<BooksSession>> open_books(const std::string& data, bool require_open, bool unseal_from_env) {
-  auto dir = store::DataDir::open(data);
-  if (!dir) return err(dir);
-  auto s = std::unique_ptr<BooksSession>(new BooksSession{*dir, {}, {}, {}, {}, {}, false, {}, {}});
-  auto lock = dir->lock_writer();
-  if (!lock) return err(lock);
-  s->lock = std::move(*lock);
-  auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!log) return err(log);
-  s->log = std::move(*log);
-  auto skey = dir->read_key();
-  if (!skey) return err(skey);
-  auto key = tlog::LogKey::parse(*skey);
-  if (!key) return err(key);
-  s->key = std::make_unique<tlog::LogKey>(std::move(*key));
-  auto keys = books_keys(*dir, !require_open, unseal_from_env, &s->keys_in_vault);
-  if (!keys) return err(keys);
-  s->keys = std::make_unique<crypto::Keyring>(std::move(*keys));
-  auto seq = tlog::Sequencer::open(*s->log, *s->key);
-  if (!seq) return err(seq);
-  s->seq = std::move(*seq);
-  auto store = store::sqlite::SqliteBooksStore::open(*s->log, *s->keys);
-  if (!store) return err(store);
-  s->store = std::move(*store);
-  auto books = books::Books::open(*s->store, *s->seq, *s->log, *s->keys);
-  if (!books) return err(books);
-  s->books = std::move(*books);
+  AMANAT_TRY(dir, store::DataDir::open(data));
+  std::unique_ptr<BooksSession> s(new BooksSession{dir, {}, {}, {}, {}, {}, false, {}});
+  AMANAT_TRY(lock, dir.lock_writer());
+  s->lock = std::move(lock);
+  AMANAT_TRY(stores, store::open_org(dir));
+  s->stores = std::move(stores);
+  AMANAT_TRY(skey, dir.read_key());
+  AMANAT_TRY(key, tlog::LogKey::parse(skey));
+  s->key = std::make_unique<tlog::LogKey>(std::move(key));
+  AMANAT_TRY(keys, books_keys(dir, !require_open, unseal_from_env, &s->keys_in_vault));
+  s->keys = std::make_unique<crypto::Keyring>(std::move(keys));
+  AMANAT_TRY(seq, tlog::Sequencer::open(*s->stores.log, *s->key));
+  s->seq = std::move(seq);
+  AMANAT_TRY(books, books::Books::open(*s->stores.books, *s->stores.reports, *s->seq, *s->stores.log, *s->keys));
+  s->books = std::move(books);
   if (require_open && !s->books->is_open())
-    return fail(Errc::invalid, data + " has no books yet; run `amanat books init --data " + data +
-                                   " --currency CODE --name NAME`");
+    return fail(reasons::books_not_open, data + " has no books yet; run `amanat books init --data " + data +
+                                             " --currency CODE --name NAME`");
   return s;
 }
 
 Result<std::unique_ptr<BooksReader>> read_books(const std::string& data) {
-  auto dir = store::DataDir::open(data);
-  if (!dir) return err(dir);
-  auto r = std::unique_ptr<BooksReader>(new BooksReader{*dir, {}, {}, {}});
-  auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!log) return err(log);
-  r->log = std::move(*log);
-  auto keys = books_keys(*dir, false, true);
-  if (!keys) return err(keys);
-  r->keys = std::make_unique<crypto::Keyring>(std::move(*keys));
-  auto store = store::sqlite::SqliteBooksStore::open(*r->log, *r->keys);
-  if (!store) return err(store);
-  r->store = std::move(*store);
+  AMANAT_TRY(dir, store::DataDir::open(data));
+  std::unique_ptr<BooksReader> r(new BooksReader{dir, {}, {}});
+  AMANAT_TRY(stores, store::open_org(dir));
+  r->stores = std::move(stores);
+  AMANAT_TRY(keys, books_keys(dir, false, true));
+  r->keys = std::make_unique<crypto::Keyring>(std::move(keys));
   return r;
 }
 

@@ -1,12 +1,12 @@
-// Opening a data directory's books for a CLI command: the log store, the log key, the
-// sequencer, the books key, the books store and the service, wired together in the order their
-// lifetimes need. (The HTTP server of issue 4 wires the same parts for its process.)
+// Opening a data directory's books for a CLI command: the organisation's stores (store/org.h),
+// the log key, the sequencer, the books key and the service, wired together in the order their
+// lifetimes need. (The server wires the same parts for its process, in serve_cmd.cc.)
 //
 // The books key comes from DIR/books.key, or, once `amanat vault init` has moved it into the
 // vault (DIR/vault.json), it starts sealed: CLI commands unseal it with the vault passphrase in
 // AMANAT_VAULT_PASSPHRASE when it is set, and otherwise run sealed, so that what needs no key
 // (reports, exports without payees, approvals) still works and what needs it fails with
-// Errc::sealed. The server unseals it through the vault (api/identities.h).
+// Errc::sealed. The server unseals it through the vault (identity/identities.h).
 #pragma once
 
 #include <memory>
@@ -15,8 +15,7 @@
 #include "crypto/keyring.h"
 #include "crypto/vault.h"
 #include "store/data_dir.h"
-#include "store/sqlite/books_store.h"
-#include "store/sqlite/log_store.h"
+#include "store/org.h"
 #include "tlog/log_key.h"
 #include "tlog/sequencer.h"
 
@@ -25,12 +24,11 @@ namespace amanat::cli {
 struct BooksSession {
   store::DataDir dir;
   store::WriterLock lock;
-  std::unique_ptr<store::sqlite::SqliteLogStore> log;
+  store::OrgStores stores;
   std::unique_ptr<tlog::LogKey> key;
   std::unique_ptr<tlog::Sequencer> seq;
   std::unique_ptr<crypto::Keyring> keys;
   bool keys_in_vault = false;  // the vault holds the books key (no DIR/books.key)
-  std::unique_ptr<store::sqlite::SqliteBooksStore> store;
   std::unique_ptr<books::Books> books;
 
   ~BooksSession();  // stops the service before the sequencer, the sequencer before the stores
@@ -45,9 +43,8 @@ Result<std::unique_ptr<BooksSession>> open_books(const std::string& data, bool r
 // For commands that only read (report, export, reconcile): no lock, no sequencer.
 struct BooksReader {
   store::DataDir dir;
-  std::unique_ptr<store::sqlite::SqliteLogStore> log;
+  store::OrgStores stores;
   std::unique_ptr<crypto::Keyring> keys;
-  std::unique_ptr<store::sqlite::SqliteBooksStore> store;
 };
 Result<std::unique_ptr<BooksReader>> read_books(const std::string& data);
 

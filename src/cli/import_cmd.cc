@@ -55,7 +55,7 @@ int do_import(const std::string& data, const std::string& file, const std::strin
   if (!s) return report(s.error());
   import::ImportOptions o{account, *channel, *sha, rates};
   Progress progress("booking " + std::to_string(st->lines.size()) + " lines", st->lines.size());
-  auto r = import::import_statement(*(*s)->books, *(*s)->store, *(*s)->keys, *st, o, &progress);
+  auto r = import::import_statement(*(*s)->books, *(*s)->stores.bank, *(*s)->keys, *st, o, &progress);
   progress.finish();
   if (!r) return report(r.error());
   std::printf("lines %llu\nbooked %llu\nmatched-donations %llu\nalready-imported %llu\nmoney-out %llu\nmatched-expenses %llu\n",
@@ -74,12 +74,12 @@ int do_reconcile(const std::string& data, const std::string& from, const std::st
       if (auto st = check_date(d, name); !st) return report(st.error());
   auto s = open_books(data);  // matching writes the links it finds
   if (!s) return report(s.error());
-  if (auto m = (*s)->store->match_expenses(); !m) return report(m.error());
+  if (auto m = (*s)->stores.bank->match_expenses(); !m) return report(m.error());
   ReconcileQuery q;
   if (!from.empty()) q.from = from;
   if (!to.empty()) q.to = to;
   q.include_matched = all;
-  auto r = (*s)->store->reconcile(q);
+  auto r = (*s)->stores.bank->reconcile(q);
   if (!r) return report(r.error());
   auto kind = [](ReconcileItem::Kind k) {
     return k == ReconcileItem::matched ? "matched" : k == ReconcileItem::bank_only ? "bank-only" : "record-only";

@@ -5,9 +5,8 @@
 #include "cli/books_session.h"
 #include "cli/cli.h"
 #include "crypto/keyring.h"
-#include "store/sqlite/books_store.h"
+#include "store/org.h"
 #include "store/data_dir.h"
-#include "store/sqlite/log_store.h"
 #include "tlog/log_key.h"
 #include "tlog/note.h"
 #include "tlog/sequencer.h"
@@ -38,18 +37,16 @@ int do_init(const InitOptions& o) {
   if (auto st = dir->write_key(keys->skey); !st) return report(st.error());
   auto key = tlog::LogKey::parse(keys->skey);
   if (!key) return report(key.error());
-  auto storage = store::sqlite::SqliteLogStore::open(dir->db_path(), o.origin, true);
-  if (!storage) return report(storage.error());
+  auto stores = store::open_org(*dir, {.create = true, .origin = o.origin});
+  if (!stores) return report(stores.error());
   // Opening the sequencer signs the first checkpoint (the empty tree).
-  auto seq = tlog::Sequencer::open(**storage, *key);
+  auto seq = tlog::Sequencer::open(*stores->log, *key);
   if (!seq) return report(seq.error());
   // The books: their key beside the log's, and the books.open record as the log's first leaf.
   if (!o.log_only) {
     auto books_keys = crypto::Keyring::create(books_key_path(*dir));
     if (!books_keys) return report(books_keys.error());
-    auto books_store = store::sqlite::SqliteBooksStore::open(**storage, *books_keys);
-    if (!books_store) return report(books_store.error());
-    auto books = books::Books::open(**books_store, **seq, **storage, *books_keys);
+    auto books = books::Books::open(*stores->books, *stores->reports, **seq, *stores->log, *books_keys);
     if (!books) return report(books.error());
     if (auto opened = (*books)->open_books(o.name.empty() ? o.origin : o.name, *org_currency); !opened)
       return report(opened.error());

@@ -21,8 +21,7 @@
 #include "http/log_routes.h"
 #include "http/server.h"
 #include "store/data_dir.h"
-#include "store/sqlite/log_store.h"
-#include "store/sqlite/witness_store.h"
+#include "store/org.h"
 #include "store/static_dir.h"
 #include "tlog/log_key.h"
 #include "tlog/proof_file.h"
@@ -45,9 +44,9 @@ Result<std::unique_ptr<tlog::LogSource>> open_source(const std::string& where) {
   if (!fs::is_directory(where, ec))
     return fail(Errc::not_found, where + " is neither a readable directory nor an http(s) URL");
   if (fs::exists(fs::path(where) / "amanat.db", ec)) {
-    auto st = store::sqlite::SqliteLogStore::open_default((fs::path(where) / "amanat.db").string());
-    if (!st) return err(st);
-    return std::unique_ptr<tlog::LogSource>(std::move(*st));
+    AMANAT_TRY(dir, store::DataDir::open(where));
+    AMANAT_TRY(st, store::open_log(dir));
+    return std::unique_ptr<tlog::LogSource>(std::move(st.log));
   }
   if (!fs::exists(fs::path(where) / "checkpoint", ec))
     return fail(Errc::not_found, where + " holds neither a log mirror (checkpoint, tile/) nor a data directory");
@@ -58,15 +57,14 @@ namespace {
 
 struct OpenedLog {
   store::DataDir dir;
-  std::unique_ptr<store::sqlite::SqliteLogStore> store;
+  std::string origin;
+  std::unique_ptr<tlog::LogStorage> store;
 };
 
 Result<OpenedLog> open_log(const std::string& data) {
-  auto dir = store::DataDir::open(data);
-  if (!dir) return err(dir);
-  auto st = store::sqlite::SqliteLogStore::open_default(dir->db_path());
-  if (!st) return err(st);
-  return OpenedLog{*dir, std::move(*st)};
+  AMANAT_TRY(dir, store::DataDir::open(data));
+  AMANAT_TRY(st, store::open_log(dir));
+  return OpenedLog{dir, std::move(st.origin), std::move(st.log)};
 }
 
 Result<tlog::LogKey> load_key(const store::DataDir& dir) {
@@ -256,9 +254,9 @@ int do_export(const std::string& data, const std::string& out) {
     if (!old)
       return report({Errc::conflict, out + "/checkpoint is not a checkpoint (" + old.error().message +
                                          "); choose an empty directory"});
-    if (old->origin != log->store->origin())
+    if (old->origin != log->origin)
       return report({Errc::conflict, out + " mirrors the log " + old->origin + ", not " +
-                                         log->store->origin() + "; choose an empty directory"});
+                                         log->origin + "; choose an empty directory"});
     if (old->size > state->size)
       return report({Errc::conflict, out + " holds a newer checkpoint (size " + std::to_string(old->size) +
                                          ") than this log (size " + std::to_string(state->size) +
@@ -381,14 +379,15 @@ int do_verify_proof(const std::string& vkey, const std::string& proof_path, cons
 int do_cosign(const std::string& data, const std::string& where, const std::string& vkey) {
   auto partner_key = tlog::Verifier::parse(vkey);
   if (!partner_key) return report(partner_key.error().context("--vkey"));
-  auto log = open_log(data);
-  if (!log) return report(log.error());
-  auto key = load_key(log->dir);
+  auto dir = store::DataDir::open(data);
+  if (!dir) return report(dir.error());
+  auto stores = store::open_org(*dir);
+  if (!stores) return report(stores.error());
+  auto key = load_key(*dir);
   if (!key) return report(key.error());
   auto src = open_source(where);
   if (!src) return report(src.error());
-  store::sqlite::SqliteWitnessStore state(*log->store);
-  auto r = tlog::witness_log(**src, *partner_key, state, key->witness(),
+  auto r = tlog::witness_log(**src, *partner_key, *stores->witnessed, key->witness(),
                              static_cast<std::uint64_t>(std::time(nullptr)));
   if (!r) return report(r.error());
   std::fputs(r->cosignature_line.c_str(), stdout);

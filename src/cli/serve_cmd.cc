@@ -22,7 +22,7 @@
 #include "http/log_routes.h"
 #include "http/router.h"
 #include "http/witness_routes.h"
-#include "store/sqlite/witness_store.h"
+#include "store/org.h"
 #include "store/static_dir.h"
 
 namespace amanat::cli {
@@ -32,9 +32,8 @@ namespace {
 struct OrgProcess {
   std::string slug;
   std::unique_ptr<BooksSession> session;
-  std::unique_ptr<api::Accounts> accounts;
-  std::unique_ptr<api::Identities> identities;
-  std::unique_ptr<store::sqlite::SqliteWitnessStore> witnessed;
+  std::unique_ptr<accounts::Accounts> accounts;
+  std::unique_ptr<identity::Identities> identities;
   std::vector<tlog::Verifier> partners;  // the logs this organisation witnesses (DIR/witnessed.keys)
 };
 
@@ -49,19 +48,18 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   if (auto st = check_slug(slug); !st) return err(st);
   auto s = open_books(data, true, false);
   if (!s) return std::unexpected(s.error().context(data));
-  if (auto st = (*s)->store->prepare_for_booking(); !st) return std::unexpected(st.error().context(data));
+  if (auto st = (*s)->stores.books->prepare(); !st) return std::unexpected(st.error().context(data));
   auto account_keys = accounts_keys((*s)->dir);
   if (!account_keys) return std::unexpected(account_keys.error().context(data));
-  auto accounts = api::Accounts::open((*s)->dir.db_path(), *account_keys);
-  if (!accounts) return std::unexpected(accounts.error().context(data));
-  (*accounts)->also_open_with(*(*s)->keys);  // TOTP secrets sealed before accounts.key existed
-  auto ids = api::Identities::open((*s)->dir.db_path(), vault_path((*s)->dir).string());
+  store::OrgStores& stores = (*s)->stores;
+  auto accounts = std::make_unique<accounts::Accounts>(*stores.db, *stores.accounts, *account_keys);
+  accounts->also_open_with(*(*s)->keys);  // TOTP secrets sealed before accounts.key existed
+  auto ids = identity::Identities::open(*stores.db, *stores.identities, vault_path((*s)->dir).string());
   if (!ids) return std::unexpected(ids.error().context(data));
   // The vault holds the books key: unsealing it (a director, through the API) opens the books'
   // keyed operations too, and sealing it closes them.
   if ((*s)->keys_in_vault) (*ids)->manage_books_keys(*(*s)->keys);
-  OrgProcess o{slug, std::move(*s), std::move(*accounts), std::move(*ids), nullptr, {}};
-  o.witnessed = std::make_unique<store::sqlite::SqliteWitnessStore>(*o.session->log);
+  OrgProcess o{slug, std::move(*s), std::move(accounts), std::move(*ids), {}};
   auto keys_file = o.session->dir.path() / "witnessed.keys";
   if (std::filesystem::exists(keys_file)) {
     auto text = store::read_file(keys_file);
@@ -116,15 +114,16 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   api->trust_proxy(trust_proxy);
   http::Router router;
   for (auto& o : orgs) {
-    api::Org org{o.slug, o.session->books.get(), o.session->store.get(), o.session->log.get(), o.accounts.get(),
-                 o.identities.get()};
+    store::OrgStores& stores = o.session->stores;
+    api::Org org{o.slug,          o.session->books.get(), stores.books.get(), stores.reports.get(),
+                 stores.bank.get(), stores.log.get(),       o.accounts.get(),   o.identities.get()};
     org.data_dir = o.session->dir.path();
     org.keys = o.session->keys.get();
     api->add_org(std::move(org));
     // The log is owned by the session; the handler only borrows it for the server's lifetime.
-    std::shared_ptr<tlog::LogSource> src(o.session->log.get(), [](tlog::LogSource*) {});
+    std::shared_ptr<tlog::LogSource> src(stores.log.get(), [](tlog::LogSource*) {});
     if (auto st = router.mount("/log/" + o.slug + "/", http::log_handler(src)); !st) return report(st.error());
-    auto witness = http::witness_handler(o.partners, *o.witnessed, o.session->key->witness(),
+    auto witness = http::witness_handler(o.partners, *stores.witnessed, o.session->key->witness(),
                                          [] { return static_cast<std::uint64_t>(std::time(nullptr)); });
     if (auto st = router.mount("/witness/" + o.slug + "/", witness); !st) return report(st.error());
   }
@@ -159,7 +158,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
 
 // The password comes from AMANAT_PASSWORD or the first line of stdin, never the command line.
 int do_user_add(const std::string& data, const std::string& name, const std::string& role) {
-  auto r = api::parse_role(role);
+  auto r = accounts::parse_role(role);
   if (!r) return report({Errc::invalid, "--role: one of hotline_operator, case_worker, lawyer, accountant, "
                                          "communications, director, auditor, admin"});
   std::string password;
@@ -170,16 +169,15 @@ int do_user_add(const std::string& data, const std::string& name, const std::str
   }
   auto dir = store::DataDir::open(data);
   if (!dir) return report(dir.error());
-  auto log = store::sqlite::SqliteLogStore::open_default(dir->db_path());  // the schema, migrated
-  if (!log) return report(log.error());
+  auto stores = store::open_org(*dir);
+  if (!stores) return report(stores.error());
   auto keys = accounts_keys(*dir);
   if (!keys) return report(keys.error());
-  auto accounts = api::Accounts::open(dir->db_path(), *keys);
-  if (!accounts) return report(accounts.error());
-  auto u = (*accounts)->create_user(name, *r, password);
+  accounts::Accounts accounts(*stores->db, *stores->accounts, *keys);
+  auto u = accounts.create_user(name, *r, password);
   if (!u) return report(u.error());
-  std::printf("user %s (%s) created%s\n", u->name.c_str(), api::role_name(u->role),
-              api::role_needs_totp(u->role) ? "; it must enrol TOTP at its first login" : "");
+  std::printf("user %s (%s) created%s\n", u->name.c_str(), accounts::role_name(u->role),
+              accounts::role_needs_totp(u->role) ? "; it must enrol TOTP at its first login" : "");
   return kExitOk;
 }
 
@@ -207,14 +205,11 @@ Status move_books_key_into_vault(const store::DataDir& dir, crypto::Vault& vault
   } else if (auto f = vault.set_books_key(*master); !f) {
     return err(f);
   }
-  auto log = store::sqlite::SqliteLogStore::open_default(dir.db_path());  // the schema, migrated
-  if (!log) return err(log);
-  auto account_keys = accounts_keys(dir);
-  if (!account_keys) return err(account_keys);
-  auto accounts = api::Accounts::open(dir.db_path(), *account_keys);
-  if (!accounts) return err(accounts);
-  (*accounts)->also_open_with(crypto::Keyring::from_master(*master));
-  auto moved = (*accounts)->reseal_legacy_secrets();
+  AMANAT_TRY(stores, store::open_org(dir));
+  AMANAT_TRY(account_keys, accounts_keys(dir));
+  accounts::Accounts accounts(*stores.db, *stores.accounts, account_keys);
+  accounts.also_open_with(crypto::Keyring::from_master(*master));
+  auto moved = accounts.reseal_legacy_secrets();
   if (!moved) return err(moved);
   std::string json = vault.file().to_json();
   if (auto st = store::write_file_atomic(vault_path(dir), as_bytes(json)); !st) return st;

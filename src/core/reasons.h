@@ -59,7 +59,7 @@
   X(share_invalid, "share-invalid", invalid, "Not a share of this vault")                                         \
   X(subject_not_found, "subject-not-found", not_found, "No such person")                                          \
   /* the books */                                                                                                 \
-  X(books_not_open, "books-not-open", conflict, "The books are not open yet")                                     \
+  X(books_not_open, "books-not-open", invalid, "The books are not open yet")                                     \
   X(books_already_open, "books-already-open", conflict, "The books are open already")                             \
   X(appeal_exists, "appeal-exists", conflict, "An appeal with this code exists")                                  \
   X(appeal_not_found, "appeal-not-found", not_found, "No such appeal")                                            \

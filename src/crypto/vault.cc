@@ -1,5 +1,7 @@
 #include "crypto/vault.h"
 
+#include "core/reasons.h"
+
 #include <algorithm>
 #include <cstring>
 #include <mutex>
@@ -588,8 +590,8 @@ Status Vault::unseal_with_passphrase(std::string_view passphrase) {
                                        " MiB it needs to check the passphrase");
   if (p->wrapped_kek.size() != kWrappedBytes ||
       !aead_open(kek.data(), p->wrapped_kek, kek_ad(org_id_), wk.span()))
-    return fail(Errc::forbidden, "the passphrase does not unseal this vault (wrong passphrase, or "
-                                 "the vault file was altered)");
+    return fail(reasons::vault_wrong_secret, "the passphrase does not unseal this vault (wrong passphrase, or "
+                                             "the vault file was altered)");
   return install(kek.span());
 }
 
@@ -619,7 +621,7 @@ Status Vault::unseal_with_shares(std::span<const std::string_view> share_texts) 
     auto s = parse_share(share_texts[i]);
     if (!s) return std::unexpected(s.error().context(which));
     if (s->set != expected->set)
-      return fail(Errc::forbidden, which + " belongs to share set " + format_share_set(s->set) +
+      return fail(reasons::vault_wrong_secret, which + " belongs to share set " + format_share_set(s->set) +
                                        ", not to this vault's set " + want +
                                        " (another organisation's, or an older split's)");
     if (s->k != expected->k)
@@ -638,8 +640,8 @@ Status Vault::unseal_with_shares(std::span<const std::string_view> share_texts) 
   if (!wk || !kek) return out_of_secure_memory();
   if (!right_size || expected->wrapped_kek.size() != kWrappedBytes ||
       !aead_open(kek.data(), expected->wrapped_kek, kek_ad(org_id_), wk.span()))
-    return fail(Errc::forbidden, "the shares combine but do not unseal this vault: a share was "
-                                 "altered, or the vault file was");
+    return fail(reasons::vault_wrong_secret, "the shares combine but do not unseal this vault: a share was "
+                                             "altered, or the vault file was");
   return install(kek.span());
 }
 
@@ -670,7 +672,7 @@ Result<WrappedKey> Vault::new_data_key(std::string_view subject_id, std::uint32_
   auto lock = read_lock();
   if (!secrets_) {
     sodium_memzero(dek.data(), dek.size());
-    return fail(Errc::forbidden, std::string(kSealedMessage));
+    return fail(reasons::sealed, std::string(kSealedMessage));
   }
   WrappedKey w{version, aead_seal(dek, dek_ad(org_id_, subject_id, version).span(), kek())};
   sodium_memzero(dek.data(), dek.size());
@@ -679,7 +681,7 @@ Result<WrappedKey> Vault::new_data_key(std::string_view subject_id, std::uint32_
 
 Result<DataKey> Vault::open_data_key(std::string_view subject_id, const WrappedKey& wrapped) const {
   auto lock = read_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   if (wrapped.sealed.size() != kWrappedBytes)
     return fail(Errc::corrupt, "a wrapped data key has the wrong length (" +
                                    std::to_string(wrapped.sealed.size()) + " bytes)");
@@ -703,7 +705,7 @@ Result<Bytes> Vault::seal_intake(const IntakePublicKey& public_key, std::string_
 
 Result<std::string> Vault::open_intake(std::span<const std::uint8_t> sealed) const {
   auto lock = read_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   if (sealed.size() < crypto_box_SEALBYTES)
     return fail(Errc::corrupt, "a sealed intake message is too short (" +
                                    std::to_string(sealed.size()) + " bytes)");
@@ -726,7 +728,7 @@ Result<VaultFile> Vault::set_passphrase(std::string_view passphrase, const KdfLi
   {
     // Copy the KEK so that Argon2 (up to seconds) runs without blocking readers.
     auto lock = read_lock();
-    if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+    if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
     std::copy(kek().begin(), kek().end(), kek_copy.data());
   }
   auto p = wrap_with_passphrase(org_id_, kek_copy.span(), passphrase, limits);
@@ -739,7 +741,7 @@ Result<VaultFile> Vault::set_passphrase(std::string_view passphrase, const KdfLi
 Result<CreatedVault> Vault::set_shares(Threshold threshold) {
   if (auto ok = check_threshold(threshold); !ok) return err(ok);
   auto lock = write_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   auto s = wrap_with_shares(org_id_, kek(), threshold);
   if (!s) return err(s);
   file_.shares = std::move(s->file.shares);
@@ -749,14 +751,14 @@ Result<CreatedVault> Vault::set_shares(Threshold threshold) {
 
 Result<VaultFile> Vault::set_books_key(std::span<const std::uint8_t, kVaultKeyBytes> master) {
   auto lock = write_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   file_.books_key = aead_seal(master, books_key_ad(org_id_).span(), kek());
   return file_;
 }
 
 Status Vault::books_key(std::span<std::uint8_t, kVaultKeyBytes> out) const {
   auto lock = read_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   if (!file_.books_key) return fail(Errc::not_found, "the vault holds no books key");
   if (file_.books_key->size() != kWrappedBytes ||
       !aead_open(out.data(), *file_.books_key, books_key_ad(org_id_).span(), kek()))
@@ -774,7 +776,7 @@ Status Vault::install_books_key(Keyring& keys) const {
 
 Result<VaultFile> Vault::remove_passphrase() {
   auto lock = write_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   if (!file_.passphrase) return fail(Errc::not_found, "this vault has no passphrase to remove");
   if (!file_.shares)
     return fail(Errc::forbidden, "the passphrase is this vault's only way to unseal; set up "
@@ -785,7 +787,7 @@ Result<VaultFile> Vault::remove_passphrase() {
 
 Result<VaultFile> Vault::remove_shares() {
   auto lock = write_lock();
-  if (!secrets_) return fail(Errc::forbidden, std::string(kSealedMessage));
+  if (!secrets_) return fail(reasons::sealed, std::string(kSealedMessage));
   if (!file_.shares) return fail(Errc::not_found, "this vault has no shares to remove");
   if (!file_.passphrase)
     return fail(Errc::forbidden, "the shares are this vault's only way to unseal; set a "

@@ -203,15 +203,15 @@ TEST(Vault, UnlockMethodsThatAreNotConfiguredAreForbidden) {
 TEST(Vault, SealedVaultRefusesSecretsButSealsIntake) {
   auto created = make(kPass, std::nullopt);
   Vault v(created.file);
-  expect_error(v.new_data_key("s1"), Errc::forbidden, "vault is sealed");
+  expect_error(v.new_data_key("s1"), Errc::sealed, "vault is sealed");
   WrappedKey fake{1, Bytes(72, 0)};
-  expect_error(v.open_data_key("s1", fake), Errc::forbidden, "vault is sealed");
+  expect_error(v.open_data_key("s1", fake), Errc::sealed, "vault is sealed");
   auto sealed = Vault::seal_intake(v.intake_public_key(), "name: Lina, phone: 555");
   ASSERT_TRUE(sealed.has_value());
-  expect_error(v.open_intake(*sealed), Errc::forbidden, "vault is sealed");
-  expect_error(v.set_passphrase("another long passphrase", kFast), Errc::forbidden,
+  expect_error(v.open_intake(*sealed), Errc::sealed, "vault is sealed");
+  expect_error(v.set_passphrase("another long passphrase", kFast), Errc::sealed,
                "vault is sealed");
-  expect_error(v.set_shares({2, 3}), Errc::forbidden, "vault is sealed");
+  expect_error(v.set_shares({2, 3}), Errc::sealed, "vault is sealed");
 
   ASSERT_TRUE(v.unseal_with_passphrase(kPass).has_value());
   auto opened = v.open_intake(*sealed);
@@ -230,9 +230,9 @@ TEST(Vault, SealWipesTheKeysAndLaterOpensFail) {
   Bytes field = seal_field(held, "t", "f", "1", "secret");
   v.seal();
   EXPECT_TRUE(v.is_sealed());
-  expect_error(v.open_data_key("s1", *w), Errc::forbidden, "vault is sealed");
-  expect_error(v.open_intake(*intake), Errc::forbidden, "vault is sealed");
-  expect_error(v.new_data_key("s2"), Errc::forbidden, "vault is sealed");
+  expect_error(v.open_data_key("s1", *w), Errc::sealed, "vault is sealed");
+  expect_error(v.open_intake(*intake), Errc::sealed, "vault is sealed");
+  expect_error(v.new_data_key("s2"), Errc::sealed, "vault is sealed");
   // A DataKey opened before seal() is the holder's to destroy (documented).
   EXPECT_EQ(*open_field(held, "t", "f", "1", field), "secret");
   v.seal();  // sealing twice is harmless
@@ -588,7 +588,7 @@ TEST(Vault, TheBooksKeyRoundTripsThroughTheFileAndOpensOnlyUnsealedInItsOwnOrgan
   MasterKey master{};
   for (std::size_t i = 0; i < master.size(); ++i) master[i] = static_cast<std::uint8_t>(3 * i + 1);
   std::array<std::uint8_t, kVaultKeyBytes> out{};
-  expect_error(v.set_books_key(master), Errc::forbidden, "sealed");
+  expect_error(v.set_books_key(master), Errc::sealed, "sealed");
   ASSERT_TRUE(v.unseal_with_passphrase(kPass).has_value());
   expect_error(v.books_key(out), Errc::not_found, "no books key");
   auto file = v.set_books_key(master);
@@ -598,7 +598,7 @@ TEST(Vault, TheBooksKeyRoundTripsThroughTheFileAndOpensOnlyUnsealedInItsOwnOrgan
   expect_absent(text, Bytes(master.begin(), master.end()), "books key");
   // Reloaded and unsealed with shares, the same key comes out.
   Vault again(reload(*file));
-  expect_error(again.books_key(out), Errc::forbidden, "sealed");
+  expect_error(again.books_key(out), Errc::sealed, "sealed");
   ASSERT_TRUE(again.unseal_with_shares(pick(created.share_texts, {0, 2})).has_value());
   ASSERT_TRUE(again.books_key(out).has_value());
   EXPECT_EQ(out, master);
@@ -662,7 +662,7 @@ TEST(Vault, ResplittingReplacesTheSharesAndKeepsTheKek) {
 TEST(Vault, TheLastUnlockMethodCannotBeRemoved) {
   auto created = make(kPass, Threshold{2, 2});
   Vault v(created.file);
-  expect_error(v.remove_passphrase(), Errc::forbidden, "vault is sealed");
+  expect_error(v.remove_passphrase(), Errc::sealed, "vault is sealed");
   ASSERT_TRUE(v.unseal_with_passphrase(kPass).has_value());
   auto no_shares = v.remove_shares();
   ASSERT_TRUE(no_shares.has_value());
@@ -692,8 +692,8 @@ TEST(Vault, ManyThreadsReadWhileAnotherSealsAndUnseals) {
         auto k = v.open_data_key("s" + std::to_string(i), keys[i]);
         auto m = v.open_intake(intake);
         for (bool ok : {k.has_value(), m.has_value()}) (ok ? opened : refused)++;
-        bool k_ok = k || k.error().code == Errc::forbidden;
-        bool m_ok = m ? *m == "hi" : m.error().code == Errc::forbidden;
+        bool k_ok = k || k.error().code == Errc::sealed;
+        bool m_ok = m ? *m == "hi" : m.error().code == Errc::sealed;
         if (!k_ok || !m_ok)
           wrong++;
       }

@@ -9,19 +9,29 @@ Result<tlog::LogStorage::State> MemoryLogStore::state() {
 
 Status MemoryLogStore::commit(const tlog::Batch& batch) {
   std::lock_guard lock(mu_);
-  if (failures_ > 0) {
-    --failures_;
-    return fail(Errc::unavailable, "injected storage failure");
-  }
   if (batch.old_size != entries_.size()) return fail(Errc::conflict, "size mismatch");
-  // No transaction to roll back here: effects run first, and the log changes only if all succeed.
+  // Effects run first, and the log changes only if all of them succeed.
+  MemoryTx tx;
   for (std::size_t i = 0; i < batch.effects.size(); ++i)
     if (batch.effects[i])
-      if (auto st = batch.effects[i](batch.old_size + i); !st) return st;
+      if (auto st = batch.effects[i](tx, batch.old_size + i); !st) {
+        tx.end(TxOutcome::rolled_back);
+        return st;
+      }
   entries_.insert(entries_.end(), batch.entries.begin(), batch.entries.end());
   for (const auto& t : batch.tiles) tiles_[{t.id.level, t.id.index}] = t.hashes;
   checkpoint_ = batch.checkpoint;
   checkpoints_[entries_.size()] = batch.checkpoint;
+  tx.end(TxOutcome::committed);
+  return {};
+}
+
+Status MemoryLogStore::replace_checkpoint(std::uint64_t size, const std::string& signed_note) {
+  std::lock_guard lock(mu_);
+  auto it = checkpoints_.find(size);
+  if (it == checkpoints_.end()) return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
+  it->second = signed_note;
+  if (entries_.size() == size) checkpoint_ = signed_note;
   return {};
 }
 
@@ -57,11 +67,6 @@ Result<Bytes> MemoryLogStore::read_tile(const tlog::TileId& id) {
   if (it == tiles_.end() || it->second.size() < id.width * 32u)
     return fail(Errc::not_found, tlog::tile_path(id) + " does not exist");
   return Bytes(it->second.begin(), it->second.begin() + id.width * 32);
-}
-
-void MemoryLogStore::fail_next_commits(int n) {
-  std::lock_guard lock(mu_);
-  failures_ = n;
 }
 
 void MemoryLogStore::corrupt_tile(int level, std::uint64_t index, std::size_t byte) {

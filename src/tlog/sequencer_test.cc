@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <random>
 #include <thread>
 
+#include "store/faulty_storage.h"
 #include "store/memory_log_store.h"
 #include "store/sqlite/log_store.h"
 
@@ -201,30 +205,154 @@ TEST_P(SequencerTest, OversizedEntryIsRefusedAndNothingIsAppended) {
 
 INSTANTIATE_TEST_SUITE_P(Storage, SequencerTest, ::testing::Values("memory", "sqlite"));
 
-TEST(Sequencer, FailedCommitIsReportedToItsWritersAndLaterAppendsSucceed) {
-  store::MemoryLogStore storage;
-  PlainSigner signer;
-  auto seq = Sequencer::open(storage, signer);
-  ASSERT_TRUE(seq);
-  ASSERT_TRUE((*seq)->append(entry_for(0)));
-  storage.fail_next_commits(1);
-  auto r = (*seq)->append(entry_for(1));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, Errc::unavailable);
-  EXPECT_EQ((*seq)->size(), 1u);
-  EXPECT_EQ(*(*seq)->append(entry_for(1)), 1u);
-  expect_log_consistent(storage, signer);
+// State an effect keeps in memory beside the log (as the books' donor tally does): it follows
+// each transaction through Tx::on_end, so after any failure it holds exactly the entries the
+// log holds.
+struct EffectLedger {
+  std::mutex mu;
+  std::map<std::uint64_t, std::string> applied;  // index -> entry
+  bool stale = false;                            // a commit of unknown outcome: re-read needed
+
+  Effect effect_for(std::string entry, bool fails = false) {
+    return [this, entry = std::move(entry), fails](Tx& tx, std::uint64_t index) -> Status {
+      if (fails) return fail(Errc::unavailable, "the effect failed (injected)");
+      {
+        std::lock_guard l(mu);
+        applied[index] = entry;
+      }
+      tx.on_end([this, index](TxOutcome o) {
+        std::lock_guard l(mu);
+        if (o == TxOutcome::rolled_back) applied.erase(index);
+        if (o == TxOutcome::unknown) stale = true;
+      });
+      return {};
+    };
+  }
+};
+
+// The storage faults a commit can meet (store/faulty_storage.h), each injected before one
+// append, and what must hold afterwards.
+struct FaultCase {
+  const char* name;
+  std::function<void(store::FaultyStorage&)> inject;
+  bool effect_fails = false;  // the entry's own effect fails instead
+  bool persisted = false;     // the failed append's entry is in the log all the same (ambiguous)
+  bool stops = false;         // the sequencer refuses every later append
+};
+
+const FaultCase kFaultCases[] = {
+    {"the commit fails before anything is stored", [](store::FaultyStorage& f) { f.fail_before(1); }},
+    {"two commits in a row fail", [](store::FaultyStorage& f) { f.fail_before(2); }},
+    {"the commit is stored but its acknowledgement is lost", [](store::FaultyStorage& f) { f.fail_after(1); },
+     false, true},
+    {"the entry's effect fails", [](store::FaultyStorage&) {}, true},
+    {"the storage cannot be read back after a failure",
+     [](store::FaultyStorage& f) {
+       f.fail_before(1);
+       f.fail_state(true);
+     },
+     false, false, true},
+};
+
+TEST_P(SequencerTest, AfterEveryStorageFaultTheLogAndTheEffectsStayWholeAndConsistent) {
+  for (const FaultCase& c : kFaultCases) {
+    SCOPED_TRACE(c.name);
+    if (!dir_.empty()) {  // a fresh database per case
+      storage_.reset();
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      reopen_storage();
+    } else {
+      storage_ = std::make_unique<store::MemoryLogStore>();
+    }
+    store::FaultyStorage faulty(*storage_);
+    EffectLedger ledger;
+    std::vector<std::string> expect;  // the log's entries, in order, as they must be at the end
+    {
+      auto seq = Sequencer::open(faulty, signer_);
+      ASSERT_TRUE(seq) << seq.error().message;
+      auto append = [&](std::uint64_t i, bool effect_fails = false) {
+        Bytes e = entry_for(i);
+        return (*seq)->submit(e, ledger.effect_for(std::string(as_chars(e)), effect_fails)).get();
+      };
+      for (std::uint64_t i = 0; i < 300; ++i) {
+        auto r = append(i);
+        ASSERT_TRUE(r) << r.error().message;
+        expect.push_back(std::string(as_chars(entry_for(i))));
+      }
+      c.inject(faulty);
+      auto failed = append(300, c.effect_fails);
+      EXPECT_FALSE(failed) << "the faulty append was acknowledged";
+      if (c.persisted) expect.push_back(std::string(as_chars(entry_for(300))));
+      if (c.name == std::string("two commits in a row fail")) EXPECT_FALSE(append(301));
+      // Later appends: refused once the sequencer has stopped, else landing right after.
+      auto later = append(400);
+      if (c.stops) {
+        ASSERT_FALSE(later);
+        EXPECT_EQ(later.error().code, Errc::unavailable);
+        EXPECT_NE(later.error().message.find("stopped accepting"), std::string::npos) << later.error().message;
+      } else {
+        ASSERT_TRUE(later) << later.error().message;
+        EXPECT_EQ(*later, expect.size());
+        expect.push_back(std::string(as_chars(entry_for(400))));
+        EXPECT_EQ((*seq)->size(), expect.size());
+      }
+    }
+    faulty.fail_state(false);
+    // The whole stored state: entries, every tile, the checkpoint; and the effects' state.
+    expect_log_consistent(*storage_, signer_);
+    auto st = storage_->state();
+    ASSERT_TRUE(st);
+    auto entries = storage_->read_entries(0, st->size);
+    ASSERT_TRUE(entries);
+    std::vector<std::string> got;
+    for (const Bytes& e : *entries) got.emplace_back(as_chars(e));
+    EXPECT_EQ(got, expect);
+    std::map<std::uint64_t, std::string> want;
+    for (std::uint64_t i = 0; i < expect.size(); ++i) want[i] = expect[i];
+    EXPECT_EQ(ledger.applied, want);
+    EXPECT_FALSE(ledger.stale);
+    // A sequencer opened afresh on what is stored appends on.
+    auto again = Sequencer::open(*storage_, signer_);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(*(*again)->append(entry_for(500)), expect.size());
+  }
+}
+
+// Effects run inside the storage's transaction: a batch whose second effect fails stores
+// nothing, neither entries nor the first effect's state.
+TEST_P(SequencerTest, ABatchWhoseEffectFailsStoresNothingOfIt) {
+  EffectLedger ledger;
+  {
+    auto seq = Sequencer::open(*storage_, signer_);
+    ASSERT_TRUE(seq);
+    ASSERT_TRUE((*seq)->append(entry_for(0)));
+  }
+  auto before = storage_->state();
+  ASSERT_TRUE(before);
+  Batch batch;
+  batch.old_size = before->size;
+  batch.entries = {entry_for(1), entry_for(2)};
+  batch.effects = {ledger.effect_for("one"), ledger.effect_for("two", /*fails=*/true)};
+  batch.checkpoint = "unused";
+  auto st = storage_->commit(batch);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "the effect failed (injected)");
+  EXPECT_EQ(storage_->state()->size, before->size);
+  EXPECT_TRUE(ledger.applied.empty());
+  expect_log_consistent(*storage_, signer_);
 }
 
 TEST(Sequencer, StopAfterFailureAppendsNothingSubmittedAfterAFailedBatch) {
-  store::MemoryLogStore storage;
+  store::MemoryLogStore memory;
+  store::FaultyStorage storage(memory);
   PlainSigner signer;
   SequencerOptions options;
   options.stop_after_failure = true;
   auto seq = Sequencer::open(storage, signer, options);
   ASSERT_TRUE(seq);
   ASSERT_TRUE((*seq)->append(entry_for(0)));
-  storage.fail_next_commits(1);
+  storage.fail_before(1);
   EXPECT_FALSE((*seq)->append(entry_for(1)));
   auto later = (*seq)->append(entry_for(2));  // the storage would accept it; the order would not
   ASSERT_FALSE(later);

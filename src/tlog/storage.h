@@ -6,12 +6,14 @@
 // checkpoint are all on stable storage; when it fails, either none of it is visible or (for an
 // ambiguous I/O failure) the caller must re-read the state before appending again.
 //
-// Effects: an entry may carry an Effect, the rest of the write it belongs to (a donation's
-// record row and journal postings). commit() runs each entry's effect, with the index the entry
-// gets, inside the same transaction as the entries, after they are written, in entry order; if
-// an effect fails, the whole batch fails and nothing of it is stored. This is how a record, its
-// postings and its log entry become durable together or not at all, while the tree code knows
-// nothing of records.
+// Effects: an entry may carry an Effect, the rest of the unit of work it belongs to (a
+// donation's record row and journal postings; core/tx.h). commit() runs each entry's effect,
+// with the open transaction and the index the entry gets, after the entries are written, in
+// entry order; if an effect fails, the whole batch fails and nothing of it is stored. When the
+// transaction ends, commit() ends the Tx with its outcome (committed, rolled back, or unknown
+// for a commit that failed after it may have persisted), so effects that keep state in memory
+// can follow it. This is how a record, its postings and its log entry become durable together
+// or not at all, while the tree code knows nothing of records.
 // Implementations say whether they are thread-safe; the sequencer calls them from one thread.
 #pragma once
 
@@ -24,14 +26,15 @@
 
 #include "core/bytes.h"
 #include "core/error.h"
+#include "core/tx.h"
 #include "tlog/log_source.h"
 #include "tlog/tile.h"
 
 namespace amanat::tlog {
 
 // Runs inside the storage's commit transaction (see above). It must not block on the
-// sequencer and must only touch the storage it was written for.
-using Effect = std::function<Status(std::uint64_t index)>;
+// sequencer; it writes through stores of the storage whose Tx it is given (Tx::as).
+using Effect = std::function<Status(Tx& tx, std::uint64_t index)>;
 
 struct TileWrite {
   TileId id;  // a hash tile; a partial one replaces the stored tile of the same level and index
@@ -59,6 +62,11 @@ class LogStorage : public LogSource {
   virtual Result<std::string> checkpoint_at(std::uint64_t size) = 0;
   // Entries [begin, end); Errc::not_found if any is missing.
   virtual Result<std::vector<Bytes>> read_entries(std::uint64_t begin, std::uint64_t end) = 0;
+  // Replaces the checkpoint signed for `size` by `signed_note`, the same checkpoint with more
+  // signatures (witness cosignatures); the current checkpoint too when it is that one.
+  // Errc::not_found if no checkpoint of that size exists; the caller checks that the text is
+  // unchanged.
+  virtual Status replace_checkpoint(std::uint64_t size, const std::string& signed_note) = 0;
 };
 
 }  // namespace amanat::tlog

@@ -12,15 +12,15 @@ Result<Format> parse_format(std::string_view s) {
   return fail(Errc::invalid, "--format: \"" + std::string(s) + "\" is not one of ledger, hledger, beancount");
 }
 
-Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostream& out, Progress* progress) {
-  auto state = store.load();
-  if (!state) return err(state);
-  if (!state->books) return fail(Errc::invalid, "these books are not open yet");
+Result<std::uint64_t> export_books(ReportStore& store, Format format, std::ostream& out, Progress* progress) {
+  // The organisation's name and currency (an all-time report reads only maintained totals).
+  auto books = store.report({});
+  if (!books) return err(books);
   auto accounts = store.accounts();
   if (!accounts) return err(accounts);
   auto codes = store.currencies();
   if (!codes) return err(codes);
-  JournalHeader header{state->books->name, state->books->currency, {}, {}};
+  JournalHeader header{books->organisation, books->currency, {}, {}};
   for (auto& [account, first] : *accounts) header.accounts.push_back({account, first});
   for (const auto& c : *codes) {
     auto cur = currency(c);
@@ -28,8 +28,8 @@ Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostrea
     header.currencies.push_back(*cur);
   }
   bool has_org = false;
-  for (const auto& c : header.currencies) has_org = has_org || c == state->books->currency;
-  if (!has_org) header.currencies.push_back(state->books->currency);
+  for (const auto& c : header.currencies) has_org = has_org || c == books->currency;
+  if (!has_org) header.currencies.push_back(books->currency);
 
   std::unique_ptr<JournalWriter> w;
   if (format == Format::ledger) w = std::make_unique<LedgerWriter>(out);

@@ -16,6 +16,6 @@ Result<Format> parse_format(std::string_view s);  // "ledger" (also "hledger") o
 
 // Returns the number of transactions written. Errc::invalid if the books are not open, or if a
 // stored transaction is refused by the writer (it names the record).
-Result<std::uint64_t> export_books(BooksStore& store, Format format, std::ostream& out, Progress* progress = nullptr);
+Result<std::uint64_t> export_books(ReportStore& store, Format format, std::ostream& out, Progress* progress = nullptr);
 
 }  // namespace amanat::books::exporter

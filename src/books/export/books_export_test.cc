@@ -56,14 +56,14 @@ class BooksExport : public ::testing::Test {
     ASSERT_TRUE(d) << d.error().message;
     ASSERT_TRUE(b.books().correct(Correction{"2022-12-31", d->leaf, "refunded to the donor"}));
     ASSERT_TRUE(b.books().donate(usd));
-    auto rep = b.store().report({});
+    auto rep = b.reports().report({});
     ASSERT_TRUE(rep);
     report = *rep;
   }
   std::filesystem::path write(Format f, const std::string& name) {
     auto path = b.dir() / name;
     std::ofstream out(path, std::ios::binary);
-    auto n = export_books(b.store(), f, out);
+    auto n = export_books(b.reports(), f, out);
     EXPECT_TRUE(n) << n.error().message;
     return path;
   }

@@ -37,7 +37,7 @@ std::string donor_of(const std::string& counterparty) {
 
 }  // namespace
 
-Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
+Result<ImportResult> import_statement(Books& books, BankStore& store, const crypto::Keyring& keys,
                                       const Statement& st, const ImportOptions& o, Progress* progress) {
   if (auto s = check_money_account(o.money_account, "--account"); !s) return err(s);
   if (auto s = keys.ready(); !s) return err(s);  // every line's key is keyed

@@ -59,7 +59,7 @@ struct ImportResult {
   std::uint64_t import_id = 0;
 };
 
-Result<ImportResult> import_statement(Books& books, BooksStore& store, const crypto::Keyring& keys,
+Result<ImportResult> import_statement(Books& books, BankStore& store, const crypto::Keyring& keys,
                                       const Statement& statement, const ImportOptions& options,
                                       Progress* progress = nullptr);
 

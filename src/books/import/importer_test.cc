@@ -40,7 +40,7 @@ class Importing : public ::testing::Test {
   Result<ImportResult> run(const Statement& st, std::map<std::string, Rate> rates = {}) {
     ImportOptions o;
     o.rates = std::move(rates);
-    return import_statement(b.books(), b.store(), keys(), st, o);
+    return import_statement(b.books(), b.bank(), keys(), st, o);
   }
   const crypto::Keyring& keys() {
     static const crypto::Keyring k = [] {
@@ -51,7 +51,7 @@ class Importing : public ::testing::Test {
     return k;
   }
   std::int64_t raised(const std::string& fund) {
-    auto rep = b.store().report({});
+    auto rep = b.reports().report({});
     for (const auto& f : rep->funds)
       if (f.fund == fund) return f.raised;
     return -1;
@@ -164,8 +164,8 @@ TEST_F(Importing, ReconciliationMatchesExpensesAndListsWhatHasNoCounterpart) {
   unpaid.expense.date = "2025-03-04";
   unpaid.bank_ref = "";
   ASSERT_TRUE(b.books().add_expense(unpaid));
-  ASSERT_EQ(*b.store().match_expenses(), 1u);
-  auto rec = b.store().reconcile({});
+  ASSERT_EQ(*b.bank().match_expenses(), 1u);
+  auto rec = b.bank().reconcile({});
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->matched, 3u);      // two donations and the lawyer's fee
   EXPECT_EQ(rec->bank_only, 1u);    // the bank fee

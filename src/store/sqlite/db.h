@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/bytes.h"
@@ -51,6 +52,22 @@ class Stmt {
   Result<bool> step();
   // Runs to completion (for statements that return no rows).
   Status run();
+  // Steps through every row, calling fn(*this) on each (fn returns void or a Status that
+  // stops the loop when it fails), then resets the statement.
+  template <class F>
+  Status each(F&& fn) {
+    Status st = each_row(fn);
+    reset();
+    return st;
+  }
+  // The first row only, through fn(*this); false when there is none. Resets the statement.
+  template <class F>
+  Result<bool> first(F&& fn) {
+    auto row = step();
+    if (row && *row) fn(*this);
+    reset();
+    return row;
+  }
   void reset() {
     sqlite3_reset(s_);
     sqlite3_clear_bindings(s_);
@@ -62,6 +79,19 @@ class Stmt {
   bool column_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
 
  private:
+  template <class F>
+  Status each_row(F& fn) {
+    while (true) {
+      auto row = step();
+      if (!row) return err(row);
+      if (!*row) return {};
+      if constexpr (std::is_void_v<std::invoke_result_t<F&, Stmt&>>) {
+        fn(*this);
+      } else if (auto st = fn(*this); !st) {
+        return err(st);
+      }
+    }
+  }
   sqlite3_stmt* s_ = nullptr;
   sqlite3* db_ = nullptr;
 };
@@ -94,7 +124,8 @@ class Db {
 // Translates an SQLite result code into an Error (the storage boundary).
 Error sqlite_error(sqlite3* db, int rc, std::string_view what);
 
-// Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure.
+// Runs fn inside BEGIN IMMEDIATE ... COMMIT, rolling back on failure. For a connection of its
+// own (schema migration); the stores write through Database::run/transact instead.
 template <class F>
 Status transaction(Db& db, F&& fn) {
   if (auto st = db.exec("BEGIN IMMEDIATE"); !st) return st;
@@ -108,6 +139,16 @@ Status transaction(Db& db, F&& fn) {
     return c;
   }
   return {};
+}
+
+// One read transaction on a reader connection: every query of `fn` sees the same committed
+// state (a report's figures all come from one moment).
+template <class F>
+auto read_transaction(Db& db, F&& fn) -> decltype(fn()) {
+  if (auto st = db.exec("BEGIN"); !st) return err(st);
+  auto r = fn();
+  (void)db.exec("COMMIT");
+  return r;
 }
 
 }  // namespace amanat::store::sqlite

@@ -6,13 +6,11 @@
 
 namespace amanat::store::sqlite {
 
-Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& db_path,
-                                                             const std::string& origin, bool create) {
-  auto db = Db::open(db_path, create);
-  if (!db) return err(db);
-  if (auto st = migrate(**db); !st) return err(st);
+Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(Database& db, const std::string& origin, bool create) {
+  std::lock_guard lock(db.writer_mutex());
+  Db& w = db.writer();
   auto find = [&]() -> Result<std::optional<std::int64_t>> {
-    auto q = (*db)->prepare("SELECT id FROM logs WHERE origin = ?");
+    auto q = w.prepare("SELECT id FROM logs WHERE origin = ?");
     if (!q) return err(q);
     q->bind(1, origin);
     auto row = q->step();
@@ -23,112 +21,116 @@ Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& 
   auto id = find();
   if (!id) return err(id);
   if (!*id) {
-    if (!create) return fail(Errc::not_found, "no log with origin \"" + origin + "\" in " + db_path);
-    auto ins = (*db)->prepare("INSERT INTO logs(origin) VALUES (?)");
+    if (!create) return fail(Errc::not_found, "no log with origin \"" + origin + "\" in " + db.path());
+    auto ins = w.prepare("INSERT INTO logs(origin) VALUES (?)");
     if (!ins) return err(ins);
-    if (auto st = ins->bind(1, origin).run(); !st) return err(st);
+    AMANAT_CHECK(ins->bind(1, origin).run());
     id = find();
     if (!id) return err(id);
   }
-  return std::unique_ptr<SqliteLogStore>(new SqliteLogStore(std::move(*db), db_path, **id, origin));
+  return std::unique_ptr<SqliteLogStore>(new SqliteLogStore(db, nullptr, **id, origin));
+}
+
+Result<std::string> SqliteLogStore::only_origin(Database& db) {
+  std::lock_guard lock(db.writer_mutex());
+  auto q = db.writer().prepare("SELECT origin FROM logs ORDER BY id LIMIT 2");
+  if (!q) return err(q);
+  std::string origin;
+  int n = 0;
+  while (true) {
+    auto row = q->step();
+    if (!row) return err(row);
+    if (!*row) break;
+    origin = q->column_text(0);
+    ++n;
+  }
+  if (n == 0) return fail(Errc::not_found, db.path() + " holds no log; run `amanat init` first");
+  if (n > 1) return fail(Errc::invalid, db.path() + " holds several logs; name one by its origin");
+  return origin;
+}
+
+Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open(const std::string& db_path, const std::string& origin,
+                                                             bool create) {
+  auto db = Database::open(db_path, create);
+  if (!db) return err(db);
+  auto log = open(**db, origin, create);
+  if (!log) return err(log);
+  (*log)->owned_ = std::move(*db);
+  return log;
 }
 
 Result<std::unique_ptr<SqliteLogStore>> SqliteLogStore::open_default(const std::string& db_path) {
-  std::string origin;
-  {
-    auto db = Db::open(db_path, false);
-    if (!db) return err(db);
-    if (auto st = migrate(**db); !st) return err(st);
-    auto q = (*db)->prepare("SELECT origin FROM logs ORDER BY id LIMIT 2");
-    if (!q) return err(q);
-    int n = 0;
-    while (true) {
-      auto row = q->step();
-      if (!row) return err(row);
-      if (!*row) break;
-      origin = q->column_text(0);
-      ++n;
-    }
-    if (n == 0) return fail(Errc::not_found, db_path + " holds no log; run `amanat init` first");
-    if (n > 1) return fail(Errc::invalid, db_path + " holds several logs; name one by its origin");
-  }
-  return open(db_path, origin, false);
+  auto db = Database::open(db_path, false);
+  if (!db) return err(db);
+  auto origin = only_origin(**db);
+  if (!origin) return err(origin);
+  auto log = open(**db, *origin, false);
+  if (!log) return err(log);
+  (*log)->owned_ = std::move(*db);
+  return log;
 }
 
 Result<tlog::LogStorage::State> SqliteLogStore::state() {
-  std::lock_guard lock(mu_);
-  auto q = db_->cached("SELECT size, checkpoint FROM logs WHERE id = ?");
-  if (!q) return err(q);
-  (*q)->bind(1, log_id_);
-  auto row = (*q)->step();
-  if (!row) return err(row);
-  if (!*row) return fail(Errc::not_found, "the log row disappeared");
-  State s{static_cast<std::uint64_t>((*q)->column_int(0)), (*q)->column_text(1)};
-  (*q)->reset();
-  return s;
+  return read_on_writer([&](Db& db) -> Result<State> {
+    auto q = db.cached("SELECT size, checkpoint FROM logs WHERE id = ?");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id_);
+    auto row = (*q)->step();
+    if (!row) return err(row);
+    if (!*row) return fail(Errc::not_found, "the log row disappeared");
+    State s{static_cast<std::uint64_t>((*q)->column_int(0)), (*q)->column_text(1)};
+    (*q)->reset();
+    return s;
+  });
 }
 
 Status SqliteLogStore::commit(const tlog::Batch& batch) {
-  std::lock_guard lock(mu_);
-  Status st = transaction(*db_, [&]() -> Status {
+  return db_.run([&](SqliteTx& tx) -> Status {
+    Db& db = tx.db();
     std::uint64_t new_size = batch.old_size + batch.entries.size();
-    auto upd = db_->cached("UPDATE logs SET size = ?, checkpoint = ? WHERE id = ? AND size = ?");
+    auto upd = db.cached("UPDATE logs SET size = ?, checkpoint = ? WHERE id = ? AND size = ?");
     if (!upd) return err(upd);
     (*upd)->bind(1, new_size).bind(2, std::string_view(batch.checkpoint)).bind(3, log_id_).bind(4, batch.old_size);
-    if (auto st = (*upd)->run(); !st) return st;
-    if (db_->changes() != 1)
+    AMANAT_CHECK((*upd)->run());
+    if (db.changes() != 1)
       return fail(Errc::conflict, "the log grew under this writer (expected size " +
                                       std::to_string(batch.old_size) + "); is another process appending?");
-    auto ins = db_->cached("INSERT INTO log_entries(log_id, idx, data) VALUES (?, ?, ?)");
+    auto ins = db.cached("INSERT INTO log_entries(log_id, idx, data) VALUES (?, ?, ?)");
     if (!ins) return err(ins);
     std::uint64_t idx = batch.old_size;
     for (const Bytes& e : batch.entries) {
       (*ins)->reset();
       (*ins)->bind(1, log_id_).bind(2, idx++).bind_blob(3, e);
-      if (auto st = (*ins)->run(); !st) return st;
+      AMANAT_CHECK((*ins)->run());
     }
     for (std::size_t i = 0; i < batch.effects.size(); ++i)
-      if (batch.effects[i])
-        if (auto st = batch.effects[i](batch.old_size + i); !st) return st;
-    auto tile = db_->cached(
+      if (batch.effects[i]) AMANAT_CHECK(batch.effects[i](tx, batch.old_size + i));
+    auto tile = db.cached(
         "INSERT INTO log_tiles(log_id, level, idx, data) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(log_id, level, idx) DO UPDATE SET data = excluded.data");
     if (!tile) return err(tile);
     for (const auto& t : batch.tiles) {
       (*tile)->reset();
       (*tile)->bind(1, log_id_).bind(2, t.id.level).bind(3, t.id.index).bind_blob(4, t.hashes);
-      if (auto st = (*tile)->run(); !st) return st;
+      AMANAT_CHECK((*tile)->run());
     }
-    auto cp = db_->cached("INSERT OR REPLACE INTO log_checkpoints(log_id, size, note) VALUES (?, ?, ?)");
+    auto cp = db.cached("INSERT OR REPLACE INTO log_checkpoints(log_id, size, note) VALUES (?, ?, ?)");
     if (!cp) return err(cp);
     (*cp)->bind(1, log_id_).bind(2, new_size).bind(3, std::string_view(batch.checkpoint));
     return (*cp)->run();
   });
-  for (const auto& [id, f] : observers_) f(st.has_value());
-  return st;
-}
-
-int SqliteLogStore::on_commit(std::function<void(bool committed)> f) {
-  std::lock_guard lock(mu_);
-  observers_.emplace_back(++next_observer_, std::move(f));
-  return next_observer_;
-}
-
-void SqliteLogStore::remove_on_commit(int id) {
-  std::lock_guard lock(mu_);
-  std::erase_if(observers_, [id](const auto& o) { return o.first == id; });
 }
 
 Status SqliteLogStore::replace_checkpoint(std::uint64_t size, const std::string& signed_note) {
-  std::lock_guard lock(mu_);
-  return transaction(*db_, [&]() -> Status {
-    auto q = db_->cached("UPDATE log_checkpoints SET note = ? WHERE log_id = ? AND size = ?");
+  return db_.run([&](SqliteTx& tx) -> Status {
+    Db& db = tx.db();
+    auto q = db.cached("UPDATE log_checkpoints SET note = ? WHERE log_id = ? AND size = ?");
     if (!q) return err(q);
     (*q)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
-    if (auto st = (*q)->run(); !st) return st;
-    if (db_->changes() != 1)
+    AMANAT_CHECK((*q)->run());
+    if (db.changes() != 1)
       return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
-    auto cur = db_->cached("UPDATE logs SET checkpoint = ? WHERE id = ? AND size = ?");
+    auto cur = db.cached("UPDATE logs SET checkpoint = ? WHERE id = ? AND size = ?");
     if (!cur) return err(cur);
     (*cur)->bind(1, std::string_view(signed_note)).bind(2, log_id_).bind(3, size);
     return (*cur)->run();
@@ -136,51 +138,48 @@ Status SqliteLogStore::replace_checkpoint(std::uint64_t size, const std::string&
 }
 
 Result<std::string> SqliteLogStore::checkpoint_at(std::uint64_t size) {
-  std::lock_guard lock(mu_);
-  auto q = db_->cached("SELECT note FROM log_checkpoints WHERE log_id = ? AND size = ?");
-  if (!q) return err(q);
-  (*q)->bind(1, log_id_).bind(2, size);
-  auto row = (*q)->step();
-  if (!row) return err(row);
-  if (!*row) return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
-  std::string note = (*q)->column_text(0);
-  (*q)->reset();
-  return note;
-}
-
-Result<std::vector<Bytes>> SqliteLogStore::read_entries_locked(std::uint64_t begin, std::uint64_t end) {
-  auto q = db_->cached("SELECT idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx");
-  if (!q) return err(q);
-  (*q)->bind(1, log_id_).bind(2, begin).bind(3, end);
-  std::vector<Bytes> out;
-  out.reserve(end - begin);
-  while (true) {
+  return read_on_writer([&](Db& db) -> Result<std::string> {
+    auto q = db.cached("SELECT note FROM log_checkpoints WHERE log_id = ? AND size = ?");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id_).bind(2, size);
     auto row = (*q)->step();
     if (!row) return err(row);
-    if (!*row) break;
-    if (static_cast<std::uint64_t>((*q)->column_int(0)) != begin + out.size()) break;
-    out.push_back((*q)->column_blob(1));
-  }
-  (*q)->reset();
-  if (out.size() != end - begin)
-    return fail(Errc::not_found, "entry " + std::to_string(begin + out.size()) + " is not in the log");
-  return out;
+    if (!*row) return fail(Errc::not_found, "no checkpoint was signed for size " + std::to_string(size));
+    std::string note = (*q)->column_text(0);
+    (*q)->reset();
+    return note;
+  });
+}
+
+Result<std::vector<Bytes>> SqliteLogStore::read_entries(std::uint64_t begin, std::uint64_t end) {
+  return read_on_writer([&](Db& db) -> Result<std::vector<Bytes>> {
+    auto q = db.cached("SELECT idx, data FROM log_entries WHERE log_id = ? AND idx >= ? AND idx < ? ORDER BY idx");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id_).bind(2, begin).bind(3, end);
+    std::vector<Bytes> out;
+    out.reserve(end - begin);
+    while (true) {
+      auto row = (*q)->step();
+      if (!row) return err(row);
+      if (!*row) break;
+      if (static_cast<std::uint64_t>((*q)->column_int(0)) != begin + out.size()) break;
+      out.push_back((*q)->column_blob(1));
+    }
+    (*q)->reset();
+    if (out.size() != end - begin)
+      return fail(Errc::not_found, "entry " + std::to_string(begin + out.size()) + " is not in the log");
+    return out;
+  });
 }
 
 namespace {
 enum { kFirstRowid, kScanRowids, kScanIndex };
-
-// An in-memory database is private to its connection: no second one can read it.
-bool in_memory(const std::string& path) {
-  return path.empty() || path == ":memory:" || path.starts_with("file::memory:") ||
-         path.find("mode=memory") != std::string::npos;
-}
 }  // namespace
 
 class SqliteLogStore::TileReader {
  public:
-  // A reader with a connection of its own to `path`, opened on first use.
-  explicit TileReader(std::string path) : path_(std::move(path)), mu_(&own_mu_) {}
+  // A reader with a connection of its own to `database`, opened on first use.
+  explicit TileReader(const Database& database) : database_(&database), mu_(&own_mu_) {}
   // A reader over the writer's connection, behind the writer's mutex.
   TileReader(Db& shared, std::mutex& shared_mu) : mu_(&shared_mu), db_(&shared) {}
   ~TileReader() {
@@ -214,7 +213,7 @@ class SqliteLogStore::TileReader {
  private:
   Result<Db*> connection() {
     if (!db_) {
-      auto db = Db::open(path_, false);
+      auto db = database_->open_reader();
       if (!db) return err(db);
       // Tile reads scan forward and never come back: a small page cache is enough.
       if (auto st = (*db)->exec("PRAGMA cache_size=-2048"); !st) return err(st);
@@ -244,7 +243,7 @@ class SqliteLogStore::TileReader {
     return q;
   }
 
-  std::string path_;
+  const Database* database_ = nullptr;
   std::mutex own_mu_;
   std::mutex* mu_;
   std::unique_ptr<Db> owned_;  // closed after the statements are finalized (destructor body)
@@ -253,15 +252,15 @@ class SqliteLogStore::TileReader {
   std::size_t bundle_bytes_hint_ = 0;  // the size of the last full bundle read, to reserve
 };
 
-SqliteLogStore::SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin)
-    : db_(std::move(db)), path_(std::move(path)), log_id_(id), origin_(std::move(origin)) {
-  if (in_memory(path_)) {
-    readers_.push_back(std::make_unique<TileReader>(*db_, mu_));
+SqliteLogStore::SqliteLogStore(Database& db, std::unique_ptr<Database> owned, std::int64_t id, std::string origin)
+    : owned_(std::move(owned)), db_(db), log_id_(id), origin_(std::move(origin)) {
+  if (db_.in_memory()) {
+    readers_.push_back(std::make_unique<TileReader>(db_.writer(), db_.writer_mutex()));
     return;
   }
   // As many as there are cores to use them, within reason: each is a connection and a cache.
   unsigned n = std::clamp(std::thread::hardware_concurrency(), 2u, 4u);
-  for (unsigned i = 0; i < n; ++i) readers_.push_back(std::make_unique<TileReader>(path_));
+  for (unsigned i = 0; i < n; ++i) readers_.push_back(std::make_unique<TileReader>(db_));
 }
 
 SqliteLogStore::~SqliteLogStore() = default;
@@ -355,11 +354,6 @@ Result<Bytes> SqliteLogStore::TileReader::read_bundle(std::int64_t log_id, std::
   if (next != end) return fail(Errc::not_found, "entry " + std::to_string(next) + " is not in the log");
   if (count == tlog::kTileWidth) bundle_bytes_hint_ = bundle.size();
   return bundle;
-}
-
-Result<std::vector<Bytes>> SqliteLogStore::read_entries(std::uint64_t begin, std::uint64_t end) {
-  std::lock_guard lock(mu_);
-  return read_entries_locked(begin, end);
 }
 
 Result<std::string> SqliteLogStore::read_checkpoint() {

@@ -3,10 +3,11 @@
 // transaction, so that after a crash at any point the database holds either the whole batch or
 // none of it.
 //
-// Threading: every method is safe to call from several threads. Writes and most reads share one
-// connection behind a mutex; read_tile has connections of its own (a file database only), so
-// that tile reads (the verifier's fetchers, the HTTP tile server) run side by side and never
-// wait for a commit. They see only committed rows, which is all a tile reader may see: a tile
+// Threading: every method is safe to call from several threads. Writes go through the
+// database's writer connection (store/sqlite/database.h), as do the small reads of the state
+// and checkpoints; read_tile has connections of its own (a file database only), so that tile
+// reads (the verifier's fetchers, the HTTP tile server) run side by side and never wait for a
+// commit. They see only committed rows, which is all a tile reader may see: a tile
 // or entry, once committed, never changes. A second process may read the same database at the
 // same time (WAL mode); only one process may write (see store::DataDir::lock_writer).
 #pragma once
@@ -19,6 +20,7 @@
 #include <vector>
 #include <string>
 
+#include "store/sqlite/database.h"
 #include "store/sqlite/db.h"
 #include "tlog/storage.h"
 
@@ -26,32 +28,27 @@ namespace amanat::store::sqlite {
 
 class SqliteLogStore : public tlog::LogStorage {
  public:
-  // Opens the log with this origin in the database file, creating the log's row when `create`.
-  // Errc::not_found if the log does not exist and create is false.
-  static Result<std::unique_ptr<SqliteLogStore>> open(const std::string& db_path,
-                                                      const std::string& origin, bool create);
-  // Opens the database's only log (a data directory created by `amanat init`).
+  // Opens the log with this origin in `db`, creating the log's row when `create`. Errc::not_found
+  // if the log does not exist and create is false. `db` must outlive the store.
+  static Result<std::unique_ptr<SqliteLogStore>> open(Database& db, const std::string& origin, bool create);
+  // The origin of the database's only log (a data directory created by `amanat init`).
+  // Errc::not_found when it holds none, Errc::invalid when several.
+  static Result<std::string> only_origin(Database& db);
+  // For tools and tests that use the log alone: opens the database file too, and owns it.
+  static Result<std::unique_ptr<SqliteLogStore>> open(const std::string& db_path, const std::string& origin,
+                                                      bool create);
+  // The same for the database's only log.
   static Result<std::unique_ptr<SqliteLogStore>> open_default(const std::string& db_path);
 
   const std::string& origin() const { return origin_; }
+  // The log's id in the database: every table of the organisation carries it.
   std::int64_t log_id() const { return log_id_; }
-  // The connection, for modules that keep their own tables beside the log (the witness).
-  // Lock mutex() while using it.
-  Db& db() { return *db_; }
-  std::mutex& mutex() { return mu_; }
-  // Registers a function that commit() calls, with the mutex held, after each batch's
-  // transaction ends: committed true, or false when it rolled back. Effects that keep state in
-  // memory beside their rows (the books' donor tally) use it to drop what a lost batch did.
-  // Returns an id for remove_on_commit(), which the registrant must call before it goes away.
-  int on_commit(std::function<void(bool committed)> f);
-  void remove_on_commit(int id);
+  Database& database() { return db_; }
 
-  // Replaces the checkpoint signed for `size` by `signed_note`, the same checkpoint with more
-  // signatures (witness cosignatures). Errc::not_found if no checkpoint of that size exists;
-  // the caller checks that the text is unchanged.
-  Status replace_checkpoint(std::uint64_t size, const std::string& signed_note);
-
+  Status replace_checkpoint(std::uint64_t size, const std::string& signed_note) override;
   Result<State> state() override;
+  // One transaction on the database's writer (Database::run): entries, the effects, tiles,
+  // checkpoint. The Tx's hooks learn the outcome.
   Status commit(const tlog::Batch& batch) override;
   Result<std::string> checkpoint_at(std::uint64_t size) override;
   Result<std::vector<Bytes>> read_entries(std::uint64_t begin, std::uint64_t end) override;
@@ -59,26 +56,28 @@ class SqliteLogStore : public tlog::LogStorage {
   Result<Bytes> read_tile(const tlog::TileId& id) override;
   // read_tile's connections (1 for an in-memory database: the writer's).
   unsigned concurrent_reads() const override { return static_cast<unsigned>(std::max<std::size_t>(1, readers_.size())); }
-  std::string describe() const override { return path_; }
+  std::string describe() const override { return db_.path(); }
   ~SqliteLogStore() override;
 
  private:
   // A connection that reads tiles, with its own mutex and statements.
   class TileReader;
-  SqliteLogStore(std::unique_ptr<Db> db, std::string path, std::int64_t id, std::string origin);
-  Result<std::vector<Bytes>> read_entries_locked(std::uint64_t begin, std::uint64_t end);
+  SqliteLogStore(Database& db, std::unique_ptr<Database> owned, std::int64_t id, std::string origin);
   // A tile reader not in use, or the one whose turn it is (locked, with its lock).
   std::pair<TileReader*, std::unique_lock<std::mutex>> tile_reader();
+  // Reads on the writer connection, under its mutex: the state, checkpoints, entries.
+  template <class F>
+  auto read_on_writer(F&& f) {
+    std::lock_guard lock(db_.writer_mutex());
+    return f(db_.writer());
+  }
 
-  std::mutex mu_;
-  std::unique_ptr<Db> db_;
-  std::string path_;
+  std::unique_ptr<Database> owned_;  // when opened from a path
+  Database& db_;
   std::int64_t log_id_;
   std::string origin_;
-  std::vector<std::pair<int, std::function<void(bool)>>> observers_;
-  int next_observer_ = 0;
-  // read_tile's connections, opened on first use, or (in-memory database) one over db_ that
-  // locks mu_. Destroyed before db_.
+  // read_tile's connections, opened on first use, or (in-memory database) one over the
+  // writer's that locks its mutex. Destroyed before the database.
   std::vector<std::unique_ptr<TileReader>> readers_;
   std::atomic<unsigned> next_reader_{0};
 };

@@ -121,7 +121,7 @@ TEST_F(LogStoreBundles, TileReadsDoNotWaitForTheWritersConnection) {
   append(**a, 'a', 300);
   EXPECT_GE((*a)->concurrent_reads(), 2u);
   // Hold the writer's connection, as a long commit does: tiles are still served.
-  std::unique_lock writer((*a)->mutex());
+  std::unique_lock writer((*a)->database().writer_mutex());
   auto read = std::async(std::launch::async, [&] {
     return std::pair{(*a)->read_tile(bundle(0)), (*a)->read_tile(tlog::TileId{false, 0, 0, 10})};
   });

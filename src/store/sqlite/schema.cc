@@ -347,6 +347,100 @@ DROP TABLE bank_lines;
 ALTER TABLE bank_lines_v6 RENAME TO bank_lines;
 CREATE INDEX bank_lines_record ON bank_lines(log_id, record);
 )sql",
+    // 7: every per-organisation table carries the organisation (its log's id), so that one
+    // database can hold several organisations (a coalition): staff accounts and sessions
+    // (accounts/), subjects, their fields and access, the intake and the access trail
+    // (identity/). A database from before held one organisation: its rows go to its log.
+    R"sql(
+CREATE TABLE users_v7 (
+  id           INTEGER PRIMARY KEY,
+  log_id       INTEGER NOT NULL REFERENCES logs(id),
+  name         TEXT NOT NULL,         -- a staff login name, not a survivor's or donor's
+  role         TEXT NOT NULL,
+  password     TEXT NOT NULL,         -- Argon2id (crypto_pwhash_str)
+  totp         BLOB,                  -- the enrolled TOTP secret, sealed, bound to the row
+  totp_pending BLOB,                  -- a secret being enrolled, sealed
+  created      INTEGER NOT NULL,
+  UNIQUE (log_id, name)
+);
+INSERT INTO users_v7(id, log_id, name, role, password, totp, totp_pending, created)
+  SELECT id, (SELECT MIN(id) FROM logs), name, role, password, totp, totp_pending, created FROM users;
+-- Only the SHA-256 of a session token is stored.
+CREATE TABLE sessions_v7 (
+  token_hash TEXT PRIMARY KEY,
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  user       INTEGER NOT NULL REFERENCES users_v7(id),
+  csrf       TEXT NOT NULL,
+  cookie     INTEGER NOT NULL,
+  created    INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sessions_v7 SELECT token_hash, (SELECT MIN(id) FROM logs), user, csrf, cookie, created, last_seen FROM sessions;
+CREATE TABLE subjects_v7 (
+  id          INTEGER PRIMARY KEY,
+  log_id      INTEGER NOT NULL REFERENCES logs(id),
+  code        TEXT NOT NULL,          -- pseudonymous, random: S-XXXXXXXX
+  kind        TEXT NOT NULL,          -- survivor | donor
+  created_by  INTEGER NOT NULL REFERENCES users_v7(id),
+  created     INTEGER NOT NULL,
+  data_key    BLOB,                   -- the subject's DEK wrapped by the vault's KEK; NULL once erased
+  erased      INTEGER,                -- when the data key was destroyed
+  UNIQUE (log_id, code)
+);
+INSERT INTO subjects_v7 SELECT id, (SELECT MIN(id) FROM logs), code, kind, created_by, created, data_key, erased FROM subjects;
+-- (A WITHOUT ROWID table's key columns come first: SQLite 3.40's quick_check misreads a
+-- NOT NULL column placed before them.)
+CREATE TABLE subject_fields_v7 (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  subject INTEGER NOT NULL REFERENCES subjects_v7(id),
+  field   TEXT NOT NULL,
+  value   BLOB NOT NULL,
+  PRIMARY KEY (log_id, subject, field)
+) WITHOUT ROWID;
+INSERT INTO subject_fields_v7 SELECT (SELECT MIN(id) FROM logs), subject, field, value FROM subject_fields;
+CREATE TABLE subject_access_v7 (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  subject INTEGER NOT NULL REFERENCES subjects_v7(id),
+  user    INTEGER NOT NULL REFERENCES users_v7(id),
+  PRIMARY KEY (log_id, subject, user)
+) WITHOUT ROWID;
+INSERT INTO subject_access_v7 SELECT (SELECT MIN(id) FROM logs), subject, user FROM subject_access;
+CREATE TABLE intake_v7 (
+  id       INTEGER PRIMARY KEY,
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  received INTEGER NOT NULL,
+  sealed   BLOB NOT NULL
+);
+INSERT INTO intake_v7 SELECT id, (SELECT MIN(id) FROM logs), received, sealed FROM intake;
+CREATE TABLE access_trail_v7 (
+  log_id  INTEGER NOT NULL REFERENCES logs(id),
+  seq     INTEGER NOT NULL,
+  time    INTEGER NOT NULL,
+  actor   TEXT NOT NULL,   -- user id as "user:N", or "anonymous"
+  action  TEXT NOT NULL,
+  target  TEXT NOT NULL,   -- a pseudonymous code, a route, never a name
+  outcome TEXT NOT NULL,
+  hash    TEXT NOT NULL,
+  PRIMARY KEY (log_id, seq)
+) WITHOUT ROWID;
+INSERT INTO access_trail_v7 SELECT (SELECT MIN(id) FROM logs), seq, time, actor, action, target, outcome, hash
+  FROM access_trail;
+DROP TABLE access_trail;
+DROP TABLE intake;
+DROP TABLE subject_access;
+DROP TABLE subject_fields;
+DROP TABLE subjects;
+DROP TABLE sessions;
+DROP TABLE users;
+ALTER TABLE users_v7 RENAME TO users;
+ALTER TABLE sessions_v7 RENAME TO sessions;
+ALTER TABLE subjects_v7 RENAME TO subjects;
+ALTER TABLE subject_fields_v7 RENAME TO subject_fields;
+ALTER TABLE subject_access_v7 RENAME TO subject_access;
+ALTER TABLE intake_v7 RENAME TO intake;
+ALTER TABLE access_trail_v7 RENAME TO access_trail;
+CREATE INDEX sessions_user ON sessions(log_id, user);
+)sql",
 };
 
 }  // namespace

@@ -1,11 +1,14 @@
 // Identities at rest: the subject record (a survivor, or a donor who agreed to be known) that
 // the case desk builds on, the write-only intake, and the access trail. What a seized server
 // yields: pseudonymous codes, ciphertext, and wrapped keys that only the unsealed vault opens.
+// The domain service: its rows live behind identity::IdentityStore (identity/store.h), written
+// in units of work (core/tx.h); the vault's state lives in memory.
 //
 //  - The vault (crypto/vault.h, DIR/vault.json) holds the organisation's key-encryption key,
 //    never on disk in the clear. The server starts sealed; a director unseals it with the
 //    passphrase, or k directors each give their Shamir share. While sealed, everything that
-//    needs no identity works; identity reads and writes answer Errc::unavailable ("sealed").
+//    needs no identity works; identity reads and writes answer Errc::sealed (reasons::sealed,
+//    the one sealed-vault condition amanat has, HTTP 423).
 //  - A subject gets a random pseudonymous code (S-XXXXXXXX) and its own data key (DEK), wrapped
 //    by the KEK. Each personal field is sealed under the DEK with additional data binding the
 //    table, field, subject and key version (crypto::seal_field), so a ciphertext copied to
@@ -21,23 +24,30 @@
 //    access, each hashed over the previous row's hash (SHA-256, "amanat-trail-v1"), so that no
 //    row can be edited or removed without breaking verify(). Rows hold user ids, actions and
 //    pseudonymous codes, never names or field values.
+//  - Units of work: create() and record() come in a form that takes the caller's open
+//    transaction, so that a subject, what the caller writes with it (a case) and its line in
+//    the trail commit together or not at all; the other forms open their own.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "api/accounts.h"
+#include "accounts/store.h"
 #include "core/error.h"
+#include "core/tx.h"
 #include "crypto/keyring.h"
 #include "crypto/vault.h"
-#include "store/sqlite/db.h"
+#include "identity/store.h"
 
-namespace amanat::api {
+namespace amanat::identity {
+
+using accounts::User;
 
 // The personal fields a subject may carry. All optional; each at most kMaxFieldBytes.
 inline constexpr const char* kSubjectFields[] = {"name", "phone", "contact", "address", "notes"};
@@ -51,17 +61,13 @@ struct Subject {
   std::vector<std::pair<std::string, std::string>> fields;  // opened; empty unless asked for
 };
 
-struct TrailEntry {
-  std::int64_t seq = 0, time = 0;
-  std::string actor, action, target, outcome, hash;
-};
-
 class Identities {
  public:
   using Clock = std::function<std::int64_t()>;
   // `vault_file`: DIR/vault.json; when it does not exist the organisation has no vault yet and
-  // every identity operation fails with a hint to run `amanat vault init`.
-  static Result<std::unique_ptr<Identities>> open(const std::string& db_path, const std::string& vault_file,
+  // every identity operation fails with a hint to run `amanat vault init`. `db` and `store`
+  // must outlive the service.
+  static Result<std::unique_ptr<Identities>> open(UnitOfWork& db, IdentityStore& store, const std::string& vault_file,
                                                   Clock clock = {});
 
   bool has_vault() const { return vault_ != nullptr; }
@@ -78,6 +84,8 @@ class Identities {
 
   Result<Subject> create(const User& by, const std::string& kind,
                          const std::vector<std::pair<std::string, std::string>>& fields);
+  Result<Subject> create(Tx& tx, const User& by, const std::string& kind,
+                         const std::vector<std::pair<std::string, std::string>>& fields);
   // Opens the fields; Errc::not_found unless `by` may see the subject.
   Result<Subject> read(const User& by, const std::string& code);
   Status assign(const std::string& code, std::int64_t user);
@@ -87,28 +95,32 @@ class Identities {
   Result<std::int64_t> intake(const std::string& message);
   Result<std::vector<std::pair<std::int64_t, std::string>>> read_intake();
 
-  // The trail. record() never fails the request it describes: a write error goes to stderr.
+  // The trail. This record() never fails the request it describes: a write error goes to
+  // stderr. The form with a transaction appends inside the caller's unit of work.
   void record(const std::string& actor, const std::string& action, const std::string& target,
               const std::string& outcome);
+  Status record(Tx& tx, const std::string& actor, const std::string& action, const std::string& target,
+                const std::string& outcome);
   Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit);
   // Recomputes the chain; Errc::corrupt naming the first row that does not match.
   Result<std::int64_t> verify_trail();
 
  private:
-  Identities(std::unique_ptr<store::sqlite::Db> db, std::unique_ptr<crypto::Vault> vault, Clock clock)
-      : db_(std::move(db)), vault_(std::move(vault)), clock_(std::move(clock)) {}
+  Identities(UnitOfWork& db, IdentityStore& store, std::unique_ptr<crypto::Vault> vault, Clock clock)
+      : db_(db), store_(store), vault_(std::move(vault)), clock_(std::move(clock)) {}
   Status need_unsealed() const;
   // After the vault unsealed: installs the books key it holds, if managed; on failure seals again.
   Status after_unseal();
-  Result<std::optional<std::pair<std::int64_t, std::optional<Bytes>>>> find(const std::string& code);  // id, DEK
-  Result<bool> may_read(const User& by, std::int64_t subject);
+  // The subject if `by` may see it; Errc::not_found (the same for missing and hidden) otherwise.
+  Result<SubjectRow> visible(const User& by, const std::string& code);
 
-  std::mutex mu_;  // the connection and the pending shares
-  std::unique_ptr<store::sqlite::Db> db_;
+  UnitOfWork& db_;
+  IdentityStore& store_;
+  std::mutex mu_;  // the pending shares and the trail's appends
   std::unique_ptr<crypto::Vault> vault_;
   Clock clock_;
   std::vector<std::string> shares_;
   std::optional<crypto::Keyring> books_keys_;
 };
 
-}  // namespace amanat::api
+}  // namespace amanat::identity

@@ -1,4 +1,6 @@
-// Staff accounts, roles and sessions of one organisation (its own users, in its own database).
+// Staff accounts, roles and sessions of one organisation (its own users): the domain service.
+// Its rows live behind accounts::AccountStore (accounts/store.h); it writes them in units of
+// work (core/tx.h) and keeps sessions, login limits and the last TOTP step used in memory.
 //
 //  - Users: a login name, one role, an Argon2id password hash (auth/password.h; the policy is
 //    checked when a password is set), an optional TOTP secret (sealed with the accounts'
@@ -25,7 +27,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,34 +34,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accounts/store.h"
 #include "core/error.h"
+#include "core/tx.h"
 #include "crypto/keyring.h"
-#include "store/sqlite/db.h"
 
-namespace amanat::api {
-
-enum class Role { hotline_operator, case_worker, lawyer, accountant, communications, director, auditor, admin };
-inline constexpr Role kAllRoles[] = {Role::hotline_operator, Role::case_worker, Role::lawyer, Role::accountant,
-                                     Role::communications, Role::director, Role::auditor, Role::admin};
-const char* role_name(Role r);
-std::optional<Role> parse_role(std::string_view name);
-bool role_needs_totp(Role r);
-
-struct User {
-  std::int64_t id = 0;
-  std::string name;
-  Role role = Role::auditor;
-  bool totp = false;  // enrolled
-};
-
-struct Session {
-  std::string token_hash;  // hex SHA-256 of the token
-  User user;
-  std::string csrf;        // for cookie sessions; empty for bearer sessions
-  bool cookie = false;
-  std::int64_t created = 0, last_seen = 0;  // unix seconds
-  bool needs_totp = false;  // a director/admin without TOTP: may only enrol it
-};
+namespace amanat::accounts {
 
 struct LoginRequest {
   std::string name, password, totp;  // totp: the current code, when enrolled
@@ -79,11 +58,9 @@ class Accounts {
   static constexpr std::int64_t kMaxDelay = 15 * 60;
   using Clock = std::function<std::int64_t()>;  // unix seconds
 
-  // Opens its own connection to the organisation's database (schema already migrated).
-  // `keys` seals TOTP secrets (DIR/accounts.key).
-  static Result<std::unique_ptr<Accounts>> open(const std::string& db_path, crypto::Keyring keys,
-                                                Clock clock = {});
-
+  // `db` runs the units of work, `store` holds the rows; both must outlive the service. `keys`
+  // seals TOTP secrets (DIR/accounts.key).
+  Accounts(UnitOfWork& db, AccountStore& store, crypto::Keyring keys, Clock clock = {});
   // Data directories made before accounts.key existed sealed TOTP secrets with the books key:
   // with `legacy` set, a secret that does not open with the accounts key is tried with it.
   void also_open_with(crypto::Keyring legacy);
@@ -114,8 +91,6 @@ class Accounts {
   Status confirm_totp(const User& u, const std::string& code);
 
  private:
-  Accounts(std::unique_ptr<store::sqlite::Db> db, crypto::Keyring keys, Clock clock)
-      : db_(std::move(db)), keys_(std::move(keys)), clock_(std::move(clock)) {}
   struct Limit {
     int failures = 0;
     std::int64_t next_allowed = 0;
@@ -123,16 +98,17 @@ class Accounts {
   // Seconds to wait before another attempt, or 0.
   std::int64_t wait_for(const std::string& key, std::int64_t now);
   void failed(const std::string& key, std::int64_t now);
-  Result<std::optional<std::pair<User, std::string>>> user_by_name(const std::string& name);  // user, hash
+  // The TOTP secret, opened (with the legacy key if need be).
   Result<std::optional<Bytes>> totp_secret(std::int64_t user, bool pending);
-  Status store_session(const Session& s);
-  // The session with this token hash, from sessions_ or else the database (then kept in
+  Status save_session(const Session& s);
+  // The session with this token hash, from sessions_ or else the store (then kept in
   // sessions_); Errc::forbidden when there is none. With mu_ held.
   Result<Session*> session_locked(const std::string& token_hash);
   static bool expired(const Session& s, std::int64_t now);
 
-  std::timed_mutex mu_;  // the connection and the maps below (timed: see peek())
-  std::unique_ptr<store::sqlite::Db> db_;
+  UnitOfWork& db_;
+  AccountStore& store_;
+  std::timed_mutex mu_;  // the maps below (timed: see peek())
   const crypto::Keyring keys_;
   std::optional<crypto::Keyring> legacy_;  // set before use, by also_open_with()
   Clock clock_;
@@ -141,4 +117,4 @@ class Accounts {
   std::unordered_map<std::int64_t, std::uint64_t> totp_steps_;  // last step used, per user
 };
 
-}  // namespace amanat::api
+}  // namespace amanat::accounts

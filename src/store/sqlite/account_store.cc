@@ -1,0 +1,161 @@
+#include "store/sqlite/account_store.h"
+
+namespace amanat::store::sqlite {
+
+using accounts::Role;
+using accounts::Session;
+using accounts::User;
+
+namespace {
+User user_of(Stmt& row, int first) {
+  return User{row.column_int(first), row.column_text(first + 1),
+              accounts::parse_role(row.column_text(first + 2)).value_or(Role::auditor), row.column_int(first + 3) != 0};
+}
+}  // namespace
+
+Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::open(Database& db, std::int64_t org) {
+  auto reader = db.open_reader();
+  if (!reader) return err(reader);
+  return std::unique_ptr<SqliteAccountStore>(new SqliteAccountStore(org, std::move(*reader)));
+}
+
+Result<std::optional<User>> SqliteAccountStore::insert_user(Tx& tx, const std::string& name, Role role,
+                                                            const std::string& password_hash, std::int64_t created) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO users(log_id, name, role, password, created) VALUES (?, ?, ?, ?, ?) "
+                                   "ON CONFLICT(log_id, name) DO NOTHING"));
+  q->bind(1, org_).bind(2, std::string_view(name)).bind(3, std::string_view(accounts::role_name(role)))
+      .bind(4, std::string_view(password_hash)).bind(5, created);
+  AMANAT_CHECK(q->run());
+  if (db->changes() != 1) return std::nullopt;
+  return User{sqlite3_last_insert_rowid(db->raw()), name, role, false};
+}
+
+Result<std::vector<User>> SqliteAccountStore::users() {
+  return read([&](Db& db) -> Result<std::vector<User>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? ORDER BY id"));
+    q->bind(1, org_);
+    std::vector<User> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) { out.push_back(user_of(row, 0)); }));
+    return out;
+  });
+}
+
+Result<std::optional<User>> SqliteAccountStore::user(std::int64_t id) {
+  return read([&](Db& db) -> Result<std::optional<User>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? AND id = ?"));
+    q->bind(1, org_).bind(2, id);
+    std::optional<User> out;
+    AMANAT_CHECK(q->first([&](Stmt& row) { out = user_of(row, 0); }));
+    return out;
+  });
+}
+
+Result<std::optional<std::pair<User, std::string>>> SqliteAccountStore::user_by_name(const std::string& name) {
+  return read([&](Db& db) -> Result<std::optional<std::pair<User, std::string>>> {
+    AMANAT_TRY(q, db.cached_literal(
+                      "SELECT id, name, role, totp IS NOT NULL, password FROM users WHERE log_id = ? AND name = ?"));
+    q->bind(1, org_).bind(2, std::string_view(name));
+    std::optional<std::pair<User, std::string>> out;
+    AMANAT_CHECK(q->first([&](Stmt& row) { out.emplace(user_of(row, 0), row.column_text(4)); }));
+    return out;
+  });
+}
+
+Status SqliteAccountStore::set_password(Tx& tx, std::int64_t user, const std::string& password_hash) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET password = ? WHERE log_id = ? AND id = ?"));
+  q->bind(1, std::string_view(password_hash)).bind(2, org_).bind(3, user);
+  AMANAT_CHECK(q->run());
+  if (db->changes() != 1) return fail(Errc::not_found, "no such user");
+  return {};
+}
+
+Result<std::optional<Bytes>> SqliteAccountStore::totp_secret(std::int64_t user, bool pending) {
+  return read([&](Db& db) -> Result<std::optional<Bytes>> {
+    AMANAT_TRY(q, db.cached_literal(pending ? "SELECT totp_pending FROM users WHERE log_id = ? AND id = ?"
+                                            : "SELECT totp FROM users WHERE log_id = ? AND id = ?"));
+    q->bind(1, org_).bind(2, user);
+    std::optional<Bytes> out;
+    AMANAT_CHECK(q->first([&](Stmt& row) {
+      if (!row.column_null(0)) out = row.column_blob(0);
+    }));
+    return out;
+  });
+}
+
+Status SqliteAccountStore::set_totp_pending(Tx& tx, std::int64_t user, const Bytes& sealed) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET totp_pending = ? WHERE log_id = ? AND id = ?"));
+  q->bind_blob(1, sealed).bind(2, org_).bind(3, user);
+  return q->run();
+}
+
+Status SqliteAccountStore::enrol_totp(Tx& tx, std::int64_t user, const Bytes& sealed) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET totp = ?, totp_pending = NULL WHERE log_id = ? AND id = ?"));
+  q->bind_blob(1, sealed).bind(2, org_).bind(3, user);
+  return q->run();
+}
+
+Result<std::vector<accounts::SealedTotp>> SqliteAccountStore::totp_secrets(Tx& tx) {
+  AMANAT_TRY(db, connection_of(tx));
+  std::vector<accounts::SealedTotp> out;
+  for (bool pending : {false, true}) {
+    AMANAT_TRY(q, db->cached_literal(pending ? "SELECT id, totp_pending FROM users WHERE log_id = ? AND totp_pending IS NOT NULL"
+                                             : "SELECT id, totp FROM users WHERE log_id = ? AND totp IS NOT NULL"));
+    q->bind(1, org_);
+    AMANAT_CHECK(q->each([&](Stmt& row) { out.push_back({row.column_int(0), pending, row.column_blob(1)}); }));
+  }
+  return out;
+}
+
+Status SqliteAccountStore::replace_totp_secret(Tx& tx, const accounts::SealedTotp& s) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(s.pending ? "UPDATE users SET totp_pending = ? WHERE log_id = ? AND id = ?"
+                                             : "UPDATE users SET totp = ? WHERE log_id = ? AND id = ?"));
+  q->bind_blob(1, s.sealed).bind(2, org_).bind(3, s.user);
+  return q->run();
+}
+
+Status SqliteAccountStore::save_session(Tx& tx, const Session& s) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO sessions(token_hash, log_id, user, csrf, cookie, created, last_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token_hash) DO UPDATE SET last_seen = excluded.last_seen"));
+  q->bind(1, std::string_view(s.token_hash)).bind(2, org_).bind(3, s.user.id).bind(4, std::string_view(s.csrf))
+      .bind(5, s.cookie ? 1 : 0).bind(6, s.created).bind(7, s.last_seen);
+  return q->run();
+}
+
+Result<std::optional<Session>> SqliteAccountStore::session(const std::string& token_hash) {
+  return read([&](Db& db) -> Result<std::optional<Session>> {
+    AMANAT_TRY(q, db.cached_literal(
+                      "SELECT u.id, u.name, u.role, u.totp IS NOT NULL, s.csrf, s.cookie, s.created, s.last_seen "
+                      "FROM sessions s JOIN users u ON u.id = s.user AND u.log_id = s.log_id "
+                      "WHERE s.token_hash = ? AND s.log_id = ?"));
+    q->bind(1, std::string_view(token_hash)).bind(2, org_);
+    std::optional<Session> out;
+    AMANAT_CHECK(q->first([&](Stmt& row) {
+      out = Session{token_hash, user_of(row, 0), row.column_text(4), row.column_int(5) != 0, row.column_int(6),
+                    row.column_int(7), false};
+    }));
+    return out;
+  });
+}
+
+Status SqliteAccountStore::delete_session(Tx& tx, const std::string& token_hash) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("DELETE FROM sessions WHERE token_hash = ? AND log_id = ?"));
+  q->bind(1, std::string_view(token_hash)).bind(2, org_);
+  return q->run();
+}
+
+Status SqliteAccountStore::delete_sessions_of(Tx& tx, std::int64_t user) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("DELETE FROM sessions WHERE log_id = ? AND user = ?"));
+  q->bind(1, org_).bind(2, user);
+  return q->run();
+}
+
+}  // namespace amanat::store::sqlite

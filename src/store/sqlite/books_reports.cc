@@ -1,0 +1,280 @@
+#include "store/sqlite/books_reports.h"
+
+#include <map>
+
+namespace amanat::store::sqlite {
+
+using namespace amanat::books;
+
+Result<std::unique_ptr<SqliteReportStore>> SqliteReportStore::open(Database& db, std::int64_t org) {
+  auto reader = db.open_reader();
+  if (!reader) return err(reader);
+  return std::unique_ptr<SqliteReportStore>(new SqliteReportStore(db, org, std::move(*reader)));
+}
+
+Result<Report> SqliteReportStore::report(const ReportQuery& query) {
+  // One read transaction: every figure comes from the same committed state.
+  return read([&](Db& db) { return read_transaction(db, [&] { return report_on(db, query); }); });
+}
+
+Result<Report> SqliteReportStore::report_on(Db& db, const ReportQuery& query) {
+  const std::int64_t log_id = org_;
+
+  Report rep{.currency = *currency("KZT")};
+  {
+    auto q = db.cached("SELECT name, currency, donors FROM books WHERE log_id = ?");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id);
+    auto row = (*q)->step();
+    if (!row) return err(row);
+    if (!*row) return fail(Errc::not_found, "these books are not open yet; run `amanat init` or `amanat books init`");
+    rep.organisation = (*q)->column_text(0);
+    auto c = currency((*q)->column_text(1));
+    if (!c) return err(c);
+    rep.currency = *c;
+    rep.org.donors = static_cast<std::uint64_t>((*q)->column_int(2));
+    (*q)->reset();
+    auto s = db.cached("SELECT size FROM logs WHERE id = ?");
+    if (!s) return err(s);
+    (*s)->bind(1, log_id);
+    auto r2 = (*s)->step();
+    if (!r2) return err(r2);
+    rep.log_size = *r2 ? static_cast<std::uint64_t>((*s)->column_int(0)) : 0;
+    (*s)->reset();
+  }
+  rep.from = query.from;
+  rep.to = query.to;
+  const bool period = query.from || query.to;
+  const std::string from = query.from.value_or("0000-00-00"), to = query.to.value_or("9999-99-99");
+
+  // The funds and their all-time totals.
+  std::map<std::string, FundReport> funds;
+  {
+    auto q = db.cached(
+        "SELECT f.fund, f.currency, f.restricted, f.raised, f.spent, f.tin, f.tout, f.balance, f.raised_org, "
+        "f.spent_org, f.tin_org, f.tout_org, f.donations, f.donors, f.expenses, f.spent_receipted, f.spent_approved, "
+        "COALESCE(a.title, ''), COALESCE(a.case_code, ''), COALESCE(a.target, 0), COALESCE(a.open, 1) "
+        "FROM funds f LEFT JOIN appeals a ON a.log_id = f.log_id AND a.code = f.fund "
+        "WHERE f.log_id = ?1 AND (?2 IS NULL OR f.fund = ?2)");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id);
+    if (query.fund) (*q)->bind(2, std::string_view(*query.fund));
+    AMANAT_CHECK((*q)->each([&](Stmt& s) -> Status {
+      auto c = currency(s.column_text(1));
+      if (!c) return err(c);
+      FundReport f{.currency = *c};
+      f.fund = s.column_text(0);
+      f.restricted = s.column_int(2) != 0;
+      f.title = f.restricted ? s.column_text(17) : "General fund";
+      f.case_code = s.column_text(18);
+      f.target = s.column_int(19);
+      f.open = s.column_int(20) != 0;
+      if (!period) {
+        f.raised = s.column_int(3), f.spent = s.column_int(4), f.transfers_in = s.column_int(5);
+        f.transfers_out = s.column_int(6), f.balance = s.column_int(7), f.raised_org = s.column_int(8);
+        f.spent_org = s.column_int(9), f.in_org = s.column_int(10), f.out_org = s.column_int(11);
+        f.donations = static_cast<std::uint64_t>(s.column_int(12));
+        f.donors = static_cast<std::uint64_t>(s.column_int(13));
+        f.expenses = static_cast<std::uint64_t>(s.column_int(14));
+        f.spent_with_receipt = s.column_int(15), f.spent_approved = s.column_int(16);
+      }
+      for (Category cat : all_categories()) f.spent_by_category.emplace_back(cat, 0);
+      funds.emplace(f.fund, std::move(f));
+      return {};
+    }));
+  }
+  if (query.fund && funds.empty()) return fail(Errc::not_found, "fund " + *query.fund + " does not exist");
+
+  auto cat_index = [](const std::string& name) -> std::size_t {
+    auto c = parse_category(name);
+    return c ? static_cast<std::size_t>(*c) : all_categories().size() - 1;
+  };
+  if (!period) {
+    auto q = db.cached("SELECT fund, category, amount FROM fund_spent WHERE log_id = ?");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id);
+    AMANAT_CHECK((*q)->each([&](Stmt&) -> Status {
+      auto it = funds.find((*q)->column_text(0));
+      if (it == funds.end()) return {};
+      it->second.spent_by_category[cat_index((*q)->column_text(1))].second = (*q)->column_int(2);
+      return {};
+    }));
+  } else {
+    // A period: the records dated in it, as corrected.
+    auto don = db.cached(
+        "SELECT fund, COUNT(*), SUM(fund_amount), SUM(org_amount), COUNT(DISTINCT NULLIF(donor, '')) FROM donations "
+        "WHERE log_id = ?1 AND date >= ?2 AND date <= ?3 AND reversed_by IS NULL GROUP BY fund");
+    if (!don) return err(don);
+    (*don)->bind(1, log_id).bind(2, std::string_view(from)).bind(3, std::string_view(to));
+    AMANAT_CHECK((*don)->each([&](Stmt&) -> Status {
+      auto it = funds.find((*don)->column_text(0));
+      if (it == funds.end()) return {};
+      auto& f = it->second;
+      f.donations = static_cast<std::uint64_t>((*don)->column_int(1));
+      f.raised = (*don)->column_int(2), f.raised_org = (*don)->column_int(3);
+      f.donors = static_cast<std::uint64_t>((*don)->column_int(4));
+      return {};
+    }));
+    auto sp = db.cached(
+        "SELECT s.fund, s.category, COUNT(*), SUM(s.fund_amount), SUM(s.org_amount), "
+        "SUM(CASE WHEN e.receipts > 0 THEN s.fund_amount ELSE 0 END), "
+        "SUM(CASE WHEN e.approvals >= 2 THEN s.fund_amount ELSE 0 END) "
+        "FROM expense_splits s JOIN expenses e ON e.log_id = s.log_id AND e.leaf = s.leaf "
+        "WHERE s.log_id = ?1 AND s.date >= ?2 AND s.date <= ?3 AND e.reversed_by IS NULL GROUP BY s.fund, s.category");
+    if (!sp) return err(sp);
+    (*sp)->bind(1, log_id).bind(2, std::string_view(from)).bind(3, std::string_view(to));
+    AMANAT_CHECK((*sp)->each([&](Stmt&) -> Status {
+      auto it = funds.find((*sp)->column_text(0));
+      if (it == funds.end()) return {};
+      auto& f = it->second;
+      f.expenses += static_cast<std::uint64_t>((*sp)->column_int(2));
+      f.spent += (*sp)->column_int(3), f.spent_org += (*sp)->column_int(4);
+      f.spent_with_receipt += (*sp)->column_int(5), f.spent_approved += (*sp)->column_int(6);
+      f.spent_by_category[cat_index((*sp)->column_text(1))].second += (*sp)->column_int(3);
+      return {};
+    }));
+    for (bool out : {true, false}) {
+      auto tr = db.cached(out ? "SELECT from_fund, SUM(amount), SUM(org_amount) FROM transfers WHERE log_id = ?1 "
+                                "AND date >= ?2 AND date <= ?3 AND reversed_by IS NULL GROUP BY from_fund"
+                              : "SELECT to_fund, SUM(to_amount), SUM(org_amount) FROM transfers WHERE log_id = ?1 "
+                                "AND date >= ?2 AND date <= ?3 AND reversed_by IS NULL GROUP BY to_fund");
+      if (!tr) return err(tr);
+      (*tr)->bind(1, log_id).bind(2, std::string_view(from)).bind(3, std::string_view(to));
+      AMANAT_CHECK((*tr)->each([&](Stmt&) -> Status {
+        auto it = funds.find((*tr)->column_text(0));
+        if (it == funds.end()) return {};
+        auto& f = it->second;
+        (out ? f.transfers_out : f.transfers_in) += (*tr)->column_int(1);
+        (out ? f.out_org : f.in_org) += (*tr)->column_int(2);
+        return {};
+      }));
+    }
+    for (auto& [name, f] : funds) f.balance = f.raised - f.spent + f.transfers_in - f.transfers_out;
+    auto dn = db.cached(
+        "SELECT COUNT(DISTINCT NULLIF(donor, '')) FROM donations WHERE log_id = ?1 AND date >= ?2 AND date <= ?3 "
+        "AND reversed_by IS NULL");
+    if (!dn) return err(dn);
+    (*dn)->bind(1, log_id).bind(2, std::string_view(from)).bind(3, std::string_view(to));
+    auto row = (*dn)->step();
+    if (!row) return err(row);
+    rep.org.donors = static_cast<std::uint64_t>((*dn)->column_int(0));
+    (*dn)->reset();
+  }
+
+  // General first, then appeals by code; the organisation's statement over them.
+  for (Category cat : all_categories()) rep.org.expenses_by_category.emplace_back(cat, 0);
+  auto add = [&](FundReport& f) {
+    rep.org.donations += f.donations;
+    (f.restricted ? rep.org.income_restricted : rep.org.income_unrestricted) += f.raised_org;
+    rep.org.expenses_total += f.spent_org;
+    std::int64_t net = f.raised_org - f.spent_org + f.in_org - f.out_org;
+    (f.restricted ? rep.org.restricted_net_assets : rep.org.unrestricted_net_assets) += net;
+    rep.funds.push_back(std::move(f));
+  };
+  if (auto g = funds.find(std::string(kGeneralFund)); g != funds.end()) add(g->second);
+  for (auto& [name, f] : funds)
+    if (name != kGeneralFund) add(f);
+  // Spending by category in the organisation's currency.
+  {
+    auto q = db.cached(period ? "SELECT s.category, SUM(s.org_amount) FROM expense_splits s JOIN expenses e ON "
+                                "e.log_id = s.log_id AND e.leaf = s.leaf WHERE s.log_id = ?1 AND s.date >= ?2 AND "
+                                "s.date <= ?3 AND e.reversed_by IS NULL AND (?4 IS NULL OR s.fund = ?4) GROUP BY s.category"
+                              : "SELECT category, SUM(org) FROM fund_spent WHERE log_id = ?1 AND (?4 IS NULL OR fund = ?4) "
+                                "GROUP BY category");
+    if (!q) return err(q);
+    (*q)->bind(1, log_id);
+    if (period) (*q)->bind(2, std::string_view(from)).bind(3, std::string_view(to));
+    if (query.fund) (*q)->bind(4, std::string_view(*query.fund));
+    AMANAT_CHECK((*q)->each([&](Stmt&) -> Status {
+      rep.org.expenses_by_category[cat_index((*q)->column_text(0))].second = (*q)->column_int(1);
+      return {};
+    }));
+  }
+  if (query.fund) rep.org.donors = rep.funds.empty() ? 0 : rep.funds[0].donors;
+  return rep;
+}
+
+Status SqliteReportStore::journal(const std::function<Status(const books::Transaction&)>& each) {
+  // A connection of its own: a long export must not hold up look-ups on the reader.
+  auto db = db_.open_reader();
+  if (!db) return err(db);
+  AMANAT_CHECK((*db)->exec("BEGIN"));
+  auto q = (*db)->prepare(
+      "SELECT p.leaf, p.date, p.account, p.amount, p.currency, p.cost, p.cost_currency, c.reverses, "
+      "(SELECT 1 FROM donations WHERE log_id = p.log_id AND leaf = p.leaf), "
+      "(SELECT 1 FROM expenses WHERE log_id = p.log_id AND leaf = p.leaf), "
+      "(SELECT 1 FROM transfers WHERE log_id = p.log_id AND leaf = p.leaf) "
+      "FROM postings p LEFT JOIN corrections c ON c.log_id = p.log_id AND c.leaf = p.leaf "
+      "WHERE p.log_id = ? ORDER BY p.leaf, p.seq");
+  if (!q) return err(q);
+  q->bind(1, org_);
+  books::Transaction t;
+  bool have = false;
+  std::map<std::string, Currency> cur_cache;
+  auto cur = [&](const std::string& code) -> Result<Currency> {
+    auto it = cur_cache.find(code);
+    if (it != cur_cache.end()) return it->second;
+    auto c = currency(code);
+    if (c) cur_cache.emplace(code, *c);
+    return c;
+  };
+  while (true) {
+    auto row = q->step();
+    if (!row) return err(row);
+    std::uint64_t leaf = *row ? static_cast<std::uint64_t>(q->column_int(0)) : 0;
+    if (have && (!*row || leaf != t.id)) {
+      AMANAT_CHECK(each(t));
+      have = false;
+    }
+    if (!*row) break;
+    if (!have) {
+      t = books::Transaction{};
+      t.id = leaf;
+      t.date = q->column_text(1);
+      std::string type = !q->column_null(7) ? "correction" : !q->column_null(8) ? "donation"
+                         : !q->column_null(9) ? "expense" : "transfer";
+      t.meta = {{"leaf", std::to_string(leaf)}, {"type", type}};
+      t.narration = type == "correction" ? "Correction of record " + std::to_string(q->column_int(7))
+                                         : (type == "donation" ? "Donation" : type == "expense" ? "Expense" : "Transfer");
+      if (type == "correction") t.meta.emplace_back("reverses", std::to_string(q->column_int(7)));
+      have = true;
+    }
+    auto c = cur(q->column_text(4));
+    if (!c) return err(c);
+    Posting p{q->column_text(2), Money{q->column_int(3), *c}, std::nullopt};
+    if (!q->column_null(5)) {
+      auto cc = cur(q->column_text(6));
+      if (!cc) return err(cc);
+      p.cost = Money{q->column_int(5), *cc};
+    }
+    t.postings.push_back(std::move(p));
+  }
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteReportStore::accounts() {
+  // Derived from the journal itself (one pass over it; exports make one anyway) rather than kept
+  // in a table that every posting would have to touch.
+  return read([&](Db& db) -> Result<std::vector<std::pair<std::string, std::string>>> {
+    AMANAT_TRY(q, db.cached_literal(
+                      "SELECT account, MIN(date) FROM postings WHERE log_id = ? GROUP BY account ORDER BY account"));
+    q->bind(1, org_);
+    std::vector<std::pair<std::string, std::string>> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) { out.emplace_back(row.column_text(0), row.column_text(1)); }));
+    return out;
+  });
+}
+
+Result<std::vector<std::string>> SqliteReportStore::currencies() {
+  return read([&](Db& db) -> Result<std::vector<std::string>> {
+    AMANAT_TRY(q, db.cached_literal(
+                      "SELECT currency FROM postings WHERE log_id = ?1 UNION SELECT cost_currency FROM postings "
+                      "WHERE log_id = ?1 AND cost_currency IS NOT NULL ORDER BY 1"));
+    q->bind(1, org_);
+    std::vector<std::string> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) { out.push_back(row.column_text(0)); }));
+    return out;
+  });
+}
+
+}  // namespace amanat::store::sqlite

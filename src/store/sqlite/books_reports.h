@@ -1,0 +1,47 @@
+// The books' reports and journal on SQLite (books::ReportStore).
+//
+// All-time figures come from the totals the writer maintains (funds, fund_spent, the
+// unique-donor counts), so a report costs the same over ten donations or ten million; a period
+// report reads the records dated in it through the date indexes. Each report is read in one
+// read transaction, so every figure comes from the same committed state. The journal (for
+// exports) streams the postings on a connection of its own, so a long export holds up no
+// other read.
+//
+// Threading: every method is safe from any thread; reads never wait for a commit (WAL).
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "books/store.h"
+#include "store/sqlite/database.h"
+
+namespace amanat::store::sqlite {
+
+class SqliteReportStore : public books::ReportStore {
+ public:
+  // `db` must outlive the store; `org` is the organisation's log id.
+  static Result<std::unique_ptr<SqliteReportStore>> open(Database& db, std::int64_t org);
+
+  Result<books::Report> report(const books::ReportQuery& q) override;
+  Status journal(const std::function<Status(const books::Transaction&)>& each) override;
+  Result<std::vector<std::pair<std::string, std::string>>> accounts() override;
+  Result<std::vector<std::string>> currencies() override;
+
+ private:
+  SqliteReportStore(Database& db, std::int64_t org, std::unique_ptr<Db> reader)
+      : db_(db), org_(org), reader_(std::move(reader)) {}
+  template <class F>
+  auto read(F&& f) {
+    std::lock_guard lock(read_mu_);
+    return f(*reader_);
+  }
+  Result<books::Report> report_on(Db& db, const books::ReportQuery& q);
+
+  Database& db_;
+  const std::int64_t org_;
+  std::mutex read_mu_;
+  std::unique_ptr<Db> reader_;
+};
+
+}  // namespace amanat::store::sqlite
