@@ -3,6 +3,8 @@
 //
 // The faults a commit can meet, each injected for the next n commits:
 //  - before: the commit fails before it reaches the storage; nothing is stored;
+//  - inside: the commit's transaction fails after every effect of the batch has run, so the
+//            storage rolls back entries and effects alike (and tells the effects' hooks);
 //  - after:  the commit is stored (its transaction committed, its hooks told so), then the call
 //            fails, as a commit whose acknowledgement was lost does: the storage contract's
 //            ambiguous failure, after which the caller must re-read the state;
@@ -22,6 +24,7 @@ class FaultyStorage : public tlog::LogStorage {
   explicit FaultyStorage(tlog::LogStorage& inner) : inner_(inner) {}
 
   void fail_before(int n) { before_ = n; }
+  void fail_inside(int n) { inside_ = n; }
   void fail_after(int n) { after_ = n; }
   void fail_state(bool on) { state_ = on; }
 
@@ -31,6 +34,18 @@ class FaultyStorage : public tlog::LogStorage {
   }
   Status commit(const tlog::Batch& batch) override {
     if (take(before_)) return fail(Errc::unavailable, "injected failure before the batch was stored");
+    if (take(inside_)) {
+      if (batch.entries.empty()) return fail(Errc::unavailable, "injected failure inside an empty batch");
+      // The same batch with one more effect, run last, that fails.
+      tlog::Batch failing = batch;
+      failing.effects.resize(failing.entries.size());
+      auto& last = failing.effects.back();
+      last = [then = std::move(last)](Tx& tx, std::uint64_t index) -> Status {
+        if (then) AMANAT_CHECK(then(tx, index));
+        return fail(Errc::unavailable, "injected failure inside the batch's transaction");
+      };
+      return inner_.commit(failing);
+    }
     AMANAT_CHECK(inner_.commit(batch));
     if (take(after_)) return fail(Errc::unavailable, "injected failure after the batch was stored");
     return {};
@@ -55,7 +70,7 @@ class FaultyStorage : public tlog::LogStorage {
     return false;
   }
   tlog::LogStorage& inner_;
-  std::atomic<int> before_{0}, after_{0};
+  std::atomic<int> before_{0}, inside_{0}, after_{0};
   std::atomic<bool> state_{false};
 };
 

@@ -243,6 +243,7 @@ struct FaultCase {
 const FaultCase kFaultCases[] = {
     {"the commit fails before anything is stored", [](store::FaultyStorage& f) { f.fail_before(1); }},
     {"two commits in a row fail", [](store::FaultyStorage& f) { f.fail_before(2); }},
+    {"the transaction fails after the batch's effects ran", [](store::FaultyStorage& f) { f.fail_inside(1); }},
     {"the commit is stored but its acknowledgement is lost", [](store::FaultyStorage& f) { f.fail_after(1); },
      false, true},
     {"the entry's effect fails", [](store::FaultyStorage&) {}, true},
