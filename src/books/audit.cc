@@ -1,6 +1,7 @@
 #include "books/audit.h"
 
 #include "books/leaf.h"
+#include "core/family.h"
 
 #include <algorithm>
 #include <condition_variable>
@@ -119,22 +120,31 @@ AuditTotals Auditor::current_totals() const {
   out.income_org = income_org_;
   out.expenses_org = expenses_org_;
   out.reports_checked = reports_checked_;
+  out.other_families = other_families_;
   return out;
 }
 
-void Auditor::apply_decoded(std::uint64_t index, const Status& decoded, const Record& rec) {
+void Auditor::apply_decoded(std::uint64_t index, std::span<const std::uint8_t> leaf, const Status& decoded,
+                            const Record& rec) {
   if (snapshot_size_ && *snapshot_size_ == index) snapshot_ = current_totals();
   next_ = index + 1;
   if (kinds_.size() < next_) kinds_.resize(next_);
-  if (!decoded) finding(index, "not a books record: " + decoded.error().message);
-  else apply(index, rec);
+  if (decoded) {
+    apply(index, rec);
+  } else if (auto env = read_envelope(leaf); !env) {
+    finding(index, "not an amanat record: " + env.error().message);
+  } else if (env->family == kBooksFamily) {
+    finding(index, "not a books record: " + decoded.error().message);
+  } else {
+    ++other_families_[env->family];  // another family's record: in the tree, not read here
+  }
   if (snapshot_size_ && *snapshot_size_ == next_) snapshot_ = current_totals();
 }
 
 void Auditor::feed(std::uint64_t index, std::span<const std::uint8_t> leaf) {
   flush();
   Status st = decode_leaf_into(leaf, one_);
-  apply_decoded(index, st, one_);
+  apply_decoded(index, leaf, st, one_);
 }
 
 void Auditor::decode_chunks(Batch& b) {
@@ -153,7 +163,7 @@ void Auditor::flush() {
   pending_ = nullptr;
   decode_chunks(b);  // normally all claimed already
   helper_->wait();   // the helper's last chunk (its writes are visible after the wait)
-  for (std::size_t i = 0; i < b.leaves.size(); ++i) apply_decoded(b.first + i, b.decoded[i], b.records[i]);
+  for (std::size_t i = 0; i < b.leaves.size(); ++i) apply_decoded(b.first + i, b.leaves[i], b.decoded[i], b.records[i]);
 }
 
 void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std::uint8_t>> leaves) {
@@ -161,7 +171,7 @@ void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std
     flush();
     for (std::size_t i = 0; i < leaves.size(); ++i) {
       Status st = decode_leaf_into(leaves[i], one_);
-      apply_decoded(first + i, st, one_);
+      apply_decoded(first + i, leaves[i], st, one_);
     }
     return;
   }
@@ -193,7 +203,7 @@ void Auditor::feed_many(std::uint64_t first, std::span<const std::span<const std
   pending_ = &b;
   if (prev)
     for (std::size_t i = 0; i < prev->leaves.size(); ++i)
-      apply_decoded(prev->first + i, prev->decoded[i], prev->records[i]);
+      apply_decoded(prev->first + i, prev->leaves[i], prev->decoded[i], prev->records[i]);
   decode_chunks(b);
 }
 

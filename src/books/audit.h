@@ -4,7 +4,8 @@
 // each record (leaf.h), books it with the same function the organisation used (posting.h), and
 // keeps every fund's raised / spent / transfers / balance and donation count. Along the way it
 // checks what anyone may check without trusting the organisation:
-//   - every leaf is a well-formed record (canonical JSON, known type, valid fields);
+//   - every leaf is a well-formed record: canonical JSON with a type and version (the envelope,
+//     core/family.h), and, for the books' own types, a known type with valid fields;
 //   - the books are opened once, before anything else is booked; appeals exist before money is
 //     booked to them; donations go only to open appeals;
 //   - a correction reverses a donation, expense or transfer that exists and was not already
@@ -13,6 +14,10 @@
 //   - every published report (a "report" leaf) states exactly the totals recomputed from the
 //     leaves before it.
 // Each violation is a Finding naming the leaf; the audit passes only with none.
+//
+// Leaves of other families (publications, the desk's events, the docket: docs/log-format.md)
+// are part of the tree the verifier checks, but their meaning is not the books': the auditor
+// counts them per family (AuditTotals::other_families) and says so, without a finding.
 //
 // Thread-safety: one Auditor per thread (it runs one helper thread of its own to decode).
 #pragma once
@@ -47,6 +52,8 @@ struct AuditTotals {
   std::vector<FundTotals> funds;          // general first, then appeals by code
   std::int64_t income_org = 0, expenses_org = 0;
   std::uint64_t reports_checked = 0;
+  // Leaves of families other than the books, by family: in the tree, not audited here.
+  std::map<std::string, std::uint64_t> other_families;
 };
 
 class Auditor {
@@ -83,8 +90,10 @@ class Auditor {
   void finding(std::uint64_t leaf, std::string msg);
   AuditTotals current_totals() const;
   void apply(std::uint64_t index, const Record& r);
-  // Applies a leaf decoded by decode_leaf_into: `rec` unless `decoded` is an error.
-  void apply_decoded(std::uint64_t index, const Status& decoded, const Record& rec);
+  // Applies a leaf decoded by decode_leaf_into: `rec` unless `decoded` is an error, in which
+  // case the leaf's envelope tells whether it is another family's record or no record at all.
+  void apply_decoded(std::uint64_t index, std::span<const std::uint8_t> leaf, const Status& decoded,
+                     const Record& rec);
   // feed_many's leaves: copied (the caller's bytes are gone when it returns), decoded by both
   // threads in chunks claimed from `claimed`, applied by the next call.
   struct Batch {
@@ -135,6 +144,7 @@ class Auditor {
   Record one_;                // feed()'s record, reused
   std::int64_t income_org_ = 0, expenses_org_ = 0;
   std::uint64_t reports_checked_ = 0;
+  std::map<std::string, std::uint64_t> other_families_;
   std::vector<Finding> findings_;
   std::size_t findings_dropped_ = 0;
   std::optional<std::uint64_t> snapshot_size_;

@@ -155,6 +155,56 @@ TEST(Books, AfterEveryStorageFaultTheStoredBooksTheServiceAndTheLogAgree) {
   }
 }
 
+// The log carries other families beside the books (publications, the desk's events): an audit
+// verifies the whole tree, recomputes the books from their own leaves, checks published reports
+// (whose size counts every leaf), and counts the others per family without a finding. A leaf
+// that is no record at all, or a books type it does not know, is a finding.
+TEST(Books, AnAuditOverALogMixingFamiliesChecksTheBooksAndCountsTheOthers) {
+  BooksFixture b;
+  auto other = [&](const std::string& leaf) { return b.seq().submit(Bytes(leaf.begin(), leaf.end())).get(); };
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(other(R"({"text":"An invented statement","type":"publication.post","v":1})"));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 50000, "phone:+7 701 000 00 41")));
+  ASSERT_TRUE(other(R"({"case":"C-1","type":"docket.event","v":3})"));
+  ASSERT_TRUE(other(R"({"corrects":1,"type":"publication.correction","v":1})"));
+  ASSERT_TRUE(b.books().add_expense(spend("A-1", 20000)));
+  ASSERT_TRUE(b.books().publish_report());
+  ASSERT_TRUE(b.books().donate(gift("general", 3000)));
+
+  auto audit = [&] {
+    Auditor auditor([&](std::uint64_t i) -> Result<Bytes> {
+      auto e = b.log().read_entries(i, i + 1);
+      if (!e) return err(e);
+      return e->at(0);
+    });
+    tlog::VerifyOptions opts{*tlog::Verifier::parse(b.vkey())};
+    opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> es) -> Status {
+      auditor.feed_many(first, es);
+      return {};
+    };
+    auto v = tlog::verify_log(b.log(), opts);
+    EXPECT_TRUE(v) << v.error().message;
+    return std::pair{auditor.totals(), auditor.findings()};
+  };
+  auto [totals, findings] = audit();
+  EXPECT_TRUE(findings.empty()) << findings.front().message;
+  EXPECT_EQ(totals.reports_checked, 1u);
+  EXPECT_EQ(totals.other_families, (std::map<std::string, std::uint64_t>{{"docket", 1}, {"publication", 2}}));
+  expect_audit_matches_store(b);
+
+  // No record at all, and a type of the books' that does not exist: findings, named by leaf.
+  auto junk = other("not json at all");
+  auto unknown = other(R"({"type":"donation.refund","v":1})");
+  ASSERT_TRUE(junk && unknown);
+  auto [after, found] = audit();
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].leaf, *junk);
+  EXPECT_NE(found[0].message.find("not an amanat record"), std::string::npos) << found[0].message;
+  EXPECT_EQ(found[1].leaf, *unknown);
+  EXPECT_NE(found[1].message.find("not a books record"), std::string::npos) << found[1].message;
+  EXPECT_EQ(after.other_families, totals.other_families);
+}
+
 TEST(Books, DonationsExpensesAndTransfersAddUpInTheReport) {
   BooksFixture b;
   ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));

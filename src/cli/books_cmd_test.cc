@@ -92,6 +92,21 @@ TEST_F(BooksCli, ThePublishedReportMatchesTheAuditAndATamperedOneDoesNot) {
       << csv.out;
 }
 
+// Leaves of another family on the books' log (appended here with `log append`, as the desk
+// will write its own) pass the audit, which says it did not read them.
+TEST_F(BooksCli, TheAuditPassesALogWithOtherFamiliesAndSaysWhatItDidNotRead) {
+  ok({"donation", "add", "--data", data(), "--amount", "100000", "--appeal", "A-2025-007"});
+  auto appended = amanat({"log", "append", "--data", data()},
+                         "{\"text\":\"An invented statement\",\"type\":\"publication.post\",\"v\":1}\n");
+  ASSERT_EQ(appended.status, 0) << appended.err;
+  auto audit = ok({"audit", "--log", data(), "--vkey", vkey_});
+  EXPECT_NE(audit.out.find("NOT AUDITED 1 leaves of family publication"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.err.find("audit OK: 4 records"), std::string::npos) << audit.err;
+  EXPECT_NE(audit.err.find("3 of them the books'"), std::string::npos) << audit.err;
+  auto json = ok({"audit", "--log", data(), "--vkey", vkey_, "--json"});
+  EXPECT_NE(json.out.find("\"publication\": 1"), std::string::npos) << json.out;
+}
+
 TEST_F(BooksCli, RefusalsExitOneAndChangeNothing) {
   ok({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007"});
   auto before = ok({"log", "checkpoint", "--data", data()}).out;
