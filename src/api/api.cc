@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/reasons.h"
 #include "core/utf8.h"
 
 namespace amanat::api {
@@ -125,11 +126,11 @@ Result<std::vector<std::pair<std::string, std::string>>> query_params(const http
     auto eq = kv.find('=');
     auto k = decode(kv.substr(0, eq));
     auto v = decode(eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1));
-    if (!k || !v) return fail(Errc::invalid, "query: a malformed %-escape");
+    if (!k || !v) return fail(reasons::query_invalid, "query: a malformed %-escape", "query");
     if (std::find(known.begin(), known.end(), *k) == known.end())
-      return fail(Errc::invalid, "query: unknown parameter (use " + names + ")");
-    if (v->size() > 1000) return fail(Errc::invalid, *k + ": longer than 1000 bytes");
-    if (!is_valid_utf8(*v)) return fail(Errc::invalid, *k + ": not valid UTF-8");
+      return fail(reasons::query_invalid, "query: unknown parameter (use " + names + ")", "query");
+    if (v->size() > 1000) return fail(reasons::query_invalid, *k + ": longer than 1000 bytes", *k);
+    if (!is_valid_utf8(*v)) return fail(reasons::query_invalid, *k + ": not valid UTF-8", *k);
     out.emplace_back(std::move(*k), std::move(*v));
   }
   return out;
@@ -143,39 +144,25 @@ http::Response json_response(int status, const ojson& body) {
   return r;
 }
 
-http::Response error_to_problem(const Error& e) {
-  switch (e.code) {
-    case Errc::invalid: {
-      // Books errors name their field first: "amount: must be positive".
-      auto colon = e.message.find(": ");
-      std::string field = e.message.substr(0, colon);
-      bool named = colon != std::string::npos && !field.empty() && field.size() <= 40 &&
-                   field.find(' ') == std::string::npos;
-      if (named) return http::problem_response(400, e.message, {{"/" + field, e.message.substr(colon + 2)}});
-      return http::problem_response(400, e.message);
-    }
-    case Errc::not_found: return http::problem_response(404, e.message);
-    case Errc::conflict: return http::problem_response(409, e.message);
-    case Errc::forbidden: return http::problem_response(422, e.message);
-    case Errc::unavailable: return http::problem_response(503, "the service is unavailable; try again later");
-    case Errc::sealed: return http::problem_response(423, e.message);
-    case Errc::corrupt:
-    case Errc::internal: break;
-  }
-  http::Response r = http::problem_response(500, "");
-  r.log_note = std::string(errc_name(e.code)) + ": " + e.message;
-  return r;
+http::Response created(std::uint64_t leaf, ojson extra) {
+  ojson body{{"record", leaf}};
+  for (auto& [k, v] : extra.items()) body[k] = v;
+  return json_response(201, body);
 }
 
 namespace {
 
-// Denied access goes to the organisation's access trail (api/identities.h).
-http::Response denied(Org& org, const std::optional<Session>& s, const Route& r, http::Response res) {
+// Denied access goes to the organisation's access trail (identity/identities.h).
+http::Response denied(Org& org, const std::optional<Session>& s, const Route& r, const Error& e) {
+  http::Response res = http::problem(e);
+  if (http::status_of(e) == 401) res.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (org.identities)
     org.identities->record(s ? "user:" + std::to_string(s->user.id) : "anonymous", "denied", r.method + " " + r.path,
                            std::to_string(res.status));
   return res;
 }
+
+Error refusal(const Reason& reason, std::string message) { return Error{reason.code, std::move(message), &reason}; }
 
 }  // namespace
 
@@ -216,8 +203,9 @@ http::Response Api::handle(const http::Request& req) {
   std::string allow;
   const Route* route = find_route(req.path, req.method, params, allow);
   if (!route) {
-    if (allow.empty()) return http::problem_response(404, "no such API route; see /api/v1/openapi.json");
-    http::Response r = http::problem_response(405, "this route takes " + allow);
+    if (allow.empty())
+      return http::problem(refusal(reasons::route_not_found, "no such API route; see /api/v1/openapi.json"));
+    http::Response r = http::problem(refusal(reasons::method_not_allowed, "this route takes " + allow));
     r.headers.emplace_back("Allow", allow);
     return r;
   }
@@ -226,7 +214,7 @@ http::Response Api::handle(const http::Request& req) {
   Org* org = &no_org;
   if (auto it = params.find("org"); it != params.end()) {
     auto o = orgs_.find(it->second);
-    if (o == orgs_.end()) return http::problem_response(404, "no such organisation");
+    if (o == orgs_.end()) return http::problem(refusal(reasons::org_not_found, "no such organisation"));
     org = &o->second;
   }
   Call call{req, *org, std::move(params), {}, std::nullopt, {}, req.remote};
@@ -237,25 +225,23 @@ http::Response Api::handle(const http::Request& req) {
   bool cookie = false;
   auto token = presented_token(req, cookie);
   if (!route->is_public) {
-    if (!token || org->accounts == nullptr) {
-      http::Response r = http::problem_response(401, "log in first (POST /api/v1/orgs/{org}/session)");
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return denied(*org, std::nullopt, *route, std::move(r));
-    }
-    auto s = token->empty() ? Result<Session>(fail(Errc::forbidden, "malformed Authorization header"))
+    if (!token || org->accounts == nullptr)
+      return denied(*org, std::nullopt, *route,
+                    refusal(reasons::not_logged_in, "log in first (POST /api/v1/orgs/{org}/session)"));
+    auto s = token->empty() ? Result<Session>(std::unexpected(refusal(reasons::not_logged_in, "malformed Authorization header")))
                             : org->accounts->authenticate(*token);
     if (!s) {
-      if (s.error().code != Errc::forbidden) return error_to_problem(s.error());
-      http::Response r = http::problem_response(401, s.error().message);
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return denied(*org, std::nullopt, *route, std::move(r));
+      if (http::status_of(s.error()) != 401) return http::problem(s.error());
+      return denied(*org, std::nullopt, *route, s.error());
     }
-    if (!route->allows(s->user.role)) return denied(*org, *s, *route, http::problem_response(403, "your role may not do this"));
+    if (!route->allows(s->user.role))
+      return denied(*org, *s, *route, refusal(reasons::role_forbidden, "your role may not do this"));
     if (s->needs_totp && !route->before_totp)
       return denied(*org, *s, *route,
-                    http::problem_response(403, "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)"));
+                    refusal(reasons::totp_enrolment_required,
+                            "enrol a TOTP authenticator first (POST /api/v1/orgs/{org}/me/totp)"));
     if (!csrf_ok(*s, cookie, req))
-      return denied(*org, *s, *route, http::problem_response(403, "missing or wrong X-CSRF-Token header"));
+      return denied(*org, *s, *route, refusal(reasons::csrf_token, "missing or wrong X-CSRF-Token header"));
     call.session = std::move(*s);
     call.token = std::move(*token);
   } else if (token && !token->empty() && org->accounts) {
@@ -267,9 +253,11 @@ http::Response Api::handle(const http::Request& req) {
   }
 
   if (route->body) {
-    if (!is_json(req)) return http::problem_response(415, "send the body as Content-Type: application/json");
+    if (!is_json(req))
+      return http::problem(refusal(reasons::media_type, "send the body as Content-Type: application/json"));
     auto checked = validate(req.body, *route->body);
-    if (!checked) return http::problem_response(400, "the request body is not valid", std::move(checked.error()));
+    if (!checked)
+      return http::problem(refusal(reasons::body_invalid, "the request body is not valid"), std::move(checked.error()));
     call.body = std::move(*checked);
   } else if (!route->raw_body.empty()) {
     std::string type = media_type(req);
@@ -279,16 +267,41 @@ http::Response Api::handle(const http::Request& req) {
       accepted = accepted || t == type;
       list += (list.empty() ? "" : ", ") + t;
     }
-    if (!accepted) return http::problem_response(415, "send the file as one of: " + list);
-    if (req.body.empty()) return http::problem_response(400, "the body is empty; send the file");
+    if (!accepted) return http::problem(refusal(reasons::media_type, "send the file as one of: " + list));
+    if (req.body.empty()) return http::problem(refusal(reasons::body_empty, "the body is empty; send the file"));
   } else if (!req.body.empty() && unsafe(req.method)) {
-    return http::problem_response(400, "this route takes no body");
+    return http::problem(refusal(reasons::body_not_allowed, "this route takes no body"));
   }
 
   auto res = route->handler(call);
-  if (!res) return error_to_problem(res.error());
+  if (!res) return http::problem(res.error());
+  if (check_responses_) *res = checked(*route, std::move(*res));
   if (req.method == "HEAD") res->body.clear();
   return std::move(*res);
+}
+
+http::Response Api::checked(const Route& route, http::Response res) const {
+  if (res.status < 200 || res.status >= 300) return res;
+  auto type = http::find_header(res.headers, "content-type");
+  bool is_json = type && type->starts_with("application/json");
+  std::string wrong;
+  if (res.status != route.status) {
+    wrong = "status " + std::to_string(res.status) + " where the route declares " + std::to_string(route.status);
+  } else if (route.returns) {
+    if (!is_json) {
+      wrong = "not JSON";
+    } else {
+      auto value = nlohmann::json::parse(res.body, nullptr, false);
+      for (const auto& e : check_response(value, *route.returns)) wrong += (wrong.empty() ? "" : "; ") + e.field + " " + e.reason;
+    }
+  } else if (!route.returns_media.empty()) {
+    if (!type || *type != route.returns_media) wrong = "not " + route.returns_media;
+  } else if (res.status != 204 || !res.body.empty()) {
+    wrong = "a body where the route declares none";
+  }
+  if (wrong.empty()) return res;
+  return http::problem_response(500, reasons::internal,
+                                route.method + " " + route.path + " answered what its schema does not say: " + wrong);
 }
 
 // A name code generators can use as is: the method, then the path's words in CamelCase after
@@ -333,17 +346,36 @@ std::string Api::openapi() const {
   doc["servers"] = ojson::array({{{"url", "/api/v1"}}});
   ojson paths = ojson::object();
   ojson schemas = ojson::object();
-  schemas["Problem"] = {{"type", "object"},
-                        {"properties",
-                         {{"type", {{"type", "string"}}},
-                          {"title", {{"type", "string"}}},
-                          {"status", {{"type", "integer"}}},
-                          {"detail", {{"type", "string"}}},
-                          {"errors",
-                           {{"type", "array"},
-                            {"items",
-                             {{"type", "object"},
-                              {"properties", {{"field", {{"type", "string"}}}, {"reason", {{"type", "string"}}}}}}}}}}}};
+  {
+    // Every reason a problem may carry (core/reasons.h): the type names one of them.
+    ojson ids = ojson::array();
+    for (const Reason* r : reasons::all()) ids.push_back(std::string(r->id));
+    schemas["Problem"] = {
+        {"type", "object"},
+        {"description", "RFC 9457 problem details; `reason` (and the last segment of `type`) is the stable name a "
+                        "client translates: GET /problems lists them all"},
+        {"required", ojson::array({"type", "title", "status", "reason"})},
+        {"properties",
+         {{"type", {{"type", "string"}, {"description", "/api/v1/problems/<reason>"}}},
+          {"title", {{"type", "string"}}},
+          {"status", {{"type", "integer"}}},
+          {"detail", {{"type", "string"}}},
+          {"reason", {{"type", "string"}, {"enum", ids}}},
+          {"field", {{"type", "string"}, {"description", "The input the error is about"}}},
+          {"errors",
+           {{"type", "array"},
+            {"items",
+             {{"type", "object"},
+              {"required", ojson::array({"field", "code", "reason"})},
+              {"properties",
+               {{"field", {{"type", "string"}, {"description", "A JSON pointer into the body, or a parameter"}}},
+                {"code",
+                 {{"type", "string"},
+                  {"enum", ojson::array({"required", "unknown", "type", "empty", "too_short", "too_long", "not_one_of",
+                                         "range", "too_many", "malformed", "invalid"})}}},
+                {"reason", {{"type", "string"}}},
+                {"limit", {{"type", "integer"}, {"description", "The bound that was broken"}}}}}}}}}}}};
+  }
   auto problem = [](const std::string& what) {
     return ojson{{"description", what},
                  {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
@@ -394,7 +426,13 @@ std::string Api::openapi() const {
                                            " MiB for a logged-in user of a role the route allows; 1 MiB otherwise";
     }
     ojson responses;
-    responses[std::to_string(r.status)] = {{"description", r.response.empty() ? "OK" : r.response}};
+    ojson& ok = responses[std::to_string(r.status)] = {{"description", r.response.empty() ? "OK" : r.response}};
+    if (r.returns) {
+      schemas[r.returns->name] = json_schema(*r.returns);
+      ok["content"] = {{"application/json", {{"schema", {{"$ref", "#/components/schemas/" + r.returns->name}}}}}};
+    } else if (!r.returns_media.empty()) {
+      ok["content"] = {{r.returns_media, ojson::object()}};
+    }
     if (r.body) {
       responses["400"] = problem("The body is not valid: every problem is listed with its field");
       responses["413"] = problem("The body is too large");
@@ -450,20 +488,84 @@ std::string Api::openapi() const {
   return doc.dump(2) + "\n";
 }
 
+namespace {
+
+// ---- the API's own routes ----
+
+ojson reason_json(const Reason& r) {
+  return {{"reason", std::string(r.id)},
+          {"type", http::problem_type(r)},
+          {"title", std::string(r.title)},
+          {"status", http::status_of(Error{r.code, "", &r})}};
+}
+
+Result<http::Response> list_problems(Call&) {
+  ojson list = ojson::array();
+  for (const Reason* r : reasons::all()) list.push_back(reason_json(*r));
+  http::Response res = json_response(200, {{"problems", list}});
+  res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=3600"}};
+  return res;
+}
+
+Result<http::Response> get_problem(Call& c) {
+  const Reason* r = reasons::find(c.params.at("reason"));
+  if (!r) return fail(Errc::not_found, "no such problem type; GET /api/v1/problems lists them");
+  http::Response res = json_response(200, reason_json(*r));
+  res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=3600"}};
+  return res;
+}
+
+Result<http::Response> health(Call&) { return json_response(200, {{"status", "ok"}}); }
+
+std::vector<Field> problem_type_fields() {
+  return {out::text("reason", "The stable name"), out::text("type", "The URI a problem document names it by"),
+          out::text("title", "What it means, in English"), out::number("status", "The HTTP status it comes with")};
+}
+
+}  // namespace
+
+void add_meta_routes(Api& api) {
+  Api* self = &api;
+  auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();  // built once, on first use
+  api.add({.method = "GET",
+           .path = "/openapi.json",
+           .summary = "This document",
+           .is_public = true,
+           .response = "The OpenAPI 3.1 document",
+           .returns_media = "application/json",
+           .handler = [self, doc](Call&) -> Result<http::Response> {
+             std::call_once(doc->first, [&] { doc->second = self->openapi(); });
+             http::Response r;
+             r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=60"}};
+             r.body = doc->second;
+             return r;
+           }});
+  api.add({.method = "GET",
+           .path = "/health",
+           .summary = "Liveness: the server answers",
+           .is_public = true,
+           .response = "ok",
+           .returns = Schema{"Health", {out::choice("status", "Always ok", {"ok"})}},
+           .handler = health});
+  api.add({.method = "GET",
+           .path = "/problems",
+           .summary = "Every problem type an error can carry, with its title and status (for translations)",
+           .is_public = true,
+           .response = "The problem types",
+           .returns = Schema{"ProblemTypes", {out::list("problems", "Every reason", problem_type_fields())}},
+           .handler = list_problems});
+  api.add({.method = "GET",
+           .path = "/problems/{reason}",
+           .summary = "One problem type: what a problem document's `type` names",
+           .is_public = true,
+           .response = "The problem type",
+           .returns = Schema{"ProblemType", problem_type_fields()},
+           .handler = get_problem});
+}
+
 std::unique_ptr<Api> make_api() {
   auto api = std::make_unique<Api>();
-  Api* self = api.get();
-  auto doc = std::make_shared<std::pair<std::once_flag, std::string>>();  // built once, on first use
-  api->add(Route{"GET", "/openapi.json", "This document", true, {}, false, std::nullopt, 200, "The OpenAPI 3.1 document",
-                 [self, doc](Call&) -> Result<http::Response> {
-                   std::call_once(doc->first, [&] { doc->second = self->openapi(); });
-                   http::Response r;
-                   r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=60"}};
-                   r.body = doc->second;
-                   return r;
-                 }});
-  api->add(Route{"GET", "/health", "Liveness: the server answers", true, {}, false, std::nullopt, 200, "ok",
-                 [](Call&) -> Result<http::Response> { return json_response(200, {{"status", "ok"}}); }});
+  add_meta_routes(*api);
   add_account_routes(*api);
   add_books_routes(*api);
   add_identity_routes(*api);

@@ -84,27 +84,38 @@ struct Call {
   std::string client;                         // the client's address (for rate limits only)
 };
 
+using Handler = std::function<Result<http::Response>(Call&)>;
+
+// One route. Declared with designated initialisers, a named handler, and the schemas of what it
+// takes and answers:
+//   api.add({.method = "POST", .path = "/orgs/{org}/appeals", .summary = "Open an appeal",
+//            .roles = {Role::director}, .body = appeal_input(), .status = 201,
+//            .response = "The record number", .returns = record_created(), .handler = open_appeal});
 struct Route {
   std::string method;   // GET, POST, DELETE
   std::string path;     // under /api/v1, with {name} segments
   std::string summary;
   bool is_public = false;
-  std::vector<Role> roles;          // staff routes: who may call
+  std::vector<Role> roles = {};     // staff routes: who may call
   bool before_totp = false;         // allowed to a director/admin who has not enrolled TOTP yet
-  std::optional<Schema> body;
-  int status = 200;                 // on success
-  std::string response;             // what a success returns (for the document)
-  std::function<Result<http::Response>(Call&)> handler;
-  std::vector<std::string> query = {};  // query parameters it reads (for the document)
+  std::optional<Schema> body = std::nullopt;
   // A route that takes a file rather than JSON (a receipt, a bank statement): the media types
   // it accepts (415 for any other); the handler reads Call::req.body. Exclusive with `body`.
   std::vector<std::string> raw_body = {};
-  // Answers particular to this route beyond the common ones (for the document): status, meaning.
-  std::vector<std::pair<int, std::string>> responses = {};
   // A body limit above the server's default (http::RequestLimits::max_body_bytes) for a route
   // that takes files: granted only to a request presenting a valid session of a role the route
   // allows (Api::body_limit), so nobody else can make the server hold a large body.
   std::size_t max_body = 0;
+  std::vector<std::string> query = {};  // query parameters it reads (for the document)
+  int status = 200;                 // on success
+  std::string response = {};        // what a success means (for the document)
+  // What a success answers: its JSON schema, or (for a success that is not JSON) its media
+  // type; neither for 204.
+  std::optional<Schema> returns = std::nullopt;
+  std::string returns_media = {};
+  // Answers particular to this route beyond the common ones (for the document): status, meaning.
+  std::vector<std::pair<int, std::string>> responses = {};
+  Handler handler = {};
 
   bool allows(Role role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
 };
@@ -116,6 +127,9 @@ inline constexpr std::size_t kMaxUploadBytes = std::size_t(32) << 20;
 class Api {
  public:
   void add(Route r) { routes_.push_back(std::move(r)); }
+  // Check every 2xx JSON answer against its route's `returns` schema, and answer 500 (naming
+  // every difference) when it does not conform: for the tests, which turn it on.
+  void check_responses(bool on) { check_responses_ = on; }
   void add_org(Org org) { orgs_[org.slug] = std::move(org); }
   // Behind a reverse proxy every peer is the proxy: with this set, the client's address comes
   // from the X-Real-IP header the proxy sets (and overwrites).
@@ -135,15 +149,20 @@ class Api {
   // nullptr, with `allow` listing the methods the path takes (empty: no such path).
   const Route* find_route(std::string_view path, std::string_view method, std::map<std::string, std::string>& params,
                           std::string& allow) const;
+  // The success `res` of `route`, or a 500 naming how it departs from its schema.
+  http::Response checked(const Route& route, http::Response res) const;
   std::vector<Route> routes_;
   std::map<std::string, Org, std::less<>> orgs_;
   bool trust_proxy_ = false;
+  bool check_responses_ = false;
 };
 
-// The route tables of each area (api/books_routes.cc, api/account_routes.cc).
+// The route tables of each area (api/books_routes.cc, api/account_routes.cc,
+// api/identity_routes.cc), and the API's own (the document, health, the problem types).
 void add_books_routes(Api& api);
 void add_account_routes(Api& api);
 void add_identity_routes(Api& api);
+void add_meta_routes(Api& api);
 // Every route amanat serves.
 std::unique_ptr<Api> make_api();
 
@@ -153,6 +172,7 @@ std::unique_ptr<Api> make_api();
 Result<std::vector<std::pair<std::string, std::string>>> query_params(const http::Request& req,
                                                                        const std::vector<std::string>& known);
 http::Response json_response(int status, const nlohmann::ordered_json& body);
-http::Response error_to_problem(const Error& e);
+// The record a write created: {"record": leaf} and any members of `extra`.
+http::Response created(std::uint64_t leaf, nlohmann::ordered_json extra = nlohmann::ordered_json::object());
 
 }  // namespace amanat::api

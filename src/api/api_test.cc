@@ -15,6 +15,7 @@
 #include "auth/totp.h"
 #include "backup/backup.h"
 #include "books/audit.h"
+#include "core/reasons.h"
 #include "core/sha256.h"
 #include "books/testing.h"
 #include "http/router.h"
@@ -85,6 +86,7 @@ class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     api = make_api();
+    api->check_responses(true);  // every success must match its documented schema
     api->add_org(a.org("alpha"));
     api->add_org(b.org("beta"));
   }
@@ -191,6 +193,124 @@ TEST_F(ApiTest, AuthorisationMatrixFollowsTheRouteTable) {
         EXPECT_EQ(res.status, 403) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
       }
     }
+  }
+}
+
+// Every route says what its success answers, so that a client can be generated from the
+// document: a JSON schema (checked against every answer in these tests: Api::check_responses),
+// a media type for a file, or nothing for 204.
+TEST_F(ApiTest, EveryRouteDocumentsWhatItsSuccessAnswers) {
+  auto doc = body_of(api->handle(request("GET", "openapi.json")));
+  for (const Route& route : api->routes()) {
+    SCOPED_TRACE(route.method + " " + route.path);
+    EXPECT_TRUE(route.handler);
+    std::string m;
+    for (char c : route.method) m += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto& ok = doc["paths"][route.path][m]["responses"][std::to_string(route.status)];
+    if (route.status == 204) {
+      EXPECT_FALSE(route.returns || !route.returns_media.empty());
+      EXPECT_FALSE(ok.contains("content"));
+      continue;
+    }
+    EXPECT_TRUE(route.returns.has_value() != !route.returns_media.empty()) << "a schema or a media type, not both";
+    ASSERT_TRUE(ok.contains("content"));
+    if (route.returns) {
+      std::string ref = ok["content"]["application/json"]["schema"]["$ref"];
+      EXPECT_TRUE(doc["components"]["schemas"].contains(ref.substr(ref.rfind('/') + 1))) << ref;
+    }
+  }
+}
+
+// A handler whose answer departs from its documented schema is caught, not shipped.
+TEST(ApiResponses, AnAnswerThatDepartsFromItsSchemaIsA500NamingTheDifference) {
+  Api api;
+  api.check_responses(true);
+  auto answering = [&](ojson body) {
+    return [body](Call&) -> Result<http::Response> { return json_response(200, body); };
+  };
+  Schema thing{"Thing", {out::number("n", "A number"), out::text("s", "A text", false)}};
+  api.add({.method = "GET", .path = "/right", .summary = "s", .is_public = true, .returns = thing,
+           .handler = answering({{"n", 1}, {"s", "x"}})});
+  api.add({.method = "GET", .path = "/wrong", .summary = "s", .is_public = true, .returns = thing,
+           .handler = answering({{"n", "1"}, {"extra", true}})});
+  api.add({.method = "GET", .path = "/undeclared", .summary = "s", .is_public = true, .handler = answering({{"n", 1}})});
+  EXPECT_EQ(api.handle(request("GET", "right")).status, 200);
+  auto wrong = api.handle(request("GET", "wrong"));
+  EXPECT_EQ(wrong.status, 500);
+  EXPECT_NE(wrong.body.find("/n must be an integer"), std::string::npos) << wrong.body;
+  EXPECT_NE(wrong.body.find("/extra is not a known field"), std::string::npos) << wrong.body;
+  EXPECT_EQ(api.handle(request("GET", "undeclared")).status, 500);
+}
+
+// Every error names its reason in the problem's type, so the web app shows it in the user's
+// language without parsing English; the API serves the list of reasons it may meet.
+TEST_F(ApiTest, ProblemsNameAStableReasonThatTheApiDescribes) {
+  auto list = api->handle(request("GET", "problems"));
+  ASSERT_EQ(list.status, 200) << list.body;
+  std::set<std::string> ids;
+  const json problems = body_of(list)["problems"];
+  for (const auto& p : problems) {
+    std::string id = p["reason"];
+    EXPECT_TRUE(std::regex_match(id, std::regex("^[a-z]+(-[a-z0-9]+)*$"))) << id;
+    EXPECT_TRUE(ids.insert(id).second) << "twice: " << id;
+    EXPECT_EQ(p["type"], "/api/v1/problems/" + id);
+    auto one = api->handle(request("GET", "problems/" + id));
+    ASSERT_EQ(one.status, 200) << id;
+    EXPECT_EQ(body_of(one)["status"], p["status"]);
+  }
+  EXPECT_EQ(ids.size(), reasons::all().size());
+  EXPECT_EQ(api->handle(request("GET", "problems/no-such-thing")).status, 404);
+
+  // As the errors carry them: a rule of the books, a field, a login, the schema's own codes.
+  std::string accountant = login_as(a, Role::accountant);
+  auto negative = api->handle(request(
+      "POST", "orgs/alpha/expenses",
+      R"({"date":"2025-05-02","amount":500000000,"currency":"KZT","category":"lawyer","payee":"An invented office","splits":[{"fund":"A-1","amount":500000000}]})",
+      accountant));
+  EXPECT_EQ(negative.status, 422) << negative.body;
+  EXPECT_EQ(body_of(negative)["type"], "/api/v1/problems/fund-negative");
+  EXPECT_EQ(body_of(negative)["reason"], "fund-negative");
+  auto closed = api->handle(request("POST", "orgs/alpha/appeals/NOPE/status", R"({"open":false,"date":"2025-05-02"})",
+                                    accountant));
+  EXPECT_EQ(body_of(closed)["reason"], "appeal-not-found");
+  EXPECT_EQ(body_of(closed)["field"], "appeal");
+  auto login = api->handle(request("POST", "orgs/alpha/session", R"({"name":"nobody-here","password":"x"})"));
+  EXPECT_EQ(login.status, 401);
+  EXPECT_EQ(body_of(login)["reason"], "wrong-credentials");
+  auto bad = api->handle(request("POST", "orgs/alpha/donations", R"({"date":"2025-05-01","amount":0,"x":1})", accountant));
+  EXPECT_EQ(body_of(bad)["reason"], "body-invalid");
+  std::map<std::string, std::string> codes;
+  const json errors = body_of(bad)["errors"];
+  for (const auto& e : errors) codes[e["field"]] = e["code"];
+  EXPECT_EQ(codes["/amount"], "range");
+  EXPECT_EQ(codes["/x"], "unknown");
+  EXPECT_EQ(codes["/currency"], "required");
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/nothing")))["reason"], "route-not-found");
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/nobody/report")))["reason"], "org-not-found");
+}
+
+// A sealed vault is one condition with one answer, whoever needs the key: identities and the
+// books' keyed operations alike are 423 vault-sealed.
+TEST_F(ApiTest, ASealedVaultIsOneConditionWithOneStatusEverywhere) {
+  auto created = crypto::Vault::create("test-org", kVaultPassphrase, std::nullopt, crypto::KdfLimits::for_tests());
+  ASSERT_TRUE(created);
+  crypto::Vault vault(created->file);
+  ASSERT_TRUE(vault.unseal_with_passphrase(kVaultPassphrase));
+  auto file = vault.set_books_key(BooksFixture::master());
+  ASSERT_TRUE(file);
+  std::ofstream(a.books.dir() / "vault.json") << file->to_json();
+  a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
+                                             (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
+  crypto::Keyring keys = a.books.keys();
+  keys.forget();
+  a.identities->manage_books_keys(keys);
+  api->add_org(a.org("alpha"));
+  std::string accountant = login_as(a, Role::accountant), worker = login_as(a, Role::case_worker);
+  for (auto r : {api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor"})", worker)),
+                 api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)),
+                 api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 invented", accountant, "application/pdf"))}) {
+    EXPECT_EQ(r.status, 423) << r.body;
+    EXPECT_EQ(body_of(r)["reason"], "vault-sealed") << r.body;
   }
 }
 

@@ -1,18 +1,19 @@
 // The books over HTTP: the same books::Books operations the CLI calls, and the public views
 // (reports, impact statistics, a donor's proof by receipt code) that need no login and show
 // nothing identifying. Money is integer minor units with its ISO 4217 code.
+//
+// Each route is a named handler below, declared in add_books_routes with the schemas of what it
+// takes and answers; the rules of the books live in books::Books, not here.
 #include <charconv>
 #include <sstream>
 
-#include "core/sha256.h"
-
 #include "api/api.h"
 #include "books/donation_proof.h"
-#include "books/import/camt053.h"
-#include "books/import/csv.h"
 #include "books/import/importer.h"
 #include "books/receipt_files.h"
 #include "books/report.h"
+#include "core/reasons.h"
+#include "core/sha256.h"
 
 namespace amanat::api {
 
@@ -21,12 +22,6 @@ using json = nlohmann::json;
 using namespace amanat::books;
 
 namespace {
-
-// A route that takes files larger than the server's default body limit.
-Route upload(Route r) {
-  r.max_body = kMaxUploadBytes;
-  return r;
-}
 
 constexpr std::int64_t kMaxMinor = 9'000'000'000'000'000;  // far above any real amount, below 2^63
 
@@ -37,9 +32,14 @@ std::vector<std::string> category_names() {
   return out;
 }
 
+// ---- request fields ----
+
 Field amount_field() { return integer("amount", "Amount in minor units of `currency` (12345 KZT = 123.45 KZT)", 1, kMaxMinor); }
 Field currency_field() { return str("currency", "ISO 4217 alphabetic code", 3); }
 Field date_field() { return str("date", "YYYY-MM-DD", 10); }
+Field optional(const char* name, const char* what, std::size_t max) {
+  return Field{name, Field::Type::string, false, what, 0, max};
+}
 Field rates_field() {
   Field f{"rates", Field::Type::objects, false,
           "Rates for the other currencies the record touches: one unit of the record's currency in `currency`"};
@@ -47,10 +47,62 @@ Field rates_field() {
   f.max_items = 4;
   return f;
 }
+Field sha_field(const char* name, const char* what, bool required) {
+  Field f = str(name, what, 64, required);
+  f.min_length = 64;
+  return f;
+}
+
+// ---- response schemas ----
+
+Schema record_created(std::string name = "RecordCreated") {
+  return Schema{std::move(name), {out::number("record", "The new record's number: its leaf index on the log")}};
+}
+
+Schema report_schema() {
+  std::vector<Field> fund = {
+      out::text("fund", "Appeal code, or general"),
+      out::text("title", "Public title"),
+      out::text("case", "Pseudonymous case code", false),
+      out::flag("restricted", "An appeal's restricted fund (true) or the general fund"),
+      out::choice("status", "Whether it takes donations", {"open", "closed"}),
+      out::text("currency", "The fund's currency"),
+      out::number("target", "An appeal's target", false),
+      out::number("donations", "Live donations"),
+      out::number("donors", "Unique donors (keyed pseudonyms)"),
+      out::number("raised", "Raised"),
+      out::number("spent", "Spent"),
+      out::number("transfers_in", "Moved in from other funds"),
+      out::number("transfers_out", "Moved out to other funds"),
+      out::number("balance", "raised - spent + in - out"),
+      out::numbers_by("spent_by_category", "Spent per category", category_names()),
+      out::number("expenses", "Live expenses"),
+      out::number("spent_with_receipt", "Spent on expenses with a receipt"),
+      out::number("spent_approved", "Spent on expenses approved by two people"),
+  };
+  return Schema{
+      "Report",
+      {out::text("organisation", "The organisation's public name"), out::text("currency", "The organisation's currency"),
+       out::object("period", "The dates asked for (inclusive)",
+                   {out::text("from", "YYYY-MM-DD or empty"), out::text("to", "YYYY-MM-DD or empty")}, false),
+       out::number("log_size", "The report covers the records before this log size"),
+       out::list("funds", "The general fund first, then appeals by code", fund),
+       out::object("organisation_statement", "The whole organisation, in its currency",
+                   {out::number("donations", "Donations"), out::number("donors", "Unique donors"),
+                    out::number("income_restricted", "Income to appeals"),
+                    out::number("income_unrestricted", "Income to the general fund"),
+                    out::numbers_by("expenses_by_category", "Expenses per category", category_names()),
+                    out::number("expenses_total", "Expenses"),
+                    out::number("restricted_net_assets", "Held in appeals"),
+                    out::number("unrestricted_net_assets", "Held in the general fund")}),
+       out::text("amounts", "How to read the amounts")}};
+}
+
+// ---- reading the request ----
 
 Result<Money> money_of(const json& body, const char* amount = "amount", const char* cur = "currency") {
   auto c = currency(body[cur].get<std::string>());
-  if (!c) return fail(Errc::invalid, std::string(cur) + ": not an ISO 4217 currency code");
+  if (!c) return fail_field(cur, "not an ISO 4217 currency code");
   return Money{body[amount].get<std::int64_t>(), *c};
 }
 
@@ -59,9 +111,9 @@ Result<Rates> rates_of(const json& body) {
   if (!body.contains("rates")) return out;
   for (const auto& r : body["rates"]) {
     std::string code = r["currency"];
-    if (!currency(code)) return fail(Errc::invalid, "rates: " + code.substr(0, 3) + " is not an ISO 4217 code");
+    if (!currency(code)) return fail_field("rates", code.substr(0, 3) + " is not an ISO 4217 code");
     auto rate = parse_rate(r["rate"].get<std::string>());
-    if (!rate) return fail(Errc::invalid, "rates: " + rate.error().message);
+    if (!rate) return fail_field("rates", rate.error().message);
     out.emplace(code, *rate);
   }
   return out;
@@ -69,35 +121,12 @@ Result<Rates> rates_of(const json& body) {
 
 std::string opt(const json& body, const char* key) { return body.contains(key) ? body[key].get<std::string>() : ""; }
 
-Result<std::uint64_t> record_param(const Call& c, const char* name) {
-  const std::string& s = c.params.at(name);
+Result<std::uint64_t> record_param(const Call& c) {
+  const std::string& s = c.params.at("record");
   std::uint64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return fail(Errc::not_found, "no such record");
+  if (ec != std::errc() || p != s.data() + s.size()) return fail(reasons::record_not_found, "no such record");
   return v;
-}
-
-http::Response created(std::uint64_t leaf, ojson extra = ojson::object()) {
-  ojson body{{"record", leaf}};
-  for (auto& [k, v] : extra.items()) body[k] = v;
-  return json_response(201, body);
-}
-
-// Query parameters of GET /report: appeal, from, to.
-Result<ReportQuery> report_query(const http::Request& req) {
-  auto params = query_params(req, {"appeal", "from", "to"});
-  if (!params) return err(params);
-  ReportQuery q;
-  for (const auto& [k, v] : *params) {
-    if (k == "appeal") {
-      if (auto st = check_fund(v, "appeal"); !st) return err(st);
-      q.fund = v;
-    } else {
-      if (auto st = check_date(v, k); !st) return err(st);
-      (k == "from" ? q.from : q.to) = v;
-    }
-  }
-  return q;
 }
 
 template <class T>
@@ -106,50 +135,223 @@ Result<http::Response> created_or(Result<T> r) {
   return created(*r);
 }
 
+// Query parameters of GET /report: appeal, from, to.
+Result<ReportQuery> report_query(const http::Request& req) {
+  AMANAT_TRY(params, query_params(req, {"appeal", "from", "to"}));
+  ReportQuery q;
+  for (const auto& [k, v] : params) {
+    if (k == "appeal") {
+      AMANAT_CHECK(check_fund(v, "appeal"));
+      q.fund = v;
+    } else {
+      AMANAT_CHECK(check_date(v, k));
+      (k == "from" ? q.from : q.to) = v;
+    }
+  }
+  return q;
+}
+
+// ---- public ----
+
+Result<http::Response> get_report(Call& c) {
+  AMANAT_TRY(q, report_query(c.req));
+  AMANAT_TRY(r, c.org.reports->report(q));
+  http::Response res;
+  res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
+  res.body = report_json(r);
+  return res;
+}
+
+Result<http::Response> get_statistics(Call& c) {
+  AMANAT_TRY(r, c.org.reports->report({}));
+  std::uint64_t appeals = 0, open = 0;
+  for (const auto& f : r.funds)
+    if (f.restricted) ++appeals, open += f.open ? 1 : 0;
+  ojson spent = ojson::object();
+  for (const auto& [cat, amount] : r.org.expenses_by_category) spent[std::string(category_name(cat))] = amount;
+  return json_response(200, {{"currency", r.currency.code()},
+                             {"log_size", r.log_size},
+                             {"appeals", appeals},
+                             {"open_appeals", open},
+                             {"donations", r.org.donations},
+                             {"unique_donors", r.org.donors},
+                             {"raised", r.org.income_restricted + r.org.income_unrestricted},
+                             {"spent", r.org.expenses_total},
+                             {"spent_by_category", spent}});
+}
+
+Result<http::Response> prove_gift(Call& c) {
+  AMANAT_TRY(p, prove_donation(*c.org.store, *c.org.log, c.body["receipt"].get<std::string>()));
+  ojson body{{"record", p.leaf}, {"proof", p.proof}};
+  if (p.reversed_by) body["reversed_by"] = *p.reversed_by;
+  return json_response(200, body);
+}
+
+// ---- staff: records ----
+
+Result<http::Response> open_appeal(Call& c) {
+  AMANAT_TRY(target, money_of(c.body, "target"));
+  return created_or(c.org.books->open_appeal(
+      AppealOpen{c.body["code"], c.body["title"], opt(c.body, "description"), opt(c.body, "case"), target, c.body["date"]}));
+}
+
+Result<http::Response> set_appeal_status(Call& c) {
+  AppealUpdate u;
+  u.code = c.params.at("code");
+  u.date = c.body["date"];
+  u.open = c.body["open"].get<bool>();
+  return created_or(c.org.books->update_appeal(std::move(u)));
+}
+
+Result<http::Response> add_donation(Call& c) {
+  AMANAT_TRY(amount, money_of(c.body));
+  AMANAT_TRY(rates, rates_of(c.body));
+  DonationInput d{c.body["date"], amount, *parse_channel(c.body["channel"].get<std::string>()), opt(c.body, "account"),
+                  c.body["fund"], rates, opt(c.body, "donor"), opt(c.body, "bank_ref")};
+  AMANAT_TRY(r, c.org.books->donate(d));
+  return created(r.leaf, {{"receipt_code", r.receipt_code}});
+}
+
+Result<http::Response> add_expense(Call& c) {
+  AMANAT_TRY(amount, money_of(c.body));
+  AMANAT_TRY(rates, rates_of(c.body));
+  Expense e{c.body["date"],
+            amount,
+            *parse_category(c.body["category"].get<std::string>()),
+            c.body.contains("account") ? c.body["account"].get<std::string>() : "Bank:Main",
+            "",
+            opt(c.body, "memo"),
+            {},
+            {},
+            rates};
+  for (const auto& s : c.body["splits"])
+    e.splits.push_back(Split{s["fund"], Money{s["amount"].get<std::int64_t>(), amount.currency}});
+  return created_or(c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref")}));
+}
+
+Result<http::Response> get_expense(Call& c) {
+  AMANAT_TRY(leaf, record_param(c));
+  AMANAT_TRY(e, c.org.store->expense(leaf));
+  if (!e) return fail(reasons::expense_not_found, "no such expense");
+  ojson body{{"record", e->leaf},
+             {"approvals", e->approvals},
+             {"lawyer_confirmed", e->lawyer_confirmed},
+             {"survivor_confirmed", e->survivor_confirmed},
+             {"receipts", e->receipts}};
+  if (e->reversed_by) body["reversed_by"] = *e->reversed_by;
+  return json_response(200, body);
+}
+
+Result<http::Response> approve_expense(Call& c) {
+  AMANAT_TRY(leaf, record_param(c));
+  // The handle on the public log is the user's login name: staff use role-like handles.
+  return created_or(c.org.books->approve(leaf, c.session->user.name));
+}
+
+Result<http::Response> add_transfer(Call& c) {
+  AMANAT_TRY(amount, money_of(c.body));
+  AMANAT_TRY(rates, rates_of(c.body));
+  return created_or(
+      c.org.books->transfer(Transfer{c.body["date"], amount, c.body["from"], c.body["to"], c.body["reason"], rates}));
+}
+
+Result<http::Response> add_correction(Call& c) {
+  return created_or(c.org.books->correct(
+      Correction{c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]}));
+}
+
+// ---- staff: files ----
+
+Result<http::Response> store_file(Call& c) {
+  if (!c.org.keys) return fail(Errc::unavailable, "files are not kept by this server");
+  AMANAT_TRY(sha, store_receipt(c.org.data_dir, *c.org.keys, as_bytes(c.req.body)));
+  return json_response(201, {{"sha256", sha}, {"bytes", c.req.body.size()}});
+}
+
+Result<http::Response> read_file(Call& c) {
+  if (!c.org.keys) return fail(reasons::file_not_found, "no stored file with that SHA-256");
+  AMANAT_TRY(data, read_receipt(c.org.data_dir, *c.org.keys, c.params.at("sha256")));
+  http::Response res;
+  res.headers = {{"Content-Type", "application/octet-stream"},
+                 {"Cache-Control", "no-store"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Content-Disposition", "attachment; filename=\"" + c.params.at("sha256") + "\""}};
+  res.body.assign(data.begin(), data.end());
+  return res;
+}
+
+Result<http::Response> attach_receipt(Call& c) {
+  AMANAT_TRY(leaf, record_param(c));
+  std::string sha = c.body["sha256"];
+  if (!receipt_stored(c.org.data_dir, sha))
+    return fail(reasons::file_not_stored, "sha256: no stored file has this hash; upload it with POST .../files", "sha256");
+  return created_or(c.org.books->attach_receipt(leaf, sha));
+}
+
+Result<http::Response> confirm_expense(Call& c) {
+  AMANAT_TRY(leaf, record_param(c));
+  AMANAT_TRY(role, parse_confirm_role(c.body["role"].get<std::string>()));
+  Role who = c.session->user.role;
+  if ((role == ConfirmRole::lawyer && who == Role::case_worker) || (role == ConfirmRole::survivor && who == Role::lawyer))
+    return fail(reasons::forbidden, std::string("role: a ") + role_name(who) + " does not record the " +
+                                             std::string(confirm_role_name(role)) + "'s confirmation",
+                "role");
+  std::string evidence = opt(c.body, "evidence");
+  if (!evidence.empty() && !receipt_stored(c.org.data_dir, evidence))
+    return fail(reasons::file_not_stored, "evidence: no stored file has this hash; upload it with POST .../files",
+                "evidence");
+  return created_or(c.org.books->confirm(leaf, role, evidence));
+}
+
+// ---- staff: reports and statements ----
+
+Result<http::Response> publish_report(Call& c) {
+  AMANAT_TRY(leaf, c.org.books->publish_report());
+  return created(leaf, {{"covers_records", leaf}});
+}
+
 // POST /statements: the query names the format and options, the body is the file.
-Result<http::Response> import_statement_call(Call& c) {
-  auto params = query_params(c.req, {"format", "map", "account", "channel", "rate"});
-  if (!params) return err(params);
+Result<http::Response> import_statement(Call& c) {
+  AMANAT_TRY(params, query_params(c.req, {"format", "map", "account", "channel", "rate"}));
   std::string format, map, account = "Bank:Main", channel = "bank";
   import::ImportOptions o;
-  for (const auto& [k, v] : *params) {
+  for (const auto& [k, v] : params) {
     if (k == "format") format = v;
     else if (k == "map") map = v;
     else if (k == "account") account = v;
     else if (k == "channel") channel = v;
     else {  // rate=USD=450.25, as amanat import --rate
       auto r = parse_rate_option(v);
-      if (!r) return std::unexpected(r.error().context("rate"));
+      if (!r) return fail_field("rate", r.error().message);
       o.rates[r->first] = r->second;
     }
   }
   auto ch = parse_channel(channel);
-  if (!ch) return fail(Errc::invalid, "channel: one of bank, card, cash, mobile, other");
-  if (auto st = check_money_account(account, "account"); !st) return err(st);
+  if (!ch) return fail_field("channel", "one of bank, card, cash, mobile, other");
+  AMANAT_CHECK(check_money_account(account, "account"));
   o.money_account = account;
   o.channel = *ch;
   if (!c.org.keys) return fail(Errc::unavailable, "statements are not imported by this server");
-  if (auto ready = c.org.keys->ready(); !ready) return err(ready);  // line keys need it
+  AMANAT_CHECK(c.org.keys->ready());  // line keys need it
 
-  auto chosen = import::choose_statement_format(format, map, "");
-  if (!chosen) return err(chosen);
+  AMANAT_TRY(chosen, import::choose_statement_format(format, map, ""));
   std::istringstream in(c.req.body);
-  auto st = import::parse_statement(in, *chosen);
-  if (!st) return fail(st.error().code, "file: " + st.error().message + "; nothing from this file was booked");
+  auto st = import::parse_statement(in, chosen);
+  if (!st)
+    return fail(reasons::statement_invalid, "file: " + st.error().message + "; nothing from this file was booked", "file");
   o.file_sha256 = to_hex(sha256(c.req.body));
 
   std::unique_lock lock(*c.org.import_mu, std::try_to_lock);
-  if (!lock.owns_lock()) return fail(Errc::conflict, "another statement is being imported; retry when it is done");
-  auto r = import::import_statement(*c.org.books, *c.org.bank, *c.org.keys, *st, o);
-  if (!r) return err(r);
-  return json_response(201, {{"import", r->import_id},
+  if (!lock.owns_lock()) return fail(reasons::import_busy, "another statement is being imported; retry when it is done");
+  AMANAT_TRY(r, import::import_statement(*c.org.books, *c.org.bank, *c.org.keys, *st, o));
+  return json_response(201, {{"import", r.import_id},
                              {"format", st->format},
-                             {"lines", r->lines},
-                             {"booked", r->booked},
-                             {"matched_donations", r->matched_donations},
-                             {"already_imported", r->known},
-                             {"money_out", r->money_out},
-                             {"matched_expenses", r->matched_expenses}});
+                             {"lines", r.lines},
+                             {"booked", r.booked},
+                             {"matched_donations", r.matched_donations},
+                             {"already_imported", r.known},
+                             {"money_out", r.money_out},
+                             {"matched_expenses", r.matched_expenses}});
 }
 
 }  // namespace
@@ -159,270 +361,234 @@ void add_books_routes(Api& api) {
   const std::vector<Role> readers = {Role::accountant, Role::director, Role::auditor};
 
   // ---- public ----
-  api.add(Route{"GET", "/orgs/{org}/report", "Per-appeal report and the organisation's statement (public)", true, {},
-                false, std::nullopt, 200, "The report (query: appeal, from, to)", [](Call& c) -> Result<http::Response> {
-                  auto q = report_query(c.req);
-                  if (!q) return err(q);
-                  auto r = c.org.reports->report(*q);
-                  if (!r) return err(r);
-                  http::Response res;
-                  res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
-                  res.body = report_json(*r);
-                  return res;
-                },
-                {"appeal", "from", "to"}});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/report",
+           .summary = "Per-appeal report and the organisation's statement (public)",
+           .is_public = true,
+           .query = {"appeal", "from", "to"},
+           .response = "The report (query: appeal, from, to)",
+           .returns = report_schema(),
+           .handler = get_report});
 
-  api.add(Route{"GET", "/orgs/{org}/statistics", "Impact statistics: counts and totals, nothing identifying (public)",
-                true, {}, false, std::nullopt, 200, "Statistics", [](Call& c) -> Result<http::Response> {
-                  auto r = c.org.reports->report({});
-                  if (!r) return err(r);
-                  std::uint64_t appeals = 0, open = 0;
-                  for (const auto& f : r->funds)
-                    if (f.restricted) ++appeals, open += f.open ? 1 : 0;
-                  ojson spent = ojson::object();
-                  for (const auto& [cat, amount] : r->org.expenses_by_category)
-                    spent[std::string(category_name(cat))] = amount;
-                  return json_response(200, {{"currency", r->currency.code()},
-                                             {"log_size", r->log_size},
-                                             {"appeals", appeals},
-                                             {"open_appeals", open},
-                                             {"donations", r->org.donations},
-                                             {"unique_donors", r->org.donors},
-                                             {"raised", r->org.income_restricted + r->org.income_unrestricted},
-                                             {"spent", r->org.expenses_total},
-                                             {"spent_by_category", spent}});
-                }});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/statistics",
+           .summary = "Impact statistics: counts and totals, nothing identifying (public)",
+           .is_public = true,
+           .response = "Statistics",
+           .returns = Schema{"Statistics",
+                             {out::text("currency", "The organisation's currency"),
+                              out::number("log_size", "The figures cover the records before this log size"),
+                              out::number("appeals", "Appeals ever opened"), out::number("open_appeals", "Open appeals"),
+                              out::number("donations", "Live donations"), out::number("unique_donors", "Unique donors"),
+                              out::number("raised", "Raised, in the organisation's currency"),
+                              out::number("spent", "Spent, in the organisation's currency"),
+                              out::numbers_by("spent_by_category", "Spent per category", category_names())}},
+           .handler = get_statistics});
 
-  api.add(Route{"POST", "/orgs/{org}/donations/proof",
-                "A donor's proof of their gift from the receipt code (public; the code goes in the body, never the URL)",
-                true, {}, false, Schema{"DonationProofRequest", {str("receipt", "The receipt code the donor was given", 80)}},
-                200, "The c2sp.org/tlog-proof@v1 file, checked offline by `amanat donation verify`",
-                [](Call& c) -> Result<http::Response> {
-                  auto p = prove_donation(*c.org.store, *c.org.log, c.body["receipt"].get<std::string>());
-                  if (!p) return err(p);
-                  ojson body{{"record", p->leaf}, {"proof", p->proof}};
-                  if (p->reversed_by) body["reversed_by"] = *p->reversed_by;
-                  return json_response(200, body);
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/donations/proof",
+           .summary = "A donor's proof of their gift from the receipt code (public; the code goes in the body, never "
+                      "the URL)",
+           .is_public = true,
+           .body = Schema{"DonationProofRequest", {str("receipt", "The receipt code the donor was given", 80)}},
+           .response = "The c2sp.org/tlog-proof@v1 file, checked offline by `amanat donation verify`",
+           .returns = Schema{"DonationProof",
+                             {out::number("record", "The donation's record number"),
+                              out::text("proof", "The c2sp.org/tlog-proof@v1 file"),
+                              out::number("reversed_by", "The correction that reversed it, if one did", false)}},
+           .handler = prove_gift});
 
-  // ---- staff ----
-  api.add(Route{"POST", "/orgs/{org}/appeals", "Open an appeal (a restricted fund for one case)", false,
-                {Role::director, Role::accountant, Role::communications}, false,
-                Schema{"AppealInput",
-                       {str("code", "Appeal code, e.g. A-2025-007", 32), str("title", "Public title", 200),
-                        text_opt("description", "Public description", 4000),
-                        Field{"case", Field::Type::string, false, "Pseudonymous case code (never a name)", 0, 32},
-                        integer("target", "Target in minor units of `currency`", 1, kMaxMinor), currency_field(),
-                        date_field()}},
-                201, "The record number", [](Call& c) -> Result<http::Response> {
-                  auto target = money_of(c.body, "target");
-                  if (!target) return err(target);
-                  return created_or(c.org.books->open_appeal(AppealOpen{c.body["code"], c.body["title"],
-                                                                       opt(c.body, "description"), opt(c.body, "case"),
-                                                                       *target, c.body["date"]}));
-                }});
+  // ---- staff: records ----
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/appeals",
+           .summary = "Open an appeal (a restricted fund for one case)",
+           .roles = {Role::director, Role::accountant, Role::communications},
+           .body = Schema{"AppealInput",
+                          {str("code", "Appeal code, e.g. A-2025-007", 32), str("title", "Public title", 200),
+                           text_opt("description", "Public description", 4000),
+                           optional("case", "Pseudonymous case code (never a name)", 32),
+                           integer("target", "Target in minor units of `currency`", 1, kMaxMinor), currency_field(),
+                           date_field()}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = open_appeal});
 
-  api.add(Route{"POST", "/orgs/{org}/appeals/{code}/status", "Close or reopen an appeal", false,
-                {Role::director, Role::accountant}, false,
-                Schema{"AppealStatus", {boolean("open", "true reopens, false closes", true), date_field()}}, 201,
-                "The record number", [](Call& c) -> Result<http::Response> {
-                  AppealUpdate u;
-                  u.code = c.params.at("code");
-                  u.date = c.body["date"];
-                  u.open = c.body["open"].get<bool>();
-                  return created_or(c.org.books->update_appeal(std::move(u)));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/appeals/{code}/status",
+           .summary = "Close or reopen an appeal",
+           .roles = {Role::director, Role::accountant},
+           .body = Schema{"AppealStatus", {boolean("open", "true reopens, false closes", true), date_field()}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = set_appeal_status});
 
-  api.add(Route{"POST", "/orgs/{org}/donations", "Book a donation; returns the donor's receipt code", false, bookkeepers,
-                false,
-                Schema{"DonationInput",
-                       {date_field(), amount_field(), currency_field(),
-                        one_of("channel", "How it arrived", channel_names()),
-                        str("fund", "Appeal code, or general", 32),
-                        Field{"donor", Field::Type::string, false,
-                              "phone:..., iban:..., card:... or ref:...; kept only as a keyed pseudonym", 0, 200},
-                        Field{"bank_ref", Field::Type::string, false, "The bank's reference", 0, 100},
-                        Field{"account", Field::Type::string, false, "Money account, e.g. Bank:Main", 0, 100},
-                        rates_field()}},
-                201, "The record number and the receipt code (give it to the donor; it is kept nowhere)",
-                [](Call& c) -> Result<http::Response> {
-                  auto amount = money_of(c.body);
-                  if (!amount) return err(amount);
-                  auto rates = rates_of(c.body);
-                  if (!rates) return err(rates);
-                  DonationInput d{c.body["date"], *amount, *parse_channel(c.body["channel"].get<std::string>()),
-                                  opt(c.body, "account"), c.body["fund"], *rates, opt(c.body, "donor"),
-                                  opt(c.body, "bank_ref")};
-                  auto r = c.org.books->donate(d);
-                  if (!r) return err(r);
-                  return created(r->leaf, {{"receipt_code", r->receipt_code}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/donations",
+           .summary = "Book a donation; returns the donor's receipt code",
+           .roles = bookkeepers,
+           .body = Schema{"DonationInput",
+                          {date_field(), amount_field(), currency_field(),
+                           one_of("channel", "How it arrived", channel_names()),
+                           str("fund", "Appeal code, or general", 32),
+                           optional("donor", "phone:..., iban:..., card:... or ref:...; kept only as a keyed pseudonym", 200),
+                           optional("bank_ref", "The bank's reference", 100),
+                           optional("account", "Money account, e.g. Bank:Main", 100), rates_field()}},
+           .status = 201,
+           .response = "The record number and the receipt code (give it to the donor; it is kept nowhere)",
+           .returns = Schema{"DonationCreated",
+                             {out::number("record", "The donation's record number"),
+                              out::text("receipt_code", "The donor's receipt code: shown once, kept nowhere")}},
+           .handler = add_donation});
 
   Field splits{"splits", Field::Type::objects, true, "The funds it is charged to (at least one)"};
   splits.fields = {str("fund", "Appeal code, or general", 32), amount_field()};
-  api.add(Route{"POST", "/orgs/{org}/expenses", "Book an expense charged to one fund or split over several", false,
-                bookkeepers, false,
-                Schema{"ExpenseInput",
-                       {date_field(), amount_field(), currency_field(), one_of("category", "Category", category_names()),
-                        str("payee", "Who was paid: sealed at rest, only a commitment goes on the log", 300),
-                        text_opt("memo", "Public description", 500), splits,
-                        Field{"account", Field::Type::string, false, "Money account, e.g. Bank:Main", 0, 100},
-                        Field{"bank_ref", Field::Type::string, false, "The bank's reference", 0, 100}, rates_field()}},
-                201, "The record number", [](Call& c) -> Result<http::Response> {
-                  auto amount = money_of(c.body);
-                  if (!amount) return err(amount);
-                  auto rates = rates_of(c.body);
-                  if (!rates) return err(rates);
-                  Expense e{c.body["date"],
-                            *amount,
-                            *parse_category(c.body["category"].get<std::string>()),
-                            c.body.contains("account") ? c.body["account"].get<std::string>() : "Bank:Main",
-                            "",
-                            opt(c.body, "memo"),
-                            {},
-                            {},
-                            *rates};
-                  for (const auto& s : c.body["splits"])
-                    e.splits.push_back(Split{s["fund"], Money{s["amount"].get<std::int64_t>(), amount->currency}});
-                  return created_or(c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref")}));
-                }});
+  splits.min_items = 1;
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/expenses",
+           .summary = "Book an expense charged to one fund or split over several",
+           .roles = bookkeepers,
+           .body = Schema{"ExpenseInput",
+                          {date_field(), amount_field(), currency_field(),
+                           one_of("category", "Category", category_names()),
+                           str("payee", "Who was paid: sealed at rest, only a commitment goes on the log", 300),
+                           text_opt("memo", "Public description", 500), splits,
+                           optional("account", "Money account, e.g. Bank:Main", 100),
+                           optional("bank_ref", "The bank's reference", 100), rates_field()}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = add_expense});
 
-  api.add(Route{"GET", "/orgs/{org}/expenses/{record}", "An expense's approvals, confirmations and receipts", false,
-                readers, false, std::nullopt, 200, "The expense's state (no payee)", [](Call& c) -> Result<http::Response> {
-                  auto leaf = record_param(c, "record");
-                  if (!leaf) return err(leaf);
-                  auto e = c.org.store->expense(*leaf);
-                  if (!e) return err(e);
-                  if (!*e) return fail(Errc::not_found, "no such expense");
-                  ojson body{{"record", (*e)->leaf},
-                             {"approvals", (*e)->approvals},
-                             {"lawyer_confirmed", (*e)->lawyer_confirmed},
-                             {"survivor_confirmed", (*e)->survivor_confirmed},
-                             {"receipts", (*e)->receipts}};
-                  if ((*e)->reversed_by) body["reversed_by"] = *(*e)->reversed_by;
-                  return json_response(200, body);
-                }});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/expenses/{record}",
+           .summary = "An expense's approvals, confirmations and receipts",
+           .roles = readers,
+           .response = "The expense's state (no payee)",
+           .returns = Schema{"ExpenseState",
+                             {out::number("record", "The expense's record number"),
+                              out::texts("approvals", "Who approved it, in order"),
+                              out::flag("lawyer_confirmed", "The case's lawyer confirmed it"),
+                              out::flag("survivor_confirmed", "The survivor confirmed it"),
+                              out::texts("receipts", "SHA-256 of each receipt file"),
+                              out::number("reversed_by", "The correction that reversed it, if one did", false)}},
+           .handler = get_expense});
 
-  api.add(Route{"POST", "/orgs/{org}/expenses/{record}/approvals",
-                "Approve an expense as the logged-in user (two different people approve each)", false, bookkeepers,
-                false, Schema{"ApprovalInput", {}}, 201, "The record number", [](Call& c) -> Result<http::Response> {
-                  auto leaf = record_param(c, "record");
-                  if (!leaf) return err(leaf);
-                  // The handle on the public log is the user's login name: staff use role-like handles.
-                  return created_or(c.org.books->approve(*leaf, c.session->user.name));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/expenses/{record}/approvals",
+           .summary = "Approve an expense as the logged-in user (two different people approve each)",
+           .roles = bookkeepers,
+           .body = Schema{"ApprovalInput", {}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = approve_expense});
 
-  api.add(Route{"POST", "/orgs/{org}/transfers", "Move money between funds, with a stated reason", false,
-                {Role::director}, false,
-                Schema{"TransferInput",
-                       {date_field(), amount_field(), currency_field(), str("from", "Source fund", 32),
-                        str("to", "Destination fund", 32), str("reason", "Public reason", 500), rates_field()}},
-                201, "The record number", [](Call& c) -> Result<http::Response> {
-                  auto amount = money_of(c.body);
-                  if (!amount) return err(amount);
-                  auto rates = rates_of(c.body);
-                  if (!rates) return err(rates);
-                  return created_or(c.org.books->transfer(
-                      Transfer{c.body["date"], *amount, c.body["from"], c.body["to"], c.body["reason"], *rates}));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/transfers",
+           .summary = "Move money between funds, with a stated reason",
+           .roles = {Role::director},
+           .body = Schema{"TransferInput",
+                          {date_field(), amount_field(), currency_field(), str("from", "Source fund", 32),
+                           str("to", "Destination fund", 32), str("reason", "Public reason", 500), rates_field()}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = add_transfer});
 
-  api.add(Route{"POST", "/orgs/{org}/corrections", "Reverse a donation, expense or transfer", false, bookkeepers, false,
-                Schema{"CorrectionInput",
-                       {date_field(), integer("reverses", "The record to reverse", 0, kMaxMinor),
-                        str("reason", "Public reason", 500)}},
-                201, "The record number", [](Call& c) -> Result<http::Response> {
-                  return created_or(c.org.books->correct(Correction{
-                      c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]}));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/corrections",
+           .summary = "Reverse a donation, expense or transfer",
+           .roles = bookkeepers,
+           .body = Schema{"CorrectionInput",
+                          {date_field(), integer("reverses", "The record to reverse", 0, kMaxMinor),
+                           str("reason", "Public reason", 500)}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = add_correction});
 
-  // ---- files: receipts and evidence ----
-  api.add(upload(Route{"POST", "/orgs/{org}/files",
-                "Store a receipt or evidence file sealed at rest; returns its SHA-256, which receipts and "
-                "confirmations refer to (and which goes on the public log)",
-                false, {Role::accountant, Role::director, Role::lawyer, Role::case_worker}, false, std::nullopt, 201,
-                "The file's SHA-256 (hex) and size", [](Call& c) -> Result<http::Response> {
-                  if (!c.org.keys) return fail(Errc::unavailable, "files are not kept by this server");
-                  auto sha = store_receipt(c.org.data_dir, *c.org.keys, as_bytes(c.req.body));
-                  if (!sha) return err(sha);
-                  return json_response(201, {{"sha256", *sha}, {"bytes", c.req.body.size()}});
-                },
-                {}, {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"}}));
+  // ---- staff: files (receipts and evidence) ----
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/files",
+           .summary = "Store a receipt or evidence file sealed at rest; returns its SHA-256, which receipts and "
+                      "confirmations refer to (and which goes on the public log)",
+           .roles = {Role::accountant, Role::director, Role::lawyer, Role::case_worker},
+           .raw_body = {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"},
+           .max_body = kMaxUploadBytes,
+           .status = 201,
+           .response = "The file's SHA-256 (hex) and size",
+           .returns = Schema{"FileStored",
+                             {out::text("sha256", "The file's SHA-256, hex"), out::number("bytes", "Its size")}},
+           .handler = store_file});
 
-  api.add(Route{"GET", "/orgs/{org}/files/{sha256}", "A stored receipt or evidence file, opened", false,
-                {Role::accountant, Role::director}, false, std::nullopt, 200, "The file's bytes",
-                [](Call& c) -> Result<http::Response> {
-                  if (!c.org.keys) return fail(Errc::not_found, "no stored file with that SHA-256");
-                  auto data = read_receipt(c.org.data_dir, *c.org.keys, c.params.at("sha256"));
-                  if (!data) return err(data);
-                  http::Response res;
-                  res.headers = {{"Content-Type", "application/octet-stream"},
-                                 {"Cache-Control", "no-store"},
-                                 {"X-Content-Type-Options", "nosniff"},
-                                 {"Content-Disposition", "attachment; filename=\"" + c.params.at("sha256") + "\""}};
-                  res.body.assign(data->begin(), data->end());
-                  return res;
-                }});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/files/{sha256}",
+           .summary = "A stored receipt or evidence file, opened",
+           .roles = {Role::accountant, Role::director},
+           .response = "The file's bytes",
+           .returns_media = "application/octet-stream",
+           .handler = read_file});
 
-  const auto sha_field = [](const char* name, const char* what, bool required) {
-    Field f = str(name, what, 64, required);
-    f.min_length = 64;
-    return f;
-  };
-  api.add(Route{"POST", "/orgs/{org}/expenses/{record}/receipts",
-                "Attach a stored file (POST .../files first) to an expense as its receipt", false, bookkeepers, false,
-                Schema{"ReceiptInput", {sha_field("sha256", "The SHA-256 that POST .../files returned", true)}}, 201,
-                "The record number", [](Call& c) -> Result<http::Response> {
-                  auto leaf = record_param(c, "record");
-                  if (!leaf) return err(leaf);
-                  std::string sha = c.body["sha256"];
-                  if (!receipt_stored(c.org.data_dir, sha))
-                    return fail(Errc::invalid, "sha256: no stored file has this hash; upload it with POST .../files");
-                  return created_or(c.org.books->attach_receipt(*leaf, sha));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/expenses/{record}/receipts",
+           .summary = "Attach a stored file (POST .../files first) to an expense as its receipt",
+           .roles = bookkeepers,
+           .body = Schema{"ReceiptInput", {sha_field("sha256", "The SHA-256 that POST .../files returned", true)}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = attach_receipt});
 
-  api.add(Route{"POST", "/orgs/{org}/expenses/{record}/confirmations",
-                "Record that the case's lawyer or the survivor confirmed an expense (a lawyer records the lawyer's; "
-                "a case worker the survivor's; a director either)",
-                false, {Role::lawyer, Role::case_worker, Role::director}, false,
-                Schema{"ConfirmationInput",
-                       {one_of("role", "Whose confirmation", {"lawyer", "survivor"}),
-                        sha_field("evidence", "SHA-256 of the signed confirmation, stored with POST .../files", false)}},
-                201, "The record number", [](Call& c) -> Result<http::Response> {
-                  auto leaf = record_param(c, "record");
-                  if (!leaf) return err(leaf);
-                  auto role = parse_confirm_role(c.body["role"].get<std::string>());
-                  if (!role) return err(role);
-                  Role who = c.session->user.role;
-                  if ((*role == ConfirmRole::lawyer && who == Role::case_worker) ||
-                      (*role == ConfirmRole::survivor && who == Role::lawyer))
-                    return fail(Errc::forbidden, std::string("role: a ") + role_name(who) + " does not record the " +
-                                                     std::string(confirm_role_name(*role)) + "'s confirmation");
-                  std::string evidence = opt(c.body, "evidence");
-                  if (!evidence.empty() && !receipt_stored(c.org.data_dir, evidence))
-                    return fail(Errc::invalid, "evidence: no stored file has this hash; upload it with POST .../files");
-                  return created_or(c.org.books->confirm(*leaf, *role, evidence));
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/expenses/{record}/confirmations",
+           .summary = "Record that the case's lawyer or the survivor confirmed an expense (a lawyer records the "
+                      "lawyer's; a case worker the survivor's; a director either)",
+           .roles = {Role::lawyer, Role::case_worker, Role::director},
+           .body = Schema{"ConfirmationInput",
+                          {one_of("role", "Whose confirmation", {"lawyer", "survivor"}),
+                           sha_field("evidence", "SHA-256 of the signed confirmation, stored with POST .../files", false)}},
+           .status = 201,
+           .response = "The record number",
+           .returns = record_created(),
+           .handler = confirm_expense});
 
-  // ---- reports and statements ----
-  api.add(Route{"POST", "/orgs/{org}/reports",
-                "Publish the whole books' totals on the log as a report record, at exactly the log size it states "
-                "(what `amanat audit` checks)",
-                false, {Role::director, Role::accountant}, false, Schema{"PublishInput", {}}, 201,
-                "The record number; the report covers every record before it", [](Call& c) -> Result<http::Response> {
-                  auto leaf = c.org.books->publish_report();
-                  if (!leaf) return err(leaf);
-                  return created(*leaf, {{"covers_records", *leaf}});
-                }});
+  // ---- staff: reports and statements ----
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/reports",
+           .summary = "Publish the whole books' totals on the log as a report record, at exactly the log size it "
+                      "states (what `amanat audit` checks)",
+           .roles = {Role::director, Role::accountant},
+           .body = Schema{"PublishInput", {}},
+           .status = 201,
+           .response = "The record number; the report covers every record before it",
+           .returns = Schema{"ReportPublished",
+                             {out::number("record", "The report's record number"),
+                              out::number("covers_records", "It covers the records before this number")}},
+           .handler = publish_report});
 
-  api.add(upload(Route{"POST", "/orgs/{org}/statements",
-                "Import a bank statement (camt.053 XML, or CSV with its column mapping in `map`): money in becomes "
-                "donations, money out is kept for reconciliation. Importing a file again books nothing twice; a bad "
-                "line is named with its number and nothing of the file is booked.",
-                false, bookkeepers, false, std::nullopt, 201,
-                "What was booked and matched (query: format, map, account, channel, rate=CODE=RATE, as amanat import --rate)",
-                [](Call& c) -> Result<http::Response> { return import_statement_call(c); },
-                {"format", "map", "account", "channel", "rate"},
-                {"text/csv", "application/xml", "text/xml"}}));
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/statements",
+           .summary = "Import a bank statement (camt.053 XML, or CSV with its column mapping in `map`): money in "
+                      "becomes donations, money out is kept for reconciliation. Importing a file again books nothing "
+                      "twice; a bad line is named with its number and nothing of the file is booked.",
+           .roles = bookkeepers,
+           .raw_body = {"text/csv", "application/xml", "text/xml"},
+           .max_body = kMaxUploadBytes,
+           .query = {"format", "map", "account", "channel", "rate"},
+           .status = 201,
+           .response = "What was booked and matched (query: format, map, account, channel, rate=CODE=RATE, as "
+                       "amanat import --rate)",
+           .returns = Schema{"StatementImported",
+                             {out::number("import", "The import's number"),
+                              out::text("format", "What was read, e.g. camt.053.001.08 or csv"),
+                              out::number("lines", "Lines in the file"), out::number("booked", "New donations booked"),
+                              out::number("matched_donations", "Lines matched to donations booked by hand"),
+                              out::number("already_imported", "Lines seen in an earlier import"),
+                              out::number("money_out", "Lines of money out, kept for reconciliation"),
+                              out::number("matched_expenses", "Lines of money out matched to expenses")}},
+           .handler = import_statement});
 }
 
 }  // namespace amanat::api

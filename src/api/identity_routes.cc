@@ -1,8 +1,11 @@
-// Identities over HTTP (api/identities.h): the vault's state, unsealing and sealing; subjects
-// (created, read case-scoped, assigned, erased); the public intake form and reading it; the
-// access trail for directors. Every identity read and every change is recorded in the trail.
+// Identities over HTTP (identity/identities.h): the vault's state, unsealing and sealing;
+// subjects (created, read case-scoped, assigned, erased); the public intake form and reading
+// it; the access trail for directors. Every identity read and every change is recorded in the
+// trail. While the vault is sealed, identity routes answer 423 (reasons::sealed); without a
+// vault, 409 (reasons::vault_missing).
 #include "api/api.h"
 #include "core/bytes.h"
+#include "core/reasons.h"
 
 namespace amanat::api {
 
@@ -12,18 +15,133 @@ namespace {
 
 std::string actor(const Call& c) { return c.session ? "user:" + std::to_string(c.session->user.id) : "anonymous"; }
 
-// Identity routes fail clearly while the vault is sealed: 423 Locked, not a 5xx.
-std::optional<http::Response> unless_unsealed(Call& c) {
+Status need_vault(const Call& c) {
   if (!c.org.identities || !c.org.identities->has_vault())
-    return http::problem_response(409, "this organisation has no vault yet; run `amanat vault init --data DIR`");
+    return fail(reasons::vault_missing, "this organisation has no vault yet; run `amanat vault init --data DIR`");
+  return {};
+}
+
+Status need_unsealed(const Call& c) {
+  AMANAT_CHECK(need_vault(c));
   if (c.org.identities->sealed())
-    return http::problem_response(423, "the vault is sealed: a director must unseal it before identities can be used");
-  return std::nullopt;
+    return fail(reasons::sealed, "the vault is sealed: a director must unseal it before identities can be used");
+  return {};
+}
+
+// The vault's refusal of what was given in `field`.
+Error about(const Error& e, const char* field) {
+  Error out = e.context(field);
+  out.field = field;
+  return out;
 }
 
 Field personal(const char* name, const char* what) {
-  Field f{name, Field::Type::string, false, what, 0, identity::kMaxFieldBytes};
-  return f;
+  return Field{name, Field::Type::string, false, what, 0, identity::kMaxFieldBytes};
+}
+
+// ---- handlers ----
+
+Result<http::Response> vault_state(Call& c) {
+  bool has = c.org.identities && c.org.identities->has_vault();
+  return json_response(200, {{"vault", has}, {"sealed", !has || c.org.identities->sealed()}});
+}
+
+Result<http::Response> unseal(Call& c) {
+  AMANAT_CHECK(need_vault(c));
+  bool pass = c.body.contains("passphrase"), share = c.body.contains("share");
+  if (pass == share) return fail_field("passphrase", "give exactly one of passphrase and share");
+  if (pass) {
+    auto st = c.org.identities->unseal_with_passphrase(c.body["passphrase"]);
+    c.org.identities->record(actor(c), "unseal", "vault", st ? "ok" : "failed");
+    if (!st) return std::unexpected(about(st.error(), "passphrase"));
+    return json_response(200, {{"sealed", false}});
+  }
+  auto need = c.org.identities->add_share(c.body["share"]);
+  c.org.identities->record(actor(c), "unseal-share", "vault", need ? "ok" : "failed");
+  if (!need) return std::unexpected(about(need.error(), "share"));
+  return json_response(200, {{"sealed", *need > 0}, {"shares_needed", *need}});
+}
+
+Result<http::Response> seal(Call& c) {
+  if (c.org.identities) {
+    c.org.identities->seal();
+    c.org.identities->record(actor(c), "seal", "vault", "ok");
+  }
+  return json_response(200, {{"sealed", true}});
+}
+
+Result<http::Response> create_subject(Call& c) {
+  AMANAT_CHECK(need_unsealed(c));
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const char* f : identity::kSubjectFields)
+    if (c.body.contains(f)) fields.emplace_back(f, c.body[f].get<std::string>());
+  AMANAT_TRY(s, c.org.identities->create(c.session->user, c.body["kind"], fields));
+  c.org.identities->record(actor(c), "create-subject", s.code, "ok");
+  return json_response(201, {{"code", s.code}, {"kind", s.kind}});
+}
+
+Result<http::Response> read_subject(Call& c) {
+  AMANAT_CHECK(need_unsealed(c));
+  const std::string& code = c.params.at("code");
+  auto s = c.org.identities->read(c.session->user, code);
+  // Recorded with the code asked for, whether or not it exists or was allowed.
+  c.org.identities->record(actor(c), "read-subject", code.substr(0, 16), s ? "ok" : "not-found");
+  if (!s) return err(s);
+  ojson fields = ojson::object();
+  for (const auto& [k, v] : s->fields) fields[k] = v;
+  return json_response(200, {{"code", s->code}, {"kind", s->kind}, {"erased", s->erased}, {"fields", fields}});
+}
+
+Result<http::Response> assign_subject(Call& c) {
+  if (!c.org.identities) return fail(reasons::subject_not_found, "no such subject");
+  AMANAT_CHECK(c.org.identities->assign(c.params.at("code"), c.body["user"].get<std::int64_t>()));
+  c.org.identities->record(actor(c), "assign", c.params.at("code"),
+                           "user:" + std::to_string(c.body["user"].get<std::int64_t>()));
+  return json_response(200, {{"assigned", true}});
+}
+
+Result<http::Response> erase_subject(Call& c) {
+  if (!c.org.identities) return fail(reasons::subject_not_found, "no such subject");
+  AMANAT_CHECK(c.org.identities->erase(c.params.at("code")));
+  c.org.identities->record(actor(c), "erase", c.params.at("code"), "ok");
+  return json_response(200, {{"erased", true}});
+}
+
+Result<http::Response> take_intake(Call& c) {
+  if (!c.org.identities || !c.org.identities->has_vault())
+    return fail(reasons::vault_missing, "this organisation does not take messages here yet");
+  AMANAT_CHECK(c.org.identities->intake(c.body["message"]));
+  return json_response(202, {{"received", true}});
+}
+
+Result<http::Response> read_intake(Call& c) {
+  AMANAT_CHECK(need_unsealed(c));
+  auto ms = c.org.identities->read_intake();
+  c.org.identities->record(actor(c), "read-intake", "intake", ms ? "ok" : "failed");
+  if (!ms) return err(ms);
+  ojson list = ojson::array();
+  for (const auto& [id, m] : *ms) list.push_back({{"id", id}, {"message", m}});
+  return json_response(200, {{"messages", list}});
+}
+
+Result<http::Response> access_trail(Call& c) {
+  if (!c.org.identities) return fail(Errc::not_found, "no access trail");
+  AMANAT_TRY(params, query_params(c.req, {"after"}));
+  std::int64_t after = 0;
+  for (const auto& [k, v] : params) {
+    auto n = parse_decimal(v);
+    if (!n) return fail(reasons::query_invalid, "after: a record number", "after");
+    after = static_cast<std::int64_t>(*n);
+  }
+  auto verified = c.org.identities->verify_trail();
+  AMANAT_TRY(entries, c.org.identities->trail(after, 1000));
+  ojson list = ojson::array();
+  for (const auto& e : entries)
+    list.push_back({{"seq", e.seq}, {"time", e.time}, {"actor", e.actor}, {"action", e.action}, {"target", e.target},
+                    {"outcome", e.outcome}, {"hash", e.hash}});
+  return json_response(200, {{"intact", verified.has_value()},
+                             {"problem", verified ? "" : verified.error().message},
+                             {"entries", list}});
 }
 
 }  // namespace
@@ -31,46 +149,38 @@ Field personal(const char* name, const char* what) {
 void add_identity_routes(Api& api) {
   const std::vector<Role> everyone(std::begin(kAllRoles), std::end(kAllRoles));
   const std::vector<Role> keyholders = {Role::director, Role::admin};
+  const Schema sealed_state{"VaultSealed", {out::flag("sealed", "Whether the vault is sealed")}};
 
-  api.add(Route{"GET", "/orgs/{org}/vault", "Whether the organisation's vault exists and is sealed", false, everyone,
-                false, std::nullopt, 200, "The vault's state", [](Call& c) -> Result<http::Response> {
-                  bool has = c.org.identities && c.org.identities->has_vault();
-                  return json_response(200, {{"vault", has}, {"sealed", !has || c.org.identities->sealed()}});
-                }});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/vault",
+           .summary = "Whether the organisation's vault exists and is sealed",
+           .roles = everyone,
+           .response = "The vault's state",
+           .returns = Schema{"VaultState",
+                             {out::flag("vault", "Whether the organisation has a vault"),
+                              out::flag("sealed", "Whether it is sealed (identities wait for a director)")}},
+           .handler = vault_state});
 
-  api.add(Route{"POST", "/orgs/{org}/vault/unseal",
-                "Unseal with the passphrase, or add one director's Shamir share (unsealed once k are in)", false,
-                keyholders, false,
-                Schema{"Unseal",
-                       {Field{"passphrase", Field::Type::string, false, "The vault's passphrase", 0, 1024},
-                        Field{"share", Field::Type::string, false, "One share text (amanat-share-v1-...)", 0, 300}}},
-                200, "sealed=false, or how many shares are still needed", [](Call& c) -> Result<http::Response> {
-                  if (!c.org.identities || !c.org.identities->has_vault())
-                    return http::problem_response(409, "this organisation has no vault yet");
-                  bool pass = c.body.contains("passphrase"), share = c.body.contains("share");
-                  if (pass == share)
-                    return http::problem_response(400, "give either a passphrase or a share",
-                                                  {{"/passphrase", "exactly one of passphrase and share"}});
-                  if (pass) {
-                    auto st = c.org.identities->unseal_with_passphrase(c.body["passphrase"]);
-                    c.org.identities->record(actor(c), "unseal", "vault", st ? "ok" : "failed");
-                    if (!st) return http::problem_response(400, "the vault did not unseal", {{"/passphrase", st.error().message}});
-                    return json_response(200, {{"sealed", false}});
-                  }
-                  auto need = c.org.identities->add_share(c.body["share"]);
-                  c.org.identities->record(actor(c), "unseal-share", "vault", need ? "ok" : "failed");
-                  if (!need) return http::problem_response(400, "the vault did not unseal", {{"/share", need.error().message}});
-                  return json_response(200, {{"sealed", *need > 0}, {"shares_needed", *need}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/vault/unseal",
+           .summary = "Unseal with the passphrase, or add one director's Shamir share (unsealed once k are in)",
+           .roles = keyholders,
+           .body = Schema{"Unseal",
+                          {Field{"passphrase", Field::Type::string, false, "The vault's passphrase", 0, 1024},
+                           Field{"share", Field::Type::string, false, "One share text (amanat-share-v1-...)", 0, 300}}},
+           .response = "sealed=false, or how many shares are still needed",
+           .returns = Schema{"Unsealed",
+                             {out::flag("sealed", "Whether it is still sealed"),
+                              out::number("shares_needed", "Shares still needed (when unsealing with shares)", false)}},
+           .handler = unseal});
 
-  api.add(Route{"POST", "/orgs/{org}/vault/seal", "Seal the vault now (e.g. when a raid is feared)", false, keyholders,
-                false, std::nullopt, 200, "Sealed", [](Call& c) -> Result<http::Response> {
-                  if (c.org.identities) {
-                    c.org.identities->seal();
-                    c.org.identities->record(actor(c), "seal", "vault", "ok");
-                  }
-                  return json_response(200, {{"sealed", true}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/vault/seal",
+           .summary = "Seal the vault now (e.g. when a raid is feared)",
+           .roles = keyholders,
+           .response = "Sealed",
+           .returns = sealed_state,
+           .handler = seal});
 
   std::vector<Field> subject_fields = {one_of("kind", "survivor, or a donor who agreed to be known", {"survivor", "donor"})};
   subject_fields.push_back(personal("name", "Name, as the person gave it"));
@@ -78,100 +188,86 @@ void add_identity_routes(Api& api) {
   subject_fields.push_back(personal("contact", "Another safe way to reach them"));
   subject_fields.push_back(personal("address", "Address"));
   subject_fields.push_back(personal("notes", "Notes"));
-  api.add(Route{"POST", "/orgs/{org}/subjects", "Create a subject: a pseudonymous code and sealed personal fields",
-                false, {Role::hotline_operator, Role::case_worker, Role::director}, false,
-                Schema{"SubjectInput", subject_fields}, 201, "The subject's pseudonymous code",
-                [](Call& c) -> Result<http::Response> {
-                  if (auto p = unless_unsealed(c)) return *p;
-                  std::vector<std::pair<std::string, std::string>> fields;
-                  for (const char* f : identity::kSubjectFields)
-                    if (c.body.contains(f)) fields.emplace_back(f, c.body[f].get<std::string>());
-                  auto s = c.org.identities->create(c.session->user, c.body["kind"], fields);
-                  if (!s) return err(s);
-                  c.org.identities->record(actor(c), "create-subject", s->code, "ok");
-                  return json_response(201, {{"code", s->code}, {"kind", s->kind}});
-                }});
+  std::vector<std::string> field_names(std::begin(identity::kSubjectFields), std::end(identity::kSubjectFields));
+  Field opened = out::object("fields", "The personal fields, opened", {});
+  for (const auto& n : field_names) opened.fields.push_back(out::text(n, "As the person gave it", false));
 
-  api.add(Route{"GET", "/orgs/{org}/subjects/{code}",
-                "Read a subject's personal fields (directors: any; others: those they created or were assigned)",
-                false, {Role::hotline_operator, Role::case_worker, Role::lawyer, Role::director}, false, std::nullopt,
-                200, "The subject", [](Call& c) -> Result<http::Response> {
-                  if (auto p = unless_unsealed(c)) return *p;
-                  const std::string& code = c.params.at("code");
-                  auto s = c.org.identities->read(c.session->user, code);
-                  // Recorded with the code asked for, whether or not it exists or was allowed.
-                  c.org.identities->record(actor(c), "read-subject", code.substr(0, 16), s ? "ok" : "not-found");
-                  if (!s) return err(s);
-                  ojson fields = ojson::object();
-                  for (const auto& [k, v] : s->fields) fields[k] = v;
-                  return json_response(200, {{"code", s->code}, {"kind", s->kind}, {"erased", s->erased}, {"fields", fields}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/subjects",
+           .summary = "Create a subject: a pseudonymous code and sealed personal fields",
+           .roles = {Role::hotline_operator, Role::case_worker, Role::director},
+           .body = Schema{"SubjectInput", subject_fields},
+           .status = 201,
+           .response = "The subject's pseudonymous code",
+           .returns = Schema{"SubjectCreated",
+                             {out::text("code", "The pseudonymous code, e.g. S-7Q2MK9XD"),
+                              out::choice("kind", "survivor or donor", {"survivor", "donor"})}},
+           .handler = create_subject});
 
-  api.add(Route{"POST", "/orgs/{org}/subjects/{code}/assignments", "Give a staff member access to a subject", false,
-                {Role::director}, false, Schema{"Assignment", {integer("user", "The user's id", 1, 1'000'000'000)}},
-                200, "Assigned", [](Call& c) -> Result<http::Response> {
-                  if (!c.org.identities) return fail(Errc::not_found, "no such subject");
-                  auto st = c.org.identities->assign(c.params.at("code"), c.body["user"].get<std::int64_t>());
-                  if (!st) return err(st);
-                  c.org.identities->record(actor(c), "assign", c.params.at("code"),
-                                           "user:" + std::to_string(c.body["user"].get<std::int64_t>()));
-                  return json_response(200, {{"assigned", true}});
-                }});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/subjects/{code}",
+           .summary = "Read a subject's personal fields (directors: any; others: those they created or were assigned)",
+           .roles = {Role::hotline_operator, Role::case_worker, Role::lawyer, Role::director},
+           .response = "The subject",
+           .returns = Schema{"Subject",
+                             {out::text("code", "The pseudonymous code"),
+                              out::choice("kind", "survivor or donor", {"survivor", "donor"}),
+                              out::flag("erased", "Erased: its fields can never be read again"), opened}},
+           .handler = read_subject});
 
-  api.add(Route{"DELETE", "/orgs/{org}/subjects/{code}",
-                "Erase a subject: its data key is destroyed, its fields can never be read again", false,
-                {Role::director}, false, std::nullopt, 200, "Erased", [](Call& c) -> Result<http::Response> {
-                  if (!c.org.identities) return fail(Errc::not_found, "no such subject");
-                  auto st = c.org.identities->erase(c.params.at("code"));
-                  if (!st) return err(st);
-                  c.org.identities->record(actor(c), "erase", c.params.at("code"), "ok");
-                  return json_response(200, {{"erased", true}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/subjects/{code}/assignments",
+           .summary = "Give a staff member access to a subject",
+           .roles = {Role::director},
+           .body = Schema{"Assignment", {integer("user", "The user's id", 1, 1'000'000'000)}},
+           .response = "Assigned",
+           .returns = Schema{"Assigned", {out::flag("assigned", "Always true")}},
+           .handler = assign_subject});
 
-  api.add(Route{"POST", "/orgs/{org}/intake",
-                "The public form: a first message, sealed to the organisation's key (unreadable until unsealed)", true,
-                {}, false, Schema{"IntakeMessage", {str("message", "The message", 8000)}}, 202,
-                "Received", [](Call& c) -> Result<http::Response> {
-                  if (!c.org.identities || !c.org.identities->has_vault())
-                    return http::problem_response(409, "this organisation does not take messages here yet");
-                  auto id = c.org.identities->intake(c.body["message"]);
-                  if (!id) return err(id);
-                  return json_response(202, {{"received", true}});
-                }});
+  api.add({.method = "DELETE",
+           .path = "/orgs/{org}/subjects/{code}",
+           .summary = "Erase a subject: its data key is destroyed, its fields can never be read again",
+           .roles = {Role::director},
+           .response = "Erased",
+           .returns = Schema{"Erased", {out::flag("erased", "Always true")}},
+           .handler = erase_subject});
 
-  api.add(Route{"GET", "/orgs/{org}/intake", "Read the intake messages", false, {Role::director, Role::hotline_operator},
-                false, std::nullopt, 200, "The messages", [](Call& c) -> Result<http::Response> {
-                  if (auto p = unless_unsealed(c)) return *p;
-                  auto ms = c.org.identities->read_intake();
-                  c.org.identities->record(actor(c), "read-intake", "intake", ms ? "ok" : "failed");
-                  if (!ms) return err(ms);
-                  ojson list = ojson::array();
-                  for (const auto& [id, m] : *ms) list.push_back({{"id", id}, {"message", m}});
-                  return json_response(200, {{"messages", list}});
-                }});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/intake",
+           .summary = "The public form: a first message, sealed to the organisation's key (unreadable until unsealed)",
+           .is_public = true,
+           .body = Schema{"IntakeMessage", {str("message", "The message", 8000)}},
+           .status = 202,
+           .response = "Received",
+           .returns = Schema{"IntakeReceived", {out::flag("received", "Always true")}},
+           .handler = take_intake});
 
-  api.add(Route{"GET", "/orgs/{org}/access-trail", "The access trail, and whether its hash chain is intact", false,
-                {Role::director}, false, std::nullopt, 200, "Entries (query: after=SEQ)",
-                [](Call& c) -> Result<http::Response> {
-                  if (!c.org.identities) return fail(Errc::not_found, "no access trail");
-                  std::int64_t after = 0;
-                  if (c.req.query.rfind("after=", 0) == 0) {
-                    auto v = parse_decimal(std::string_view(c.req.query).substr(6));
-                    if (!v) return http::problem_response(400, "after: a record number", {{"after", "a record number"}});
-                    after = static_cast<std::int64_t>(*v);
-                  }
-                  auto verified = c.org.identities->verify_trail();
-                  auto entries = c.org.identities->trail(after, 1000);
-                  if (!entries) return err(entries);
-                  ojson list = ojson::array();
-                  for (const auto& e : *entries)
-                    list.push_back({{"seq", e.seq}, {"time", e.time}, {"actor", e.actor}, {"action", e.action},
-                                    {"target", e.target}, {"outcome", e.outcome}, {"hash", e.hash}});
-                  return json_response(200, {{"intact", verified.has_value()},
-                                             {"problem", verified ? "" : verified.error().message},
-                                             {"entries", list}});
-                },
-                {"after"}});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/intake",
+           .summary = "Read the intake messages",
+           .roles = {Role::director, Role::hotline_operator},
+           .response = "The messages",
+           .returns = Schema{"IntakeMessages",
+                             {out::list("messages", "Every message, oldest first",
+                                        {out::number("id", "Its number"), out::text("message", "The message, opened")})}},
+           .handler = read_intake});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/access-trail",
+           .summary = "The access trail, and whether its hash chain is intact",
+           .roles = {Role::director},
+           .query = {"after"},
+           .response = "Entries (query: after=SEQ)",
+           .returns = Schema{"AccessTrail",
+                             {out::flag("intact", "Whether the whole hash chain verifies"),
+                              out::text("problem", "Where it breaks, when it does; else empty"),
+                              out::list("entries", "At most 1000 rows after `after`",
+                                        {out::number("seq", "Row number"), out::number("time", "Unix seconds"),
+                                         out::text("actor", "user:N or anonymous"), out::text("action", "What was done"),
+                                         out::text("target", "A pseudonymous code or a route, never a name"),
+                                         out::text("outcome", "ok, failed, not-found, or the status"),
+                                         out::text("hash", "The row's chained SHA-256")})}},
+           .handler = access_trail});
 }
 
 }  // namespace amanat::api

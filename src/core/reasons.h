@@ -82,6 +82,7 @@
   X(books_moved, "books-moved", conflict, "The books changed while the report was made; retry")                   \
   X(receipt_code_invalid, "receipt-code-invalid", not_found, "No donation has this receipt code")                 \
   X(file_not_found, "file-not-found", not_found, "No such file")                                                  \
+  X(file_not_stored, "file-not-stored", invalid, "No stored file has this hash; upload it first")                  \
   X(statement_invalid, "statement-invalid", invalid, "The statement cannot be booked; nothing was booked")        \
   X(import_busy, "import-busy", conflict, "Another statement is being imported")
 

@@ -245,7 +245,7 @@ Response timeout_response(const Request& req, bool started, std::chrono::millise
   } else {
     detail = "the request took longer than " + secs + " s; try again later.";
   }
-  Response r = problem_response(503, detail);
+  Response r = problem_response(503, started ? reasons::timeout : reasons::server_busy, detail);
   r.headers.emplace_back("Retry-After", secs);
   return r;
 }
@@ -257,27 +257,6 @@ std::optional<std::string_view> find_header(const Headers& h, std::string_view n
     if (iequals(n, name)) return std::string_view(v);
   }
   return std::nullopt;
-}
-
-Response error_response(int status, std::string_view detail) { return problem_response(status, detail); }
-
-Response problem_response(int status, std::string_view detail, std::vector<FieldError> errors,
-                          std::string_view type) {
-  Response r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/problem+json"}, {"Cache-Control", "no-store"}};
-  nlohmann::ordered_json j;
-  j["type"] = type.empty() ? "about:blank" : std::string(type);
-  j["title"] = std::string(bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
-  j["status"] = status;
-  if (!detail.empty()) j["detail"] = std::string(detail);
-  if (!errors.empty()) {
-    auto& list = j["errors"] = nlohmann::ordered_json::array();
-    for (auto& e : errors) list.push_back({{"field", std::move(e.field)}, {"reason", std::move(e.reason)}});
-  }
-  // Replace, not throw, on invalid UTF-8: a reason may quote a client's bytes.
-  r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-  return r;
 }
 
 AccessLog stderr_access_log() {

@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "http/problem.h"
 
 namespace amanat::http {
 
@@ -75,19 +76,7 @@ struct Response {
   std::string log_note;
 };
 
-// The one place error bodies are made, so that every layer answers errors the same way: an RFC
-// 9457 problem details object (application/problem+json) with "type" (about:blank unless a
-// more specific problem type is given), "title" (the status's reason phrase), "status",
-// "detail" and, for invalid input, "errors": [{"field": JSON pointer, "reason": text}].
-// `detail` and every reason are sent to the client: never put internal state or personal data
-// in them. Error responses carry Cache-Control: no-store.
-struct FieldError {
-  std::string field;   // a JSON pointer into the request body ("/amount"), or a parameter name
-  std::string reason;
-};
-Response error_response(int status, std::string_view detail = {});
-Response problem_response(int status, std::string_view detail, std::vector<FieldError> errors = {},
-                          std::string_view type = {});
+// Error answers are RFC 9457 problem documents: http/problem.h.
 
 using Handler = std::function<Response(const Request&)>;
 
