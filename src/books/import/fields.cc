@@ -99,6 +99,33 @@ std::expected<std::string, std::string> read_date(std::string_view s, char sep, 
   return std::string(out, 10);
 }
 
+std::expected<Money, std::string> read_decimal(std::string_view s, char point, Currency c) {
+  std::size_t sep = s.find(point);
+  std::string_view whole = s.substr(0, sep);
+  std::string_view frac = sep == std::string_view::npos ? std::string_view() : s.substr(sep + 1);
+  auto digits = [](std::string_view d) {
+    for (char ch : d)
+      if (!is_digit(ch)) return false;
+    return true;
+  };
+  if (!digits(whole) || !digits(frac) || whole.size() + frac.size() == 0)
+    return std::unexpected(std::string("is not a decimal number (digits with at most one '") +
+                           point + "')");
+  // The one spelling parse_money reads: no leading zeros, no trailing fraction zeros.
+  while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+  while (!frac.empty() && frac.back() == '0') frac.remove_suffix(1);
+  const std::size_t e = static_cast<std::size_t>(c.exponent());
+  if (frac.size() > e)
+    return std::unexpected(std::string(c.code()) + " has " + std::to_string(e) +
+                           " decimal places; this amount has " + std::to_string(frac.size()) +
+                           " and cannot be booked exactly");
+  std::string plain(whole.empty() ? std::string_view("0") : whole);
+  if (!frac.empty()) plain.append(".").append(frac);
+  auto m = parse_money(plain, c);
+  if (!m) return std::unexpected(std::string("is too large for an amount in ") + std::string(c.code()));
+  return *m;
+}
+
 bool valid_utf8(std::string_view s) { return is_valid_utf8(s); }
 
 std::string normalize_account(std::string_view s) {

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/money.h"
 
 namespace amanat::books::import::detail {
 
@@ -43,6 +44,15 @@ enum class DateOrder { ymd, dmy, mdy };
 // (dmy) or "MM<sep>DD<sep>YYYY" (mdy), all fields zero-padded. Returns "YYYY-MM-DD", or the
 // reason it is not a valid date (without quoting the value: the caller does that).
 std::expected<std::string, std::string> read_date(std::string_view s, char sep, DateOrder order);
+
+// Reads an unsigned decimal number in any spelling XML Schema's xs:decimal allows, with `point`
+// as the separator: digits and at most one separator, at least one digit in all ("01.00",
+// ".05", "5.", "8.850", "0"), and returns its exact value in c. Digits beyond c's minor unit
+// are fine when they are zeros ("8.850" EUR is 8.85 EUR) and refused otherwise, since such an
+// amount cannot be booked exactly; so is a value beyond the int64 range of minor units. No
+// sign, spaces, thousands separators or exponents: the caller strips what its format allows.
+// On failure, the reason, without the value (the caller quotes it as describe() allows).
+std::expected<Money, std::string> read_decimal(std::string_view s, char point, Currency c);
 
 // Well-formed UTF-8 (no overlong forms, surrogates or code points above U+10FFFF).
 bool valid_utf8(std::string_view s);
