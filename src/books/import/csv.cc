@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "books/import/charset.h"
 #include "books/import/fields.h"
 
 namespace amanat::books::import {
@@ -117,17 +118,8 @@ class Rows {
       special_[c] = true;
   }
 
-  // Skips a UTF-8 byte order mark; refuses UTF-16 ones.
-  Status start() {
-    if (auto st = fill(); !st) return st;
-    auto b = [&](std::size_t i) { return static_cast<unsigned char>(buf_[i]); };
-    std::size_t have = end_ - pos_;
-    if (have >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF)
-      pos_ += 3;
-    else if (have >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF)))
-      return fail_at(1, "file", "is UTF-16; save or convert the statement as UTF-8");
-    return {};
-  }
+  // Reads the first chunk (byte order marks are the DecodingStreambuf's business).
+  Status start() { return fill(); }
 
   // Skips n physical lines (a bank's preamble before the header).
   Status skip_lines(std::uint32_t n) {
@@ -489,20 +481,29 @@ Result<std::string> CsvReader::read_text(std::string_view v, const char* key,
   v = trim(v);
   if (!detail::valid_utf8(v))
     return fail_at(line, key,
-                   "is not valid UTF-8 (is the file in another encoding, such as Windows-1251 "
-                   "or Latin-1? convert it to UTF-8)");
+                   "is not valid UTF-8 (is the file in another encoding? declare it in the "
+                   "mapping, e.g. encoding=windows-1251)");
   return std::string(v);
 }
 
 Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   if (auto st = check_csv_mapping(m_); !st) return std::unexpected(st.error());
-  Rows rows(in, m_.delimiter, progress);
-  if (auto st = rows.start(); !st) return std::unexpected(st.error());
-  if (auto st = rows.skip_lines(m_.skip_lines); !st) return std::unexpected(st.error());
+  // The rows are read as UTF-8 from the file's charset (its byte order mark, else the
+  // mapping's encoding). A decoding error ends the decoded stream early: it is checked before
+  // anything Rows says about the end of the input or a row cut short.
+  detail::DecodingStreambuf decoded(in, m_.encoding, progress);
+  std::istream text(&decoded);
+  Rows rows(text, m_.delimiter, nullptr);
+  auto decoding_error = [&](const Error& e) {
+    return std::unexpected(decoded.error() ? *decoded.error() : e);
+  };
+  if (auto st = rows.start(); !st) return decoding_error(st.error());
+  if (auto st = rows.skip_lines(m_.skip_lines); !st) return decoding_error(st.error());
 
   std::vector<std::string_view> fields;
   std::uint64_t header_line = 0;
   auto got = rows.next(fields, header_line);
+  if (decoded.error()) return std::unexpected(*decoded.error());
   if (!got) return std::unexpected(got.error());
   if (!*got)
     return fail_at(rows.line(), "header",
@@ -544,6 +545,7 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   std::uint64_t line = 0;
   for (;;) {
     auto more = rows.next(fields, line);
+    if (decoded.error()) return std::unexpected(*decoded.error());
     if (!more) return std::unexpected(more.error());
     if (!*more) break;
     if (fields.size() != ncols)
@@ -694,7 +696,7 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
   std::vector<std::string> seen;
   static constexpr const char* kKnown =
       "date, amount, credit, debit, currency, currency-code, ref, counterparty, text, account, "
-      "date-format, decimal, thousands, delimiter, skip-lines";
+      "date-format, decimal, thousands, delimiter, skip-lines, encoding";
   for (const std::string& part : parts) {
     if (trim_blank(part).empty()) continue;
     std::size_t eq = part.find('=');
@@ -769,6 +771,16 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
         m.delimiter = '\t';
       else
         return mapping_error(key, in_quotes(value) + " is not one of comma, semicolon, tab");
+    } else if (key == "encoding" || key == "charset") {
+      if (std::find(seen.begin(), seen.end(), key == "encoding" ? "charset" : "encoding") !=
+          seen.end())
+        return mapping_error(key, "given twice (encoding and charset are the same key)");
+      auto c = detail::parse_charset(value);
+      if (!c)
+        return mapping_error(key, in_quotes(value) +
+                                      " is not one of utf-8, windows-1251, utf-16, utf-16le, "
+                                      "utf-16be");
+      m.encoding = *c;
     } else if (key == "skip-lines") {
       std::uint32_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
