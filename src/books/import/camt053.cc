@@ -857,17 +857,8 @@ Result<Statement> parse_camt053(std::istream& in, Progress* progress) {
 
 Result<Statement> parse_camt_file(const std::filesystem::path& path, CamtMessage expect,
                                   Progress* progress) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
-                path.string() + ": " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
-  if (progress) progress->set_total(size);
-  auto st = parse_camt(in, expect, progress);
-  if (!st) return std::unexpected(st.error().context(path.string()));
-  return st;
+  return detail::parse_file(path, progress,
+                            [&](std::istream& in) { return parse_camt(in, expect, progress); });
 }
 
 Result<Statement> parse_camt053_file(const std::filesystem::path& path, Progress* progress) {

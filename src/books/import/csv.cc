@@ -25,8 +25,6 @@ using detail::trim;
 constexpr std::size_t kMaxRow = std::size_t{16} << 20;
 // Likewise for fields: a row of nothing but delimiters must not become millions of them.
 constexpr std::size_t kMaxFields = 1000;
-// Read size; the buffer doubles only for a row longer than half of it.
-constexpr std::size_t kChunk = std::size_t{64} << 10;
 
 std::unexpected<Error> mapping_error(std::string_view key, std::string_view reason) {
   std::string m = "mapping: ";
@@ -109,10 +107,10 @@ constexpr std::array<ColumnKey, 8> kColumnKeys = {{
 // found in two passes: the first finds where it ends (through quoted line breaks, refilling the
 // buffer as needed), the second splits it into fields and unescapes "" in place. The fields
 // are views into the buffer, valid until the next call.
-class Rows {
+class Rows : private detail::BufferedInput {
  public:
   Rows(std::istream& in, char delimiter, Progress* progress)
-      : in_(in), delim_(delimiter), progress_(progress), buf_(kChunk) {
+      : BufferedInput(in, progress), delim_(delimiter) {
     for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('\n'),
                             static_cast<unsigned char>('\r'), static_cast<unsigned char>('\0')})
       special_[c] = true;
@@ -259,27 +257,6 @@ class Rows {
     return fill();
   }
 
-  // Moves the unread bytes to the front and reads more after them.
-  Status fill() {
-    if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    if (buf_.size() - end_ < kChunk / 2) buf_.resize(buf_.size() * 2);
-    in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
-    std::size_t n = static_cast<std::size_t>(in_.gcount());
-    // A short read is the end of the input only with eofbit; failbit alone (a stream that was
-    // never opened, or already failed) would otherwise read nothing forever.
-    if (in_.bad() || (in_.fail() && !in_.eof()))
-      return std::unexpected(Error{Errc::unavailable, "reading the statement failed after " +
-                                                          std::to_string(read_) + " bytes"});
-    end_ += n;
-    read_ += n;
-    if (progress_) progress_->update(read_);
-    if (in_.eof()) eof_ = true;
-    return {};
-  }
 
   // Splits [begin, end) into fields, unescaping quoted ones in place.
   Status split(std::size_t begin, std::size_t end, std::uint64_t row_line,
@@ -328,14 +305,8 @@ class Rows {
     }
   }
 
-  std::istream& in_;
   char delim_;
-  Progress* progress_;
-  std::vector<char> buf_;
-  std::size_t pos_ = 0, end_ = 0;
-  bool eof_ = false;
   std::uint64_t line_ = 1;
-  std::uint64_t read_ = 0;
   std::vector<std::string> labels_;
   bool special_[256] = {};  // bytes that end an unquoted run: delimiter, CR, LF, NUL
 };
@@ -804,17 +775,8 @@ Result<Statement> parse_csv(std::istream& in, const CsvMapping& mapping, Progres
 
 Result<Statement> parse_csv_file(const std::filesystem::path& path, const CsvMapping& mapping,
                                  Progress* progress) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
-                path.string() + ": " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
-  if (progress) progress->set_total(size);
-  auto st = parse_csv(in, mapping, progress);
-  if (!st) return std::unexpected(st.error().context(path.string()));
-  return st;
+  return detail::parse_file(path, progress,
+                            [&](std::istream& in) { return parse_csv(in, mapping, progress); });
 }
 
 }  // namespace amanat::books::import
