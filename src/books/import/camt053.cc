@@ -38,7 +38,7 @@ enum Tag : std::uint8_t {
   kOther, kDocument, kBkToCstmrStmt, kBkToCstmrAcctRpt, kBkToCstmrDbtCdtNtfctn, kStmt, kRpt,
   kNtfctn, kAcct, kId, kIBAN, kOthr, kNtry, kAmt, kCdtDbtInd, kSts, kCd, kBookgDt, kValDt, kDt,
   kDtTm, kAcctSvcrRef, kNtryRef, kNtryDtls, kTxDtls, kRefs, kEndToEndId, kAmtDtls, kTxAmt,
-  kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd,
+  kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd, kPrtryAcct,
 };
 // clang-format on
 
@@ -50,6 +50,8 @@ Tag tag_of(const char* s, std::size_t n) {
     case 4:
       return is("Ntry")   ? kNtry
              : is("IBAN") ? kIBAN
+             : is("BBAN") ? kIBAN  // .001.01's other account identifications
+             : is("UPIC") ? kIBAN
              : is("Othr") ? kOthr
              : is("Stmt") ? kStmt
              : is("Acct") ? kAcct
@@ -73,12 +75,22 @@ Tag tag_of(const char* s, std::size_t n) {
              : is("CdtrAcct") ? kCdtrAcct
              : is("Document") ? kDocument
                               : kOther;
-    case 9: return is("CdtDbtInd") ? kCdtDbtInd : is("RltdPties") ? kRltdPties : kOther;
+    case 9:
+      return is("CdtDbtInd")   ? kCdtDbtInd
+             : is("RltdPties") ? kRltdPties
+             : is("PrtryAcct") ? kPrtryAcct  // .001.01's Othr
+                               : kOther;
     case 10: return is("EndToEndId") ? kEndToEndId : kOther;
     case 11: return is("AcctSvcrRef") ? kAcctSvcrRef : kOther;
     case 13: return is("BkToCstmrStmt") ? kBkToCstmrStmt : kOther;
-    case 16: return is("BkToCstmrAcctRpt") ? kBkToCstmrAcctRpt : kOther;
+    // Version .001.01 named the message elements with their version: BkToCstmrStmtV01.
+    case 16:
+      return is("BkToCstmrAcctRpt")   ? kBkToCstmrAcctRpt
+             : is("BkToCstmrStmtV01") ? kBkToCstmrStmt
+                                      : kOther;
+    case 19: return is("BkToCstmrAcctRptV01") ? kBkToCstmrAcctRpt : kOther;
     case 21: return is("BkToCstmrDbtCdtNtfctn") ? kBkToCstmrDbtCdtNtfctn : kOther;
+    case 24: return is("BkToCstmrDbtCdtNtfctnV01") ? kBkToCstmrDbtCdtNtfctn : kOther;
     default: return kOther;
   }
 }
@@ -133,7 +145,7 @@ State child_state(State parent, Tag t) {
   switch (parent) {
     case sStmt: return t == kNtry ? sNtry : t == kAcct ? sAcct : sIgnore;
     case sAcct: return t == kId ? sAcctId : sIgnore;
-    case sAcctId: return t == kIBAN ? sAcctIban : t == kOthr ? sAcctOthr : sIgnore;
+    case sAcctId: return t == kIBAN ? sAcctIban : t == kOthr || t == kPrtryAcct ? sAcctOthr : sIgnore;
     case sAcctOthr: return t == kId ? sAcctOthrId : sIgnore;
     case sNtry:
       switch (t) {
@@ -166,10 +178,10 @@ State child_state(State parent, Tag t) {
     case sTxTxAmt: return t == kAmt ? sTxTxAmtAmt : sIgnore;
     case sRltd: return t == kDbtrAcct ? sDbtrAcct : t == kCdtrAcct ? sCdtrAcct : sIgnore;
     case sDbtrAcct: return t == kId ? sDbtrId : sIgnore;
-    case sDbtrId: return t == kIBAN ? sDbtrIban : t == kOthr ? sDbtrOthr : sIgnore;
+    case sDbtrId: return t == kIBAN ? sDbtrIban : t == kOthr || t == kPrtryAcct ? sDbtrOthr : sIgnore;
     case sDbtrOthr: return t == kId ? sDbtrOthrId : sIgnore;
     case sCdtrAcct: return t == kId ? sCdtrId : sIgnore;
-    case sCdtrId: return t == kIBAN ? sCdtrIban : t == kOthr ? sCdtrOthr : sIgnore;
+    case sCdtrId: return t == kIBAN ? sCdtrIban : t == kOthr || t == kPrtryAcct ? sCdtrOthr : sIgnore;
     case sCdtrOthr: return t == kId ? sCdtrOthrId : sIgnore;
     case sRmtInf: return t == kUstrd ? sUstrd : sIgnore;
     default: return sIgnore;

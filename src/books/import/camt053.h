@@ -14,7 +14,8 @@
 //    root element or sit inside any envelope (SWIFT's, with a business application header
 //    beside it): everything outside the Document is ignored.
 //  - One StatementLine per booked <Ntry> of every Stmt (camt.053), Rpt (camt.052) or Ntfctn
-//    (camt.054), with that part's account (Acct/Id/IBAN or Othr/Id). Status (Sts, either "BOOK"
+//    (camt.054), with that part's account (Acct/Id/IBAN or Othr/Id; in .001.01 also BBAN, UPIC
+//    or PrtryAcct/Id; the same choices for the counterparty's). Status (Sts, either "BOOK"
 //    as up to .03 or <Cd>BOOK</Cd> from .04 on): BOOK is booked; PDNG, INFO and FUTR entries are
 //    skipped without further checks (they are not, or not yet, movements of money); any other
 //    status is an error. An intraday camt.052 and the day's camt.053 list the same booked

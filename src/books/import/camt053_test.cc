@@ -557,9 +557,11 @@ TEST(Camt, ReadsAccountReportsStatementsAndNotifications) {
       {"camt.054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", CamtMessage::notification},
   };
   for (const Case& c : cases) {
-    for (const std::string version : {"", ".001.02", ".001.08", ".001.13"}) {
+    for (const std::string version : {"", ".001.01", ".001.02", ".001.08", ".001.13"}) {
       SCOPED_TRACE(std::string(c.kind) + version);
-      std::string xml = message(c.kind, c.root, c.part,
+      // Version .001.01 named the message element with its version.
+      std::string root = std::string(c.root) + (version == ".001.01" ? "V01" : "");
+      std::string xml = message(c.kind, root.c_str(), c.part,
                                 version.empty() ? "" : std::string(c.kind) + version);
       for (CamtMessage expect : {CamtMessage::any, c.only}) {
         std::istringstream in(xml);
@@ -577,6 +579,20 @@ TEST(Camt, ReadsAccountReportsStatementsAndNotifications) {
         expect_error(parse_camt(in, other.only), "line 1: Document: ", "or camt to read any");
       }
     }
+  }
+}
+
+TEST(Camt, ReadsTheAccountIdentificationsOfVersion01) {
+  for (const char* id : {"<PrtryAcct><Id>CH-ACC-1</Id></PrtryAcct>", "<BBAN>CH-ACC-1</BBAN>",
+                         "<UPIC>CH-ACC-1</UPIC>"}) {
+    SCOPED_TRACE(id);
+    std::string xml = message("camt.052", "BkToCstmrAcctRptV01", "Rpt", "camt.052.001.01");
+    xml.replace(xml.find("<IBAN>"), std::string("<IBAN>").size() + 20 + std::string("</IBAN>").size(), id);
+    std::istringstream in(xml);
+    auto st = parse_camt(in, CamtMessage::any);
+    ASSERT_TRUE(st.has_value()) << st.error().message;
+    ASSERT_EQ(st->lines.size(), 1u);
+    EXPECT_EQ(st->lines[0].account, "CH-ACC-1");
   }
 }
 
