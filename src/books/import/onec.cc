@@ -226,6 +226,13 @@ Status OneCReader::document() {
   }
   const Value* amount = get({"сумма"});
   if (!amount) return fail_at(doc_line_, "Сумма", "missing; a document needs its amount");
+  if (!payer_own && !payee_own && !only.empty()) {
+    // Neither side's account is written as the statement's own (banks that give the payer's
+    // account in another spelling, or none): the bank's dates still say which way the money
+    // went, ДатаСписано debited the account and ДатаПоступило credited it.
+    bool debited = get({"датасписано"}) != nullptr, credited = get({"датапоступило"}) != nullptr;
+    if (debited != credited) return add_line(only, credited ? 1 : -1, *amount, credited ? payer : payee);
+  }
   if (!payer_own && !payee_own)
     return fail_at(doc_line_, "СекцияДокумент",
                    "neither the payer's nor the payee's account is one of the statement's "

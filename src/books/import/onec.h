@@ -21,7 +21,9 @@
 //      them; else Сумма, money out when the payer's account (ПлательщикСчет, ПлательщикРасчСчет
 //      or ПлательщикИИК) is an own account and money in when the payee's (ПолучательСчет,
 //      ПолучательРасчСчет or ПолучательИИК) is. A transfer between two own accounts of the file
-//      gives two lines, one on each. A document that touches no own account is refused.
+//      gives two lines, one on each. When neither side is an own account as written and the
+//      file has one own account, the bank's dates decide: only ДатаСписано (debited) is money
+//      out, only ДатаПоступило (credited) money in. Otherwise the document is refused.
 //    - amount: digits with '.' or ',' as decimal separator, exact in the currency; a zero
 //      document moves no money and gives no line.
 //    - currency: Валюта (ISO 4217 code, letters or digits) of the document, else of its account

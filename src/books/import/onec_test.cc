@@ -154,6 +154,11 @@ TEST(OneC, TellsTheCurrencyAndDirection) {
       {"a transfer between two own accounts", "РасчСчет=" + ru + "\nРасчСчет=" + ru_usd + "\n",
        "Сумма=3\nВалюта=RUB\nДата=01.02.2024\nПлательщикСчет=" + ru + "\nПолучательСчет=" + ru_usd + "\n",
        {m(-300, "RUB"), m(300, "RUB")}},
+      {"the payer's account spelled otherwise: ДатаСписано says money out", "РасчСчет=" + ru + "\n",
+       "Сумма=7\nДатаСписано=01.02.2024\nПлательщикСчет=123\nПолучательСчет=40817810000000000001\n",
+       {m(-700, "RUB")}},
+      {"the payee's account missing: ДатаПоступило says money in", "РасчСчет=" + ru + "\n",
+       "Сумма=7\nДатаПоступило=01.02.2024\nПлательщикСчет=40817810000000000001\n", {m(700, "RUB")}},
       {"a zero document", "РасчСчет=" + ru + "\n",
        "Сумма=0.00\nДата=01.02.2024\nПлательщикСчет=" + ru + "\n", {}},
   };
