@@ -4,7 +4,6 @@
 
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <optional>
 #include <span>
 #include <system_error>

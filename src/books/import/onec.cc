@@ -129,7 +129,11 @@ Result<Currency> OneCReader::currency_of(const std::string& own, const Value* am
   std::string code = v ? std::string(trim(v->text)) : !section_ccy_.empty() ? section_ccy_ : header_ccy_;
   std::uint64_t at = v ? v->line : amount->line;
   if (!code.empty()) {
-    if (code.size() == 3 && code[0] >= '0' && code[0] <= '9') {
+    // The code is quoted only as describe() allows: currency()'s own message would quote
+    // whatever a shifted or crafted file put here.
+    if (code.size() != 3)
+      return fail_at(at, "Валюта", describe(code, 3, 5) + " is not an ISO 4217 currency code");
+    if (code[0] >= '0' && code[0] <= '9') {
       int n = 0;
       for (char c : code) n = c >= '0' && c <= '9' ? n * 10 + (c - '0') : -1000;
       auto c = n == 810 ? currency("RUB") : currency_by_numeric(n);

@@ -195,6 +195,8 @@ TEST(OneC, ReportsEachBadDocumentAtItsLineWithoutPersonalData) {
       {"no date", file(own, "Сумма=1\n" + parties), "line 6: Дата: ", "missing"},
       {"unknown currency", file(own, "Сумма=1\nВалюта=KZX\nДата=01.02.2024\n" + parties),
        "line 8: Валюта: ", "KZX"},
+      {"a name as the currency", file(own, "Сумма=1\nВалюта=" + std::string(kSecret) + "\nДата=01.02.2024\n" + parties),
+       "line 8: Валюта: ", "not shown"},
       {"no currency to be told", file("РасчСчет=ACC-1\n", "Сумма=1\nДата=01.02.2024\nПолучательСчет=ACC-1\n"),
        "line 7: Валюта: ", "not given"},
       {"no own account", file(own, "Сумма=1\nДата=01.02.2024\nПлательщикСчет=" + std::string(kDonor) + "\n"),
