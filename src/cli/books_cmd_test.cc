@@ -140,6 +140,37 @@ TEST_F(BooksCli, ExportImportAndReconcileFromTheCommandLine) {
   EXPECT_EQ(bad.status, 1);  // no mapping
 }
 
+TEST_F(BooksCli, ImportsEveryStatementFormatByItsName) {
+  struct Case {
+    const char *file, *format, *booked;
+    std::vector<std::string> extra;
+  };
+  const Case cases[] = {
+      {"samples/mt942_interim.sta", "mt940", "booked 1", {}},
+      {"samples/onec_kaspi_windows1251.txt", "1c", "booked 1", {}},
+      {"samples/camt052_intraday_prefixed.xml", "camt", "booked 1", {"--rate", "CHF=550"}},
+      {"samples/camt053_no_namespace.xml", "camt053", "booked 1", {"--rate", "EUR=520.5"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.file);
+    std::vector<std::string> args = {"import", std::string(AMANAT_TESTDATA "/import/") + c.file, "--data", data(),
+                                     "--format", c.format};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    auto imp = ok(args);
+    EXPECT_NE(imp.out.find(c.booked), std::string::npos) << imp.out;
+    auto again = ok(args);
+    EXPECT_NE(again.out.find("booked 0"), std::string::npos) << again.out;
+  }
+  // camt053 refuses an account report; a mapping is only for csv.
+  auto report = amanat({"import", AMANAT_TESTDATA "/import/samples/camt052_intraday_prefixed.xml", "--data", data(),
+                        "--format", "camt053"});
+  EXPECT_EQ(report.status, 1);
+  EXPECT_NE(report.err.find("camt to read any"), std::string::npos) << report.err;
+  auto map = amanat({"import", AMANAT_TESTDATA "/import/samples/mt942_interim.sta", "--data", data(), "--format",
+                     "mt940", "--map", "date=Date"});
+  EXPECT_EQ(map.status, 1);
+}
+
 // `amanat vault init` moves the books key into the vault: books.key is gone, a copy of the data
 // directory taken now holds no usable books key, the CLI books what needs no key and refuses
 // what does (with the way out in the message), and with the vault passphrase it books again.

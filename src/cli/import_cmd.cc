@@ -115,11 +115,15 @@ void add_import_commands(Registry& r) {
     auto* sub = r.app.add_subcommand("import", "Import a bank statement: money in is booked as donations");
     sub->add_option("FILE", *file, "The statement file")->required();
     sub->add_option("--data", *data, "Data directory")->required();
-    sub->add_option("--format", *fmt, "camt053 (ISO 20022) or csv")->required()->check(CLI::IsMember({"camt053", "csv"}));
+    sub->add_option("--format", *fmt,
+                    "camt (ISO 20022 camt.052/053/054; or camt052, camt053, camt054 for one of them), mt940 "
+                    "(SWIFT MT940/MT942), 1c (1CClientBankExchange) or csv (needs --map)")
+        ->required()
+        ->check(CLI::IsMember({"camt", "camt052", "camt053", "camt054", "mt940", "mt942", "1c", "csv"}));
     sub->add_option("--map", *map,
                     "CSV column mapping: \"account=NAME;date=COL;amount=COL|credit=COL;debit=COL;currency=COL|"
                     "currency-code=KZT;ref=COL;counterparty=COL;text=COL;date-format=DD.MM.YYYY;decimal=,;"
-                    "thousands=space;delimiter=semicolon\"");
+                    "thousands=space;delimiter=semicolon;encoding=windows-1251\" (csv only)");
     sub->add_option("--account", *account, "The money account the statement is for")->capture_default_str();
     sub->add_option("--channel", *channel, "Channel of the donations it books")->capture_default_str();
     sub->add_option("--rate", *rates, "CODE=RATE: one unit of a foreign currency in the organisation's (repeatable)");

@@ -4,7 +4,6 @@
 
 #include <cstring>
 #include <fstream>
-#include <limits>
 #include <optional>
 #include <span>
 #include <system_error>
@@ -35,9 +34,10 @@ constexpr std::string_view kIsoPrefix = "urn:iso:std:iso:20022:tech:xsd:";
 // The local names the reader looks at; every other name is kOther.
 // clang-format off
 enum Tag : std::uint8_t {
-  kOther, kDocument, kBkToCstmrStmt, kStmt, kAcct, kId, kIBAN, kOthr, kNtry, kAmt, kCdtDbtInd,
-  kSts, kCd, kBookgDt, kDt, kDtTm, kAcctSvcrRef, kNtryRef, kNtryDtls, kTxDtls, kRefs,
-  kEndToEndId, kAmtDtls, kTxAmt, kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd,
+  kOther, kDocument, kBkToCstmrStmt, kBkToCstmrAcctRpt, kBkToCstmrDbtCdtNtfctn, kStmt, kRpt,
+  kNtfctn, kAcct, kId, kIBAN, kOthr, kNtry, kAmt, kCdtDbtInd, kSts, kCd, kBookgDt, kValDt, kDt,
+  kDtTm, kAcctSvcrRef, kNtryRef, kNtryDtls, kTxDtls, kRefs, kEndToEndId, kAmtDtls, kTxAmt,
+  kRltdPties, kDbtrAcct, kCdtrAcct, kRmtInf, kUstrd, kPrtryAcct,
 };
 // clang-format on
 
@@ -45,18 +45,24 @@ Tag tag_of(const char* s, std::size_t n) {
   auto is = [&](const char* name) { return std::memcmp(s, name, n) == 0; };
   switch (n) {
     case 2: return is("Id") ? kId : is("Cd") ? kCd : is("Dt") ? kDt : kOther;
-    case 3: return is("Amt") ? kAmt : is("Sts") ? kSts : kOther;
+    case 3: return is("Amt") ? kAmt : is("Sts") ? kSts : is("Rpt") ? kRpt : kOther;
     case 4:
       return is("Ntry")   ? kNtry
              : is("IBAN") ? kIBAN
+             : is("BBAN") ? kIBAN  // .001.01's other account identifications
+             : is("UPIC") ? kIBAN
              : is("Othr") ? kOthr
              : is("Stmt") ? kStmt
              : is("Acct") ? kAcct
              : is("DtTm") ? kDtTm
              : is("Refs") ? kRefs
                           : kOther;
-    case 5: return is("TxAmt") ? kTxAmt : is("Ustrd") ? kUstrd : kOther;
-    case 6: return is("TxDtls") ? kTxDtls : is("RmtInf") ? kRmtInf : kOther;
+    case 5: return is("TxAmt") ? kTxAmt : is("Ustrd") ? kUstrd : is("ValDt") ? kValDt : kOther;
+    case 6:
+      return is("TxDtls")   ? kTxDtls
+             : is("RmtInf") ? kRmtInf
+             : is("Ntfctn") ? kNtfctn
+                            : kOther;
     case 7:
       return is("BookgDt")   ? kBookgDt
              : is("NtryRef") ? kNtryRef
@@ -68,10 +74,22 @@ Tag tag_of(const char* s, std::size_t n) {
              : is("CdtrAcct") ? kCdtrAcct
              : is("Document") ? kDocument
                               : kOther;
-    case 9: return is("CdtDbtInd") ? kCdtDbtInd : is("RltdPties") ? kRltdPties : kOther;
+    case 9:
+      return is("CdtDbtInd")   ? kCdtDbtInd
+             : is("RltdPties") ? kRltdPties
+             : is("PrtryAcct") ? kPrtryAcct  // .001.01's Othr
+                               : kOther;
     case 10: return is("EndToEndId") ? kEndToEndId : kOther;
     case 11: return is("AcctSvcrRef") ? kAcctSvcrRef : kOther;
     case 13: return is("BkToCstmrStmt") ? kBkToCstmrStmt : kOther;
+    // Version .001.01 named the message elements with their version: BkToCstmrStmtV01.
+    case 16:
+      return is("BkToCstmrAcctRpt")   ? kBkToCstmrAcctRpt
+             : is("BkToCstmrStmtV01") ? kBkToCstmrStmt
+                                      : kOther;
+    case 19: return is("BkToCstmrAcctRptV01") ? kBkToCstmrAcctRpt : kOther;
+    case 21: return is("BkToCstmrDbtCdtNtfctn") ? kBkToCstmrDbtCdtNtfctn : kOther;
+    case 24: return is("BkToCstmrDbtCdtNtfctnV01") ? kBkToCstmrDbtCdtNtfctn : kOther;
     default: return kOther;
   }
 }
@@ -84,6 +102,7 @@ enum State : std::uint8_t {
   sIgnore,   // inside the Document, in an element (or namespace) the reader does not need
   sDocument, sBk, sStmt, sAcct, sAcctId, sAcctIban, sAcctOthr, sAcctOthrId,
   sNtry, sNtryAmt, sNtryCdtDbt, sNtrySts, sNtryStsCd, sBookgDt, sBookgDtDt, sBookgDtDtTm,
+  sValDt, sValDtDt, sValDtDtTm,
   sNtryAcctSvcrRef, sNtryRef, sNtryDtls,
   sTx, sTxRefs, sTxE2E, sTxAcctSvcrRef, sTxAmt, sTxCdtDbt, sTxAmtDtls, sTxTxAmt, sTxTxAmtAmt,
   sRltd, sDbtrAcct, sDbtrId, sDbtrIban, sDbtrOthr, sDbtrOthrId,
@@ -92,13 +111,40 @@ enum State : std::uint8_t {
 };
 // clang-format on
 
+// The three cash-management messages share their entries (ReportEntry, in every version) and
+// differ only in the names of the message and its per-account part.
+struct Message {
+  const char* id;        // "camt.053"
+  const char* what;      // for error messages
+  Tag root, part;        // BkToCstmrStmt and Stmt
+  const char* root_name;
+  const char* part_name;
+};
+constexpr Message kMessages[] = {
+    {"camt.052", "a bank-to-customer account report", kBkToCstmrAcctRpt, kRpt, "BkToCstmrAcctRpt",
+     "Rpt"},
+    {"camt.053", "a bank-to-customer statement", kBkToCstmrStmt, kStmt, "BkToCstmrStmt", "Stmt"},
+    {"camt.054", "a bank-to-customer debit/credit notification", kBkToCstmrDbtCdtNtfctn, kNtfctn,
+     "BkToCstmrDbtCdtNtfctn", "Ntfctn"},
+};
+
+const Message* message_of_root(Tag t) {
+  for (const Message& m : kMessages)
+    if (m.root == t) return &m;
+  return nullptr;
+}
+
+const Message* message_of_id(std::string_view id) {
+  for (const Message& m : kMessages)
+    if (id.starts_with(m.id)) return &m;
+  return nullptr;
+}
+
 State child_state(State parent, Tag t) {
   switch (parent) {
-    case sDocument: return t == kBkToCstmrStmt ? sBk : sIgnore;
-    case sBk: return t == kStmt ? sStmt : sIgnore;
     case sStmt: return t == kNtry ? sNtry : t == kAcct ? sAcct : sIgnore;
     case sAcct: return t == kId ? sAcctId : sIgnore;
-    case sAcctId: return t == kIBAN ? sAcctIban : t == kOthr ? sAcctOthr : sIgnore;
+    case sAcctId: return t == kIBAN ? sAcctIban : t == kOthr || t == kPrtryAcct ? sAcctOthr : sIgnore;
     case sAcctOthr: return t == kId ? sAcctOthrId : sIgnore;
     case sNtry:
       switch (t) {
@@ -106,6 +152,7 @@ State child_state(State parent, Tag t) {
         case kCdtDbtInd: return sNtryCdtDbt;
         case kSts: return sNtrySts;
         case kBookgDt: return sBookgDt;
+        case kValDt: return sValDt;
         case kAcctSvcrRef: return sNtryAcctSvcrRef;
         case kNtryRef: return sNtryRef;
         case kNtryDtls: return sNtryDtls;
@@ -113,6 +160,7 @@ State child_state(State parent, Tag t) {
       }
     case sNtrySts: return t == kCd ? sNtryStsCd : sIgnore;
     case sBookgDt: return t == kDt ? sBookgDtDt : t == kDtTm ? sBookgDtDtTm : sIgnore;
+    case sValDt: return t == kDt ? sValDtDt : t == kDtTm ? sValDtDtTm : sIgnore;
     case sNtryDtls: return t == kTxDtls ? sTx : sIgnore;
     case sTx:
       switch (t) {
@@ -129,10 +177,10 @@ State child_state(State parent, Tag t) {
     case sTxTxAmt: return t == kAmt ? sTxTxAmtAmt : sIgnore;
     case sRltd: return t == kDbtrAcct ? sDbtrAcct : t == kCdtrAcct ? sCdtrAcct : sIgnore;
     case sDbtrAcct: return t == kId ? sDbtrId : sIgnore;
-    case sDbtrId: return t == kIBAN ? sDbtrIban : t == kOthr ? sDbtrOthr : sIgnore;
+    case sDbtrId: return t == kIBAN ? sDbtrIban : t == kOthr || t == kPrtryAcct ? sDbtrOthr : sIgnore;
     case sDbtrOthr: return t == kId ? sDbtrOthrId : sIgnore;
     case sCdtrAcct: return t == kId ? sCdtrId : sIgnore;
-    case sCdtrId: return t == kIBAN ? sCdtrIban : t == kOthr ? sCdtrOthr : sIgnore;
+    case sCdtrId: return t == kIBAN ? sCdtrIban : t == kOthr || t == kPrtryAcct ? sCdtrOthr : sIgnore;
     case sCdtrOthr: return t == kId ? sCdtrOthrId : sIgnore;
     case sRmtInf: return t == kUstrd ? sUstrd : sIgnore;
     default: return sIgnore;
@@ -144,7 +192,7 @@ constexpr bool is_leaf(State s) {
   // clang-format off
   switch (s) {
     case sAcctIban: case sAcctOthrId: case sNtryAmt: case sNtryCdtDbt: case sNtryStsCd:
-    case sBookgDtDt: case sBookgDtDtTm: case sNtryAcctSvcrRef: case sNtryRef: case sTxE2E:
+    case sBookgDtDt: case sBookgDtDtTm: case sValDtDt: case sValDtDtTm: case sNtryAcctSvcrRef: case sNtryRef: case sTxE2E:
     case sTxAcctSvcrRef: case sTxAmt: case sTxCdtDbt: case sTxTxAmtAmt: case sDbtrIban:
     case sDbtrOthrId: case sCdtrIban: case sCdtrOthrId: case sUstrd:
       return true;
@@ -165,6 +213,8 @@ const char* path_of(State s) {
     case sNtryStsCd: return "Ntry/Sts/Cd";
     case sBookgDtDt: return "Ntry/BookgDt/Dt";
     case sBookgDtDtTm: return "Ntry/BookgDt/DtTm";
+    case sValDtDt: return "Ntry/ValDt/Dt";
+    case sValDtDtTm: return "Ntry/ValDt/DtTm";
     case sNtryAcctSvcrRef: return "Ntry/AcctSvcrRef";
     case sNtryRef: return "Ntry/NtryRef";
     case sTxE2E: return "TxDtls/Refs/EndToEndId";
@@ -230,13 +280,14 @@ struct Tx {
 struct Entry {
   std::uint64_t line = 0;
   AmountValue amt;
-  Value cdtdbt, sts, sts_cd, dt, dttm, svcr_ref, ntry_ref;
+  Value cdtdbt, sts, sts_cd, dt, dttm, val_dt, val_dttm, svcr_ref, ntry_ref;
   std::vector<Tx> tx;  // the first ntx are this entry's; the rest are kept for their capacity
   std::size_t ntx = 0;
   void reset(std::uint64_t at) {
     line = at;
     amt.reset();
-    for (Value* v : {&cdtdbt, &sts, &sts_cd, &dt, &dttm, &svcr_ref, &ntry_ref}) v->reset();
+    for (Value* v : {&cdtdbt, &sts, &sts_cd, &dt, &dttm, &val_dt, &val_dttm, &svcr_ref, &ntry_ref})
+      v->reset();
     ntx = 0;
   }
 };
@@ -271,9 +322,13 @@ bool valid_zone(std::string_view z) {
          two_digits(z, 4, 59);
 }
 
+// The lines of a batch entry's parts, or none if it is to stay one line (see finish_entry).
+std::vector<Money> split_batch(std::span<const Tx> txs, Money entry, int sign);
+
 class Reader {
  public:
-  Reader() : xp_(XML_ParserCreateNS(nullptr, kNsSep)) {}
+  explicit Reader(CamtMessage expect)
+      : xp_(XML_ParserCreateNS(nullptr, kNsSep)), expect_(expect) {}
   ~Reader() {
     if (xp_) XML_ParserFree(xp_);
   }
@@ -318,6 +373,7 @@ class Reader {
   void end();
   void text(const char* s, std::size_t n);
   State open_document(const char* name, const char* local);
+  bool accept(const Message& m, std::uint64_t at);
   void store(Value& v, State s);
   void store_amount(AmountValue& a, State s);
   void store_account(std::string& out, bool& has, State s);
@@ -327,9 +383,11 @@ class Reader {
   Result<std::string> read_booking_date(const Entry& e);
 
   XML_Parser xp_;
+  CamtMessage expect_;
+  const Message* msg_ = nullptr;  // the document's message, once known
   std::optional<Error> error_;
   std::vector<State> states_;
-  std::string ns_;  // the camt Document's namespace URI, once found
+  std::string ns_;  // the camt Document's namespace URI, once found; empty for no namespace
   bool document_seen_ = false, bk_seen_ = false;
   bool capturing_ = false;
   std::string value_;  // text of the leaf element being read
@@ -350,32 +408,43 @@ State Reader::open_document(const char* name, const char* local) {
                   "a second Document element; one file holds one statement document"));
     return sIgnore;
   }
+  document_seen_ = true;
+  // A Document in no namespace (the Bundesbank's sample, some banks' exports) is recognised
+  // by its message element, the Document's first child.
+  if (uri.empty()) return sDocument;
   if (!uri.starts_with(kIsoPrefix)) {
     stop(error_at(at, "Document",
-                  uri.empty() ? "has no namespace; a camt.053 statement's Document is in "
-                                "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"
-                              : "its namespace is not an ISO 20022 message namespace; expected "
-                                "urn:iso:std:iso:20022:tech:xsd:camt.053.001.NN"));
+                  "its namespace is not an ISO 20022 message namespace; expected "
+                  "urn:iso:std:iso:20022:tech:xsd:camt.05N.001.NN"));
     return sIgnore;
   }
-  std::string_view msg = uri.substr(kIsoPrefix.size());
-  if (!is_message_id(msg) || !msg.starts_with("camt.053.001.")) {
-    std::string what = !is_message_id(msg) ? "not a known ISO 20022 message"
-                       : msg.starts_with("camt.052.")
-                           ? "\"" + std::string(msg) + "\" (a bank-to-customer account report)"
-                       : msg.starts_with("camt.054.")
-                           ? "\"" + std::string(msg) + "\" (a debit/credit notification)"
-                           : "\"" + std::string(msg) + "\"";
+  std::string_view id = uri.substr(kIsoPrefix.size());
+  const Message* m = is_message_id(id) ? message_of_id(id) : nullptr;
+  if (!m || id.substr(8, 5) != ".001.") {
+    std::string what =
+        !is_message_id(id) ? "not a known ISO 20022 message" : "\"" + std::string(id) + "\"";
     stop(error_at(at, "Document",
                   "the document is " + what +
-                      ", not a camt.053.001.NN bank-to-customer statement; ask the bank "
-                      "for the camt.053 statement export"));
+                      ", not a camt.052, camt.053 or camt.054 message (camt.05N.001.NN); ask "
+                      "the bank for the camt.053 statement export"));
     return sIgnore;
   }
+  if (!accept(*m, at)) return sIgnore;
   ns_ = std::string(uri);
-  out_.format = std::string(msg);
-  document_seen_ = true;
+  out_.format = std::string(id);
   return sDocument;
+}
+
+bool Reader::accept(const Message& m, std::uint64_t at) {
+  msg_ = &m;
+  if (expect_ == CamtMessage::any || &kMessages[static_cast<int>(expect_) - 1] == &m) return true;
+  const Message& want = kMessages[static_cast<int>(expect_) - 1];
+  std::string id = out_.format.empty() ? std::string(m.id) : out_.format;
+  stop(error_at(at, "Document",
+                "the document is \"" + id + "\" (" + m.what + "), not " + want.what + " (" +
+                    want.id + "); choose the format for " + m.id +
+                    ", or camt to read any of the three"));
+  return false;
 }
 
 void Reader::start(const char* name, const char** atts) {
@@ -396,6 +465,7 @@ void Reader::start(const char* name, const char** atts) {
   } else {
     const char* sep = std::strchr(name, kNsSep);
     local = sep ? sep + 1 : name;
+    in_ns = ns_.empty() && !sep;  // a Document in no namespace: its elements are in none
   }
   Tag tag = tag_of(local, std::strlen(local));
 
@@ -405,6 +475,17 @@ void Reader::start(const char* name, const char** atts) {
     if (error_) return;
   } else if (parent == sIgnore || !in_ns) {
     s = sIgnore;
+  } else if (parent == sDocument) {
+    s = sIgnore;
+    if (const Message* m = message_of_root(tag); m && !bk_seen_) {
+      if (msg_ == nullptr) {
+        if (!accept(*m, line())) return;
+        out_.format = m->id;  // no namespace, so no version
+      }
+      if (m == msg_) s = sBk;
+    }
+  } else if (parent == sBk) {
+    s = tag == msg_->part ? sStmt : sIgnore;
   } else {
     s = child_state(parent, tag);
   }
@@ -489,7 +570,10 @@ void Reader::end() {
       break;
     case sDocument:
       if (!bk_seen_)
-        stop(error_at(line(), "Document", "has no BkToCstmrStmt: it is not a bank statement"));
+        stop(error_at(line(), "Document",
+                      msg_ ? std::string("has no ") + msg_->root_name + ": it is not " + msg_->what
+                           : std::string("has no BkToCstmrStmt, BkToCstmrAcctRpt or "
+                                         "BkToCstmrDbtCdtNtfctn: it is not a bank statement")));
       break;
     case sNtry:
       if (auto st = finish_entry(); !st) stop(std::move(st.error()));
@@ -507,6 +591,8 @@ void Reader::end() {
       break;
     case sBookgDtDt: store(entry_.dt, s); break;
     case sBookgDtDtTm: store(entry_.dttm, s); break;
+    case sValDtDt: store(entry_.val_dt, s); break;
+    case sValDtDtTm: store(entry_.val_dttm, s); break;
     case sNtryAcctSvcrRef: store(entry_.svcr_ref, s); break;
     case sNtryRef: store(entry_.ntry_ref, s); break;
     case sTxE2E: store(tx->e2e, s); break;
@@ -543,17 +629,14 @@ Result<Money> Reader::read_amount(const AmountValue* a, std::uint64_t missing_li
   auto c = currency(ccy);
   if (!c) return fail_at(at, path, "Ccy: " + c.error().message);
   std::string_view v = trim(a->v.text);
-  std::string shown = describe(v, 1);
   if (v.empty()) return fail_at(at, path, "is empty");
-  if (v[0] < '0' || v[0] > '9')
+  std::string shown = describe(v, 1);
+  if (v[0] == '-')
     return fail_at(at, path,
-                   shown +
-                       " is not a plain decimal amount (digits and an optional '.'; "
-                       "the sign is given by CdtDbtInd)");
-  auto m = parse_money(v, *c);
-  if (!m)
-    return fail_at(at, path,
-                   shown[0] == '"' ? m.error().message : shown + " is not a decimal amount");
+                   shown + " is negative; an amount here has no sign (CdtDbtInd gives it)");
+  // Any xs:decimal spelling: "+1.00", "01.00", ".05", "8.850".
+  auto m = detail::read_decimal(v.substr(v[0] == '+' ? 1 : 0), '.', *c);
+  if (!m) return fail_at(at, path, shown + " " + m.error());
   if (m->minor == 0) return fail_at(at, path, "the amount is zero; an entry must move money");
   return *m;
 }
@@ -569,13 +652,21 @@ Result<int> Reader::read_sign(const Value& v, std::uint64_t missing_line, const 
 }
 
 Result<std::string> Reader::read_booking_date(const Entry& e) {
-  if (e.dt.seen && e.dttm.seen)
-    return fail_at(e.dttm.line, "Ntry/BookgDt", "has both Dt and DtTm; it must have one");
-  if (!e.dt.seen && !e.dttm.seen)
-    return fail_at(e.line, "Ntry/BookgDt", "missing; a booked entry needs a booking date");
-  bool is_dt = e.dt.seen;
-  const Value& v = is_dt ? e.dt : e.dttm;
-  const char* path = is_dt ? "Ntry/BookgDt/Dt" : "Ntry/BookgDt/DtTm";
+  // The booking date; entries that carry only a value date (several banks write no BookgDt)
+  // are booked on it.
+  bool booking = e.dt.seen || e.dttm.seen;
+  const Value& dt = booking ? e.dt : e.val_dt;
+  const Value& dttm = booking ? e.dttm : e.val_dttm;
+  if (dt.seen && dttm.seen)
+    return fail_at(dttm.line, booking ? "Ntry/BookgDt" : "Ntry/ValDt",
+                   "has both Dt and DtTm; it must have one");
+  if (!dt.seen && !dttm.seen)
+    return fail_at(e.line, "Ntry/BookgDt",
+                   "missing, and so is ValDt; a booked entry needs a booking or value date");
+  bool is_dt = dt.seen;
+  const Value& v = is_dt ? dt : dttm;
+  const char* path = booking ? (is_dt ? "Ntry/BookgDt/Dt" : "Ntry/BookgDt/DtTm")
+                             : (is_dt ? "Ntry/ValDt/Dt" : "Ntry/ValDt/DtTm");
   std::string_view s = trim(v.text);
   auto date = detail::read_date(s.substr(0, 10), '-', detail::DateOrder::ymd);
   if (!date) return fail_at(v.line, path, describe(s, 1) + " " + date.error());
@@ -640,85 +731,86 @@ Status Reader::finish_entry() {
     return std::string();
   };
 
-  bool batch = txs.size() >= 2;
-  for (const Tx& t : txs) batch = batch && t.amount() != nullptr;
-  if (!batch) {
-    Value none;
-    const Tx* only = txs.size() == 1 ? &txs[0] : nullptr;
-    StatementLine l{
-        .line = e.line,
-        .account = account_,
-        .booking_date = std::move(*date),
-        .amount = entry_amount,
-        .bank_ref = first_ref(
-            {&e.svcr_ref, &e.ntry_ref, only ? &only->svcr_ref : &none, only ? &only->e2e : &none}),
-        .counterparty = {},
-        .text = {},
-    };
-    // The counterparty only when every TxDtls that names one names the same account: a
-    // batch booked as one line has no single other party otherwise.
-    bool conflict = false;
-    for (const Tx& t : txs) {
-      const std::string& cp = *sign > 0 ? t.dbtr : t.cdtr;
-      if (cp.empty()) continue;
-      if (!l.counterparty.empty() && l.counterparty != cp) conflict = true;
-      l.counterparty = cp;
+  // A batch whose parts carry their own amounts in the entry's currency becomes one line per
+  // part, if the parts add up to the entry: signed by their own CdtDbtInd, or, as some banks
+  // write the parts from the payer's side, all by the entry's. The entry's amount and
+  // indicator are what the bank booked: a batch whose parts do not add up either way (or
+  // whose part amounts are missing, unreadable or in another currency) is one line.
+  if (auto parts = split_batch(txs, entry_amount, *sign); !parts.empty()) {
+    for (std::size_t i = 0; i < txs.size(); ++i) {
+      const Tx& t = txs[i];
+      out_.lines.push_back(StatementLine{
+          .line = e.line,
+          .account = account_,
+          .booking_date = *date,
+          .amount = parts[i],
+          .bank_ref = first_ref({&t.svcr_ref, &e.svcr_ref, &e.ntry_ref, &t.e2e}),
+          .counterparty = parts[i].minor > 0 ? t.dbtr : t.cdtr,
+          .text = t.text,
+      });
     }
-    if (conflict) l.counterparty.clear();
-    for (const Tx& t : txs) {
-      if (t.text.empty()) continue;
-      if (l.text.size() + t.text.size() + 1 > kMaxText)
-        return fail_at(e.line, "TxDtls/RmtInf/Ustrd", "remittance text longer than 64 KiB");
-      if (!l.text.empty()) l.text += ' ';
-      l.text += t.text;
-    }
-    out_.lines.push_back(std::move(l));
     return {};
   }
 
-  // A batch whose parts carry their own amounts: one line each, if they add up.
-  std::size_t first_line = out_.lines.size();
-  __int128 total = 0;
+  Value none;
+  const Tx* only = txs.size() == 1 ? &txs[0] : nullptr;
+  StatementLine l{
+      .line = e.line,
+      .account = account_,
+      .booking_date = std::move(*date),
+      .amount = entry_amount,
+      .bank_ref = first_ref(
+          {&e.svcr_ref, &e.ntry_ref, only ? &only->svcr_ref : &none, only ? &only->e2e : &none}),
+      .counterparty = {},
+      .text = {},
+  };
+  // The counterparty only when every TxDtls that names one names the same account: a
+  // batch booked as one line has no single other party otherwise.
+  bool conflict = false;
+  for (const Tx& t : txs) {
+    const std::string& cp = *sign > 0 ? t.dbtr : t.cdtr;
+    if (cp.empty()) continue;
+    if (!l.counterparty.empty() && l.counterparty != cp) conflict = true;
+    l.counterparty = cp;
+  }
+  if (conflict) l.counterparty.clear();
+  for (const Tx& t : txs) {
+    if (t.text.empty()) continue;
+    if (l.text.size() + t.text.size() + 1 > kMaxText)
+      return fail_at(e.line, "TxDtls/RmtInf/Ustrd", "remittance text longer than 64 KiB");
+    if (!l.text.empty()) l.text += ' ';
+    l.text += t.text;
+  }
+  out_.lines.push_back(std::move(l));
+  return {};
+}
+
+std::vector<Money> split_batch(std::span<const Tx> txs, Money entry, int sign) {
+  if (txs.size() < 2) return {};
+  std::vector<Money> parts;
+  parts.reserve(txs.size());
+  __int128 own = 0, unsigned_sum = 0;
   for (const Tx& t : txs) {
     const AmountValue* a = t.amount();
-    const char* path = a == &t.tx_amt ? "TxDtls/AmtDtls/TxAmt/Amt" : "TxDtls/Amt";
-    auto m = read_amount(a, t.line, path);
-    if (!m) return err(m);
-    if (m->currency != entry_amount.currency)
-      return fail_at(
-          a->v.line, path,
-          "is in " + std::string(m->currency.code()) + " but the entry's Amt is in " +
-              std::string(entry_amount.currency.code()) +
-              "; a batch is split into its TxDtls only when they are in the entry's currency");
-    int tsign = *sign;
+    if (!a || !a->has_ccy || trim(a->ccy) != entry.currency.code()) return {};
+    std::string_view v = trim(a->v.text);
+    if (!v.empty() && v[0] == '+') v.remove_prefix(1);
+    auto m = detail::read_decimal(v, '.', entry.currency);
+    if (!m || m->minor == 0) return {};
+    int tsign = sign;
     if (t.cdtdbt.seen) {
-      auto s = read_sign(t.cdtdbt, t.line, "TxDtls/CdtDbtInd");
-      if (!s) return err(s);
-      tsign = *s;
+      std::string_view ind = trim(t.cdtdbt.text);
+      if (ind != "CRDT" && ind != "DBIT") return {};
+      tsign = ind == "CRDT" ? 1 : -1;
     }
-    if (tsign < 0) m->minor = -m->minor;
-    total += m->minor;
-    out_.lines.push_back(StatementLine{
-        .line = e.line,
-        .account = account_,
-        .booking_date = *date,
-        .amount = *m,
-        .bank_ref = first_ref({&t.svcr_ref, &e.svcr_ref, &e.ntry_ref, &t.e2e}),
-        .counterparty = tsign > 0 ? t.dbtr : t.cdtr,
-        .text = t.text,
-    });
+    own += tsign * static_cast<__int128>(m->minor);
+    unsigned_sum += m->minor;
+    parts.push_back(Money{tsign < 0 ? -m->minor : m->minor, entry.currency});
   }
-  if (total != entry_amount.minor) {
-    out_.lines.erase(out_.lines.begin() + static_cast<std::ptrdiff_t>(first_line),
-                     out_.lines.end());
-    std::string sum = total < std::numeric_limits<std::int64_t>::min() ||
-                              total > std::numeric_limits<std::int64_t>::max()
-                          ? std::string("more than an amount can hold")
-                          : format(Money{static_cast<std::int64_t>(total), entry_amount.currency});
-    return fail_at(e.line, "Ntry/NtryDtls",
-                   "the " + std::to_string(txs.size()) + " TxDtls amounts add up to " + sum +
-                       " (signed) but the entry's Amt is " + format(entry_amount) +
-                       "; the batch does not add up");
+  if (own == entry.minor) return parts;
+  if (unsigned_sum == (entry.minor < 0 ? -static_cast<__int128>(entry.minor) : entry.minor)) {
+    for (Money& p : parts) p.minor = sign * (p.minor < 0 ? -p.minor : p.minor);
+    return parts;
   }
   return {};
 }
@@ -759,29 +851,29 @@ Result<Statement> Reader::run(std::istream& in, Progress* progress) {
   }
   if (!document_seen_)
     return fail_at(1, "Document",
-                   "no ISO 20022 Document element: this is not a camt.053 statement");
+                   "no ISO 20022 Document element: this is not a camt statement");
   return std::move(out_);
 }
 
 }  // namespace
 
-Result<Statement> parse_camt053(std::istream& in, Progress* progress) {
-  Reader r;
+Result<Statement> parse_camt(std::istream& in, CamtMessage expect, Progress* progress) {
+  Reader r(expect);
   return r.run(in, progress);
 }
 
+Result<Statement> parse_camt053(std::istream& in, Progress* progress) {
+  return parse_camt(in, CamtMessage::statement, progress);
+}
+
+Result<Statement> parse_camt_file(const std::filesystem::path& path, CamtMessage expect,
+                                  Progress* progress) {
+  return detail::parse_file(path, progress,
+                            [&](std::istream& in) { return parse_camt(in, expect, progress); });
+}
+
 Result<Statement> parse_camt053_file(const std::filesystem::path& path, Progress* progress) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
-                path.string() + ": " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
-  if (progress) progress->set_total(size);
-  auto st = parse_camt053(in, progress);
-  if (!st) return std::unexpected(st.error().context(path.string()));
-  return st;
+  return parse_camt_file(path, CamtMessage::statement, progress);
 }
 
 }  // namespace amanat::books::import

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "books/import/charset.h"
 #include "books/import/fields.h"
 
 namespace amanat::books::import {
@@ -24,8 +25,6 @@ using detail::trim;
 constexpr std::size_t kMaxRow = std::size_t{16} << 20;
 // Likewise for fields: a row of nothing but delimiters must not become millions of them.
 constexpr std::size_t kMaxFields = 1000;
-// Read size; the buffer doubles only for a row longer than half of it.
-constexpr std::size_t kChunk = std::size_t{64} << 10;
 
 std::unexpected<Error> mapping_error(std::string_view key, std::string_view reason) {
   std::string m = "mapping: ";
@@ -108,26 +107,17 @@ constexpr std::array<ColumnKey, 8> kColumnKeys = {{
 // found in two passes: the first finds where it ends (through quoted line breaks, refilling the
 // buffer as needed), the second splits it into fields and unescapes "" in place. The fields
 // are views into the buffer, valid until the next call.
-class Rows {
+class Rows : private detail::BufferedInput {
  public:
   Rows(std::istream& in, char delimiter, Progress* progress)
-      : in_(in), delim_(delimiter), progress_(progress), buf_(kChunk) {
+      : BufferedInput(in, progress), delim_(delimiter) {
     for (unsigned char c : {static_cast<unsigned char>(delimiter), static_cast<unsigned char>('\n'),
                             static_cast<unsigned char>('\r'), static_cast<unsigned char>('\0')})
       special_[c] = true;
   }
 
-  // Skips a UTF-8 byte order mark; refuses UTF-16 ones.
-  Status start() {
-    if (auto st = fill(); !st) return st;
-    auto b = [&](std::size_t i) { return static_cast<unsigned char>(buf_[i]); };
-    std::size_t have = end_ - pos_;
-    if (have >= 3 && b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF)
-      pos_ += 3;
-    else if (have >= 2 && ((b(0) == 0xFF && b(1) == 0xFE) || (b(0) == 0xFE && b(1) == 0xFF)))
-      return fail_at(1, "file", "is UTF-16; save or convert the statement as UTF-8");
-    return {};
-  }
+  // Reads the first chunk (byte order marks are the DecodingStreambuf's business).
+  Status start() { return fill(); }
 
   // Skips n physical lines (a bank's preamble before the header).
   Status skip_lines(std::uint32_t n) {
@@ -267,27 +257,6 @@ class Rows {
     return fill();
   }
 
-  // Moves the unread bytes to the front and reads more after them.
-  Status fill() {
-    if (pos_ > 0) {
-      std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
-      end_ -= pos_;
-      pos_ = 0;
-    }
-    if (buf_.size() - end_ < kChunk / 2) buf_.resize(buf_.size() * 2);
-    in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
-    std::size_t n = static_cast<std::size_t>(in_.gcount());
-    // A short read is the end of the input only with eofbit; failbit alone (a stream that was
-    // never opened, or already failed) would otherwise read nothing forever.
-    if (in_.bad() || (in_.fail() && !in_.eof()))
-      return std::unexpected(Error{Errc::unavailable, "reading the statement failed after " +
-                                                          std::to_string(read_) + " bytes"});
-    end_ += n;
-    read_ += n;
-    if (progress_) progress_->update(read_);
-    if (in_.eof()) eof_ = true;
-    return {};
-  }
 
   // Splits [begin, end) into fields, unescaping quoted ones in place.
   Status split(std::size_t begin, std::size_t end, std::uint64_t row_line,
@@ -336,14 +305,8 @@ class Rows {
     }
   }
 
-  std::istream& in_;
   char delim_;
-  Progress* progress_;
-  std::vector<char> buf_;
-  std::size_t pos_ = 0, end_ = 0;
-  bool eof_ = false;
   std::uint64_t line_ = 1;
-  std::uint64_t read_ = 0;
   std::vector<std::string> labels_;
   bool special_[256] = {};  // bytes that end an unquoted run: delimiter, CR, LF, NUL
 };
@@ -489,20 +452,29 @@ Result<std::string> CsvReader::read_text(std::string_view v, const char* key,
   v = trim(v);
   if (!detail::valid_utf8(v))
     return fail_at(line, key,
-                   "is not valid UTF-8 (is the file in another encoding, such as Windows-1251 "
-                   "or Latin-1? convert it to UTF-8)");
+                   "is not valid UTF-8 (is the file in another encoding? declare it in the "
+                   "mapping, e.g. encoding=windows-1251)");
   return std::string(v);
 }
 
 Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   if (auto st = check_csv_mapping(m_); !st) return err(st);
-  Rows rows(in, m_.delimiter, progress);
-  if (auto st = rows.start(); !st) return err(st);
-  if (auto st = rows.skip_lines(m_.skip_lines); !st) return err(st);
+  // The rows are read as UTF-8 from the file's charset (its byte order mark, else the
+  // mapping's encoding). A decoding error ends the decoded stream early: it is checked before
+  // anything Rows says about the end of the input or a row cut short.
+  detail::DecodingStreambuf decoded(in, m_.encoding, progress);
+  std::istream text(&decoded);
+  Rows rows(text, m_.delimiter, nullptr);
+  auto decoding_error = [&](const Error& e) {
+    return std::unexpected(decoded.error() ? *decoded.error() : e);
+  };
+  if (auto st = rows.start(); !st) return decoding_error(st.error());
+  if (auto st = rows.skip_lines(m_.skip_lines); !st) return decoding_error(st.error());
 
   std::vector<std::string_view> fields;
   std::uint64_t header_line = 0;
   auto got = rows.next(fields, header_line);
+  if (decoded.error()) return std::unexpected(*decoded.error());
   if (!got) return err(got);
   if (!*got)
     return fail_at(rows.line(), "header",
@@ -544,6 +516,7 @@ Result<Statement> CsvReader::run(std::istream& in, Progress* progress) {
   std::uint64_t line = 0;
   for (;;) {
     auto more = rows.next(fields, line);
+    if (decoded.error()) return std::unexpected(*decoded.error());
     if (!more) return err(more);
     if (!*more) break;
     if (fields.size() != ncols)
@@ -694,7 +667,7 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
   std::vector<std::string> seen;
   static constexpr const char* kKnown =
       "date, amount, credit, debit, currency, currency-code, ref, counterparty, text, account, "
-      "date-format, decimal, thousands, delimiter, skip-lines";
+      "date-format, decimal, thousands, delimiter, skip-lines, encoding";
   for (const std::string& part : parts) {
     if (trim_blank(part).empty()) continue;
     std::size_t eq = part.find('=');
@@ -769,6 +742,16 @@ Result<CsvMapping> parse_csv_mapping(std::string_view text) {
         m.delimiter = '\t';
       else
         return mapping_error(key, in_quotes(value) + " is not one of comma, semicolon, tab");
+    } else if (key == "encoding" || key == "charset") {
+      if (std::find(seen.begin(), seen.end(), key == "encoding" ? "charset" : "encoding") !=
+          seen.end())
+        return mapping_error(key, "given twice (encoding and charset are the same key)");
+      auto c = detail::parse_charset(value);
+      if (!c)
+        return mapping_error(key, in_quotes(value) +
+                                      " is not one of utf-8, windows-1251, utf-16, utf-16le, "
+                                      "utf-16be");
+      m.encoding = *c;
     } else if (key == "skip-lines") {
       std::uint32_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
@@ -792,17 +775,8 @@ Result<Statement> parse_csv(std::istream& in, const CsvMapping& mapping, Progres
 
 Result<Statement> parse_csv_file(const std::filesystem::path& path, const CsvMapping& mapping,
                                  Progress* progress) {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec)
-    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
-                path.string() + ": " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
-  if (progress) progress->set_total(size);
-  auto st = parse_csv(in, mapping, progress);
-  if (!st) return std::unexpected(st.error().context(path.string()));
-  return st;
+  return detail::parse_file(path, progress,
+                            [&](std::istream& in) { return parse_csv(in, mapping, progress); });
 }
 
 }  // namespace amanat::books::import

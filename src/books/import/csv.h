@@ -8,7 +8,10 @@
 // "1.234" would eventually book a wrong date or an amount off by a factor of a thousand.
 //
 // The file (contract; see statement.h for what all importers share):
-//  - UTF-8, with or without a byte order mark (a UTF-16 mark is refused with a hint); RFC 4180
+//  - Text encoding: a byte order mark decides (UTF-8, UTF-16LE or UTF-16BE, as spreadsheet
+//    programs save "Unicode text"); without one, the mapping's `encoding` (UTF-8 unless it
+//    says windows-1251 or utf-16). The file is decoded to UTF-8 as it is read (charset.h); a
+//    byte sequence that is invalid in the charset is an error at its line ("file"). RFC 4180
 //    quoting: a field that starts with '"' runs to the next lone '"', "" inside it is one '"',
 //    and it may hold delimiters and line breaks; a '"' inside an unquoted field is kept as a
 //    literal character, as most bank exports write them. Rows end with LF, CRLF or CR.
@@ -44,6 +47,7 @@
 #include <string>
 #include <string_view>
 
+#include "books/import/charset.h"
 #include "books/import/statement.h"
 #include "core/error.h"
 #include "core/money.h"
@@ -82,6 +86,8 @@ struct CsvMapping {
   CsvThousands thousands = CsvThousands::none;
   char delimiter = ',';  // ',' ';' or '\t'
   std::uint32_t skip_lines = 0;
+  // The file's text encoding when it has no byte order mark (a mark always decides).
+  detail::Charset encoding = detail::Charset::utf8;
 };
 
 // Parses the compact form a user types, "key=value" pairs separated by ';' (inside a value,
@@ -96,6 +102,8 @@ struct CsvMapping {
 //   thousands=none | space | nbsp | . | , | '  (default none; also "dot", "comma", "apostrophe")
 //   delimiter=, | semicolon | tab  (default ,; also "comma")
 //   skip-lines=<n>           physical lines before the header (default 0)
+//   encoding=utf-8 | windows-1251 | utf-16 | utf-16le | utf-16be   (default utf-8; also
+//                            charset=, cp1251; a byte order mark in the file overrides it)
 // e.g. "date=Date;amount=Amount;currency=Currency;ref=Reference;counterparty=Payer IBAN;
 //       text=Purpose;date-format=DD.MM.YYYY;decimal=,;thousands=space;delimiter=semicolon;
 //       account=Kaspi-Main"

@@ -153,18 +153,111 @@ TEST(CsvStatement, ReadsTheSampleStatement) {
   for (std::size_t i = 0; i < want.size(); ++i) EXPECT_EQ(st->lines[i], want[i]) << "line " << i;
 }
 
-TEST(CsvStatement, SkipsAByteOrderMarkAndRefusesUtf16) {
-  auto st = parse(
-      "\xEF\xBB\xBF"
-      "Date,Amount,Payer,Purpose\n2025-01-02,5,,\n",
-      kSimple);
-  ASSERT_TRUE(st.has_value()) << st.error().message;
-  EXPECT_EQ(st->lines.at(0).amount, m(500, "KZT"));
-  expect_error(parse(std::string("\xFF\xFE"
-                                 "D\0a\0",
-                                 6),
-                     kSimple),
-               "line 1: file: ", "UTF-16");
+// Independent encoders for the tests (BMP text only): what a spreadsheet program writes.
+std::u32string code_points(std::string_view utf8) {
+  std::u32string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : 3;
+    char32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : c & 0x0F;
+    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + k]) & 0x3F);
+    out += cp;
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+std::string utf16(std::string_view utf8, bool big_endian, bool bom) {
+  std::string out;
+  auto unit = [&](char32_t u) {
+    char hi = static_cast<char>(u >> 8), lo = static_cast<char>(u & 0xFF);
+    out += big_endian ? hi : lo;
+    out += big_endian ? lo : hi;
+  };
+  if (bom) unit(0xFEFF);
+  for (char32_t cp : code_points(utf8)) unit(cp);
+  return out;
+}
+std::string cp1251(std::string_view utf8) {
+  std::string out;
+  for (char32_t cp : code_points(utf8))
+    out += cp < 0x80 ? static_cast<char>(cp)
+           : cp == 0x401 ? '\xA8'
+           : cp == 0x451 ? '\xB8'
+                         : static_cast<char>(cp - 0x410 + 0xC0);
+  return out;
+}
+
+TEST(CsvStatement, ReadsTheEncodingsSpreadsheetProgramsSave) {
+  // Cyrillic text, a quoted field across a CRLF line break, a tab delimiter as "Unicode text".
+  const std::string text =
+      "Date\tAmount\tPayer\tPurpose\r\n"
+      "2025-01-02\t5\t\t\"Пожертвование,\r\nприют Ёлка\"\r\n"
+      "2025-01-03\t-2.50\t\tкомиссия\r\n";
+  const std::string map = kSimple + ";delimiter=tab";
+  struct Case {
+    const char* name;
+    std::string bytes;
+    std::string extra;  // mapping keys
+  };
+  const Case cases[] = {
+      {"UTF-8", text, ""},
+      {"UTF-8 with BOM", "\xEF\xBB\xBF" + text, ""},
+      {"UTF-8 with BOM, declared windows-1251: the mark wins", "\xEF\xBB\xBF" + text,
+       ";encoding=windows-1251"},
+      {"Windows-1251", cp1251(text), ";encoding=windows-1251"},
+      {"Windows-1251 as charset=cp1251", cp1251(text), ";charset=CP1251"},
+      {"UTF-16LE with BOM", utf16(text, false, true), ""},
+      {"UTF-16BE with BOM", utf16(text, true, true), ""},
+      {"UTF-16LE without BOM, declared", utf16(text, false, false), ";encoding=utf-16le"},
+      {"UTF-16BE without BOM, declared", utf16(text, true, false), ";encoding=utf-16be"},
+      {"UTF-16 without BOM: little-endian", utf16(text, false, false), ";encoding=utf-16"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto st = parse(c.bytes, map + c.extra);
+    ASSERT_TRUE(st.has_value()) << st.error().message;
+    ASSERT_EQ(st->lines.size(), 2u);
+    EXPECT_EQ(st->lines[0].text, "Пожертвование,\r\nприют Ёлка");
+    EXPECT_EQ(st->lines[0].amount, m(500, "KZT"));
+    EXPECT_EQ(st->lines[1].line, 4u);
+    EXPECT_EQ(st->lines[1].text, "комиссия");
+    EXPECT_EQ(st->lines[1].amount, m(-250, "KZT"));
+  }
+}
+
+TEST(CsvStatement, RefusesBytesThatAreNoCharacterInTheFilesEncoding) {
+  const std::string map = kSimple + ";delimiter=tab";
+  const std::string head = "Date\tAmount\tPayer\tPurpose\n2025-01-02\t5\t\tx\n";
+  struct Case {
+    const char* name;
+    std::string bytes;
+    std::string extra;
+    const char* prefix;
+    const char* part;
+  };
+  const Case cases[] = {
+      {"Windows-1251 without a declaration", cp1251(head + "2025-01-03\t1\t\tприют\n"), "",
+       "line 3: text: ", "encoding=windows-1251"},
+      {"0x98 is no Windows-1251 character", head + "2025-01-03\t1\t\t\x98\n",
+       ";encoding=windows-1251", "line 3: file: ", "not valid windows-1251"},
+      {"a lone UTF-16 surrogate",
+       utf16(head, false, true) + std::string("\x00\xD8\x41\x00", 4), "", "line 3: file: ",
+       "not valid utf-16le"},
+      {"an odd byte at the end of UTF-16", utf16(head, true, true) + "x", "", "line 3: file: ",
+       "not valid utf-16be"},
+      {"an unknown encoding", head, ";encoding=latin-7", "mapping: encoding: ", "not one of"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto mp = parse_csv_mapping(map + c.extra);
+    if (!mp) {
+      EXPECT_EQ(mp.error().message.rfind(c.prefix, 0), 0u) << mp.error().message;
+      EXPECT_NE(mp.error().message.find(c.part), std::string::npos) << mp.error().message;
+      continue;
+    }
+    std::istringstream in(c.bytes);
+    expect_error(parse_csv(in, *mp), c.prefix, c.part);
+  }
   expect_error(parse(std::string("Date,Amount,Payer,Purpose\n2025-01-02,5,\0,x\n", 43), kSimple),
                "line 2: file: ", "NUL byte");
 }

@@ -3,10 +3,14 @@
 #include "core/utf8.h"
 
 #include <cstring>
+#include <fstream>
+#include <system_error>
 
 namespace amanat::books::import::detail {
 
 namespace {
+
+constexpr std::size_t kChunk = std::size_t{64} << 10;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -99,7 +103,113 @@ std::expected<std::string, std::string> read_date(std::string_view s, char sep, 
   return std::string(out, 10);
 }
 
+std::expected<Money, std::string> read_decimal(std::string_view s, char point, Currency c) {
+  std::size_t sep = s.find(point);
+  std::string_view whole = s.substr(0, sep);
+  std::string_view frac = sep == std::string_view::npos ? std::string_view() : s.substr(sep + 1);
+  auto digits = [](std::string_view d) {
+    for (char ch : d)
+      if (!is_digit(ch)) return false;
+    return true;
+  };
+  if (!digits(whole) || !digits(frac) || whole.size() + frac.size() == 0)
+    return std::unexpected(std::string("is not a decimal number (digits with at most one '") +
+                           point + "')");
+  // The one spelling parse_money reads: no leading zeros, no trailing fraction zeros.
+  while (whole.size() > 1 && whole[0] == '0') whole.remove_prefix(1);
+  while (!frac.empty() && frac.back() == '0') frac.remove_suffix(1);
+  const std::size_t e = static_cast<std::size_t>(c.exponent());
+  if (frac.size() > e)
+    return std::unexpected(std::string(c.code()) + " has " + std::to_string(e) +
+                           " decimal places; this amount has " + std::to_string(frac.size()) +
+                           " and cannot be booked exactly");
+  std::string plain(whole.empty() ? std::string_view("0") : whole);
+  if (!frac.empty()) plain.append(".").append(frac);
+  auto m = parse_money(plain, c);
+  if (!m) return std::unexpected(std::string("is too large for an amount in ") + std::string(c.code()));
+  return *m;
+}
+
 bool valid_utf8(std::string_view s) { return is_valid_utf8(s); }
+
+std::string lossy_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) return std::string(s);
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n > 0 && i + n <= s.size() && is_valid_utf8(s.substr(i, n))) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
+Result<Statement> parse_file(const std::filesystem::path& path, Progress* progress,
+                             const std::function<Result<Statement>(std::istream&)>& parse) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec)
+    return fail(ec == std::errc::no_such_file_or_directory ? Errc::not_found : Errc::unavailable,
+                path.string() + ": " + ec.message());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::unavailable, path.string() + ": cannot open the file");
+  if (progress) progress->set_total(size);
+  auto st = parse(in);
+  if (!st) return std::unexpected(st.error().context(path.string()));
+  return st;
+}
+
+BufferedInput::BufferedInput(std::istream& in, Progress* progress)
+    : in_(in), progress_(progress), buf_(kChunk) {}
+
+LineReader::LineReader(std::istream& in, Progress* progress, std::size_t max_line, std::string what)
+    : BufferedInput(in, progress), max_line_(max_line), what_(std::move(what)) {}
+
+Status BufferedInput::fill() {
+  if (pos_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + pos_, end_ - pos_);
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  // Read size; the buffer doubles only for a line or row longer than half of it.
+  if (buf_.size() - end_ < kChunk / 2) buf_.resize(buf_.size() * 2);
+  in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+  std::size_t n = static_cast<std::size_t>(in_.gcount());
+  if (in_.bad() || (in_.fail() && !in_.eof()))
+    return std::unexpected(Error{Errc::unavailable, "reading the statement failed after " +
+                                                        std::to_string(read_) + " bytes"});
+  end_ += n;
+  read_ += n;
+  if (progress_) progress_->update(read_);
+  eof_ = in_.eof();
+  return {};
+}
+
+Result<bool> LineReader::next(std::string_view& line) {
+  std::size_t i = 0;  // offset from pos_ of the first byte not yet looked at
+  for (;;) {
+    while (pos_ + i < end_ && buf_[pos_ + i] != '\n' && buf_[pos_ + i] != '\r') ++i;
+    if (i > max_line_)
+      return fail_at(line_ + 1, what_, "a line longer than " + std::to_string(max_line_) + " bytes");
+    // A CR at the end of the buffer may be the first half of a CRLF.
+    bool need_more = pos_ + i == end_ || (buf_[pos_ + i] == '\r' && pos_ + i + 1 == end_);
+    if (!need_more || eof_) break;
+    if (auto st = fill(); !st) return err(st);
+  }
+  if (pos_ + i == end_ && i == 0 && eof_) return false;
+  line = std::string_view(buf_.data() + pos_, i);
+  std::size_t term = 0;
+  if (pos_ + i < end_) term = buf_[pos_ + i] == '\r' && pos_ + i + 1 < end_ && buf_[pos_ + i + 1] == '\n' ? 2 : 1;
+  pos_ += i + term;
+  ++line_;
+  return true;
+}
 
 std::string normalize_account(std::string_view s) {
   s = trim(s);

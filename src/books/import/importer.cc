@@ -8,6 +8,9 @@
 
 #include "books/identity.h"
 #include "books/import/camt053.h"
+#include "books/import/fields.h"
+#include "books/import/mt940.h"
+#include "books/import/onec.h"
 
 namespace amanat::books::import {
 
@@ -152,26 +155,48 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
 Result<StatementFormat> choose_statement_format(std::string_view format, std::string_view map,
                                                 std::string_view prefix) {
   const std::string p(prefix);
-  if (format == "camt053") {
+  struct Named {
+    std::string_view name;
+    StatementFormat format;
+  };
+  static const Named kNamed[] = {
+      {"camt", {StatementKind::camt, CamtMessage::any}},
+      {"camt053", {StatementKind::camt, CamtMessage::statement}},
+      {"camt052", {StatementKind::camt, CamtMessage::report}},
+      {"camt054", {StatementKind::camt, CamtMessage::notification}},
+      {"mt940", {StatementKind::mt940}},
+      {"mt942", {StatementKind::mt940}},
+      {"1c", {StatementKind::onec}},
+  };
+  for (const Named& n : kNamed) {
+    if (n.name != format) continue;
     if (!map.empty()) return fail(Errc::invalid, p + "map: only for " + p + "format csv");
-    return StatementFormat{};
+    return n.format;
   }
-  if (format != "csv") return fail(Errc::invalid, p + "format: camt053 or csv");
+  if (format != "csv")
+    return fail(Errc::invalid, p + "format: one of camt, camt052, camt053, camt054, mt940, 1c, csv");
   if (map.empty())
     return fail(Errc::invalid, p + "map: a CSV statement needs its column mapping, e.g. "
                                    "\"account=Kaspi-Main;date=Date;amount=Amount;currency-code=KZT;ref=Reference\"");
   auto mapping = parse_csv_mapping(map);
   if (!mapping) return std::unexpected(mapping.error().context(p + "map"));
-  return StatementFormat{std::move(*mapping)};
+  return StatementFormat{StatementKind::csv, CamtMessage::any, std::move(*mapping)};
 }
 
 Result<Statement> parse_statement(std::istream& in, const StatementFormat& format, Progress* progress) {
-  return format.csv ? parse_csv(in, *format.csv, progress) : parse_camt053(in, progress);
+  switch (format.kind) {
+    case StatementKind::mt940: return parse_mt940(in, progress);
+    case StatementKind::onec: return parse_1c(in, progress);
+    case StatementKind::csv: return parse_csv(in, *format.csv, progress);
+    case StatementKind::camt: break;
+  }
+  return parse_camt(in, format.camt, progress);
 }
 
 Result<Statement> parse_statement_file(const std::filesystem::path& file, const StatementFormat& format,
                                        Progress* progress) {
-  return format.csv ? parse_csv_file(file, *format.csv, progress) : parse_camt053_file(file, progress);
+  return detail::parse_file(file, progress,
+                            [&](std::istream& in) { return parse_statement(in, format, progress); });
 }
 
 }  // namespace amanat::books::import

@@ -1,4 +1,4 @@
-// Books a parsed bank statement (camt053.h, csv.h): money in becomes donations, money out is
+// Books a parsed bank statement (camt053.h, mt940.h, onec.h, csv.h): money in becomes donations, money out is
 // kept for reconciliation with the expenses.
 //
 //  - Each line gets a key: a keyed hash (the books key's pseudonym key) of the statement
@@ -30,6 +30,7 @@
 #include <map>
 #include <string>
 
+#include "books/import/camt053.h"
 #include "books/import/csv.h"
 #include "books/import/statement.h"
 #include "books/service.h"
@@ -63,14 +64,24 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
                                       const Statement& statement, const ImportOptions& options,
                                       Progress* progress = nullptr);
 
-// The statement formats `amanat import` and POST /statements offer, chosen by name: "camt053"
-// (ISO 20022 XML; no mapping) or "csv" (its column mapping, as parse_csv_mapping reads it, is
-// required). One choice for both front ends, so they accept and refuse the same options.
+// The statement formats `amanat import` and POST /statements offer, chosen by name (docs/
+// statements.md lists them with what each field maps to):
+//   camt       ISO 20022 XML, camt.052, camt.053 or camt.054 as the document says (camt053.h);
+//   camt053, camt052, camt054   the same, refusing the other two messages;
+//   mt940      SWIFT MT940 or MT942 (mt940.h; "mt942" is the same choice);
+//   1c         1C client-bank exchange (onec.h);
+//   csv        CSV with its column mapping, as parse_csv_mapping reads it (csv.h).
+// Only csv takes (and requires) a mapping. One choice for both front ends, so they accept and
+// refuse the same options.
+enum class StatementKind { camt, mt940, onec, csv };
 struct StatementFormat {
-  std::optional<CsvMapping> csv;  // empty: camt.053
+  StatementKind kind = StatementKind::camt;
+  CamtMessage camt = CamtMessage::any;  // for kind camt: which message is accepted
+  std::optional<CsvMapping> csv;        // for kind csv: its mapping
 };
 // Errc::invalid naming the option (`prefix` + "format" or "map": "--" for the CLI, "" for the
-// API) for an unknown format, a missing or malformed CSV mapping, or a mapping given for camt.053.
+// API) for an unknown format, a missing or malformed CSV mapping, or a mapping given for
+// another format.
 Result<StatementFormat> choose_statement_format(std::string_view format, std::string_view map,
                                                 std::string_view prefix);
 // Reads a statement in the chosen format; the parsers' errors (with line numbers).

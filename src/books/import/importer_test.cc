@@ -193,8 +193,12 @@ TEST(StatementFormat, BothFrontEndsChooseTheFormatAndMappingAlikeNamingTheOption
   struct Case {
     const char *format, *map, *prefix, *starts;
   } cases[] = {
-      {"xls", "", "--", "--format: camt053 or csv"},
+      {"xls", "", "--", "--format: one of camt, camt052, camt053, camt054, mt940, 1c, csv"},
       {"camt053", "date=Date", "", "map: only for format csv"},
+      {"camt", "date=Date", "--", "--map: only for --format csv"},
+      {"mt940", "date=Date", "", "map: only for format csv"},
+      {"1c", "date=Date", "", "map: only for format csv"},
+      {"CAMT", "", "", "format: one of"},
       {"csv", "", "--", "--map: a CSV statement needs its column mapping"},
       {"csv", "date=Date", "", "map: "},
   };
@@ -208,6 +212,46 @@ TEST(StatementFormat, BothFrontEndsChooseTheFormatAndMappingAlikeNamingTheOption
   auto st = parse_statement(in, *choose_statement_format("csv", "account=K;date=Date;amount=Amount;currency-code=KZT", ""));
   ASSERT_TRUE(st) << st.error().message;
   EXPECT_EQ(st->lines.size(), 1u);
+}
+
+TEST(StatementFormat, EachFormatNameReadsItsFormat) {
+  const std::string camt052 =
+      "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.08\"><BkToCstmrAcctRpt><Rpt>"
+      "<Acct><Id><IBAN>KZ76125KZT1001300123</IBAN></Id></Acct><Ntry><Amt Ccy=\"KZT\">1</Amt>"
+      "<CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><ValDt><Dt>2025-03-01</Dt></ValDt>"
+      "</Ntry></Rpt></BkToCstmrAcctRpt></Document>";
+  const std::string mt940 = ":20:X\n:25:KZ76125KZT1001300123\n:60F:C250301KZT0,\n:61:250301C1,NTRFR\n";
+  const std::string onec =
+      "1CClientBankExchange\nСекцияРасчСчет\nРасчСчет=KZ76125KZT1001300123\nКонецРасчСчет\n"
+      "СекцияДокумент=x\nСумма=1\nДата=01.03.2025\nПолучательИИК=KZ76125KZT1001300123\n"
+      "КонецДокумента\nКонецФайла\n";
+  struct Case {
+    const char* format;
+    const std::string& text;
+    const char* want;  // Statement::format, or nullptr: refused
+  };
+  const Case cases[] = {
+      {"camt", camt052, "camt.052.001.08"}, {"camt052", camt052, "camt.052.001.08"},
+      {"camt053", camt052, nullptr},       {"camt054", camt052, nullptr},
+      {"mt940", mt940, "mt940"},           {"mt942", mt940, "mt940"},
+      {"1c", onec, "1c"},                  {"camt", mt940, nullptr},
+      {"mt940", onec, nullptr},            {"1c", camt052, nullptr},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.format) + " " + c.text.substr(0, 20));
+    auto f = choose_statement_format(c.format, "", "--");
+    ASSERT_TRUE(f) << f.error().message;
+    std::istringstream in(c.text);
+    auto st = parse_statement(in, *f);
+    if (!c.want) {
+      EXPECT_FALSE(st.has_value());
+      continue;
+    }
+    ASSERT_TRUE(st) << st.error().message;
+    EXPECT_EQ(st->format, c.want);
+    ASSERT_EQ(st->lines.size(), 1u);
+    EXPECT_EQ(st->lines[0].amount.minor, 100);
+  }
 }
 
 }  // namespace
