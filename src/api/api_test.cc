@@ -115,6 +115,24 @@ class ApiTest : public ::testing::Test {
     return token;
   }
 
+  // As after `amanat vault init` in `a`: the vault holds the books key and the server starts
+  // sealed, the books' keyed operations closed with it.
+  void move_books_key_into_the_vault() {
+    auto created = crypto::Vault::create("test-org", kVaultPassphrase, std::nullopt, crypto::KdfLimits::for_tests());
+    ASSERT_TRUE(created);
+    crypto::Vault vault(created->file);
+    ASSERT_TRUE(vault.unseal_with_passphrase(kVaultPassphrase));
+    auto file = vault.set_books_key(BooksFixture::master());
+    ASSERT_TRUE(file);
+    std::ofstream(a.books.dir() / "vault.json") << file->to_json();
+    a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
+                                               (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
+    crypto::Keyring keys = a.books.keys();  // the same key state as the books' service
+    keys.forget();                           // as a server starts when books.key is gone
+    a.identities->manage_books_keys(keys);
+    api->add_org(a.org("alpha"));
+  }
+
   OrgFixture a, b;
   std::unique_ptr<Api> api;
   int users = 0;
@@ -292,19 +310,7 @@ TEST_F(ApiTest, ProblemsNameAStableReasonThatTheApiDescribes) {
 // A sealed vault is one condition with one answer, whoever needs the key: identities and the
 // books' keyed operations alike are 423 vault-sealed.
 TEST_F(ApiTest, ASealedVaultIsOneConditionWithOneStatusEverywhere) {
-  auto created = crypto::Vault::create("test-org", kVaultPassphrase, std::nullopt, crypto::KdfLimits::for_tests());
-  ASSERT_TRUE(created);
-  crypto::Vault vault(created->file);
-  ASSERT_TRUE(vault.unseal_with_passphrase(kVaultPassphrase));
-  auto file = vault.set_books_key(BooksFixture::master());
-  ASSERT_TRUE(file);
-  std::ofstream(a.books.dir() / "vault.json") << file->to_json();
-  a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
-                                             (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
-  crypto::Keyring keys = a.books.keys();
-  keys.forget();
-  a.identities->manage_books_keys(keys);
-  api->add_org(a.org("alpha"));
+  move_books_key_into_the_vault();
   std::string accountant = login_as(a, Role::accountant), worker = login_as(a, Role::case_worker);
   for (auto r : {api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor"})", worker)),
                  api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)),
@@ -1063,19 +1069,7 @@ TEST_F(ApiTest, StatementImportBooksOnceAndRefusesABadFileWhole) {
 // and changes nothing, what does not (a donation without a donor reference, reports) works;
 // unsealing opens both identities and the books' keyed operations, sealing closes them again.
 TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
-  auto created = crypto::Vault::create("test-org", kVaultPassphrase, std::nullopt, crypto::KdfLimits::for_tests());
-  ASSERT_TRUE(created);
-  crypto::Vault vault(created->file);
-  ASSERT_TRUE(vault.unseal_with_passphrase(kVaultPassphrase));
-  auto file = vault.set_books_key(BooksFixture::master());
-  ASSERT_TRUE(file);
-  std::ofstream(a.books.dir() / "vault.json") << file->to_json();
-  a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
-                                             (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
-  crypto::Keyring keys = a.books.keys();  // the same key state as the books' service
-  keys.forget();                           // as a server starts when books.key is gone
-  a.identities->manage_books_keys(keys);
-  api->add_org(a.org("alpha"));
+  move_books_key_into_the_vault();
 
   std::string accountant = login_as(a, Role::accountant), director = login_as(a, Role::director);
   const std::string expense =

@@ -14,7 +14,7 @@ User user_of(Stmt& row, int first) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::open(Database& db, std::int64_t org) {
-  auto reader = db.open_reader();
+  auto reader = ReadConnection::open(db);
   if (!reader) return err(reader);
   return std::unique_ptr<SqliteAccountStore>(new SqliteAccountStore(org, std::move(*reader)));
 }
@@ -32,7 +32,7 @@ Result<std::optional<User>> SqliteAccountStore::insert_user(Tx& tx, const std::s
 }
 
 Result<std::vector<User>> SqliteAccountStore::users() {
-  return read([&](Db& db) -> Result<std::vector<User>> {
+  return read_([&](Db& db) -> Result<std::vector<User>> {
     AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? ORDER BY id"));
     q->bind(1, org_);
     std::vector<User> out;
@@ -42,7 +42,7 @@ Result<std::vector<User>> SqliteAccountStore::users() {
 }
 
 Result<std::optional<User>> SqliteAccountStore::user(std::int64_t id) {
-  return read([&](Db& db) -> Result<std::optional<User>> {
+  return read_([&](Db& db) -> Result<std::optional<User>> {
     AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? AND id = ?"));
     q->bind(1, org_).bind(2, id);
     std::optional<User> out;
@@ -52,7 +52,7 @@ Result<std::optional<User>> SqliteAccountStore::user(std::int64_t id) {
 }
 
 Result<std::optional<std::pair<User, std::string>>> SqliteAccountStore::user_by_name(const std::string& name) {
-  return read([&](Db& db) -> Result<std::optional<std::pair<User, std::string>>> {
+  return read_([&](Db& db) -> Result<std::optional<std::pair<User, std::string>>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT id, name, role, totp IS NOT NULL, password FROM users WHERE log_id = ? AND name = ?"));
     q->bind(1, org_).bind(2, std::string_view(name));
@@ -72,7 +72,7 @@ Status SqliteAccountStore::set_password(Tx& tx, std::int64_t user, const std::st
 }
 
 Result<std::optional<Bytes>> SqliteAccountStore::totp_secret(std::int64_t user, bool pending) {
-  return read([&](Db& db) -> Result<std::optional<Bytes>> {
+  return read_([&](Db& db) -> Result<std::optional<Bytes>> {
     AMANAT_TRY(q, db.cached_literal(pending ? "SELECT totp_pending FROM users WHERE log_id = ? AND id = ?"
                                             : "SELECT totp FROM users WHERE log_id = ? AND id = ?"));
     q->bind(1, org_).bind(2, user);
@@ -129,7 +129,7 @@ Status SqliteAccountStore::save_session(Tx& tx, const Session& s) {
 }
 
 Result<std::optional<Session>> SqliteAccountStore::session(const std::string& token_hash) {
-  return read([&](Db& db) -> Result<std::optional<Session>> {
+  return read_([&](Db& db) -> Result<std::optional<Session>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT u.id, u.name, u.role, u.totp IS NOT NULL, s.csrf, s.cookie, s.created, s.last_seen "
                       "FROM sessions s JOIN users u ON u.id = s.user AND u.log_id = s.log_id "

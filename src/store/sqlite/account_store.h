@@ -35,15 +35,9 @@ class SqliteAccountStore : public accounts::AccountStore {
   Status delete_sessions_of(Tx& tx, std::int64_t user) override;
 
  private:
-  SqliteAccountStore(std::int64_t org, std::unique_ptr<Db> reader) : org_(org), reader_(std::move(reader)) {}
-  template <class F>
-  auto read(F&& f) {
-    std::lock_guard lock(read_mu_);
-    return f(*reader_);
-  }
+  SqliteAccountStore(std::int64_t org, ReadConnection reader) : org_(org), read_(std::move(reader)) {}
   const std::int64_t org_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  ReadConnection read_;
 };
 
 }  // namespace amanat::store::sqlite

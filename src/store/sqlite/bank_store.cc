@@ -5,7 +5,7 @@ namespace amanat::store::sqlite {
 using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteBankStore>> SqliteBankStore::open(Database& db, std::int64_t org) {
-  auto reader = db.open_reader();
+  auto reader = ReadConnection::open(db);
   if (!reader) return err(reader);
   return std::unique_ptr<SqliteBankStore>(new SqliteBankStore(db, org, std::move(*reader)));
 }
@@ -18,7 +18,7 @@ Status SqliteBankStore::add_bank_lines(const std::vector<BankLine>& lines) {
 }
 
 Result<std::unordered_set<std::string>> SqliteBankStore::bank_line_keys() {
-  return read([&](Db& db) -> Result<std::unordered_set<std::string>> {
+  return read_([&](Db& db) -> Result<std::unordered_set<std::string>> {
     AMANAT_TRY(q, db.cached_literal("SELECT key FROM bank_lines WHERE log_id = ?"));
     q->bind(1, org_);
     std::unordered_set<std::string> out;
@@ -57,7 +57,7 @@ Status SqliteBankStore::load_hand_refs() {
   }
   { std::lock_guard wait_for_open_batch(db_.writer_mutex()); }
   std::unordered_set<std::string> found;
-  AMANAT_CHECK(read([&](Db& db) -> Status {
+  AMANAT_CHECK(read_([&](Db& db) -> Status {
     AMANAT_TRY(q, db.cached_literal("SELECT DISTINCT bank_ref FROM donations INDEXED BY donations_bank_ref "
                                     "WHERE log_id = ? AND bank_ref <> ''"));
     q->bind(1, org_);
@@ -83,7 +83,7 @@ Result<std::optional<std::uint64_t>> SqliteBankStore::unmatched_donation(const s
     std::lock_guard refs(hand_refs_.mu);
     if (!hand_refs_.refs.contains(bank_ref)) return std::nullopt;
   }
-  return read([&](Db& db) -> Result<std::optional<std::uint64_t>> {
+  return read_([&](Db& db) -> Result<std::optional<std::uint64_t>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT d.leaf FROM donations d INDEXED BY donations_bank_ref WHERE d.log_id = ?1 "
                       "AND d.bank_ref = ?2 AND d.bank_ref <> '' AND d.amount = ?3 AND d.currency = ?4 "
@@ -133,7 +133,7 @@ Result<std::uint64_t> SqliteBankStore::match_expenses() {
 }
 
 Result<Reconciliation> SqliteBankStore::reconcile(const ReconcileQuery& query) {
-  return read([&](Db& db) {
+  return read_([&](Db& db) {
     return read_transaction(db, [&]() -> Result<Reconciliation> {
       const std::string from = query.from.value_or("0000-00-00"), to = query.to.value_or("9999-99-99");
       Reconciliation out;

@@ -43,20 +43,14 @@ class SqliteBankStore : public books::BankStore, public HandRefSink {
   void add(const std::string& bank_ref) override;  // HandRefSink: from the writer
 
  private:
-  SqliteBankStore(Database& db, std::int64_t org, std::unique_ptr<Db> reader)
-      : db_(db), org_(org), reader_(std::move(reader)) {}
-  template <class F>
-  auto read(F&& f) {
-    std::lock_guard lock(read_mu_);
-    return f(*reader_);
-  }
+  SqliteBankStore(Database& db, std::int64_t org, ReadConnection reader)
+      : db_(db), org_(org), read_(std::move(reader)) {}
   // Fills the hand-booked references from the committed donations (once).
   Status load_hand_refs();
 
   Database& db_;
   const std::int64_t org_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  ReadConnection read_;
   struct HandRefs {
     std::mutex mu;  // taken after the writer's mutex when both are held
     bool wanted = false, loaded = false;

@@ -7,14 +7,14 @@ namespace amanat::store::sqlite {
 using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteReportStore>> SqliteReportStore::open(Database& db, std::int64_t org) {
-  auto reader = db.open_reader();
+  auto reader = ReadConnection::open(db);
   if (!reader) return err(reader);
   return std::unique_ptr<SqliteReportStore>(new SqliteReportStore(db, org, std::move(*reader)));
 }
 
 Result<Report> SqliteReportStore::report(const ReportQuery& query) {
   // One read transaction: every figure comes from the same committed state.
-  return read([&](Db& db) { return read_transaction(db, [&] { return report_on(db, query); }); });
+  return read_([&](Db& db) { return read_transaction(db, [&] { return report_on(db, query); }); });
 }
 
 Result<Report> SqliteReportStore::report_on(Db& db, const ReportQuery& query) {
@@ -255,7 +255,7 @@ Status SqliteReportStore::journal(const std::function<Status(const books::Transa
 Result<std::vector<std::pair<std::string, std::string>>> SqliteReportStore::accounts() {
   // Derived from the journal itself (one pass over it; exports make one anyway) rather than kept
   // in a table that every posting would have to touch.
-  return read([&](Db& db) -> Result<std::vector<std::pair<std::string, std::string>>> {
+  return read_([&](Db& db) -> Result<std::vector<std::pair<std::string, std::string>>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT account, MIN(date) FROM postings WHERE log_id = ? GROUP BY account ORDER BY account"));
     q->bind(1, org_);
@@ -266,7 +266,7 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteReportStore::acco
 }
 
 Result<std::vector<std::string>> SqliteReportStore::currencies() {
-  return read([&](Db& db) -> Result<std::vector<std::string>> {
+  return read_([&](Db& db) -> Result<std::vector<std::string>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT currency FROM postings WHERE log_id = ?1 UNION SELECT cost_currency FROM postings "
                       "WHERE log_id = ?1 AND cost_currency IS NOT NULL ORDER BY 1"));

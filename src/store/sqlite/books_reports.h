@@ -29,19 +29,13 @@ class SqliteReportStore : public books::ReportStore {
   Result<std::vector<std::string>> currencies() override;
 
  private:
-  SqliteReportStore(Database& db, std::int64_t org, std::unique_ptr<Db> reader)
-      : db_(db), org_(org), reader_(std::move(reader)) {}
-  template <class F>
-  auto read(F&& f) {
-    std::lock_guard lock(read_mu_);
-    return f(*reader_);
-  }
+  SqliteReportStore(Database& db, std::int64_t org, ReadConnection reader)
+      : db_(db), org_(org), read_(std::move(reader)) {}
   Result<books::Report> report_on(Db& db, const books::ReportQuery& q);
 
   Database& db_;
   const std::int64_t org_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  ReadConnection read_;
 };
 
 }  // namespace amanat::store::sqlite

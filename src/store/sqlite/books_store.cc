@@ -10,7 +10,7 @@ using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteBooksStore>> SqliteBooksStore::open(Database& db, std::int64_t org,
                                                                  HandRefSink* hand_refs) {
-  auto reader = db.open_reader();
+  auto reader = ReadConnection::open(db);
   if (!reader) return err(reader);
   return std::unique_ptr<SqliteBooksStore>(new SqliteBooksStore(db, org, hand_refs, std::move(*reader)));
 }
@@ -20,7 +20,7 @@ tlog::Effect SqliteBooksStore::writer(std::shared_ptr<const PendingRecord> recor
 }
 
 Result<BooksState> SqliteBooksStore::load() {
-  return read([&](Db& db) -> Result<BooksState> {
+  return read_([&](Db& db) -> Result<BooksState> {
     BooksState out;
     AMANAT_TRY(b, db.cached_literal("SELECT name, currency FROM books WHERE log_id = ?"));
     b->bind(1, org_);
@@ -45,7 +45,7 @@ Result<BooksState> SqliteBooksStore::load() {
 }
 
 Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf) {
-  return read([&](Db& db) -> Result<std::optional<ExpenseState>> {
+  return read_([&](Db& db) -> Result<std::optional<ExpenseState>> {
     AMANAT_TRY(q, db.cached_literal("SELECT lawyer, survivor, reversed_by FROM expenses WHERE log_id = ? AND leaf = ?"));
     q->bind(1, org_).bind(2, leaf);
     ExpenseState e;
@@ -69,7 +69,7 @@ Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf
 
 Result<std::optional<DonationState>> SqliteBooksStore::donation_by_receipt(std::uint64_t leaf,
                                                                           const std::string& commitment) {
-  return read([&](Db& db) -> Result<std::optional<DonationState>> {
+  return read_([&](Db& db) -> Result<std::optional<DonationState>> {
     AMANAT_TRY(q, db.cached_literal("SELECT leaf, date, fund, amount, currency, reversed_by, receipt FROM donations "
                                     "WHERE log_id = ? AND leaf = ?"));
     q->bind(1, org_).bind(2, leaf);
@@ -95,7 +95,7 @@ Result<std::optional<DonationState>> SqliteBooksStore::donation_by_receipt(std::
 }
 
 Result<std::optional<std::uint64_t>> SqliteBooksStore::reversed_by(std::uint64_t leaf) {
-  return read([&](Db& db) -> Result<std::optional<std::uint64_t>> {
+  return read_([&](Db& db) -> Result<std::optional<std::uint64_t>> {
     AMANAT_TRY(q, db.cached_literal("SELECT leaf FROM corrections WHERE log_id = ? AND reverses = ?"));
     q->bind(1, org_).bind(2, leaf);
     std::optional<std::uint64_t> out;
@@ -105,7 +105,7 @@ Result<std::optional<std::uint64_t>> SqliteBooksStore::reversed_by(std::uint64_t
 }
 
 Result<std::optional<std::string>> SqliteBooksStore::money_record_type(std::uint64_t leaf) {
-  return read([&](Db& db) -> Result<std::optional<std::string>> {
+  return read_([&](Db& db) -> Result<std::optional<std::string>> {
     static constexpr std::pair<const char*, const char*> kTables[] = {
         {"SELECT 1 FROM donations WHERE log_id = ? AND leaf = ?", "donation"},
         {"SELECT 1 FROM expenses WHERE log_id = ? AND leaf = ?", "expense"},
@@ -121,7 +121,7 @@ Result<std::optional<std::string>> SqliteBooksStore::money_record_type(std::uint
 }
 
 Result<Bytes> SqliteBooksStore::sealed_payee(std::uint64_t leaf) {
-  return read([&](Db& db) -> Result<Bytes> {
+  return read_([&](Db& db) -> Result<Bytes> {
     AMANAT_TRY(q, db.cached_literal("SELECT payee FROM expenses WHERE log_id = ? AND leaf = ?"));
     q->bind(1, org_).bind(2, leaf);
     Bytes sealed;

@@ -38,19 +38,13 @@ class SqliteBooksStore : public books::BooksStore {
   Result<Bytes> sealed_payee(std::uint64_t leaf) override;
 
  private:
-  SqliteBooksStore(Database& db, std::int64_t org, HandRefSink* hand_refs, std::unique_ptr<Db> reader)
-      : db_(db), org_(org), writer_(org, hand_refs), reader_(std::move(reader)) {}
-  template <class F>
-  auto read(F&& f) {
-    std::lock_guard lock(read_mu_);
-    return f(*reader_);
-  }
+  SqliteBooksStore(Database& db, std::int64_t org, HandRefSink* hand_refs, ReadConnection reader)
+      : db_(db), org_(org), writer_(org, hand_refs), read_(std::move(reader)) {}
 
   Database& db_;
   const std::int64_t org_;
   SqliteBooksWriter writer_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  ReadConnection read_;
 };
 
 }  // namespace amanat::store::sqlite

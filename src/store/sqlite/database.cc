@@ -53,6 +53,11 @@ Status Database::transact(const std::function<Status(Tx&)>& fn) {
   return run([&](SqliteTx& tx) { return fn(tx); });
 }
 
+Result<ReadConnection> ReadConnection::open(const Database& db) {
+  AMANAT_TRY(reader, db.open_reader());
+  return ReadConnection(std::move(reader));
+}
+
 Result<std::unique_ptr<Db>> Database::open_reader() const {
   if (in_memory_) return fail(Errc::invalid, "an in-memory database has no second connection");
   auto db = Db::open(path_, false);

@@ -39,6 +39,25 @@ class SqliteTx : public Tx {
 // SQLite store was handed to a unit of work of another storage: a wiring bug).
 Result<Db*> connection_of(Tx& tx);
 
+class Database;
+
+// A store's own connection for reading (Database::open_reader), used by one thread at a time:
+// read(f) runs f(Db&) under its mutex.
+class ReadConnection {
+ public:
+  static Result<ReadConnection> open(const Database& db);
+  template <class F>
+  auto operator()(F&& f) {
+    std::lock_guard lock(*mu_);
+    return f(*db_);
+  }
+
+ private:
+  ReadConnection(std::unique_ptr<Db> db) : mu_(std::make_unique<std::mutex>()), db_(std::move(db)) {}
+  std::unique_ptr<std::mutex> mu_;
+  std::unique_ptr<Db> db_;
+};
+
 class Database : public UnitOfWork {
  public:
   // Opens the database file (creating it when asked) and migrates its schema. ":memory:" opens

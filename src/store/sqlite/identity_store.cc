@@ -6,7 +6,7 @@ using identity::SubjectRow;
 using identity::TrailEntry;
 
 Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::open(Database& db, std::int64_t org) {
-  auto reader = db.open_reader();
+  auto reader = ReadConnection::open(db);
   if (!reader) return err(reader);
   return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(org, std::move(*reader)));
 }
@@ -42,7 +42,7 @@ Status SqliteIdentityStore::grant(Tx& tx, std::int64_t subject, std::int64_t use
 }
 
 Result<std::optional<SubjectRow>> SqliteIdentityStore::subject(const std::string& code) {
-  return read([&](Db& db) -> Result<std::optional<SubjectRow>> {
+  return read_([&](Db& db) -> Result<std::optional<SubjectRow>> {
     AMANAT_TRY(q, db.cached_literal("SELECT id, kind, created_by, data_key FROM subjects WHERE log_id = ? AND code = ?"));
     q->bind(1, org_).bind(2, std::string_view(code));
     std::optional<SubjectRow> out;
@@ -55,7 +55,7 @@ Result<std::optional<SubjectRow>> SqliteIdentityStore::subject(const std::string
 }
 
 Result<bool> SqliteIdentityStore::may_read(std::int64_t subject, std::int64_t user) {
-  return read([&](Db& db) -> Result<bool> {
+  return read_([&](Db& db) -> Result<bool> {
     AMANAT_TRY(q, db.cached_literal("SELECT 1 FROM subject_access WHERE log_id = ? AND subject = ? AND user = ?"));
     q->bind(1, org_).bind(2, subject).bind(3, user);
     return q->first([](Stmt&) {});
@@ -63,7 +63,7 @@ Result<bool> SqliteIdentityStore::may_read(std::int64_t subject, std::int64_t us
 }
 
 Result<std::vector<std::pair<std::string, Bytes>>> SqliteIdentityStore::fields(std::int64_t subject) {
-  return read([&](Db& db) -> Result<std::vector<std::pair<std::string, Bytes>>> {
+  return read_([&](Db& db) -> Result<std::vector<std::pair<std::string, Bytes>>> {
     AMANAT_TRY(q, db.cached_literal(
                       "SELECT field, value FROM subject_fields WHERE log_id = ? AND subject = ? ORDER BY field"));
     q->bind(1, org_).bind(2, subject);
@@ -92,7 +92,7 @@ Result<std::int64_t> SqliteIdentityStore::add_intake(Tx& tx, std::int64_t receiv
 }
 
 Result<std::vector<std::pair<std::int64_t, Bytes>>> SqliteIdentityStore::intake() {
-  return read([&](Db& db) -> Result<std::vector<std::pair<std::int64_t, Bytes>>> {
+  return read_([&](Db& db) -> Result<std::vector<std::pair<std::int64_t, Bytes>>> {
     AMANAT_TRY(q, db.cached_literal("SELECT id, sealed FROM intake WHERE log_id = ? ORDER BY id"));
     q->bind(1, org_);
     std::vector<std::pair<std::int64_t, Bytes>> out;
@@ -120,7 +120,7 @@ Status SqliteIdentityStore::append_trail(Tx& tx, const TrailEntry& e) {
 }
 
 Result<std::vector<TrailEntry>> SqliteIdentityStore::trail(std::int64_t after, std::size_t limit) {
-  return read([&](Db& db) -> Result<std::vector<TrailEntry>> {
+  return read_([&](Db& db) -> Result<std::vector<TrailEntry>> {
     AMANAT_TRY(q, db.cached_literal("SELECT seq, time, actor, action, target, outcome, hash FROM access_trail "
                                     "WHERE log_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
     q->bind(1, org_).bind(2, after).bind(3, limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(limit));

@@ -36,15 +36,9 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Result<std::vector<identity::TrailEntry>> trail(std::int64_t after, std::size_t limit) override;
 
  private:
-  SqliteIdentityStore(std::int64_t org, std::unique_ptr<Db> reader) : org_(org), reader_(std::move(reader)) {}
-  template <class F>
-  auto read(F&& f) {
-    std::lock_guard lock(read_mu_);
-    return f(*reader_);
-  }
+  SqliteIdentityStore(std::int64_t org, ReadConnection reader) : org_(org), read_(std::move(reader)) {}
   const std::int64_t org_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  ReadConnection read_;
 };
 
 }  // namespace amanat::store::sqlite
