@@ -14,9 +14,8 @@ User user_of(Stmt& row, int first) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::open(Database& db, std::int64_t org) {
-  auto reader = ReadConnection::open(db);
-  if (!reader) return err(reader);
-  return std::unique_ptr<SqliteAccountStore>(new SqliteAccountStore(org, std::move(*reader)));
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteAccountStore>(new SqliteAccountStore(org, std::move(reader)));
 }
 
 Result<std::optional<User>> SqliteAccountStore::insert_user(Tx& tx, const std::string& name, Role role,

@@ -5,9 +5,8 @@ namespace amanat::store::sqlite {
 using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteBankStore>> SqliteBankStore::open(Database& db, std::int64_t org) {
-  auto reader = ReadConnection::open(db);
-  if (!reader) return err(reader);
-  return std::unique_ptr<SqliteBankStore>(new SqliteBankStore(db, org, std::move(*reader)));
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteBankStore>(new SqliteBankStore(db, org, std::move(reader)));
 }
 
 Status SqliteBankStore::add_bank_lines(const std::vector<BankLine>& lines) {

@@ -7,9 +7,8 @@ namespace amanat::store::sqlite {
 using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteReportStore>> SqliteReportStore::open(Database& db, std::int64_t org) {
-  auto reader = ReadConnection::open(db);
-  if (!reader) return err(reader);
-  return std::unique_ptr<SqliteReportStore>(new SqliteReportStore(db, org, std::move(*reader)));
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteReportStore>(new SqliteReportStore(db, org, std::move(reader)));
 }
 
 Result<Report> SqliteReportStore::report(const ReportQuery& query) {

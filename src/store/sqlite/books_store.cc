@@ -10,9 +10,8 @@ using namespace amanat::books;
 
 Result<std::unique_ptr<SqliteBooksStore>> SqliteBooksStore::open(Database& db, std::int64_t org,
                                                                  HandRefSink* hand_refs) {
-  auto reader = ReadConnection::open(db);
-  if (!reader) return err(reader);
-  return std::unique_ptr<SqliteBooksStore>(new SqliteBooksStore(db, org, hand_refs, std::move(*reader)));
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteBooksStore>(new SqliteBooksStore(db, org, hand_refs, std::move(reader)));
 }
 
 tlog::Effect SqliteBooksStore::writer(std::shared_ptr<const PendingRecord> record) {

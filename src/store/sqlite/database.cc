@@ -53,9 +53,10 @@ Status Database::transact(const std::function<Status(Tx&)>& fn) {
   return run([&](SqliteTx& tx) { return fn(tx); });
 }
 
-Result<ReadConnection> ReadConnection::open(const Database& db) {
-  AMANAT_TRY(reader, db.open_reader());
-  return ReadConnection(std::move(reader));
+Status ReadConnection::open() {
+  AMANAT_TRY(reader, database_->open_reader());
+  db_ = std::move(reader);
+  return {};
 }
 
 Result<std::unique_ptr<Db>> Database::open_reader() const {

@@ -41,19 +41,26 @@ Result<Db*> connection_of(Tx& tx);
 
 class Database;
 
-// A store's own connection for reading (Database::open_reader), used by one thread at a time:
-// read(f) runs f(Db&) under its mutex.
+// A store's own connection for reading (Database::open_reader), opened on first use (a command
+// that opens every store of an organisation to use one pays for no other connection) and used
+// by one thread at a time: read(f) runs f(Db&), which returns a Result or Status, under its
+// mutex.
 class ReadConnection {
  public:
-  static Result<ReadConnection> open(const Database& db);
+  explicit ReadConnection(const Database& db) : database_(&db), mu_(std::make_unique<std::mutex>()) {}
   template <class F>
-  auto operator()(F&& f) {
+  auto operator()(F&& f) -> decltype(f(std::declval<Db&>())) {
     std::lock_guard lock(*mu_);
+    if (!db_) {
+      auto opened = open();
+      if (!opened) return std::unexpected(opened.error());
+    }
     return f(*db_);
   }
 
  private:
-  ReadConnection(std::unique_ptr<Db> db) : mu_(std::make_unique<std::mutex>()), db_(std::move(db)) {}
+  Status open();
+  const Database* database_;
   std::unique_ptr<std::mutex> mu_;
   std::unique_ptr<Db> db_;
 };

@@ -6,9 +6,8 @@ using identity::SubjectRow;
 using identity::TrailEntry;
 
 Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::open(Database& db, std::int64_t org) {
-  auto reader = ReadConnection::open(db);
-  if (!reader) return err(reader);
-  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(org, std::move(*reader)));
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(org, std::move(reader)));
 }
 
 Result<std::optional<std::int64_t>> SqliteIdentityStore::insert_subject(Tx& tx, const std::string& code,
