@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "auth/password.h"
@@ -34,6 +35,10 @@ std::string totp_ad(std::int64_t user, bool pending) {
   return std::string(pending ? "users.totp_pending:" : "users.totp:") + std::to_string(user);
 }
 
+std::string target(std::int64_t user) { return "user:" + std::to_string(user); }
+
+bool privileged(Role r) { return r == Role::director || r == Role::admin; }
+
 Status check_name(const std::string& name) {
   bool ok = name.size() >= 3 && name.size() <= 64;
   for (char c : name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
@@ -42,14 +47,19 @@ Status check_name(const std::string& name) {
 }
 
 // The password policy's refusal, as a field error of its own reason.
-Status check_password(const std::string& password, std::string_view name) {
+Status check_password(const std::string& password, std::string_view name, const char* field = "password") {
   std::string_view context[] = {name};
   if (auto st = auth::check_password_policy(password, context); !st)
-    return fail(reasons::password_weak, "password: " + st.error().message, "password");
+    return fail(reasons::password_weak, std::string(field) + ": " + st.error().message, field);
   return {};
 }
 
-const Error kWrongCredentials{Errc::forbidden, "wrong name or password", &reasons::wrong_credentials};
+// Every failed login reads the same (see accounts.h).
+std::unexpected<Error> wrong_credentials() {
+  return fail(reasons::wrong_credentials, "wrong name, password or code");
+}
+
+std::unexpected<Error> refused(std::string why) { return fail(reasons::account_rule, std::move(why)); }
 
 }  // namespace
 
@@ -61,7 +71,7 @@ std::optional<Role> parse_role(std::string_view name) {
   return std::nullopt;
 }
 
-bool role_needs_totp(Role r) { return r == Role::director || r == Role::admin; }
+bool role_needs_totp(Role r) { return privileged(r); }
 
 Accounts::Accounts(UnitOfWork& db, AccountStore& store, crypto::Keyring keys, Clock clock)
     : db_(db), store_(store), keys_(std::move(keys)), clock_(std::move(clock)) {
@@ -71,6 +81,11 @@ Accounts::Accounts(UnitOfWork& db, AccountStore& store, crypto::Keyring keys, Cl
 void Accounts::also_open_with(crypto::Keyring legacy) {
   std::lock_guard lock(mu_);
   legacy_ = std::move(legacy);
+}
+
+void Accounts::require_approvals(int k) {
+  std::lock_guard lock(mu_);
+  approvals_ = std::max(1, k);
 }
 
 Result<int> Accounts::reseal_legacy_secrets() {
@@ -97,29 +112,124 @@ Result<int> Accounts::reseal_legacy_secrets() {
   return n;
 }
 
-Result<User> Accounts::create_user(const std::string& name, Role role, const std::string& password) {
+// ---- managing users ----
+
+Status Accounts::run(const Audit& audit, const std::string& action, const std::string& what,
+                     const std::function<Status(Tx&)>& change) {
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_CHECK(change(tx));
+    return audit ? audit(tx, action, what) : Status{};
+  });
+}
+
+Status Accounts::may_manage(const User* by, const User& target, std::optional<Role> role) {
+  if (!by) return {};  // the console: whoever holds the data directory holds everything
+  if (by->id == target.id) return refused("nobody changes their own role or access; ask a director");
+  bool needs_director = privileged(target.role) || (role && privileged(*role));
+  if (needs_director && by->role != Role::director)
+    return refused("only a director manages directors and admins, or makes someone one");
+  if (by->role != Role::director && by->role != Role::admin) return refused("your role may not manage accounts");
+  return {};
+}
+
+Status Accounts::keeps_a_director(const User& t) {
+  if (t.role != Role::director || t.disabled) return {};
+  AMANAT_TRY(all, store_.users());
+  for (const User& u : all)
+    if (u.id != t.id && u.role == Role::director && !u.disabled) return {};
+  return fail(reasons::last_director, "this is the organisation's last enabled director; make another first");
+}
+
+Result<Granted> Accounts::granted(std::int64_t user, std::optional<std::int64_t> grant) {
+  Granted out;
+  AMANAT_TRY(u, store_.user(user));
+  if (!u) return fail(reasons::user_not_found, "no such user");
+  out.user = *u;
+  {
+    std::lock_guard lock(mu_);
+    out.approvals_needed = approvals_;
+  }
+  if (grant) {
+    AMANAT_TRY(all, store_.grants());
+    for (auto& g : all)
+      if (g.id == *grant) out.pending = std::move(g);
+  }
+  return out;
+}
+
+Status Accounts::apply_grant(Tx& tx, const Grant& g) {
+  AMANAT_CHECK(store_.set_role(tx, g.user, g.role));
+  AMANAT_CHECK(store_.set_disabled(tx, g.user, std::nullopt));
+  return store_.delete_grant(tx, g.id);
+}
+
+Result<Granted> Accounts::create_user(const User* by, const std::string& name, Role role, const std::string& password,
+                                      const Audit& audit) {
   AMANAT_CHECK(check_name(name));
   AMANAT_CHECK(check_password(password, name));
+  if (by) AMANAT_CHECK(may_manage(by, User{0, name, role}, role));
   AMANAT_TRY(hash, auth::hash_password(password));
+  int needed;
+  {
+    std::lock_guard lock(mu_);
+    needed = approvals_;
+  }
+  // A director or admin made by a director waits, disabled, for the other directors.
+  bool waits = by && privileged(role) && needed > 1;
   std::optional<User> made;
+  std::optional<std::int64_t> grant;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
-    AMANAT_TRY(u, store_.insert_user(tx, name, role, hash, clock_()));
-    made = std::move(u);
-    return {};
+    AMANAT_TRY(u, store_.insert_user(tx, name, waits ? Role::auditor : role, hash, clock_()));
+    if (!u) return {};  // taken: nothing else happens
+    made = u;
+    if (waits) {
+      AMANAT_CHECK(store_.set_disabled(tx, u->id, clock_()));
+      AMANAT_TRY(id, store_.add_grant(tx, u->id, role, by->id, clock_()));
+      AMANAT_CHECK(store_.approve_grant(tx, id, by->id));
+      grant = id;
+    }
+    return audit ? audit(tx, waits ? "create-user-pending" : "create-user",
+                         target(u->id) + " role:" + role_name(role))
+                 : Status{};
   }));
   if (!made) return fail(reasons::name_taken, "name: a user of this name exists", "name");
-  return *made;
+  return granted(made->id, grant);
 }
 
 Result<std::vector<User>> Accounts::users() { return store_.users(); }
 
-Status Accounts::set_password(std::int64_t user, const std::string& password) {
-  AMANAT_TRY(u, store_.user(user));
+Result<User> Accounts::user(std::int64_t id) {
+  AMANAT_TRY(u, store_.user(id));
   if (!u) return fail(reasons::user_not_found, "no such user");
-  AMANAT_CHECK(check_password(password, u->name));
+  return *u;
+}
+
+Status Accounts::change_password(const Session& s, const std::string& old_password, const std::string& password,
+                                 const Audit& audit) {
+  AMANAT_TRY(found, store_.user_by_name(s.user.name));
+  if (!found || found->first.id != s.user.id) return fail(reasons::user_not_found, "no such user");
+  if (!auth::verify_password(found->second, old_password))
+    return fail(reasons::password_wrong, "old_password: not the current password", "old_password");
+  AMANAT_CHECK(check_password(password, s.user.name));
   AMANAT_TRY(hash, auth::hash_password(password));
-  // A new password ends every session of the user, in the same transaction.
-  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+  // The other sessions end with the old password; this one goes on.
+  AMANAT_CHECK(run(audit, "change-password", target(s.user.id), [&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.set_password(tx, s.user.id, hash));
+    AMANAT_CHECK(store_.delete_sessions_of(tx, s.user.id));
+    return store_.save_session(tx, s);
+  }));
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == s.user.id && kv.first != s.token_hash; });
+  return {};
+}
+
+Status Accounts::reset_password(const User* by, std::int64_t user, const std::string& password, const Audit& audit) {
+  AMANAT_TRY(u, this->user(user));
+  if (by && by->role != Role::director) return refused("only a director resets another's password");
+  if (by && by->id == u.id) return refused("change your own password with your old one");
+  AMANAT_CHECK(check_password(password, u.name));
+  AMANAT_TRY(hash, auth::hash_password(password));
+  AMANAT_CHECK(run(audit, "reset-password", target(user), [&](Tx& tx) -> Status {
     AMANAT_CHECK(store_.set_password(tx, user, hash));
     return store_.delete_sessions_of(tx, user);
   }));
@@ -127,6 +237,94 @@ Status Accounts::set_password(std::int64_t user, const std::string& password) {
   std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
   return {};
 }
+
+Status Accounts::set_disabled(const User* by, std::int64_t user, bool disabled, const Audit& audit) {
+  AMANAT_TRY(u, this->user(user));
+  AMANAT_CHECK(may_manage(by, u, std::nullopt));
+  if (disabled) AMANAT_CHECK(keeps_a_director(u));
+  AMANAT_CHECK(run(audit, disabled ? "disable-user" : "enable-user", target(user), [&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.set_disabled(tx, user, disabled ? std::optional(clock_()) : std::nullopt));
+    return disabled ? store_.delete_sessions_of(tx, user) : Status{};
+  }));
+  std::lock_guard lock(mu_);
+  if (disabled) std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
+  return {};
+}
+
+Result<Granted> Accounts::change_role(const User* by, std::int64_t user, Role role, const Audit& audit) {
+  AMANAT_TRY(u, this->user(user));
+  AMANAT_CHECK(may_manage(by, u, role));
+  if (u.role == role) return fail(reasons::conflict, "role: the user already has this role", "role");
+  if (role != Role::director) AMANAT_CHECK(keeps_a_director(u));
+  int needed;
+  {
+    std::lock_guard lock(mu_);
+    needed = approvals_;
+  }
+  std::optional<std::int64_t> grant;
+  AMANAT_CHECK(run(audit, "change-role", target(user) + " role:" + role_name(role), [&](Tx& tx) -> Status {
+    if (!by || !privileged(role) || needed <= 1) return store_.set_role(tx, user, role);
+    AMANAT_TRY(id, store_.add_grant(tx, user, role, by->id, clock_()));
+    AMANAT_CHECK(store_.approve_grant(tx, id, by->id));
+    grant = id;
+    return {};
+  }));
+  return granted(user, grant);
+}
+
+Result<Granted> Accounts::approve_grant(const User& by, std::int64_t grant, const Audit& audit) {
+  if (by.role != Role::director) return refused("only directors approve a grant");
+  int needed;
+  {
+    std::lock_guard lock(mu_);
+    needed = approvals_;
+  }
+  std::optional<Grant> found;
+  bool applied = false;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(all, store_.grants(&tx));
+    for (auto& g : all)
+      if (g.id == grant) found = std::move(g);
+    if (!found) return fail(reasons::grant_not_found, "no such grant is waiting");
+    if (found->user == by.id) return refused("nobody approves a role for themselves");
+    if (std::find(found->approvals.begin(), found->approvals.end(), by.id) != found->approvals.end())
+      return fail(reasons::conflict, "you have approved this grant already");
+    AMANAT_CHECK(store_.approve_grant(tx, grant, by.id));
+    found->approvals.push_back(by.id);
+    if (static_cast<int>(found->approvals.size()) >= needed) {
+      AMANAT_CHECK(apply_grant(tx, *found));
+      applied = true;
+    }
+    return audit ? audit(tx, applied ? "grant-applied" : "approve-grant",
+                         target(found->user) + " role:" + role_name(found->role))
+                 : Status{};
+  }));
+  return granted(found->user, applied ? std::nullopt : std::optional(grant));
+}
+
+Result<std::vector<Grant>> Accounts::grants() { return store_.grants(); }
+
+Status Accounts::revoke_sessions(const User* by, std::int64_t user, const Audit& audit) {
+  AMANAT_TRY(u, this->user(user));
+  if (!by || by->id != u.id) AMANAT_CHECK(may_manage(by, u, std::nullopt));
+  AMANAT_CHECK(run(audit, "revoke-sessions", target(user), [&](Tx& tx) { return store_.delete_sessions_of(tx, user); }));
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
+  return {};
+}
+
+Status Accounts::reset_totp(const User* by, std::int64_t user, const Audit& audit) {
+  AMANAT_TRY(u, this->user(user));
+  if (by && by->role != Role::director) return refused("only a director resets another's authenticator");
+  if (by && by->id == u.id) return refused("re-enrol your own authenticator with your password and a current code");
+  // Their sessions end: the next login must enrol again.
+  return run(audit, "reset-totp", target(user), [&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.clear_totp(tx, user));
+    return store_.delete_sessions_of(tx, user);
+  });
+}
+
+// ---- logging in ----
 
 Result<std::optional<Bytes>> Accounts::totp_secret(std::int64_t user, bool pending) {
   AMANAT_TRY(sealed, store_.totp_secret(user, pending));
@@ -143,61 +341,83 @@ std::int64_t Accounts::wait_for(const std::string& key, std::int64_t now) {
   return it->second.next_allowed - now;
 }
 
-void Accounts::failed(const std::string& key, std::int64_t now) {
+void Accounts::failed(const std::string& key, std::int64_t now, int free_failures) {
   // Bounded memory: forget entries whose delay has long passed when the table grows large.
   if (limits_.size() > 100000)
     std::erase_if(limits_, [now](const auto& kv) { return kv.second.next_allowed + kMaxDelay < now; });
   Limit& l = limits_[key];
   ++l.failures;
-  if (l.failures >= kFreeFailures) {
-    int doublings = std::min(l.failures - kFreeFailures, 20);
+  if (l.failures >= free_failures) {
+    int doublings = std::min(l.failures - free_failures, 20);
     l.next_allowed = now + std::min<std::int64_t>(std::int64_t{1} << doublings, kMaxDelay);
   }
 }
 
-Result<LoginResult> Accounts::login(const LoginRequest& r, std::int64_t* retry_after) {
+std::int64_t Accounts::guarded_wait(const std::string& account, bool totp, std::int64_t now) {
+  auto it = limits_.find("user:" + account);
+  if (it == limits_.end() || it->second.failures < kAccountFreeFailures) return 0;
+  // Under attack from many addresses: one examined attempt per interval, never a lockout.
+  Limit& g = limits_["guard:" + account];
+  std::int64_t interval = totp ? kGuardedInterval : kGuardedIntervalNoTotp;
+  if (g.next_allowed > now) return g.next_allowed - now;
+  g.next_allowed = now + interval;
+  return 0;
+}
+
+Result<bool> Accounts::code_right(const User& u, const std::string& code, std::int64_t now) {
+  if (!u.totp) return true;
+  if (code.empty()) return false;
+  AMANAT_TRY(secret, totp_secret(u.id, false));
+  if (!secret) return fail(Errc::internal, "the TOTP secret disappeared");
+  std::optional<std::uint64_t> last;
+  if (auto it = totp_steps_.find(u.id); it != totp_steps_.end()) last = it->second;
+  auto step = auth::verify_totp(*secret, code, now, last);
+  if (!step) return false;
+  totp_steps_[u.id] = *step;  // a code is used once
+  return true;
+}
+
+Result<LoginResult> Accounts::login(const LoginRequest& r, std::int64_t* retry_after, const Audit& audit) {
   const std::int64_t now = clock_();
-  const std::string ukey = "user:" + r.name, akey = "addr:" + r.address;
+  const std::string pair = "pair:" + r.name + "|" + r.address, addr = "addr:" + r.address, account = "user:" + r.name;
+  AMANAT_TRY(found, store_.user_by_name(r.name));
+  auto throttled = [&](std::int64_t wait) {
+    if (retry_after) *retry_after = wait;
+    return fail(reasons::too_many_attempts, "too many failed logins; try again in " + std::to_string(wait) + " s");
+  };
   {
     std::lock_guard lock(mu_);
-    std::int64_t wait = std::max(wait_for(ukey, now), r.address.empty() ? 0 : wait_for(akey, now));
-    if (wait > 0) {
-      if (retry_after) *retry_after = wait;
-      return fail(reasons::too_many_attempts, "too many failed logins; try again in " + std::to_string(wait) + " s");
-    }
+    std::int64_t wait = std::max(wait_for(pair, now), r.address.empty() ? 0 : wait_for(addr, now));
+    if (wait == 0) wait = guarded_wait(r.name, found && found->first.totp, now);
+    if (wait > 0) return throttled(wait);
   }
-  AMANAT_TRY(found, store_.user_by_name(r.name));
-  // Hash even for an unknown name, so that timing does not tell which names exist.
+  // Hash even for an unknown name, so that timing does not tell which names exist; outside the
+  // lock (~70 ms of one core).
   static const std::string dummy = *auth::hash_password("amanat-no-such-user-placeholder");
-  bool ok = auth::verify_password(found ? found->second : dummy, r.password) && found;
-  std::lock_guard lock(mu_);
-  if (!ok) {
-    failed(ukey, now);
-    if (!r.address.empty()) failed(akey, now);
-    return std::unexpected(kWrongCredentials);
-  }
-  User user = found->first;
-  if (user.totp) {
-    if (r.totp.empty())
-      return fail(reasons::wrong_credentials, "totp: this account needs the code from its authenticator app", "totp");
-    AMANAT_TRY(secret, totp_secret(user.id, false));
-    if (!secret) return fail(Errc::internal, "the TOTP secret disappeared");
-    std::optional<std::uint64_t> last;
-    if (auto it = totp_steps_.find(user.id); it != totp_steps_.end()) last = it->second;
-    auto step = auth::verify_totp(*secret, r.totp, now, last);
-    if (!step) {
-      failed(ukey, now);
-      if (!r.address.empty()) failed(akey, now);
-      return fail(reasons::wrong_credentials, "totp: wrong or already used code", "totp");
+  bool ok = auth::verify_password(found ? found->second : dummy, r.password) && found && !found->first.disabled;
+  {
+    std::lock_guard lock(mu_);
+    if (ok) {
+      AMANAT_TRY(right, code_right(found->first, r.totp, now));
+      ok = right;
     }
-    totp_steps_[user.id] = *step;
+    if (!ok) {
+      failed(pair, now, kPairFreeFailures);
+      if (!r.address.empty()) failed(addr, now, kAddressFreeFailures);
+      failed(account, now, kAccountFreeFailures);
+      return wrong_credentials();
+    }
+    limits_.erase(account);
+    limits_.erase(pair);
+    limits_.erase("guard:" + r.name);
   }
-  limits_.erase(ukey);
+  const User& user = found->first;
   LoginResult out;
   out.token = random_hex(32);
   out.session = Session{token_hash(out.token), user, r.cookie ? random_hex(16) : "", r.cookie, now, now,
                         role_needs_totp(user.role) && !user.totp};
-  AMANAT_CHECK(save_session(out.session));
+  AMANAT_CHECK(run(audit, "login", target(user.id), [&](Tx& tx) { return store_.save_session(tx, out.session); }));
+  std::lock_guard lock(mu_);
   sessions_[out.session.token_hash] = out.session;
   return out;
 }
@@ -207,12 +427,21 @@ Status Accounts::save_session(const Session& s) {
 }
 
 Result<Session*> Accounts::session_locked(const std::string& h) {
-  auto it = sessions_.find(h);
-  if (it != sessions_.end()) return &it->second;
-  AMANAT_TRY(s, store_.session(h));
-  if (!s) return fail(reasons::not_logged_in, "not logged in (unknown or ended session)");
-  s->needs_totp = role_needs_totp(s->user.role) && !s->user.totp;
-  return &sessions_.emplace(h, std::move(*s)).first->second;
+  // The store decides whether the session still stands (ended, revoked or its user disabled in
+  // any process: at once), and who its user is now; memory keeps only when it was last written.
+  AMANAT_TRY(stored, store_.session(h));
+  if (!stored) {
+    sessions_.erase(h);
+    return fail(reasons::not_logged_in, "not logged in (unknown or ended session)");
+  }
+  stored->needs_totp = role_needs_totp(stored->user.role) && !stored->user.totp;
+  auto [it, added] = sessions_.try_emplace(h, *stored);
+  if (!added) {
+    std::int64_t last_seen = std::max(it->second.last_seen, stored->last_seen);
+    it->second = std::move(*stored);
+    it->second.last_seen = last_seen;
+  }
+  return &it->second;
 }
 
 bool Accounts::expired(const Session& s, std::int64_t now) { return now - s.last_seen > kIdle || now - s.created > kLifetime; }
@@ -248,21 +477,46 @@ Result<Session> Accounts::peek(std::string_view token) {
   return *found;
 }
 
-Status Accounts::logout(std::string_view token) {
+Status Accounts::logout(std::string_view token, const Audit& audit) {
   std::string h = token_hash(token);
-  std::lock_guard lock(mu_);
-  sessions_.erase(h);
-  return db_.transact([&](Tx& tx) { return store_.delete_session(tx, h); });
+  std::optional<std::int64_t> user;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = sessions_.find(h); it != sessions_.end()) user = it->second.user.id;
+    sessions_.erase(h);
+  }
+  return run(audit, "logout", user ? target(*user) : "session", [&](Tx& tx) { return store_.delete_session(tx, h); });
 }
 
-Result<std::string> Accounts::begin_totp(const User& u, const std::string& issuer) {
+// ---- TOTP ----
+
+Result<std::string> Accounts::begin_totp(const User& u, const std::string& password, const std::string& code,
+                                         const std::string& issuer) {
+  const std::int64_t now = clock_();
+  AMANAT_TRY(found, store_.user_by_name(u.name));
+  if (!found || found->first.id != u.id) return fail(reasons::user_not_found, "no such user");
+  {
+    // The password, and the enrolled app's current code when there is one: a session alone
+    // does not replace an authenticator.
+    bool right = auth::verify_password(found->second, password);
+    std::lock_guard lock(mu_);
+    if (right) {
+      AMANAT_TRY(code_ok, code_right(found->first, code, now));
+      right = code_ok;
+    }
+    if (!right) {
+      failed("user:" + u.name, now, kAccountFreeFailures);
+      return fail(reasons::password_wrong,
+                  found->first.totp ? "password: wrong password or code" : "password: wrong password", "password");
+    }
+  }
   AMANAT_TRY(secret, auth::generate_totp_secret());
   AMANAT_TRY(sealed, keys_.seal(as_chars(secret), totp_ad(u.id, true)));
   AMANAT_CHECK(db_.transact([&](Tx& tx) { return store_.set_totp_pending(tx, u.id, sealed); }));
   return auth::totp_provisioning_uri(issuer, u.name, secret);
 }
 
-Status Accounts::confirm_totp(const User& u, const std::string& code) {
+Status Accounts::confirm_totp(const User& u, const std::string& code, const Audit& audit) {
   const std::int64_t now = clock_();
   std::lock_guard lock(mu_);
   AMANAT_TRY(secret, totp_secret(u.id, true));
@@ -271,7 +525,7 @@ Status Accounts::confirm_totp(const User& u, const std::string& code) {
   if (!step) return fail(reasons::totp_wrong, "code: wrong code; check the authenticator app's clock", "code");
   totp_steps_[u.id] = *step;
   AMANAT_TRY(sealed, keys_.seal(as_chars(*secret), totp_ad(u.id, false)));
-  AMANAT_CHECK(db_.transact([&](Tx& tx) { return store_.enrol_totp(tx, u.id, sealed); }));
+  AMANAT_CHECK(run(audit, "enrol-totp", target(u.id), [&](Tx& tx) { return store_.enrol_totp(tx, u.id, sealed); }));
   for (auto& [h, s] : sessions_)
     if (s.user.id == u.id) {
       s.user.totp = true;

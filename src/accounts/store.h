@@ -34,7 +34,8 @@ struct User {
   std::int64_t id = 0;
   std::string name;
   Role role = Role::auditor;
-  bool totp = false;  // enrolled
+  bool totp = false;      // enrolled
+  bool disabled = false;  // may not log in; has no session
 };
 
 struct Session {
@@ -44,6 +45,15 @@ struct Session {
   bool cookie = false;
   std::int64_t created = 0, last_seen = 0;  // unix seconds
   bool needs_totp = false;  // a director/admin without TOTP: may only enrol it
+};
+
+// A director's or admin's role, granted once enough directors approved it.
+struct Grant {
+  std::int64_t id = 0;
+  std::int64_t user = 0;
+  Role role = Role::director;
+  std::int64_t requested_by = 0, created = 0;
+  std::vector<std::int64_t> approvals;  // directors' user ids, the requester's included
 };
 
 // A stored TOTP secret, sealed: the enrolled one or the one being enrolled (pending).
@@ -64,11 +74,22 @@ class AccountStore {
   virtual Result<std::optional<User>> user(std::int64_t id) = 0;
   // The user with this login name and their password hash.
   virtual Result<std::optional<std::pair<User, std::string>>> user_by_name(const std::string& name) = 0;
-  // Errc::not_found when there is no such user.
+  // Errc::not_found when there is no such user (these three).
   virtual Status set_password(Tx& tx, std::int64_t user, const std::string& password_hash) = 0;
+  virtual Status set_role(Tx& tx, std::int64_t user, Role role) = 0;
+  // Disabled since `when`, or enabled (nullopt).
+  virtual Status set_disabled(Tx& tx, std::int64_t user, std::optional<std::int64_t> when) = 0;
+
+  virtual Result<std::int64_t> add_grant(Tx& tx, std::int64_t user, Role role, std::int64_t requested_by,
+                                         std::int64_t created) = 0;
+  virtual Status approve_grant(Tx& tx, std::int64_t grant, std::int64_t director) = 0;
+  virtual Status delete_grant(Tx& tx, std::int64_t grant) = 0;
+  virtual Result<std::vector<Grant>> grants(Tx* tx = nullptr) = 0;  // inside tx when given
 
   virtual Result<std::optional<Bytes>> totp_secret(std::int64_t user, bool pending) = 0;
   virtual Status set_totp_pending(Tx& tx, std::int64_t user, const Bytes& sealed) = 0;
+  // Drops the enrolled and the pending secret (a director's reset: the user enrols again).
+  virtual Status clear_totp(Tx& tx, std::int64_t user) = 0;
   // Makes `sealed` the user's TOTP secret and drops the pending one.
   virtual Status enrol_totp(Tx& tx, std::int64_t user, const Bytes& sealed) = 0;
   // Every stored TOTP secret (to re-seal them under another key), and one replaced.
@@ -77,7 +98,8 @@ class AccountStore {
 
   // Stores a new session, or an existing one's last_seen.
   virtual Status save_session(Tx& tx, const Session& s) = 0;
-  // The session with this token hash, with its user as they are now (needs_totp not set).
+  // The session with this token hash, with its user as they are now (needs_totp not set);
+  // nullopt when there is none or its user is disabled.
   virtual Result<std::optional<Session>> session(const std::string& token_hash) = 0;
   virtual Status delete_session(Tx& tx, const std::string& token_hash) = 0;
   virtual Status delete_sessions_of(Tx& tx, std::int64_t user) = 0;

@@ -19,6 +19,7 @@
 #include "core/sha256.h"
 #include "books/testing.h"
 #include "http/router.h"
+#include "store/org.h"
 #include "http/test_support.h"
 
 namespace amanat::api {
@@ -96,12 +97,12 @@ class ApiTest : public ::testing::Test {
     std::string name = std::string(role_name(role)) + "-" + std::to_string(++users);
     for (char& c : name)
       if (c == '_') c = '-';
-    EXPECT_TRUE(org.accounts->create_user(name, role, kPassword));
+    EXPECT_TRUE(org.accounts->create_user(nullptr, name, role, kPassword));
     auto r = api->handle(request("POST", "orgs/" + slug + "/session", json{{"name", name}, {"password", kPassword}}.dump()));
     EXPECT_EQ(r.status, 201) << r.body;
     std::string token = body_of(r)["token"];
     if (role_needs_totp(role)) {
-      auto begin = api->handle(request("POST", "orgs/" + slug + "/me/totp", "{}", token));
+      auto begin = api->handle(request("POST", "orgs/" + slug + "/me/totp", json{{"password", kPassword}}.dump(), token));
       EXPECT_EQ(begin.status, 201) << begin.body;
       std::string uri = body_of(begin)["otpauth_uri"];
       auto s = uri.find("secret=") + 7;
@@ -482,7 +483,7 @@ TEST_F(ApiTest, PeekingAtASessionNeitherRefreshesNorEndsIt) {
 }
 
 TEST_F(ApiTest, CookieSessionsAreHttpOnlySecureSameSiteAndNeedTheCsrfToken) {
-  ASSERT_TRUE(a.accounts->create_user("acc-cookie", Role::accountant, kPassword));
+  ASSERT_TRUE(a.accounts->create_user(nullptr, "acc-cookie", Role::accountant, kPassword));
   auto r = api->handle(request("POST", "orgs/alpha/session",
                                json{{"name", "acc-cookie"}, {"password", kPassword}, {"kind", "cookie"}}.dump()));
   ASSERT_EQ(r.status, 201) << r.body;
@@ -512,47 +513,89 @@ TEST_F(ApiTest, CookieSessionsAreHttpOnlySecureSameSiteAndNeedTheCsrfToken) {
   EXPECT_EQ(upload_limit(csrf), kMaxUploadBytes);
 }
 
-TEST_F(ApiTest, FailedLoginsAreSlowedButNeverLockTheUserOutForever) {
-  ASSERT_TRUE(a.accounts->create_user("slow-user", Role::auditor, kPassword));
+TEST_F(ApiTest, FailedLoginsAreSlowedPerAddressWithoutLockingTheUserOut) {
+  ASSERT_TRUE(a.accounts->create_user(nullptr, "slow-user", Role::auditor, kPassword));
   auto attempt = [&](const std::string& password, const std::string& addr = "192.0.2.7") {
     auto req = request("POST", "orgs/alpha/session", json{{"name", "slow-user"}, {"password", password}}.dump());
     req.remote = addr;
     return api->handle(req);
   };
-  for (int i = 0; i < Accounts::kFreeFailures; ++i) EXPECT_EQ(attempt("wrong password " + std::to_string(i)).status, 401);
+  for (int i = 0; i < Accounts::kPairFreeFailures; ++i)
+    EXPECT_EQ(attempt("wrong password " + std::to_string(i)).status, 401);
   auto limited = attempt(kPassword);
   EXPECT_EQ(limited.status, 429);
   ASSERT_TRUE(http::find_header(limited.headers, "retry-after"));
-  // From another address the account is still slowed: the limit is per account too.
-  EXPECT_EQ(attempt(kPassword, "198.51.100.1").status, 429);
-  // Many more failures make the wait grow, but never beyond kMaxDelay.
+  // From another address the owner is not kept out by the guesses made from the first.
+  EXPECT_EQ(attempt(kPassword, "198.51.100.1").status, 201);
+  // Many more failures from one address make its wait grow, but never beyond kMaxDelay.
   for (int i = 0; i < 40; ++i) {
     a.now += Accounts::kMaxDelay;
-    (void)attempt("still wrong " + std::to_string(i), "203.0.113." + std::to_string(i));
+    (void)attempt("still wrong " + std::to_string(i));
   }
   a.now += Accounts::kMaxDelay;
-  EXPECT_EQ(attempt(kPassword, "198.51.100.2").status, 201);
+  EXPECT_EQ(attempt(kPassword).status, 201);
+}
+
+// One wrong password per window from ever new addresses must not keep a director (and with
+// them the unseal) out: past kAccountFreeFailures the account's attempts are examined at a
+// reduced rate, and the right password with a current code gets through within seconds.
+TEST_F(ApiTest, GuessesFromManyAddressesNeverKeepADirectorWithTheirCodeOut) {
+  std::string token = login_as(a, Role::director);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", token)))["user"]["name"];
+  const Bytes secret = secrets[name];
+  auto attempt = [&](const std::string& password, const std::string& addr, const std::string& code = "") {
+    json body{{"name", name}, {"password", password}};
+    if (!code.empty()) body["totp"] = code;
+    auto req = request("POST", "orgs/alpha/session", body.dump());
+    req.remote = addr;
+    return api->handle(req);
+  };
+  for (int i = 0; i < 60; ++i) (void)attempt("guess " + std::to_string(i), "203.0.113." + std::to_string(i));
+  // Guarded now: the attacker's next try, without the code, is refused like every other...
+  a.now += Accounts::kGuardedInterval;
+  EXPECT_EQ(attempt("another guess", "203.0.113.200").status, 401);
+  // ...and the director, a moment later, from their own address, gets in.
+  a.now += Accounts::kGuardedInterval + 30;
+  auto in = attempt(kPassword, "192.0.2.50", *auth::totp_code(secret, a.now));
+  EXPECT_EQ(in.status, 201) << in.body;
+}
+
+// A right password with a wrong or missing code reads exactly as a wrong password, and as an
+// unknown name: no answer confirms a password or a name.
+TEST_F(ApiTest, EveryFailedLoginGetsTheSameAnswer) {
+  std::string token = login_as(a, Role::director);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", token)))["user"]["name"];
+  auto attempt = [&](json body) {
+    auto r = api->handle(request("POST", "orgs/alpha/session", body.dump()));
+    EXPECT_EQ(r.status, 401) << body.dump();
+    auto p = body_of(r);
+    return p["type"].get<std::string>() + "|" + p["detail"].get<std::string>();
+  };
+  std::string wrong_password = attempt({{"name", name}, {"password", "not the password 1"}});
+  EXPECT_EQ(attempt({{"name", name}, {"password", kPassword}}), wrong_password);
+  EXPECT_EQ(attempt({{"name", name}, {"password", kPassword}, {"totp", "000000"}}), wrong_password);
+  EXPECT_EQ(attempt({{"name", "nobody-of-this-name"}, {"password", kPassword}}), wrong_password);
 }
 
 // Behind the reverse proxy every peer is 127.0.0.1: with trust_proxy the per-address limit
 // follows X-Real-IP, so one address's failures do not slow everyone else's logins.
 TEST_F(ApiTest, BehindTheProxyTheAddressLimitFollowsXRealIp) {
   api->trust_proxy(true);
-  ASSERT_TRUE(a.accounts->create_user("proxy-user", Role::auditor, kPassword));
+  ASSERT_TRUE(a.accounts->create_user(nullptr, "proxy-user", Role::auditor, kPassword));
   auto attempt = [&](const std::string& name, const std::string& password, const std::string& ip) {
     auto req = request("POST", "orgs/alpha/session", json{{"name", name}, {"password", password}}.dump());
     req.remote = "127.0.0.1";
     req.headers.emplace_back("X-Real-IP", ip);
     return api->handle(req);
   };
-  for (int i = 0; i < Accounts::kFreeFailures; ++i)
+  for (int i = 0; i < Accounts::kAddressFreeFailures; ++i)
     EXPECT_EQ(attempt("guess-" + std::to_string(i), "wrong password " + std::to_string(i), "203.0.113.9").status, 401);
   EXPECT_EQ(attempt("proxy-user", kPassword, "203.0.113.9").status, 429);
   EXPECT_EQ(attempt("proxy-user", kPassword, "198.51.100.20").status, 201);
 }
 
 TEST_F(ApiTest, DirectorsMustEnrolTotpAndThenLogInWithAFreshCode) {
-  ASSERT_TRUE(a.accounts->create_user("dir-1", Role::director, kPassword));
+  ASSERT_TRUE(a.accounts->create_user(nullptr, "dir-1", Role::director, kPassword));
   auto login = [&](std::string code) {
     json body{{"name", "dir-1"}, {"password", kPassword}};
     if (!code.empty()) body["totp"] = code;
@@ -564,7 +607,7 @@ TEST_F(ApiTest, DirectorsMustEnrolTotpAndThenLogInWithAFreshCode) {
   std::string token = body_of(first)["token"];
   // Before enrolment nothing else is allowed.
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/users", "", token)).status, 403);
-  auto begin = api->handle(request("POST", "orgs/alpha/me/totp", "{}", token));
+  auto begin = api->handle(request("POST", "orgs/alpha/me/totp", json{{"password", kPassword}}.dump(), token));
   std::string uri = body_of(begin)["otpauth_uri"];
   auto s = uri.find("secret=") + 7;
   auto secret = *auth::from_base32(uri.substr(s, uri.find('&', s) - s));
@@ -901,6 +944,171 @@ TEST_F(ApiTest, CanaryIdentitiesNeverReachTheDiskInTheClear) {
   std::filesystem::remove_all(restored);
 }
 
+// ---- taking access away ----
+
+// The id of the user a token belongs to.
+std::int64_t id_of(Api& api, const std::string& token) {
+  return body_of(api.handle(request("GET", "orgs/alpha/me", "", token)))["user"]["id"];
+}
+
+// A disabled user's sessions stop at once, also in another process: sessions are checked
+// against the database on every request (here a second set of stores and accounts over the
+// same database file stands for the other process).
+TEST_F(ApiTest, ADisabledUsersSessionsStopAtOnceInEveryProcess) {
+  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
+  std::int64_t worker_id = id_of(*api, worker);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", worker)).status, 200);
+  auto other = store::open_org(*store::DataDir::open(a.books.dir()));
+  ASSERT_TRUE(other) << other.error().message;
+  crypto::MasterKey k{};
+  k[0] = 11;
+  Accounts other_process(*other->db, *other->accounts, crypto::Keyring::from_master(k), [this] { return a.now; });
+  ASSERT_TRUE(other_process.set_disabled(nullptr, worker_id, true));
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", worker)).status, 401);
+  auto relog = api->handle(request("POST", "orgs/alpha/session",
+                                   json{{"name", "case-worker-1"}, {"password", kPassword}}.dump()));
+  EXPECT_EQ(relog.status, 401);
+  EXPECT_EQ(body_of(relog)["reason"], "wrong-credentials");  // the same answer as a wrong password
+  // Enabled again, they log in; the old session stays ended.
+  auto enabled = api->handle(request("POST", "orgs/alpha/users/" + std::to_string(worker_id) + "/status",
+                                     R"({"enabled":true})", director));
+  ASSERT_EQ(enabled.status, 200) << enabled.body;
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", worker)).status, 401);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/session",
+                                json{{"name", "case-worker-1"}, {"password", kPassword}}.dump())).status,
+            201);
+  // Revoking sessions ends them too; a role change applies at the next request.
+  std::string again = body_of(api->handle(request("POST", "orgs/alpha/session",
+                                                  json{{"name", "case-worker-1"}, {"password", kPassword}}.dump())))["token"];
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/users/" + std::to_string(worker_id) + "/role",
+                                R"({"role":"auditor"})", director)).status,
+            200);
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/me", "", again)))["user"]["role"], "auditor");
+  ASSERT_EQ(api->handle(request("DELETE", "orgs/alpha/users/" + std::to_string(worker_id) + "/sessions", "", director))
+                .status,
+            200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", again)).status, 401);
+}
+
+// An admin manages staff, but never directors or admins, and cannot make one: the attack of an
+// admin creating a director to read every survivor's identity is refused. Nobody changes their
+// own role or access, and the last director stays.
+TEST_F(ApiTest, OnlyDirectorsMakeOrManageDirectorsAndNobodyRaisesTheirOwnRole) {
+  std::string admin = login_as(a, Role::admin), director = login_as(a, Role::director);
+  std::string worker = login_as(a, Role::case_worker);
+  std::int64_t admin_id = id_of(*api, admin), director_id = id_of(*api, director), worker_id = id_of(*api, worker);
+  auto as = [&](const std::string& token, const std::string& method, const std::string& path, const std::string& body) {
+    return api->handle(request(method, "orgs/alpha/" + path, body, token));
+  };
+  auto made = as(admin, "POST", "users", R"({"name":"new-director","role":"director","password":"another fine passphrase 88"})");
+  EXPECT_EQ(made.status, 422) << made.body;
+  EXPECT_EQ(body_of(made)["reason"], "account-rule");
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(worker_id) + "/role", R"({"role":"director"})").status, 422);
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(admin_id) + "/role", R"({"role":"director"})").status, 422);
+  EXPECT_EQ(as(director, "POST", "users/" + std::to_string(director_id) + "/role", R"({"role":"admin"})").status, 422);
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(director_id) + "/status", R"({"enabled":false})").status, 422);
+  EXPECT_EQ(as(admin, "DELETE", "users/" + std::to_string(director_id) + "/sessions", "").status, 422);
+  // What an admin may do: staff who are neither.
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(worker_id) + "/role", R"({"role":"lawyer"})").status, 200);
+  EXPECT_EQ(as(admin, "POST", "users", R"({"name":"new-auditor","role":"auditor","password":"another fine passphrase 88"})")
+                .status,
+            201);
+  // A director makes a director (one approval suffices without shares), and the last director stays.
+  auto second = as(director, "POST", "users", R"({"name":"second-director","role":"director","password":"another fine passphrase 88"})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_FALSE(body_of(second).contains("pending"));
+  std::int64_t second_id = body_of(second)["user"]["id"];
+  ASSERT_EQ(as(director, "POST", "users/" + std::to_string(second_id) + "/status", R"({"enabled":false})").status, 200);
+  auto last = as(director, "POST", "users/" + std::to_string(admin_id) + "/role", R"({"role":"auditor"})");
+  EXPECT_EQ(last.status, 200) << last.body;  // an admin may be demoted by a director
+  // The only enabled director cannot be disabled by anyone's API call (and not by themselves).
+  EXPECT_EQ(as(director, "POST", "users/" + std::to_string(director_id) + "/status", R"({"enabled":false})").status, 422);
+  EXPECT_EQ(a.accounts->set_disabled(nullptr, director_id, true).error().reason, &reasons::last_director);
+}
+
+// Where the vault is split into Shamir shares (k of n), a director's role needs k directors: the
+// new director stays disabled until enough distinct directors approved; no one approves twice or
+// for themselves.
+TEST_F(ApiTest, ADirectorsRoleNeedsAsManyDirectorsAsUnsealTheVault) {
+  a.accounts->require_approvals(2);
+  std::string d1 = login_as(a, Role::director), d2 = login_as(a, Role::director);
+  auto made = api->handle(request("POST", "orgs/alpha/users",
+                                  R"({"name":"third-director","role":"director","password":"another fine passphrase 88"})", d1));
+  ASSERT_EQ(made.status, 201) << made.body;
+  json m = body_of(made);
+  ASSERT_TRUE(m.contains("pending")) << m.dump();
+  EXPECT_TRUE(m["user"]["disabled"]);
+  EXPECT_EQ(m["approvals_needed"], 2);
+  std::string grant = std::to_string(m["pending"]["id"].get<std::int64_t>());
+  auto login = [&] {
+    return api->handle(request("POST", "orgs/alpha/session",
+                               json{{"name", "third-director"}, {"password", "another fine passphrase 88"}}.dump()));
+  };
+  EXPECT_EQ(login().status, 401);  // not yet
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d1)).status, 409);
+  auto listed = api->handle(request("GET", "orgs/alpha/grants", "", d2));
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(body_of(listed)["grants"].size(), 1u);
+  auto second = api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d2));
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_FALSE(body_of(second).contains("pending"));
+  EXPECT_EQ(body_of(second)["user"]["role"], "director");
+  EXPECT_EQ(login().status, 201);
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/grants", "", d2)))["grants"].size(), 0u);
+}
+
+// A stolen session alone cannot replace an enrolled director's authenticator: re-enrolling
+// needs the password and a current code of the enrolled app (or a director's reset).
+TEST_F(ApiTest, ReplacingAnAuthenticatorNeedsThePasswordAndACurrentCode) {
+  std::string token = login_as(a, Role::director);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", token)))["user"]["name"];
+  auto begin = [&](json body) { return api->handle(request("POST", "orgs/alpha/me/totp", body.dump(), token)); };
+  EXPECT_EQ(begin({{"password", "a guessed password 1"}}).status, 400);
+  auto no_code = begin({{"password", kPassword}});
+  EXPECT_EQ(no_code.status, 400);
+  EXPECT_EQ(body_of(no_code)["reason"], "password-wrong");
+  a.now += 60;
+  EXPECT_EQ(begin({{"password", kPassword}, {"code", *auth::totp_code(secrets[name], a.now)}}).status, 201);
+  // A director's reset drops it: the user's sessions end and the next login enrols again.
+  std::string other = login_as(a, Role::director);
+  std::int64_t id = id_of(*api, token);
+  ASSERT_EQ(api->handle(request("DELETE", "orgs/alpha/users/" + std::to_string(id) + "/totp", "", other)).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 401);
+  auto fresh = api->handle(request("POST", "orgs/alpha/session", json{{"name", name}, {"password", kPassword}}.dump()));
+  ASSERT_EQ(fresh.status, 201) << fresh.body;
+  EXPECT_TRUE(body_of(fresh)["needs_totp_enrolment"]);
+}
+
+TEST_F(ApiTest, PasswordsChangeWithTheOldOneOrADirectorsResetAndOtherSessionsEnd) {
+  std::string one = login_as(a, Role::accountant);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", one)))["user"]["name"];
+  std::string two = body_of(api->handle(request("POST", "orgs/alpha/session",
+                                                json{{"name", name}, {"password", kPassword}}.dump())))["token"];
+  auto change = [&](json body) { return api->handle(request("POST", "orgs/alpha/me/password", body.dump(), one)); };
+  EXPECT_EQ(change({{"old_password", "not my password 12"}, {"password", "a brand new passphrase 77"}}).status, 400);
+  auto weak = change({{"old_password", kPassword}, {"password", "password2024!"}});
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_EQ(body_of(weak)["reason"], "password-weak");
+  ASSERT_EQ(change({{"old_password", kPassword}, {"password", "a brand new passphrase 77"}}).status, 200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", one)).status, 200);  // this session goes on
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", two)).status, 401);  // the other ended
+  // A director resets it: every session ends, the new password works.
+  std::string director = login_as(a, Role::director);
+  std::int64_t id = id_of(*api, one);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/users/" + std::to_string(id) + "/password",
+                                R"({"password":"the director chose this 31"})", login_as(a, Role::admin)))
+                .status,
+            403);  // admins do not reset passwords
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/users/" + std::to_string(id) + "/password",
+                                R"({"password":"the director chose this 31"})", director))
+                .status,
+            200);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", one)).status, 401);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/session",
+                                json{{"name", name}, {"password", "the director chose this 31"}}.dump())).status,
+            201);
+}
+
 TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
   std::string director = login_as(a, Role::director), auditor = login_as(a, Role::auditor);
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
@@ -1121,15 +1329,15 @@ TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn)
   Bytes secret;
   {
     auto old = open_accounts(legacy);  // as older versions did
-    auto u = old->create_user("director-1", Role::director, kPassword);
+    auto u = old->create_user(nullptr, "director-1", Role::director, kPassword);
     ASSERT_TRUE(u);
-    auto uri = old->begin_totp(*u, "test");
+    auto uri = old->begin_totp(u->user, kPassword, "", "test");
     ASSERT_TRUE(uri);
     auto at = uri->find("secret=") + 7;
     secret = *auth::from_base32(uri->substr(at, uri->find('&', at) - at));
-    ASSERT_TRUE(old->confirm_totp(*u, *auth::totp_code(secret, now)));
-    auto pending = old->create_user("admin-1", Role::admin, kPassword);
-    ASSERT_TRUE(old->begin_totp(*pending, "test"));  // a pending enrolment is moved too
+    ASSERT_TRUE(old->confirm_totp(u->user, *auth::totp_code(secret, now)));
+    auto pending = old->create_user(nullptr, "admin-1", Role::admin, kPassword);
+    ASSERT_TRUE(old->begin_totp(pending->user, kPassword, "", "test"));  // a pending enrolment is moved too
   }
   auto login = [&](Accounts& a) {
     now += 60;  // a fresh TOTP step each time

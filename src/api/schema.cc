@@ -82,6 +82,9 @@ Field list(std::string name, std::string description, std::vector<Field> fields,
 Field texts(std::string name, std::string description, bool required) {
   return unbounded(std::move(name), Field::Type::strings, required, std::move(description));
 }
+Field numbers(std::string name, std::string description, bool required) {
+  return unbounded(std::move(name), Field::Type::numbers, required, std::move(description));
+}
 Field numbers_by(std::string name, std::string description, std::vector<std::string> keys, bool required) {
   Field f = unbounded(std::move(name), Field::Type::integers, required, std::move(description));
   f.one_of = std::move(keys);
@@ -111,6 +114,7 @@ const char* type_name(Field::Type t) {
     case Field::Type::strings: return "an array of strings";
     case Field::Type::objects: return "an array of objects";
     case Field::Type::integers: return "an object of integers";
+    case Field::Type::numbers: return "an array of integers";
   }
   return "?";
 }
@@ -214,6 +218,13 @@ void check_value(const json& v, const Field& f, const std::string& at, std::vect
       }
       return;
     }
+    case Field::Type::numbers: {
+      if (!v.is_array()) return wrong();
+      check_items(v, f, at, errors);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        if (!v[i].is_number_integer()) errors.push_back(problem(at + "/" + std::to_string(i), "must be an integer", "type"));
+      return;
+    }
     case Field::Type::integers: {
       if (!v.is_object()) return wrong();
       for (const auto& [name, item] : v.items()) {
@@ -307,6 +318,12 @@ ojson field_schema(const Field& f) {
     case Field::Type::objects:
       s["type"] = "array";
       s["items"] = json_schema(Schema{"", f.fields});
+      if (f.min_items > 0) s["minItems"] = f.min_items;
+      if (f.max_items != kUnbounded) s["maxItems"] = f.max_items;
+      break;
+    case Field::Type::numbers:
+      s["type"] = "array";
+      s["items"] = {{"type", "integer"}};
       if (f.min_items > 0) s["minItems"] = f.min_items;
       if (f.max_items != kUnbounded) s["maxItems"] = f.max_items;
       break;

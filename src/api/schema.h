@@ -38,7 +38,8 @@ namespace amanat::api {
 struct Field {
   // integers: an object whose members are all integers, named by `one_of` when it is not empty
   // (counts or amounts by category)
-  enum class Type { string, integer, boolean, object, strings, objects, integers };
+  // numbers: an array of integers
+  enum class Type { string, integer, boolean, object, strings, objects, integers, numbers };
   std::string name;
   Type type = Type::string;
   bool required = true;
@@ -71,6 +72,7 @@ Field choice(std::string name, std::string description, std::vector<std::string>
 Field object(std::string name, std::string description, std::vector<Field> fields, bool required = true);
 Field list(std::string name, std::string description, std::vector<Field> fields, bool required = true);
 Field texts(std::string name, std::string description, bool required = true);
+Field numbers(std::string name, std::string description, bool required = true);
 Field numbers_by(std::string name, std::string description, std::vector<std::string> keys, bool required = true);
 }  // namespace out
 

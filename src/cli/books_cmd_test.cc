@@ -107,6 +107,29 @@ TEST_F(BooksCli, TheAuditPassesALogWithOtherFamiliesAndSaysWhatItDidNotRead) {
   EXPECT_NE(json.out.find("\"publication\": 1"), std::string::npos) << json.out;
 }
 
+// The console takes access away as the API does (and, with the data directory, may do what no
+// user may), but keeps the last director.
+TEST_F(BooksCli, TheConsoleDisablesReEnablesAndChangesUsers) {
+  const std::string pass = "copper kettle meadow 2291\n";
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"}, pass).status, 0);
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "dir-1", "--role", "director"}, pass).status, 0);
+  ok({"user", "disable", "--data", data(), "--name", "acc-1"});
+  auto listed = ok({"user", "list", "--data", data()});
+  EXPECT_NE(listed.out.find("acc-1"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("disabled"), std::string::npos) << listed.out;
+  ok({"user", "enable", "--data", data(), "--name", "acc-1"});
+  ok({"user", "role", "--data", data(), "--name", "acc-1", "--role", "auditor"});
+  EXPECT_EQ(amanat({"user", "password", "--data", data(), "--name", "acc-1"}, "password\n").status, 1);  // too weak
+  EXPECT_EQ(amanat({"user", "password", "--data", data(), "--name", "acc-1"}, "silver harbour lantern 5530\n").status, 0);
+  ok({"user", "revoke-sessions", "--data", data(), "--name", "acc-1"});
+  ok({"user", "reset-totp", "--data", data(), "--name", "dir-1"});
+  listed = ok({"user", "list", "--data", data()});
+  EXPECT_NE(listed.out.find("auditor"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find("disabled"), std::string::npos) << listed.out;
+  EXPECT_EQ(amanat({"user", "disable", "--data", data(), "--name", "nobody"}).status, 1);
+  EXPECT_EQ(amanat({"user", "disable", "--data", data(), "--name", "dir-1"}).status, 1);  // the last director
+}
+
 TEST_F(BooksCli, RefusalsExitOneAndChangeNothing) {
   ok({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007"});
   auto before = ok({"log", "checkpoint", "--data", data()}).out;

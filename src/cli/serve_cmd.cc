@@ -54,6 +54,11 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   store::OrgStores& stores = (*s)->stores;
   auto accounts = std::make_unique<accounts::Accounts>(*stores.db, *stores.accounts, *account_keys);
   accounts->also_open_with(*(*s)->keys);  // TOTP secrets sealed before accounts.key existed
+  // Where the vault is split into Shamir shares, a director's or admin's role needs as many
+  // directors as unsealing it does.
+  auto vault_file = read_vault_file((*s)->dir);
+  if (!vault_file) return std::unexpected(vault_file.error().context(data));
+  if (*vault_file && (*vault_file)->shares) accounts->require_approvals((*vault_file)->shares->k);
   auto ids = identity::Identities::open(*stores.db, *stores.identities, vault_path((*s)->dir).string());
   if (!ids) return std::unexpected(ids.error().context(data));
   // The vault holds the books key: unsealing it (a director, through the API) opens the books'
@@ -153,31 +158,6 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
                  (*server)->port());
   });
   std::fprintf(stderr, "amanat: stopped; every accepted request was answered\n");
-  return kExitOk;
-}
-
-// The password comes from AMANAT_PASSWORD or the first line of stdin, never the command line.
-int do_user_add(const std::string& data, const std::string& name, const std::string& role) {
-  auto r = accounts::parse_role(role);
-  if (!r) return report({Errc::invalid, "--role: one of hotline_operator, case_worker, lawyer, accountant, "
-                                         "communications, director, auditor, admin"});
-  std::string password;
-  if (const char* env = std::getenv("AMANAT_PASSWORD")) {
-    password = env;
-  } else {
-    std::getline(std::cin, password);
-  }
-  auto dir = store::DataDir::open(data);
-  if (!dir) return report(dir.error());
-  auto stores = store::open_org(*dir);
-  if (!stores) return report(stores.error());
-  auto keys = accounts_keys(*dir);
-  if (!keys) return report(keys.error());
-  accounts::Accounts accounts(*stores->db, *stores->accounts, *keys);
-  auto u = accounts.create_user(name, *r, password);
-  if (!u) return report(u.error());
-  std::printf("user %s (%s) created%s\n", u->name.c_str(), accounts::role_name(u->role),
-              accounts::role_needs_totp(u->role) ? "; it must enrol TOTP at its first login" : "");
   return kExitOk;
 }
 
@@ -313,6 +293,7 @@ void run_until_signalled(http::Server& server, const std::function<void()>& star
 }
 
 void add_server_commands(Registry& r) {
+  add_user_commands(r);
   {
     auto data = std::make_shared<std::string>();
     auto slug = std::make_shared<std::string>("demo");
@@ -359,20 +340,6 @@ void add_server_commands(Registry& r) {
     sub->add_option("--data", *data, "Data directory")->required();
     sub->add_option("--shares", *shares, "K/N: split the unsealing key into N shares of which K unseal (printed once)");
     r.on(sub, [=] { return do_vault_init(*data, *shares); });
-  }
-  {
-    auto* user = r.app.add_subcommand("user", "Staff accounts");
-    user->require_subcommand(1);
-    auto data = std::make_shared<std::string>();
-    auto name = std::make_shared<std::string>();
-    auto role = std::make_shared<std::string>();
-    auto* sub = user->add_subcommand("add", "Create a staff account; the password comes from AMANAT_PASSWORD or stdin");
-    sub->add_option("--data", *data, "Data directory")->required();
-    sub->add_option("--name", *name, "Login name (a-z, 0-9, '.', '_', '-')")->required();
-    sub->add_option("--role", *role,
-                    "hotline_operator, case_worker, lawyer, accountant, communications, director, auditor or admin")
-        ->required();
-    r.on(sub, [=] { return do_user_add(*data, *name, *role); });
   }
 }
 

@@ -53,6 +53,11 @@
   X(totp_not_pending, "totp-not-pending", not_found, "No authenticator enrolment is pending")                     \
   X(totp_wrong, "totp-wrong", invalid, "Wrong code; check the authenticator app's clock")                         \
   X(user_not_found, "user-not-found", not_found, "No such user")                                                  \
+  X(password_wrong, "password-wrong", invalid, "The current password or code is wrong")                             \
+  X(account_rule, "account-rule", forbidden,                                                                      \
+    "The accounts' rules forbid it: nobody changes their own role or access, and directors manage directors")     \
+  X(last_director, "last-director", conflict, "This is the last enabled director; make another first")            \
+  X(grant_not_found, "grant-not-found", not_found, "No such grant is waiting")                                     \
   /* the vault and identities */                                                                                  \
   X(vault_missing, "vault-missing", conflict, "This organisation has no vault yet")                               \
   X(vault_wrong_secret, "vault-wrong-secret", forbidden, "The passphrase or shares do not unseal the vault")       \

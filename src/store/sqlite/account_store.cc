@@ -7,9 +7,18 @@ using accounts::Session;
 using accounts::User;
 
 namespace {
+// Columns first.. first+4: id, name, role, totp IS NOT NULL, disabled IS NOT NULL.
 User user_of(Stmt& row, int first) {
   return User{row.column_int(first), row.column_text(first + 1),
-              accounts::parse_role(row.column_text(first + 2)).value_or(Role::auditor), row.column_int(first + 3) != 0};
+              accounts::parse_role(row.column_text(first + 2)).value_or(Role::auditor), row.column_int(first + 3) != 0,
+              row.column_int(first + 4) != 0};
+}
+
+// One UPDATE of one user's row; Errc::not_found when there is none.
+Status update_user(Db& db, Stmt& q) {
+  AMANAT_CHECK(q.run());
+  if (db.changes() != 1) return fail(Errc::not_found, "no such user");
+  return {};
 }
 }  // namespace
 
@@ -27,12 +36,12 @@ Result<std::optional<User>> SqliteAccountStore::insert_user(Tx& tx, const std::s
       .bind(4, std::string_view(password_hash)).bind(5, created);
   AMANAT_CHECK(q->run());
   if (db->changes() != 1) return std::nullopt;
-  return User{sqlite3_last_insert_rowid(db->raw()), name, role, false};
+  return User{sqlite3_last_insert_rowid(db->raw()), name, role, false, false};
 }
 
 Result<std::vector<User>> SqliteAccountStore::users() {
   return read_([&](Db& db) -> Result<std::vector<User>> {
-    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? ORDER BY id"));
+    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL, disabled IS NOT NULL FROM users WHERE log_id = ? ORDER BY id"));
     q->bind(1, org_);
     std::vector<User> out;
     AMANAT_CHECK(q->each([&](Stmt& row) { out.push_back(user_of(row, 0)); }));
@@ -42,7 +51,7 @@ Result<std::vector<User>> SqliteAccountStore::users() {
 
 Result<std::optional<User>> SqliteAccountStore::user(std::int64_t id) {
   return read_([&](Db& db) -> Result<std::optional<User>> {
-    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL FROM users WHERE log_id = ? AND id = ?"));
+    AMANAT_TRY(q, db.cached_literal("SELECT id, name, role, totp IS NOT NULL, disabled IS NOT NULL FROM users WHERE log_id = ? AND id = ?"));
     q->bind(1, org_).bind(2, id);
     std::optional<User> out;
     AMANAT_CHECK(q->first([&](Stmt& row) { out = user_of(row, 0); }));
@@ -53,10 +62,11 @@ Result<std::optional<User>> SqliteAccountStore::user(std::int64_t id) {
 Result<std::optional<std::pair<User, std::string>>> SqliteAccountStore::user_by_name(const std::string& name) {
   return read_([&](Db& db) -> Result<std::optional<std::pair<User, std::string>>> {
     AMANAT_TRY(q, db.cached_literal(
-                      "SELECT id, name, role, totp IS NOT NULL, password FROM users WHERE log_id = ? AND name = ?"));
+                      "SELECT id, name, role, totp IS NOT NULL, disabled IS NOT NULL, password FROM users "
+                      "WHERE log_id = ? AND name = ?"));
     q->bind(1, org_).bind(2, std::string_view(name));
     std::optional<std::pair<User, std::string>> out;
-    AMANAT_CHECK(q->first([&](Stmt& row) { out.emplace(user_of(row, 0), row.column_text(4)); }));
+    AMANAT_CHECK(q->first([&](Stmt& row) { out.emplace(user_of(row, 0), row.column_text(5)); }));
     return out;
   });
 }
@@ -65,9 +75,81 @@ Status SqliteAccountStore::set_password(Tx& tx, std::int64_t user, const std::st
   AMANAT_TRY(db, connection_of(tx));
   AMANAT_TRY(q, db->cached_literal("UPDATE users SET password = ? WHERE log_id = ? AND id = ?"));
   q->bind(1, std::string_view(password_hash)).bind(2, org_).bind(3, user);
+  return update_user(*db, *q);
+}
+
+Status SqliteAccountStore::set_role(Tx& tx, std::int64_t user, Role role) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET role = ? WHERE log_id = ? AND id = ?"));
+  q->bind(1, std::string_view(accounts::role_name(role))).bind(2, org_).bind(3, user);
+  return update_user(*db, *q);
+}
+
+Status SqliteAccountStore::set_disabled(Tx& tx, std::int64_t user, std::optional<std::int64_t> when) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET disabled = ? WHERE log_id = ? AND id = ?"));
+  if (when) q->bind(1, *when);
+  q->bind(2, org_).bind(3, user);
+  return update_user(*db, *q);
+}
+
+Status SqliteAccountStore::clear_totp(Tx& tx, std::int64_t user) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET totp = NULL, totp_pending = NULL WHERE log_id = ? AND id = ?"));
+  q->bind(1, org_).bind(2, user);
+  return update_user(*db, *q);
+}
+
+Result<std::int64_t> SqliteAccountStore::add_grant(Tx& tx, std::int64_t user, Role role, std::int64_t requested_by,
+                                                   std::int64_t created) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO grants(log_id, user, role, requested_by, created) VALUES (?, ?, ?, ?, ?)"));
+  q->bind(1, org_).bind(2, user).bind(3, std::string_view(accounts::role_name(role))).bind(4, requested_by)
+      .bind(5, created);
   AMANAT_CHECK(q->run());
-  if (db->changes() != 1) return fail(Errc::not_found, "no such user");
-  return {};
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Status SqliteAccountStore::approve_grant(Tx& tx, std::int64_t grant, std::int64_t director) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO grant_approvals(log_id, grant_id, director) VALUES (?, ?, ?) "
+                                   "ON CONFLICT DO NOTHING"));
+  q->bind(1, org_).bind(2, grant).bind(3, director);
+  return q->run();
+}
+
+Status SqliteAccountStore::delete_grant(Tx& tx, std::int64_t grant) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(a, db->cached_literal("DELETE FROM grant_approvals WHERE log_id = ? AND grant_id = ?"));
+  a->bind(1, org_).bind(2, grant);
+  AMANAT_CHECK(a->run());
+  AMANAT_TRY(g, db->cached_literal("DELETE FROM grants WHERE log_id = ? AND id = ?"));
+  g->bind(1, org_).bind(2, grant);
+  return g->run();
+}
+
+Result<std::vector<accounts::Grant>> SqliteAccountStore::grants(Tx* tx) {
+  auto list = [&](Db& db) -> Result<std::vector<accounts::Grant>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT g.id, g.user, g.role, g.requested_by, g.created, a.director FROM grants g "
+                                    "LEFT JOIN grant_approvals a ON a.log_id = g.log_id AND a.grant_id = g.id "
+                                    "WHERE g.log_id = ? ORDER BY g.id, a.director"));
+    q->bind(1, org_);
+    std::vector<accounts::Grant> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) {
+      if (out.empty() || out.back().id != row.column_int(0))
+        out.push_back({row.column_int(0), row.column_int(1),
+                       accounts::parse_role(row.column_text(2)).value_or(Role::auditor), row.column_int(3),
+                       row.column_int(4), {}});
+      if (!row.column_null(5)) out.back().approvals.push_back(row.column_int(5));
+    }));
+    return out;
+  };
+  if (tx) {
+    AMANAT_TRY(db, connection_of(*tx));
+    return list(*db);
+  }
+  return read_(list);
 }
 
 Result<std::optional<Bytes>> SqliteAccountStore::totp_secret(std::int64_t user, bool pending) {
@@ -130,14 +212,14 @@ Status SqliteAccountStore::save_session(Tx& tx, const Session& s) {
 Result<std::optional<Session>> SqliteAccountStore::session(const std::string& token_hash) {
   return read_([&](Db& db) -> Result<std::optional<Session>> {
     AMANAT_TRY(q, db.cached_literal(
-                      "SELECT u.id, u.name, u.role, u.totp IS NOT NULL, s.csrf, s.cookie, s.created, s.last_seen "
-                      "FROM sessions s JOIN users u ON u.id = s.user AND u.log_id = s.log_id "
-                      "WHERE s.token_hash = ? AND s.log_id = ?"));
+                      "SELECT u.id, u.name, u.role, u.totp IS NOT NULL, u.disabled IS NOT NULL, s.csrf, s.cookie, "
+                      "s.created, s.last_seen FROM sessions s JOIN users u ON u.id = s.user AND u.log_id = s.log_id "
+                      "WHERE s.token_hash = ? AND s.log_id = ? AND u.disabled IS NULL"));
     q->bind(1, std::string_view(token_hash)).bind(2, org_);
     std::optional<Session> out;
     AMANAT_CHECK(q->first([&](Stmt& row) {
-      out = Session{token_hash, user_of(row, 0), row.column_text(4), row.column_int(5) != 0, row.column_int(6),
-                    row.column_int(7), false};
+      out = Session{token_hash, user_of(row, 0), row.column_text(5), row.column_int(6) != 0, row.column_int(7),
+                    row.column_int(8), false};
     }));
     return out;
   });

@@ -24,6 +24,14 @@ class SqliteAccountStore : public accounts::AccountStore {
   Result<std::optional<accounts::User>> user(std::int64_t id) override;
   Result<std::optional<std::pair<accounts::User, std::string>>> user_by_name(const std::string& name) override;
   Status set_password(Tx& tx, std::int64_t user, const std::string& password_hash) override;
+  Status set_role(Tx& tx, std::int64_t user, accounts::Role role) override;
+  Status set_disabled(Tx& tx, std::int64_t user, std::optional<std::int64_t> when) override;
+  Result<std::int64_t> add_grant(Tx& tx, std::int64_t user, accounts::Role role, std::int64_t requested_by,
+                                 std::int64_t created) override;
+  Status approve_grant(Tx& tx, std::int64_t grant, std::int64_t director) override;
+  Status delete_grant(Tx& tx, std::int64_t grant) override;
+  Result<std::vector<accounts::Grant>> grants(Tx* tx) override;
+  Status clear_totp(Tx& tx, std::int64_t user) override;
   Result<std::optional<Bytes>> totp_secret(std::int64_t user, bool pending) override;
   Status set_totp_pending(Tx& tx, std::int64_t user, const Bytes& sealed) override;
   Status enrol_totp(Tx& tx, std::int64_t user, const Bytes& sealed) override;

@@ -441,6 +441,25 @@ ALTER TABLE intake_v7 RENAME TO intake;
 ALTER TABLE access_trail_v7 RENAME TO access_trail;
 CREATE INDEX sessions_user ON sessions(log_id, user);
 )sql",
+    // 8: taking access away (accounts/accounts.h): users can be disabled, and a grant of a
+    // director's or admin's role waits for the approvals the organisation requires.
+    R"sql(
+ALTER TABLE users ADD COLUMN disabled INTEGER;  -- when it was disabled; NULL: enabled
+CREATE TABLE grants (
+  id           INTEGER PRIMARY KEY,
+  log_id       INTEGER NOT NULL REFERENCES logs(id),
+  user         INTEGER NOT NULL REFERENCES users(id),
+  role         TEXT NOT NULL,           -- the role it grants: director or admin
+  requested_by INTEGER NOT NULL REFERENCES users(id),
+  created      INTEGER NOT NULL
+);
+CREATE TABLE grant_approvals (
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  grant_id INTEGER NOT NULL REFERENCES grants(id),
+  director INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (log_id, grant_id, director)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace
