@@ -466,7 +466,8 @@ CREATE TABLE grant_approvals (
 
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
-Status migrate(Db& db) {
+Status migrate(Db& db, int to) {
+  if (to < 0 || to > schema_version()) to = schema_version();
   auto q = db.prepare("PRAGMA user_version");
   if (!q) return err(q);
   auto row = q->step();
@@ -477,13 +478,13 @@ Status migrate(Db& db) {
     return fail(Errc::invalid, "the database was written by a newer amanat (schema " +
                                    std::to_string(have) + ", this binary knows " +
                                    std::to_string(schema_version()) + "); upgrade amanat");
-  if (have == schema_version()) return {};
+  if (have >= to) return {};
   return transaction(db, [&]() -> Status {
-    for (int v = have; v < schema_version(); ++v) {
+    for (int v = have; v < to; ++v) {
       if (auto st = db.exec(kMigrations[v]); !st)
         return std::unexpected(st.error().context("schema migration " + std::to_string(v + 1)));
     }
-    return db.exec("PRAGMA user_version = " + std::to_string(schema_version()));
+    return db.exec("PRAGMA user_version = " + std::to_string(to));
   });
 }
 

@@ -10,8 +10,9 @@
 
 namespace amanat::store::sqlite {
 
-// Brings the schema up to date. Errc::invalid if the database is newer than this binary.
-Status migrate(Db& db);
+// Brings the schema up to date (or, for tests of the migrations, to version `to`).
+// Errc::invalid if the database is newer than this binary.
+Status migrate(Db& db, int to = -1);
 int schema_version();
 
 }  // namespace amanat::store::sqlite

@@ -46,21 +46,13 @@ class Migrating : public ::testing::Test {
 };
 
 TEST_F(Migrating, BankLinesImportedBeforeVersion6AreKeptInArrivalOrderWithNoIndexOnTheirKey) {
-  ASSERT_TRUE(migrate(*db));
-  // Put the table back as migrations 1-5 left it (keyed by the line key), with lines in it.
+  // The table as migrations 1-5 left it (keyed by the line key), with lines in it.
+  ASSERT_TRUE(migrate(*db, 5));
   ASSERT_TRUE(db->exec(R"sql(
-DROP TABLE bank_lines;
-CREATE TABLE bank_lines (
-  log_id INTEGER NOT NULL REFERENCES logs(id), key TEXT NOT NULL, account TEXT NOT NULL, date TEXT NOT NULL,
-  amount INTEGER NOT NULL, currency TEXT NOT NULL, bank_ref TEXT NOT NULL, record INTEGER, import INTEGER NOT NULL,
-  PRIMARY KEY (log_id, key)
-) WITHOUT ROWID;
-CREATE INDEX bank_lines_record ON bank_lines(log_id, record);
 INSERT INTO logs(id, origin) VALUES (1, 'schema.test/log');
 INSERT INTO bank_lines VALUES (1, 'c1', 'Kaspi-Main', '2025-03-01', 1500000, 'KZT', 'R-1', 3, 1);
 INSERT INTO bank_lines VALUES (1, 'a2', 'Kaspi-Main', '2025-03-03', -400000, 'KZT', 'R-3', NULL, 1);
 INSERT INTO bank_lines VALUES (1, 'b3', 'Kaspi-Main', '2025-03-04', 10000, 'KZT', '', 9, 2);
-PRAGMA user_version = 5;
 )sql"));
   ASSERT_TRUE(migrate(*db));
   EXPECT_EQ(column("PRAGMA user_version"), std::vector<std::string>{std::to_string(schema_version())});
@@ -76,6 +68,31 @@ PRAGMA user_version = 5;
   // Migrating again changes nothing.
   ASSERT_TRUE(migrate(*db));
   EXPECT_EQ(column("SELECT count(*) FROM bank_lines"), std::vector<std::string>{"3"});
+}
+
+// Accounts and identities written before every table carried its organisation belong to the
+// database's one organisation afterwards, with their ids, links and trail chain intact.
+TEST_F(Migrating, AccountsAndIdentitiesOfAnOlderDatabaseBelongToItsOrganisation) {
+  ASSERT_TRUE(migrate(*db, 6));
+  ASSERT_TRUE(db->exec(R"sql(
+INSERT INTO logs(id, origin) VALUES (4, 'schema.test/log');
+INSERT INTO users(id, name, role, password, created) VALUES (7, 'dir-1', 'director', 'x', 1);
+INSERT INTO sessions VALUES ('h1', 7, '', 0, 1, 1);
+INSERT INTO subjects(id, code, kind, created_by, created, data_key) VALUES (3, 'S-ABC', 'survivor', 7, 1, x'00');
+INSERT INTO subject_fields VALUES (3, 'name', x'01');
+INSERT INTO subject_access VALUES (3, 7);
+INSERT INTO intake(id, received, sealed) VALUES (2, 1, x'02');
+INSERT INTO access_trail VALUES (1, 1, 'user:7', 'login', 'session', 'ok', 'abc');
+)sql"));
+  ASSERT_TRUE(migrate(*db));
+  for (const char* table : {"users", "sessions", "subjects", "subject_fields", "subject_access", "intake", "access_trail"})
+    EXPECT_EQ(column(std::string("SELECT DISTINCT log_id FROM ") + table), std::vector<std::string>{"4"}) << table;
+  EXPECT_EQ(column("SELECT id || ' ' || name || ' ' || COALESCE(disabled, '-') FROM users"),
+            std::vector<std::string>{"7 dir-1 -"});
+  EXPECT_EQ(column("SELECT subject || ' ' || user FROM subject_access"), std::vector<std::string>{"3 7"});
+  EXPECT_EQ(column("SELECT seq || ' ' || hash FROM access_trail"), std::vector<std::string>{"1 abc"});
+  EXPECT_EQ(column("PRAGMA quick_check"), std::vector<std::string>{"ok"});
+  EXPECT_EQ(column("PRAGMA foreign_key_check"), std::vector<std::string>{});
 }
 
 TEST_F(Migrating, ADatabaseFromANewerAmanatIsRefused) {
