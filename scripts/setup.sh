@@ -17,8 +17,9 @@ packages=(
   # wrk: the HTTP load benchmark of amanat serve (bench/api_load.sh)
   wrk
   afl++
-  # John the Ripper's common-password list (/usr/share/john/password.lst) for auth's password policy
-  john-data
+  # John the Ripper's common-password list (/usr/share/john/password.lst) and the zxcvbn strength
+  # estimator for auth's password policy
+  john-data libzxcvbn-dev
   # JSON Schema 2020-12 validator for the OpenAPI conformance test (tests/openapi/)
   python3-jsonschema
 )

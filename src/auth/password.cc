@@ -1,5 +1,7 @@
 #include "auth/password.h"
 
+#include <zxcvbn.h>
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -301,11 +303,30 @@ bool CommonPasswords::contains(std::string_view password) const {
   return cps && words_.contains(to_utf8(*cps));
 }
 
+Status check_strength(std::string_view password, std::span<const std::string_view> context_words) {
+  // zxcvbn's estimate of the guesses an attacker who knows how people choose passwords needs
+  // (dictionary words, names, years, keyboard patterns, l33t, and the context words).
+  std::vector<std::string> words;
+  for (auto w : context_words)
+    if (!w.empty()) words.emplace_back(w);
+  std::vector<const char*> dict;
+  for (const auto& w : words) dict.push_back(w.c_str());
+  dict.push_back(nullptr);
+  std::string text(password);
+  double bits = ZxcvbnMatch(text.c_str(), dict.data(), nullptr);
+  if (bits < kMinPasswordStrengthBits)
+    return fail(Errc::invalid,
+                "password is too easy to guess (common words, names, years or keyboard patterns); add words "
+                "of your own, or make it longer");
+  return {};
+}
+
 Status check_password_policy(std::string_view password, const CommonPasswords& common,
                              std::span<const std::string_view> context_words) {
   std::u32string folded;
   if (auto s = check_rules(password, context_words, folded); !s) return s;
-  return check_common(folded, common);
+  AMANAT_CHECK(check_common(folded, common));
+  return check_strength(password, context_words);
 }
 
 Status check_password_policy(std::string_view password,
@@ -316,7 +337,8 @@ Status check_password_policy(std::string_view password,
   // list is missing.
   auto list = default_common_passwords();
   if (!list) return err(list);
-  return check_common(folded, **list);
+  AMANAT_CHECK(check_common(folded, **list));
+  return check_strength(password, context_words);
 }
 
 }  // namespace amanat::auth

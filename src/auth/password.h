@@ -26,6 +26,10 @@
 //     of its parts split at ASCII characters other than letters and digits ("amina.bekova" gives
 //     "amina" and "bekova"); words and parts shorter than 4 code points are ignored, because they
 //     occur by chance inside ordinary words;
+//   - strong enough by zxcvbn's estimate (Debian's libzxcvbn, zxcvbn-c: dictionaries of words,
+//     names and common passwords, years and dates, keyboard patterns, l33t, with the context
+//     words added): at least kMinPasswordStrengthBits, so that a common word with a year or a
+//     country appended ("Kazakhstan2024", "Password2024!") is refused;
 //   - not on the common-password list, and not a listed password followed by digits, punctuation
 //     or spaces ("Password123!" when "password" is listed). That second form counts only if what
 //     remains after stripping is at least 6 code points long: most short list entries ("abc",
@@ -61,6 +65,9 @@
 namespace amanat::auth {
 
 inline constexpr std::size_t kMinPasswordCodePoints = 12;
+// The least zxcvbn estimate accepted, in bits (2^36 guesses, above zxcvbn's strongest score of
+// 10^10): "Summer2024Kazakhstan" (30 bits) is refused, four words and a number (65-80) pass.
+inline constexpr double kMinPasswordStrengthBits = 36;
 inline constexpr std::size_t kMaxPasswordBytes = 256;
 
 // Argon2id string ("$argon2id$v=19$m=65536,t=2,p=1$salt$hash"), with a fresh random salt.
