@@ -944,6 +944,53 @@ TEST_F(ApiTest, CanaryIdentitiesNeverReachTheDiskInTheClear) {
   std::filesystem::remove_all(restored);
 }
 
+// Erasure leaves nothing that could be opened later, in any file of the data directory: a copy
+// of the directory taken right after it, with the vault's passphrase, must not recover the
+// subject. The erased wrapped key and sealed fields are searched for as bytes in every file,
+// the write-ahead log included.
+TEST_F(ApiTest, AnErasedSubjectLeavesNoRecoverableTraceInAnyFile) {
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto s = api->handle(request("POST", "orgs/alpha/subjects",
+                               R"({"kind":"survivor","name":"Canary-Erased-Aigerim-5W","phone":"+7 700 555 1234"})",
+                               director));
+  ASSERT_EQ(s.status, 201);
+  std::string code = body_of(s)["code"];
+  // The sealed bytes as stored, read the way an intruder with the files would.
+  std::vector<std::string> sealed;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((a.books.dir() / "amanat.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    for (const char* sql : {"SELECT data_key FROM subjects WHERE code = ?1",
+                            "SELECT value FROM subject_fields WHERE subject = (SELECT id FROM subjects WHERE code = ?1)"}) {
+      sqlite3_stmt* q = nullptr;
+      ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &q, nullptr), SQLITE_OK);
+      sqlite3_bind_text(q, 1, code.c_str(), -1, SQLITE_TRANSIENT);
+      while (sqlite3_step(q) == SQLITE_ROW)
+        sealed.emplace_back(static_cast<const char*>(sqlite3_column_blob(q, 0)), sqlite3_column_bytes(q, 0));
+      sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(sealed.size(), 3u);  // the wrapped key, the name, the phone
+  auto files_holding = [&](const std::string& bytes) {
+    std::vector<std::string> found;
+    for (const auto& f : std::filesystem::recursive_directory_iterator(a.books.dir())) {
+      if (!f.is_regular_file()) continue;
+      std::ifstream in(f.path(), std::ios::binary);
+      std::string all(std::istreambuf_iterator<char>(in), {});
+      if (all.find(bytes) != std::string::npos) found.push_back(f.path().filename().string());
+    }
+    return found;
+  };
+  for (const auto& b : sealed) EXPECT_FALSE(files_holding(b).empty());  // there before, as they must be
+  ASSERT_EQ(api->handle(request("DELETE", "orgs/alpha/subjects/" + code, "", director)).status, 200);
+  for (const auto& b : sealed) {
+    auto found = files_holding(b);
+    EXPECT_TRUE(found.empty()) << "erased bytes still in " << (found.empty() ? "" : found.front());
+  }
+}
+
 // ---- taking access away ----
 
 // The id of the user a token belongs to.

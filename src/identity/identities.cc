@@ -175,7 +175,9 @@ Status Identities::assign(const std::string& code, std::int64_t user) {
 Status Identities::erase(const std::string& code) {
   AMANAT_TRY(row, store_.subject(code));
   if (!row) return std::unexpected(kMissing);
-  return db_.transact([&](Tx& tx) { return store_.erase(tx, row->id, clock_()); });
+  AMANAT_CHECK(db_.transact([&](Tx& tx) { return store_.erase(tx, row->id, clock_()); }));
+  // Once it answers, no file of the data directory holds the erased key or fields any more.
+  return store_.purge();
 }
 
 Result<std::int64_t> Identities::intake(const std::string& message) {

@@ -13,8 +13,10 @@
 //    by the KEK. Each personal field is sealed under the DEK with additional data binding the
 //    table, field, subject and key version (crypto::seal_field), so a ciphertext copied to
 //    another row or field does not open.
-//  - Erasure destroys the wrapped DEK and the sealed fields (crypto-shredding); a backup's copy
-//    of the sealed fields is unreadable without the key, and the log never held identities.
+//  - Erasure destroys the wrapped DEK and the sealed fields (crypto-shredding) and, before it
+//    answers, purges them from every file the store keeps (IdentityStore::purge: the WAL too).
+//    A backup taken before still holds them (docs/security.md: how to expire backups); the
+//    log never held identities.
 //  - Case-scoped access: directors read every subject; other staff only those they created or
 //    were assigned. For anyone else a subject does not exist (Errc::not_found, not forbidden,
 //    so guessing codes learns nothing).

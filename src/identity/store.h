@@ -54,6 +54,11 @@ class IdentityStore {
   virtual Result<std::vector<std::pair<std::string, Bytes>>> fields(std::int64_t subject) = 0;
   // Destroys the subject's wrapped key and sealed fields (crypto-shredding).
   virtual Status erase(Tx& tx, std::int64_t subject, std::int64_t when) = 0;
+  // After an erasure has committed: leaves nothing of the erased rows in any file the store
+  // keeps (SQLite: deleted content is zeroed as it is deleted, and this empties the WAL, whose
+  // frames still held the old pages). Errc::unavailable when a reader keeps it from finishing
+  // now; the erasure itself stands.
+  virtual Status purge() = 0;
 
   virtual Result<std::int64_t> add_intake(Tx& tx, std::int64_t received, const Bytes& sealed) = 0;
   virtual Result<std::vector<std::pair<std::int64_t, Bytes>>> intake() = 0;

@@ -49,6 +49,18 @@ Status Database::run(const std::function<Status(SqliteTx&)>& fn) {
   return {};
 }
 
+Status Database::purge_wal() {
+  if (in_memory_) return {};
+  std::lock_guard lock(mu_);
+  AMANAT_TRY(q, db_->prepare("PRAGMA wal_checkpoint(TRUNCATE)"));
+  int busy = 1;
+  AMANAT_CHECK(q.first([&](Stmt& row) { busy = static_cast<int>(row.column_int(0)); }));
+  if (busy != 0)
+    return fail(Errc::unavailable, "the write-ahead log could not be emptied yet (a reader holds it); it will be at the "
+                                   "next checkpoint");
+  return {};
+}
+
 Status Database::transact(const std::function<Status(Tx&)>& fn) {
   return run([&](SqliteTx& tx) { return fn(tx); });
 }

@@ -81,6 +81,11 @@ class Database : public UnitOfWork {
   // batch's writes and its effects. `fn` gets the SqliteTx over the writer connection.
   Status run(const std::function<Status(SqliteTx&)>& fn);
 
+  // Copies every committed page from the WAL into the database file and empties the WAL (a
+  // TRUNCATE checkpoint): with secure_delete on, nothing deleted before it remains in either
+  // file. Errc::unavailable when a reader holds an older snapshot past the busy timeout.
+  Status purge_wal();
+
   // A new read-only connection (query_only), for a store's reads. Errc::invalid for an
   // in-memory database, which no second connection can see.
   Result<std::unique_ptr<Db>> open_reader() const;

@@ -7,7 +7,7 @@ using identity::TrailEntry;
 
 Result<std::unique_ptr<SqliteIdentityStore>> SqliteIdentityStore::open(Database& db, std::int64_t org) {
   ReadConnection reader(db);
-  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(org, std::move(reader)));
+  return std::unique_ptr<SqliteIdentityStore>(new SqliteIdentityStore(db, org, std::move(reader)));
 }
 
 Result<std::optional<std::int64_t>> SqliteIdentityStore::insert_subject(Tx& tx, const std::string& code,
@@ -81,6 +81,8 @@ Status SqliteIdentityStore::erase(Tx& tx, std::int64_t subject, std::int64_t whe
   u->bind(1, when).bind(2, org_).bind(3, subject);
   return u->run();
 }
+
+Status SqliteIdentityStore::purge() { return db_.purge_wal(); }
 
 Result<std::int64_t> SqliteIdentityStore::add_intake(Tx& tx, std::int64_t received, const Bytes& sealed) {
   AMANAT_TRY(db, connection_of(tx));

@@ -29,6 +29,7 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Result<bool> may_read(std::int64_t subject, std::int64_t user) override;
   Result<std::vector<std::pair<std::string, Bytes>>> fields(std::int64_t subject) override;
   Status erase(Tx& tx, std::int64_t subject, std::int64_t when) override;
+  Status purge() override;
   Result<std::int64_t> add_intake(Tx& tx, std::int64_t received, const Bytes& sealed) override;
   Result<std::vector<std::pair<std::int64_t, Bytes>>> intake() override;
   Result<std::pair<std::int64_t, std::string>> trail_head(Tx& tx) override;
@@ -36,7 +37,9 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Result<std::vector<identity::TrailEntry>> trail(std::int64_t after, std::size_t limit) override;
 
  private:
-  SqliteIdentityStore(std::int64_t org, ReadConnection reader) : org_(org), read_(std::move(reader)) {}
+  SqliteIdentityStore(Database& db, std::int64_t org, ReadConnection reader)
+      : db_(db), org_(org), read_(std::move(reader)) {}
+  Database& db_;
   const std::int64_t org_;
   ReadConnection read_;
 };
