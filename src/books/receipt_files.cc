@@ -30,11 +30,12 @@ Result<std::string> store_receipt(const fs::path& data_dir, const crypto::Keyrin
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return fail(Errc::unavailable, "cannot create " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, ec);  // 0700, as the data directory
   if (fs::exists(receipt_path(data_dir, sha), ec)) return sha;
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   auto sealed = keys.seal(text, "receipt:" + sha);
   if (!sealed) return err(sealed);
-  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), *sealed); !st) return err(st);
+  if (auto st = store::write_file_atomic(receipt_path(data_dir, sha), *sealed, 0600); !st) return err(st);
   return sha;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include "tests/subprocess.h"
 
@@ -128,6 +129,33 @@ TEST_F(BooksCli, TheConsoleDisablesReEnablesAndChangesUsers) {
   EXPECT_EQ(listed.out.find("disabled"), std::string::npos) << listed.out;
   EXPECT_EQ(amanat({"user", "disable", "--data", data(), "--name", "nobody"}).status, 1);
   EXPECT_EQ(amanat({"user", "disable", "--data", data(), "--name", "dir-1"}).status, 1);  // the last director
+}
+
+// Every file amanat writes in a data directory is its owner's alone (0600), every folder too
+// (0700): the database and its WAL, the keys, the vault, the sealed receipts.
+TEST_F(BooksCli, EveryFileOfTheDataDirectoryIsPrivate) {
+  std::ofstream(path("receipt.pdf")) << "%PDF-1.4 an invented receipt";
+  ok({"donation", "add", "--data", data(), "--amount", "100", "--appeal", "A-2025-007"});
+  ok({"expense", "add", "--data", data(), "--amount", "10", "--category", "lawyer", "--payee", "An invented office",
+      "--appeal", "A-2025-007", "--receipt", path("receipt.pdf")});
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"},
+                   "copper kettle meadow 2291\n").status, 0);
+  ASSERT_EQ(amanat({"vault", "init", "--data", data()}, "an invented vault passphrase 2025\n").status, 0);
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(data())) {
+    struct stat st {};
+    ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+    if (e.is_directory()) {
+      EXPECT_EQ(st.st_mode & 0777, 0700u) << e.path();
+    } else {
+      EXPECT_EQ(st.st_mode & 0777, 0600u) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GE(files, 6u);  // amanat.db, log.key, accounts.key, vault.json, the lock, the receipt
+  struct stat top {};
+  ASSERT_EQ(::stat(data().c_str(), &top), 0);
+  EXPECT_EQ(top.st_mode & 0777, 0700u);
 }
 
 TEST_F(BooksCli, RefusalsExitOneAndChangeNothing) {

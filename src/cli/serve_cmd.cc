@@ -192,7 +192,7 @@ Status move_books_key_into_vault(const store::DataDir& dir, crypto::Vault& vault
   auto moved = accounts.reseal_legacy_secrets();
   if (!moved) return err(moved);
   std::string json = vault.file().to_json();
-  if (auto st = store::write_file_atomic(vault_path(dir), as_bytes(json)); !st) return st;
+  if (auto st = store::write_file_atomic(vault_path(dir), as_bytes(json), 0600); !st) return st;
   std::error_code ec;
   if (!std::filesystem::remove(books_key_path(dir), ec) || ec)
     return fail(Errc::unavailable, "cannot remove " + books_key_path(dir).string() + ": " + ec.message());
@@ -255,7 +255,7 @@ int do_vault_init(const std::string& data, const std::string& shares) {
     if (auto st = move_books_key_into_vault(*dir, vault); !st) return report(st.error());
   } else {
     std::string json = vault.file().to_json();
-    if (auto st = store::write_file_atomic(path, as_bytes(json)); !st) return report(st.error());
+    if (auto st = store::write_file_atomic(path, as_bytes(json), 0600); !st) return report(st.error());
   }
   std::fprintf(stderr, "amanat: created %s; the server starts sealed and is unsealed with %s\n", path.c_str(),
                threshold ? "k of the shares below" : "the passphrase");

@@ -43,6 +43,11 @@ Result<DataDir> DataDir::open(const fs::path& dir) {
   if (!fs::exists(d.db_path()))
     return fail(Errc::not_found, dir.string() + " is not an amanat data directory (no amanat.db); "
                                                 "create one with `amanat init`");
+  // Data directories made by older versions: private from now on (new ones are made so).
+  ::chmod(dir.c_str(), 0700);
+  for (const char* f : {"amanat.db", "amanat.db-wal", "amanat.db-shm", "vault.json"})
+    ::chmod((dir / f).c_str(), 0600);  // (a file that is not there is no matter)
+  ::chmod((dir / "receipts").c_str(), 0700);
   return d;
 }
 

@@ -4,7 +4,9 @@
 //   DIR/log.key      the log's Ed25519 signing key (signed-note private key string), mode 0600
 //   DIR/amanat.lock  held (flock) by the one process that appends to the log
 //
-// The directory is created with mode 0700. Thread-safe: DataDir is an immutable value; the
+// The directory is created with mode 0700 and everything amanat writes in it is private to its
+// owner (files 0600, folders 0700); open() makes an older directory so.
+// Thread-safe: DataDir is an immutable value; the
 // writer lock is a separate RAII object.
 #pragma once
 

@@ -101,14 +101,15 @@ Status sync_dir_fs(const fs::path& dir) {
 
 }  // namespace
 
-Status write_file_atomic(const fs::path& p, std::span<const std::uint8_t> data) {
+Status write_file_atomic(const fs::path& p, std::span<const std::uint8_t> data, unsigned mode) {
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
   if (ec) return fail(Errc::unavailable, "cannot create " + p.parent_path().string() + ": " + ec.message());
   fs::path tmp = p;
   tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return fail(Errc::unavailable, "cannot write " + tmp.string() + ": " + std::strerror(errno));
+  ::fchmod(fd, mode);  // whatever the umask, and whatever an earlier .tmp had
   if (auto st = write_all(fd, tmp, data); !st) {
     ::close(fd);
     return st;

@@ -50,6 +50,7 @@ Result<Bytes> read_file_bytes(const std::filesystem::path& p, std::size_t max_by
 // fsyncs a directory, making the renames and creations in it durable.
 Status fsync_dir(const std::filesystem::path& dir);
 // Writes a file atomically (temporary file, fsync, rename, fsync of the directory).
-Status write_file_atomic(const std::filesystem::path& p, std::span<const std::uint8_t> data);
+// `mode`: 0644 for what is published (a static mirror); 0600 for a data directory's own files.
+Status write_file_atomic(const std::filesystem::path& p, std::span<const std::uint8_t> data, unsigned mode = 0644);
 
 }  // namespace amanat::store

@@ -2,6 +2,12 @@
 
 #include "store/sqlite/schema.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace amanat::store::sqlite {
 
 namespace {
@@ -19,6 +25,13 @@ Result<Db*> connection_of(Tx& tx) {
 }
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool create) {
+  if (create && !is_in_memory(path)) {
+    // Made private before SQLite opens it: SQLite gives the -wal and -shm files the database
+    // file's mode.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(Errc::unavailable, "cannot create " + path + ": " + std::strerror(errno));
+    ::close(fd);
+  }
   auto db = Db::open(path, create);
   if (!db) return err(db);
   // Deleted rows (an erased subject's sealed fields and key, ended sessions) are overwritten in
