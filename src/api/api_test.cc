@@ -1200,6 +1200,10 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
                                accountant));
   ASSERT_EQ(e.status, 201) << e.body;
   std::string expense = std::to_string(body_of(e)["record"].get<std::uint64_t>());
+  // The accountant who booked it is not one of its approvers.
+  auto own = api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/approvals", "{}", accountant));
+  EXPECT_EQ(own.status, 422);
+  EXPECT_EQ(body_of(own)["type"], "/api/v1/problems/own-expense");
 
   const std::string pdf = "%PDF-1.4 invoice of Receipt-Canary-7Q2M for legal help";
   auto up = api->handle(request("POST", "orgs/alpha/files", pdf, accountant, "application/pdf"));
@@ -1237,7 +1241,11 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   EXPECT_EQ(confirm(lawyer, {{"role", "lawyer"}, {"evidence", std::string(64, 'c')}}).status, 400);
   EXPECT_EQ(confirm(lawyer, {{"role", "lawyer"}, {"evidence", sha}}).status, 201);
   EXPECT_EQ(confirm(lawyer, {{"role", "lawyer"}}).status, 409);
-  EXPECT_EQ(confirm(worker, {{"role", "survivor"}}).status, 201);
+  // A case worker records the survivor's confirmation on her behalf: only with its evidence.
+  auto bare = confirm(worker, {{"role", "survivor"}});
+  EXPECT_EQ(bare.status, 400);
+  EXPECT_EQ(body_of(bare)["type"], "/api/v1/problems/evidence-required");
+  EXPECT_EQ(confirm(worker, {{"role", "survivor"}, {"evidence", sha}}).status, 201);
   state = body_of(api->handle(request("GET", "orgs/alpha/expenses/" + expense, {}, accountant)));
   EXPECT_TRUE(state["lawyer_confirmed"].get<bool>());
   EXPECT_TRUE(state["survivor_confirmed"].get<bool>());

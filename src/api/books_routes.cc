@@ -226,7 +226,8 @@ Result<http::Response> add_expense(Call& c) {
             rates};
   for (const auto& s : c.body["splits"])
     e.splits.push_back(Split{s["fund"], Money{s["amount"].get<std::int64_t>(), amount.currency}});
-  return created_or(c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref")}));
+  return created_or(
+      c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref"), c.session->user.name}));
 }
 
 Result<http::Response> get_expense(Call& c) {
@@ -300,7 +301,9 @@ Result<http::Response> confirm_expense(Call& c) {
   if (!evidence.empty() && !receipt_stored(c.org.data_dir, evidence))
     return fail(reasons::file_not_stored, "evidence: no stored file has this hash; upload it with POST .../files",
                 "evidence");
-  return created_or(c.org.books->confirm(leaf, role, evidence));
+  // A lawyer records their own confirmation; anyone else records on someone's behalf.
+  Confirmer by = role == ConfirmRole::lawyer && who == Role::lawyer ? Confirmer::the_person : Confirmer::on_behalf;
+  return created_or(c.org.books->confirm(leaf, role, evidence, by));
 }
 
 // ---- staff: reports and statements ----

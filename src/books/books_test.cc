@@ -11,6 +11,7 @@
 #include "books/identity.h"
 #include "books/leaf.h"
 #include "core/canonical_json.h"
+#include "core/reasons.h"
 #include "books/testing.h"
 #include "store/memory_log_store.h"
 #include "tlog/verifier.h"
@@ -290,6 +291,41 @@ TEST(Books, AClosedAppealTakesNoDonationsButCanBeSpentAndEmptied) {
   EXPECT_EQ(fund(r, "A-1").balance, 0);
 }
 
+// Segregation of duties: whoever booked an expense is not one of its two approvers, and a
+// confirmation recorded on the lawyer's or survivor's behalf needs the signed confirmation.
+TEST(Books, WhoeverBookedAnExpenseMayNotApproveItAndConfirmingForAnotherNeedsEvidence) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", 10000)));
+  auto in = spend("A-1", 6000);
+  in.booked_by = "accountant";
+  auto e = b.books().add_expense(in);
+  ASSERT_TRUE(e);
+  auto own = b.books().approve(*e, "accountant");
+  ASSERT_FALSE(own);
+  EXPECT_EQ(own.error().reason, &amanat::reasons::own_expense);
+  EXPECT_EQ(own.error().field, "by");
+  ASSERT_TRUE(b.books().approve(*e, "director"));
+  ASSERT_TRUE(b.books().approve(*e, "deputy"));
+  EXPECT_EQ(fund(all_time(b), "A-1").spent_approved, 6000);
+
+  for (ConfirmRole role : {ConfirmRole::lawyer, ConfirmRole::survivor}) {
+    auto bare = b.books().confirm(*e, role, "", Confirmer::on_behalf);
+    ASSERT_FALSE(bare);
+    EXPECT_EQ(bare.error().reason, &amanat::reasons::evidence_required);
+    EXPECT_EQ(bare.error().field, "evidence");
+    EXPECT_TRUE(b.books().confirm(*e, role, std::string(64, 'e'), Confirmer::on_behalf));
+  }
+  // The refusals wrote nothing: one expense, two approvals, two confirmations after the setup.
+  b.reopen();
+  auto state = b.store().expense(*e);
+  ASSERT_TRUE(state && *state);
+  auto& x = **state;
+  EXPECT_EQ(x.approvals.size(), 2u);
+  EXPECT_EQ(x.booked_by, "accountant");
+  EXPECT_TRUE(x.lawyer_confirmed && x.survivor_confirmed);
+}
+
 TEST(Books, ApprovalsNeedTwoDifferentPeopleAndCountInTheReport) {
   BooksFixture b;
   ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
@@ -302,7 +338,7 @@ TEST(Books, ApprovalsNeedTwoDifferentPeopleAndCountInTheReport) {
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code, Errc::conflict);
   ASSERT_TRUE(b.books().approve(*e, "accountant"));
-  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, ""));
+  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, "", Confirmer::the_person));
   ASSERT_TRUE(b.books().attach_receipt(*e, std::string(64, 'a')));
   auto r = all_time(b);
   EXPECT_EQ(fund(r, "A-1").spent_approved, 6000);

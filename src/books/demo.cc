@@ -178,7 +178,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
           receipts.push_back(h);
         }
         ExpenseInput e{Expense{date, Money{spend + extra, cur}, cat, "Bank:Main", "", "", splits, receipts, {}},
-                       kPayees[static_cast<int>(cat) % std::size(kPayees)], ""};
+                       kPayees[static_cast<int>(cat) % std::size(kPayees)], "", "bookkeeper"};
         auto f = books.submit_expense(e);
         if (!f) return err(f);
         (from ? from->balance : general) -= spend;

@@ -195,6 +195,7 @@ struct RecordPrivate {
   Bytes sealed_payee;         // expense: the payee sealed under the books key (books/payee.h),
                               // filled in as the record commits (the seal binds its leaf index)
   std::string payee_salt;     // expense: hex salt of the payee commitment
+  std::string booked_by;      // expense: the staff handle of who booked it (may not approve it)
   std::optional<BankLine> bank_line;  // donation booked by an import: its line, stored with it
 };
 

@@ -266,6 +266,7 @@ Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in
   RecordPrivate priv;
   priv.payee_salt = new_salt();
   priv.bank_ref = in.bank_ref;
+  priv.booked_by = in.booked_by;
   in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
   return submit(Record{{}, std::move(in.expense)}, std::move(priv), {}, std::move(in.payee));
 }
@@ -299,6 +300,9 @@ Result<ExpenseState> live_expense(BooksStore& store, std::uint64_t leaf) {
 Result<std::uint64_t> Books::approve(std::uint64_t expense, const std::string& by) {
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
+  if (!e->booked_by.empty() && e->booked_by == by)
+    return fail(reasons::own_expense, "by: " + by + " booked expense " + std::to_string(expense) +
+                                          "; two other people approve it", "by");
   for (const auto& a : e->approvals)
     if (a == by) return fail(reasons::already_approved, "by: " + by + " has already approved expense " + std::to_string(expense), "by");
   if (e->approvals.size() >= 2)
@@ -307,9 +311,15 @@ Result<std::uint64_t> Books::approve(std::uint64_t expense, const std::string& b
   return wait(submit(Record{{}, Approval{expense, by}}, {}, claim), claim);
 }
 
-Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence) {
+Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence,
+                                     Confirmer who) {
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
+  if (who == Confirmer::on_behalf && evidence.empty())
+    return fail(reasons::evidence_required,
+                "evidence: the " + std::string(confirm_role_name(role)) +
+                    "'s confirmation recorded on their behalf needs the signed confirmation (upload it first)",
+                "evidence");
   if (role == ConfirmRole::lawyer ? e->lawyer_confirmed : e->survivor_confirmed)
     return fail(reasons::already_confirmed, "role: the " + std::string(confirm_role_name(role)) +
                                                 " has already confirmed expense " + std::to_string(expense),

@@ -63,7 +63,12 @@ struct ExpenseInput {
   Expense expense;              // payee field is filled in by the service
   std::string payee;            // as entered; sealed at rest, committed to on the log
   std::string bank_ref;
+  std::string booked_by = {};   // the staff handle of who books it: they may not approve it
 };
+
+// Who records a confirmation: the person confirming (a lawyer their own), or someone on their
+// behalf (a case worker for the survivor, a director for either), which needs the evidence.
+enum class Confirmer { the_person, on_behalf };
 
 class Books {
  public:
@@ -90,11 +95,15 @@ class Books {
   // Pipelined form of add_expense, as submit_donation.
   Result<std::future<Result<std::uint64_t>>> submit_expense(ExpenseInput e);
   // Pipelined approvals and transfers for bulk generators (the claim of approve() is not taken:
-  // the caller must not submit the same approval twice).
+  // the caller must not submit the same approval twice, nor one by whoever booked the expense).
   Result<std::future<Result<std::uint64_t>>> submit_approval(std::uint64_t expense, const std::string& by);
   Result<std::future<Result<std::uint64_t>>> submit_transfer(Transfer t);
+  // Refused to whoever booked the expense (reasons::own_expense), to anyone who approved it
+  // already, and once it has two approvals: two people besides the one who booked it.
   Result<std::uint64_t> approve(std::uint64_t expense, const std::string& by);
-  Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence);
+  // On someone's behalf only with the signed confirmation's evidence (reasons::evidence_required).
+  Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence,
+                                Confirmer who = Confirmer::on_behalf);
   Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);
   Result<std::uint64_t> transfer(Transfer t);
   Result<std::uint64_t> correct(Correction c);

@@ -48,6 +48,7 @@ struct BooksState {
 
 struct ExpenseState {
   std::uint64_t leaf = 0;
+  std::string booked_by;                // the staff handle of who booked it, or empty
   std::vector<std::string> approvals;   // handles, in order
   bool lawyer_confirmed = false, survivor_confirmed = false;
   std::vector<std::string> receipts;    // hex SHA-256

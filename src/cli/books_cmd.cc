@@ -186,7 +186,7 @@ int do_donation_verify(const std::string& vkey, const std::string& receipt, cons
 // ---- expenses ------------------------------------------------------------------------------
 
 struct ExpenseOpts {
-  std::string data, amount, currency, category, payee, fund, account = "Bank:Main", memo, date, bank_ref;
+  std::string data, amount, currency, category, payee, fund, account = "Bank:Main", memo, date, bank_ref, by;
   std::vector<std::string> splits, receipts, rates;
 };
 
@@ -224,6 +224,7 @@ int do_expense_add(const ExpenseOpts& o) {
   }
   in.payee = o.payee;
   in.bank_ref = o.bank_ref;
+  in.booked_by = o.by;
   return print_leaf((*s)->books->add_expense(std::move(in)), "expense");
 }
 
@@ -245,7 +246,8 @@ int do_expense_confirm(const std::string& data, std::uint64_t expense, const std
     if (!h) return report(h.error().context("--evidence"));
     sha = *h;
   }
-  return print_leaf((*s)->books->confirm(expense, *r, sha), "confirmation");
+  // From the console a confirmation is always recorded on someone's behalf: it needs the evidence.
+  return print_leaf((*s)->books->confirm(expense, *r, sha, Confirmer::on_behalf), "confirmation");
 }
 
 int do_expense_receipt(const std::string& data, std::uint64_t expense, const std::string& file) {
@@ -498,6 +500,7 @@ void add_books_commands(Registry& r) {
     add->add_option("--receipt", o->receipts, "A receipt file (stored sealed; its SHA-256 goes on the log), repeatable");
     add->add_option("--date", o->date, "Date paid (YYYY-MM-DD, default today)");
     add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
+    add->add_option("--by", o->by, "Staff handle of who books it (they may not approve it)");
     add->add_option("--rate", o->rates, "CODE=RATE: 1 unit of the paid currency in CODE (repeatable)");
     r.on(add, [o] { return do_expense_add(*o); });
 
@@ -518,7 +521,8 @@ void add_books_commands(Registry& r) {
     confirm->add_option("--data", *data2, "Data directory")->required();
     confirm->add_option("--expense", *id2, "The expense's record number")->required();
     confirm->add_option("--role", *role, "lawyer or survivor")->required();
-    confirm->add_option("--evidence", *evidence, "A file with the signed confirmation (stored sealed; its hash is public)");
+    confirm->add_option("--evidence", *evidence, "A file with the signed confirmation (stored sealed; its hash is public)")
+        ->required();
     r.on(confirm, [=] { return do_expense_confirm(*data2, *id2, *role, *evidence); });
 
     auto data3 = std::make_shared<std::string>();

@@ -79,6 +79,8 @@
   X(already_reversed, "already-reversed", conflict, "The record was already reversed")                            \
   X(expense_not_found, "expense-not-found", not_found, "No such expense")                                         \
   X(already_approved, "already-approved", conflict, "This person has already approved the expense")               \
+  X(own_expense, "own-expense", forbidden, "Whoever booked an expense may not approve it")                        \
+  X(evidence_required, "evidence-required", invalid, "A confirmation on someone's behalf needs its evidence")      \
   X(approvals_complete, "approvals-complete", conflict, "The expense already has its two approvals")              \
   X(already_confirmed, "already-confirmed", conflict, "The expense is already confirmed in this role")            \
   X(receipt_attached, "receipt-attached", conflict, "This receipt is already attached")                           \

@@ -45,7 +45,7 @@ Result<BooksState> SqliteBooksStore::load() {
 
 Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf) {
   return read_([&](Db& db) -> Result<std::optional<ExpenseState>> {
-    AMANAT_TRY(q, db.cached_literal("SELECT lawyer, survivor, reversed_by FROM expenses WHERE log_id = ? AND leaf = ?"));
+    AMANAT_TRY(q, db.cached_literal("SELECT lawyer, survivor, reversed_by, booked_by FROM expenses WHERE log_id = ? AND leaf = ?"));
     q->bind(1, org_).bind(2, leaf);
     ExpenseState e;
     e.leaf = leaf;
@@ -53,6 +53,7 @@ Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf
       e.lawyer_confirmed = row.column_int(0) != 0;
       e.survivor_confirmed = row.column_int(1) != 0;
       if (!row.column_null(2)) e.reversed_by = static_cast<std::uint64_t>(row.column_int(2));
+      e.booked_by = row.column_text(3);
     }));
     if (!found) return std::nullopt;
     AMANAT_TRY(a, db.cached_literal("SELECT by FROM expense_approvals WHERE log_id = ? AND expense = ? ORDER BY leaf"));

@@ -218,11 +218,12 @@ Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const Pending
     // The books seal the payee as the record commits (books/payee.h): never written in the clear.
     if (p.priv.sealed_payee.empty()) return fail(Errc::internal, "an expense reached the store without its sealed payee");
     AMANAT_TRY(q, db.cached_literal("INSERT INTO expenses(log_id, leaf, date, amount, currency, category, account, payee, payee_salt, memo, "
-        "bank_ref, receipts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "bank_ref, receipts, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q->bind(1, log_id).bind(2, leaf).bind(3, std::string_view(e->date)).bind(4, e->amount.minor)
         .bind(5, e->amount.currency.code()).bind(6, category_name(e->category)).bind(7, std::string_view(e->account))
         .bind_blob(8, p.priv.sealed_payee).bind(9, std::string_view(p.priv.payee_salt)).bind(10, std::string_view(e->memo))
-        .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(e->receipts.size()));
+        .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(e->receipts.size()))
+        .bind(13, std::string_view(p.priv.booked_by));
     AMANAT_CHECK(q->run());
     for (std::size_t i = 0; i < e->splits.size(); ++i) {
       const FundMove& m = p.booking.moves.at(i);

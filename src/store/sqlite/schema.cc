@@ -460,6 +460,10 @@ CREATE TABLE grant_approvals (
   PRIMARY KEY (log_id, grant_id, director)
 ) WITHOUT ROWID;
 )sql",
+    // 9: who booked an expense (their staff handle, never on the log): they may not approve it.
+    R"sql(
+ALTER TABLE expenses ADD COLUMN booked_by TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
