@@ -289,6 +289,17 @@ TEST_F(ApiTest, ProblemsNameAStableReasonThatTheApiDescribes) {
   EXPECT_EQ(negative.status, 422) << negative.body;
   EXPECT_EQ(body_of(negative)["type"], "/api/v1/problems/fund-negative");
   EXPECT_EQ(body_of(negative)["reason"], "fund-negative");
+  // A date far from today needs the body's confirmation.
+  const std::string gift = R"({"date":"1970-01-01","amount":100,"currency":"KZT","channel":"cash","fund":"general")";
+  auto far = api->handle(request("POST", "orgs/alpha/donations", gift + "}", accountant));
+  EXPECT_EQ(far.status, 422) << far.body;
+  EXPECT_EQ(body_of(far)["reason"], "date-far");
+  EXPECT_EQ(body_of(far)["field"], "date");
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", gift + R"(,"confirm_date":true})", accountant)).status,
+            201);
+  auto reversed = api->handle(request("GET", "orgs/alpha/report?from=2025-02-01&to=2025-01-01"));
+  EXPECT_EQ(reversed.status, 400);
+  EXPECT_EQ(body_of(reversed)["reason"], "period-reversed");
   auto closed = api->handle(request("POST", "orgs/alpha/appeals/NOPE/status", R"({"open":false,"date":"2025-05-02"})",
                                     accountant));
   EXPECT_EQ(body_of(closed)["reason"], "appeal-not-found");

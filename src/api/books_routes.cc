@@ -37,6 +37,13 @@ std::vector<std::string> category_names() {
 Field amount_field() { return integer("amount", "Amount in minor units of `currency` (12345 KZT = 123.45 KZT)", 1, kMaxMinor); }
 Field currency_field() { return str("currency", "ISO 4217 alphabetic code", 3); }
 Field date_field() { return str("date", "YYYY-MM-DD", 10); }
+Field confirm_date_field() {
+  return boolean("confirm_date", "true: the date is right though more than a year before or a day after today");
+}
+// The body's confirmation of a date far from today (books::DateCheck).
+DateCheck date_check(const Call& c) {
+  return c.body.value("confirm_date", false) ? DateCheck::confirmed : DateCheck::near_today;
+}
 Field optional(const char* name, const char* what, std::size_t max) {
   return Field{name, Field::Type::string, false, what, 0, max};
 }
@@ -192,7 +199,8 @@ Result<http::Response> prove_gift(Call& c) {
 Result<http::Response> open_appeal(Call& c) {
   AMANAT_TRY(target, money_of(c.body, "target"));
   return created_or(c.org.books->open_appeal(
-      AppealOpen{c.body["code"], c.body["title"], opt(c.body, "description"), opt(c.body, "case"), target, c.body["date"]}));
+      AppealOpen{c.body["code"], c.body["title"], opt(c.body, "description"), opt(c.body, "case"), target, c.body["date"]},
+      date_check(c)));
 }
 
 Result<http::Response> set_appeal_status(Call& c) {
@@ -200,14 +208,14 @@ Result<http::Response> set_appeal_status(Call& c) {
   u.code = c.params.at("code");
   u.date = c.body["date"];
   u.open = c.body["open"].get<bool>();
-  return created_or(c.org.books->update_appeal(std::move(u)));
+  return created_or(c.org.books->update_appeal(std::move(u), date_check(c)));
 }
 
 Result<http::Response> add_donation(Call& c) {
   AMANAT_TRY(amount, money_of(c.body));
   AMANAT_TRY(rates, rates_of(c.body));
   DonationInput d{c.body["date"], amount, *parse_channel(c.body["channel"].get<std::string>()), opt(c.body, "account"),
-                  c.body["fund"], rates, opt(c.body, "donor"), opt(c.body, "bank_ref")};
+                  c.body["fund"], rates, opt(c.body, "donor"), opt(c.body, "bank_ref"), date_check(c)};
   AMANAT_TRY(r, c.org.books->donate(d));
   return created(r.leaf, {{"receipt_code", r.receipt_code}});
 }
@@ -227,7 +235,8 @@ Result<http::Response> add_expense(Call& c) {
   for (const auto& s : c.body["splits"])
     e.splits.push_back(Split{s["fund"], Money{s["amount"].get<std::int64_t>(), amount.currency}});
   return created_or(
-      c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref"), c.session->user.name}));
+      c.org.books->add_expense(ExpenseInput{e, c.body["payee"], opt(c.body, "bank_ref"), c.session->user.name,
+                                                  date_check(c)}));
 }
 
 Result<http::Response> get_expense(Call& c) {
@@ -253,12 +262,14 @@ Result<http::Response> add_transfer(Call& c) {
   AMANAT_TRY(amount, money_of(c.body));
   AMANAT_TRY(rates, rates_of(c.body));
   return created_or(
-      c.org.books->transfer(Transfer{c.body["date"], amount, c.body["from"], c.body["to"], c.body["reason"], rates}));
+      c.org.books->transfer(Transfer{c.body["date"], amount, c.body["from"], c.body["to"], c.body["reason"], rates},
+                            date_check(c)));
 }
 
 Result<http::Response> add_correction(Call& c) {
   return created_or(c.org.books->correct(
-      Correction{c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]}));
+      Correction{c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]},
+      date_check(c)));
 }
 
 // ---- staff: files ----
@@ -411,7 +422,7 @@ void add_books_routes(Api& api) {
                            text_opt("description", "Public description", 4000),
                            optional("case", "Pseudonymous case code (never a name)", 32),
                            integer("target", "Target in minor units of `currency`", 1, kMaxMinor), currency_field(),
-                           date_field()}},
+                           date_field(), confirm_date_field()}},
            .status = 201,
            .response = "The record number",
            .returns = record_created(),
@@ -421,7 +432,7 @@ void add_books_routes(Api& api) {
            .path = "/orgs/{org}/appeals/{code}/status",
            .summary = "Close or reopen an appeal",
            .roles = {Role::director, Role::accountant},
-           .body = Schema{"AppealStatus", {boolean("open", "true reopens, false closes", true), date_field()}},
+           .body = Schema{"AppealStatus", {boolean("open", "true reopens, false closes", true), date_field(), confirm_date_field()}},
            .status = 201,
            .response = "The record number",
            .returns = record_created(),
@@ -432,7 +443,7 @@ void add_books_routes(Api& api) {
            .summary = "Book a donation; returns the donor's receipt code",
            .roles = bookkeepers,
            .body = Schema{"DonationInput",
-                          {date_field(), amount_field(), currency_field(),
+                          {date_field(), confirm_date_field(), amount_field(), currency_field(),
                            one_of("channel", "How it arrived", channel_names()),
                            str("fund", "Appeal code, or general", 32),
                            optional("donor", "phone:..., iban:..., card:... or ref:...; kept only as a keyed pseudonym", 200),
@@ -453,7 +464,7 @@ void add_books_routes(Api& api) {
            .summary = "Book an expense charged to one fund or split over several",
            .roles = bookkeepers,
            .body = Schema{"ExpenseInput",
-                          {date_field(), amount_field(), currency_field(),
+                          {date_field(), confirm_date_field(), amount_field(), currency_field(),
                            one_of("category", "Category", category_names()),
                            str("payee", "Who was paid: sealed at rest, only a commitment goes on the log", 300),
                            text_opt("memo", "Public description", 500), splits,
@@ -493,7 +504,7 @@ void add_books_routes(Api& api) {
            .summary = "Move money between funds, with a stated reason",
            .roles = {Role::director},
            .body = Schema{"TransferInput",
-                          {date_field(), amount_field(), currency_field(), str("from", "Source fund", 32),
+                          {date_field(), confirm_date_field(), amount_field(), currency_field(), str("from", "Source fund", 32),
                            str("to", "Destination fund", 32), str("reason", "Public reason", 500), rates_field()}},
            .status = 201,
            .response = "The record number",
@@ -505,7 +516,7 @@ void add_books_routes(Api& api) {
            .summary = "Reverse a donation, expense or transfer",
            .roles = bookkeepers,
            .body = Schema{"CorrectionInput",
-                          {date_field(), integer("reverses", "The record to reverse", 0, kMaxMinor),
+                          {date_field(), confirm_date_field(), integer("reverses", "The record to reverse", 0, kMaxMinor),
                            str("reason", "Public reason", 500)}},
            .status = 201,
            .response = "The record number",

@@ -366,11 +366,116 @@ TEST(Books, AForeignCurrencyDonationConvertsAtItsStatedRate) {
   expect_audit_matches_store(b);
 }
 
+// Checked totals: no booking may take any total a report states past 2^53-1 (the largest
+// integer JSON carries exactly), so "raised" can never wrap negative, per fund or in all.
+TEST(Books, ABookingThatWouldTakeATotalPastWhatAReportCanPublishIsRefused) {
+  BooksFixture b;
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  ASSERT_TRUE(b.books().donate(gift("A-1", kMaxPublishable - 10)));
+  const auto size = b.seq().size();
+  auto over = b.books().donate(gift("A-1", 11));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().reason, &amanat::reasons::total_unpublishable);
+  EXPECT_EQ(over.error().field, "amount");
+  // The organisation's total counts every fund: the general fund is full too.
+  EXPECT_FALSE(b.books().donate(gift("general", 11)));
+  ASSERT_TRUE(b.books().donate(gift("general", 10)));
+  EXPECT_EQ(b.seq().size(), size + 1);
+  // After a restart the service knows the totals from the store and still refuses.
+  b.reopen();
+  EXPECT_FALSE(b.books().donate(gift("general", 1)));
+  // Spending is a total of its own; a transfer adds to both funds' flows and the organisation's.
+  ASSERT_TRUE(b.books().add_expense(spend("A-1", 1000)));
+  EXPECT_FALSE(b.books().transfer(Transfer{"2025-06-02", kzt(5000), "A-1", "general", "surplus", {}}));
+  auto r = all_time(b);
+  EXPECT_EQ(fund(r, "A-1").raised, kMaxPublishable - 10);
+  EXPECT_EQ(r.org.income_restricted + r.org.income_unrestricted, kMaxPublishable);
+  EXPECT_GT(fund(r, "A-1").balance, 0);
+}
+
+// A date far from today is more often a slip than a late booking: refused unless confirmed.
+TEST(Books, ADateFarFromTodayIsRefusedUnlessConfirmed) {
+  BooksFixture b;  // today is 2026-01-02
+  ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
+  const auto size = b.seq().size();
+  for (const char* date : {"1970-01-01", "2099-12-31", "2024-12-31", "2026-01-04"}) {
+    auto g = gift("A-1", 100);
+    g.date = date;
+    auto r = b.books().donate(g);
+    ASSERT_FALSE(r) << date;
+    EXPECT_EQ(r.error().reason, &amanat::reasons::date_far) << date;
+    EXPECT_EQ(r.error().field, "date");
+  }
+  EXPECT_EQ(b.seq().size(), size);
+  for (const char* date : {"2025-01-01", "2026-01-03"}) {  // a year back, tomorrow
+    auto g = gift("A-1", 100);
+    g.date = date;
+    EXPECT_TRUE(b.books().donate(g)) << date;
+  }
+  auto old = gift("A-1", 100);
+  old.date = "2019-03-08";
+  old.date_check = DateCheck::confirmed;
+  EXPECT_TRUE(b.books().donate(old));
+  auto e = spend("A-1", 100);
+  e.expense.date = "2099-01-01";
+  EXPECT_FALSE(b.books().add_expense(e));
+  EXPECT_FALSE(b.books().transfer(Transfer{"1970-01-01", kzt(50), "A-1", "general", "surplus", {}}));
+  EXPECT_TRUE(b.books().transfer(Transfer{"1970-01-01", kzt(50), "A-1", "general", "surplus", {}},
+                                 DateCheck::confirmed));
+}
+
+TEST(Books, AReportPeriodThatEndsBeforeItStartsIsRefused) {
+  BooksFixture b;
+  auto r = b.reports().report({.from = "2025-02-01", .to = "2025-01-31"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().reason, &amanat::reasons::period_reversed);
+  EXPECT_EQ(r.error().field, "to");
+  EXPECT_TRUE(b.reports().report({.from = "2025-02-01", .to = "2025-02-01"}));
+  auto rec = b.bank().reconcile({.from = "2025-02-01", .to = "2025-01-31"});
+  ASSERT_FALSE(rec);
+  EXPECT_EQ(rec.error().reason, &amanat::reasons::period_reversed);
+}
+
+// Public text holds no character that makes it read differently from what it is: no
+// bidirectional overrides or isolates ("Trojan Source"), no invisible C1 controls.
+TEST(Books, PublicTextRefusesBidirectionalAndInvisibleControls) {
+  BooksFixture b;
+  for (const char* bad : {"Legal help \u202Eevil", "Legal help \u2066x\u2069", "Legal help \u0085"}) {
+    auto a = appeal("A-1");
+    a.title = bad;
+    auto r = b.books().open_appeal(a);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().field, "title");
+    EXPECT_NE(r.error().message.find("control character"), std::string::npos) << r.error().message;
+  }
+  auto a = appeal("A-1");
+  a.title = "Помощь юриста \u2014 Заңгер көмегі";  // dashes and Cyrillic are fine
+  EXPECT_TRUE(b.books().open_appeal(a));
+}
+
+// A text cell a spreadsheet would evaluate is exported as text.
+TEST(Books, CsvCellsASpreadsheetWouldRunAsFormulasAreExportedAsText) {
+  EXPECT_EQ(csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(csv_field("+1"), "\"'+1\"");
+  EXPECT_EQ(csv_field("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(csv_field("\tx"), "\"'\tx\"");
+  EXPECT_EQ(csv_field("Legal help"), "Legal help");
+  EXPECT_EQ(csv_field("a, b"), "\"a, b\"");
+  BooksFixture b;
+  auto a = appeal("A-1");
+  a.title = "=1+1";
+  ASSERT_TRUE(b.books().open_appeal(a));
+  auto csv = report_csv(all_time(b));
+  EXPECT_NE(csv.find("A-1,\"'=1+1\","), std::string::npos) << csv;
+}
+
 TEST(Books, APeriodReportCountsRecordsAsCorrected) {
   BooksFixture b;
   ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
   auto d1 = gift("A-1", 1000), d2 = gift("A-1", 2000);
   d1.date = "2024-12-31";
+  d1.date_check = DateCheck::confirmed;  // a year and two days before the fixture's today
   d2.date = "2025-01-15";
   ASSERT_TRUE(b.books().donate(d1));
   auto r2 = b.books().donate(d2);

@@ -118,7 +118,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
                           " (invented demo case).",
                       case_code, Money{uniform(200000, 5000000) * unit, cur}, civil_from_days(a.opens)};
       drain(0);
-      if (auto r = books.open_appeal(open); !r) return err(r);
+      if (auto r = books.open_appeal(open, DateCheck::confirmed); !r) return err(r);
       ++sum.appeals;
     }
     for (auto& a : appeals) {
@@ -134,7 +134,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
         ++sum.transfers;
         drain(0);
       }
-      if (auto r = books.update_appeal(AppealUpdate{a.code, date, {}, {}, {}, false}); !r) return err(r);
+      if (auto r = books.update_appeal(AppealUpdate{a.code, date, {}, {}, {}, false}, DateCheck::confirmed); !r) return err(r);
     }
     std::vector<AppealRun*> live;
     for (std::size_t k = 0; k < next_appeal; ++k)
@@ -149,7 +149,8 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
     // A tenth of donors give many times; the rest are one-off.
     std::uint64_t donor = rng() % 10 == 0 ? rng() % (o.donations / 50 + 10) : 1000000 + i;
     DonationInput d{date, Money{amount, cur}, channel, "", target ? target->code : std::string(kGeneralFund), {},
-                    channel == Channel::cash && rng() % 2 ? "" : "ref:demo-donor-" + std::to_string(donor), ""};
+                    channel == Channel::cash && rng() % 2 ? "" : "ref:demo-donor-" + std::to_string(donor), "",
+                    DateCheck::confirmed};
     auto sub = books.submit_donation(d);
     if (!sub) return err(sub);
     inflight.push_back(std::move(sub->first));
@@ -178,7 +179,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
           receipts.push_back(h);
         }
         ExpenseInput e{Expense{date, Money{spend + extra, cur}, cat, "Bank:Main", "", "", splits, receipts, {}},
-                       kPayees[static_cast<int>(cat) % std::size(kPayees)], "", "bookkeeper"};
+                       kPayees[static_cast<int>(cat) % std::size(kPayees)], "", "bookkeeper", DateCheck::confirmed};
         auto f = books.submit_expense(e);
         if (!f) return err(f);
         (from ? from->balance : general) -= spend;
@@ -207,7 +208,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
       drain(0);
       std::uint64_t leaf = recent_expenses.back();
       recent_expenses.pop_back();
-      auto c = books.correct(Correction{date, leaf, "booked twice by mistake"});
+      auto c = books.correct(Correction{date, leaf, "booked twice by mistake"}, DateCheck::confirmed);
       if (c) ++sum.corrections;
       // The generator's balances no longer know exactly; re-read them from the service.
       for (const auto& f : books.funds()) {

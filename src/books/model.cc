@@ -4,6 +4,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/reasons.h"
 #include "core/utf8.h"
 
 #include <cstdio>
@@ -45,8 +46,7 @@ Error not_one_of(std::string_view field, std::string_view value, const std::stri
 
 bool is_upper_digit(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
-// 2^53 - 1: the largest integer every JSON reader holds exactly (see canonical_json.h).
-constexpr std::int64_t kMaxSafe = 9007199254740991;
+constexpr std::int64_t kMaxSafe = kMaxPublishable;
 
 Status check_amount(const Money& m, std::string_view field) {
   if (m.minor <= 0) return std::unexpected(bad(field, "must be more than zero, not " + format(m)));
@@ -158,6 +158,12 @@ Status check_date(std::string_view d, std::string_view field) {
   return {};
 }
 
+Status check_period(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  if (from && to && *to < *from)  // YYYY-MM-DD compares as text
+    return fail(reasons::period_reversed, "to: " + *to + " is before from: " + *from, "to");
+  return {};
+}
+
 Status check_text(std::string_view text, std::string_view field, std::size_t max, bool multiline) {
   if (text.empty()) return std::unexpected(bad(field, "must not be empty"));
   if (text.size() > max) return std::unexpected(bad(field, "is longer than " + std::to_string(max) + " bytes"));
@@ -167,6 +173,16 @@ Status check_text(std::string_view text, std::string_view field, std::size_t max
     auto c = static_cast<unsigned char>(text[i]);
     if ((c < 0x20 && !(multiline && c == '\n')) || c == 0x7f)
       return std::unexpected(bad(field, "holds a control character at byte " + std::to_string(i)));
+    // C1 controls (U+0080..U+009F: C2 80..C2 9F) are invisible too.
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f)
+      return std::unexpected(bad(field, "holds a control character at byte " + std::to_string(i)));
+    // Bidirectional embeddings, overrides and isolates (U+202A..U+202E: E2 80 AA..AE; U+2066..U+2069:
+    // E2 81 A6..A9) make public text read differently from what it holds ("Trojan Source").
+    if (c == 0xe2 && i + 2 < text.size()) {
+      auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
+      if ((b1 == 0x80 && b2 >= 0xaa && b2 <= 0xae) || (b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9))
+        return std::unexpected(bad(field, "holds a bidirectional control character at byte " + std::to_string(i)));
+    }
   }
   return {};
 }

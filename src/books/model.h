@@ -41,6 +41,10 @@ namespace amanat::books {
 // so they can never collide with it.
 inline constexpr std::string_view kGeneralFund = "general";
 
+// 2^53 - 1: the largest integer every JSON reader holds exactly (canonical_json.h). No amount,
+// and no total a report states, may be larger in magnitude, or the books become unpublishable.
+inline constexpr std::int64_t kMaxPublishable = 9007199254740991;
+
 enum class Channel { bank, card, cash, mobile, other };
 enum class Category {
   lawyer, travel_flights, travel_hotels, travel_ground, forensic, medical, psychological,
@@ -72,6 +76,8 @@ Status check_money_account(std::string_view account, std::string_view field = "a
 Status check_handle(std::string_view handle, std::string_view field = "by");
 // A calendar date YYYY-MM-DD between 1900-01-01 and 2999-12-31.
 Status check_date(std::string_view date, std::string_view field = "date");
+// A period from..to (either end open): `to` may not precede `from` (reasons::period_reversed).
+Status check_period(const std::optional<std::string>& from, const std::optional<std::string>& to);
 // Public free text (titles, reasons, memos): valid UTF-8, 1..max bytes, no control characters
 // other than newline in descriptions.
 Status check_text(std::string_view text, std::string_view field, std::size_t max, bool multiline);

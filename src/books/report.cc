@@ -20,9 +20,12 @@ std::string percent(std::int64_t part, std::int64_t whole) {
 }  // namespace
 
 std::string csv_field(std::string_view s) {
-  bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
+  // A text cell a spreadsheet would run as a formula (OWASP "CSV injection": =, +, -, @, tab,
+  // carriage return first) gets a leading apostrophe, which spreadsheets show as text.
+  const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+  bool quote = formula || s.find_first_of(",\"\n\r") != std::string_view::npos;
   if (!quote) return std::string(s);
-  std::string out = "\"";
+  std::string out = formula ? "\"'" : "\"";
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;

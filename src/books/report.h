@@ -67,7 +67,9 @@ std::string report_csv(const Report& r);    // one row per fund, then an "organi
 // A short table for people at a terminal.
 std::string report_text(const Report& r);
 
-// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or line end.
+// One CSV text field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote or
+// line end; a leading =, +, -, @, tab or CR is neutralised with an apostrophe (never pass a
+// number through it: -5.00 would become text).
 std::string csv_field(std::string_view s);
 
 // The published form of the funds' figures (ReportPublished leaves and `amanat audit`).

@@ -13,6 +13,27 @@ namespace amanat::books {
 
 namespace {
 
+// Days since 1970-01-01 of a YYYY-MM-DD date, or nullopt if it is not one.
+std::optional<int> day_number(std::string_view ymd) {
+  if (!check_date(ymd)) return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (ymd[i] - '0');
+    return v;
+  };
+  std::chrono::year_month_day d{std::chrono::year{num(0, 4)}, std::chrono::month(static_cast<unsigned>(num(5, 2))),
+                                std::chrono::day(static_cast<unsigned>(num(8, 2)))};
+  return static_cast<int>(std::chrono::sys_days(d).time_since_epoch().count());
+}
+
+// total += delta, if the result stays within what a report can publish (never wrapping).
+bool add_within(std::int64_t& total, std::int64_t delta) {
+  std::int64_t sum;
+  if (__builtin_add_overflow(total, delta, &sum) || sum > kMaxPublishable || sum < -kMaxPublishable) return false;
+  total = sum;
+  return true;
+}
+
 std::string format_time(std::time_t t, bool date_only) {
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -50,7 +71,11 @@ Status Books::reload() {
   if (!s) return err(s);
   books_ = s->books;
   funds_.clear();
-  for (auto& f : s->funds) funds_.emplace(f.fund, f);
+  org_ = {};
+  for (auto& f : s->funds) {
+    org_.in += f.in_org, org_.out += f.out_org;  // each within kMaxPublishable when booked
+    funds_.emplace(f.fund, f);
+  }
   stale_ = false;
   return {};
 }
@@ -162,24 +187,33 @@ Result<std::future<Result<std::uint64_t>>> Books::queue_locked(Record r, Bytes l
     if (!b) return err(b);
     booking = std::move(*b);
   }
-  // Would a restricted fund go negative? Check every fund the record touches before changing any.
-  std::map<std::string, std::int64_t> after;
+  // Would a restricted fund go negative, or a total grow past what a report can publish? Check
+  // every fund the record touches before changing any, in checked arithmetic.
+  std::map<std::string, FundState> after;
+  OrgFlows org = org_;
   for (const auto& m : booking.moves) {
     auto it = funds_.find(m.fund);
     if (it == funds_.end()) return fail(reasons::fund_not_found, "fund " + m.fund + " does not exist");
-    auto [a, inserted] = after.emplace(m.fund, it->second.balance);
-    a->second += balance_delta(m);
+    FundState& f = after.emplace(m.fund, it->second).first->second;
+    const bool in = m.kind == MoveKind::raised || m.kind == MoveKind::transfer_in;
+    if (!add_within(f.balance, balance_delta(m)) || !add_within(in ? f.in : f.out, m.amount.minor) ||
+        !add_within(in ? f.in_org : f.out_org, m.org) || !add_within(in ? org.in : org.out, m.org))
+      return fail(reasons::total_unpublishable,
+                  "amount: this would take a total of fund " + m.fund + " past " +
+                      format(Money{kMaxPublishable, f.currency}) + ", beyond what a report can publish exactly",
+                  "amount");
   }
-  for (const auto& [fund, bal] : after) {
-    const FundState& f = funds_.find(fund)->second;
-    if (f.restricted && bal < 0)
-      return fail(reasons::fund_negative, "fund " + fund + " holds " + format(Money{f.balance, f.currency}) +
-                                              "; this would leave it at " + format(Money{bal, f.currency}) +
+  for (const auto& [fund, f] : after) {
+    const FundState& was = funds_.find(fund)->second;
+    if (f.restricted && f.balance < 0)
+      return fail(reasons::fund_negative, "fund " + fund + " holds " + format(Money{was.balance, was.currency}) +
+                                              "; this would leave it at " + format(Money{f.balance, f.currency}) +
                                               ", and a restricted fund never goes negative");
   }
 
   // Decided: adopt the new state and queue the record (in this order, under the lock).
-  for (const auto& [fund, bal] : after) funds_.find(fund)->second.balance = bal;
+  for (auto& [fund, f] : after) funds_.find(fund)->second = std::move(f);
+  org_ = org;
   if (const auto* o = std::get_if<BooksOpen>(&r.body)) {
     books_ = *o;
     funds_.emplace(std::string(kGeneralFund), FundState{std::string(kGeneralFund), o->currency, false, true, 0});
@@ -223,16 +257,34 @@ Result<std::uint64_t> Books::open_books(const std::string& name, Currency c) {
   return wait(submit(Record{{}, BooksOpen{name, c}}, {}));
 }
 
-Result<std::uint64_t> Books::open_appeal(AppealOpen a) {
+Status Books::check_when(std::string_view date, DateCheck when) const {
+  if (when == DateCheck::confirmed) return {};
+  auto day = day_number(date);
+  auto now = day_number(std::string_view(clock_()).substr(0, 10));
+  if (!day || !now) return {};  // a malformed date is validate()'s to explain
+  if (*day < *now - kDaysBack || *day > *now + kDaysAhead)
+    return fail(reasons::date_far,
+                "date: " + std::string(date) + " is " +
+                    (*day < *now ? std::to_string(*now - *day) + " days before today"
+                                 : std::to_string(*day - *now) + " days after today") +
+                    "; check it, and confirm it if it is right",
+                "date");
+  return {};
+}
+
+Result<std::uint64_t> Books::open_appeal(AppealOpen a, DateCheck when) {
+  AMANAT_CHECK(check_when(a.date, when));
   return wait(submit(Record{{}, std::move(a)}, {}));
 }
 
-Result<std::uint64_t> Books::update_appeal(AppealUpdate u) {
+Result<std::uint64_t> Books::update_appeal(AppealUpdate u, DateCheck when) {
+  AMANAT_CHECK(check_when(u.date, when));
   return wait(submit(Record{{}, std::move(u)}, {}));
 }
 
 Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit_donation(const DonationInput& in,
                                                                                           std::optional<BankLine> line) {
+  AMANAT_CHECK(check_when(in.date, in.date_check));
   Donation d{in.date, in.amount, in.channel, in.account.empty() ? default_account(in.channel) : in.account,
              in.fund, {}, in.rates};
   RecordPrivate priv;
@@ -261,6 +313,7 @@ Result<DonationResult> Books::donate(const DonationInput& in) {
 }
 
 Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in) {
+  AMANAT_CHECK(check_when(in.expense.date, in.date_check));
   if (auto st = check_text(in.payee, "payee", 300, false); !st) return err(st);
   if (auto st = keys_.ready(); !st) return err(st);  // the payee is sealed at commit
   RecordPrivate priv;
@@ -337,9 +390,13 @@ Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const std::st
   return wait(submit(Record{{}, ReceiptAttach{expense, sha}}, {}, claim), claim);
 }
 
-Result<std::uint64_t> Books::transfer(Transfer t) { return wait(submit(Record{{}, std::move(t)}, {})); }
+Result<std::uint64_t> Books::transfer(Transfer t, DateCheck when) {
+  AMANAT_CHECK(check_when(t.date, when));
+  return wait(submit(Record{{}, std::move(t)}, {}));
+}
 
-Result<std::uint64_t> Books::correct(Correction c) {
+Result<std::uint64_t> Books::correct(Correction c, DateCheck when) {
+  AMANAT_CHECK(check_when(c.date, when));
   std::string claim = "correct:" + std::to_string(c.reverses);
   return wait(submit(Record{{}, std::move(c)}, {}, claim), claim);
 }

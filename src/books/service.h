@@ -44,6 +44,14 @@ std::string system_clock_now();
 // Today's date, UTC, YYYY-MM-DD.
 std::string today();
 
+// Whether a record's date may be far from today. A date more than kDaysBack days before today
+// or kDaysAhead after it is more often a slip (1970, 2099) than a late booking: it is refused
+// (reasons::date_far) unless the caller confirms it. Bank statements and bulk loaders carry
+// their own dates and confirm them.
+enum class DateCheck { near_today, confirmed };
+inline constexpr int kDaysBack = 366;
+inline constexpr int kDaysAhead = 1;  // the organisation's day may begin before UTC's
+
 struct DonationInput {
   std::string date;
   Money amount;
@@ -53,6 +61,7 @@ struct DonationInput {
   Rates rates;
   std::string donor;            // "phone:...", "iban:...", "card:...", "ref:..." or empty (anonymous)
   std::string bank_ref;
+  DateCheck date_check = DateCheck::near_today;
 };
 struct DonationResult {
   std::uint64_t leaf = 0;
@@ -64,6 +73,7 @@ struct ExpenseInput {
   std::string payee;            // as entered; sealed at rest, committed to on the log
   std::string bank_ref;
   std::string booked_by = {};   // the staff handle of who books it: they may not approve it
+  DateCheck date_check = DateCheck::near_today;
 };
 
 // Who records a confirmation: the person confirming (a lawyer their own), or someone on their
@@ -82,8 +92,8 @@ class Books {
   Currency currency() const;    // the organisation's; only when is_open()
 
   Result<std::uint64_t> open_books(const std::string& name, Currency currency);
-  Result<std::uint64_t> open_appeal(AppealOpen a);
-  Result<std::uint64_t> update_appeal(AppealUpdate u);
+  Result<std::uint64_t> open_appeal(AppealOpen a, DateCheck when = DateCheck::near_today);
+  Result<std::uint64_t> update_appeal(AppealUpdate u, DateCheck when = DateCheck::near_today);
   Result<DonationResult> donate(const DonationInput& d);
   // Pipelined form: returns once the donation is queued (bulk importers keep many in flight).
   // The first Result fails at once for invalid input; the future yields the leaf once durable,
@@ -105,8 +115,8 @@ class Books {
   Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence,
                                 Confirmer who = Confirmer::on_behalf);
   Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);
-  Result<std::uint64_t> transfer(Transfer t);
-  Result<std::uint64_t> correct(Correction c);
+  Result<std::uint64_t> transfer(Transfer t, DateCheck when = DateCheck::near_today);
+  Result<std::uint64_t> correct(Correction c, DateCheck when = DateCheck::near_today);
   // Publishes the whole books' totals as a report record that lands exactly at the size it
   // states (the audit checks both): waits for the records in flight to commit while holding
   // new ones back, reads the totals, and queues the report before releasing them.
@@ -128,6 +138,7 @@ class Books {
         const crypto::Keyring& keys, Clock clock)
       : store_(store), reports_(reports), seq_(seq), log_(log), keys_(keys), clock_(std::move(clock)) {}
   Status reload();
+  Status check_when(std::string_view date, DateCheck when) const;
   std::optional<Currency> fund_currency_locked(std::string_view fund) const;
   // Books and queues one record; `claim` (if not empty) makes the record unique among those in
   // flight (an approval by one person, a correction of one record). `payee`: an expense's
@@ -152,6 +163,11 @@ class Books {
   mutable std::mutex mu_;
   std::optional<BooksOpen> books_;
   std::map<std::string, FundState, std::less<>> funds_;
+  // The organisation's all-time money in and out over every fund, in its currency: the
+  // organisation-wide totals of a report are at most these.
+  struct OrgFlows {
+    std::int64_t in = 0, out = 0;
+  } org_;
   std::set<std::string> claims_;
   bool stale_ = false;          // a commit failed: reload before deciding anything
 };

@@ -39,6 +39,11 @@ struct FundState {
   bool restricted = true;
   bool open = true;
   std::int64_t balance = 0;
+  // All-time money in (raised + transfers in) and out (spent + transfers out) of the live
+  // records, in the fund's currency and in the organisation's: every total a report states
+  // (any period, any category, the balance) is at most one of these in magnitude, so keeping
+  // them within kMaxPublishable keeps every report publishable.
+  std::int64_t in = 0, out = 0, in_org = 0, out_org = 0;
 };
 
 struct BooksState {

@@ -63,6 +63,14 @@ Result<std::string> store_receipt_file(const BooksSession& s, const std::string&
   return store_receipt(s.dir.path(), *s.keys, *data);
 }
 
+// A record's date far from today is refused unless confirmed (books::DateCheck).
+DateCheck when(bool confirmed) { return confirmed ? DateCheck::confirmed : DateCheck::near_today; }
+
+void add_date(CLI::App* sub, std::string& date, bool& confirm, const std::string& what) {
+  sub->add_option("--date", date, what + " (YYYY-MM-DD, default today)");
+  sub->add_flag("--confirm-date", confirm, "The --date is right though more than a year ago or after tomorrow");
+}
+
 // ---- books init ----------------------------------------------------------------------------
 
 int do_books_init(const std::string& data, const std::string& code, const std::string& name) {
@@ -78,6 +86,7 @@ int do_books_init(const std::string& data, const std::string& code, const std::s
 
 struct AppealOpts {
   std::string data, code, title, description, case_code, target, currency, date;
+  bool confirm_date = false;
 };
 
 int do_appeal_open(const AppealOpts& o) {
@@ -87,7 +96,7 @@ int do_appeal_open(const AppealOpts& o) {
   auto target = money_opt(o.target, code, "--target");
   if (!target) return report(target.error());
   AppealOpen a{o.code, o.title, o.description, o.case_code, *target, date_or_today(o.date)};
-  return print_leaf((*s)->books->open_appeal(a), "appeal");
+  return print_leaf((*s)->books->open_appeal(a, when(o.confirm_date)), "appeal");
 }
 
 int do_appeal_update(const AppealOpts& o, std::optional<bool> open) {
@@ -108,7 +117,7 @@ int do_appeal_update(const AppealOpts& o, std::optional<bool> open) {
     u.target = *t;
   }
   u.open = open;
-  return print_leaf((*s)->books->update_appeal(u), "appeal change");
+  return print_leaf((*s)->books->update_appeal(u, when(o.confirm_date)), "appeal change");
 }
 
 // ---- donations -----------------------------------------------------------------------------
@@ -116,6 +125,7 @@ int do_appeal_update(const AppealOpts& o, std::optional<bool> open) {
 struct DonationOpts {
   std::string data, amount, currency, fund = "general", channel = "bank", account, date, donor, bank_ref;
   std::vector<std::string> rates;
+  bool confirm_date = false;
 };
 
 int do_donation_add(const DonationOpts& o) {
@@ -128,7 +138,8 @@ int do_donation_add(const DonationOpts& o) {
   if (!channel) return report(channel.error());
   auto rates = parse_rates(o.rates);
   if (!rates) return report(rates.error());
-  DonationInput in{date_or_today(o.date), *amount, *channel, o.account, o.fund, *rates, o.donor, o.bank_ref};
+  DonationInput in{date_or_today(o.date), *amount, *channel, o.account, o.fund, *rates, o.donor, o.bank_ref,
+                  when(o.confirm_date)};
   auto r = (*s)->books->donate(in);
   if (!r) return report(r.error());
   std::printf("%llu\n", static_cast<unsigned long long>(r->leaf));
@@ -188,6 +199,7 @@ int do_donation_verify(const std::string& vkey, const std::string& receipt, cons
 struct ExpenseOpts {
   std::string data, amount, currency, category, payee, fund, account = "Bank:Main", memo, date, bank_ref, by;
   std::vector<std::string> splits, receipts, rates;
+  bool confirm_date = false;
 };
 
 int do_expense_add(const ExpenseOpts& o) {
@@ -225,6 +237,7 @@ int do_expense_add(const ExpenseOpts& o) {
   in.payee = o.payee;
   in.bank_ref = o.bank_ref;
   in.booked_by = o.by;
+  in.date_check = when(o.confirm_date);
   return print_leaf((*s)->books->add_expense(std::move(in)), "expense");
 }
 
@@ -263,6 +276,7 @@ int do_expense_receipt(const std::string& data, std::uint64_t expense, const std
 struct TransferOpts {
   std::string data, from, to, amount, currency, reason, date;
   std::vector<std::string> rates;
+  bool confirm_date = false;
 };
 
 int do_transfer(const TransferOpts& o) {
@@ -277,14 +291,16 @@ int do_transfer(const TransferOpts& o) {
   if (!amount) return report(amount.error());
   auto rates = parse_rates(o.rates);
   if (!rates) return report(rates.error());
-  return print_leaf((*s)->books->transfer(Transfer{date_or_today(o.date), *amount, o.from, o.to, o.reason, *rates}),
+  return print_leaf((*s)->books->transfer(Transfer{date_or_today(o.date), *amount, o.from, o.to, o.reason, *rates},
+                                                  when(o.confirm_date)),
                     "transfer");
 }
 
-int do_correct(const std::string& data, std::uint64_t record, const std::string& reason, const std::string& date) {
+int do_correct(const std::string& data, std::uint64_t record, const std::string& reason, const std::string& date,
+               bool confirm_date) {
   auto s = open_books(data);
   if (!s) return report(s.error());
-  return print_leaf((*s)->books->correct(Correction{date_or_today(date), record, reason}), "correction");
+  return print_leaf((*s)->books->correct(Correction{date_or_today(date), record, reason}, when(confirm_date)), "correction");
 }
 
 // ---- reports -------------------------------------------------------------------------------
@@ -426,7 +442,7 @@ void add_books_commands(Registry& r) {
     open->add_option("--case", o->case_code, "The case's pseudonymous code (never a name)");
     open->add_option("--target", o->target, "Target amount, e.g. 890000.00")->required();
     open->add_option("--currency", o->currency, "The appeal's currency (default: the organisation's)");
-    open->add_option("--date", o->date, "Opened on (YYYY-MM-DD, default today)");
+    add_date(open, o->date, o->confirm_date, "Opened on");
     r.on(open, [o] { return do_appeal_open(*o); });
     for (const char* verb : {"update", "close", "reopen"}) {
       auto u = std::make_shared<AppealOpts>();
@@ -436,7 +452,7 @@ void add_books_commands(Registry& r) {
                                                               : "Reopen a closed appeal");
       sub->add_option("--data", u->data, "Data directory")->required();
       sub->add_option("--code", u->code, "Appeal code")->required();
-      sub->add_option("--date", u->date, "Dated (YYYY-MM-DD, default today)");
+      add_date(sub, u->date, u->confirm_date, "Dated");
       if (v == "update") {
         sub->add_option("--title", u->title, "New public title");
         sub->add_option("--description", u->description, "New public description");
@@ -458,7 +474,7 @@ void add_books_commands(Registry& r) {
     add->add_option("--fund,--appeal", o->fund, "Appeal code, or general")->capture_default_str();
     add->add_option("--channel", o->channel, "bank, card, cash, mobile or other")->capture_default_str();
     add->add_option("--account", o->account, "Money account that received it (default by channel: Bank:Main, Card, Cash, Mobile)");
-    add->add_option("--date", o->date, "Value date (YYYY-MM-DD, default today)");
+    add_date(add, o->date, o->confirm_date, "Value date");
     add->add_option("--donor", o->donor,
                     "The donor as KIND:VALUE (phone:, iban:, card:, ref:) to count repeat donors; only a keyed hash is kept");
     add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
@@ -498,7 +514,7 @@ void add_books_commands(Registry& r) {
     add->add_option("--account", o->account, "Money account it was paid from")->capture_default_str();
     add->add_option("--memo", o->memo, "Public description (no names)");
     add->add_option("--receipt", o->receipts, "A receipt file (stored sealed; its SHA-256 goes on the log), repeatable");
-    add->add_option("--date", o->date, "Date paid (YYYY-MM-DD, default today)");
+    add_date(add, o->date, o->confirm_date, "Date paid");
     add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
     add->add_option("--by", o->by, "Staff handle of who books it (they may not approve it)");
     add->add_option("--rate", o->rates, "CODE=RATE: 1 unit of the paid currency in CODE (repeatable)");
@@ -543,7 +559,7 @@ void add_books_commands(Registry& r) {
     sub->add_option("--amount", o->amount, "Amount, in the source fund's currency")->required();
     sub->add_option("--currency", o->currency, "The source fund's currency (checked)");
     sub->add_option("--reason", o->reason, "Why (public)")->required();
-    sub->add_option("--date", o->date, "Dated (YYYY-MM-DD, default today)");
+    add_date(sub, o->date, o->confirm_date, "Dated");
     sub->add_option("--rate", o->rates, "CODE=RATE when the funds' currencies differ");
     r.on(sub, [o] { return do_transfer(*o); });
   }
@@ -552,12 +568,13 @@ void add_books_commands(Registry& r) {
     auto record = std::make_shared<std::uint64_t>(0);
     auto reason = std::make_shared<std::string>();
     auto date = std::make_shared<std::string>();
+    auto confirm_date = std::make_shared<bool>(false);
     auto* sub = r.app.add_subcommand("correct", "Reverse a donation, expense or transfer (what was booked stays booked)");
     sub->add_option("--data", *data, "Data directory")->required();
     sub->add_option("--record", *record, "The record number to reverse")->required();
     sub->add_option("--reason", *reason, "Why (public)")->required();
-    sub->add_option("--date", *date, "Dated (YYYY-MM-DD, default today)");
-    r.on(sub, [=] { return do_correct(*data, *record, *reason, *date); });
+    add_date(sub, *date, *confirm_date, "Dated");
+    r.on(sub, [=] { return do_correct(*data, *record, *reason, *date, *confirm_date); });
   }
   {
     auto data = std::make_shared<std::string>();

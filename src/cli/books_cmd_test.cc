@@ -30,7 +30,7 @@ class BooksCli : public ::testing::Test {
     ASSERT_EQ(r.status, 0) << r.err;
     vkey_ = r.out.substr(0, r.out.find('\n'));
     ok({"appeal", "open", "--data", data(), "--code", "A-2025-007", "--title", "Legal help, case C-17", "--case",
-        "C-17", "--target", "890000", "--date", "2025-01-10"});
+        "C-17", "--target", "890000", "--date", "2025-01-10", "--confirm-date"});
   }
   void TearDown() override { fs::remove_all(root_); }
   RunResult amanat(std::vector<std::string> args, const std::string& input = "") {
@@ -50,7 +50,8 @@ class BooksCli : public ::testing::Test {
 
 TEST_F(BooksCli, ADonorProvesTheirGiftOfflineWithTheReceiptCode) {
   auto d = ok({"donation", "add", "--data", data(), "--amount", "5000", "--appeal", "A-2025-007", "--channel", "mobile",
-               "--donor", "phone:+7 700 000 00 17", "--date", "2025-01-11"});
+               "--donor", "phone:+7 700 000 00 17", "--date", "2025-01-11",
+               "--confirm-date"});
   auto pos = d.out.find("receipt code: ");
   ASSERT_NE(pos, std::string::npos) << d.out;
   std::string code = d.out.substr(pos + 14, d.out.find('\n', pos) - pos - 14);
@@ -293,7 +294,8 @@ TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
 // amanat serve: the API and the log over HTTP from one process, a user made by `user add`,
 // the audit over HTTP, and a graceful stop on SIGTERM (exit 0) with handlers on the worker pool.
 TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
-  ok({"donation", "add", "--data", data(), "--amount", "5000", "--appeal", "A-2025-007", "--date", "2025-01-11"});
+  ok({"donation", "add", "--data", data(), "--amount", "5000", "--appeal", "A-2025-007", "--date", "2025-01-11",
+      "--confirm-date"});
   auto u = amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"},
                   "copper kettle meadow 2291\n");
   ASSERT_EQ(u.status, 0) << u.err;

@@ -72,6 +72,9 @@
   X(appeal_status_unchanged, "appeal-status-unchanged", conflict, "The appeal is already in that state")          \
   X(fund_not_found, "fund-not-found", not_found, "No such fund")                                                  \
   X(fund_negative, "fund-negative", forbidden, "A restricted fund would go negative")                             \
+  X(period_reversed, "period-reversed", invalid, "The period ends before it starts")                                 \
+  X(date_far, "date-far", forbidden, "The date is far from today; confirm it if it is right")                     \
+  X(total_unpublishable, "total-unpublishable", forbidden, "A total would grow past what a report can publish")  \
   X(currency_mismatch, "currency-mismatch", invalid, "The amount is in another currency than it must be")         \
   X(rate_missing, "rate-missing", invalid, "An exchange rate is needed")                                          \
   X(record_not_found, "record-not-found", not_found, "No such record")                                            \

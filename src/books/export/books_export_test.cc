@@ -51,10 +51,10 @@ class BooksExport : public ::testing::Test {
     ASSERT_TRUE(sum) << sum.error().message;
     // A foreign-currency gift with its rate, and a correction, beside the demo's records.
     DonationInput usd{"2022-12-30", Money{10000, *currency("USD")}, Channel::card, "", "general",
-                      {{"KZT", *parse_rate("470.15")}}, "", ""};
+                      {{"KZT", *parse_rate("470.15")}}, "", "", DateCheck::confirmed};
     auto d = b.books().donate(usd);
     ASSERT_TRUE(d) << d.error().message;
-    ASSERT_TRUE(b.books().correct(Correction{"2022-12-31", d->leaf, "refunded to the donor"}));
+    ASSERT_TRUE(b.books().correct(Correction{"2022-12-31", d->leaf, "refunded to the donor"}, DateCheck::confirmed));
     ASSERT_TRUE(b.books().donate(usd));
     auto rep = b.reports().report({});
     ASSERT_TRUE(rep);

@@ -131,7 +131,7 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
     if (l.amount.currency != fund_currency.at(funds[i]))
       rates.emplace(std::string(org.code()), o.rates.at(std::string(l.amount.currency.code())));
     DonationInput d{l.booking_date, l.amount, o.channel, o.money_account, funds[i], rates, donor_of(l.counterparty),
-                    l.bank_ref};
+                    l.bank_ref, DateCheck::confirmed};  // the bank's own date
     auto sub = books.submit_donation(d, line);
     if (!sub) return std::unexpected(sub.error().context("line " + std::to_string(l.line)));
     inflight.push_back(std::move(sub->first));

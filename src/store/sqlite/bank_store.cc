@@ -132,6 +132,7 @@ Result<std::uint64_t> SqliteBankStore::match_expenses() {
 }
 
 Result<Reconciliation> SqliteBankStore::reconcile(const ReconcileQuery& query) {
+  AMANAT_CHECK(books::check_period(query.from, query.to));
   return read_([&](Db& db) {
     return read_transaction(db, [&]() -> Result<Reconciliation> {
       const std::string from = query.from.value_or("0000-00-00"), to = query.to.value_or("9999-99-99");

@@ -12,6 +12,7 @@ Result<std::unique_ptr<SqliteReportStore>> SqliteReportStore::open(Database& db,
 }
 
 Result<Report> SqliteReportStore::report(const ReportQuery& query) {
+  AMANAT_CHECK(check_period(query.from, query.to));
   // One read transaction: every figure comes from the same committed state.
   return read_([&](Db& db) { return read_transaction(db, [&] { return report_on(db, query); }); });
 }

@@ -30,13 +30,15 @@ Result<BooksState> SqliteBooksStore::load() {
     }));
     if (open && !c) return err(c);
     AMANAT_TRY(f, db.cached_literal(
-                      "SELECT f.fund, f.currency, f.restricted, f.balance, COALESCE(a.open, 1) FROM funds f "
+                      "SELECT f.fund, f.currency, f.restricted, f.balance, COALESCE(a.open, 1), f.raised + f.tin, "
+                      "f.spent + f.tout, f.raised_org + f.tin_org, f.spent_org + f.tout_org FROM funds f "
                       "LEFT JOIN appeals a ON a.log_id = f.log_id AND a.code = f.fund WHERE f.log_id = ? ORDER BY f.fund"));
     f->bind(1, org_);
     AMANAT_CHECK(f->each([&](Stmt& row) -> Status {
       AMANAT_TRY(fc, currency(row.column_text(1)));
       out.funds.push_back(FundState{row.column_text(0), fc, row.column_int(2) != 0, row.column_int(4) != 0,
-                                    row.column_int(3)});
+                                    row.column_int(3), row.column_int(5), row.column_int(6), row.column_int(7),
+                                    row.column_int(8)});
       return {};
     }));
     return out;
