@@ -48,8 +48,6 @@ ojson granted_json(const accounts::Granted& g) {
   return body;
 }
 
-std::string actor(const Call& c) { return c.session ? "user:" + std::to_string(c.session->user.id) : "anonymous"; }
-
 // Writes the change to the organisation's access trail, in the change's transaction.
 accounts::Audit trail(const Call& c) {
   return [&c](Tx& tx, const std::string& action, const std::string& target) -> Status {

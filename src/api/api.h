@@ -84,6 +84,11 @@ struct Call {
   std::string client;                         // the client's address (for rate limits only)
 };
 
+// Who made the call, as the access trail names them ("user:ID", or "anonymous").
+inline std::string actor(const Call& c) {
+  return c.session ? "user:" + std::to_string(c.session->user.id) : "anonymous";
+}
+
 using Handler = std::function<Result<http::Response>(Call&)>;
 
 // One route. Declared with designated initialisers, a named handler, and the schemas of what it

@@ -792,6 +792,9 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
                                 "application/pdf"));
   ASSERT_EQ(up.status, 201) << up.body;
   const std::string sha = body_of(up)["sha256"];
+  // The file is a receipt: read by bookkeepers, not by lawyers or case workers (404 to them).
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/receipts", json{{"sha256", sha}}.dump(),
+                                tokens[Role::accountant])).status, 201);
 
   int checked = 0;
   for (const Route& r : api->routes()) {
@@ -830,10 +833,15 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
         continue;
       }
       EXPECT_EQ(call(missing), 404) << what << " (missing)";
+      const bool not_their_file =
+          param == "{sha256}" && r.method == "GET" && (role == Role::lawyer || role == Role::case_worker);
       int own = call(existing);
-      EXPECT_TRUE(own != 401 && own != 403 && own != 404) << what << " (own): " << own;
+      if (not_their_file)
+        EXPECT_EQ(own, 404) << what << " (a receipt)";
+      else
+        EXPECT_TRUE(own != 401 && own != 403 && own != 404) << what << " (own): " << own;
       int other = call(others);
-      if (subjects && role != Role::director) {
+      if ((subjects && role != Role::director) || not_their_file) {
         EXPECT_EQ(other, 404) << what << " (another's)";
       } else {
         EXPECT_TRUE(other != 401 && other != 403 && other != 404) << what << " (another's): " << other;
@@ -1260,6 +1268,37 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   state = body_of(api->handle(request("GET", "orgs/alpha/expenses/" + expense, {}, accountant)));
   EXPECT_TRUE(state["lawyer_confirmed"].get<bool>());
   EXPECT_TRUE(state["survivor_confirmed"].get<bool>());
+}
+
+// Files are read by the roles that may see what they are about: the survivor's signed
+// confirmation not by the accountant who books the expense, nor by the lawyer; each download is
+// in the access trail.
+TEST_F(ApiTest, TheSurvivorsSignedConfirmationIsReadOnlyByThoseWhoMayReadSurvivors) {
+  std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
+  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
+  auto e = api->handle(request("POST", "orgs/alpha/expenses",
+                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"medical","payee":"An invented clinic","splits":[{"fund":"general","amount":100}]})",
+                               accountant));
+  ASSERT_EQ(e.status, 201) << e.body;
+  std::string expense = std::to_string(body_of(e)["record"].get<std::uint64_t>());
+  auto up = api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 signed by an invented survivor", worker,
+                                "application/pdf"));
+  ASSERT_EQ(up.status, 201);
+  std::string sha = body_of(up)["sha256"];
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/confirmations",
+                                json{{"role", "survivor"}, {"evidence", sha}}.dump(), worker)).status, 201);
+  auto get = [&](const std::string& token) {
+    return api->handle(request("GET", "orgs/alpha/files/" + sha, {}, token)).status;
+  };
+  EXPECT_EQ(get(accountant), 404);
+  EXPECT_EQ(get(lawyer), 404);
+  EXPECT_EQ(get(worker), 200);
+  EXPECT_EQ(get(director), 200);
+  auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", {}, director)));
+  int reads = 0;
+  for (const auto& t : trail["entries"])
+    if (t["action"] == "read-file") ++reads;
+  EXPECT_EQ(reads, 2) << trail.dump();
 }
 
 // Reports published while donations are being booked still land at the size they state, so

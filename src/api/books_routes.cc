@@ -280,15 +280,33 @@ Result<http::Response> store_file(Call& c) {
   return json_response(201, {{"sha256", sha}, {"bytes", c.req.body.size()}});
 }
 
+// Who may read a file, by what it is about: a receipt the bookkeepers; the lawyer's
+// confirmation those who may see the case (not the accountant); the survivor's signed
+// confirmation, which can name her, only those who may read survivors. A file with several uses
+// is read by the roles all of them allow. A file the books do not use yet is read by the roles
+// that may upload (only its uploader knows its hash: it is on the log once it is used).
+bool may_read_file(Role who, const FileUses& u) {
+  if (who == Role::director) return true;
+  return (!u.receipt || who == Role::accountant) &&
+         (!u.lawyer_evidence || who == Role::lawyer || who == Role::case_worker) &&
+         (!u.survivor_evidence || who == Role::case_worker);
+}
+
 Result<http::Response> read_file(Call& c) {
+  const std::string& sha = c.params.at("sha256");
   if (!c.org.keys) return fail(reasons::file_not_found, "no stored file with that SHA-256");
-  AMANAT_TRY(data, read_receipt(c.org.data_dir, *c.org.keys, c.params.at("sha256")));
+  AMANAT_TRY(uses, c.org.store->file_uses(sha));
+  // Refused as missing: whether the organisation holds a file is itself not for every role.
+  if (!may_read_file(c.session->user.role, uses)) return fail(reasons::file_not_found, "no stored file with that SHA-256");
+  auto data = read_receipt(c.org.data_dir, *c.org.keys, sha);
+  if (c.org.identities) c.org.identities->record(actor(c), "read-file", "file:" + sha.substr(0, 16), data ? "ok" : "failed");
+  if (!data) return err(data);
   http::Response res;
   res.headers = {{"Content-Type", "application/octet-stream"},
                  {"Cache-Control", "no-store"},
                  {"X-Content-Type-Options", "nosniff"},
                  {"Content-Disposition", "attachment; filename=\"" + c.params.at("sha256") + "\""}};
-  res.body.assign(data.begin(), data.end());
+  res.body.assign(data->begin(), data->end());
   return res;
 }
 
@@ -539,8 +557,10 @@ void add_books_routes(Api& api) {
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/files/{sha256}",
-           .summary = "A stored receipt or evidence file, opened",
-           .roles = {Role::accountant, Role::director},
+           .summary = "A stored receipt or evidence file, opened, for the roles that may see what it is about "
+                      "(a receipt: accountant; a lawyer's confirmation: lawyer, case worker; a survivor's: case "
+                      "worker; directors all); 404 to others. Each download is in the access trail",
+           .roles = {Role::accountant, Role::director, Role::lawyer, Role::case_worker},
            .response = "The file's bytes",
            .returns_media = "application/octet-stream",
            .handler = read_file});

@@ -13,8 +13,6 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-std::string actor(const Call& c) { return c.session ? "user:" + std::to_string(c.session->user.id) : "anonymous"; }
-
 Status need_vault(const Call& c) {
   if (!c.org.identities || !c.org.identities->has_vault())
     return fail(reasons::vault_missing, "this organisation has no vault yet; run `amanat vault init --data DIR`");

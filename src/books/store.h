@@ -51,6 +51,12 @@ struct BooksState {
   std::vector<FundState> funds;
 };
 
+// A file is an expense's receipt, or the evidence of the lawyer's or the survivor's
+// confirmation (which can name the survivor), or any of these at once, or none yet.
+struct FileUses {
+  bool receipt = false, lawyer_evidence = false, survivor_evidence = false;
+};
+
 struct ExpenseState {
   std::uint64_t leaf = 0;
   std::string booked_by;                // the staff handle of who booked it, or empty
@@ -89,6 +95,9 @@ class BooksStore {
   virtual Status prepare() = 0;
 
   virtual Result<std::optional<ExpenseState>> expense(std::uint64_t leaf) = 0;
+  // What a stored file (by hex SHA-256) is to the books, so that it is read only by the roles
+  // that may see what it is about.
+  virtual Result<FileUses> file_uses(std::string_view sha256_hex) = 0;
   // The donation at `leaf` if its receipt commitment is `commitment` (compared in constant
   // time); nullopt for any other record or commitment, so a wrong code reveals nothing.
   virtual Result<std::optional<DonationState>> donation_by_receipt(std::uint64_t leaf,

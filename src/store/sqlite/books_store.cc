@@ -69,6 +69,22 @@ Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf
   });
 }
 
+Result<FileUses> SqliteBooksStore::file_uses(std::string_view sha256_hex) {
+  return read_([&](Db& db) -> Result<FileUses> {
+    // Files are read rarely, and an organisation has thousands of expenses, not millions: no index.
+    AMANAT_TRY(q, db.cached_literal(
+                      "SELECT EXISTS(SELECT 1 FROM expense_receipts WHERE log_id = ?1 AND sha256 = ?2), "
+                      "EXISTS(SELECT 1 FROM expense_confirmations WHERE log_id = ?1 AND evidence = ?2 AND role = 'lawyer'), "
+                      "EXISTS(SELECT 1 FROM expense_confirmations WHERE log_id = ?1 AND evidence = ?2 AND role = 'survivor')"));
+    q->bind(1, org_).bind(2, sha256_hex);
+    FileUses u;
+    AMANAT_CHECK(q->first([&](Stmt& row) {
+      u = FileUses{row.column_int(0) != 0, row.column_int(1) != 0, row.column_int(2) != 0};
+    }));
+    return u;
+  });
+}
+
 Result<std::optional<DonationState>> SqliteBooksStore::donation_by_receipt(std::uint64_t leaf,
                                                                           const std::string& commitment) {
   return read_([&](Db& db) -> Result<std::optional<DonationState>> {

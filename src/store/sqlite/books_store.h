@@ -31,6 +31,7 @@ class SqliteBooksStore : public books::BooksStore {
   Status prepare() override { return writer_.prepare(db_); }
 
   Result<std::optional<books::ExpenseState>> expense(std::uint64_t leaf) override;
+  Result<books::FileUses> file_uses(std::string_view sha256_hex) override;
   Result<std::optional<books::DonationState>> donation_by_receipt(std::uint64_t leaf,
                                                                   const std::string& commitment) override;
   Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) override;
