@@ -2,7 +2,6 @@
 // creating users, roles (a director's or admin's role granted by enough directors), disabling,
 // passwords and authenticators reset, sessions revoked. Every change is written to the access
 // trail in its own transaction (accounts::Audit).
-#include <charconv>
 
 #include "api/api.h"
 #include "core/reasons.h"
@@ -61,14 +60,6 @@ std::string cookie(const Org& org, const std::string& value, std::int64_t max_ag
          std::to_string(max_age);
 }
 
-Result<std::int64_t> id_param(const Call& c, const char* name, const Reason& missing) {
-  const std::string& s = c.params.at(name);
-  std::int64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return fail(missing, std::string("no such ") + name);
-  return v;
-}
-
 // ---- handlers ----
 
 Result<http::Response> log_in(Call& c) {
@@ -81,10 +72,7 @@ Result<http::Response> log_in(Call& c) {
     // A failure writes no session, so its trail line has a transaction of its own. The name
     // typed is not kept: people type passwords into it.
     if (c.org.identities) c.org.identities->record("anonymous", "login", "session", "failed");
-    http::Response res = http::problem(r.error());
-    if (r.error().reason == &reasons::too_many_attempts && retry > 0)
-      res.headers.emplace_back("Retry-After", std::to_string(retry));
-    return res;
+    return problem_after(r.error(), r.error().reason == &reasons::too_many_attempts ? retry : 0);
   }
   ojson body{{"user", user_json(r->session.user)}, {"expires_idle_seconds", Accounts::kIdle},
              {"needs_totp_enrolment", r->session.needs_totp}};

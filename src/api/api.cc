@@ -3,8 +3,10 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <mutex>
 
+#include "core/bytes.h"
 #include "core/reasons.h"
 #include "core/utf8.h"
 
@@ -134,6 +136,29 @@ Result<std::vector<std::pair<std::string, std::string>>> query_params(const http
     out.emplace_back(std::move(*k), std::move(*v));
   }
   return out;
+}
+
+Result<std::int64_t> id_param(const Call& c, const char* name, const Reason& missing) {
+  const std::string& s = c.params.at(name);
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return fail(missing, std::string("no such ") + name);
+  return v;
+}
+
+Result<std::int64_t> query_number(const std::string& name, const std::string& value, std::int64_t min,
+                                  std::int64_t max) {
+  auto n = parse_decimal(value);
+  if (!n || *n < static_cast<std::uint64_t>(std::max<std::int64_t>(min, 0)) || *n > static_cast<std::uint64_t>(max))
+    return fail(reasons::query_invalid, name + ": a whole number from " + std::to_string(min) + " to " +
+                                            std::to_string(max), name);
+  return static_cast<std::int64_t>(*n);
+}
+
+http::Response problem_after(const Error& e, std::int64_t retry_after) {
+  http::Response res = http::problem(e);
+  if (retry_after > 0) res.headers.emplace_back("Retry-After", std::to_string(retry_after));
+  return res;
 }
 
 http::Response json_response(int status, const ojson& body) {

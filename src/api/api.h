@@ -176,6 +176,16 @@ std::unique_ptr<Api> make_api();
 // a parameter not in `known`, a bad escape, or a value over 1000 bytes.
 Result<std::vector<std::pair<std::string, std::string>>> query_params(const http::Request& req,
                                                                        const std::vector<std::string>& known);
+// The path parameter `name` as a record's id (a positive number); `missing`, "no such NAME",
+// for anything else, as for an id that does not exist.
+Result<std::int64_t> id_param(const Call& c, const char* name, const Reason& missing);
+// A query parameter's value as a whole number from `min` (at least 0) to `max`;
+// reasons::query_invalid naming it otherwise.
+Result<std::int64_t> query_number(const std::string& name, const std::string& value, std::int64_t min,
+                                  std::int64_t max);
+// The problem document of `e` for a request refused by a rate limit, with Retry-After when
+// `retry_after` (seconds) is positive.
+http::Response problem_after(const Error& e, std::int64_t retry_after);
 http::Response json_response(int status, const nlohmann::ordered_json& body);
 // The record a write created: {"record": leaf} and any members of `extra`.
 http::Response created(std::uint64_t leaf, nlohmann::ordered_json extra = nlohmann::ordered_json::object());

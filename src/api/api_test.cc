@@ -180,6 +180,7 @@ std::string concrete(std::string path) {
   replace("{org}", "alpha");
   replace("{code}", "A-1");
   replace("{record}", "1");
+  replace("{message}", "1");
   return path.substr(1);
 }
 
@@ -203,6 +204,8 @@ TEST_F(ApiTest, AuthorisationMatrixFollowsTheRouteTable) {
       EXPECT_LT(res.status, 500) << r.method << " " << r.path << " as " << role_name(role) << ": " << res.body;
       if (r.path == "/orgs/{org}/session") {
         EXPECT_TRUE(res.status == 401 || res.status == 429) << res.status;  // wrong credentials, then slowed
+      } else if (r.path == "/orgs/{org}/intake" && r.method == "POST") {
+        EXPECT_TRUE(res.status == 202 || res.status == 429) << res.status;  // received, then limited per address
       } else if (r.is_public) {
         EXPECT_EQ(res.status, anon.status) << r.method << " " << r.path << " as " << role_name(role);  // roles do not matter
       } else if (declared) {
@@ -795,6 +798,10 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
   // The file is a receipt: read by bookkeepers, not by lawyers or case workers (404 to them).
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/receipts", json{{"sha256", sha}}.dump(),
                                 tokens[Role::accountant])).status, 201);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/intake", R"({"message":"an invented first message"})")).status, 202);
+  auto in = api->handle(request("GET", "orgs/alpha/intake", "", director));
+  ASSERT_EQ(in.status, 200) << in.body;
+  const std::string message = std::to_string(body_of(in)["messages"][0]["id"].get<std::int64_t>());
 
   int checked = 0;
   for (const Route& r : api->routes()) {
@@ -802,6 +809,7 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
     std::string param = subjects || r.path.find("{code}") != std::string::npos ? "{code}"
                         : r.path.find("{record}") != std::string::npos        ? "{record}"
                         : r.path.find("{sha256}") != std::string::npos        ? "{sha256}"
+                        : r.path.find("{message}") != std::string::npos       ? "{message}"
                                                                               : "";
     if (param.empty()) continue;
     std::string body = sample_body(r);
@@ -817,11 +825,15 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
       if (r.path.ends_with("/confirmations"))  // the confirmation the role may record
         body = json{{"role", role == Role::lawyer ? "lawyer" : "survivor"}}.dump();
       std::string existing = subjects ? own_subject(role)
-                             : param == "{record}" ? expense
-                             : param == "{sha256}" ? sha
-                                                   : "A-1";
+                             : param == "{record}"  ? expense
+                             : param == "{sha256}"  ? sha
+                             : param == "{message}" ? message
+                                                    : "A-1";
       std::string others = subjects ? new_subject(stranger) : existing;
-      std::string missing = subjects ? "S-NOSUCH00" : param == "{record}" ? "999999" : param == "{sha256}" ? std::string(64, 'b') : "A-404";
+      std::string missing = subjects                                       ? "S-NOSUCH00"
+                            : param == "{record}" || param == "{message}" ? "999999"
+                            : param == "{sha256}"                         ? std::string(64, 'b')
+                                                                          : "A-404";
       auto call = [&](const std::string& record) {
         auto res = api->handle(request(r.method, at(record), body, tokens[role], sample_type(r)));
         EXPECT_LT(res.status, 500) << r.method << " " << at(record) << " as " << role_name(role) << ": " << res.body;
@@ -911,6 +923,149 @@ TEST_F(ApiTest, WhileSealedIdentitiesAreLockedButTheIntakeAndBooksWork) {
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/intake", "", director)).status, 423);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", R"({"passphrase":"wrong wrong wrong"})", director)).status,
             400);
+}
+
+// The public form from one address: the burst goes through, the next message within the
+// interval is 429 intake-limited with Retry-After and is not stored, while another address
+// still gets through; after the interval the first may send again.
+TEST_F(ApiTest, IntakeBeyondTheBurstFromOneAddressIs429AndNotStoredWhileOthersGetThrough) {
+  auto from = [](const std::string& address, const std::string& message) {
+    http::Request r = request("POST", "orgs/alpha/intake", json{{"message", message}}.dump());
+    r.remote = address;
+    return r;
+  };
+  for (int i = 0; i < Identities::kIntakeBurst; ++i)
+    ASSERT_EQ(api->handle(from("192.0.2.7", "invented message " + std::to_string(i))).status, 202) << i;
+  const std::string refused = "Canary-Refused-Intake-Q7";
+  auto limited = api->handle(from("192.0.2.7", refused));
+  ASSERT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(body_of(limited)["reason"], "intake-limited");
+  EXPECT_EQ(body_of(limited)["type"], "/api/v1/problems/intake-limited");
+  auto retry = http::find_header(limited.headers, "retry-after");
+  ASSERT_TRUE(retry);
+  EXPECT_EQ(std::string(*retry), std::to_string(Identities::kIntakeInterval));
+  EXPECT_EQ(limited.body.find(refused), std::string::npos);
+  // The same client over IPv6 counts by its /64, whichever address of it it writes from.
+  for (int i = 0; i < Identities::kIntakeBurst; ++i)
+    ASSERT_EQ(api->handle(from("2001:db8:1:2::" + std::to_string(i + 1), "from v6")).status, 202) << i;
+  EXPECT_EQ(api->handle(from("2001:db8:1:2:ffff::9", refused)).status, 429);
+  EXPECT_EQ(api->handle(from("198.51.100.9", "another sender")).status, 202);
+
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto all = api->handle(request("GET", "orgs/alpha/intake?limit=200", "", director));
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(body_of(all)["messages"].size(), std::size_t(2 * Identities::kIntakeBurst + 1));
+  EXPECT_EQ(all.body.find(refused), std::string::npos);
+
+  a.now += Identities::kIntakeInterval;  // one more is allowed once the interval has passed
+  EXPECT_EQ(api->handle(from("192.0.2.7", "one more")).status, 202);
+  EXPECT_EQ(api->handle(from("192.0.2.7", "and another")).status, 429);
+}
+
+std::vector<std::string> intake_texts(const json& page) {
+  std::vector<std::string> out;
+  for (const auto& m : page["messages"]) out.push_back(m["message"]);
+  return out;
+}
+
+// The hotline reads the intake a page at a time: every message exactly once, oldest first,
+// the response naming where the next page starts until the last.
+TEST_F(ApiTest, IntakePagesReturnEveryMessageExactlyOnceInOrder) {
+  std::vector<std::string> sent;
+  for (int i = 0; i < 8; ++i) {
+    sent.push_back("invented message " + std::to_string(i));
+    http::Request r = request("POST", "orgs/alpha/intake", json{{"message", sent.back()}}.dump());
+    r.remote = "192.0.2." + std::to_string(10 + i);
+    ASSERT_EQ(api->handle(r).status, 202);
+  }
+  std::string hotline = login_as(a, Role::hotline_operator), director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  std::vector<std::string> got;
+  std::vector<std::int64_t> ids;
+  std::string query = "limit=3";
+  int pages = 0;
+  for (;; ++pages) {
+    ASSERT_LT(pages, 5);
+    auto r = api->handle(request("GET", "orgs/alpha/intake?" + query, "", hotline));
+    ASSERT_EQ(r.status, 200) << r.body;
+    json page = body_of(r);
+    EXPECT_LE(page["messages"].size(), 3u);
+    for (const auto& m : page["messages"]) {
+      ids.push_back(m["id"]);
+      EXPECT_FALSE(m.contains("archived"));
+    }
+    for (auto& t : intake_texts(page)) got.push_back(t);
+    if (!page.contains("next_after")) break;
+    EXPECT_EQ(page["next_after"], ids.back());
+    query = "limit=3&after=" + std::to_string(page["next_after"].get<std::int64_t>());
+  }
+  EXPECT_EQ(pages + 1, 3);
+  EXPECT_EQ(got, sent);
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), ids.size());
+  // Without a limit, one page of them all (the default page is larger); out-of-range asks are 400.
+  auto whole = body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)));
+  EXPECT_EQ(intake_texts(whole), sent);
+  EXPECT_FALSE(whole.contains("next_after"));
+  for (const char* bad : {"limit=0", "limit=201", "limit=x", "after=-1", "archived=yes", "page=2"}) {
+    auto r = api->handle(request("GET", std::string("orgs/alpha/intake?") + bad, "", hotline));
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(body_of(r)["reason"], "query-invalid") << bad;
+  }
+}
+
+// Archiving what the hotline has handled: the message leaves the default list and is listed
+// with archived=true; archiving again changes nothing; a message that does not exist is 404.
+// Each is in the access trail.
+TEST_F(ApiTest, AnArchivedIntakeMessageLeavesTheDefaultListAndAppearsWithTheArchivedFilter) {
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(api->handle(request("POST", "orgs/alpha/intake", json{{"message", "message " + std::to_string(i)}}.dump()))
+                  .status,
+              202);
+  std::string hotline = login_as(a, Role::hotline_operator), director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto before = body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)));
+  ASSERT_EQ(before["messages"].size(), 3u);
+  const std::int64_t handled = before["messages"][1]["id"];
+  a.now += 60;
+  auto archived = api->handle(request("POST", "orgs/alpha/intake/" + std::to_string(handled) + "/archive", "", hotline));
+  ASSERT_EQ(archived.status, 200) << archived.body;
+  EXPECT_EQ(body_of(archived)["id"], handled);
+  EXPECT_EQ(intake_texts(body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)))),
+            (std::vector<std::string>{"message 0", "message 2"}));
+  EXPECT_EQ(intake_texts(body_of(api->handle(request("GET", "orgs/alpha/intake?archived=false", "", hotline)))),
+            (std::vector<std::string>{"message 0", "message 2"}));
+  auto filed = body_of(api->handle(request("GET", "orgs/alpha/intake?archived=true", "", hotline)));
+  ASSERT_EQ(filed["messages"].size(), 1u);
+  EXPECT_EQ(filed["messages"][0]["id"], handled);
+  EXPECT_EQ(filed["messages"][0]["message"], "message 1");
+  EXPECT_EQ(filed["messages"][0]["archived"], a.now);
+  // Again: still archived, at its first time.
+  a.now += 60;
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/intake/" + std::to_string(handled) + "/archive", "", director)).status,
+            200);
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/intake?archived=true", "", hotline)))["messages"][0]["archived"],
+            a.now - 60);
+  for (const std::string missing : {"999999", "0", "abc"}) {
+    auto r = api->handle(request("POST", "orgs/alpha/intake/" + missing + "/archive", "", hotline));
+    EXPECT_EQ(r.status, 404) << missing << ": " << r.body;
+    EXPECT_EQ(body_of(r)["reason"], "intake-not-found") << missing;
+  }
+  // Another organisation's message is not there for this one.
+  std::string foreign = login_as(b, Role::hotline_operator, "beta");
+  EXPECT_EQ(api->handle(request("POST", "orgs/beta/intake/" + std::to_string(handled) + "/archive", "", foreign)).status,
+            404);
+  auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_TRUE(trail["intact"]);
+  std::multiset<std::string> actions;
+  for (const auto& e : trail["entries"])
+    actions.insert(e["action"].get<std::string>() + " " + e["target"].get<std::string>() + " " +
+                   e["outcome"].get<std::string>());
+  EXPECT_EQ(actions.count("archive-intake intake:" + std::to_string(handled) + " ok"), 2u);
+  EXPECT_EQ(actions.count("archive-intake intake:999999 not-found"), 1u);
+  EXPECT_EQ(actions.count("read-intake intake:archived ok"), 2u);
+  EXPECT_EQ(trail.dump().find("message 1"), std::string::npos);
 }
 
 // Canary: identities created through the API are in no file of the data directory, in the

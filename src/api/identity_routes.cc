@@ -1,10 +1,12 @@
 // Identities over HTTP (identity/identities.h): the vault's state, unsealing and sealing;
-// subjects (created, read case-scoped, assigned, erased); the public intake form and reading
-// it; the access trail for directors. Every identity read and every change is recorded in the
+// subjects (created, read case-scoped, assigned, erased); the public intake form (limited per
+// address: 429 with Retry-After), the hotline's pages of it and archiving what it handled; the
+// access trail for directors. Every identity read and every change is recorded in the
 // trail. While the vault is sealed, identity routes answer 423 (reasons::sealed); without a
 // vault, 409 (reasons::vault_missing).
+#include <limits>
+
 #include "api/api.h"
-#include "core/bytes.h"
 #include "core/reasons.h"
 
 namespace amanat::api {
@@ -109,18 +111,53 @@ Result<http::Response> erase_subject(Call& c) {
 Result<http::Response> take_intake(Call& c) {
   if (!c.org.identities || !c.org.identities->has_vault())
     return fail(reasons::vault_missing, "this organisation does not take messages here yet");
-  AMANAT_CHECK(c.org.identities->intake(c.body["message"]));
+  std::int64_t retry = 0;
+  auto id = c.org.identities->intake(c.body["message"], c.client, &retry);
+  if (!id) return problem_after(id.error(), id.error().reason == &reasons::intake_limited ? retry : 0);
   return json_response(202, {{"received", true}});
 }
 
 Result<http::Response> read_intake(Call& c) {
   AMANAT_CHECK(need_identities(c));
-  auto ms = c.org.identities->read_intake();
-  c.org.identities->record(actor(c), "read-intake", "intake", ms ? "ok" : "failed");
-  if (!ms) return err(ms);
+  AMANAT_TRY(params, query_params(c.req, {"after", "limit", "archived"}));
+  std::int64_t after = 0, limit = static_cast<std::int64_t>(Identities::kIntakePage);
+  bool archived = false;
+  for (const auto& [k, v] : params) {
+    if (k == "archived") {
+      if (v != "true" && v != "false") return fail(reasons::query_invalid, "archived: true or false", "archived");
+      archived = v == "true";
+    } else if (k == "limit") {
+      AMANAT_TRY(n, query_number(k, v, 1, static_cast<std::int64_t>(Identities::kIntakeMaxPage)));
+      limit = n;
+    } else {
+      AMANAT_TRY(n, query_number(k, v, 0, std::numeric_limits<std::int64_t>::max()));
+      after = n;
+    }
+  }
+  auto page = c.org.identities->read_intake(after, static_cast<std::size_t>(limit), archived);
+  c.org.identities->record(actor(c), "read-intake", archived ? "intake:archived" : "intake", page ? "ok" : "failed");
+  if (!page) return err(page);
   ojson list = ojson::array();
-  for (const auto& [id, m] : *ms) list.push_back({{"id", id}, {"message", m}});
-  return json_response(200, {{"messages", list}});
+  for (const auto& m : page->messages) {
+    ojson item{{"id", m.id}, {"received", m.received}};
+    if (m.archived) item["archived"] = *m.archived;
+    item["message"] = m.message;
+    list.push_back(std::move(item));
+  }
+  ojson body{{"messages", std::move(list)}};
+  if (page->next_after) body["next_after"] = *page->next_after;
+  return json_response(200, body);
+}
+
+Result<http::Response> archive_intake(Call& c) {
+  AMANAT_CHECK(need_identities(c));
+  auto id = id_param(c, "message", reasons::intake_not_found);
+  Status st = id ? c.org.identities->archive_intake(*id, c.session->user) : Status(err(id));
+  // Recorded with the number asked for, whether or not it exists.
+  c.org.identities->record(actor(c), "archive-intake", "intake:" + c.params.at("message").substr(0, 20),
+                           st ? "ok" : st.error().code == Errc::not_found ? "not-found" : "failed");
+  AMANAT_CHECK(st);
+  return json_response(200, {{"id", *id}, {"archived", true}});
 }
 
 Result<http::Response> access_trail(Call& c) {
@@ -128,9 +165,8 @@ Result<http::Response> access_trail(Call& c) {
   AMANAT_TRY(params, query_params(c.req, {"after"}));
   std::int64_t after = 0;
   for (const auto& [k, v] : params) {
-    auto n = parse_decimal(v);
-    if (!n) return fail(reasons::query_invalid, "after: a record number", "after");
-    after = static_cast<std::int64_t>(*n);
+    AMANAT_TRY(n, query_number(k, v, 0, std::numeric_limits<std::int64_t>::max()));
+    after = n;
   }
   auto verified = c.org.identities->verify_trail();
   AMANAT_TRY(entries, c.org.identities->trail(after, 1000));
@@ -231,25 +267,46 @@ void add_identity_routes(Api& api) {
            .returns = Schema{"Erased", {out::flag("erased", "Always true")}},
            .handler = erase_subject});
 
+  const std::vector<Role> hotline = {Role::director, Role::hotline_operator};
+
   api.add({.method = "POST",
            .path = "/orgs/{org}/intake",
-           .summary = "The public form: a first message, sealed to the organisation's key (unreadable until unsealed)",
+           .summary = "The public form: a first message, sealed to the organisation's key (unreadable until unsealed); "
+                      "from one address " + std::to_string(Identities::kIntakeBurst) + " at once, then one per " +
+                      std::to_string(Identities::kIntakeInterval) + " seconds",
            .is_public = true,
            .body = Schema{"IntakeMessage", {str("message", "The message", 8000)}},
            .status = 202,
            .response = "Received",
            .returns = Schema{"IntakeReceived", {out::flag("received", "Always true")}},
+           .responses = {{429, "Too many messages from this address: wait Retry-After seconds (nothing was stored)"}},
            .handler = take_intake});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/intake",
-           .summary = "Read the intake messages",
-           .roles = {Role::director, Role::hotline_operator},
-           .response = "The messages",
+           .summary = "Read the intake messages a page at a time, oldest first: those waiting, or the archived ones",
+           .roles = hotline,
+           .query = {"after", "limit", "archived"},
+           .response = "A page of messages (query: after=ID, limit=1.." + std::to_string(Identities::kIntakeMaxPage) +
+                       " (" + std::to_string(Identities::kIntakePage) + "), archived=true|false (false))",
            .returns = Schema{"IntakeMessages",
-                             {out::list("messages", "Every message, oldest first",
-                                        {out::number("id", "Its number"), out::text("message", "The message, opened")})}},
+                             {out::list("messages", "The messages with an id above `after`, oldest first",
+                                        {out::number("id", "Its number"), out::number("received", "Unix seconds"),
+                                         out::number("archived", "When it was archived (Unix seconds); absent while "
+                                                                 "it waits", false),
+                                         out::text("message", "The message, opened")}),
+                              out::number("next_after", "More follow: ask again with after= this; absent on the "
+                                                        "last page", false)}},
            .handler = read_intake});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/intake/{message}/archive",
+           .summary = "Archive a message the hotline has handled: it leaves the default list (again: no change)",
+           .roles = hotline,
+           .response = "Archived",
+           .returns = Schema{"IntakeArchived",
+                             {out::number("id", "The message's number"), out::flag("archived", "Always true")}},
+           .handler = archive_intake});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/access-trail",

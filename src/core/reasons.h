@@ -63,6 +63,8 @@
   X(vault_wrong_secret, "vault-wrong-secret", forbidden, "The passphrase or shares do not unseal the vault")       \
   X(share_invalid, "share-invalid", invalid, "Not a share of this vault")                                         \
   X(subject_not_found, "subject-not-found", not_found, "No such person")                                          \
+  X(intake_limited, "intake-limited", unavailable, "Too many messages from this address; wait and try again")     \
+  X(intake_not_found, "intake-not-found", not_found, "No such intake message")                                    \
   /* the books */                                                                                                 \
   X(books_not_open, "books-not-open", invalid, "The books are not open yet")                                     \
   X(books_already_open, "books-already-open", conflict, "The books are open already")                             \

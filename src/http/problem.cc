@@ -15,7 +15,8 @@ int status_of(const Error& e) {
       {&reasons::totp_enrolment_required, 403}, {&reasons::csrf_token, 403},
       {&reasons::route_not_found, 404},    {&reasons::method_not_allowed, 405},
       {&reasons::body_too_large, 413},     {&reasons::media_type, 415},
-      {&reasons::too_many_attempts, 429},  {&reasons::headers_too_large, 431},
+      {&reasons::too_many_attempts, 429},  {&reasons::intake_limited, 429},
+      {&reasons::headers_too_large, 431},
       {&reasons::vault_missing, 409},      {&reasons::vault_wrong_secret, 400},
   };
   for (const auto& [reason, status] : kStatuses)

@@ -180,8 +180,16 @@ Status Identities::erase(const std::string& code) {
   return store_.purge();
 }
 
-Result<std::int64_t> Identities::intake(const std::string& message) {
+Result<std::int64_t> Identities::intake(const std::string& message, const std::string& address,
+                                        std::int64_t* retry_after) {
   if (!vault_) return fail(reasons::vault_missing, "this organisation does not take messages here yet");
+  if (!address.empty()) {
+    if (std::int64_t wait = intake_limit_.take(address_block(address), clock_()); wait > 0) {
+      if (retry_after) *retry_after = wait;
+      return fail(reasons::intake_limited,
+                  "too many messages from this address; try again in " + std::to_string(wait) + " s");
+    }
+  }
   AMANAT_TRY(sealed, crypto::Vault::seal_intake(vault_->intake_public_key(), message));
   std::int64_t id = 0;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
@@ -192,15 +200,31 @@ Result<std::int64_t> Identities::intake(const std::string& message) {
   return id;
 }
 
-Result<std::vector<std::pair<std::int64_t, std::string>>> Identities::read_intake() {
+Result<IntakePage> Identities::read_intake(std::int64_t after, std::size_t limit, bool archived) {
   AMANAT_CHECK(need_unsealed());
-  AMANAT_TRY(rows, store_.intake());
-  std::vector<std::pair<std::int64_t, std::string>> out;
-  for (const auto& [id, sealed] : rows) {
-    AMANAT_TRY(message, vault_->open_intake(sealed));
-    out.emplace_back(id, std::move(message));
+  limit = std::min(limit == 0 ? kIntakePage : limit, kIntakeMaxPage);
+  AMANAT_TRY(rows, store_.intake(after, limit + 1, archived));  // one more: whether a next page exists
+  IntakePage page;
+  if (rows.size() > limit) {
+    rows.resize(limit);
+    page.next_after = rows.back().id;
   }
-  return out;
+  for (const auto& row : rows) {
+    AMANAT_TRY(message, vault_->open_intake(row.sealed));
+    page.messages.push_back(IntakeMessage{row.id, row.received, row.archived, std::move(message)});
+  }
+  return page;
+}
+
+Status Identities::archive_intake(std::int64_t id, const User& by) {
+  bool found = false;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(archived, store_.archive_intake(tx, id, clock_(), by.id));
+    found = archived;
+    return {};
+  }));
+  if (!found) return fail(reasons::intake_not_found, "no such intake message");
+  return {};
 }
 
 Status Identities::record(Tx& tx, const std::string& actor, const std::string& action, const std::string& target,

@@ -21,7 +21,11 @@
 //    were assigned. For anyone else a subject does not exist (Errc::not_found, not forbidden,
 //    so guessing codes learns nothing).
 //  - Intake: the public form's message is sealed to the vault's public key (libsodium sealed
-//    box) and stored; the server cannot read it until unsealed.
+//    box) and stored; the server cannot read it until unsealed. Each sender's address may send
+//    kIntakeBurst messages at once, then one per kIntakeInterval (in memory, per process; an
+//    IPv6 address counts by its /64): past that, reasons::intake_limited (HTTP 429 with
+//    Retry-After) and nothing is stored. The hotline reads the messages a page at a time,
+//    oldest first, and archives those it has handled; the default list is those not archived.
 //  - The access trail: one row per identity read, export, login, failed login and denied
 //    access, each hashed over the previous row's hash (SHA-256, "amanat-trail-v1"), so that no
 //    row can be edited or removed without breaking verify(). Rows hold user ids, actions and
@@ -42,6 +46,7 @@
 
 #include "accounts/store.h"
 #include "core/error.h"
+#include "core/rate_limit.h"
 #include "core/tx.h"
 #include "crypto/keyring.h"
 #include "crypto/vault.h"
@@ -55,6 +60,19 @@ using accounts::User;
 inline constexpr const char* kSubjectFields[] = {"name", "phone", "contact", "address", "notes"};
 inline constexpr std::size_t kMaxFieldBytes = 4000;
 
+// An intake message, opened.
+struct IntakeMessage {
+  std::int64_t id = 0, received = 0;     // received: unix seconds
+  std::optional<std::int64_t> archived;  // when it was archived; nullopt while it waits
+  std::string message;
+};
+
+// One page of the intake; `next_after`, when more follow, is the `after` of the next page.
+struct IntakePage {
+  std::vector<IntakeMessage> messages;
+  std::optional<std::int64_t> next_after;
+};
+
 struct Subject {
   std::string code;
   std::string kind;  // survivor | donor
@@ -66,6 +84,16 @@ struct Subject {
 class Identities {
  public:
   using Clock = std::function<std::int64_t()>;
+  // The public form's limit per address. Someone asking for help writes one message, perhaps a
+  // few in a row (a correction, a phone number forgotten): 5 at once is plenty. An address is
+  // often shared (a shelter's Wi-Fi, a mobile carrier's NAT), so the sustained rate, 3 a minute,
+  // is far above what one person writes; a script gets 5 and then 180 an hour instead of
+  // hundreds a second. 10,000 addresses in memory at most (under a megabyte).
+  static constexpr int kIntakeBurst = 5;
+  static constexpr std::int64_t kIntakeInterval = 20;  // seconds per message once the burst is spent
+  static constexpr std::size_t kIntakeAddresses = 10'000;
+  // The hotline's page: 50 messages unless asked for fewer or more, never more than 200.
+  static constexpr std::size_t kIntakePage = 50, kIntakeMaxPage = 200;
   // `vault_file`: DIR/vault.json; when it does not exist the organisation has no vault yet and
   // every identity operation fails with a hint to run `amanat vault init`. `db` and `store`
   // must outlive the service.
@@ -93,9 +121,17 @@ class Identities {
   Status assign(const std::string& code, std::int64_t user);
   Status erase(const std::string& code);
 
-  // Seals `message` to the intake key; needs no unsealed vault.
-  Result<std::int64_t> intake(const std::string& message);
-  Result<std::vector<std::pair<std::int64_t, std::string>>> read_intake();
+  // Seals `message` to the intake key and stores it; needs no unsealed vault. `address`: the
+  // sender's, for the limit per address (none when empty). Over the limit:
+  // reasons::intake_limited with the seconds to wait in *retry_after, and nothing stored.
+  Result<std::int64_t> intake(const std::string& message, const std::string& address = {},
+                              std::int64_t* retry_after = nullptr);
+  // Opens the messages with id > after, oldest first: the archived ones or those not archived,
+  // at most `limit` (0: kIntakePage; at most kIntakeMaxPage).
+  Result<IntakePage> read_intake(std::int64_t after = 0, std::size_t limit = 0, bool archived = false);
+  // Marks a message handled (it leaves the default list); archiving it again changes nothing.
+  // reasons::intake_not_found when there is no such message. Needs no unsealed vault.
+  Status archive_intake(std::int64_t id, const User& by);
 
   // The trail. This record() never fails the request it describes: a write error goes to
   // stderr. The form with a transaction appends inside the caller's unit of work.
@@ -123,6 +159,7 @@ class Identities {
   Clock clock_;
   std::vector<std::string> shares_;
   std::optional<crypto::Keyring> books_keys_;
+  RateLimit intake_limit_{kIntakeBurst, kIntakeInterval, kIntakeAddresses};  // by address_block()
 };
 
 }  // namespace amanat::identity

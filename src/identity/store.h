@@ -32,6 +32,13 @@ struct SubjectRow {
   std::optional<Bytes> data_key;    // wrapped; nullopt once erased
 };
 
+// One intake message as stored: sealed to the vault's intake key.
+struct IntakeRow {
+  std::int64_t id = 0, received = 0;
+  std::optional<std::int64_t> archived;  // when the hotline archived it; nullopt while it waits
+  Bytes sealed;
+};
+
 struct TrailEntry {
   std::int64_t seq = 0, time = 0;
   std::string actor, action, target, outcome, hash;
@@ -61,7 +68,11 @@ class IdentityStore {
   virtual Status purge() = 0;
 
   virtual Result<std::int64_t> add_intake(Tx& tx, std::int64_t received, const Bytes& sealed) = 0;
-  virtual Result<std::vector<std::pair<std::int64_t, Bytes>>> intake() = 0;
+  // The archived messages, or those not archived, with id > after, in id order, at most `limit`.
+  virtual Result<std::vector<IntakeRow>> intake(std::int64_t after, std::size_t limit, bool archived) = 0;
+  // Archives the message at `when` by user `by`; one already archived keeps its first time.
+  // False when the organisation has no such message.
+  virtual Result<bool> archive_intake(Tx& tx, std::int64_t id, std::int64_t when, std::int64_t by) = 0;
 
   // The last row of the access trail (seq 0 and "" when there is none), read inside `tx`.
   virtual Result<std::pair<std::int64_t, std::string>> trail_head(Tx& tx) = 0;

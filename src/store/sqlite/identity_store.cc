@@ -92,14 +92,32 @@ Result<std::int64_t> SqliteIdentityStore::add_intake(Tx& tx, std::int64_t receiv
   return sqlite3_last_insert_rowid(db->raw());
 }
 
-Result<std::vector<std::pair<std::int64_t, Bytes>>> SqliteIdentityStore::intake() {
-  return read_([&](Db& db) -> Result<std::vector<std::pair<std::int64_t, Bytes>>> {
-    AMANAT_TRY(q, db.cached_literal("SELECT id, sealed FROM intake WHERE log_id = ? ORDER BY id"));
-    q->bind(1, org_);
-    std::vector<std::pair<std::int64_t, Bytes>> out;
-    AMANAT_CHECK(q->each([&](Stmt& row) { out.emplace_back(row.column_int(0), row.column_blob(1)); }));
+Result<std::vector<identity::IntakeRow>> SqliteIdentityStore::intake(std::int64_t after, std::size_t limit,
+                                                                     bool archived) {
+  return read_([&](Db& db) -> Result<std::vector<identity::IntakeRow>> {
+    // Two statements, so that each condition names its partial index (migration 10) as written.
+    AMANAT_TRY(q, db.cached_literal(archived ? "SELECT id, received, archived, sealed FROM intake WHERE log_id = ? "
+                                               "AND archived IS NOT NULL AND id > ? ORDER BY id LIMIT ?"
+                                             : "SELECT id, received, archived, sealed FROM intake WHERE log_id = ? "
+                                               "AND archived IS NULL AND id > ? ORDER BY id LIMIT ?"));
+    q->bind(1, org_).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<identity::IntakeRow> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) {
+      identity::IntakeRow r{row.column_int(0), row.column_int(1), std::nullopt, row.column_blob(3)};
+      if (!row.column_null(2)) r.archived = row.column_int(2);
+      out.push_back(std::move(r));
+    }));
     return out;
   });
+}
+
+Result<bool> SqliteIdentityStore::archive_intake(Tx& tx, std::int64_t id, std::int64_t when, std::int64_t by) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE intake SET archived = coalesce(archived, ?), "
+                                   "archived_by = coalesce(archived_by, ?) WHERE log_id = ? AND id = ?"));
+  q->bind(1, when).bind(2, by).bind(3, org_).bind(4, id);
+  AMANAT_CHECK(q->run());
+  return db->changes() == 1;
 }
 
 Result<std::pair<std::int64_t, std::string>> SqliteIdentityStore::trail_head(Tx& tx) {

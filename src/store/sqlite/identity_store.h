@@ -31,7 +31,8 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Status erase(Tx& tx, std::int64_t subject, std::int64_t when) override;
   Status purge() override;
   Result<std::int64_t> add_intake(Tx& tx, std::int64_t received, const Bytes& sealed) override;
-  Result<std::vector<std::pair<std::int64_t, Bytes>>> intake() override;
+  Result<std::vector<identity::IntakeRow>> intake(std::int64_t after, std::size_t limit, bool archived) override;
+  Result<bool> archive_intake(Tx& tx, std::int64_t id, std::int64_t when, std::int64_t by) override;
   Result<std::pair<std::int64_t, std::string>> trail_head(Tx& tx) override;
   Status append_trail(Tx& tx, const identity::TrailEntry& e) override;
   Result<std::vector<identity::TrailEntry>> trail(std::int64_t after, std::size_t limit) override;

@@ -464,6 +464,15 @@ CREATE TABLE grant_approvals (
     R"sql(
 ALTER TABLE expenses ADD COLUMN booked_by TEXT NOT NULL DEFAULT '';
 )sql",
+    // 10: the hotline archives the intake messages it has handled (identity/identities.h); it
+    // reads the waiting ones, or the archived ones, a page at a time in id order, each list
+    // from an index of its own.
+    R"sql(
+ALTER TABLE intake ADD COLUMN archived INTEGER;                         -- when; NULL: waiting
+ALTER TABLE intake ADD COLUMN archived_by INTEGER REFERENCES users(id);  -- who
+CREATE INDEX intake_waiting ON intake(log_id, id) WHERE archived IS NULL;
+CREATE INDEX intake_archived ON intake(log_id, id) WHERE archived IS NOT NULL;
+)sql",
 };
 
 }  // namespace
