@@ -296,8 +296,12 @@ Result<http::Response> read_file(Call& c) {
   const std::string& sha = c.params.at("sha256");
   if (!c.org.keys) return fail(reasons::file_not_found, "no stored file with that SHA-256");
   AMANAT_TRY(uses, c.org.store->file_uses(sha));
-  // Refused as missing: whether the organisation holds a file is itself not for every role.
-  if (!may_read_file(c.session->user.role, uses)) return fail(reasons::file_not_found, "no stored file with that SHA-256");
+  // Refused as missing: whether the organisation holds a file is itself not for every role. The
+  // refusal is in the trail: probing for a survivor's confirmation leaves a trace.
+  if (!may_read_file(c.session->user.role, uses)) {
+    if (c.org.identities) c.org.identities->record(actor(c), "read-file", "file:" + sha.substr(0, 16), "refused");
+    return fail(reasons::file_not_found, "no stored file with that SHA-256");
+  }
   auto data = read_receipt(c.org.data_dir, *c.org.keys, sha);
   if (c.org.identities) c.org.identities->record(actor(c), "read-file", "file:" + sha.substr(0, 16), data ? "ok" : "failed");
   if (!data) return err(data);

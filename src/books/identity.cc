@@ -43,6 +43,12 @@ bool iban_ok(const std::string& iban) {
 
 }  // namespace
 
+Result<std::string> bank_ref_tag(const crypto::Keyring& keys, std::string_view reference) {
+  if (reference.empty()) return std::string();
+  AMANAT_TRY(h, keys.pseudonym(std::string("bank-ref:").append(reference)));
+  return "ref:" + h.substr(0, 32);
+}
+
 Result<std::string> normalise_donor(std::string_view kv) {
   auto colon = kv.find(':');
   if (colon == std::string_view::npos)

@@ -25,10 +25,19 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "crypto/keyring.h"
 
 namespace amanat::books {
 
 Result<std::string> normalise_donor(std::string_view kind_and_value);
+
+// A bank reference as the books keep it. References often carry a name ("Gift from A. B."), so
+// only a keyed tag of one is stored: "ref:" and 32 hex digits of the keyed hash of
+// "bank-ref:<reference>". Equal references give equal tags, so statement lines still match
+// hand-booked records, while a copy of the database yields no reference and cannot test a
+// guessed one without the books key. Empty for an empty reference (which needs no key);
+// Errc::sealed while the key is sealed.
+Result<std::string> bank_ref_tag(const crypto::Keyring& keys, std::string_view reference);
 
 std::string new_receipt_secret();  // 26 characters of the Crockford alphabet
 // "<leaf>-7Q2M-K9XD-...-XY": the record number, then the secret in groups of four.

@@ -189,7 +189,7 @@ struct BankLine {
   std::string key;            // keyed hash of what identifies the line (see books/import/importer.h)
   std::string account, date;
   Money amount;               // > 0 money in, < 0 money out
-  std::string bank_ref;
+  std::string bank_ref;       // its tag (bank_ref_tag, books/identity.h), or empty
   std::optional<std::uint64_t> record;  // the donation or expense it is matched to
   std::uint64_t import_id = 0;
 };
@@ -197,7 +197,7 @@ struct BankLine {
 // What the database keeps beside a record and never publishes.
 struct RecordPrivate {
   std::string donor;          // donation: keyed pseudonym (hex), may be empty (anonymous cash)
-  std::string bank_ref;       // donation/expense: the bank's reference, may be empty
+  std::string bank_ref;       // donation/expense: the tag of the bank's reference, may be empty
   Bytes sealed_payee;         // expense: the payee sealed under the books key (books/payee.h),
                               // filled in as the record commits (the seal binds its leaf index)
   std::string payee_salt;     // expense: hex salt of the payee commitment

@@ -295,7 +295,8 @@ Result<std::pair<std::future<Result<std::uint64_t>>, std::string>> Books::submit
     if (!pseudonym) return err(pseudonym);
     priv.donor = std::move(*pseudonym);
   }
-  priv.bank_ref = in.bank_ref;
+  AMANAT_TRY(ref, bank_ref_tag(keys_, in.bank_ref));
+  priv.bank_ref = std::move(ref);
   priv.bank_line = std::move(line);
   std::string secret = new_receipt_secret();
   d.receipt = receipt_commitment(secret);
@@ -318,7 +319,8 @@ Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in
   if (auto st = keys_.ready(); !st) return err(st);  // the payee is sealed at commit
   RecordPrivate priv;
   priv.payee_salt = new_salt();
-  priv.bank_ref = in.bank_ref;
+  AMANAT_TRY(ref, bank_ref_tag(keys_, in.bank_ref));
+  priv.bank_ref = std::move(ref);
   priv.booked_by = in.booked_by;
   in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
   return submit(Record{{}, std::move(in.expense)}, std::move(priv), {}, std::move(in.payee));

@@ -123,7 +123,7 @@ class ReportStore {
 
 struct ReconcileItem {
   enum Kind { matched, bank_only, record_only } kind = matched;
-  std::string date, account, bank_ref;
+  std::string date, account, bank_ref;  // bank_ref: its tag (books/identity.h)
   Money amount;               // signed as on the statement (records: + donation, - expense)
   std::optional<std::uint64_t> record;
 };

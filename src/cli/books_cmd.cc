@@ -516,7 +516,7 @@ void add_books_commands(Registry& r) {
     add->add_option("--receipt", o->receipts, "A receipt file (stored sealed; its SHA-256 goes on the log), repeatable");
     add_date(add, o->date, o->confirm_date, "Date paid");
     add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
-    add->add_option("--by", o->by, "Staff handle of who books it (they may not approve it)");
+    add->add_option("--by", o->by, "Staff handle of who books it (they may not approve it)")->required();
     add->add_option("--rate", o->rates, "CODE=RATE: 1 unit of the paid currency in CODE (repeatable)");
     r.on(add, [o] { return do_expense_add(*o); });
 

@@ -74,7 +74,7 @@ TEST_F(BooksCli, ADonorProvesTheirGiftOfflineWithTheReceiptCode) {
 
 TEST_F(BooksCli, ThePublishedReportMatchesTheAuditAndATamperedOneDoesNot) {
   ok({"donation", "add", "--data", data(), "--amount", "100000", "--appeal", "A-2025-007"});
-  ok({"expense", "add", "--data", data(), "--amount", "25000.50", "--category", "lawyer", "--payee",
+  ok({"expense", "add", "--data", data(), "--by", "accountant", "--amount", "25000.50", "--category", "lawyer", "--payee",
       "An invented law office", "--appeal", "A-2025-007"});
   ok({"report", "--data", data(), "--publish"});
   auto json = ok({"report", "--data", data(), "--format", "json"});
@@ -137,7 +137,7 @@ TEST_F(BooksCli, TheConsoleDisablesReEnablesAndChangesUsers) {
 TEST_F(BooksCli, EveryFileOfTheDataDirectoryIsPrivate) {
   std::ofstream(path("receipt.pdf")) << "%PDF-1.4 an invented receipt";
   ok({"donation", "add", "--data", data(), "--amount", "100", "--appeal", "A-2025-007"});
-  ok({"expense", "add", "--data", data(), "--amount", "10", "--category", "lawyer", "--payee", "An invented office",
+  ok({"expense", "add", "--data", data(), "--by", "accountant", "--amount", "10", "--category", "lawyer", "--payee", "An invented office",
       "--appeal", "A-2025-007", "--receipt", path("receipt.pdf")});
   ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"},
                    "copper kettle meadow 2291\n").status, 0);
@@ -162,7 +162,7 @@ TEST_F(BooksCli, EveryFileOfTheDataDirectoryIsPrivate) {
 TEST_F(BooksCli, RefusalsExitOneAndChangeNothing) {
   ok({"donation", "add", "--data", data(), "--amount", "1000", "--appeal", "A-2025-007"});
   auto before = ok({"log", "checkpoint", "--data", data()}).out;
-  auto over = amanat({"expense", "add", "--data", data(), "--amount", "1000.01", "--category", "housing", "--payee", "x",
+  auto over = amanat({"expense", "add", "--data", data(), "--by", "accountant", "--amount", "1000.01", "--category", "housing", "--payee", "x",
                       "--appeal", "A-2025-007"});
   EXPECT_EQ(over.status, 1);
   EXPECT_NE(over.err.find("never goes negative"), std::string::npos) << over.err;
@@ -184,7 +184,7 @@ TEST_F(BooksCli, ExportImportAndReconcileFromTheCommandLine) {
   auto again = ok({"import", path("st.csv"), "--data", data(), "--format", "csv", "--map", map});
   EXPECT_NE(again.out.find("booked 0"), std::string::npos) << again.out;
   auto rec = ok({"reconcile", "--data", data(), "--format", "csv"});
-  EXPECT_NE(rec.out.find("bank-only,2025-03-02,Kaspi-Main,-4000.00,KZT,R-2,"), std::string::npos) << rec.out;
+  EXPECT_NE(rec.out.find("bank-only,2025-03-02,Kaspi-Main,-4000.00,KZT,ref:"), std::string::npos) << rec.out;
   ok({"export", "--data", data(), "--format", "beancount", "--out", path("books.beancount")});
   ok({"export", "--data", data(), "--format", "ledger", "--out", path("books.ledger")});
   EXPECT_GT(fs::file_size(path("books.ledger")), 100u);
@@ -246,7 +246,7 @@ TEST_F(BooksCli, VaultInitMovesTheBooksKeyOffTheDiskAndTheCliNeedsThePassphraseF
                        "phone:+7 700 000 00 18"});
   EXPECT_EQ(keyed.status, 1);
   EXPECT_NE(keyed.err.find("AMANAT_VAULT_PASSPHRASE"), std::string::npos) << keyed.err;
-  auto payee = amanat({"expense", "add", "--data", data(), "--amount", "10", "--category", "housing", "--payee",
+  auto payee = amanat({"expense", "add", "--data", data(), "--by", "accountant", "--amount", "10", "--category", "housing", "--payee",
                        "An invented landlord", "--appeal", "A-2025-007"});
   EXPECT_EQ(payee.status, 1);
   EXPECT_EQ(ok({"log", "checkpoint", "--data", data()}).out, before);  // nothing was booked
@@ -265,7 +265,7 @@ TEST_F(BooksCli, VaultInitMovesTheBooksKeyOffTheDiskAndTheCliNeedsThePassphraseF
                          "phone:+7 700 000 00 17"},
                         pass);
   EXPECT_EQ(right.status, 0) << right.err;
-  auto expense = with_env({"expense", "add", "--data", data(), "--amount", "10", "--category", "housing", "--payee",
+  auto expense = with_env({"expense", "add", "--data", data(), "--by", "accountant", "--amount", "10", "--category", "housing", "--payee",
                            "An invented landlord", "--appeal", "A-2025-007"},
                           pass);
   EXPECT_EQ(expense.status, 0) << expense.err;

@@ -85,7 +85,8 @@ int do_reconcile(const std::string& data, const std::string& from, const std::st
     return k == ReconcileItem::matched ? "matched" : k == ReconcileItem::bank_only ? "bank-only" : "record-only";
   };
   if (format == "csv") {
-    std::printf("status,date,account,amount,currency,bank_ref,record\n");
+    // The bank's reference is kept only as its keyed tag (books/identity.h).
+    std::printf("status,date,account,amount,currency,bank_ref_tag,record\n");
     for (const auto& it : r->items)
       std::printf("%s,%s,%s,%s,%s,%s,%s\n", kind(it.kind), it.date.c_str(), csv_field(it.account).c_str(),
                   format_amount(it.amount).c_str(), std::string(it.amount.currency.code()).c_str(),

@@ -106,7 +106,9 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
     keyed.assign("bank-line:").append(identity).append("\x1f").append(std::to_string(nth));
     auto key = keys.pseudonym(keyed);
     if (!key) return err(key);
-    BankLine line{std::move(*key), l.account, l.booking_date, l.amount, l.bank_ref, std::nullopt, res.import_id};
+    auto ref = bank_ref_tag(keys, l.bank_ref);  // the reference itself is kept nowhere
+    if (!ref) return err(ref);
+    BankLine line{std::move(*key), l.account, l.booking_date, l.amount, std::move(*ref), std::nullopt, res.import_id};
     if (known_keys->count(line.key)) {
       ++res.known;
       continue;
@@ -116,8 +118,8 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
       ++res.money_out;
       continue;
     }
-    if (!l.bank_ref.empty()) {
-      auto existing = store.unmatched_donation(l.bank_ref, l.amount);
+    if (!line.bank_ref.empty()) {
+      auto existing = store.unmatched_donation(line.bank_ref, l.amount);
       if (!existing) return err(existing);
       if (*existing) {
         drain(0);  // the lines before it are in the store before its match is decided
@@ -131,7 +133,7 @@ Result<ImportResult> import_statement(Books& books, BankStore& store, const cryp
     if (l.amount.currency != fund_currency.at(funds[i]))
       rates.emplace(std::string(org.code()), o.rates.at(std::string(l.amount.currency.code())));
     DonationInput d{l.booking_date, l.amount, o.channel, o.money_account, funds[i], rates, donor_of(l.counterparty),
-                    l.bank_ref, DateCheck::confirmed};  // the bank's own date
+                    "", DateCheck::confirmed};  // the bank's own date; the reference is the line's
     auto sub = books.submit_donation(d, line);
     if (!sub) return std::unexpected(sub.error().context("line " + std::to_string(l.line)));
     inflight.push_back(std::move(sub->first));
