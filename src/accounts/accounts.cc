@@ -204,12 +204,34 @@ Result<User> Accounts::user(std::int64_t id) {
   return *u;
 }
 
+Status Accounts::reauth_wait(const std::string& name, std::int64_t now) {
+  if (std::int64_t wait = wait_for("reauth:" + name, now); wait > 0)
+    return fail(reasons::too_many_attempts, "too many wrong passwords; try again in " + std::to_string(wait) + " s");
+  return {};
+}
+
+void Accounts::reauth_done(const std::string& name, bool right, std::int64_t now) {
+  if (right)
+    limits_.erase("reauth:" + name);
+  else
+    failed("reauth:" + name, now, kPairFreeFailures);
+}
+
 Status Accounts::change_password(const Session& s, const std::string& old_password, const std::string& password,
                                  const Audit& audit) {
+  const std::int64_t now = clock_();
+  {
+    std::lock_guard lock(mu_);
+    AMANAT_CHECK(reauth_wait(s.user.name, now));
+  }
   AMANAT_TRY(found, store_.user_by_name(s.user.name));
   if (!found || found->first.id != s.user.id) return fail(reasons::user_not_found, "no such user");
-  if (!auth::verify_password(found->second, old_password))
-    return fail(reasons::password_wrong, "old_password: not the current password", "old_password");
+  const bool right = auth::verify_password(found->second, old_password);
+  {
+    std::lock_guard lock(mu_);
+    reauth_done(s.user.name, right, now);
+  }
+  if (!right) return fail(reasons::password_wrong, "old_password: not the current password", "old_password");
   AMANAT_CHECK(check_password(password, s.user.name));
   AMANAT_TRY(hash, auth::hash_password(password));
   // The other sessions end with the old password; this one goes on.
@@ -493,6 +515,10 @@ Status Accounts::logout(std::string_view token, const Audit& audit) {
 Result<std::string> Accounts::begin_totp(const User& u, const std::string& password, const std::string& code,
                                          const std::string& issuer) {
   const std::int64_t now = clock_();
+  {
+    std::lock_guard lock(mu_);
+    AMANAT_CHECK(reauth_wait(u.name, now));
+  }
   AMANAT_TRY(found, store_.user_by_name(u.name));
   if (!found || found->first.id != u.id) return fail(reasons::user_not_found, "no such user");
   {
@@ -504,6 +530,7 @@ Result<std::string> Accounts::begin_totp(const User& u, const std::string& passw
       AMANAT_TRY(code_ok, code_right(found->first, code, now));
       right = code_ok;
     }
+    reauth_done(u.name, right, now);
     if (!right) {
       failed("user:" + u.name, now, kAccountFreeFailures);
       return fail(reasons::password_wrong,

@@ -155,6 +155,12 @@ class Accounts {
   void failed(const std::string& key, std::int64_t now, int free_failures);
   // The account's attempts are examined at a reduced rate: 0, or the seconds to wait.
   std::int64_t guarded_wait(const std::string& account, bool totp, std::int64_t now);
+  // Re-authentication inside a session (one's own password change, TOTP re-enrolment) is
+  // throttled per user like a login pair, so that a stolen token is no free password oracle.
+  // reauth_wait() fails with reasons::too_many_attempts while the user must wait; reauth_done()
+  // counts a failure or clears them. Both under mu_.
+  Status reauth_wait(const std::string& name, std::int64_t now);
+  void reauth_done(const std::string& name, bool right, std::int64_t now);
   // Checks the code when `u` has TOTP (a code is used once); true if right or none is needed.
   // With mu_ held.
   Result<bool> code_right(const User& u, const std::string& code, std::int64_t now);

@@ -1345,6 +1345,24 @@ TEST_F(ApiTest, PasswordsChangeWithTheOldOneOrADirectorsResetAndOtherSessionsEnd
             201);
 }
 
+// A stolen token is no free password oracle: wrong old passwords are throttled like logins,
+// and the right one is refused while the wait lasts.
+TEST_F(ApiTest, GuessingThePasswordWithAStolenSessionIsThrottled) {
+  std::string token = login_as(a, Role::accountant);
+  auto change = [&](const std::string& old) {
+    return api->handle(request("POST", "orgs/alpha/me/password",
+                               json{{"old_password", old}, {"password", "a brand new passphrase 77"}}.dump(), token));
+  };
+  for (int i = 0; i < Accounts::kPairFreeFailures; ++i) EXPECT_EQ(change("guess number " + std::to_string(i)).status, 400);
+  auto held = change(kPassword);
+  EXPECT_EQ(held.status, 429);
+  EXPECT_EQ(body_of(held)["reason"], "too-many-attempts");
+  auto enrol = api->handle(request("POST", "orgs/alpha/me/totp", json{{"password", kPassword}}.dump(), token));
+  EXPECT_EQ(body_of(enrol)["reason"], "too-many-attempts");
+  a.now += 2;  // the wait (doubling from 1 s) passes: the right password works and clears the count
+  EXPECT_EQ(change(kPassword).status, 200);
+}
+
 TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
   std::string director = login_as(a, Role::director), auditor = login_as(a, Role::auditor);
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
