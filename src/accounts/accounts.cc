@@ -264,8 +264,16 @@ Status Accounts::set_disabled(const User* by, std::int64_t user, bool disabled, 
   AMANAT_TRY(u, this->user(user));
   AMANAT_CHECK(may_manage(by, u, std::nullopt));
   if (disabled) AMANAT_CHECK(keeps_a_director(u));
+  // Disabling withdraws the user's pending grants too: a later approval must not re-enable them.
+  std::vector<Grant> lapsing;
+  if (disabled) {
+    AMANAT_TRY(all, store_.grants());
+    for (auto& g : all)
+      if (g.user == user) lapsing.push_back(std::move(g));
+  }
   AMANAT_CHECK(run(audit, disabled ? "disable-user" : "enable-user", target(user), [&](Tx& tx) -> Status {
     AMANAT_CHECK(store_.set_disabled(tx, user, disabled ? std::optional(clock_()) : std::nullopt));
+    for (const auto& g : lapsing) AMANAT_CHECK(store_.delete_grant(tx, g.id));
     return disabled ? store_.delete_sessions_of(tx, user) : Status{};
   }));
   std::lock_guard lock(mu_);

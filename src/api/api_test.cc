@@ -1291,6 +1291,25 @@ TEST_F(ApiTest, ADirectorsRoleNeedsAsManyDirectorsAsUnsealTheVault) {
   EXPECT_EQ(body_of(second)["user"]["role"], "director");
   EXPECT_EQ(login().status, 201);
   EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/grants", "", d2)))["grants"].size(), 0u);
+
+  // A promotion still waiting when its user is disabled lapses: no later approval re-enables them.
+  std::string worker = login_as(a, Role::case_worker);
+  const std::string id = std::to_string(id_of(*api, worker));
+  auto promoted = api->handle(request("POST", "orgs/alpha/users/" + id + "/role", R"({"role":"director"})", d1));
+  ASSERT_EQ(promoted.status, 200) << promoted.body;
+  ASSERT_TRUE(body_of(promoted).contains("pending")) << promoted.body;
+  std::string lapsing = std::to_string(body_of(promoted)["pending"]["id"].get<std::int64_t>());
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/users/" + id + "/status", R"({"enabled":false})", d1)).status, 200);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/grants/" + lapsing + "/approvals", "{}", d2)).status, 404);
+  auto users = body_of(api->handle(request("GET", "orgs/alpha/users", "", d2)));
+  int seen = 0;
+  for (const auto& u : users["users"])
+    if (std::to_string(u["id"].get<std::int64_t>()) == id) {
+      ++seen;
+      EXPECT_TRUE(u["disabled"].get<bool>());
+      EXPECT_EQ(u["role"], "case_worker");
+    }
+  EXPECT_EQ(seen, 1) << users.dump();
 }
 
 // A stolen session alone cannot replace an enrolled director's authenticator: re-enrolling
