@@ -9,29 +9,6 @@ namespace amanat::books {
 
 namespace {
 
-// Days since 1970-01-01 <-> civil date (Howard Hinnant's algorithms).
-std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-std::string civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp + (mp < 10 ? 3 : -9);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y + (m <= 2)), m, d);
-  return buf;
-}
 
 constexpr const char* kRegions[] = {"Almaty", "Astana", "Shymkent", "Karaganda", "Aktobe", "Pavlodar",
                                     "Taraz", "Oskemen", "Atyrau", "Kostanay"};
@@ -59,8 +36,9 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
   std::lognormal_distribution<double> amount_dist(std::log(5000.0), 1.0);  // median 5,000
   const std::uint64_t n_appeals =
       o.appeals ? o.appeals : std::clamp<std::uint64_t>(o.donations / 20000, 6, 50);
-  const std::int64_t day0 = days_from_civil(std::stoi(o.start.substr(0, 4)), std::stoul(o.start.substr(5, 2)),
-                                            std::stoul(o.start.substr(8, 2)));
+  const auto start = day_number(o.start);
+  if (!start) return fail(Errc::invalid, "start: not a date YYYY-MM-DD: " + o.start);
+  const std::int64_t day0 = *start;
   const std::int64_t span_days = 365LL * o.years;
 
   DemoSummary sum;
@@ -93,7 +71,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
   std::vector<AppealRun> appeals;
   for (std::uint64_t i = 0; i < n_appeals; ++i) {
     std::int64_t opens = day0 + static_cast<std::int64_t>(i) * span_days / static_cast<std::int64_t>(n_appeals + 1);
-    appeals.push_back({"A-" + civil_from_days(opens).substr(0, 4) + "-" + std::to_string(100 + i), opens,
+    appeals.push_back({"A-" + date_of_day(opens).substr(0, 4) + "-" + std::to_string(100 + i), opens,
                        opens + uniform(60, 400)});
   }
   std::size_t next_appeal = 0;
@@ -107,7 +85,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
 
   for (std::uint64_t i = 0; i < o.donations && !failure; ++i) {
     const std::int64_t day = day0 + static_cast<std::int64_t>(i * static_cast<std::uint64_t>(span_days) / std::max<std::uint64_t>(o.donations, 1));
-    const std::string date = civil_from_days(day);
+    const std::string date = date_of_day(day);
     // Open the appeals whose day has come; close those whose day has passed, moving the surplus.
     while (next_appeal < appeals.size() && appeals[next_appeal].opens <= day) {
       auto& a = appeals[next_appeal++];
@@ -116,7 +94,7 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
       AppealOpen open{a.code, "Legal support for case " + case_code + " (" + region + ")",
                       "Lawyer, forensic evaluation and travel to hearings for a survivor in " + region +
                           " (invented demo case).",
-                      case_code, Money{uniform(200000, 5000000) * unit, cur}, civil_from_days(a.opens)};
+                      case_code, Money{uniform(200000, 5000000) * unit, cur}, date_of_day(a.opens)};
       drain(0);
       if (auto r = books.open_appeal(open, DateCheck::confirmed); !r) return err(r);
       ++sum.appeals;

@@ -158,6 +158,45 @@ Status check_date(std::string_view d, std::string_view field) {
   return {};
 }
 
+namespace {
+
+// Howard Hinnant's algorithms.
+std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+std::string date_of_day(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp + (mp < 10 ? 3 : -9);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y + (m <= 2)), m, d);
+  return buf;
+}
+
+std::optional<std::int64_t> day_number(std::string_view date) {
+  if (!check_date(date)) return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) {
+    unsigned v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + static_cast<unsigned>(date[i] - '0');
+    return v;
+  };
+  return days_from_civil(static_cast<int>(num(0, 4)), num(5, 2), num(8, 2));
+}
+
 Status check_period(const std::optional<std::string>& from, const std::optional<std::string>& to) {
   if (from && to && *to < *from)  // YYYY-MM-DD compares as text
     return fail(reasons::period_reversed, "to: " + *to + " is before from: " + *from, "to");

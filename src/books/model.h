@@ -76,6 +76,9 @@ Status check_money_account(std::string_view account, std::string_view field = "a
 Status check_handle(std::string_view handle, std::string_view field = "by");
 // A calendar date YYYY-MM-DD between 1900-01-01 and 2999-12-31.
 Status check_date(std::string_view date, std::string_view field = "date");
+// Days since 1970-01-01 of a YYYY-MM-DD date (nullopt unless check_date accepts it), and back.
+std::optional<std::int64_t> day_number(std::string_view date);
+std::string date_of_day(std::int64_t day);
 // A period from..to (either end open): `to` may not precede `from` (reasons::period_reversed).
 Status check_period(const std::optional<std::string>& from, const std::optional<std::string>& to);
 // Public free text (titles, reasons, memos): valid UTF-8, 1..max bytes, no control characters

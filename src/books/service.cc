@@ -13,19 +13,6 @@ namespace amanat::books {
 
 namespace {
 
-// Days since 1970-01-01 of a YYYY-MM-DD date, or nullopt if it is not one.
-std::optional<int> day_number(std::string_view ymd) {
-  if (!check_date(ymd)) return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (ymd[i] - '0');
-    return v;
-  };
-  std::chrono::year_month_day d{std::chrono::year{num(0, 4)}, std::chrono::month(static_cast<unsigned>(num(5, 2))),
-                                std::chrono::day(static_cast<unsigned>(num(8, 2)))};
-  return static_cast<int>(std::chrono::sys_days(d).time_since_epoch().count());
-}
-
 // total += delta, if the result stays within what a report can publish (never wrapping).
 bool add_within(std::int64_t& total, std::int64_t delta) {
   std::int64_t sum;
