@@ -2,12 +2,13 @@
 # The first command of the README: installs what is missing, builds amanat and starts it on its
 # embedded default — SQLite in a data directory (./data, or $AMANAT_DATA) with demo books
 # (invented people only: appeals, donations, expenses, transfers, all on the log), a demo
-# accountant and director, and a vault — serving the JSON API on http://127.0.0.1:8080/api/v1
-# and the organisation's log on /log/demo/ (or $AMANAT_LISTEN). Ctrl-C stops it.
+# accountant and director, and a vault — serving the web app on http://127.0.0.1:8080/demo/, the
+# JSON API on /api/v1 and the organisation's log on /log/demo/ (or $AMANAT_LISTEN). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh release
+scripts/build.sh web
 data=${AMANAT_DATA:-./data}
 listen=${AMANAT_LISTEN:-127.0.0.1:8080}
 bin=build/release/amanat
@@ -33,6 +34,7 @@ fi
 "$bin" report --data "$data" >&2
 echo "run: the log's verifier key is in $data/verifier.key:" >&2
 cat "$data/verifier.key" >&2
+echo "run: open http://$listen/demo/ in a browser (the public site: appeals, figures, verify a donation)" >&2
 echo "run: try: $bin audit --log http://$listen/log/demo/ --vkey \"\$(cat $data/verifier.key)\"" >&2
 echo "run:  or: curl http://$listen/api/v1/orgs/demo/statistics" >&2
 echo "run:  log in: curl -XPOST http://$listen/api/v1/orgs/demo/session -H 'content-type: application/json' \\" >&2

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs what amanat needs to build, run and test on Debian 12, and nothing that is already there.
 # Safe to run again. Needs root (or sudo) only when something is missing.
+#   scripts/setup.sh            what building and running need (C++ packages, Node.js and npm)
+#   scripts/setup.sh --browser  and Debian's Chromium, which the browser tests drive
 set -euo pipefail
+browser=0
+[ "${1:-}" = "--browser" ] && browser=1
 
 packages=(
   build-essential cmake pkg-config ninja-build
@@ -23,6 +27,13 @@ packages=(
   # JSON Schema 2020-12 validator for the OpenAPI conformance test (tests/openapi/)
   python3-jsonschema
 )
+
+# The web app is built with the machine's Node.js (18 from Debian 12 is enough) and npm. A Node
+# installed some other way (e.g. NodeSource, which bundles npm) is used as it is.
+if ! command -v node > /dev/null; then packages+=(nodejs); fi
+if ! command -v npm > /dev/null; then packages+=(npm); fi
+# The browser tests' Chromium: Debian's own, never one Playwright downloads.
+if [ "$browser" = 1 ]; then packages+=(chromium fonts-dejavu-core); fi
 
 missing=()
 for p in "${packages[@]}"; do

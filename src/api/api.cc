@@ -331,7 +331,8 @@ http::Response Api::checked(const Route& route, http::Response res) const {
 
 // A name code generators can use as is: the method, then the path's words in CamelCase after
 // the organisation, parameters as "By<Name>": POST /orgs/{org}/expenses/{record}/approvals is
-// postExpensesByRecordApprovals. Unique because (method, path) is.
+// postExpensesByRecordApprovals; the organisation itself (GET /orgs/{org}) is getOrganisation.
+// Unique because (method, path) is.
 static std::string operation_id(const Route& r) {
   std::string out;
   for (char c : r.method) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -347,6 +348,7 @@ static std::string operation_id(const Route& r) {
     }
   };
   std::string_view path = r.path;
+  if (path == "/orgs/{org}") return out + "Organisation";
   if (path.starts_with("/orgs/{org}")) path.remove_prefix(11);
   for (auto seg : split_path(path.empty() ? path : path.substr(1))) {
     if (seg.empty()) continue;
@@ -564,6 +566,16 @@ void add_meta_routes(Api& api) {
              r.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=60"}};
              r.body = doc->second;
              return r;
+           }});
+  api.add({.method = "GET",
+           .path = "/orgs",
+           .summary = "The organisations this server serves, by slug (public)",
+           .is_public = true,
+           .response = "Their slugs; GET /orgs/{org} tells more of each",
+           .returns = Schema{"Organisations", {out::texts("orgs", "Slugs, in order")}},
+           .handler = [self](Call&) -> Result<http::Response> {
+             nlohmann::ordered_json slugs = self->org_slugs();
+             return json_response(200, {{"orgs", slugs}});
            }});
   api.add({.method = "GET",
            .path = "/health",

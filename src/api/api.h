@@ -70,6 +70,7 @@ struct Org {
   Identities* identities = nullptr;  // subjects, intake, vault, access trail
   std::filesystem::path data_dir;    // where receipt files are kept (books/receipt_files.h)
   const crypto::Keyring* keys = nullptr;  // the books key: line keys of imports, sealed files
+  std::string verifier_key;               // the log's note verifier key (public)
   // One statement import at a time per organisation (books/import/importer.h).
   std::shared_ptr<std::mutex> import_mu = std::make_shared<std::mutex>();
 };
@@ -140,6 +141,11 @@ class Api {
   // from the X-Real-IP header the proxy sets (and overwrites).
   void trust_proxy(bool on) { trust_proxy_ = on; }
   const std::vector<Route>& routes() const { return routes_; }
+  std::vector<std::string> org_slugs() const {
+    std::vector<std::string> out;
+    for (const auto& [slug, org] : orgs_) out.push_back(slug);
+    return out;
+  }
 
   // `path` relative to /api/v1/ (the Router strips the prefix): "orgs/demo/appeals".
   http::Response handle(const http::Request& req);

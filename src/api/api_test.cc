@@ -60,6 +60,7 @@ struct OrgFixture {
           identities.get()};
     o.data_dir = books.dir();
     o.keys = &books.keys();
+    o.verifier_key = books.vkey();
     return o;
   }
 };
@@ -454,6 +455,56 @@ TEST_F(ApiTest, ABookedDonationIsProvableByItsReceiptCodeAndTheIdentityStaysOut)
   }
 }
 
+// The public site's appeal page: figures as in the report, money per month, expenses newest first
+// a page at a time, and nothing of the payee.
+TEST_F(ApiTest, AnAppealsPublicPageShowsItsFiguresMonthsAndExpensesAPageAtATime) {
+  std::string token = login_as(a, Role::accountant);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, token)).status, 201);
+  for (int i = 0; i < 3; ++i) {
+    json body{{"date", "2025-06-0" + std::to_string(i + 1)},
+              {"amount", 100 + i},
+              {"currency", "KZT"},
+              {"category", "lawyer"},
+              {"payee", "An invented law office"},
+              {"splits", json::array({{{"fund", "A-1"}, {"amount", 100 + i}}})}};
+    auto r = api->handle(request("POST", "orgs/alpha/expenses", body.dump(), token));
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  auto page = api->handle(request("GET", "orgs/alpha/appeals/A-1?limit=2"));
+  ASSERT_EQ(page.status, 200) << page.body;
+  auto j = body_of(page);
+  EXPECT_EQ(j["fund"]["raised"], 500000);
+  EXPECT_EQ(j["fund"]["spent"], 303);
+  ASSERT_EQ(j["months"].size(), 2u);
+  EXPECT_EQ(j["months"][0], (json{{"month", "2025-05"}, {"raised", 500000}, {"spent", 0}}));
+  EXPECT_EQ(j["months"][1], (json{{"month", "2025-06"}, {"raised", 0}, {"spent", 303}}));
+  ASSERT_EQ(j["expenses"].size(), 2u);
+  EXPECT_EQ(j["expenses"][0]["amount"], 102);
+  EXPECT_EQ(j["expenses"][0]["date"], "2025-06-03");
+  EXPECT_EQ(j["expenses"][0]["approved"], false);
+  EXPECT_EQ(page.body.find("law office"), std::string::npos);
+  ASSERT_TRUE(j.contains("next"));
+  auto rest = body_of(api->handle(request("GET", "orgs/alpha/appeals/A-1?before=" + std::to_string(j["next"].get<int>()))));
+  ASSERT_EQ(rest["expenses"].size(), 1u);
+  EXPECT_EQ(rest["expenses"][0]["amount"], 100);
+  EXPECT_FALSE(rest.contains("next"));
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/appeals/A-404")))["reason"], "appeal-not-found");
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/appeals/A-1?limit=0")).status, 400);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/appeals/A-1?colour=red")).status, 400);
+}
+
+TEST_F(ApiTest, TheOrganisationsAndTheKeysTheirLogsSignWithArePublic) {
+  auto orgs = api->handle(request("GET", "orgs"));
+  ASSERT_EQ(orgs.status, 200) << orgs.body;
+  EXPECT_EQ(body_of(orgs)["orgs"], json::array({"alpha", "beta"}));
+  auto o = body_of(api->handle(request("GET", "orgs/alpha")));
+  EXPECT_EQ(o["slug"], "alpha");
+  EXPECT_EQ(o["log"], "/log/alpha/");
+  EXPECT_EQ(o["currency"], "KZT");
+  EXPECT_EQ(o["verifier_key"], a.books.vkey());
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/nobody")))["reason"], "org-not-found");
+}
+
 TEST_F(ApiTest, SessionsOfOneOrganisationAreUnknownToAnother) {
   std::string token = login_as(a, Role::accountant);
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", token)).status, 200);
@@ -821,7 +872,7 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
       return path.substr(1);
     };
     for (Role role : kAllRoles) {
-      const bool declared = std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
+      const bool declared = r.is_public || std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
       if (r.path.ends_with("/confirmations"))  // the confirmation the role may record
         body = json{{"role", role == Role::lawyer ? "lawyer" : "survivor"}}.dump();
       std::string existing = subjects ? own_subject(role)

@@ -66,8 +66,8 @@ Schema record_created(std::string name = "RecordCreated") {
   return Schema{std::move(name), {out::number("record", "The new record's number: its leaf index on the log")}};
 }
 
-Schema report_schema() {
-  std::vector<Field> fund = {
+std::vector<Field> fund_fields() {
+  return {
       out::text("fund", "Appeal code, or general"),
       out::text("title", "Public title"),
       out::text("case", "Pseudonymous case code", false),
@@ -87,6 +87,10 @@ Schema report_schema() {
       out::number("spent_with_receipt", "Spent on expenses with a receipt"),
       out::number("spent_approved", "Spent on expenses approved by two people"),
   };
+}
+
+Schema report_schema() {
+  std::vector<Field> fund = fund_fields();
   return Schema{
       "Report",
       {out::text("organisation", "The organisation's public name"), out::text("currency", "The organisation's currency"),
@@ -185,6 +189,48 @@ Result<http::Response> get_statistics(Call& c) {
                              {"raised", r.org.income_restricted + r.org.income_unrestricted},
                              {"spent", r.org.expenses_total},
                              {"spent_by_category", spent}});
+}
+
+Result<http::Response> get_org(Call& c) {
+  AMANAT_TRY(r, c.org.reports->report({.fund = std::string(kGeneralFund)}));
+  return json_response(200, {{"slug", c.org.slug},
+                             {"name", r.organisation},
+                             {"currency", r.currency.code()},
+                             {"log", "/log/" + c.org.slug + "/"},
+                             {"verifier_key", c.org.verifier_key}});
+}
+
+// One appeal's page: its figures, money in and out per month, its expenses a page at a time.
+Result<http::Response> get_appeal(Call& c) {
+  const std::string& code = c.params.at("code");
+  if (!check_fund(code, "code")) return fail(reasons::appeal_not_found, "no such appeal");
+  AMANAT_TRY(params, query_params(c.req, {"before", "limit"}));
+  ActivityQuery q{.fund = code};
+  for (const auto& [k, v] : params) {
+    AMANAT_TRY(n, query_number(k, v, 1, k == "limit" ? 200 : INT64_MAX));
+    if (k == "limit") q.limit = static_cast<std::size_t>(n);
+    else q.before = static_cast<std::uint64_t>(n);
+  }
+  auto rep = c.org.reports->report({.fund = code});
+  if (!rep && rep.error().code == Errc::not_found) return fail(reasons::appeal_not_found, "no such appeal");
+  if (!rep) return err(rep);
+  AMANAT_TRY(act, c.org.reports->activity(q));
+  ojson months = ojson::array(), expenses = ojson::array();
+  for (const auto& m : act.months) months.push_back({{"month", m.month}, {"raised", m.raised}, {"spent", m.spent}});
+  for (const auto& e : act.expenses)
+    expenses.push_back({{"record", e.record},
+                        {"date", e.date},
+                        {"category", category_name(e.category)},
+                        {"amount", e.amount},
+                        {"currency", e.currency.code()},
+                        {"approved", e.approved},
+                        {"receipts", e.receipts}});
+  ojson body{{"organisation", rep->organisation}, {"log_size", rep->log_size},  {"fund", fund_json(rep->funds.at(0))},
+             {"months", months},                 {"expenses", expenses}};
+  if (act.next) body["next"] = *act.next;
+  auto res = json_response(200, body);
+  res.headers.emplace_back("Cache-Control", "public, max-age=10");
+  return res;
 }
 
 Result<http::Response> prove_gift(Call& c) {
@@ -405,6 +451,44 @@ void add_books_routes(Api& api) {
            .response = "The report (query: appeal, from, to)",
            .returns = report_schema(),
            .handler = get_report});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}",
+           .summary = "The organisation's public name, currency, log and the key that signs its checkpoints (public)",
+           .is_public = true,
+           .response = "The organisation",
+           .returns = Schema{"Organisation",
+                             {out::text("slug", "Its name in URLs"), out::text("name", "Its public name"),
+                              out::text("currency", "The currency of its books"),
+                              out::text("log", "Where its log is served (C2SP tlog-tiles), relative to the server"),
+                              out::text("verifier_key", "The note verifier key of its log (C2SP signed-note)")}},
+           .handler = get_org});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/appeals/{code}",
+           .summary = "One appeal's public page: its figures, money in and out per month, and its expenses, newest "
+                      "first, a page at a time (public)",
+           .is_public = true,
+           .query = {"before", "limit"},
+           .response = "The appeal (query: before, a record number from `next`; limit, 1-200, default 50)",
+           .returns = Schema{"AppealPage",
+                             {out::text("organisation", "The organisation's public name"),
+                              out::number("log_size", "The figures cover the records before this log size"),
+                              out::object("fund", "The appeal's figures, as in the report", fund_fields()),
+                              out::list("months", "Money in and out per month (months with none left out)",
+                                        {out::text("month", "YYYY-MM"), out::number("raised", "Raised"),
+                                         out::number("spent", "Spent")}),
+                              out::list("expenses", "Its expenses, newest first",
+                                        {out::number("record", "The expense's record number"),
+                                         out::text("date", "YYYY-MM-DD"),
+                                         out::choice("category", "What it paid for", category_names()),
+                                         out::number("amount", "The part charged to this appeal"),
+                                         out::text("currency", "The appeal's currency"),
+                                         out::flag("approved", "Approved by two different people"),
+                                         out::numbers("receipts", "The records that commit to its receipt files")}),
+                              out::number("next", "More expenses: pass it as `before`", false)}},
+           .responses = {{404, "No such appeal"}},
+           .handler = get_appeal});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/statistics",

@@ -37,6 +37,32 @@ FundTotals totals_of(const FundReport& f) {
   return FundTotals{f.fund, f.currency, f.raised, f.spent, f.transfers_in, f.transfers_out, f.balance, f.donations};
 }
 
+nlohmann::ordered_json fund_json(const FundReport& f) {
+  using nlohmann::ordered_json;
+  ordered_json x;
+  x["fund"] = f.fund;
+  x["title"] = f.title;
+  if (!f.case_code.empty()) x["case"] = f.case_code;
+  x["restricted"] = f.restricted;
+  x["status"] = f.open ? "open" : "closed";
+  x["currency"] = std::string(f.currency.code());
+  if (f.restricted) x["target"] = f.target;
+  x["donations"] = f.donations;
+  x["donors"] = f.donors;
+  x["raised"] = f.raised;
+  x["spent"] = f.spent;
+  x["transfers_in"] = f.transfers_in;
+  x["transfers_out"] = f.transfers_out;
+  x["balance"] = f.balance;
+  ordered_json cats = ordered_json::object();
+  for (const auto& [c, v] : f.spent_by_category) cats[std::string(category_name(c))] = v;
+  x["spent_by_category"] = cats;
+  x["expenses"] = f.expenses;
+  x["spent_with_receipt"] = f.spent_with_receipt;
+  x["spent_approved"] = f.spent_approved;
+  return x;
+}
+
 std::string report_json(const Report& r) {
   using nlohmann::ordered_json;
   ordered_json j;
@@ -45,30 +71,7 @@ std::string report_json(const Report& r) {
   if (r.from || r.to) j["period"] = {{"from", r.from.value_or("")}, {"to", r.to.value_or("")}};
   j["log_size"] = r.log_size;
   j["funds"] = ordered_json::array();
-  for (const auto& f : r.funds) {
-    ordered_json x;
-    x["fund"] = f.fund;
-    x["title"] = f.title;
-    if (!f.case_code.empty()) x["case"] = f.case_code;
-    x["restricted"] = f.restricted;
-    x["status"] = f.open ? "open" : "closed";
-    x["currency"] = std::string(f.currency.code());
-    if (f.restricted) x["target"] = f.target;
-    x["donations"] = f.donations;
-    x["donors"] = f.donors;
-    x["raised"] = f.raised;
-    x["spent"] = f.spent;
-    x["transfers_in"] = f.transfers_in;
-    x["transfers_out"] = f.transfers_out;
-    x["balance"] = f.balance;
-    ordered_json cats = ordered_json::object();
-    for (const auto& [c, v] : f.spent_by_category) cats[std::string(category_name(c))] = v;
-    x["spent_by_category"] = cats;
-    x["expenses"] = f.expenses;
-    x["spent_with_receipt"] = f.spent_with_receipt;
-    x["spent_approved"] = f.spent_approved;
-    j["funds"].push_back(x);
-  }
+  for (const auto& f : r.funds) j["funds"].push_back(fund_json(f));
   ordered_json o;
   o["donations"] = r.org.donations;
   o["donors"] = r.org.donors;

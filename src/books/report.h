@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "books/model.h"
 
 namespace amanat::books {
@@ -62,6 +64,35 @@ struct ReportQuery {
   std::optional<std::string> from, to;
 };
 
+// One appeal's (or the general fund's) public activity, for its page: money in and out per
+// month, and its expenses a page at a time, newest first.
+struct MonthFlows {
+  std::string month;  // YYYY-MM
+  std::int64_t raised = 0, spent = 0;  // in the fund's currency, as corrected
+};
+struct PublicExpense {
+  std::uint64_t record = 0;  // the expense's leaf
+  std::string date;
+  Category category = Category::other;
+  std::int64_t amount = 0;  // the part charged to this fund, in the fund's currency
+  Currency currency;
+  bool approved = false;    // by two different people
+  std::vector<std::uint64_t> receipts;  // the records (leaves) that commit to its receipt files
+};
+struct FundActivity {
+  std::uint64_t log_size = 0;
+  std::vector<MonthFlows> months;        // oldest first; months with no money are left out
+  std::vector<PublicExpense> expenses;   // newest first, live ones only
+  std::optional<std::uint64_t> next;     // pass as `before` for the next page; none: the last
+};
+struct ActivityQuery {
+  std::string fund;
+  std::optional<std::uint64_t> before;  // expenses with a record number below this
+  std::size_t limit = 50;
+};
+
+// One fund's figures as the report's JSON has them (the API's appeal page uses the same).
+nlohmann::ordered_json fund_json(const FundReport& f);
 std::string report_json(const Report& r);   // pretty-printed, stable key order
 std::string report_csv(const Report& r);    // one row per fund, then an "organisation" row
 // A short table for people at a terminal.

@@ -115,6 +115,8 @@ class ReportStore {
  public:
   virtual ~ReportStore() = default;
   virtual Result<Report> report(const ReportQuery& q) = 0;
+  // Errc::not_found when the fund does not exist.
+  virtual Result<FundActivity> activity(const ActivityQuery& q) = 0;
   // Every transaction with postings, in leaf order, and the accounts with their first dates.
   virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "http/log_routes.h"
 #include "http/router.h"
+#include "http/static_site.h"
 #include "http/witness_routes.h"
 #include "store/org.h"
 #include "store/static_dir.h"
@@ -86,7 +87,7 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
 
 int do_serve(const std::string& data, const std::string& slug, const std::vector<std::string>& also,
              const std::string& listen, unsigned threads, unsigned workers, unsigned handler_timeout_s,
-             const std::string& unseal_file, bool trust_proxy) {
+             const std::string& unseal_file, bool trust_proxy, const std::string& web) {
   // Before any thread starts (each organisation's sequencer has one): every thread inherits the
   // mask, so SIGTERM reaches only the thread that waits for it and stops the server gracefully.
   block_stop_signals();
@@ -124,6 +125,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
                  stores.bank.get(), stores.log.get(),       o.accounts.get(),   o.identities.get()};
     org.data_dir = o.session->dir.path();
     org.keys = o.session->keys.get();
+    org.verifier_key = o.session->key->vkey();
     api->add_org(std::move(org));
     // The log is owned by the session; the handler only borrows it for the server's lifetime.
     std::shared_ptr<tlog::LogSource> src(stores.log.get(), [](tlog::LogSource*) {});
@@ -137,6 +139,16 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
                              [a](const http::Request& head) { return a->body_limit(head); });
       !st)
     return report(st.error());
+
+  // The web app at "/" (every path the API and the logs do not take). The default folder is the
+  // one scripts/build.sh builds; without it the server still serves the API and the logs.
+  auto site = http::StaticSite::load(web.empty() ? std::string(AMANAT_WEB_DIR) : web);
+  if (!site && !web.empty()) return report(site.error().context("--web"));
+  if (site) {
+    if (auto st = router.mount("/", *site); !st) return report(st.error());
+  } else {
+    std::fprintf(stderr, "amanat: no web app (%s); serving the API and the logs only\n", site.error().message.c_str());
+  }
 
   http::ServerOptions opts;
   opts.address = listen.substr(0, colon);
@@ -156,6 +168,9 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
                    o.slug.c_str());
     std::fprintf(stderr, "amanat: the API is described at http://%s:%u/api/v1/openapi.json\n", opts.address.c_str(),
                  (*server)->port());
+    if (site)
+      std::fprintf(stderr, "amanat: the web app is at http://%s:%u/%s/\n", opts.address.c_str(), (*server)->port(),
+                   orgs[0].slug.c_str());
   });
   std::fprintf(stderr, "amanat: stopped; every accepted request was answered\n");
   return kExitOk;
@@ -304,6 +319,7 @@ void add_server_commands(Registry& r) {
     auto handler_timeout = std::make_shared<unsigned>(30);
     auto unseal = std::make_shared<std::string>();
     auto trust_proxy = std::make_shared<bool>(false);
+    auto web = std::make_shared<std::string>();
     auto* sub = r.app.add_subcommand("serve", "Serve the JSON API and the logs of one or more organisations");
     sub->add_option("--data", *data, "The organisation's data directory")->required();
     sub->add_option("--org", *slug, "Its slug in URLs (a-z, 0-9, '-')")->capture_default_str();
@@ -325,7 +341,26 @@ void add_server_commands(Registry& r) {
     sub->add_flag("--trust-proxy", *trust_proxy,
                   "Take the client's address from X-Real-IP (set it only behind the reverse proxy that sets it, "
                   "as deploy/nginx/amanat.conf does): the per-address login limits need it");
-    r.on(sub, [=] { return do_serve(*data, *slug, *also, *listen, *threads, *workers, *handler_timeout, *unseal, *trust_proxy); });
+    sub->add_option("--web", *web,
+                    "The built web app's folder (default: web/dist of the source tree, as scripts/build.sh builds it)");
+    r.on(sub, [=] {
+      return do_serve(*data, *slug, *also, *listen, *threads, *workers, *handler_timeout, *unseal, *trust_proxy, *web);
+    });
+  }
+  {
+    // The document the server serves at /api/v1/openapi.json, without a server: the web app's
+    // build generates its API types from it (web/scripts/gen-api.mjs).
+    auto* sub = r.app.add_subcommand("openapi", "Print the JSON API's OpenAPI 3.1 document (as served at /api/v1/openapi.json)");
+    r.on(sub, [] {
+      auto api = api::make_api();
+      http::Request req;
+      req.method = "GET";
+      req.path = "openapi.json";
+      http::Response res = api->handle(req);
+      if (res.status != 200) return report({Errc::internal, "the OpenAPI document: " + res.body});
+      std::fwrite(res.body.data(), 1, res.body.size(), stdout);
+      return std::fflush(stdout) == 0 ? 0 : 1;
+    });
   }
   {
     auto* vault = r.app.add_subcommand("vault", "The organisation's key vault (identities at rest)");

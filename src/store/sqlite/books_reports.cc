@@ -194,6 +194,80 @@ Result<Report> SqliteReportStore::report_on(Db& db, const ReportQuery& query) {
   return rep;
 }
 
+Result<FundActivity> SqliteReportStore::activity(const ActivityQuery& query) {
+  return read_([&](Db& db) { return read_transaction(db, [&] { return activity_on(db, query); }); });
+}
+
+Result<FundActivity> SqliteReportStore::activity_on(Db& db, const ActivityQuery& query) {
+  FundActivity out;
+  Currency cur = *currency("KZT");
+  {
+    AMANAT_TRY(q, db.cached_literal("SELECT currency FROM funds WHERE log_id = ? AND fund = ?"));
+    q->bind(1, org_).bind(2, std::string_view(query.fund));
+    AMANAT_TRY(row, q->step());
+    if (!row) return fail(Errc::not_found, "fund " + query.fund + " does not exist");
+    AMANAT_TRY(c, currency(q->column_text(0)));
+    cur = c;
+    q->reset();
+    AMANAT_TRY(s, db.cached_literal("SELECT size FROM logs WHERE id = ?"));
+    s->bind(1, org_);
+    AMANAT_TRY(r2, s->step());
+    out.log_size = r2 ? static_cast<std::uint64_t>(s->column_int(0)) : 0;
+    s->reset();
+  }
+  // Money in and out per month, as corrected (a reversed record counts nowhere).
+  std::map<std::string, MonthFlows> months;
+  const std::pair<const char*, std::int64_t MonthFlows::*> flows[] = {
+      {"SELECT substr(date, 1, 7), SUM(fund_amount) FROM donations WHERE log_id = ?1 AND fund = ?2 "
+       "AND reversed_by IS NULL GROUP BY 1",
+       &MonthFlows::raised},
+      {"SELECT substr(s.date, 1, 7), SUM(s.fund_amount) FROM expense_splits s JOIN expenses e ON "
+       "e.log_id = s.log_id AND e.leaf = s.leaf WHERE s.log_id = ?1 AND s.fund = ?2 AND "
+       "e.reversed_by IS NULL GROUP BY 1",
+       &MonthFlows::spent},
+  };
+  for (const auto& [sql, member] : flows) {
+    AMANAT_TRY(q, db.cached_literal(sql));
+    q->bind(1, org_).bind(2, std::string_view(query.fund));
+    AMANAT_CHECK(q->each([&](Stmt& r) {
+      auto& m = months[r.column_text(0)];
+      m.month = r.column_text(0);
+      m.*member = r.column_int(1);
+    }));
+  }
+  for (auto& [k, m] : months) out.months.push_back(std::move(m));
+
+  // Its expenses, newest first, one more than asked to know whether another page follows.
+  AMANAT_TRY(ex, db.cached_literal(
+                     "SELECT s.leaf, s.date, s.category, s.fund_amount, e.approvals FROM expense_splits s JOIN "
+                     "expenses e ON e.log_id = s.log_id AND e.leaf = s.leaf WHERE s.log_id = ?1 AND s.fund = ?2 AND "
+                     "e.reversed_by IS NULL AND s.leaf < ?3 ORDER BY s.leaf DESC LIMIT ?4"));
+  ex->bind(1, org_).bind(2, std::string_view(query.fund));
+  ex->bind(3, static_cast<std::int64_t>(std::min<std::uint64_t>(query.before.value_or(INT64_MAX), INT64_MAX)));
+  ex->bind(4, static_cast<std::int64_t>(query.limit + 1));
+  AMANAT_CHECK(ex->each([&](Stmt& r) -> Status {
+    PublicExpense e{.currency = cur};
+    e.record = static_cast<std::uint64_t>(r.column_int(0));
+    e.date = r.column_text(1);
+    auto c = parse_category(r.column_text(2));
+    e.category = c ? *c : Category::other;
+    e.amount = r.column_int(3);
+    e.approved = r.column_int(4) >= 2;
+    out.expenses.push_back(std::move(e));
+    return {};
+  }));
+  if (out.expenses.size() > query.limit) {
+    out.expenses.erase(out.expenses.begin() + static_cast<std::ptrdiff_t>(query.limit), out.expenses.end());
+    out.next = out.expenses.back().record;
+  }
+  AMANAT_TRY(rc, db.cached_literal("SELECT leaf FROM expense_receipts WHERE log_id = ? AND expense = ? ORDER BY leaf"));
+  for (auto& e : out.expenses) {
+    rc->bind(1, org_).bind(2, static_cast<std::int64_t>(e.record));
+    AMANAT_CHECK(rc->each([&](Stmt& r) { e.receipts.push_back(static_cast<std::uint64_t>(r.column_int(0))); }));
+  }
+  return out;
+}
+
 Status SqliteReportStore::journal(const std::function<Status(const books::Transaction&)>& each) {
   // A connection of its own: a long export must not hold up look-ups on the reader.
   auto db = db_.open_reader();

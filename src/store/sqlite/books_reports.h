@@ -24,6 +24,7 @@ class SqliteReportStore : public books::ReportStore {
   static Result<std::unique_ptr<SqliteReportStore>> open(Database& db, std::int64_t org);
 
   Result<books::Report> report(const books::ReportQuery& q) override;
+  Result<books::FundActivity> activity(const books::ActivityQuery& q) override;
   Status journal(const std::function<Status(const books::Transaction&)>& each) override;
   Result<std::vector<std::pair<std::string, std::string>>> accounts() override;
   Result<std::vector<std::string>> currencies() override;
@@ -32,6 +33,7 @@ class SqliteReportStore : public books::ReportStore {
   SqliteReportStore(Database& db, std::int64_t org, ReadConnection reader)
       : db_(db), org_(org), read_(std::move(reader)) {}
   Result<books::Report> report_on(Db& db, const books::ReportQuery& q);
+  Result<books::FundActivity> activity_on(Db& db, const books::ActivityQuery& q);
 
   Database& db_;
   const std::int64_t org_;

@@ -1,0 +1,70 @@
+// Numbers, money and dates in the reader's language. Money is integer minor units with an ISO 4217
+// code (never a float until the moment it is shown).
+//
+// Kazakh: Chromium ships no Kazakh number or date data (it prints "1,234,567.89" and
+// "2025 M03 21"). Numbers for kk are formatted with ru-KZ, whose CLDR data is the same for
+// decimals and currency ("1 234 567,89 ₸"); dates use the month names below, so that Kazakh
+// reads as Kazakh ("21 наурыз 2025 ж.") in every browser, whatever its locale data. Russian uses
+// ru-KZ too, so that tenge is "₸" rather than "KZT".
+import type { Lang } from "./index";
+
+const numberLocale: Record<Lang, string> = { ru: "ru-KZ", kk: "ru-KZ", en: "en" };
+
+const kkMonths = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
+  "қараша", "желтоқсан"];
+const kkMonthsShort = ["қаң.", "ақп.", "нау.", "сәу.", "мам.", "мау.", "шіл.", "там.", "қыр.", "қаз.", "қар.", "жел."];
+
+// Minor units per currency (ISO 4217), from the runtime's own data.
+function digits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+// 123456 KZT minor units -> "1 234,56 ₸" (ru, kk), "KZT 1,234.56" (en). With `whole`, whole
+// amounts lose their ",00"; with "round", amounts are rounded to whole units (for the headline
+// figures of the front page; every page with the exact figures is a click away).
+export function money(lang: Lang, minor: number, currency: string, whole: boolean | "round" = false): string {
+  const d = digits(currency);
+  const value = minor / 10 ** d;  // exact for every amount below 2^53 minor units
+  const showCents = !whole || (whole === true && minor % 10 ** d !== 0);
+  return new Intl.NumberFormat(numberLocale[lang], {
+    style: "currency",
+    currency,
+    currencyDisplay: lang === "en" ? "code" : "narrowSymbol",
+    minimumFractionDigits: showCents ? d : 0,
+    maximumFractionDigits: showCents ? d : 0,
+  }).format(value);
+}
+
+export function number(lang: Lang, n: number): string {
+  return new Intl.NumberFormat(numberLocale[lang]).format(n);
+}
+
+export function percent(lang: Lang, ratio: number): string {
+  return new Intl.NumberFormat(numberLocale[lang], { style: "percent", maximumFractionDigits: 0 }).format(ratio);
+}
+
+function parts(iso: string): [number, number, number] {
+  const [y, m, d] = iso.split("-").map(Number);
+  return [y ?? 1970, m ?? 1, d ?? 1];
+}
+
+// "2025-03-21" -> "21 наурыз 2025 ж." / "21 марта 2025 г." / "21 March 2025".
+export function date(lang: Lang, iso: string): string {
+  const [y, m, d] = parts(iso);
+  if (lang === "kk") return `${d} ${kkMonths[m - 1]} ${y} ж.`;
+  return new Intl.DateTimeFormat(lang === "ru" ? "ru" : "en-GB", { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// "2025-03" -> "наурыз 2025 ж." / "март 2025 г." / "March 2025"; short: "нау. 2025" / "мар. 2025" / "Mar 2025".
+export function month(lang: Lang, ym: string, short = false): string {
+  const [y, m] = parts(ym + "-01");
+  if (lang === "kk") return short ? `${kkMonthsShort[m - 1]} ${y}` : `${kkMonths[m - 1]} ${y} ж.`;
+  return new Intl.DateTimeFormat(lang === "ru" ? "ru" : "en-GB", {
+    month: short ? "short" : "long", year: "numeric", timeZone: "UTC",
+  }).format(new Date(Date.UTC(y, m - 1, 15)));
+}

@@ -1,0 +1,81 @@
+// The reader's language (Russian, Kazakh or English): chosen from the switcher, remembered in
+// localStorage, else taken from the browser's preferences, else Russian. Messages are looked up
+// by key ("appeal.raised") and filled with values already formatted by i18n/fmt.ts.
+import type { components } from "../api/schema.gen";
+import { en } from "./en";
+import { kk } from "./kk";
+import { ru } from "./ru";
+
+export type Lang = "ru" | "kk" | "en";
+export const langs: Lang[] = ["kk", "ru", "en"];
+
+// A message with plural forms (CLDR categories: en and kk use one/other, ru one/few/many/other).
+export interface Plural {
+  one: string;
+  few?: string;
+  many?: string;
+  other: string;
+}
+export type Reason = components["schemas"]["Problem"]["reason"];
+export type Problems = Record<Reason, string>;
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends Plural ? Plural : Shape<T[K]> };
+export type Catalog = Shape<typeof en>;
+
+const catalogs: Record<Lang, Catalog> = { ru, kk, en };
+
+const stored = (): string | null => {
+  try {
+    return localStorage.getItem("amanat.lang");
+  } catch {
+    return null;
+  }
+};
+
+export function initialLang(): Lang {
+  const s = stored();
+  if (s === "ru" || s === "kk" || s === "en") return s;
+  for (const l of navigator.languages ?? [])
+    for (const ours of langs) if (l.toLowerCase().startsWith(ours)) return ours;
+  return "ru";
+}
+
+export function rememberLang(l: Lang) {
+  try {
+    localStorage.setItem("amanat.lang", l);
+  } catch {
+    // private mode: the choice lasts for this page only
+  }
+  document.documentElement.lang = l;
+}
+
+type Leaves<T, P extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string | Plural ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+}[keyof T & string];
+export type Key = Leaves<Catalog>;
+
+function lookup(lang: Lang, key: string): string | Plural {
+  let v: unknown = catalogs[lang];
+  for (const part of key.split(".")) v = (v as Record<string, unknown>)?.[part];
+  if (typeof v === "string" || (typeof v === "object" && v !== null)) return v as string | Plural;
+  return key;
+}
+
+function fill(s: string, vars: Record<string, string | number>): string {
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m));
+}
+
+// The message `key` in `lang`, with {name} filled from `vars`; for a plural message, the form
+// for `count` (itself given as `vars.n`, formatted).
+export function t(lang: Lang, key: Key, vars: Record<string, string | number> = {}, count?: number): string {
+  const m = lookup(lang, key);
+  if (typeof m === "string") return fill(m, vars);
+  const cat = new Intl.PluralRules(lang).select(count ?? 0) as keyof Plural;
+  return fill(m[cat] ?? m.other, vars);
+}
+
+export function problemText(lang: Lang, reason: string | undefined, status: number): string {
+  const p = catalogs[lang].problem as Record<string, string>;
+  if (reason && reason in p) return p[reason]!;
+  return fill(catalogs[lang].error.unknown, { status });
+}

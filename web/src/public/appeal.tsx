@@ -1,0 +1,246 @@
+// One appeal's public page: its target, raised, spent by category, balance; money in and out by
+// month as a chart with the same figures in a table; every expense with its date, category,
+// amount, approvals and the log records that commit to its receipts; the checkpoint.
+import { useEffect, useState } from "preact/hooks";
+import { api, type AppealPage } from "../api/client";
+import { date, money, month, number, percent } from "../i18n/fmt";
+import type { Key } from "../i18n";
+import { CheckpointBox } from "./checkpoint";
+import { ErrorBox, Loading, useData, useT } from "./ui";
+
+type Expense = AppealPage["expenses"][number];
+
+export function AppealView(props: { org: string; code: string }) {
+  const { t, lang } = useT();
+  const [page, error] = useData(() => api.appeal(props.org, props.code), [props.org, props.code]);
+  const [more, setMore] = useState<Expense[]>([]);
+  const [next, setNext] = useState<number | undefined>();
+  const [moreError, setMoreError] = useState<unknown>();
+  useEffect(() => {
+    setMore([]);
+    setNext(page?.next);
+  }, [page]);
+  useEffect(() => {
+    if (page) document.title = `${page.fund.restricted ? page.fund.title : t("appeal.general")} · ${t("site.title")}`;
+  }, [page, lang]);
+  if (error) return <ErrorBox error={error} />;
+  if (!page) return <Loading />;
+  const f = page.fund;
+  const target = f.target ?? 0;
+  const title = f.restricted ? f.title : t("appeal.general");
+  const loadMore = () =>
+    next !== undefined &&
+    api.appeal(props.org, props.code, next).then((p) => {
+      setMore((m) => [...m, ...p.expenses]);
+      setNext(p.next);
+    }, setMoreError);
+  const categories = Object.entries(f.spent_by_category).filter(([, v]) => v > 0);
+  const expenses = [...page.expenses, ...more];
+  return (
+    <>
+      <p>
+        <a href={`/${props.org}/`}>← {t("site.back")}</a>
+      </p>
+      <h1>{title}</h1>
+      <p class="meta">
+        <span class={`status ${f.status}`}>{t(f.status === "open" ? "appeal.open" : "appeal.closed")}</span>
+        {f.restricted && <span> · {f.fund}</span>}
+        {f.case && <span> · {t("appeal.case", { code: f.case })}</span>}
+      </p>
+      <dl class="stats">
+        {target > 0 && (
+          <div>
+            <dt>{t("appeal.target")}</dt>
+            <dd>{money(lang, target, f.currency)}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t("appeal.raised")}</dt>
+          <dd>{money(lang, f.raised, f.currency)}</dd>
+        </div>
+        <div>
+          <dt>{t("appeal.spent")}</dt>
+          <dd>{money(lang, f.spent, f.currency)}</dd>
+        </div>
+        <div>
+          <dt>{t("appeal.balance")}</dt>
+          <dd>{money(lang, f.balance, f.currency)}</dd>
+        </div>
+      </dl>
+      {target > 0 && (
+        <div class="progress">
+          <div class="track" aria-hidden="true">
+            <div class="fill" style={{ width: `${Math.min(100, (f.raised / target) * 100).toFixed(1)}%` }} />
+          </div>
+          <p>{t("appeal.ofTarget", { pct: percent(lang, f.raised / target) })}</p>
+        </div>
+      )}
+      <p class="meta">
+        {t("appeal.donationsCount", { n: number(lang, f.donations) }, f.donations)}{" "}
+        {t("appeal.donorsCount", { n: number(lang, f.donors) }, f.donors)}
+      </p>
+
+      <section aria-labelledby="cats">
+        <h2 id="cats">{t("appeal.byCategory")}</h2>
+        {categories.length === 0 ? (
+          <p>{t("appeal.noExpenses")}</p>
+        ) : (
+          <table class="bars">
+            <thead>
+              <tr>
+                <th scope="col">{t("appeal.category")}</th>
+                <th scope="col" class="num">
+                  {t("appeal.amount")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {categories.map(([c, v]) => (
+                <tr key={c}>
+                  <th scope="row">{t(`category.${c}` as Key)}</th>
+                  <td class="num">{money(lang, v, f.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section>
+        <h2 id="months">{t("appeal.overTime")}</h2>
+        {page.months.length === 0 ? <p>{t("appeal.noMoney")}</p> : <MonthsChart page={page} />}
+      </section>
+
+      <section>
+        <h2 id="expenses">{t("appeal.expenses")}</h2>
+        {expenses.length === 0 ? (
+          <p>{t("appeal.noExpenses")}</p>
+        ) : (
+          <div class="scroll" tabIndex={0} role="region" aria-labelledby="expenses">
+            <table class="expenses cards">
+              <thead>
+                <tr>
+                  <th scope="col">{t("appeal.date")}</th>
+                  <th scope="col">{t("appeal.category")}</th>
+                  <th scope="col" class="num">
+                    {t("appeal.amount")}
+                  </th>
+                  <th scope="col">{t("appeal.approved")}</th>
+                  <th scope="col">{t("appeal.receipt")}</th>
+                  <th scope="col" class="num">
+                    {t("appeal.record")}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {expenses.map((e) => (
+                  <tr key={e.record}>
+                    <td class="date" data-label={t("appeal.date")}>{date(lang, e.date)}</td>
+                    <td data-label={t("appeal.category")}>{t(`category.${e.category}` as Key)}</td>
+                    <td class="num" data-label={t("appeal.amount")}>{money(lang, e.amount, e.currency)}</td>
+                    <td data-label={t("appeal.approved")}>{e.approved ? t("appeal.yes") : t("appeal.no")}</td>
+                    <td data-label={t("appeal.receipt")}>
+                      {e.receipts.length === 0
+                        ? t("appeal.none")
+                        : e.receipts.map((r) => t("appeal.receiptRecord", { n: r })).join(", ")}
+                    </td>
+                    <td class="num" data-label={t("appeal.record")}>{e.record}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {next !== undefined && (
+          <button type="button" onClick={loadMore}>
+            {t("appeal.more")}
+          </button>
+        )}
+        {moreError !== undefined && <ErrorBox error={moreError} />}
+      </section>
+      <CheckpointBox org={props.org} size={page.log_size} />
+    </>
+  );
+}
+
+// Bars of money in and out per month (up to the last 60 months in the chart; every month in
+// the table). The chart is an image to screen readers, named with what it shows; the table
+// carries the figures.
+function MonthsChart(props: { page: AppealPage }) {
+  const { t, lang } = useT();
+  const cur = props.page.fund.currency;
+  const all = props.page.months;
+  // Every month from the first with money to the last, empty ones too, so that time reads evenly.
+  const byMonth = new Map(all.map((m) => [m.month, m]));
+  const continuous: typeof all = [];
+  if (all.length > 0) {
+    let [y, mo] = all[0]!.month.split("-").map(Number) as [number, number];
+    const end = all[all.length - 1]!.month;
+    for (;;) {
+      const key = `${y}-${String(mo).padStart(2, "0")}`;
+      continuous.push(byMonth.get(key) ?? { month: key, raised: 0, spent: 0 });
+      if (key >= end) break;
+      mo === 12 ? ((mo = 1), (y += 1)) : (mo += 1);
+    }
+  }
+  const shown = continuous.slice(-60);
+  const max = Math.max(1, ...shown.map((m) => Math.max(m.raised, m.spent)));
+  const W = 640, H = 220, pad = 28, slot = (W - pad) / shown.length, bar = Math.max(2, slot / 2 - 2);
+  const y = (v: number) => H - pad - (v / max) * (H - pad * 2);
+  const first = shown[0]!, last = shown[shown.length - 1]!;
+  const label = t("appeal.chartLabel", { from: month(lang, first.month), to: month(lang, last.month) });
+  return (
+    <>
+      <figure class="chart">
+        <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label}>
+          <title>{label}</title>
+          <line x1={pad} x2={W} y1={H - pad} y2={H - pad} class="axis" />
+          {shown.map((m, i) => (
+            <g key={m.month}>
+              <rect class="in" x={pad + i * slot + 1} y={y(m.raised)} width={bar} height={H - pad - y(m.raised)} />
+              <rect class="out" x={pad + i * slot + 1 + bar} y={y(m.spent)} width={bar} height={H - pad - y(m.spent)} />
+            </g>
+          ))}
+          <text x={pad} y={H - 8} class="tick">
+            {month(lang, first.month, true)}
+          </text>
+          <text x={W} y={H - 8} class="tick" text-anchor="end">
+            {month(lang, last.month, true)}
+          </text>
+          <text x={pad} y={14} class="tick">
+            {money(lang, max, cur, true)}
+          </text>
+        </svg>
+        <figcaption>
+          <span class="key in" aria-hidden="true" /> {t("appeal.raised")} <span class="key out" aria-hidden="true" />{" "}
+          {t("appeal.spent")}
+        </figcaption>
+      </figure>
+      <div class="scroll" tabIndex={0} role="region" aria-labelledby="months">
+        <table class="months">
+          <caption class="sr-only">{t("appeal.overTime")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("appeal.month")}</th>
+              <th scope="col" class="num">
+                {t("appeal.raised")}
+              </th>
+              <th scope="col" class="num">
+                {t("appeal.spent")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...all].reverse().map((m) => (
+              <tr key={m.month}>
+                <th scope="row">{month(lang, m.month)}</th>
+                <td class="num">{money(lang, m.raised, cur)}</td>
+                <td class="num">{money(lang, m.spent, cur)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The server the browser tests run against (playwright.config.ts starts it): a fresh data
+# directory under web/.test-data with demo books (invented people only), one donation booked
+# with a known receipt code (written to receipt.txt for the tests), a published report, an
+# accountant whose password is in accountant.password, then `amanat serve` with web/dist.
+# Usage: tests/serve.sh PORT. The amanat binary: $AMANAT_BIN, else ../build/{test,release,asan}/amanat.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${1:-18080}
+bin=${AMANAT_BIN:-}
+if [ -z "$bin" ]; then
+  for f in test release asan; do
+    if [ -x "../build/$f/amanat" ]; then bin=../build/$f/amanat; break; fi
+  done
+fi
+[ -x "$bin" ] || { echo "serve.sh: no amanat binary; build it first (scripts/build.sh test)" >&2; exit 1; }
+data=.test-data/books
+rm -rf .test-data
+mkdir -p .test-data
+"$bin" demo --data "$data" --donations 400 --seed 7 > .test-data/verifier.key 2>/dev/null
+# A donation today to the newest open appeal, whose receipt code the verify tests type.
+appeal=$("$bin" report --data "$data" 2>/dev/null | awk '$2 == "open" && $1 ~ /^A-/ {a=$1} END {print a}')
+"$bin" donation add --data "$data" --amount 12345.67 --appeal "$appeal" --channel card 2>/dev/null \
+  | awk '/^receipt code:/ {print $3}' > .test-data/receipt.txt
+echo "$appeal" > .test-data/appeal.txt
+"$bin" report --data "$data" --publish > /dev/null 2>&1
+umask 077
+echo "maple quartz harbour lantern 4417" > .test-data/accountant.password
+AMANAT_PASSWORD=$(cat .test-data/accountant.password) "$bin" user add --data "$data" --name e2e-accountant \
+  --role accountant > /dev/null
+exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist
