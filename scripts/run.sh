@@ -35,6 +35,8 @@ fi
 echo "run: the log's verifier key is in $data/verifier.key:" >&2
 cat "$data/verifier.key" >&2
 echo "run: open http://$listen/demo/ in a browser (the public site: appeals, figures, verify a donation)" >&2
+echo "run: staff: http://$listen/staff/demo/ as demo-accountant, password in $data/demo-accountant.password" >&2
+echo "run:        (demo-director sets up an authenticator app at the first login)" >&2
 echo "run: try: $bin audit --log http://$listen/log/demo/ --vkey \"\$(cat $data/verifier.key)\"" >&2
 echo "run:  or: curl http://$listen/api/v1/orgs/demo/statistics" >&2
 echo "run:  log in: curl -XPOST http://$listen/api/v1/orgs/demo/session -H 'content-type: application/json' \\" >&2

@@ -94,8 +94,14 @@ Result<http::Response> log_out(Call& c) {
   return res;
 }
 
+// A browser session also gets its CSRF token again (after a reload the page has lost it): no
+// other site can read this answer (same-origin policy; the cookie is SameSite=Strict).
 Result<http::Response> me(Call& c) {
-  return json_response(200, {{"user", user_json(c.session->user)}, {"needs_totp_enrolment", c.session->needs_totp}});
+  ojson body{{"user", user_json(c.session->user)},
+             {"needs_totp_enrolment", c.session->needs_totp},
+             {"expires_idle_seconds", Accounts::kIdle}};
+  if (c.session->cookie) body["csrf_token"] = c.session->csrf;
+  return json_response(200, body);  // no-store
 }
 
 Result<http::Response> change_password(Call& c) {
@@ -217,8 +223,12 @@ void add_account_routes(Api& api) {
            .summary = "The logged-in user",
            .roles = everyone,
            .before_totp = true,
-           .response = "The user and whether TOTP enrolment is still needed",
-           .returns = Schema{"Me", {user_field(), out::flag("needs_totp_enrolment", "TOTP must be enrolled first")}},
+           .response = "The user, whether TOTP enrolment is still needed, and (for a browser session) its CSRF token",
+           .returns = Schema{"Me",
+                             {user_field(), out::flag("needs_totp_enrolment", "TOTP must be enrolled first"),
+                              out::number("expires_idle_seconds", "The session ends after this idle time"),
+                              out::text("csrf_token", "The CSRF token of a cookie session: send it as X-CSRF-Token",
+                                        false)}},
            .handler = me});
 
   api.add({.method = "POST",

@@ -493,6 +493,321 @@ TEST_F(ApiTest, AnAppealsPublicPageShowsItsFiguresMonthsAndExpensesAPageAtATime)
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/appeals/A-1?colour=red")).status, 400);
 }
 
+// ---- the staff's lists of records ----
+
+// Books through the API for the lists' tests: each returns the new record's number.
+struct Booker {
+  Api& api;
+  std::string token;
+  std::uint64_t post(const std::string& path, const json& body) {
+    auto r = api.handle(request("POST", "orgs/alpha/" + path, body.dump(), token));
+    EXPECT_EQ(r.status, 201) << path << ": " << r.body;
+    return r.status == 201 ? body_of(r)["record"].get<std::uint64_t>() : 0;
+  }
+  std::uint64_t donation(const std::string& date, const std::string& fund, std::int64_t amount,
+                         const std::string& channel = "card") {
+    return post("donations", {{"date", date}, {"amount", amount}, {"currency", "KZT"}, {"channel", channel}, {"fund", fund}});
+  }
+  std::uint64_t expense(const std::string& date, const std::vector<std::pair<std::string, std::int64_t>>& splits) {
+    json s = json::array();
+    std::int64_t total = 0;
+    for (const auto& [fund, amount] : splits) s.push_back({{"fund", fund}, {"amount", amount}}), total += amount;
+    return post("expenses", {{"date", date},
+                             {"amount", total},
+                             {"currency", "KZT"},
+                             {"category", "lawyer"},
+                             {"payee", "An invented law office"},
+                             {"memo", "Court fees"},
+                             {"splits", s}});
+  }
+  std::uint64_t transfer(const std::string& date, const std::string& from, const std::string& to, std::int64_t amount) {
+    return post("transfers",
+                {{"date", date}, {"amount", amount}, {"currency", "KZT"}, {"from", from}, {"to", to}, {"reason", "advance"}});
+  }
+  std::uint64_t correct(std::uint64_t record) {
+    return post("corrections", {{"date", "2025-06-30"}, {"reverses", record}, {"reason", "booked twice"}});
+  }
+};
+
+// A CSV statement of money in, one line per amount (KZT), for the imports list.
+std::string statement_csv(const std::vector<int>& amounts, const std::string& ref) {
+  std::string csv = "Date,Amount,Currency,Ref,Payer,Purpose\n";
+  for (std::size_t i = 0; i < amounts.size(); ++i)
+    csv += "2025-03-0" + std::to_string(i + 1) + "," + std::to_string(amounts[i]) + ".00,KZT," + ref + "-" +
+           std::to_string(i) + ",KZ86125KZT5004100100,general support\n";
+  return csv;
+}
+const std::string kStatementQuery =
+    "?format=csv&map=account%3DKaspi-Main%3Bdate%3DDate%3Bamount%3DAmount%3Bcurrency%3DCurrency%3Bref%3DRef%3B"
+    "counterparty%3DPayer%3Btext%3DPurpose";
+
+// The numbers (record, or an import's id) of a list's items, in order.
+std::vector<std::uint64_t> numbers_of(const json& items) {
+  std::vector<std::uint64_t> out;
+  for (const auto& i : items) out.push_back(i.contains("record") ? i["record"].get<std::uint64_t>() : i["id"].get<std::uint64_t>());
+  return out;
+}
+
+// Reads a list to its end `limit` items a page at a time, following `next`; checks that `next`
+// is the last item's number and comes only while items remain. Returns the numbers in order.
+std::vector<std::uint64_t> every_page(Api& api, const std::string& list, const std::string& token, int limit,
+                                      int* pages = nullptr, const std::string& filter = "") {
+  std::vector<std::uint64_t> all;
+  std::string before;
+  int n = 0;
+  for (;; ++n) {
+    if (n > 50) {
+      ADD_FAILURE() << list << ": no end";
+      break;
+    }
+    std::string path = "orgs/alpha/" + list + "?" + filter + "limit=" + std::to_string(limit) + before;
+    auto r = api.handle(request("GET", path, "", token));
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    if (r.status != 200) break;
+    json page = body_of(r);
+    auto got = numbers_of(page[list]);
+    EXPECT_LE(got.size(), static_cast<std::size_t>(limit)) << path;
+    all.insert(all.end(), got.begin(), got.end());
+    if (!page.contains("next")) break;
+    EXPECT_EQ(got.size(), static_cast<std::size_t>(limit)) << path;
+    EXPECT_EQ(page["next"].get<std::uint64_t>(), got.back()) << path;
+    before = "&before=" + std::to_string(page["next"].get<std::uint64_t>());
+  }
+  if (pages) *pages = n + 1;
+  return all;
+}
+
+// The numbers a list answers for `query` (one page of up to 200).
+std::vector<std::uint64_t> listed(Api& api, const std::string& list, const std::string& query, const std::string& token) {
+  auto r = api.handle(request("GET", "orgs/alpha/" + list + query, "", token));
+  EXPECT_EQ(r.status, 200) << list << query << ": " << r.body;
+  if (r.status != 200) return {};
+  EXPECT_FALSE(body_of(r).contains("next")) << list << query;
+  return numbers_of(body_of(r)[list]);
+}
+
+using Numbers = std::vector<std::uint64_t>;
+
+// Paging by record number: every record exactly once, newest first, `next` only while another
+// page follows (also when the last page is full), and the same as one page of them all.
+TEST_F(ApiTest, StaffListsReturnEveryRecordExactlyOnceNewestFirstAcrossPages) {
+  Booker acc{*api, login_as(a, Role::accountant)}, dir{*api, login_as(a, Role::director)};
+  std::string auditor = login_as(a, Role::auditor);
+  std::map<std::string, Numbers> booked;
+  Numbers to_a1;
+  for (int i = 0; i < 5; ++i) {
+    booked["donations"].push_back(acc.donation("2025-05-0" + std::to_string(i + 1), i % 2 ? "A-1" : "general", 1000 + i));
+    if (i % 2) to_a1.push_back(booked["donations"].back());
+  }
+  for (int i = 0; i < 4; ++i) booked["expenses"].push_back(acc.expense("2025-05-1" + std::to_string(i), {{"A-1", 10 + i}}));
+  for (int i = 0; i < 3; ++i) booked["transfers"].push_back(dir.transfer("2025-05-2" + std::to_string(i), "general", "A-1", 5));
+  for (int i = 0; i < 3; ++i) {
+    auto r = api->handle(request("POST", "orgs/alpha/statements" + kStatementQuery,
+                                 statement_csv({100 + i}, "S" + std::to_string(i)), acc.token, "text/csv"));
+    ASSERT_EQ(r.status, 201) << r.body;
+    booked["imports"].push_back(body_of(r)["import"].get<std::uint64_t>());
+    booked["donations"].push_back(a.books.reports().report({})->log_size - 1);  // the donation it booked
+  }
+  for (auto& [list, records] : booked) {
+    SCOPED_TRACE(list);
+    std::sort(records.rbegin(), records.rend());
+    int pages = 0;
+    EXPECT_EQ(every_page(*api, list, auditor, 2, &pages), records);
+    EXPECT_EQ(pages, static_cast<int>((records.size() + 1) / 2));
+    EXPECT_EQ(listed(*api, list, "", auditor), records);  // the default page holds them all
+    EXPECT_EQ(every_page(*api, list, auditor, 1), records);
+  }
+  // The same through the fund's index (a period of a fund), where they are sorted.
+  std::sort(to_a1.rbegin(), to_a1.rend());
+  EXPECT_EQ(every_page(*api, "donations", auditor, 1, nullptr, "fund=A-1&from=2025-01-01&"), to_a1);
+  // Paging goes on from where it was while new records are booked: they are newer than any page.
+  auto first = body_of(api->handle(request("GET", "orgs/alpha/donations?limit=3", "", auditor)));
+  acc.donation("2025-06-01", "general", 7);
+  auto rest = listed(*api, "donations", "?before=" + std::to_string(first["next"].get<std::uint64_t>()), auditor);
+  Numbers seen = numbers_of(first["donations"]);
+  seen.insert(seen.end(), rest.begin(), rest.end());
+  EXPECT_EQ(seen, booked["donations"]);
+}
+
+// Each filter selects exactly its records: a fund (donations to it, expenses with a split to it,
+// transfers from or to it), dates (inclusive), a channel, the expenses waiting for approvals.
+TEST_F(ApiTest, EachStaffListFilterSelectsOnlyItsRecords) {
+  Booker acc{*api, login_as(a, Role::accountant)}, dir{*api, login_as(a, Role::director)};
+  std::string approver = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
+  dir.post("appeals", {{"code", "A-2"}, {"title", "Travel"}, {"target", 100000}, {"currency", "KZT"}, {"date", "2025-01-02"}});
+  auto d1 = acc.donation("2025-03-01", "general", 50000, "card");
+  auto d2 = acc.donation("2025-04-01", "A-1", 40000, "bank");
+  auto d3 = acc.donation("2025-05-01", "A-1", 30000, "cash");
+  EXPECT_EQ(listed(*api, "donations", "?fund=A-1", acc.token), (Numbers{d3, d2}));
+  EXPECT_EQ(listed(*api, "donations", "?fund=general", acc.token), (Numbers{d1}));
+  EXPECT_EQ(listed(*api, "donations", "?from=2025-04-01", acc.token), (Numbers{d3, d2}));
+  EXPECT_EQ(listed(*api, "donations", "?to=2025-04-01", acc.token), (Numbers{d2, d1}));
+  EXPECT_EQ(listed(*api, "donations", "?from=2025-04-01&to=2025-04-01", acc.token), (Numbers{d2}));
+  EXPECT_EQ(listed(*api, "donations", "?channel=cash", acc.token), (Numbers{d3}));
+  EXPECT_EQ(listed(*api, "donations", "?fund=A-1&channel=card", acc.token), (Numbers{}));
+  EXPECT_EQ(listed(*api, "donations", "?fund=A-2", acc.token), (Numbers{}));
+  EXPECT_EQ(listed(*api, "donations", "?fund=A-1&from=2025-04-02", acc.token), (Numbers{d3}));
+  EXPECT_EQ(listed(*api, "donations", "?fund=A-1&to=2025-04-01&channel=bank", acc.token), (Numbers{d2}));
+  auto gift = body_of(api->handle(request("GET", "orgs/alpha/donations?channel=bank", "", acc.token)))["donations"][0];
+  EXPECT_EQ(gift, (json{{"record", d2}, {"date", "2025-04-01"}, {"fund", "A-1"}, {"amount", 40000}, {"currency", "KZT"},
+                        {"channel", "bank"}, {"account", "Bank:Main"}}));
+
+  auto e1 = acc.expense("2025-05-02", {{"general", 100}});
+  auto e2 = acc.expense("2025-05-03", {{"general", 200}, {"A-1", 300}});
+  auto e3 = acc.expense("2025-05-04", {{"A-1", 400}});
+  Booker{*api, approver}.post("expenses/" + std::to_string(e1) + "/approvals", json::object());
+  dir.post("expenses/" + std::to_string(e1) + "/approvals", json::object());
+  Booker{*api, approver}.post("expenses/" + std::to_string(e3) + "/approvals", json::object());
+  EXPECT_EQ(listed(*api, "expenses", "", lawyer), (Numbers{e3, e2, e1}));
+  EXPECT_EQ(listed(*api, "expenses", "?waiting=true", lawyer), (Numbers{e3, e2}));
+  EXPECT_EQ(listed(*api, "expenses", "?waiting=false", lawyer), (Numbers{e3, e2, e1}));
+  EXPECT_EQ(listed(*api, "expenses", "?fund=A-1", lawyer), (Numbers{e3, e2}));
+  EXPECT_EQ(listed(*api, "expenses", "?fund=general", lawyer), (Numbers{e2, e1}));
+  EXPECT_EQ(listed(*api, "expenses", "?fund=general&waiting=true", lawyer), (Numbers{e2}));
+  EXPECT_EQ(listed(*api, "expenses", "?from=2025-05-03&to=2025-05-03", lawyer), (Numbers{e2}));
+  EXPECT_EQ(listed(*api, "expenses", "?to=2025-05-02", lawyer), (Numbers{e1}));
+  auto split = body_of(api->handle(request("GET", "orgs/alpha/expenses?from=2025-05-03&to=2025-05-03", "", lawyer)))["expenses"][0];
+  EXPECT_EQ(split["amount"], 500);
+  EXPECT_EQ(split["category"], "lawyer");
+  EXPECT_EQ(split["memo"], "Court fees");
+  EXPECT_EQ(split["account"], "Bank:Main");
+  EXPECT_EQ(split["booked_by"], "accountant-1");
+  EXPECT_EQ(split["approvals"], json::array());
+  EXPECT_EQ(split["receipts"], json::array());
+  EXPECT_EQ(split["lawyer"], false);
+  EXPECT_EQ(split["survivor"], false);
+  std::set<std::pair<std::string, std::int64_t>> parts;
+  for (const auto& s : split["splits"]) parts.emplace(s["fund"].get<std::string>(), s["amount"].get<std::int64_t>());
+  EXPECT_EQ(parts, (std::set<std::pair<std::string, std::int64_t>>{{"A-1", 300}, {"general", 200}}));
+  auto approved = body_of(api->handle(request("GET", "orgs/alpha/expenses?to=2025-05-02", "", lawyer)))["expenses"][0];
+  EXPECT_EQ(approved["approvals"].size(), 2u);
+
+  auto t1 = dir.transfer("2025-05-05", "general", "A-1", 1000);
+  auto t2 = dir.transfer("2025-05-06", "A-1", "general", 500);
+  auto t3 = dir.transfer("2025-05-07", "general", "A-2", 700);
+  EXPECT_EQ(listed(*api, "transfers", "?fund=A-1", acc.token), (Numbers{t2, t1}));
+  EXPECT_EQ(listed(*api, "transfers", "?fund=A-2", acc.token), (Numbers{t3}));
+  EXPECT_EQ(listed(*api, "transfers", "?fund=general", acc.token), (Numbers{t3, t2, t1}));
+  EXPECT_EQ(listed(*api, "transfers", "?fund=general&from=2025-05-06", acc.token), (Numbers{t3, t2}));
+  EXPECT_EQ(listed(*api, "transfers", "?to=2025-05-05", acc.token), (Numbers{t1}));
+  auto moved = body_of(api->handle(request("GET", "orgs/alpha/transfers?fund=A-2", "", acc.token)))["transfers"][0];
+  EXPECT_EQ(moved, (json{{"record", t3}, {"date", "2025-05-07"}, {"from", "general"}, {"to", "A-2"}, {"amount", 700},
+                         {"currency", "KZT"}, {"to_amount", 700}, {"to_currency", "KZT"}, {"reason", "advance"}}));
+}
+
+// A filter that is not right is a 400 naming it, whichever list it is given to; so is one the
+// list does not take.
+TEST_F(ApiTest, ABadStaffListFilterIsA400NamingIt) {
+  std::string director = login_as(a, Role::director);
+  struct Case {
+    std::string query, field, reason;
+  };
+  const std::vector<Case> common = {
+      {"fund=a-1", "fund", "invalid"},           {"fund=", "fund", "invalid"},
+      {"from=2025-13-01", "from", "invalid"},    {"to=yesterday", "to", "invalid"},
+      {"from=2025-05-02&to=2025-05-01", "to", "period-reversed"},
+      {"limit=0", "limit", "query-invalid"},           {"limit=201", "limit", "query-invalid"},
+      {"limit=x", "limit", "query-invalid"},           {"before=0", "before", "query-invalid"},
+      {"before=-1", "before", "query-invalid"},        {"colour=red", "query", "query-invalid"},
+  };
+  std::map<std::string, std::vector<Case>> cases = {{"donations", common}, {"expenses", common}, {"transfers", common}};
+  cases["donations"].push_back({"channel=pigeon", "channel", "query-invalid"});
+  cases["donations"].push_back({"waiting=true", "query", "query-invalid"});
+  cases["expenses"].push_back({"waiting=yes", "waiting", "query-invalid"});
+  cases["expenses"].push_back({"channel=cash", "query", "query-invalid"});
+  cases["transfers"].push_back({"channel=cash", "query", "query-invalid"});
+  cases["imports"] = {{"limit=0", "limit", "query-invalid"},
+                      {"before=x", "before", "query-invalid"},
+                      {"fund=general", "query", "query-invalid"},
+                      {"from=2025-01-01", "query", "query-invalid"}};
+  for (const auto& [list, all] : cases)
+    for (const auto& c : all) {
+      auto r = api->handle(request("GET", "orgs/alpha/" + list + "?" + c.query, "", director));
+      EXPECT_EQ(r.status, 400) << list << "?" << c.query << ": " << r.body;
+      auto problem = json::parse(r.body, nullptr, false);
+      ASSERT_TRUE(problem.is_object()) << r.body;
+      EXPECT_EQ(problem.value("field", ""), c.field) << list << "?" << c.query << ": " << r.body;
+      EXPECT_EQ(problem.value("reason", ""), c.reason) << list << "?" << c.query << ": " << r.body;
+    }
+}
+
+// A reversed donation, expense or transfer stays listed with the correction that reversed it;
+// a reversed expense no longer waits for approvals.
+TEST_F(ApiTest, ReversedRecordsInTheStaffListsNameTheCorrectionThatReversedThem) {
+  Booker acc{*api, login_as(a, Role::accountant)}, dir{*api, login_as(a, Role::director)};
+  auto d1 = acc.donation("2025-05-01", "general", 50000), d2 = acc.donation("2025-05-02", "general", 60000);
+  auto e1 = acc.expense("2025-05-03", {{"general", 100}}), e2 = acc.expense("2025-05-04", {{"general", 200}});
+  auto t1 = dir.transfer("2025-05-05", "general", "A-1", 300), t2 = dir.transfer("2025-05-06", "general", "A-1", 400);
+  std::map<std::uint64_t, std::uint64_t> reversed;
+  for (auto r : {d1, e2, t1}) reversed[r] = acc.correct(r);
+  for (const std::string list : {"donations", "expenses", "transfers"}) {
+    auto page = body_of(api->handle(request("GET", "orgs/alpha/" + list, "", dir.token)));
+    ASSERT_EQ(page[list].size(), 2u) << list;
+    for (const auto& item : page[list]) {
+      auto it = reversed.find(item["record"].get<std::uint64_t>());
+      if (it == reversed.end()) {
+        EXPECT_FALSE(item.contains("reversed_by")) << list << ": " << item;
+      } else {
+        EXPECT_EQ(item.value("reversed_by", std::uint64_t{0}), it->second) << list << ": " << item;
+      }
+    }
+  }
+  EXPECT_EQ(listed(*api, "expenses", "?waiting=true", dir.token), (Numbers{e1}));
+  (void)d2, (void)t2;
+}
+
+// No list answers a donor's pseudonym, a receipt code or its commitment, a bank reference or
+// its keyed tag, or a payee, to any role that may read it.
+TEST_F(ApiTest, StaffListsAnswerNoDonorPayeeReceiptOrBankReference) {
+  const std::string donor = "phone:+7 701 555 00 11", bank_ref = "Canary-Gift-From-Saule-L7",
+                    paid_ref = "Canary-Paid-To-Dana-L8", payee = "Canary Invented Law Office L9";
+  Booker acc{*api, login_as(a, Role::accountant)};
+  auto gift = api->handle(request("POST", "orgs/alpha/donations",
+                                  json{{"date", "2025-05-02"}, {"amount", 5000}, {"currency", "KZT"}, {"channel", "bank"},
+                                       {"fund", "general"}, {"donor", donor}, {"bank_ref", bank_ref}}.dump(),
+                                  acc.token));
+  ASSERT_EQ(gift.status, 201) << gift.body;
+  std::string receipt_code = body_of(gift)["receipt_code"];
+  acc.post("expenses", {{"date", "2025-05-03"}, {"amount", 100}, {"currency", "KZT"}, {"category", "other"},
+                        {"payee", payee}, {"bank_ref", paid_ref}, {"splits", json::array({{{"fund", "general"}, {"amount", 100}}})}});
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/statements" + kStatementQuery, statement_csv({250}, "Canary-Stmt-L10"),
+                                acc.token, "text/csv"))
+                .status,
+            201);
+  // What the database keeps of them, as an intruder would read it: pseudonym, commitment, tags.
+  std::vector<std::string> kept;
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((a.books.dir() / "amanat.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    for (const char* sql : {"SELECT donor FROM donations WHERE donor <> ''", "SELECT receipt FROM donations",
+                            "SELECT bank_ref FROM donations WHERE bank_ref <> ''",
+                            "SELECT bank_ref FROM expenses WHERE bank_ref <> ''", "SELECT payee_salt FROM expenses",
+                            "SELECT bank_ref FROM bank_lines WHERE bank_ref <> ''"}) {
+      sqlite3_stmt* q = nullptr;
+      ASSERT_EQ(sqlite3_prepare_v2(db, sql, -1, &q, nullptr), SQLITE_OK) << sql;
+      while (sqlite3_step(q) == SQLITE_ROW) kept.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q, 0)));
+      sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+  }
+  ASSERT_GE(kept.size(), 6u);
+  std::vector<std::string> secrets = {donor, "7015550011", bank_ref, paid_ref, payee, "Saule", "Dana", "Law Office",
+                                      receipt_code, "Canary-Stmt", "KZ86125KZT5004100100"};
+  for (const auto& k : kept) {
+    std::string s = k.rfind("ref:", 0) == 0 ? k.substr(4) : k;  // a tag is "ref:" and the keyed hash
+    if (s.size() >= 8) secrets.push_back(s);
+  }
+  for (Role role : {Role::accountant, Role::director, Role::auditor, Role::lawyer, Role::case_worker}) {
+    std::string token = login_as(a, role);
+    for (const std::string list : {"donations", "expenses", "transfers", "imports"}) {
+      auto r = api->handle(request("GET", "orgs/alpha/" + list, "", token));
+      if (r.status == 403) continue;  // not this role's list
+      ASSERT_EQ(r.status, 200) << list << " as " << role_name(role) << ": " << r.body;
+      for (const auto& s : secrets) EXPECT_EQ(r.body.find(s), std::string::npos) << list << " holds " << s;
+    }
+  }
+}
+
 TEST_F(ApiTest, TheOrganisationsAndTheKeysTheirLogsSignWithArePublic) {
   auto orgs = api->handle(request("GET", "orgs"));
   ASSERT_EQ(orgs.status, 200) << orgs.body;
@@ -692,7 +1007,8 @@ TEST_F(ApiTest, UnknownRoutesAndMethodsAreProblems) {
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/nothing")).status, 404);
   auto r = api->handle(request("PUT", "orgs/alpha/donations", kDonation));
   EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(*http::find_header(r.headers, "allow"), "POST");
+  EXPECT_EQ(*http::find_header(r.headers, "allow"), "POST, GET");
+  EXPECT_EQ(*http::find_header(api->handle(request("PUT", "orgs/alpha/corrections", "{}")).headers, "allow"), "POST");
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/report?colour=red")).status, 400);
 }
 

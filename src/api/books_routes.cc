@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "books/donation_proof.h"
 #include "books/import/importer.h"
+#include "books/lists.h"
 #include "books/receipt_files.h"
 #include "books/report.h"
 #include "core/reasons.h"
@@ -109,6 +110,18 @@ Schema report_schema() {
        out::text("amounts", "How to read the amounts")}};
 }
 
+Field reversed_by_field() { return out::number("reversed_by", "The correction that reversed it, if one did", false); }
+
+// A page of a staff list: its items under `name`, and where the next page starts.
+Schema page_schema(std::string schema, const char* name, const char* what, std::vector<Field> item) {
+  return Schema{std::move(schema),
+                {out::list(name, what, std::move(item)),
+                 out::number("next", "Another page follows: pass this as `before` to read it", false)}};
+}
+
+// What the staff lists take, for the document.
+constexpr const char* kPageQuery = "before, a record number from the previous page's `next`; limit, 1-200, default 50";
+
 // ---- reading the request ----
 
 Result<Money> money_of(const json& body, const char* amount = "amount", const char* cur = "currency") {
@@ -162,6 +175,43 @@ Result<ReportQuery> report_query(const http::Request& req) {
   return q;
 }
 
+// A page's query parameter: `before` (a record number from the previous page's `next`) or
+// `limit` (1-200).
+Status page_param(const std::string& k, const std::string& v, std::optional<std::uint64_t>& before,
+                  std::size_t& limit) {
+  AMANAT_TRY(n, query_number(k, v, 1, k == "limit" ? 200 : INT64_MAX));
+  if (k == "limit") limit = static_cast<std::size_t>(n);
+  else before = static_cast<std::uint64_t>(n);
+  return {};
+}
+
+// Query parameters of the staff's lists, those of `known` among fund, from, to, channel,
+// waiting, before and limit; each checked, and named when it is wrong.
+Result<ListQuery> list_query(const http::Request& req, const std::vector<std::string>& known) {
+  AMANAT_TRY(params, query_params(req, known));
+  ListQuery q;
+  for (const auto& [k, v] : params) {
+    if (k == "fund") {
+      AMANAT_CHECK(check_fund(v, "fund"));
+      q.fund = v;
+    } else if (k == "from" || k == "to") {
+      AMANAT_CHECK(check_date(v, k));
+      (k == "from" ? q.from : q.to) = v;
+    } else if (k == "channel") {
+      auto ch = parse_channel(v);
+      if (!ch) return fail(reasons::query_invalid, "channel: one of bank, card, cash, mobile, other", "channel");
+      q.channel = *ch;
+    } else if (k == "waiting") {
+      if (v != "true" && v != "false") return fail(reasons::query_invalid, "waiting: true or false", "waiting");
+      q.waiting = v == "true";
+    } else {
+      AMANAT_CHECK(page_param(k, v, q.before, q.limit));
+    }
+  }
+  AMANAT_CHECK(check_period(q.from, q.to));
+  return q;
+}
+
 // ---- public ----
 
 Result<http::Response> get_report(Call& c) {
@@ -206,11 +256,7 @@ Result<http::Response> get_appeal(Call& c) {
   if (!check_fund(code, "code")) return fail(reasons::appeal_not_found, "no such appeal");
   AMANAT_TRY(params, query_params(c.req, {"before", "limit"}));
   ActivityQuery q{.fund = code};
-  for (const auto& [k, v] : params) {
-    AMANAT_TRY(n, query_number(k, v, 1, k == "limit" ? 200 : INT64_MAX));
-    if (k == "limit") q.limit = static_cast<std::size_t>(n);
-    else q.before = static_cast<std::uint64_t>(n);
-  }
+  for (const auto& [k, v] : params) AMANAT_CHECK(page_param(k, v, q.before, q.limit));
   auto rep = c.org.reports->report({.fund = code});
   if (!rep && rep.error().code == Errc::not_found) return fail(reasons::appeal_not_found, "no such appeal");
   if (!rep) return err(rep);
@@ -229,7 +275,7 @@ Result<http::Response> get_appeal(Call& c) {
              {"months", months},                 {"expenses", expenses}};
   if (act.next) body["next"] = *act.next;
   auto res = json_response(200, body);
-  res.headers.emplace_back("Cache-Control", "public, max-age=10");
+  res.headers = {{"Content-Type", "application/json"}, {"Cache-Control", "public, max-age=10"}};
   return res;
 }
 
@@ -316,6 +362,84 @@ Result<http::Response> add_correction(Call& c) {
   return created_or(c.org.books->correct(
       Correction{c.body["date"], static_cast<std::uint64_t>(c.body["reverses"].get<std::int64_t>()), c.body["reason"]},
       date_check(c)));
+}
+
+// ---- staff: lists ----
+
+// A page of a list: its items under `name`, each as `shape` makes it (with the correction that
+// reversed it, if one did), and `next` when another page follows.
+template <class Item, class Shape>
+http::Response page_json(const char* name, const Page<Item>& page, Shape shape) {
+  ojson items = ojson::array();
+  for (const auto& item : page.items) {
+    ojson o = shape(item);
+    if constexpr (requires { item.reversed_by; })
+      if (item.reversed_by) o["reversed_by"] = *item.reversed_by;
+    items.push_back(std::move(o));
+  }
+  ojson body{{name, std::move(items)}};
+  if (page.next) body["next"] = *page.next;
+  return json_response(200, body);
+}
+
+Result<http::Response> list_donations(Call& c) {
+  AMANAT_TRY(q, list_query(c.req, {"fund", "from", "to", "channel", "before", "limit"}));
+  AMANAT_TRY(page, c.org.reports->donations(q));
+  return page_json("donations", page, [](const DonationItem& d) {
+    return ojson{{"record", d.record},
+                 {"date", d.date},
+                 {"fund", d.fund},
+                 {"amount", d.amount.minor},
+                 {"currency", d.amount.currency.code()},
+                 {"channel", channel_name(d.channel)},
+                 {"account", d.account}};
+  });
+}
+
+Result<http::Response> list_expenses(Call& c) {
+  AMANAT_TRY(q, list_query(c.req, {"fund", "from", "to", "waiting", "before", "limit"}));
+  AMANAT_TRY(page, c.org.reports->expenses(q));
+  return page_json("expenses", page, [](const ExpenseItem& e) {
+    ojson splits = ojson::array();
+    for (const auto& s : e.splits) splits.push_back({{"fund", s.fund}, {"amount", s.amount.minor}});
+    return ojson{{"record", e.record},
+                 {"date", e.date},
+                 {"amount", e.amount.minor},
+                 {"currency", e.amount.currency.code()},
+                 {"category", category_name(e.category)},
+                 {"account", e.account},
+                 {"memo", e.memo},
+                 {"booked_by", e.booked_by},
+                 {"approvals", e.approvals},
+                 {"receipts", e.receipts},
+                 {"lawyer", e.lawyer},
+                 {"survivor", e.survivor},
+                 {"splits", std::move(splits)}};
+  });
+}
+
+Result<http::Response> list_transfers(Call& c) {
+  AMANAT_TRY(q, list_query(c.req, {"fund", "from", "to", "before", "limit"}));
+  AMANAT_TRY(page, c.org.reports->transfers(q));
+  return page_json("transfers", page, [](const TransferItem& t) {
+    return ojson{{"record", t.record},
+                 {"date", t.date},
+                 {"from", t.from},
+                 {"to", t.to},
+                 {"amount", t.amount.minor},
+                 {"currency", t.amount.currency.code()},
+                 {"to_amount", t.to_amount.minor},
+                 {"to_currency", t.to_amount.currency.code()},
+                 {"reason", t.reason}};
+  });
+}
+
+Result<http::Response> list_imports(Call& c) {
+  AMANAT_TRY(q, list_query(c.req, {"before", "limit"}));
+  AMANAT_TRY(page, c.org.reports->imports(q));
+  return page_json("imports", page, [](const ImportItem& i) {
+    return ojson{{"id", i.id}, {"sha256", i.sha256}, {"format", i.format}, {"lines", i.lines}, {"time", i.time}};
+  });
 }
 
 // ---- staff: files ----
@@ -515,7 +639,7 @@ void add_books_routes(Api& api) {
            .returns = Schema{"DonationProof",
                              {out::number("record", "The donation's record number"),
                               out::text("proof", "The c2sp.org/tlog-proof@v1 file"),
-                              out::number("reversed_by", "The correction that reversed it, if one did", false)}},
+                              reversed_by_field()}},
            .handler = prove_gift});
 
   // ---- staff: records ----
@@ -592,7 +716,7 @@ void add_books_routes(Api& api) {
                               out::flag("lawyer_confirmed", "The case's lawyer confirmed it"),
                               out::flag("survivor_confirmed", "The survivor confirmed it"),
                               out::texts("receipts", "SHA-256 of each receipt file"),
-                              out::number("reversed_by", "The correction that reversed it, if one did", false)}},
+                              reversed_by_field()}},
            .handler = get_expense});
 
   api.add({.method = "POST",
@@ -628,6 +752,87 @@ void add_books_routes(Api& api) {
            .response = "The record number",
            .returns = record_created(),
            .handler = add_correction});
+
+  // ---- staff: lists of records, newest first, a page at a time ----
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/donations",
+           .summary = "The donations, newest first, a page at a time (never the donor's pseudonym, the receipt "
+                      "commitment or the bank reference)",
+           .roles = readers,
+           .query = {"fund", "from", "to", "channel", "before", "limit"},
+           .response = std::string("A page of donations (query: fund; from, to, YYYY-MM-DD, inclusive; channel; ") +
+                       kPageQuery + ")",
+           .returns = page_schema("DonationPage", "donations", "Donations, newest first",
+                                  {out::number("record", "The donation's record number"),
+                                   out::text("date", "YYYY-MM-DD"), out::text("fund", "Appeal code, or general"),
+                                   out::number("amount", "Amount in minor units of `currency`, as given"),
+                                   out::text("currency", "The currency it came in"),
+                                   out::choice("channel", "How it arrived", channel_names()),
+                                   out::text("account", "The money account it arrived in, e.g. Bank:Main"),
+                                   reversed_by_field()}),
+           .handler = list_donations});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/expenses",
+           .summary = "The expenses, newest first, a page at a time, with their approvals, receipts, confirmations "
+                      "and splits (never the payee); waiting=true lists those still waiting for approvals",
+           .roles = {Role::accountant, Role::director, Role::auditor, Role::lawyer, Role::case_worker},
+           .query = {"fund", "from", "to", "waiting", "before", "limit"},
+           .response = std::string("A page of expenses (query: fund, those with a split to it; from, to, YYYY-MM-DD, "
+                                   "inclusive; waiting=true, only live ones with fewer than two approvals; ") +
+                       kPageQuery + ")",
+           .returns = page_schema(
+               "ExpensePage", "expenses", "Expenses, newest first",
+               {out::number("record", "The expense's record number"), out::text("date", "YYYY-MM-DD"),
+                out::number("amount", "Amount in minor units of `currency`"),
+                out::text("currency", "The expense's currency"),
+                out::choice("category", "What it paid for", category_names()),
+                out::text("account", "The money account it was paid from, e.g. Bank:Main"),
+                out::text("memo", "Public description (may be empty)"),
+                out::text("booked_by", "The staff handle of who booked it (empty for one booked before it was kept)"),
+                out::texts("approvals", "Who approved it, in order"),
+                out::texts("receipts", "SHA-256 of each receipt file"),
+                out::flag("lawyer", "The case's lawyer confirmed it"),
+                out::flag("survivor", "The survivor confirmed it"),
+                out::list("splits", "The funds it is charged to",
+                          {out::text("fund", "Appeal code, or general"),
+                           out::number("amount", "The part charged to it, in minor units of the expense's currency")}),
+                reversed_by_field()}),
+           .handler = list_expenses});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/transfers",
+           .summary = "The transfers between funds, newest first, a page at a time",
+           .roles = readers,
+           .query = {"fund", "from", "to", "before", "limit"},
+           .response = std::string("A page of transfers (query: fund, those from or to it; from, to, YYYY-MM-DD, "
+                                   "inclusive; ") +
+                       kPageQuery + ")",
+           .returns = page_schema("TransferPage", "transfers", "Transfers, newest first",
+                                  {out::number("record", "The transfer's record number"),
+                                   out::text("date", "YYYY-MM-DD"), out::text("from", "Source fund"),
+                                   out::text("to", "Destination fund"),
+                                   out::number("amount", "Moved out of `from`, in minor units of `currency`"),
+                                   out::text("currency", "The source fund's currency"),
+                                   out::number("to_amount", "Moved into `to`, in minor units of `to_currency`"),
+                                   out::text("to_currency", "The destination fund's currency"),
+                                   out::text("reason", "Public reason"), reversed_by_field()}),
+           .handler = list_transfers});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/imports",
+           .summary = "The bank statements imported, newest first, a page at a time",
+           .roles = readers,
+           .query = {"before", "limit"},
+           .response = std::string("A page of imports (query: before, an import's number from the previous page's "
+                                   "`next`; limit, 1-200, default 50)"),
+           .returns = page_schema("ImportPage", "imports", "Imports, newest first",
+                                  {out::number("id", "The import's number"),
+                                   out::text("sha256", "SHA-256 of the imported file, hex"),
+                                   out::text("format", "What was read, e.g. camt.053.001.08 or csv"),
+                                   out::number("lines", "Lines in the file"),
+                                   out::text("time", "When it was imported")}),
+           .handler = list_imports});
 
   // ---- staff: files (receipts and evidence) ----
   api.add({.method = "POST",

@@ -7,8 +7,8 @@
 //    happen only in writer()'s effect, which the sequencer runs inside the transaction that
 //    appends the record's leaf (tlog/storage.h), so a record, its postings and its log entry
 //    are durable together or not at all.
-//  - ReportStore: the reports and the journal, read from committed data (maintained totals for
-//    all-time figures, never a scan).
+//  - ReportStore: the reports, the staff's lists of records (books/lists.h) and the journal,
+//    read from committed data (maintained totals for all-time figures, never a scan).
 //  - BankStore: bank statement lines, import matching and reconciliation
 //    (books/import/importer.h). Each of its writes is one transaction of its own; a donation's
 //    own bank line is written by the donation's effect instead.
@@ -25,6 +25,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "books/lists.h"
 #include "books/model.h"
 #include "books/posting.h"
 #include "books/report.h"
@@ -117,6 +118,12 @@ class ReportStore {
   virtual Result<Report> report(const ReportQuery& q) = 0;
   // Errc::not_found when the fund does not exist.
   virtual Result<FundActivity> activity(const ActivityQuery& q) = 0;
+  // The staff's lists (books/lists.h), newest first, a page at a time, each page read in one
+  // read transaction.
+  virtual Result<Page<DonationItem>> donations(const ListQuery& q) = 0;
+  virtual Result<Page<ExpenseItem>> expenses(const ListQuery& q) = 0;
+  virtual Result<Page<TransferItem>> transfers(const ListQuery& q) = 0;
+  virtual Result<Page<ImportItem>> imports(const ListQuery& q) = 0;
   // Every transaction with postings, in leaf order, and the accounts with their first dates.
   virtual Status journal(const std::function<Status(const Transaction&)>& each) = 0;
   virtual Result<std::vector<std::pair<std::string, std::string>>> accounts() = 0;  // (account, first date)

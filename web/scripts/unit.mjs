@@ -14,16 +14,16 @@ globalThis.crypto ??= webcrypto;  // Node 18 has Web Crypto, but not as a global
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const vectors = join(root, "..", "testdata", "tlog");
 const tmp = mkdtempSync(join(tmpdir(), "amanat-unit-"));
-const out = join(tmp, "tlog.mjs");
+const out = join(tmp, "tlog.mjs");  // .mjs: Node 18 takes a bare .js outside a package for CommonJS
 await esbuild.build({ entryPoints: [join(root, "src/verify/tlog.ts")], bundle: true, format: "esm", platform: "neutral",
   outfile: out, logLevel: "warning", external: ["@noble/ed25519"] });
 const t = await import(pathToFileURL(out).href);
 await esbuild.build({ entryPoints: [join(root, "src/i18n/ru.ts"), join(root, "src/i18n/kk.ts"), join(root, "src/i18n/en.ts")],
-  bundle: true, format: "esm", platform: "neutral", outdir: tmp, logLevel: "warning" });
+  bundle: true, format: "esm", platform: "neutral", outdir: tmp, outExtension: { ".js": ".mjs" }, logLevel: "warning" });
 const catalogs = {
-  ru: (await import(pathToFileURL(join(tmp, "ru.js")).href)).ru,
-  kk: (await import(pathToFileURL(join(tmp, "kk.js")).href)).kk,
-  en: (await import(pathToFileURL(join(tmp, "en.js")).href)).en,
+  ru: (await import(pathToFileURL(join(tmp, "ru.mjs")).href)).ru,
+  kk: (await import(pathToFileURL(join(tmp, "kk.mjs")).href)).kk,
+  en: (await import(pathToFileURL(join(tmp, "en.mjs")).href)).en,
 };
 rmSync(tmp, { recursive: true, force: true });
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The server the browser tests run against (playwright.config.ts starts it): a fresh data
 # directory under web/.test-data with demo books (invented people only), one donation booked
-# with a known receipt code (written to receipt.txt for the tests), a published report, an
-# accountant whose password is in accountant.password, then `amanat serve` with web/dist.
+# with a known receipt code (written to receipt.txt for the tests), a published report, staff
+# of several roles (their passphrases in NAME.password), then `amanat serve` with web/dist.
 # Usage: tests/serve.sh PORT. The amanat binary: $AMANAT_BIN, else ../build/{test,release,asan}/amanat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +24,16 @@ appeal=$("$bin" report --data "$data" 2>/dev/null | awk '$2 == "open" && $1 ~ /^
   | awk '/^receipt code:/ {print $3}' > .test-data/receipt.txt
 echo "$appeal" > .test-data/appeal.txt
 "$bin" report --data "$data" --publish > /dev/null 2>&1
+# Staff, each with an invented passphrase in .test-data/NAME.password (the director enrols TOTP in
+# the browser at first login).
 umask 077
-echo "maple quartz harbour lantern 4417" > .test-data/accountant.password
-AMANAT_PASSWORD=$(cat .test-data/accountant.password) "$bin" user add --data "$data" --name e2e-accountant \
-  --role accountant > /dev/null
+add_user() {  # NAME ROLE PASSPHRASE
+  echo "$3" > ".test-data/$1.password"
+  AMANAT_PASSWORD=$3 "$bin" user add --data "$data" --name "$1" --role "$2" > /dev/null
+}
+add_user e2e-accountant accountant "maple quartz harbour lantern 4417"
+add_user e2e-accountant-2 accountant "violet canyon ferry thimble 2290"
+add_user e2e-director director "copper meadow signal walrus 7731"
+add_user e2e-hotline hotline_operator "amber tundra pocket violin 5502"
+cp .test-data/e2e-accountant.password .test-data/accountant.password
 exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist

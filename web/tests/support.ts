@@ -31,10 +31,12 @@ export async function expectAccessible(page: Page) {
 }
 
 // Collects console errors and page errors: call the returned function at the end of a test.
-export function watchConsole(page: Page): () => void {
+// `expected`: HTTP statuses the test provokes on purpose (the browser logs each failed request).
+export function watchConsole(page: Page, expected: number[] = []): () => void {
   const errors: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    const provoked = expected.some((s) => m.text().includes(`status of ${s} `));
+    if (m.type() === "error" && !provoked) errors.push(m.text());
   });
   page.on("pageerror", (e) => errors.push(String(e)));
   return () => expect(errors, "console errors").toEqual([]);

@@ -1,5 +1,6 @@
 #include "store/sqlite/books_reports.h"
 
+#include <algorithm>
 #include <map>
 
 namespace amanat::store::sqlite {
@@ -266,6 +267,204 @@ Result<FundActivity> SqliteReportStore::activity_on(Db& db, const ActivityQuery&
     AMANAT_CHECK(rc->each([&](Stmt& r) { e.receipts.push_back(static_cast<std::uint64_t>(r.column_int(0))); }));
   }
   return out;
+}
+
+namespace {
+
+// A list's filters as SQL: each clause appended with " AND ", and the texts bound to its `?`s in
+// order (after the organisation's).
+struct Filters {
+  std::string sql;
+  std::vector<std::string> args;
+  Filters& where(std::string_view clause) {
+    sql.append(" AND ").append(clause);
+    return *this;
+  }
+  Filters& where(std::string_view clause, const std::optional<std::string>& value, int uses = 1) {
+    if (!value) return *this;
+    where(clause);
+    for (int i = 0; i < uses; ++i) args.push_back(*value);
+    return *this;
+  }
+  // The record's date, from and to inclusive (YYYY-MM-DD compares as text).
+  Filters& dates(std::string_view column, const ListQuery& q) {
+    where(std::string(column) + " >= ?", q.from);
+    return where(std::string(column) + " <= ?", q.to);
+  }
+};
+
+// One page of a list, newest first: the rows of `select` (which ends in "WHERE <table>.log_id =
+// ?", its first column the record number `key`) that `f` admits and numbered below q.before,
+// one more than asked to know whether another page follows. Each statement is prepared once per
+// combination of filters, so the planner sees which are given and picks its index for them.
+template <class Item, class Read>
+Result<Page<Item>> read_page(Db& db, std::int64_t org, std::string_view select, std::string_view key,
+                             const Filters& f, const ListQuery& q, Read read) {
+  std::string sql(select);
+  sql.append(f.sql).append(" AND ").append(key).append(" < ? ORDER BY ").append(key).append(" DESC LIMIT ?");
+  AMANAT_TRY(st, db.cached(sql));
+  int i = 1;
+  st->bind(i++, org);
+  for (const auto& a : f.args) st->bind(i++, std::string_view(a));
+  st->bind(i++, static_cast<std::int64_t>(std::min<std::uint64_t>(q.before.value_or(INT64_MAX), INT64_MAX)));
+  st->bind(i++, static_cast<std::int64_t>(q.limit + 1));
+  Page<Item> out;
+  std::vector<std::uint64_t> keys;
+  AMANAT_CHECK(st->each([&](Stmt& r) -> Status {
+    keys.push_back(static_cast<std::uint64_t>(r.column_int(0)));
+    AMANAT_TRY(item, read(r));
+    out.items.push_back(std::move(item));
+    return {};
+  }));
+  if (out.items.size() > q.limit) {
+    out.items.erase(out.items.begin() + static_cast<std::ptrdiff_t>(q.limit), out.items.end());
+    out.next = keys[q.limit - 1];
+  }
+  return out;
+}
+
+Result<Money> money_at(Stmt& r, int amount, int currency_code) {
+  AMANAT_TRY(c, currency(r.column_text(currency_code)));
+  return Money{r.column_int(amount), c};
+}
+
+std::optional<std::uint64_t> leaf_at(Stmt& r, int i) {
+  if (r.column_null(i)) return std::nullopt;
+  return static_cast<std::uint64_t>(r.column_int(i));
+}
+
+}  // namespace
+
+Result<Page<DonationItem>> SqliteReportStore::donations(const ListQuery& q) {
+  AMANAT_CHECK(check_period(q.from, q.to));
+  return read_([&](Db& db) { return read_transaction(db, [&] { return donations_on(db, q); }); });
+}
+
+Result<Page<DonationItem>> SqliteReportStore::donations_on(Db& db, const ListQuery& q) {
+  Filters f;
+  f.where("fund = ?", q.fund).dates("date", q);
+  if (q.channel) f.where("channel = ?", std::string(channel_name(*q.channel)));
+  // SQLite reads newest first along the primary key and stops at a full page: right for all
+  // donations, and for a fund that holds many of them. A fund's period, or a fund with few of
+  // them (under 1/16 of the live donations, so along the key a page would read 16 times its
+  // length or more), is read from donations_fund_date and sorted. Dates alone read along the
+  // key: a date index would cost every donation a page write (docs/benchmarks.md).
+  bool by_fund = q.fund && (q.from || q.to);
+  if (q.fund && !by_fund) {
+    AMANAT_TRY(share, db.cached_literal(
+                          "SELECT COALESCE((SELECT donations FROM funds WHERE log_id = ?1 AND fund = ?2), 0) * 16 < "
+                          "(SELECT COALESCE(SUM(donations), 0) FROM funds WHERE log_id = ?1)"));
+    share->bind(1, org_).bind(2, std::string_view(*q.fund));
+    AMANAT_CHECK(share->first([&](Stmt& r) { by_fund = r.column_int(0) != 0; }));
+  }
+  return read_page<DonationItem>(
+      db, org_,
+      std::string("SELECT leaf, date, fund, amount, currency, channel, account, reversed_by FROM donations") +
+          (by_fund ? " INDEXED BY donations_fund_date" : "") + " WHERE log_id = ?",
+      "leaf", f, q, [](Stmt& r) -> Result<DonationItem> {
+        AMANAT_TRY(amount, money_at(r, 3, 4));
+        auto channel = parse_channel(r.column_text(5));
+        return DonationItem{.record = static_cast<std::uint64_t>(r.column_int(0)),
+                            .date = r.column_text(1),
+                            .fund = r.column_text(2),
+                            .amount = amount,
+                            .channel = channel ? *channel : Channel::other,
+                            .account = r.column_text(6),
+                            .reversed_by = leaf_at(r, 7)};
+      });
+}
+
+Result<Page<ExpenseItem>> SqliteReportStore::expenses(const ListQuery& q) {
+  AMANAT_CHECK(check_period(q.from, q.to));
+  return read_([&](Db& db) { return read_transaction(db, [&] { return expenses_on(db, q); }); });
+}
+
+Result<Page<ExpenseItem>> SqliteReportStore::expenses_on(Db& db, const ListQuery& q) {
+  Filters f;
+  f.where("EXISTS (SELECT 1 FROM expense_splits s WHERE s.log_id = expenses.log_id AND s.leaf = expenses.leaf "
+          "AND s.fund = ?)",
+          q.fund)
+      .dates("date", q);
+  // As the partial index expenses_waiting (schema migration 11) states it, so that it is used:
+  // the waiting ones, newest first, with no sort. Otherwise SQLite reads newest first along the
+  // primary key until a page is full, which for a period long past would read every expense
+  // after it, and before it when the period holds less than a page: a period is read from
+  // expenses_date and sorted.
+  const char* index = "";
+  if (q.waiting) f.where("reversed_by IS NULL AND approvals < 2");
+  else if (q.from || q.to) index = " INDEXED BY expenses_date";
+  AMANAT_TRY(page, read_page<ExpenseItem>(
+                       db, org_,
+                       std::string("SELECT leaf, date, amount, currency, category, account, memo, booked_by, lawyer, "
+                                   "survivor, reversed_by FROM expenses") +
+                           index + " WHERE log_id = ?",
+                       "leaf", f, q, [](Stmt& r) -> Result<ExpenseItem> {
+                         AMANAT_TRY(amount, money_at(r, 2, 3));
+                         auto category = parse_category(r.column_text(4));
+                         return ExpenseItem{.record = static_cast<std::uint64_t>(r.column_int(0)),
+                                            .date = r.column_text(1),
+                                            .amount = amount,
+                                            .category = category ? *category : Category::other,
+                                            .account = r.column_text(5),
+                                            .memo = r.column_text(6),
+                                            .booked_by = r.column_text(7),
+                                            .lawyer = r.column_int(8) != 0,
+                                            .survivor = r.column_int(9) != 0,
+                                            .reversed_by = leaf_at(r, 10)};
+                       }));
+  // Each expense's splits, approvals and receipts: a page holds at most 200 expenses.
+  AMANAT_TRY(splits, db.cached_literal("SELECT fund, amount FROM expense_splits WHERE log_id = ? AND leaf = ?"));
+  AMANAT_TRY(approvals,
+             db.cached_literal("SELECT by FROM expense_approvals WHERE log_id = ? AND expense = ? ORDER BY leaf"));
+  AMANAT_TRY(receipts, db.cached_literal(
+                           "SELECT sha256 FROM expense_receipts WHERE log_id = ? AND expense = ? ORDER BY leaf, sha256"));
+  for (auto& e : page.items) {
+    splits->bind(1, org_).bind(2, e.record);
+    AMANAT_CHECK(splits->each([&](Stmt& r) { e.splits.push_back(Split{r.column_text(0), {r.column_int(1), e.amount.currency}}); }));
+    approvals->bind(1, org_).bind(2, e.record);
+    AMANAT_CHECK(approvals->each([&](Stmt& r) { e.approvals.push_back(r.column_text(0)); }));
+    receipts->bind(1, org_).bind(2, e.record);
+    AMANAT_CHECK(receipts->each([&](Stmt& r) { e.receipts.push_back(r.column_text(0)); }));
+  }
+  return page;
+}
+
+Result<Page<TransferItem>> SqliteReportStore::transfers(const ListQuery& q) {
+  AMANAT_CHECK(check_period(q.from, q.to));
+  Filters f;
+  f.where("(t.from_fund = ? OR t.to_fund = ?)", q.fund, 2).dates("t.date", q);
+  return read_([&](Db& db) {
+    return read_page<TransferItem>(
+        db, org_,
+        "SELECT t.leaf, t.date, t.from_fund, t.to_fund, t.amount, f.currency, t.to_amount, g.currency, t.reason, "
+        "t.reversed_by FROM transfers t JOIN funds f ON f.log_id = t.log_id AND f.fund = t.from_fund "
+        "JOIN funds g ON g.log_id = t.log_id AND g.fund = t.to_fund WHERE t.log_id = ?",
+        "t.leaf", f, q, [](Stmt& r) -> Result<TransferItem> {
+          AMANAT_TRY(amount, money_at(r, 4, 5));
+          AMANAT_TRY(to_amount, money_at(r, 6, 7));
+          return TransferItem{.record = static_cast<std::uint64_t>(r.column_int(0)),
+                              .date = r.column_text(1),
+                              .from = r.column_text(2),
+                              .to = r.column_text(3),
+                              .amount = amount,
+                              .to_amount = to_amount,
+                              .reason = r.column_text(8),
+                              .reversed_by = leaf_at(r, 9)};
+        });
+  });
+}
+
+Result<Page<ImportItem>> SqliteReportStore::imports(const ListQuery& q) {
+  return read_([&](Db& db) {
+    return read_page<ImportItem>(db, org_, "SELECT id, sha256, format, lines, time FROM imports WHERE log_id = ?", "id",
+                                 Filters{}, q, [](Stmt& r) -> Result<ImportItem> {
+                                   return ImportItem{.id = static_cast<std::uint64_t>(r.column_int(0)),
+                                                     .sha256 = r.column_text(1),
+                                                     .format = r.column_text(2),
+                                                     .lines = static_cast<std::uint64_t>(r.column_int(3)),
+                                                     .time = r.column_text(4)};
+                                 });
+  });
 }
 
 Status SqliteReportStore::journal(const std::function<Status(const books::Transaction&)>& each) {

@@ -473,6 +473,15 @@ ALTER TABLE intake ADD COLUMN archived_by INTEGER REFERENCES users(id);  -- who
 CREATE INDEX intake_waiting ON intake(log_id, id) WHERE archived IS NULL;
 CREATE INDEX intake_archived ON intake(log_id, id) WHERE archived IS NOT NULL;
 )sql",
+    // 11: the staff's list of expenses (books/lists.h): a period's from a date index, and the
+    // ones waiting for approvals (the queue the approvers work through) from a small index of
+    // their own, which loses an expense at its second approval or its reversal. Donations get
+    // no new index: each would cost a page write per donation on the booking path
+    // (docs/benchmarks.md); their list reads a fund's through donations_fund_date.
+    R"sql(
+CREATE INDEX expenses_date ON expenses(log_id, date);
+CREATE INDEX expenses_waiting ON expenses(log_id, leaf) WHERE reversed_by IS NULL AND approvals < 2;
+)sql",
 };
 
 }  // namespace

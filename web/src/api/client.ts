@@ -20,7 +20,7 @@ export class ApiError extends Error {
 
 export const base = "/api/v1";
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(base + path, { credentials: "same-origin", ...init });
@@ -36,6 +36,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     }
     throw new ApiError(res.status, reason);
   }
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 

@@ -68,3 +68,25 @@ export function month(lang: Lang, ym: string, short = false): string {
     month: short ? "short" : "long", year: "numeric", timeZone: "UTC",
   }).format(new Date(Date.UTC(y, m - 1, 15)));
 }
+
+// What a person typed as an amount ("12345.67", "12 345,67", "12345") in minor units of
+// `currency`, computed on the digits (never through a float); undefined when it is not an
+// amount of that currency (more decimals than the currency has, letters, nothing).
+export function parseAmount(text: string, currency: string): number | undefined {
+  const d = digits(currency);
+  const s = text.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+  const m = /^(\d{1,15})(?:\.(\d*))?$/.exec(s);
+  if (!m || (m[2] ?? "").length > d) return undefined;
+  const minor = Number(m[1]) * 10 ** d + Number((m[2] ?? "").padEnd(d, "0") || "0");
+  return Number.isSafeInteger(minor) && minor > 0 ? minor : undefined;
+}
+
+export function minorDigits(currency: string): number {
+  return digits(currency);
+}
+
+// Today in the organisation's calendar as the browser sees it, YYYY-MM-DD.
+export function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}

@@ -1,10 +1,10 @@
 // The reader's language (Russian, Kazakh or English): chosen from the switcher, remembered in
 // localStorage, else taken from the browser's preferences, else Russian. Messages are looked up
-// by key ("appeal.raised") and filled with values already formatted by i18n/fmt.ts.
+// by key ("appeal.raised") and filled with values already formatted by i18n/fmt.ts. Only the
+// language being read is loaded (each catalogue is a chunk of its own): loadCatalog() before
+// the first render and before switching.
 import type { components } from "../api/schema.gen";
-import { en } from "./en";
-import { kk } from "./kk";
-import { ru } from "./ru";
+import type { en } from "./en";
 
 export type Lang = "ru" | "kk" | "en";
 export const langs: Lang[] = ["kk", "ru", "en"];
@@ -22,7 +22,16 @@ export type Problems = Record<Reason, string>;
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends Plural ? Plural : Shape<T[K]> };
 export type Catalog = Shape<typeof en>;
 
-const catalogs: Record<Lang, Catalog> = { ru, kk, en };
+// Each language's name in itself, for the switcher (the catalogues are not all loaded).
+export const langNames: Record<Lang, string> = { kk: "Қазақша", ru: "Русский", en: "English" };
+
+const catalogs: Partial<Record<Lang, Catalog>> = {};
+
+export async function loadCatalog(lang: Lang): Promise<void> {
+  if (catalogs[lang]) return;
+  catalogs[lang] =
+    lang === "ru" ? (await import("./ru")).ru : lang === "kk" ? (await import("./kk")).kk : (await import("./en")).en;
+}
 
 const stored = (): string | null => {
   try {
@@ -75,7 +84,7 @@ export function t(lang: Lang, key: Key, vars: Record<string, string | number> = 
 }
 
 export function problemText(lang: Lang, reason: string | undefined, status: number): string {
-  const p = catalogs[lang].problem as Record<string, string>;
+  const p = (catalogs[lang]?.problem ?? {}) as Record<string, string>;
   if (reason && reason in p) return p[reason]!;
-  return fill(catalogs[lang].error.unknown, { status });
+  return fill(catalogs[lang]?.error.unknown ?? "{status}", { status });
 }

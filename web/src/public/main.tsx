@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
-import { initialLang, rememberLang, type Lang } from "../i18n";
+import { initialLang, loadCatalog, rememberLang, type Lang } from "../i18n";
 import { AppealView } from "./appeal";
 import { Home } from "./home";
 import { Header, Footer, Loading, ErrorBox, Ctx } from "./ui";
@@ -98,4 +98,5 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById("app")!);
+// The reader's language is loaded before the first render, so nothing shows untranslated.
+loadCatalog(initialLang()).then(() => render(<App />, document.getElementById("app")!));

@@ -1,26 +1,11 @@
-// Pieces every public page shares: the language context, the header with its language switcher,
-// the footer, loading and error states, and a data-loading hook.
-import { createContext } from "preact";
-import { useContext, useEffect, useState } from "preact/hooks";
-import { ApiError } from "../api/client";
-import { langs, problemText, t, type Key, type Lang } from "../i18n";
-import { en } from "../i18n/en";
-import { kk } from "../i18n/kk";
-import { ru } from "../i18n/ru";
+// The public site's header (title, navigation, language) and footer; the rest is shared with the
+// staff's app (../common.tsx).
+import { useEffect } from "preact/hooks";
+import type { Lang } from "../i18n";
+import { LangSelect, useT } from "../common";
 import type { Route } from "./main";
 
-export const Ctx = createContext<{ lang: Lang; org?: string }>({ lang: "ru" });
-
-// t() bound to the page's language.
-export function useT() {
-  const { lang } = useContext(Ctx);
-  return {
-    lang,
-    t: (key: Key, vars?: Record<string, string | number>, count?: number) => t(lang, key, vars, count),
-  };
-}
-
-const names: Record<Lang, string> = { ru: ru.lang.name, kk: kk.lang.name, en: en.lang.name };
+export { Ctx, ErrorBox, Loading, useData, useT } from "../common";
 
 export function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route }) {
   const { t } = useT();
@@ -48,19 +33,7 @@ export function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: R
             </a>
           </nav>
         )}
-        <label class="lang">
-          <span>{t("lang.label")}</span>
-          <select
-            value={props.lang}
-            onChange={(e) => props.setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
-          >
-            {langs.map((l) => (
-              <option value={l} lang={l} key={l}>
-                {names[l]}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LangSelect lang={props.lang} setLang={props.setLang} />
       </div>
     </header>
   );
@@ -73,45 +46,4 @@ export function Footer() {
       <p>{t("site.footer")}</p>
     </footer>
   );
-}
-
-export function Loading() {
-  const { t } = useT();
-  return (
-    <p class="loading" role="status">
-      {t("site.loading")}
-    </p>
-  );
-}
-
-export function ErrorBox(props: { error?: unknown; notFound?: boolean }) {
-  const { t, lang } = useT();
-  let text = t("site.notFound");
-  if (!props.notFound) {
-    const e = props.error;
-    if (e instanceof ApiError) text = e.status === 0 ? t("error.network") : problemText(lang, e.reason, e.status);
-    else text = t("error.unknown", { status: String(e) });
-  }
-  return (
-    <div class="error" role="alert">
-      <p>{text}</p>
-    </div>
-  );
-}
-
-// Loads `load()` whenever `deps` change: [value, error] (both undefined while loading).
-export function useData<T>(load: () => Promise<T>, deps: unknown[]): [T | undefined, unknown] {
-  const [state, setState] = useState<[T | undefined, unknown]>([undefined, undefined]);
-  useEffect(() => {
-    let live = true;
-    setState([undefined, undefined]);
-    load().then(
-      (v) => live && setState([v, undefined]),
-      (e) => live && setState([undefined, e ?? new Error("failed")]),
-    );
-    return () => {
-      live = false;
-    };
-  }, deps);
-  return state;
 }
