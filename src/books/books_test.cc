@@ -206,6 +206,35 @@ TEST(Books, AnAuditOverALogMixingFamiliesChecksTheBooksAndCountsTheOthers) {
   EXPECT_EQ(after.other_families, totals.other_families);
 }
 
+// Another family's leaf (the access trail's anchors) goes on the log through the books' queue,
+// with its effect; a books record, or bytes that are no record, may not take that way round
+// the books' own checks, and a refusal appends nothing.
+TEST(Books, AnotherFamilysLeafGoesThroughTheBooksQueueButABooksRecordMayNot) {
+  BooksFixture b;
+  auto submit = [&](const std::string& leaf, tlog::Effect effect = {}) {
+    return b.books().submit_other(Bytes(leaf.begin(), leaf.end()), std::move(effect));
+  };
+  const auto size = b.seq().size();
+  for (const std::string& refused : std::vector<std::string>{R"({"type":"donation","v":1})", R"({"type":"report","v":1})",
+                                                             "not json", R"({"v":1,"type":"trail.anchor"})"}) {
+    auto r = submit(refused);
+    ASSERT_FALSE(r) << refused;
+    EXPECT_EQ(r.error().code, Errc::invalid) << refused;
+    EXPECT_TRUE(r.error().message.starts_with("leaf")) << r.error().message;
+  }
+  EXPECT_EQ(b.seq().size(), size);
+  std::optional<std::uint64_t> effect_at;
+  auto queued = submit(R"({"count":1,"type":"trail.anchor","v":1})", [&](Tx&, std::uint64_t index) -> Status {
+    effect_at = index;
+    return {};
+  });
+  ASSERT_TRUE(queued);
+  auto leaf = queued->get();
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(*leaf, size);
+  EXPECT_EQ(effect_at, size);
+}
+
 TEST(Books, DonationsExpensesAndTransfersAddUpInTheReport) {
   BooksFixture b;
   ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));

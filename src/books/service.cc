@@ -6,6 +6,7 @@
 #include "books/identity.h"
 #include "books/leaf.h"
 #include "books/payee.h"
+#include "core/family.h"
 #include "core/reasons.h"
 #include "tlog/tile.h"
 
@@ -388,6 +389,15 @@ Result<std::uint64_t> Books::correct(Correction c, DateCheck when) {
   AMANAT_CHECK(check_when(c.date, when));
   std::string claim = "correct:" + std::to_string(c.reverses);
   return wait(submit(Record{{}, std::move(c)}, {}, claim), claim);
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::submit_other(Bytes leaf, tlog::Effect effect) {
+  auto env = read_envelope(leaf);
+  if (!env) return std::unexpected(env.error().context("leaf"));
+  if (env->family == kBooksFamily)
+    return fail(Errc::invalid, "leaf: a " + env->type + " record is booked through its own operation");
+  std::lock_guard lock(mu_);  // publish_report holds it from its drain to its report's queueing
+  return seq_.submit(std::move(leaf), std::move(effect));
 }
 
 Result<std::uint64_t> Books::publish_report() {

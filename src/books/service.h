@@ -122,6 +122,14 @@ class Books {
   // new ones back, reads the totals, and queues the report before releasing them.
   Result<std::uint64_t> publish_report();
 
+  // A leaf of another family than the books' (core/family.h), such as the access trail's anchors
+  // (identity/trail_anchor.h), with its effect. It is queued under the books' lock like a
+  // record, so that it can never land between a report and the size the report states: the
+  // organisation's log keeps one write path. Errc::invalid for a leaf that is not an envelope
+  // or is one of the books' (those go through the operations above). Returns once queued; the
+  // future yields its index once durable.
+  Result<std::future<Result<std::uint64_t>>> submit_other(Bytes leaf, tlog::Effect effect);
+
   // A pipelined caller whose future failed says so here: the service re-reads its state
   // before deciding anything else.
   void note_failure();

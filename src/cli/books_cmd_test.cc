@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "tests/subprocess.h"
@@ -314,6 +315,55 @@ TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
   EXPECT_NE(audit.out.find("A-2025-007"), std::string::npos) << audit.out;
   ::kill(server.pid, SIGTERM);
   EXPECT_EQ(testing::wait_child(server), 0);
+}
+
+// The server anchors the access trail on its log at start and when it stops, so the rows
+// written while it ran (here by `amanat user add` beside it) are pinned. `amanat trail verify`
+// checks the trail against the data directory's log, or against a copy of the public log
+// verified with the log's key; both find the last row gone once an intruder deletes it.
+TEST_F(BooksCli, TheServerAnchorsTheTrailWhenItStopsAndTrailVerifyFindsRowsRemovedAfterward) {
+  const std::string password = "copper kettle meadow 2291\n";
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"}, password).status, 0);
+  std::string port = std::to_string(20000 + (::getpid() + 11) % 20000);
+  testing::Child server = testing::spawn(
+      {AMANAT_BINARY, "serve", "--data", data(), "--org", "demo", "--listen", "127.0.0.1:" + port, "--workers", "4"});
+  ASSERT_GT(server.pid, 0);
+  RunResult v;
+  for (int i = 0; i < 100; ++i) {  // the anchor it makes at start
+    v = amanat({"trail", "verify", "--data", data()});
+    if (v.out.find("anchored through row 1 ") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(v.out.find("anchored through row 1 "), std::string::npos) << v.out << v.err;
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-2", "--role", "accountant"}, password).status, 0);
+  ::kill(server.pid, SIGTERM);
+  ASSERT_EQ(testing::wait_child(server), 0);
+
+  // Against the data directory's own log, and against the log read as a mirror and verified.
+  const std::vector<std::vector<std::string>> sources = {{}, {"--log", data(), "--vkey", vkey_}};
+  auto verify = [&](const std::vector<std::string>& from) {
+    std::vector<std::string> cmd = {"trail", "verify", "--data", data()};
+    cmd.insert(cmd.end(), from.begin(), from.end());
+    return amanat(cmd);
+  };
+  for (const auto& from : sources) {
+    auto ok = verify(from);
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_NE(ok.out.find("intact: 2 rows"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("anchored through row 2 "), std::string::npos) << ok.out;
+  }
+
+  sqlite3* db = nullptr;  // an intruder with the disk deletes the last row
+  ASSERT_EQ(sqlite3_open((root_ / "d" / "amanat.db").c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "DELETE FROM access_trail WHERE seq = 2", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  for (const auto& from : sources) {
+    auto bad = verify(from);
+    EXPECT_EQ(bad.status, 1) << bad.out;
+    EXPECT_NE(bad.err.find("NOT intact"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("removed from its end"), std::string::npos) << bad.err;
+  }
+  EXPECT_EQ(amanat({"trail", "verify", "--data", data(), "--log", data()}).status, 2);  // --log needs --vkey
 }
 
 }  // namespace
