@@ -1604,6 +1604,66 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   EXPECT_TRUE(state["survivor_confirmed"].get<bool>());
 }
 
+// The public log carries a salted commitment to each file, never its SHA-256, with which anyone
+// holding a guessed document could confirm it. The salt, sealed beside the file, recomputes the
+// commitment, so the organisation can still prove the file; each use of the file gets the same
+// commitment, and the private database still names the file by its hash.
+TEST_F(ApiTest, TheLogCommitsToAFileWithASealedSaltAndNeverCarriesItsHash) {
+  std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
+  auto e = api->handle(request("POST", "orgs/alpha/expenses",
+                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
+                               accountant));
+  ASSERT_EQ(e.status, 201) << e.body;
+  const std::uint64_t expense = body_of(e)["record"];
+  const std::string pdf = "%PDF-1.4 an invented statement a stranger might guess";
+  auto up = api->handle(request("POST", "orgs/alpha/files", pdf, lawyer, "application/pdf"));
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string sha = body_of(up)["sha256"];
+  auto attached = api->handle(request("POST", "orgs/alpha/expenses/" + std::to_string(expense) + "/receipts",
+                                      json{{"sha256", sha}}.dump(), accountant));
+  ASSERT_EQ(attached.status, 201) << attached.body;
+  auto confirmed = api->handle(request("POST", "orgs/alpha/expenses/" + std::to_string(expense) + "/confirmations",
+                                       json{{"role", "lawyer"}, {"evidence", sha}}.dump(), lawyer));
+  ASSERT_EQ(confirmed.status, 201) << confirmed.body;
+  const std::uint64_t receipt = body_of(attached)["record"], confirmation = body_of(confirmed)["record"];
+
+  auto committed = books::stored_commitment(a.books.dir(), a.books.keys(), sha);
+  ASSERT_TRUE(committed && *committed) << (committed ? "no salt" : committed.error().message);
+  const std::string salt = (*committed)->salt, commitment = (*committed)->commitment;
+  // The construction docs/log-format.md states: SHA-256("amanat-file-v1:" || salt || SHA-256(file)).
+  Sha256 h;
+  h.update(std::string_view("amanat-file-v1:"));
+  h.update(*from_hex(salt));
+  h.update(sha256(pdf));
+  EXPECT_EQ(to_hex(h.final()), commitment);
+  EXPECT_EQ(*books::file_commitment(salt, sha), commitment);
+
+  auto leaf = [&](std::uint64_t i) {
+    auto entry = a.books.log().read_entries(i, i + 1);
+    return entry ? std::string(entry->at(0).begin(), entry->at(0).end()) : std::string();
+  };
+  for (std::uint64_t i = 0; i < a.books.seq().size(); ++i) {
+    EXPECT_EQ(leaf(i).find(sha), std::string::npos) << "record " << i << " carries the file's SHA-256";
+    EXPECT_EQ(leaf(i).find(salt), std::string::npos) << "record " << i << " carries the salt";
+  }
+  EXPECT_TRUE(leaf(receipt).starts_with(R"({"commitment":")" + commitment + R"(","expense":)" + std::to_string(expense)))
+      << leaf(receipt);
+  EXPECT_TRUE(leaf(confirmation).starts_with(R"({"evidence_commitment":")" + commitment + R"(","expense":)"))
+      << leaf(confirmation);
+  // The salt is sealed beside the file: not on the disk in the clear.
+  std::ifstream in(a.books.dir() / "receipts" / (sha + ".salt"), std::ios::binary);
+  std::string sealed((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_FALSE(sealed.empty());
+  EXPECT_EQ(sealed.find(salt), std::string::npos);
+  // The database keeps the plain hash, and knows which records commit to the file.
+  auto state = body_of(api->handle(request("GET", "orgs/alpha/expenses/" + std::to_string(expense), {}, accountant)));
+  EXPECT_EQ(state["receipts"], json::array({sha}));
+  auto uses = a.books.store().file_uses(sha);
+  ASSERT_TRUE(uses);
+  EXPECT_EQ(uses->records, (std::vector<std::uint64_t>{receipt, confirmation}));
+  EXPECT_TRUE(uses->receipt && uses->lawyer_evidence);
+}
+
 // Files are read by the roles that may see what they are about: the survivor's signed
 // confirmation not by the accountant who books the expense, nor by the lawyer; each download is
 // in the access trail.
@@ -1763,6 +1823,11 @@ TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/seal", "", director)).status, 200);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)).status, 423);
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/files/" + sha, "", accountant)).status, 423);
+  // The log commits to a file with its salt, sealed under the books key: attaching it waits too.
+  const std::string record = std::to_string(body_of(booked)["record"].get<std::uint64_t>());
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + record + "/receipts", json{{"sha256", sha}}.dump(),
+                                accountant)).status,
+            423);
   EXPECT_EQ(size(), before + 3);
 }
 

@@ -26,6 +26,14 @@ AppealOpen appeal(const std::string& code, std::int64_t target = 100000000) {
   return AppealOpen{code, "Legal help, case " + code, "", "C-" + code, kzt(target), "2025-01-01"};
 }
 
+// A file as the log would commit to it, with a fixed salt (no file is stored: the service takes
+// the commitment as given, checked against its salt and hash).
+FileCommitment file(const std::string& sha256) {
+  FileCommitment f{sha256, std::string(64, '5'), {}};
+  f.commitment = *file_commitment(f.salt, f.sha256);
+  return f;
+}
+
 DonationInput gift(const std::string& fund, std::int64_t minor, const std::string& donor = "") {
   return DonationInput{"2025-02-01", kzt(minor), Channel::bank, "", fund, {}, donor, ""};
 }
@@ -339,11 +347,11 @@ TEST(Books, WhoeverBookedAnExpenseMayNotApproveItAndConfirmingForAnotherNeedsEvi
   EXPECT_EQ(fund(all_time(b), "A-1").spent_approved, 6000);
 
   for (ConfirmRole role : {ConfirmRole::lawyer, ConfirmRole::survivor}) {
-    auto bare = b.books().confirm(*e, role, "", Confirmer::on_behalf);
+    auto bare = b.books().confirm(*e, role, std::nullopt, Confirmer::on_behalf);
     ASSERT_FALSE(bare);
     EXPECT_EQ(bare.error().reason, &amanat::reasons::evidence_required);
     EXPECT_EQ(bare.error().field, "evidence");
-    EXPECT_TRUE(b.books().confirm(*e, role, std::string(64, 'e'), Confirmer::on_behalf));
+    EXPECT_TRUE(b.books().confirm(*e, role, file(std::string(64, 'e')), Confirmer::on_behalf));
   }
   // The refusals wrote nothing: one expense, two approvals, two confirmations after the setup.
   b.reopen();
@@ -367,8 +375,8 @@ TEST(Books, ApprovalsNeedTwoDifferentPeopleAndCountInTheReport) {
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code, Errc::conflict);
   ASSERT_TRUE(b.books().approve(*e, "accountant"));
-  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, "", Confirmer::the_person));
-  ASSERT_TRUE(b.books().attach_receipt(*e, std::string(64, 'a')));
+  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, std::nullopt, Confirmer::the_person));
+  ASSERT_TRUE(b.books().attach_receipt(*e, file(std::string(64, 'a'))));
   auto r = all_time(b);
   EXPECT_EQ(fund(r, "A-1").spent_approved, 6000);
   EXPECT_EQ(fund(r, "A-1").spent_with_receipt, 6000);

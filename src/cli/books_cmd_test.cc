@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "core/sha256.h"
 #include "tests/subprocess.h"
 
 namespace amanat {
@@ -281,7 +282,8 @@ TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
            {"books", "init"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},
            {"donation", "add"}, {"donation", "proof"}, {"donation", "verify"}, {"expense", "add"},
            {"expense", "approve"}, {"expense", "confirm"}, {"expense", "receipt"}, {"transfer"}, {"correct"},
-           {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"}}) {
+           {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"},
+           {"file", "reveal"}, {"file", "proof"}, {"file", "verify"}, {"trail", "verify"}}) {
     auto help = cmd;
     help.push_back("--help");
     auto h = amanat(help);
@@ -315,6 +317,61 @@ TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
   EXPECT_NE(audit.out.find("A-2025-007"), std::string::npos) << audit.out;
   ::kill(server.pid, SIGTERM);
   EXPECT_EQ(testing::wait_child(server), 0);
+}
+
+// A receipt goes on the log as a salted commitment, never its SHA-256. To prove it to a court,
+// the organisation reveals the file's salt and gives the proof of a record that commits to it;
+// anyone with the log's key then checks the proof and recomputes the commitment from the file
+// and the salt. A wrong salt, or another file, does not pass.
+TEST_F(BooksCli, AReceiptIsProvedToACourtByRevealingItsSaltWhileTheLogHidesItsHash) {
+  const std::string invoice = "%PDF-1.4 an invented invoice for legal help, case C-17";
+  std::ofstream(path("invoice.pdf")) << invoice;
+  std::ofstream(path("other.pdf")) << invoice << " (another copy)";
+  const std::string sha = to_hex(sha256(invoice));
+  auto e = ok({"expense", "add", "--data", data(), "--amount", "1000", "--category", "lawyer", "--payee",
+               "An invented law office", "--receipt", path("invoice.pdf"), "--by", "accountant", "--date", "2025-01-12",
+               "--confirm-date"});
+  const std::string record = e.out.substr(0, e.out.find('\n'));
+  auto proof = ok({"file", "proof", "--data", data(), "--record", record});
+  std::ofstream(path("invoice.tlog-proof")) << proof.out;
+  auto extra = proof.out.find("extra ");  // the proven record's leaf, in base64
+  ASSERT_NE(extra, std::string::npos) << proof.out;
+  auto raw = from_base64(proof.out.substr(extra + 6, proof.out.find('\n', extra) - extra - 6));
+  ASSERT_TRUE(raw);
+  const std::string leaf(raw->begin(), raw->end());
+  EXPECT_EQ(leaf.find(sha), std::string::npos) << "the log carries the file's SHA-256: " << leaf;
+  EXPECT_NE(leaf.find("\"receipt_commitments\":[\""), std::string::npos) << leaf;
+
+  auto reveal = ok({"file", "reveal", "--data", data(), "--file", path("invoice.pdf")});
+  auto line = [&](const std::string& name) {
+    auto p = reveal.out.find(name + " ");
+    if (p == std::string::npos) return std::string();
+    p = reveal.out.find_first_not_of(' ', p + name.size());
+    return reveal.out.substr(p, reveal.out.find('\n', p) - p);
+  };
+  EXPECT_EQ(line("sha256"), sha);
+  const std::string salt = line("salt"), commitment = line("commitment");
+  ASSERT_EQ(salt.size(), 64u) << reveal.out;
+  EXPECT_NE(leaf.find("\"receipt_commitments\":[\"" + commitment + "\"]"), std::string::npos) << reveal.out;
+  EXPECT_EQ(line("record"), record + " expense: its salted commitment");
+  EXPECT_EQ(ok({"file", "reveal", "--data", data(), "--sha256", sha}).out, reveal.out);
+
+  auto verify = [&](const std::string& file, const std::string& with_salt) {
+    std::vector<std::string> args = {"file", "verify", "--vkey", vkey_, "--file", file, "--proof", path("invoice.tlog-proof")};
+    if (!with_salt.empty()) args.insert(args.end(), {"--salt", with_salt});
+    return amanat(args);
+  };
+  auto good = verify(path("invoice.pdf"), salt);
+  EXPECT_EQ(good.status, 0) << good.err;
+  EXPECT_NE(good.out.find("OK record " + record + " "), std::string::npos) << good.out;
+  EXPECT_EQ(verify(path("invoice.pdf"), std::string(64, '0')).status, 1);
+  EXPECT_EQ(verify(path("other.pdf"), salt).status, 1);
+  auto unsalted = verify(path("invoice.pdf"), "");
+  EXPECT_EQ(unsalted.status, 1);
+  EXPECT_NE(unsalted.err.find("--salt"), std::string::npos) << unsalted.err;
+  EXPECT_EQ(verify(path("invoice.pdf"), "not hex").status, 1);
+  EXPECT_EQ(amanat({"file", "reveal", "--data", data(), "--sha256", std::string(64, 'f')}).status, 1);  // not stored
+  EXPECT_EQ(amanat({"file", "reveal", "--data", data()}).status, 1);  // neither --file nor --sha256
 }
 
 // The server anchors the access trail on its log at start and when it stops, so the rows
