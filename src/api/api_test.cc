@@ -40,20 +40,35 @@ struct OrgFixture {
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<Identities> identities;
   std::vector<std::string> shares;  // 2 of 3 unseal the vault, as does kVaultPassphrase
+  // As in the server: TOTP secrets and the trail's anchors under their own key (accounts.key),
+  // not the books key.
+  crypto::Keyring account_keys = crypto::Keyring::from_master(accounts_master());
+  static crypto::MasterKey accounts_master() {
+    crypto::MasterKey m{};
+    m[0] = 11;
+    return m;
+  }
   explicit OrgFixture() {
-    // As in the server: TOTP secrets under their own key (accounts.key), not the books key.
-    crypto::MasterKey accounts_master{};
-    accounts_master[0] = 11;
-    accounts = std::make_unique<Accounts>(*books.stores().db, *books.stores().accounts,
-                                          crypto::Keyring::from_master(accounts_master), [this] { return now; });
+    accounts = std::make_unique<Accounts>(*books.stores().db, *books.stores().accounts, account_keys,
+                                          [this] { return now; });
     auto vault = crypto::Vault::create("test-org", kVaultPassphrase, crypto::Threshold{2, 3},
                                        crypto::KdfLimits::for_tests());
     shares = vault->share_texts;
     std::ofstream(books.dir() / "vault.json") << vault->file.to_json();
     identities = std::move(*Identities::open(*books.stores().db, *books.stores().identities,
                                              (books.dir() / "vault.json").string(), [this] { return now; }));
+    anchor(*identities);
     (void)books.books().open_appeal(books::AppealOpen{"A-1", "Legal help", "", "C-1", books::testing::kzt(100000000),
                                                       "2025-01-01"});
+  }
+  // As the server wires it (serve_cmd.cc): the trail's anchors through the books' queue.
+  void anchor(Identities& ids) {
+    ids.anchor_to({.append = [this](Bytes leaf, tlog::Effect effect) -> Result<std::uint64_t> {
+                     AMANAT_TRY(queued, books.books().submit_other(std::move(leaf), std::move(effect)));
+                     return queued.get();
+                   },
+                   .log = &books.log(),
+                   .key = account_keys});
   }
   Org org(const std::string& slug) {
     Org o{slug, &books.books(), &books.store(), &books.reports(), &books.bank(), &books.log(), accounts.get(),
@@ -129,6 +144,7 @@ class ApiTest : public ::testing::Test {
     std::ofstream(a.books.dir() / "vault.json") << file->to_json();
     a.identities = std::move(*Identities::open(*a.books.stores().db, *a.books.stores().identities,
                                                (a.books.dir() / "vault.json").string(), [this] { return a.now; }));
+    a.anchor(*a.identities);
     crypto::Keyring keys = a.books.keys();  // the same key state as the books' service
     keys.forget();                           // as a server starts when books.key is gone
     a.identities->manage_books_keys(keys);
@@ -1784,6 +1800,117 @@ TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
 }
 
 
+// The database behind the stores' back, as an intruder holding the disk would write it.
+void tamper(const std::filesystem::path& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "amanat.db").c_str(), &db), SQLITE_OK);
+  char* msg = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg), SQLITE_OK) << (msg ? msg : "");
+  sqlite3_free(msg);
+  sqlite3_close(db);
+}
+
+// A trail with a few rows, anchored on the log: the access trail's "anchored" member.
+json anchored_trail(OrgFixture& org, Api& api, const std::string& director) {
+  (void)api.handle(request("POST", "orgs/alpha/session", R"({"name":"nobody-here","password":"wrong password 123"})"));
+  auto a = org.identities->anchor_trail();
+  EXPECT_TRUE(a && *a) << (a ? "no anchor" : a.error().message);
+  auto trail = body_of(api.handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_TRUE(trail["intact"]) << trail["problem"];
+  EXPECT_EQ(trail["anchored"]["count"], trail["entries"].size());
+  if (a && *a) {
+    EXPECT_EQ(trail["anchored"]["record"], (*a)->leaf);
+  }
+  return trail["anchored"];
+}
+
+// Deleting the trail's last rows (and, for good measure, the database's index of anchors) is
+// found: the anchor on the log says how many rows there were.
+TEST_F(ApiTest, RowsRemovedFromTheEndOfTheAccessTrailAreFoundByItsAnchorOnTheLog) {
+  std::string director = login_as(a, Role::director);
+  std::int64_t anchored = anchored_trail(a, *api, director)["count"];
+  ASSERT_GE(anchored, 3);
+  tamper(a.books.dir(), "DELETE FROM access_trail WHERE seq > " + std::to_string(anchored - 2));
+  auto after = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_FALSE(after["intact"]);
+  EXPECT_NE(after["problem"].get<std::string>().find("removed from its end"), std::string::npos) << after["problem"];
+  EXPECT_FALSE(after.contains("anchored"));
+  tamper(a.books.dir(), "DELETE FROM trail_anchors");
+  after = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_FALSE(after["intact"]);
+  EXPECT_NE(after["problem"].get<std::string>().find("removed from its end"), std::string::npos) << after["problem"];
+}
+
+// Rewriting a row and recomputing every hash after it (the chain alone then verifies) is found:
+// the anchor's head commits to the anchored row's hash, which the rewrite changed.
+TEST_F(ApiTest, ARewrittenAccessTrailWithItsHashesRecomputedIsFoundByItsAnchorOnTheLog) {
+  std::string director = login_as(a, Role::director);
+  std::int64_t anchored = anchored_trail(a, *api, director)["count"];
+  // The intruder turns the failed login into a successful one and rechains the trail as
+  // docs/security.md describes it: SHA-256 over length-prefixed fields.
+  tamper(a.books.dir(), "UPDATE access_trail SET outcome = 'ok' WHERE action = 'login' AND outcome = 'failed'");
+  auto rows = a.identities->trail(0, 0);
+  ASSERT_TRUE(rows);
+  std::string prev, sql = "BEGIN;";
+  for (const auto& r : *rows) {
+    Sha256 h;
+    for (const std::string& f : {std::string("amanat-trail-v1"), prev, std::to_string(r.seq), std::to_string(r.time),
+                                 r.actor, r.action, r.target, r.outcome}) {
+      h.update(std::to_string(f.size()) + ":");
+      h.update(f);
+    }
+    prev = to_hex(h.final());
+    sql += "UPDATE access_trail SET hash = '" + prev + "' WHERE seq = " + std::to_string(r.seq) + ";";
+  }
+  tamper(a.books.dir(), sql + "COMMIT;");
+  ASSERT_TRUE(a.identities->verify_trail(std::span<const identity::AnchorAt>()));  // the chain alone: whole again
+  auto after = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  EXPECT_FALSE(after["intact"]);
+  EXPECT_NE(after["problem"].get<std::string>().find("row " + std::to_string(anchored) + "): rows up to it were rewritten"),
+            std::string::npos)
+      << after["problem"];
+}
+
+// The anchor on the public log names how many rows the trail had and a keyed commitment to the
+// last one's hash, never the hash itself (a public hash over guessable rows could be tested
+// against guesses); the organisation recomputes the commitment with its accounts key. A new
+// anchor is written only when the trail moved, and the audit passes over anchors, counting them
+// as another family's leaves.
+TEST_F(ApiTest, TheTrailAnchorOnTheLogCarriesAKeyedCommitmentAndNoTrailHash) {
+  std::string director = login_as(a, Role::director);
+  json anchored = anchored_trail(a, *api, director);
+  const std::uint64_t leaf = anchored["record"];
+  const std::int64_t count = anchored["count"];
+  auto entry = a.books.log().read_entries(leaf, leaf + 1);
+  ASSERT_TRUE(entry);
+  std::string text(entry->at(0).begin(), entry->at(0).end());
+  auto rows = a.identities->trail(0, 0);
+  ASSERT_TRUE(rows);
+  for (const auto& r : *rows) EXPECT_EQ(text.find(r.hash), std::string::npos) << "row " << r.seq << "'s hash is public";
+  auto head = a.account_keys.commitment("amanat-trail-anchor-v1:" + std::to_string(count) + ":" +
+                                        rows->at(static_cast<std::size_t>(count - 1)).hash);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(text, R"({"count":)" + std::to_string(count) + R"(,"head":")" + *head + R"(","time":")" +
+                      identity::utc_time(a.now) + R"(","type":"trail.anchor","v":1})");
+
+  auto again = a.identities->anchor_trail();  // the trail has not moved: nothing to anchor
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
+  (void)api->handle(request("POST", "orgs/alpha/session", R"({"name":"nobody-here","password":"wrong password 123"})"));
+  const auto size = a.books.seq().size();
+  auto next = a.identities->anchor_trail();
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->anchor.count, count + 1);
+  EXPECT_EQ((*next)->leaf, size);
+
+  auto entries = a.books.log().read_entries(0, a.books.seq().size());
+  ASSERT_TRUE(entries);
+  books::Auditor auditor([&](std::uint64_t i) -> Result<Bytes> { return entries->at(i); });
+  for (std::uint64_t i = 0; i < entries->size(); ++i) auditor.feed(i, entries->at(i));
+  for (const auto& f : auditor.findings()) ADD_FAILURE() << "leaf " << f.leaf << ": " << f.message;
+  EXPECT_EQ(auditor.totals().other_families.at("trail"), 2u);
+}
+
 // Receipts and evidence: uploaded once (sealed at rest), attached and confirmed by their hash.
 TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
@@ -1844,6 +1971,66 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   EXPECT_TRUE(state["survivor_confirmed"].get<bool>());
 }
 
+// The public log carries a salted commitment to each file, never its SHA-256, with which anyone
+// holding a guessed document could confirm it. The salt, sealed beside the file, recomputes the
+// commitment, so the organisation can still prove the file; each use of the file gets the same
+// commitment, and the private database still names the file by its hash.
+TEST_F(ApiTest, TheLogCommitsToAFileWithASealedSaltAndNeverCarriesItsHash) {
+  std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
+  auto e = api->handle(request("POST", "orgs/alpha/expenses",
+                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
+                               accountant));
+  ASSERT_EQ(e.status, 201) << e.body;
+  const std::uint64_t expense = body_of(e)["record"];
+  const std::string pdf = "%PDF-1.4 an invented statement a stranger might guess";
+  auto up = api->handle(request("POST", "orgs/alpha/files", pdf, lawyer, "application/pdf"));
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string sha = body_of(up)["sha256"];
+  auto attached = api->handle(request("POST", "orgs/alpha/expenses/" + std::to_string(expense) + "/receipts",
+                                      json{{"sha256", sha}}.dump(), accountant));
+  ASSERT_EQ(attached.status, 201) << attached.body;
+  auto confirmed = api->handle(request("POST", "orgs/alpha/expenses/" + std::to_string(expense) + "/confirmations",
+                                       json{{"role", "lawyer"}, {"evidence", sha}}.dump(), lawyer));
+  ASSERT_EQ(confirmed.status, 201) << confirmed.body;
+  const std::uint64_t receipt = body_of(attached)["record"], confirmation = body_of(confirmed)["record"];
+
+  auto committed = books::stored_commitment(a.books.dir(), a.books.keys(), sha);
+  ASSERT_TRUE(committed && *committed) << (committed ? "no salt" : committed.error().message);
+  const std::string salt = (*committed)->salt, commitment = (*committed)->commitment;
+  // The construction docs/log-format.md states: SHA-256("amanat-file-v1:" || salt || SHA-256(file)).
+  Sha256 h;
+  h.update(std::string_view("amanat-file-v1:"));
+  h.update(*from_hex(salt));
+  h.update(sha256(pdf));
+  EXPECT_EQ(to_hex(h.final()), commitment);
+  EXPECT_EQ(*books::file_commitment(salt, sha), commitment);
+
+  auto leaf = [&](std::uint64_t i) {
+    auto entry = a.books.log().read_entries(i, i + 1);
+    return entry ? std::string(entry->at(0).begin(), entry->at(0).end()) : std::string();
+  };
+  for (std::uint64_t i = 0; i < a.books.seq().size(); ++i) {
+    EXPECT_EQ(leaf(i).find(sha), std::string::npos) << "record " << i << " carries the file's SHA-256";
+    EXPECT_EQ(leaf(i).find(salt), std::string::npos) << "record " << i << " carries the salt";
+  }
+  EXPECT_TRUE(leaf(receipt).starts_with(R"({"commitment":")" + commitment + R"(","expense":)" + std::to_string(expense)))
+      << leaf(receipt);
+  EXPECT_TRUE(leaf(confirmation).starts_with(R"({"evidence_commitment":")" + commitment + R"(","expense":)"))
+      << leaf(confirmation);
+  // The salt is sealed beside the file: not on the disk in the clear.
+  std::ifstream in(a.books.dir() / "receipts" / (sha + ".salt"), std::ios::binary);
+  std::string sealed((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_FALSE(sealed.empty());
+  EXPECT_EQ(sealed.find(salt), std::string::npos);
+  // The database keeps the plain hash, and knows which records commit to the file.
+  auto state = body_of(api->handle(request("GET", "orgs/alpha/expenses/" + std::to_string(expense), {}, accountant)));
+  EXPECT_EQ(state["receipts"], json::array({sha}));
+  auto uses = a.books.store().file_uses(sha);
+  ASSERT_TRUE(uses);
+  EXPECT_EQ(uses->records, (std::vector<std::uint64_t>{receipt, confirmation}));
+  EXPECT_TRUE(uses->receipt && uses->lawyer_evidence);
+}
+
 // Files are read by the roles that may see what they are about: the survivor's signed
 // confirmation not by the accountant who books the expense, nor by the lawyer; each download is
 // in the access trail.
@@ -1876,8 +2063,8 @@ TEST_F(ApiTest, TheSurvivorsSignedConfirmationIsReadOnlyByThoseWhoMayReadSurvivo
   EXPECT_EQ(refused, 2) << trail.dump();
 }
 
-// Reports published while donations are being booked still land at the size they state, so
-// the audit of the whole log finds nothing.
+// Reports published while donations are being booked, and the access trail anchored, still
+// land at the size they state, so the audit of the whole log finds nothing.
 TEST_F(ApiTest, ReportsPublishedDuringBookingLandAtTheSizeTheyStateAndPassTheAudit) {
   std::string accountant = login_as(a, Role::accountant), director = login_as(a, Role::director);
   std::atomic<bool> stop{false};
@@ -1891,6 +2078,17 @@ TEST_F(ApiTest, ReportsPublishedDuringBookingLandAtTheSizeTheyStateAndPassTheAud
         ++booked;
       }
     });
+  // The trail's anchors are leaves of another family, queued through the books' lock: none may
+  // land between a report and the size it states.
+  std::atomic<int> anchors{0};
+  writers.emplace_back([&] {
+    while (!stop) {
+      a.identities->record("user:1", "test", "anchoring", "ok");
+      auto anchor = a.identities->anchor_trail();
+      ASSERT_TRUE(anchor) << anchor.error().message;
+      anchors += *anchor ? 1 : 0;
+    }
+  });
   std::vector<std::uint64_t> reports;
   for (int i = 0; i < 5; ++i) {
     while (booked < 20 * (i + 1)) std::this_thread::yield();
@@ -1908,6 +2106,8 @@ TEST_F(ApiTest, ReportsPublishedDuringBookingLandAtTheSizeTheyStateAndPassTheAud
   for (std::uint64_t i = 0; i < size; ++i) auditor.feed(i, entries->at(i));
   for (const auto& f : auditor.findings()) ADD_FAILURE() << "leaf " << f.leaf << ": " << f.message;
   EXPECT_EQ(auditor.totals().reports_checked, reports.size());
+  EXPECT_GT(anchors, 0);
+  EXPECT_EQ(auditor.totals().other_families["trail"], static_cast<std::uint64_t>(anchors));
 }
 
 // Statements over the API: the same importer as `amanat import`, idempotent and all-or-nothing.
@@ -1990,6 +2190,11 @@ TEST_F(ApiTest, WhenTheVaultHoldsTheBooksKeyKeyedBookingWaitsForTheUnseal) {
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/seal", "", director)).status, 200);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, accountant)).status, 423);
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/files/" + sha, "", accountant)).status, 423);
+  // The log commits to a file with its salt, sealed under the books key: attaching it waits too.
+  const std::string record = std::to_string(body_of(booked)["record"].get<std::uint64_t>());
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + record + "/receipts", json{{"sha256", sha}}.dump(),
+                                accountant)).status,
+            423);
   EXPECT_EQ(size(), before + 3);
 }
 

@@ -484,12 +484,20 @@ Result<http::Response> read_file(Call& c) {
   return res;
 }
 
+// The stored file `sha` as the log commits to it (books/receipt_files.h): its salt is drawn at
+// its first use and kept sealed beside it (423 while the books key is sealed). A salt drawn for a
+// booking that is then refused is the one the file's next use gets: nothing public changes.
+Result<FileCommitment> committed_file(Call& c, const std::string& sha, const char* field) {
+  if (!c.org.keys || !receipt_stored(c.org.data_dir, sha))
+    return fail(reasons::file_not_stored,
+                std::string(field) + ": no stored file has this hash; upload it with POST .../files", field);
+  return commit_file(c.org.data_dir, *c.org.keys, sha);
+}
+
 Result<http::Response> attach_receipt(Call& c) {
   AMANAT_TRY(leaf, record_param(c));
-  std::string sha = c.body["sha256"];
-  if (!receipt_stored(c.org.data_dir, sha))
-    return fail(reasons::file_not_stored, "sha256: no stored file has this hash; upload it with POST .../files", "sha256");
-  return created_or(c.org.books->attach_receipt(leaf, sha));
+  AMANAT_TRY(file, committed_file(c, c.body["sha256"], "sha256"));
+  return created_or(c.org.books->attach_receipt(leaf, file));
 }
 
 Result<http::Response> confirm_expense(Call& c) {
@@ -500,10 +508,11 @@ Result<http::Response> confirm_expense(Call& c) {
     return fail(reasons::forbidden, std::string("role: a ") + role_name(who) + " does not record the " +
                                              std::string(confirm_role_name(role)) + "'s confirmation",
                 "role");
-  std::string evidence = opt(c.body, "evidence");
-  if (!evidence.empty() && !receipt_stored(c.org.data_dir, evidence))
-    return fail(reasons::file_not_stored, "evidence: no stored file has this hash; upload it with POST .../files",
-                "evidence");
+  std::optional<FileCommitment> evidence;
+  if (c.body.contains("evidence")) {
+    AMANAT_TRY(file, committed_file(c, c.body["evidence"], "evidence"));
+    evidence = std::move(file);
+  }
   // A lawyer records their own confirmation; anyone else records on someone's behalf.
   Confirmer by = role == ConfirmRole::lawyer && who == Role::lawyer ? Confirmer::the_person : Confirmer::on_behalf;
   return created_or(c.org.books->confirm(leaf, role, evidence, by));
@@ -838,7 +847,8 @@ void add_books_routes(Api& api) {
   api.add({.method = "POST",
            .path = "/orgs/{org}/files",
            .summary = "Store a receipt or evidence file sealed at rest; returns its SHA-256, which receipts and "
-                      "confirmations refer to (and which goes on the public log)",
+                      "confirmations refer to (the public log carries a salted commitment to the file, never its "
+                      "SHA-256)",
            .roles = {Role::accountant, Role::director, Role::lawyer, Role::case_worker},
            .raw_body = {"application/pdf", "image/jpeg", "image/png", "image/webp", "application/octet-stream"},
            .max_body = kMaxUploadBytes,
@@ -860,7 +870,8 @@ void add_books_routes(Api& api) {
 
   api.add({.method = "POST",
            .path = "/orgs/{org}/expenses/{record}/receipts",
-           .summary = "Attach a stored file (POST .../files first) to an expense as its receipt",
+           .summary = "Attach a stored file (POST .../files first) to an expense as its receipt; its leaf carries "
+                      "the file's salted commitment (the salt is drawn at its first use, under the books key)",
            .roles = bookkeepers,
            .body = Schema{"ReceiptInput", {sha_field("sha256", "The SHA-256 that POST .../files returned", true)}},
            .status = 201,

@@ -174,9 +174,14 @@ Result<http::Response> access_trail(Call& c) {
   for (const auto& e : entries)
     list.push_back({{"seq", e.seq}, {"time", e.time}, {"actor", e.actor}, {"action", e.action}, {"target", e.target},
                     {"outcome", e.outcome}, {"hash", e.hash}});
-  return json_response(200, {{"intact", verified.has_value()},
-                             {"problem", verified ? "" : verified.error().message},
-                             {"entries", list}});
+  ojson body{{"intact", verified.has_value()}, {"problem", verified ? "" : verified.error().message}};
+  // What the log pins: rows after it could still be removed unnoticed (docs/security.md §4).
+  if (verified && verified->anchor)
+    body["anchored"] = {{"count", verified->anchor->anchor.count},
+                        {"record", verified->anchor->leaf},
+                        {"time", verified->anchor->anchor.time}};
+  body["entries"] = std::move(list);
+  return json_response(200, body);
 }
 
 }  // namespace
@@ -310,13 +315,21 @@ void add_identity_routes(Api& api) {
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/access-trail",
-           .summary = "The access trail, and whether its hash chain is intact",
+           .summary = "The access trail, and whether its hash chain is intact and matches its anchors on the log",
            .roles = {Role::director},
            .query = {"after"},
            .response = "Entries (query: after=SEQ)",
            .returns = Schema{"AccessTrail",
-                             {out::flag("intact", "Whether the whole hash chain verifies"),
+                             {out::flag("intact", "Whether the whole hash chain verifies and matches every anchor "
+                                                  "of it on the organisation's log (no row removed from its end or "
+                                                  "rewritten up to the last anchor)"),
                               out::text("problem", "Where it breaks, when it does; else empty"),
+                              out::object("anchored", "The latest anchor on the log, which the trail matches; absent "
+                                                      "before the first (rows after it are not yet pinned)",
+                                          {out::number("count", "Rows it covers"),
+                                           out::number("record", "Its record (leaf index) on the log"),
+                                           out::text("time", "When it was made, UTC")},
+                                          false),
                               out::list("entries", "At most 1000 rows after `after`",
                                         {out::number("seq", "Row number"), out::number("time", "Unix seconds"),
                                          out::text("actor", "user:N or anonymous"), out::text("action", "What was done"),

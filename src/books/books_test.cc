@@ -26,6 +26,14 @@ AppealOpen appeal(const std::string& code, std::int64_t target = 100000000) {
   return AppealOpen{code, "Legal help, case " + code, "", "C-" + code, kzt(target), "2025-01-01"};
 }
 
+// A file as the log would commit to it, with a fixed salt (no file is stored: the service takes
+// the commitment as given, checked against its salt and hash).
+FileCommitment file(const std::string& sha256) {
+  FileCommitment f{sha256, std::string(64, '5'), {}};
+  f.commitment = *file_commitment(f.salt, f.sha256);
+  return f;
+}
+
 DonationInput gift(const std::string& fund, std::int64_t minor, const std::string& donor = "") {
   return DonationInput{"2025-02-01", kzt(minor), Channel::bank, "", fund, {}, donor, ""};
 }
@@ -206,6 +214,35 @@ TEST(Books, AnAuditOverALogMixingFamiliesChecksTheBooksAndCountsTheOthers) {
   EXPECT_EQ(after.other_families, totals.other_families);
 }
 
+// Another family's leaf (the access trail's anchors) goes on the log through the books' queue,
+// with its effect; a books record, or bytes that are no record, may not take that way round
+// the books' own checks, and a refusal appends nothing.
+TEST(Books, AnotherFamilysLeafGoesThroughTheBooksQueueButABooksRecordMayNot) {
+  BooksFixture b;
+  auto submit = [&](const std::string& leaf, tlog::Effect effect = {}) {
+    return b.books().submit_other(Bytes(leaf.begin(), leaf.end()), std::move(effect));
+  };
+  const auto size = b.seq().size();
+  for (const std::string& refused : std::vector<std::string>{R"({"type":"donation","v":1})", R"({"type":"report","v":1})",
+                                                             "not json", R"({"v":1,"type":"trail.anchor"})"}) {
+    auto r = submit(refused);
+    ASSERT_FALSE(r) << refused;
+    EXPECT_EQ(r.error().code, Errc::invalid) << refused;
+    EXPECT_TRUE(r.error().message.starts_with("leaf")) << r.error().message;
+  }
+  EXPECT_EQ(b.seq().size(), size);
+  std::optional<std::uint64_t> effect_at;
+  auto queued = submit(R"({"count":1,"type":"trail.anchor","v":1})", [&](Tx&, std::uint64_t index) -> Status {
+    effect_at = index;
+    return {};
+  });
+  ASSERT_TRUE(queued);
+  auto leaf = queued->get();
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(*leaf, size);
+  EXPECT_EQ(effect_at, size);
+}
+
 TEST(Books, DonationsExpensesAndTransfersAddUpInTheReport) {
   BooksFixture b;
   ASSERT_TRUE(b.books().open_appeal(appeal("A-1")));
@@ -310,11 +347,11 @@ TEST(Books, WhoeverBookedAnExpenseMayNotApproveItAndConfirmingForAnotherNeedsEvi
   EXPECT_EQ(fund(all_time(b), "A-1").spent_approved, 6000);
 
   for (ConfirmRole role : {ConfirmRole::lawyer, ConfirmRole::survivor}) {
-    auto bare = b.books().confirm(*e, role, "", Confirmer::on_behalf);
+    auto bare = b.books().confirm(*e, role, std::nullopt, Confirmer::on_behalf);
     ASSERT_FALSE(bare);
     EXPECT_EQ(bare.error().reason, &amanat::reasons::evidence_required);
     EXPECT_EQ(bare.error().field, "evidence");
-    EXPECT_TRUE(b.books().confirm(*e, role, std::string(64, 'e'), Confirmer::on_behalf));
+    EXPECT_TRUE(b.books().confirm(*e, role, file(std::string(64, 'e')), Confirmer::on_behalf));
   }
   // The refusals wrote nothing: one expense, two approvals, two confirmations after the setup.
   b.reopen();
@@ -338,8 +375,8 @@ TEST(Books, ApprovalsNeedTwoDifferentPeopleAndCountInTheReport) {
   ASSERT_FALSE(twice);
   EXPECT_EQ(twice.error().code, Errc::conflict);
   ASSERT_TRUE(b.books().approve(*e, "accountant"));
-  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, "", Confirmer::the_person));
-  ASSERT_TRUE(b.books().attach_receipt(*e, std::string(64, 'a')));
+  ASSERT_TRUE(b.books().confirm(*e, ConfirmRole::lawyer, std::nullopt, Confirmer::the_person));
+  ASSERT_TRUE(b.books().attach_receipt(*e, file(std::string(64, 'a'))));
   auto r = all_time(b);
   EXPECT_EQ(fund(r, "A-1").spent_approved, 6000);
   EXPECT_EQ(fund(r, "A-1").spent_with_receipt, 6000);

@@ -149,15 +149,22 @@ Result<DemoSummary> generate_demo(Books& books, const DemoOptions& o, Progress* 
           extra = uniform(100, 2000) * unit;
           splits.push_back({std::string(kGeneralFund), Money{extra, cur}});
         }
-        std::vector<std::string> receipts;
+        // An invented receipt: a made-up file hash and salt (no file is stored), committed to as a
+        // real one is (books/receipt_files.h).
+        std::vector<FileCommitment> receipts;
         if (rng() % 10 < 8) {
-          char h[65];
-          for (int k = 0; k < 64; ++k) h[k] = "0123456789abcdef"[rng() % 16];
-          h[64] = 0;
-          receipts.push_back(h);
+          auto hex = [&] {
+            std::string h(64, '0');
+            for (char& c : h) c = "0123456789abcdef"[rng() % 16];
+            return h;
+          };
+          FileCommitment f{hex(), hex(), {}};
+          f.commitment = *file_commitment(f.salt, f.sha256);
+          receipts.push_back(std::move(f));
         }
-        ExpenseInput e{Expense{date, Money{spend + extra, cur}, cat, "Bank:Main", "", "", splits, receipts, {}},
+        ExpenseInput e{Expense{date, Money{spend + extra, cur}, cat, "Bank:Main", "", "", splits, {}, {}},
                        kPayees[static_cast<int>(cat) % std::size(kPayees)], "", "bookkeeper", DateCheck::confirmed};
+        e.receipts = std::move(receipts);
         auto f = books.submit_expense(e);
         if (!f) return err(f);
         (from ? from->balance : general) -= spend;

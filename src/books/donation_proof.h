@@ -26,4 +26,9 @@ struct DonationProof {
 
 Result<DonationProof> prove_donation(BooksStore& store, tlog::LogStorage& log, std::string_view receipt_code);
 
+// The c2sp.org/tlog-proof@v1 file of any record (its leaf as the `extra` line) against the log's
+// latest signed checkpoint: a donation's above, a file's record for a court (`amanat file
+// proof`). Errc::not_found for a leaf the log does not have.
+Result<std::string> prove_record(tlog::LogStorage& log, std::uint64_t leaf);
+
 }  // namespace amanat::books

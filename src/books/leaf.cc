@@ -137,14 +137,16 @@ struct Encoder {
     std::vector<std::string> splits;
     for (const auto& s : r.splits) splits.push_back(Obj().str("fund", s.fund).num("amount", s.amount.minor).done());
     o.raw("splits", array_of(splits));
-    if (!r.receipts.empty()) {
+    for (const auto& [name, list] : {std::pair{"receipt_commitments", &r.receipt_commitments},
+                                     std::pair{"receipts", &r.receipts}}) {
+      if (list->empty()) continue;
       std::vector<std::string> hs;
-      for (const auto& h : r.receipts) {
+      for (const auto& h : *list) {
         std::string q;
         put_string(q, h);
         hs.push_back(std::move(q));
       }
-      o.raw("receipts", array_of(hs));
+      o.raw(name, array_of(hs));
     }
     return put_rates(r.rates);
   }
@@ -155,10 +157,13 @@ struct Encoder {
   Status operator()(const Confirmation& r) {
     o.num("expense", static_cast<std::int64_t>(r.expense)).str("role", confirm_role_name(r.role));
     if (!r.evidence.empty()) o.str("evidence", r.evidence);
+    if (!r.evidence_commitment.empty()) o.str("evidence_commitment", r.evidence_commitment);
     return {};
   }
   Status operator()(const ReceiptAttach& r) {
-    o.num("expense", static_cast<std::int64_t>(r.expense)).str("sha256", r.sha256);
+    o.num("expense", static_cast<std::int64_t>(r.expense));
+    if (!r.commitment.empty()) o.str("commitment", r.commitment);
+    if (!r.sha256.empty()) o.str("sha256", r.sha256);
     return {};
   }
   Status operator()(const Transfer& r) {
@@ -382,6 +387,8 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
       if (auto st = splits[i].done(); !st) return std::unexpected(st.error().context(where));
       r.splits.push_back({fund, Money{a, amount.currency}});
     }
+    AMANAT_TRY(commitments, f.strings("receipt_commitments"));
+    r.receipt_commitments = std::move(commitments);
     AMANAT_TRY(receipts, f.strings("receipts"));
     r.receipts = std::move(receipts);
     return r;
@@ -396,12 +403,14 @@ Result<Body> decode_body(std::string_view type, Fields& f) {
     AMANAT_TRY(role_s, f.str("role"));
     AMANAT_TRY(role, parse_confirm_role(role_s));
     AMANAT_TRY(ev, f.str("evidence", false));
-    return Confirmation{e, role, ev};
+    AMANAT_TRY(committed, f.str("evidence_commitment", false));
+    return Confirmation{e, role, ev, committed};
   }
   if (type == "expense.receipt") {
     AMANAT_TRY(e, f.index("expense"));
-    AMANAT_TRY(h, f.str("sha256"));
-    return ReceiptAttach{e, h};
+    AMANAT_TRY(committed, f.str("commitment", false));
+    AMANAT_TRY(h, f.str("sha256", false));
+    return ReceiptAttach{e, h, committed};
   }
   if (type == "transfer") {
     Transfer r{.amount = Money{0, *currency("KZT")}};
@@ -801,11 +810,14 @@ bool fast_body(std::string_view type, FastReader& f, Record& rec) {
         !f.enumerated("category", r.category, &parse_category) || !f.cur(r.amount.currency) ||
         !f.str("date", r.date) || !f.opt_str("memo", r.memo) || !f.str("payee", r.payee) || !f.rates(r.rates))
       return false;
-    if (c.key(f.first, "receipts")) {
+    // Optional non-empty arrays of strings, in member order.
+    for (auto [name, list] : {std::pair{"receipt_commitments", &r.receipt_commitments},
+                              std::pair{"receipts", &r.receipts}}) {
+      if (!c.key(f.first, name)) continue;
       if (!c.lit('[') || c.peek(']')) return false;
       do {
-        if (!r.receipts.empty() && !c.lit(',')) return false;
-        if (!c.str(r.receipts.emplace_back())) return false;
+        if (!list->empty() && !c.lit(',')) return false;
+        if (!c.str(list->emplace_back())) return false;
       } while (!c.peek(']'));
       if (!c.lit(']')) return false;
     }
@@ -873,7 +885,8 @@ bool fast_body(std::string_view type, FastReader& f, Record& rec) {
   }
   if (type == "expense.confirm") {
     Confirmation r;
-    if (!f.opt_str("evidence", r.evidence) || !f.index("expense", r.expense) ||
+    if (!f.opt_str("evidence", r.evidence) || !f.opt_str("evidence_commitment", r.evidence_commitment) ||
+        !f.index("expense", r.expense) ||
         !f.enumerated("role", r.role, &parse_confirm_role) || !f.time(rec.time) || !f.end(type))
       return false;
     rec.body = std::move(r);
@@ -881,7 +894,8 @@ bool fast_body(std::string_view type, FastReader& f, Record& rec) {
   }
   if (type == "expense.receipt") {
     ReceiptAttach r;
-    if (!f.index("expense", r.expense) || !f.str("sha256", r.sha256) || !f.time(rec.time) || !f.end(type))
+    if (!f.opt_str("commitment", r.commitment) || !f.index("expense", r.expense) || !f.opt_str("sha256", r.sha256) ||
+        !f.time(rec.time) || !f.end(type))
       return false;
     rec.body = std::move(r);
     return true;

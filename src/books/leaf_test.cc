@@ -57,14 +57,26 @@ class RandomRecords {
         if (pick(8) == 0) total += 1;  // does not add up: invalid
         Expense e{date(), Money{total, c}, static_cast<Category>(pick(10)), account(), hex(),
                   maybe() ? text(false) : "", splits, {}, {}};
-        for (std::size_t i = pick(3); i > 0; --i) e.receipts.push_back(hex());
+        // Salted commitments, or (as older leaves) plain hashes, or rarely both: invalid.
+        std::size_t form = pick(8);
+        if (form != 1)
+          for (std::size_t i = pick(3); i > 0; --i) e.receipt_commitments.push_back(hex());
+        if (form <= 1)
+          for (std::size_t i = pick(3); i > 0; --i) e.receipts.push_back(hex());
         if (pick(4) == 0) e.rates = rates();
         return Record{time, e};
       }
       case 5: return Record{time, Approval{index(), maybe() ? "director" : "acc-2"}};
-      case 6: return Record{time, Confirmation{index(), maybe() ? ConfirmRole::lawyer : ConfirmRole::survivor,
-                                               maybe() ? hex() : ""}};
-      case 7: return Record{time, ReceiptAttach{index(), hex()}};
+      case 6: {
+        // As case 4: either form, or rarely both.
+        std::size_t form = pick(8);
+        return Record{time, Confirmation{index(), maybe() ? ConfirmRole::lawyer : ConfirmRole::survivor,
+                                         form <= 1 && maybe() ? hex() : "", form != 1 && maybe() ? hex() : ""}};
+      }
+      case 7: {
+        std::size_t form = pick(8);
+        return Record{time, ReceiptAttach{index(), form <= 1 ? hex() : "", form != 1 ? hex() : ""}};
+      }
       case 8: {
         Transfer t{date(), amount(), fund(), fund(), text(false), {}};
         if (pick(4) == 0) t.rates = rates();
@@ -467,6 +479,51 @@ TEST(LeafFastPath, OptionalMembersArePresentExactlyWhenTheEncoderWritesThem) {
     EXPECT_EQ(static_cast<bool>(detail::decode_leaf_reference(bytes(c.leaf))), c.valid) << c.leaf;
     EXPECT_EQ(static_cast<bool>(decode_leaf(bytes(c.leaf))), c.valid) << c.leaf;
   }
+}
+
+// Files on the log: leaves written before salted commitments carry each file's plain SHA-256
+// (`receipts`, `evidence`, `sha256`) and stay valid, re-encoding to the same bytes; newer ones
+// carry salted commitments under other names (`receipt_commitments`, `evidence_commitment`,
+// `commitment`), so a reader knows which form it holds. One leaf has one form.
+TEST(Leaf, OlderLeavesWithPlainFileHashesAndNewerOnesWithCommitmentsBothDecode) {
+  const std::string t = R"("time":"2025-01-01T00:00:00Z",)", a(64, 'a'), b(64, 'b');
+  const std::string expense = R"({"account":"Bank","amount":5,"category":"lawyer","currency":"KZT","date":"2025-01-01","payee":")" + a + R"(",)";
+  const std::string splits = R"("splits":[{"amount":5,"fund":"general"}],)" + t + R"("type":"expense","v":1})";
+  struct Case {
+    std::string leaf;
+    bool valid;
+  } cases[] = {
+      {expense + R"("receipts":[")" + b + R"("],)" + splits, true},
+      {expense + R"("receipt_commitments":[")" + b + R"(",")" + a + R"("],)" + splits, true},
+      {expense + R"("receipt_commitments":[")" + b + R"("],"receipts":[")" + a + R"("],)" + splits, false},
+      {expense + R"("receipt_commitments":[],)" + splits, false},
+      {R"({"evidence":")" + a + R"(","expense":3,"role":"lawyer",)" + t + R"("type":"expense.confirm","v":1})", true},
+      {R"({"evidence_commitment":")" + a + R"(","expense":3,"role":"survivor",)" + t + R"("type":"expense.confirm","v":1})", true},
+      {R"({"evidence":")" + a + R"(","evidence_commitment":")" + b + R"(","expense":3,"role":"lawyer",)" + t +
+           R"("type":"expense.confirm","v":1})", false},
+      {R"({"evidence_commitment":"","expense":3,"role":"lawyer",)" + t + R"("type":"expense.confirm","v":1})", false},
+      {R"({"expense":4,"sha256":")" + a + R"(",)" + t + R"("type":"expense.receipt","v":1})", true},
+      {R"({"commitment":")" + a + R"(","expense":4,)" + t + R"("type":"expense.receipt","v":1})", true},
+      {R"({"commitment":")" + a + R"(","expense":4,"sha256":")" + b + R"(",)" + t + R"("type":"expense.receipt","v":1})", false},
+      {R"({"expense":4,)" + t + R"("type":"expense.receipt","v":1})", false},
+      {R"({"commitment":")" + std::string(64, 'A') + R"(","expense":4,)" + t + R"("type":"expense.receipt","v":1})", false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(static_cast<bool>(detail::decode_leaf_fast(bytes(c.leaf))), c.valid) << c.leaf;
+    auto r = detail::decode_leaf_reference(bytes(c.leaf));
+    EXPECT_EQ(static_cast<bool>(r), c.valid) << c.leaf;
+    if (r) {
+      EXPECT_EQ(encode_leaf(*r), c.leaf);
+    }
+  }
+  auto older = decode_leaf(bytes(cases[0].leaf));
+  ASSERT_TRUE(older);
+  EXPECT_EQ(std::get<Expense>(older->body).receipts, std::vector<std::string>{b});
+  EXPECT_TRUE(std::get<Expense>(older->body).receipt_commitments.empty());
+  auto newer = decode_leaf(bytes(cases[1].leaf));
+  ASSERT_TRUE(newer);
+  EXPECT_EQ(std::get<Expense>(newer->body).receipt_commitments, (std::vector<std::string>{b, a}));
+  EXPECT_TRUE(std::get<Expense>(newer->body).receipts.empty());
 }
 
 }  // namespace

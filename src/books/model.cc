@@ -321,9 +321,15 @@ struct Validator {
     if (total != r.amount.minor)
       return fail(Errc::invalid, "splits: add up to " + format(Money{total, r.amount.currency}) +
                                      ", the expense is " + format(r.amount));
-    if (r.receipts.size() > 32) return fail(Errc::invalid, "receipts: at most 32");
-    for (std::size_t i = 0; i < r.receipts.size(); ++i)
-      if (auto st = check_sha256_hex(r.receipts[i], "receipts[" + std::to_string(i) + "]"); !st) return st;
+    if (!r.receipts.empty() && !r.receipt_commitments.empty())
+      return fail(Errc::invalid, "receipts: a record commits to its receipts one way, salted or (older) plain");
+    for (const auto* list : {&r.receipt_commitments, &r.receipts}) {
+      if (list->empty()) continue;  // the audit validates every leaf: no string built for nothing
+      const std::string name = list == &r.receipts ? "receipts" : "receipt_commitments";
+      if (list->size() > 32) return fail(Errc::invalid, name + ": at most 32");
+      for (std::size_t i = 0; i < list->size(); ++i)
+        if (auto st = check_sha256_hex((*list)[i], name + "[" + std::to_string(i) + "]"); !st) return st;
+    }
     return check_rates(r.rates);
   }
   Status operator()(const Approval& r) {
@@ -332,12 +338,17 @@ struct Validator {
   }
   Status operator()(const Confirmation& r) {
     if (auto s = check_index(r.expense, "expense"); !s) return s;
+    if (!r.evidence.empty() && !r.evidence_commitment.empty())
+      return fail(Errc::invalid, "evidence: a confirmation commits to its evidence one way, salted or (older) plain");
     if (!r.evidence.empty()) return check_sha256_hex(r.evidence, "evidence");
+    if (!r.evidence_commitment.empty()) return check_sha256_hex(r.evidence_commitment, "evidence_commitment");
     return {};
   }
   Status operator()(const ReceiptAttach& r) {
     if (auto s = check_index(r.expense, "expense"); !s) return s;
-    return check_sha256_hex(r.sha256, "sha256");
+    if (r.sha256.empty() == r.commitment.empty())
+      return fail(Errc::invalid, "commitment: a receipt is committed to one way, salted or (older) plain sha256");
+    return r.sha256.empty() ? check_sha256_hex(r.commitment, "commitment") : check_sha256_hex(r.sha256, "sha256");
   }
   Status operator()(const Transfer& r) {
     if (auto s = check_date(r.date); !s) return s;

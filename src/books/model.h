@@ -136,13 +136,30 @@ struct Expense {
   std::string payee;          // hex SHA-256 salted commitment to the payee (payee.h)
   std::string memo;           // public description; may be empty
   std::vector<Split> splits;  // at least one; funds distinct
-  std::vector<std::string> receipts;  // hex SHA-256 of each receipt file
+  // Each receipt file's plain SHA-256: only in leaves written before salted commitments (read,
+  // still valid, never written again by the service). At most one of the two lists is non-empty.
+  std::vector<std::string> receipts;
   Rates rates;
+  // Each receipt file as the log commits to it (books/receipt_files.h, file_commitment): a
+  // salted SHA-256, so that nobody can confirm a guessed document against the log.
+  std::vector<std::string> receipt_commitments = {};
 };
 
 struct Approval { std::uint64_t expense = 0; std::string by; };
-struct Confirmation { std::uint64_t expense = 0; ConfirmRole role = ConfirmRole::lawyer; std::string evidence; };
-struct ReceiptAttach { std::uint64_t expense = 0; std::string sha256; };
+// The signed confirmation's file, if any: its commitment (file_commitment), or in leaves written
+// before salted commitments its plain SHA-256 (`evidence`); never both.
+struct Confirmation {
+  std::uint64_t expense = 0;
+  ConfirmRole role = ConfirmRole::lawyer;
+  std::string evidence;             // plain SHA-256: older leaves only
+  std::string evidence_commitment;  // the file's commitment
+};
+// A receipt file attached later: exactly one of its commitment and (older leaves) its plain SHA-256.
+struct ReceiptAttach {
+  std::uint64_t expense = 0;
+  std::string sha256;      // plain SHA-256: older leaves only
+  std::string commitment;  // the file's commitment
+};
 
 struct Transfer {
   std::string date;
@@ -205,6 +222,10 @@ struct RecordPrivate {
                               // filled in as the record commits (the seal binds its leaf index)
   std::string payee_salt;     // expense: hex salt of the payee commitment
   std::string booked_by;      // expense: the staff handle of who booked it (may not approve it)
+  // expense (its receipts), expense.receipt, expense.confirm (its evidence): the plain SHA-256
+  // of each file the record's commitments commit to, in their order. The database keys files by
+  // it (who may read a file, no receipt attached twice); the log never carries it.
+  std::vector<std::string> files;
   std::optional<BankLine> bank_line;  // donation booked by an import: its line, stored with it
 };
 

@@ -6,6 +6,7 @@
 #include "books/identity.h"
 #include "books/leaf.h"
 #include "books/payee.h"
+#include "core/family.h"
 #include "core/reasons.h"
 #include "tlog/tile.h"
 
@@ -27,6 +28,15 @@ std::string format_time(std::time_t t, bool date_only) {
   char buf[32];
   std::strftime(buf, sizeof buf, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// A file as the caller committed to it: its commitment recomputed from its salt and hash, so a
+// leaf never carries a commitment that the revealed salt would not open.
+Status check_file(const FileCommitment& f, std::string_view field) {
+  auto c = file_commitment(f.salt, f.sha256);
+  if (!c) return std::unexpected(c.error().context(field));
+  if (*c != f.commitment) return fail_field(field, "the commitment does not match the file's salt and hash");
+  return {};
 }
 
 std::string default_account(Channel c) {
@@ -310,6 +320,13 @@ Result<std::future<Result<std::uint64_t>>> Books::submit_expense(ExpenseInput in
   priv.bank_ref = std::move(ref);
   priv.booked_by = in.booked_by;
   in.expense.payee = payee_commitment(priv.payee_salt, in.payee);
+  if (!in.expense.receipts.empty() || !in.expense.receipt_commitments.empty())
+    return fail(Errc::internal, "an expense's receipts come as ExpenseInput::receipts, never as hashes");
+  for (auto& f : in.receipts) {
+    AMANAT_CHECK(check_file(f, "receipts"));
+    in.expense.receipt_commitments.push_back(f.commitment);
+    priv.files.push_back(std::move(f.sha256));
+  }
   return submit(Record{{}, std::move(in.expense)}, std::move(priv), {}, std::move(in.payee));
 }
 
@@ -353,11 +370,12 @@ Result<std::uint64_t> Books::approve(std::uint64_t expense, const std::string& b
   return wait(submit(Record{{}, Approval{expense, by}}, {}, claim), claim);
 }
 
-Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence,
-                                     Confirmer who) {
+Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role,
+                                     const std::optional<FileCommitment>& evidence, Confirmer who) {
+  if (evidence) AMANAT_CHECK(check_file(*evidence, "evidence"));
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
-  if (who == Confirmer::on_behalf && evidence.empty())
+  if (who == Confirmer::on_behalf && !evidence)
     return fail(reasons::evidence_required,
                 "evidence: the " + std::string(confirm_role_name(role)) +
                     "'s confirmation recorded on their behalf needs the signed confirmation (upload it first)",
@@ -367,16 +385,23 @@ Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role, co
                                                 " has already confirmed expense " + std::to_string(expense),
                 "role");
   std::string claim = "confirm:" + std::to_string(expense) + ":" + std::string(confirm_role_name(role));
-  return wait(submit(Record{{}, Confirmation{expense, role, evidence}}, {}, claim), claim);
+  Confirmation c{expense, role, {}, evidence ? evidence->commitment : std::string()};
+  RecordPrivate priv;
+  if (evidence) priv.files.push_back(evidence->sha256);
+  return wait(submit(Record{{}, std::move(c)}, std::move(priv), claim), claim);
 }
 
-Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const std::string& sha) {
+Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const FileCommitment& file) {
+  AMANAT_CHECK(check_file(file, "sha256"));
   auto e = live_expense(store_, expense);
   if (!e) return err(e);
-  for (const auto& h : e->receipts)
-    if (h == sha) return fail(reasons::receipt_attached, "sha256: this receipt is already attached to expense " + std::to_string(expense), "sha256");
-  std::string claim = "receipt:" + std::to_string(expense) + ":" + sha;
-  return wait(submit(Record{{}, ReceiptAttach{expense, sha}}, {}, claim), claim);
+  for (const auto& h : e->receipts)  // the database's plain hashes, of older leaves and newer alike
+    if (h == file.sha256)
+      return fail(reasons::receipt_attached, "sha256: this receipt is already attached to expense " + std::to_string(expense), "sha256");
+  std::string claim = "receipt:" + std::to_string(expense) + ":" + file.sha256;
+  RecordPrivate priv;
+  priv.files.push_back(file.sha256);
+  return wait(submit(Record{{}, ReceiptAttach{expense, {}, file.commitment}}, std::move(priv), claim), claim);
 }
 
 Result<std::uint64_t> Books::transfer(Transfer t, DateCheck when) {
@@ -388,6 +413,15 @@ Result<std::uint64_t> Books::correct(Correction c, DateCheck when) {
   AMANAT_CHECK(check_when(c.date, when));
   std::string claim = "correct:" + std::to_string(c.reverses);
   return wait(submit(Record{{}, std::move(c)}, {}, claim), claim);
+}
+
+Result<std::future<Result<std::uint64_t>>> Books::submit_other(Bytes leaf, tlog::Effect effect) {
+  auto env = read_envelope(leaf);
+  if (!env) return std::unexpected(env.error().context("leaf"));
+  if (env->family == kBooksFamily)
+    return fail(Errc::invalid, "leaf: a " + env->type + " record is booked through its own operation");
+  std::lock_guard lock(mu_);  // publish_report holds it from its drain to its report's queueing
+  return seq_.submit(std::move(leaf), std::move(effect));
 }
 
 Result<std::uint64_t> Books::publish_report() {

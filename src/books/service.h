@@ -18,6 +18,10 @@
 // pseudonym key and returns the donor's receipt code, which is never stored; expenses take the
 // payee only to seal it and to commit to it. Neither appears in any error message.
 //
+// Files (receipts, a confirmation's evidence) come as FileCommitments (commit_file): the leaf
+// carries each file's salted commitment, the record's private part its SHA-256, which the
+// database keys files by. The service never writes a leaf with a plain file hash.
+//
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
@@ -31,6 +35,7 @@
 
 #include "books/model.h"
 #include "books/posting.h"
+#include "books/receipt_files.h"
 #include "books/store.h"
 #include "crypto/keyring.h"
 #include "tlog/sequencer.h"
@@ -69,11 +74,12 @@ struct DonationResult {
 };
 
 struct ExpenseInput {
-  Expense expense;              // payee field is filled in by the service
+  Expense expense;              // payee and receipt_commitments are filled in by the service
   std::string payee;            // as entered; sealed at rest, committed to on the log
   std::string bank_ref;
   std::string booked_by = {};   // the staff handle of who books it: they may not approve it
   DateCheck date_check = DateCheck::near_today;
+  std::vector<FileCommitment> receipts = {};  // its receipt files (commit_file, books/receipt_files.h)
 };
 
 // Who records a confirmation: the person confirming (a lawyer their own), or someone on their
@@ -112,15 +118,24 @@ class Books {
   // already, and once it has two approvals: two people besides the one who booked it.
   Result<std::uint64_t> approve(std::uint64_t expense, const std::string& by);
   // On someone's behalf only with the signed confirmation's evidence (reasons::evidence_required).
-  Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::string& evidence,
+  Result<std::uint64_t> confirm(std::uint64_t expense, ConfirmRole role, const std::optional<FileCommitment>& evidence,
                                 Confirmer who = Confirmer::on_behalf);
-  Result<std::uint64_t> attach_receipt(std::uint64_t expense, const std::string& sha256_hex);
+  // Refused for a file already attached to the expense (reasons::receipt_attached).
+  Result<std::uint64_t> attach_receipt(std::uint64_t expense, const FileCommitment& file);
   Result<std::uint64_t> transfer(Transfer t, DateCheck when = DateCheck::near_today);
   Result<std::uint64_t> correct(Correction c, DateCheck when = DateCheck::near_today);
   // Publishes the whole books' totals as a report record that lands exactly at the size it
   // states (the audit checks both): waits for the records in flight to commit while holding
   // new ones back, reads the totals, and queues the report before releasing them.
   Result<std::uint64_t> publish_report();
+
+  // A leaf of another family than the books' (core/family.h), such as the access trail's anchors
+  // (identity/trail_anchor.h), with its effect. It is queued under the books' lock like a
+  // record, so that it can never land between a report and the size the report states: the
+  // organisation's log keeps one write path. Errc::invalid for a leaf that is not an envelope
+  // or is one of the books' (those go through the operations above). Returns once queued; the
+  // future yields its index once durable.
+  Result<std::future<Result<std::uint64_t>>> submit_other(Bytes leaf, tlog::Effect effect);
 
   // A pipelined caller whose future failed says so here: the service re-reads its state
   // before deciding anything else.

@@ -56,6 +56,9 @@ struct BooksState {
 // confirmation (which can name the survivor), or any of these at once, or none yet.
 struct FileUses {
   bool receipt = false, lawyer_evidence = false, survivor_evidence = false;
+  // The records whose leaves commit to it (an expense, expense.receipt, expense.confirm), by
+  // leaf index, in order: where to show a court the file's commitment (`amanat file reveal`).
+  std::vector<std::uint64_t> records;
 };
 
 struct ExpenseState {

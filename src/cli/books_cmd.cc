@@ -1,6 +1,13 @@
 // amanat books init, appeal, donation, expense, transfer, correct, report: the books from the
 // command line. Each command is a thin layer over books::Books (the same code the API will
 // call): it parses options into a record, books it and prints the record's leaf index.
+//
+// amanat file reveal|proof|verify: proving a receipt or evidence file to a court. The log
+// carries a salted commitment to each file (books/receipt_files.h); `reveal` shows the file's
+// hash, its salt and the records that commit to it, `proof` the c2sp tlog-proof of one of
+// them, and `verify`, for anyone with the log's key, checks the proof and recomputes the
+// commitment from the file and the revealed salt.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -56,11 +63,13 @@ Result<Rates> parse_rates(const std::vector<std::string>& in) {
 
 std::string date_or_today(const std::string& d) { return d.empty() ? today() : d; }
 
-// Stores a receipt or evidence file sealed under DIR/receipts/<sha256> (books/receipt_files.h).
-Result<std::string> store_receipt_file(const BooksSession& s, const std::string& path) {
+// Stores a receipt or evidence file sealed under DIR/receipts/<sha256> and returns it as the log
+// commits to it, with its salt (books/receipt_files.h).
+Result<FileCommitment> store_receipt_file(const BooksSession& s, const std::string& path) {
   auto data = store::read_file_bytes(path, kMaxReceiptBytes);
   if (!data) return err(data);
-  return store_receipt(s.dir.path(), *s.keys, *data);
+  AMANAT_TRY(sha, store_receipt(s.dir.path(), *s.keys, *data));
+  return commit_file(s.dir.path(), *s.keys, sha);
 }
 
 // A record's date far from today is refused unless confirmed (books::DateCheck).
@@ -166,31 +175,42 @@ int do_donation_proof(const std::string& data, const std::string& receipt) {
   return kExitOk;
 }
 
-int do_donation_verify(const std::string& vkey, const std::string& receipt, const std::string& proof_path) {
+// A record proven by a c2sp.org/tlog-proof@v1 file (`-`: stdin) whose `extra` line is its leaf:
+// the proof checked offline against the log's key, then the leaf decoded as a books record.
+struct ProvenRecord {
+  Record record;
+  tlog::VerifiedProof proof;
+};
+Result<ProvenRecord> read_proven_record(const std::string& vkey, const std::string& proof_path) {
   auto key = tlog::Verifier::parse(vkey);
-  if (!key) return report(key.error().context("--vkey"));
-  auto code = parse_receipt_code(receipt);
-  if (!code) return report(code.error());
+  if (!key) return std::unexpected(key.error().context("--vkey"));
   auto text = proof_path == "-" ? Result<std::string>(std::string(std::istreambuf_iterator<char>(std::cin), {}))
                                 : store::read_file(proof_path);
-  if (!text) return report(text.error());
-  auto parsed = tlog::parse_proof_file(*text);
-  if (!parsed) return report(parsed.error());
-  if (!parsed->extra) return report({Errc::invalid, "the proof carries no donation record (no extra line)"});
+  if (!text) return err(text);
+  AMANAT_TRY(parsed, tlog::parse_proof_file(*text));
+  if (!parsed.extra) return fail(Errc::invalid, "the proof carries no record (no extra line)");
   tlog::ProofTrust trust{*key, key->name(), {}, 0};
-  auto ok = tlog::verify_proof_file_for_entry(*text, *parsed->extra, trust);
-  if (!ok) return report(ok.error());
-  auto rec = decode_leaf(*parsed->extra);
-  if (!rec) return report(rec.error().context("the proven record"));
-  const auto* d = std::get_if<Donation>(&rec->body);
+  AMANAT_TRY(ok, tlog::verify_proof_file_for_entry(*text, *parsed.extra, trust));
+  auto rec = decode_leaf(*parsed.extra);
+  if (!rec) return std::unexpected(rec.error().context("the proven record"));
+  return ProvenRecord{std::move(*rec), std::move(ok)};
+}
+
+int do_donation_verify(const std::string& vkey, const std::string& receipt, const std::string& proof_path) {
+  auto code = parse_receipt_code(receipt);
+  if (!code) return report(code.error());
+  auto proven = read_proven_record(vkey, proof_path);
+  if (!proven) return report(proven.error());
+  const tlog::VerifiedProof& ok = proven->proof;
+  const auto* d = std::get_if<Donation>(&proven->record.body);
   if (!d) return report({Errc::invalid, "the proven record is not a donation"});
-  if (d->receipt != receipt_commitment(code->secret) || ok->proof.index != code->leaf)
+  if (d->receipt != receipt_commitment(code->secret) || ok.proof.index != code->leaf)
     return report({Errc::corrupt, "the proven donation was not made with this receipt code"});
   std::printf("OK donation of %s on %s to %s (%s) is record %llu of %s, in the log at size %llu\n",
               format(d->amount).c_str(), d->date.c_str(),
               d->fund == kGeneralFund ? "the general fund" : ("appeal " + d->fund).c_str(),
-              std::string(channel_name(d->channel)).c_str(), static_cast<unsigned long long>(ok->proof.index),
-              ok->checkpoint.origin.c_str(), static_cast<unsigned long long>(ok->checkpoint.size));
+              std::string(channel_name(d->channel)).c_str(), static_cast<unsigned long long>(ok.proof.index),
+              ok.checkpoint.origin.c_str(), static_cast<unsigned long long>(ok.checkpoint.size));
   return kExitOk;
 }
 
@@ -212,7 +232,7 @@ int do_expense_add(const ExpenseOpts& o) {
   if (!cat) return report(cat.error());
   auto rates = parse_rates(o.rates);
   if (!rates) return report(rates.error());
-  ExpenseInput in{Expense{date_or_today(o.date), *amount, *cat, o.account, "", o.memo, {}, {}, *rates}, "", ""};
+  ExpenseInput in{Expense{date_or_today(o.date), *amount, *cat, o.account, "", o.memo, {}, {}, *rates}};
   Expense& e = in.expense;
   if (o.splits.empty()) {
     e.splits.push_back({o.fund.empty() ? std::string(kGeneralFund) : o.fund, *amount});
@@ -230,9 +250,9 @@ int do_expense_add(const ExpenseOpts& o) {
   e.payee = std::string(64, '0');
   if (auto st = validate(Record{"2000-01-01T00:00:00Z", e}); !st) return report(st.error());
   for (const auto& path : o.receipts) {
-    auto sha = store_receipt_file(**s, path);
-    if (!sha) return report(sha.error().context("--receipt " + path));
-    e.receipts.push_back(*sha);
+    auto file = store_receipt_file(**s, path);
+    if (!file) return report(file.error().context("--receipt " + path));
+    in.receipts.push_back(std::move(*file));
   }
   in.payee = o.payee;
   in.bank_ref = o.bank_ref;
@@ -253,22 +273,125 @@ int do_expense_confirm(const std::string& data, std::uint64_t expense, const std
   if (!r) return report(r.error());
   auto s = open_books(data);
   if (!s) return report(s.error());
-  std::string sha;
+  std::optional<FileCommitment> file;
   if (!evidence.empty()) {
-    auto h = store_receipt_file(**s, evidence);
-    if (!h) return report(h.error().context("--evidence"));
-    sha = *h;
+    auto f = store_receipt_file(**s, evidence);
+    if (!f) return report(f.error().context("--evidence"));
+    file = std::move(*f);
   }
   // From the console a confirmation is always recorded on someone's behalf: it needs the evidence.
-  return print_leaf((*s)->books->confirm(expense, *r, sha, Confirmer::on_behalf), "confirmation");
+  return print_leaf((*s)->books->confirm(expense, *r, file, Confirmer::on_behalf), "confirmation");
 }
 
 int do_expense_receipt(const std::string& data, std::uint64_t expense, const std::string& file) {
   auto s = open_books(data);
   if (!s) return report(s.error());
-  auto sha = store_receipt_file(**s, file);
+  auto f = store_receipt_file(**s, file);
+  if (!f) return report(f.error());
+  return print_leaf((*s)->books->attach_receipt(expense, *f), "receipt");
+}
+
+// ---- files: proving a receipt or evidence file -----------------------------------------------
+
+// The SHA-256 given by --sha256, or that of the file at --file.
+Result<std::string> file_sha(const std::string& path, const std::string& sha) {
+  if (path.empty() == sha.empty()) return fail(Errc::invalid, "give exactly one of --file and --sha256");
+  if (!sha.empty()) {
+    AMANAT_CHECK(check_sha256_hex(sha, "--sha256"));
+    return sha;
+  }
+  AMANAT_TRY(data, store::read_file_bytes(path, kMaxReceiptBytes));
+  return to_hex(sha256(data));
+}
+
+// What a record's leaf says of files: salted commitments, and (leaves written before them)
+// plain SHA-256 hashes.
+struct LeafFiles {
+  std::vector<std::string> committed, plain;
+};
+LeafFiles files_in(const Record& r) {
+  auto one = [](const std::string& s) { return s.empty() ? std::vector<std::string>{} : std::vector{s}; };
+  if (const auto* e = std::get_if<Expense>(&r.body)) return {e->receipt_commitments, e->receipts};
+  if (const auto* c = std::get_if<Confirmation>(&r.body)) return {one(c->evidence_commitment), one(c->evidence)};
+  if (const auto* a = std::get_if<ReceiptAttach>(&r.body)) return {one(a->commitment), one(a->sha256)};
+  return {};
+}
+bool holds(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+int do_file_reveal(const std::string& data, const std::string& path, const std::string& sha_opt) {
+  auto sha = file_sha(path, sha_opt);
   if (!sha) return report(sha.error());
-  return print_leaf((*s)->books->attach_receipt(expense, *sha), "receipt");
+  auto r = read_books(data);
+  if (!r) return report(r.error());
+  auto committed = stored_commitment((*r)->dir.path(), *(*r)->keys, *sha);
+  if (!committed) return report(committed.error());
+  auto uses = (*r)->stores.books->file_uses(*sha);
+  if (!uses) return report(uses.error());
+  std::printf("sha256      %s\n", sha->c_str());
+  if (*committed) {
+    std::printf("salt        %s\n", (*committed)->salt.c_str());
+    std::printf("commitment  %s\n", (*committed)->commitment.c_str());
+  } else {
+    std::printf("salt        none: the log has never committed to this file with a salt\n");
+  }
+  for (std::uint64_t leaf : uses->records) {
+    auto entry = (*r)->stores.log->read_entries(leaf, leaf + 1);
+    if (!entry) return report(entry.error());
+    auto rec = decode_leaf(entry->at(0));
+    if (!rec) return report(rec.error().context("record " + std::to_string(leaf)));
+    LeafFiles f = files_in(*rec);
+    const char* how = *committed && holds(f.committed, (*committed)->commitment) ? "its salted commitment"
+                      : holds(f.plain, *sha) ? "its plain SHA-256 (a leaf written before salted commitments)"
+                                             : "not this file (the database and the log disagree)";
+    std::printf("record      %llu %s: %s\n", static_cast<unsigned long long>(leaf),
+                std::string(type_name(rec->body)).c_str(), how);
+  }
+  if (uses->records.empty()) std::printf("record      none: no record names this file yet\n");
+  std::fprintf(stderr,
+               "amanat: whoever holds the salt can confirm this file against the public log: show it only to whom "
+               "the file must be proved, with `amanat file proof --record N`\n");
+  return kExitOk;
+}
+
+int do_file_proof(const std::string& data, std::uint64_t record) {
+  auto r = read_books(data);
+  if (!r) return report(r.error());
+  auto proof = prove_record(*(*r)->stores.log, record);
+  if (!proof) return report(proof.error());
+  std::fwrite(proof->data(), 1, proof->size(), stdout);
+  return kExitOk;
+}
+
+int do_file_verify(const std::string& vkey, const std::string& path, const std::string& salt,
+                   const std::string& proof_path) {
+  auto sha = file_sha(path, "");
+  if (!sha) return report(sha.error().context("--file"));
+  std::optional<std::string> commitment;
+  if (!salt.empty()) {
+    auto c = file_commitment(salt, *sha);
+    if (!c) return report({Errc::invalid, "--salt: 64 lower-case hex digits, as `amanat file reveal` prints it"});
+    commitment = *c;
+  }
+  auto proven = read_proven_record(vkey, proof_path);
+  if (!proven) return report(proven.error());
+  const tlog::VerifiedProof& ok = proven->proof;
+  LeafFiles f = files_in(proven->record);
+  const char* how = nullptr;
+  if (commitment && holds(f.committed, *commitment)) how = "commits to this file (with the revealed salt)";
+  else if (holds(f.plain, *sha)) how = "names this file by its SHA-256 (a leaf written before salted commitments)";
+  if (!how) {
+    if (f.committed.empty() && f.plain.empty()) return report({Errc::corrupt, "the proven record names no file"});
+    if (!commitment && !f.committed.empty())
+      return report({Errc::invalid, "--salt: the proven record commits to files with a salt; give the revealed salt"});
+    return report({Errc::corrupt, "the proven record does not commit to this file" +
+                                      std::string(commitment ? " with this salt" : "")});
+  }
+  std::printf("OK record %llu of %s (%s) %s; in the log at size %llu\n",
+              static_cast<unsigned long long>(ok.proof.index), ok.checkpoint.origin.c_str(),
+              std::string(type_name(proven->record.body)).c_str(), how, static_cast<unsigned long long>(ok.checkpoint.size));
+  return kExitOk;
 }
 
 // ---- transfers and corrections -------------------------------------------------------------
@@ -513,7 +636,8 @@ void add_books_commands(Registry& r) {
     add->add_option("--split", o->splits, "FUND=AMOUNT, repeatable: charge parts to several funds");
     add->add_option("--account", o->account, "Money account it was paid from")->capture_default_str();
     add->add_option("--memo", o->memo, "Public description (no names)");
-    add->add_option("--receipt", o->receipts, "A receipt file (stored sealed; its SHA-256 goes on the log), repeatable");
+    add->add_option("--receipt", o->receipts,
+                    "A receipt file (stored sealed; a salted commitment to it goes on the log), repeatable");
     add_date(add, o->date, o->confirm_date, "Date paid");
     add->add_option("--bank-ref", o->bank_ref, "The bank's reference, for reconciliation");
     add->add_option("--by", o->by, "Staff handle of who books it (they may not approve it)")->required();
@@ -549,6 +673,42 @@ void add_books_commands(Registry& r) {
     receipt->add_option("--expense", *id3, "The expense's record number")->required();
     receipt->add_option("FILE", *file, "The receipt file")->required();
     r.on(receipt, [=] { return do_expense_receipt(*data3, *id3, *file); });
+  }
+  {
+    auto* files = r.app.add_subcommand("file", "Prove a receipt or evidence file against the public log");
+    files->require_subcommand(1);
+    auto data = std::make_shared<std::string>();
+    auto path = std::make_shared<std::string>();
+    auto sha = std::make_shared<std::string>();
+    auto* reveal = files->add_subcommand(
+        "reveal", "Show a stored file's SHA-256, its secret salt, its commitment and the records that commit to it");
+    reveal->add_option("--data", *data, "Data directory")->required();
+    auto* file_opt = reveal->add_option("--file", *path, "The file");
+    auto* sha_opt = reveal->add_option("--sha256", *sha, "Or its SHA-256 (hex)");
+    file_opt->excludes(sha_opt);
+    reveal->footer("Needs the books key (AMANAT_VAULT_PASSPHRASE once the vault holds it). The salt lets anyone "
+                   "holding the file confirm it against the log: show it only to whom the file must be proved.");
+    r.on(reveal, [=] { return do_file_reveal(*data, *path, *sha); });
+
+    auto data2 = std::make_shared<std::string>();
+    auto record = std::make_shared<std::uint64_t>(0);
+    auto* proof = files->add_subcommand("proof", "Print a c2sp.org/tlog-proof@v1 proof of a record (its leaf included)");
+    proof->add_option("--data", *data2, "Data directory")->required();
+    proof->add_option("--record", *record, "The record number, as `amanat file reveal` lists it")->required();
+    r.on(proof, [=] { return do_file_proof(*data2, *record); });
+
+    auto vkey = std::make_shared<std::string>();
+    auto path2 = std::make_shared<std::string>();
+    auto salt = std::make_shared<std::string>();
+    auto proof_path = std::make_shared<std::string>();
+    auto* verify = files->add_subcommand(
+        "verify", "Check offline that a proven record of the log commits to a file, with the revealed salt");
+    verify->add_option("--vkey", *vkey, "The organisation's log verifier key")->required();
+    verify->add_option("--file", *path2, "The file")->required();
+    verify->add_option("--salt", *salt, "The salt `amanat file reveal` printed (not needed for older records "
+                                        "that carry the file's plain SHA-256)");
+    verify->add_option("--proof", *proof_path, "The proof `amanat file proof` printed")->required();
+    r.on(verify, [=] { return do_file_verify(*vkey, *path2, *salt, *proof_path); });
   }
   {
     auto o = std::make_shared<TransferOpts>();

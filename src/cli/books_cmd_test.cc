@@ -8,8 +8,10 @@
 #include <thread>
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "core/sha256.h"
 #include "tests/subprocess.h"
 
 namespace amanat {
@@ -280,7 +282,8 @@ TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
            {"books", "init"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},
            {"donation", "add"}, {"donation", "proof"}, {"donation", "verify"}, {"expense", "add"},
            {"expense", "approve"}, {"expense", "confirm"}, {"expense", "receipt"}, {"transfer"}, {"correct"},
-           {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"}}) {
+           {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"},
+           {"file", "reveal"}, {"file", "proof"}, {"file", "verify"}, {"trail", "verify"}}) {
     auto help = cmd;
     help.push_back("--help");
     auto h = amanat(help);
@@ -314,6 +317,110 @@ TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
   EXPECT_NE(audit.out.find("A-2025-007"), std::string::npos) << audit.out;
   ::kill(server.pid, SIGTERM);
   EXPECT_EQ(testing::wait_child(server), 0);
+}
+
+// A receipt goes on the log as a salted commitment, never its SHA-256. To prove it to a court,
+// the organisation reveals the file's salt and gives the proof of a record that commits to it;
+// anyone with the log's key then checks the proof and recomputes the commitment from the file
+// and the salt. A wrong salt, or another file, does not pass.
+TEST_F(BooksCli, AReceiptIsProvedToACourtByRevealingItsSaltWhileTheLogHidesItsHash) {
+  const std::string invoice = "%PDF-1.4 an invented invoice for legal help, case C-17";
+  std::ofstream(path("invoice.pdf")) << invoice;
+  std::ofstream(path("other.pdf")) << invoice << " (another copy)";
+  const std::string sha = to_hex(sha256(invoice));
+  auto e = ok({"expense", "add", "--data", data(), "--amount", "1000", "--category", "lawyer", "--payee",
+               "An invented law office", "--receipt", path("invoice.pdf"), "--by", "accountant", "--date", "2025-01-12",
+               "--confirm-date"});
+  const std::string record = e.out.substr(0, e.out.find('\n'));
+  auto proof = ok({"file", "proof", "--data", data(), "--record", record});
+  std::ofstream(path("invoice.tlog-proof")) << proof.out;
+  auto extra = proof.out.find("extra ");  // the proven record's leaf, in base64
+  ASSERT_NE(extra, std::string::npos) << proof.out;
+  auto raw = from_base64(proof.out.substr(extra + 6, proof.out.find('\n', extra) - extra - 6));
+  ASSERT_TRUE(raw);
+  const std::string leaf(raw->begin(), raw->end());
+  EXPECT_EQ(leaf.find(sha), std::string::npos) << "the log carries the file's SHA-256: " << leaf;
+  EXPECT_NE(leaf.find("\"receipt_commitments\":[\""), std::string::npos) << leaf;
+
+  auto reveal = ok({"file", "reveal", "--data", data(), "--file", path("invoice.pdf")});
+  auto line = [&](const std::string& name) {
+    auto p = reveal.out.find(name + " ");
+    if (p == std::string::npos) return std::string();
+    p = reveal.out.find_first_not_of(' ', p + name.size());
+    return reveal.out.substr(p, reveal.out.find('\n', p) - p);
+  };
+  EXPECT_EQ(line("sha256"), sha);
+  const std::string salt = line("salt"), commitment = line("commitment");
+  ASSERT_EQ(salt.size(), 64u) << reveal.out;
+  EXPECT_NE(leaf.find("\"receipt_commitments\":[\"" + commitment + "\"]"), std::string::npos) << reveal.out;
+  EXPECT_EQ(line("record"), record + " expense: its salted commitment");
+  EXPECT_EQ(ok({"file", "reveal", "--data", data(), "--sha256", sha}).out, reveal.out);
+
+  auto verify = [&](const std::string& file, const std::string& with_salt) {
+    std::vector<std::string> args = {"file", "verify", "--vkey", vkey_, "--file", file, "--proof", path("invoice.tlog-proof")};
+    if (!with_salt.empty()) args.insert(args.end(), {"--salt", with_salt});
+    return amanat(args);
+  };
+  auto good = verify(path("invoice.pdf"), salt);
+  EXPECT_EQ(good.status, 0) << good.err;
+  EXPECT_NE(good.out.find("OK record " + record + " "), std::string::npos) << good.out;
+  EXPECT_EQ(verify(path("invoice.pdf"), std::string(64, '0')).status, 1);
+  EXPECT_EQ(verify(path("other.pdf"), salt).status, 1);
+  auto unsalted = verify(path("invoice.pdf"), "");
+  EXPECT_EQ(unsalted.status, 1);
+  EXPECT_NE(unsalted.err.find("--salt"), std::string::npos) << unsalted.err;
+  EXPECT_EQ(verify(path("invoice.pdf"), "not hex").status, 1);
+  EXPECT_EQ(amanat({"file", "reveal", "--data", data(), "--sha256", std::string(64, 'f')}).status, 1);  // not stored
+  EXPECT_EQ(amanat({"file", "reveal", "--data", data()}).status, 1);  // neither --file nor --sha256
+}
+
+// The server anchors the access trail on its log at start and when it stops, so the rows
+// written while it ran (here by `amanat user add` beside it) are pinned. `amanat trail verify`
+// checks the trail against the data directory's log, or against a copy of the public log
+// verified with the log's key; both find the last row gone once an intruder deletes it.
+TEST_F(BooksCli, TheServerAnchorsTheTrailWhenItStopsAndTrailVerifyFindsRowsRemovedAfterward) {
+  const std::string password = "copper kettle meadow 2291\n";
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-1", "--role", "accountant"}, password).status, 0);
+  std::string port = std::to_string(20000 + (::getpid() + 11) % 20000);
+  testing::Child server = testing::spawn(
+      {AMANAT_BINARY, "serve", "--data", data(), "--org", "demo", "--listen", "127.0.0.1:" + port, "--workers", "4"});
+  ASSERT_GT(server.pid, 0);
+  RunResult v;
+  for (int i = 0; i < 100; ++i) {  // the anchor it makes at start
+    v = amanat({"trail", "verify", "--data", data()});
+    if (v.out.find("anchored through row 1 ") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(v.out.find("anchored through row 1 "), std::string::npos) << v.out << v.err;
+  ASSERT_EQ(amanat({"user", "add", "--data", data(), "--name", "acc-2", "--role", "accountant"}, password).status, 0);
+  ::kill(server.pid, SIGTERM);
+  ASSERT_EQ(testing::wait_child(server), 0);
+
+  // Against the data directory's own log, and against the log read as a mirror and verified.
+  const std::vector<std::vector<std::string>> sources = {{}, {"--log", data(), "--vkey", vkey_}};
+  auto verify = [&](const std::vector<std::string>& from) {
+    std::vector<std::string> cmd = {"trail", "verify", "--data", data()};
+    cmd.insert(cmd.end(), from.begin(), from.end());
+    return amanat(cmd);
+  };
+  for (const auto& from : sources) {
+    auto ok = verify(from);
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_NE(ok.out.find("intact: 2 rows"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("anchored through row 2 "), std::string::npos) << ok.out;
+  }
+
+  sqlite3* db = nullptr;  // an intruder with the disk deletes the last row
+  ASSERT_EQ(sqlite3_open((root_ / "d" / "amanat.db").c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, "DELETE FROM access_trail WHERE seq = 2", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  for (const auto& from : sources) {
+    auto bad = verify(from);
+    EXPECT_EQ(bad.status, 1) << bad.out;
+    EXPECT_NE(bad.err.find("NOT intact"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("removed from its end"), std::string::npos) << bad.err;
+  }
+  EXPECT_EQ(amanat({"trail", "verify", "--data", data(), "--log", data()}).status, 2);  // --log needs --vkey
 }
 
 }  // namespace

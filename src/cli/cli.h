@@ -40,7 +40,8 @@ void add_books_commands(Registry& r);
 void add_audit_commands(Registry& r);
 void add_import_commands(Registry& r);
 void add_server_commands(Registry& r);  // serve, vault, and the user commands
-void add_user_commands(Registry& r);    // user add, list, disable, enable, role, password, revoke-sessions, reset-totp
+void add_user_commands(Registry& r);    // user add, list, disable, enable, role, password, revoke-sessions, reset-totp;
+                                        // trail verify
 void add_backup_commands(Registry& r);  // backup, restore
 
 // Runs `server` until SIGINT or SIGTERM, then stops it gracefully (in-flight requests finish);

@@ -7,7 +7,9 @@
 // under /log/SLUG/, and the C2SP tlog-witness add-checkpoint endpoint under /witness/SLUG/ for
 // the partner logs listed in DIR/witnessed.keys (one verifier key per line). Handlers run on a worker pool (--workers) so that password hashing and
 // waiting for a durable commit never stall the event loop. SIGTERM or SIGINT stop it
-// gracefully: the listener closes and in-flight requests, writes included, finish first.
+// gracefully: the listener closes and in-flight requests, writes included, finish first; then
+// each organisation's access trail is anchored on its log (identity/identities.h, which also
+// anchors it at start and every Identities::kAnchorInterval).
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -65,6 +67,15 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
   // The vault holds the books key: unsealing it (a director, through the API) opens the books'
   // keyed operations too, and sealing it closes them.
   if ((*s)->keys_in_vault) (*ids)->manage_books_keys(*(*s)->keys);
+  // The trail's anchors go on the log through the books' queue (identity/trail_anchor.h), their
+  // heads keyed with the accounts key, which is on disk: anchors are made while sealed too.
+  books::Books* books = (*s)->books.get();
+  (*ids)->anchor_to({.append = [books](Bytes leaf, tlog::Effect effect) -> Result<std::uint64_t> {
+                       AMANAT_TRY(queued, books->submit_other(std::move(leaf), std::move(effect)));
+                       return queued.get();
+                     },
+                     .log = stores.log.get(),
+                     .key = *account_keys});
   OrgProcess o{slug, std::move(*s), std::move(accounts), std::move(*ids), {}};
   auto keys_file = o.session->dir.path() / "witnessed.keys";
   if (std::filesystem::exists(keys_file)) {
@@ -161,6 +172,11 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   opts.limits.body_limit_for = [router](const http::Request& head) { return router.body_limit(head); };
   auto server = http::Server::listen(opts, router);
   if (!server) return report(server.error());
+  // Each organisation's trail anchored now, on an interval, and (clear() below) once every
+  // request has been answered.
+  std::vector<std::unique_ptr<identity::TrailAnchorer>> anchorers;
+  for (auto& o : orgs)
+    anchorers.push_back(std::make_unique<identity::TrailAnchorer>(*o.identities, identity::Identities::kAnchorInterval));
   run_until_signalled(**server, [&] {
     for (const auto& o : orgs)
       std::fprintf(stderr, "amanat: serving %s at http://%s:%u/api/v1/orgs/%s/ (log: /log/%s/)\n",
@@ -172,7 +188,8 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
       std::fprintf(stderr, "amanat: the web app is at http://%s:%u/%s/\n", opts.address.c_str(), (*server)->port(),
                    orgs[0].slug.c_str());
   });
-  std::fprintf(stderr, "amanat: stopped; every accepted request was answered\n");
+  anchorers.clear();
+  std::fprintf(stderr, "amanat: stopped; every accepted request was answered and the access trail anchored\n");
   return kExitOk;
 }
 

@@ -8,9 +8,16 @@
 //   amanat user disable|enable|revoke-sessions|reset-totp --data DIR --name NAME
 //   amanat user role   --data DIR --name NAME --role ROLE
 //   amanat user password --data DIR --name NAME              (password: AMANAT_PASSWORD or stdin)
+//   amanat trail verify --data DIR [--log MIRROR|URL --vkey VKEY]
 //
 // A running server sees each change at its next request (sessions are checked against the
 // database every time); these commands need not stop it.
+//
+// `trail verify` checks the access trail as GET /access-trail does: its hash chain, and that it
+// matches every anchor of it on the log (identity/trail_anchor.h). By default the anchors come
+// from the data directory's own copy of the log. With --log they come from the organisation's
+// public log (a mirror or its URL), verified against --vkey first: the copy that whoever holds
+// the server cannot change, so this is the check to run when the server itself is in doubt.
 #include <cstdio>
 #include <iostream>
 
@@ -20,6 +27,7 @@
 #include "identity/identities.h"
 #include "core/reasons.h"
 #include "store/org.h"
+#include "tlog/verifier.h"
 
 namespace amanat::cli {
 
@@ -27,6 +35,7 @@ namespace {
 
 struct Console {
   store::OrgStores stores;
+  std::optional<crypto::Keyring> account_keys;  // DIR/accounts.key: TOTP secrets, the trail's anchors
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<identity::Identities> identities;
 
@@ -50,9 +59,12 @@ Result<Console> open_console(const std::string& data) {
   AMANAT_TRY(stores, store::open_org(dir));
   c.stores = std::move(stores);
   AMANAT_TRY(keys, accounts_keys(dir));
+  c.account_keys = keys;
   c.accounts = std::make_unique<accounts::Accounts>(*c.stores.db, *c.stores.accounts, keys);
   AMANAT_TRY(ids, identity::Identities::open(*c.stores.db, *c.stores.identities, vault_path(dir).string()));
   c.identities = std::move(ids);
+  // Anchors are checked here, not made: that needs the log's writer, which the server holds.
+  c.identities->anchor_to({.log = c.stores.log.get(), .key = keys});
   return c;
 }
 
@@ -120,6 +132,56 @@ int do_change(const std::string& data, const std::string& what, const std::strin
   return kExitOk;
 }
 
+// The anchors on the public log at `where`, verified against `vkey` as a whole (tree and
+// signature) and checked to be this organisation's log.
+Result<std::vector<identity::AnchorAt>> public_anchors(const Console& c, const std::string& where,
+                                                       const std::string& vkey) {
+  auto key = tlog::Verifier::parse(vkey);
+  if (!key) return std::unexpected(key.error().context("--vkey"));
+  AMANAT_TRY(src, open_source(where));
+  std::vector<identity::AnchorAt> anchors;
+  tlog::VerifyOptions opts{*key};
+  opts.on_entries = [&](std::uint64_t first, std::span<const std::span<const std::uint8_t>> entries) -> Status {
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (identity::looks_like_anchor(entries[i]))
+        if (auto a = identity::decode_anchor(entries[i])) anchors.push_back({first + i, std::move(*a)});
+    return {};
+  };
+  auto verified = tlog::verify_log(*src, opts);
+  if (!verified) return std::unexpected(verified.error().context("--log"));
+  if (verified->checkpoint.origin != c.stores.origin)
+    return fail(Errc::invalid, "--log: that is the log " + verified->checkpoint.origin + ", not this organisation's (" +
+                                   c.stores.origin + ")");
+  return anchors;
+}
+
+int do_trail_verify(const std::string& data, const std::string& where, const std::string& vkey) {
+  auto c = open_console(data);
+  if (!c) return report(c.error());
+  Result<identity::TrailCheck> check = fail(Errc::internal, "not checked");
+  if (where.empty()) {
+    check = c->identities->verify_trail();
+  } else {
+    auto anchors = public_anchors(*c, where, vkey);
+    if (!anchors) return report(anchors.error());
+    check = c->identities->verify_trail(*anchors);
+  }
+  if (!check) return report(check.error().context("the access trail is NOT intact"));
+  std::printf("the access trail is intact: %lld rows\n", static_cast<long long>(check->rows));
+  if (!check->anchor) {
+    std::printf("no anchor on the log yet: any row could be removed unnoticed\n");
+  } else {
+    const auto& a = *check->anchor;
+    std::printf("anchored through row %lld by record %llu of the log (%s)", static_cast<long long>(a.anchor.count),
+                static_cast<unsigned long long>(a.leaf), a.anchor.time.c_str());
+    if (a.anchor.count < check->rows)
+      std::printf("; rows %lld to %lld are not anchored yet", static_cast<long long>(a.anchor.count + 1),
+                  static_cast<long long>(check->rows));
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_user_commands(Registry& r) {
@@ -156,6 +218,26 @@ void add_user_commands(Registry& r) {
     std::string w = what;
     if (w == "role") sub->add_option("--role", *role, roles)->required();
     r.on(sub, [=] { return do_change(*data, w, *name, *role); });
+  }
+  {
+    auto* trail = r.app.add_subcommand("trail", "The access trail");
+    trail->require_subcommand(1);
+    auto where = std::make_shared<std::string>();
+    auto vkey = std::make_shared<std::string>();
+    auto* sub = trail->add_subcommand(
+        "verify", "Check the access trail's hash chain and that it matches its anchors on the organisation's log");
+    sub->add_option("--data", *data, "Data directory")->required();
+    auto* log = sub->add_option("--log", *where,
+                                "The organisation's public log (URL or mirror directory) to take the anchors from, "
+                                "instead of the data directory's own copy");
+    auto* key = sub->add_option("--vkey", *vkey, "The log's verifier key (with --log)");
+    log->needs(key);
+    key->needs(log);
+    sub->footer("Exit status 0 only if the chain is whole and matches every anchor. Rows written after the last "
+                "anchor are not covered: the server anchors every " +
+                std::to_string(identity::Identities::kAnchorInterval.count() / 60) +
+                " minutes when the trail moved, and when it stops.");
+    r.on(sub, [=] { return do_trail_verify(*data, *where, *vkey); });
   }
 }
 

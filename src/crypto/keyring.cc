@@ -23,11 +23,12 @@ std::string prefix(std::string_view kind) { return "amanat-" + std::string(kind)
 struct Keyring::State {
   mutable std::shared_mutex mu;
   bool installed = false;  // guarded by mu, as are the keys
-  std::array<std::uint8_t, 32> pseudonym_key{}, seal_key{};
+  std::array<std::uint8_t, 32> pseudonym_key{}, seal_key{}, commitment_key{};
 
   ~State() {
     sodium_memzero(pseudonym_key.data(), pseudonym_key.size());
     sodium_memzero(seal_key.data(), seal_key.size());
+    sodium_memzero(commitment_key.data(), commitment_key.size());
   }
 };
 
@@ -51,6 +52,7 @@ void Keyring::install(const MasterKey& master) {
   std::unique_lock lock(state_->mu);
   crypto_kdf_derive_from_key(state_->pseudonym_key.data(), state_->pseudonym_key.size(), 1, kContext, master.data());
   crypto_kdf_derive_from_key(state_->seal_key.data(), state_->seal_key.size(), 2, kContext, master.data());
+  crypto_kdf_derive_from_key(state_->commitment_key.data(), state_->commitment_key.size(), 3, kContext, master.data());
   state_->installed = true;
 }
 
@@ -58,6 +60,7 @@ void Keyring::forget() {
   std::unique_lock lock(state_->mu);
   sodium_memzero(state_->pseudonym_key.data(), state_->pseudonym_key.size());
   sodium_memzero(state_->seal_key.data(), state_->seal_key.size());
+  sodium_memzero(state_->commitment_key.data(), state_->commitment_key.size());
   state_->installed = false;
 }
 
@@ -138,15 +141,28 @@ Result<Keyring> Keyring::load_or_create(const std::filesystem::path& file, std::
   return k;
 }
 
-Result<std::string> Keyring::pseudonym(std::string_view normalised) const {
+namespace {
+
+// hex of the BLAKE2b-256 of `message` keyed with `key` (one of a keyring's subkeys).
+std::string keyed_hash(const std::array<std::uint8_t, 32>& key, std::string_view message) {
   std::array<std::uint8_t, 32> out;
-  {
-    std::shared_lock lock(state_->mu);
-    if (!state_->installed) return std::unexpected(kSealedError);
-    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(normalised.data()),
-                       normalised.size(), state_->pseudonym_key.data(), state_->pseudonym_key.size());
-  }
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                     key.data(), key.size());
   return to_hex(out);
+}
+
+}  // namespace
+
+Result<std::string> Keyring::pseudonym(std::string_view normalised) const {
+  std::shared_lock lock(state_->mu);
+  if (!state_->installed) return std::unexpected(kSealedError);
+  return keyed_hash(state_->pseudonym_key, normalised);
+}
+
+Result<std::string> Keyring::commitment(std::string_view message) const {
+  std::shared_lock lock(state_->mu);
+  if (!state_->installed) return std::unexpected(kSealedError);
+  return keyed_hash(state_->commitment_key, message);
 }
 
 Result<Bytes> Keyring::seal(std::string_view plaintext, std::string_view ad) const {

@@ -4,7 +4,10 @@
 //      can be counted without anyone — including whoever holds the database — being able to
 //      test a phone number against it without the key;
 //   2  sealed fields: XChaCha20-Poly1305 with additional data that binds the table, field and
-//      row, so a ciphertext moved to another row does not open.
+//      row, so a ciphertext moved to another row does not open;
+//   3  keyed commitments: keyed BLAKE2b-256 of a message the caller prefixes with its purpose,
+//      for values the public may see but must not be able to test a guess against (the access
+//      trail's anchors on the log, identity/trail_anchor.h, under the accounts key).
 //
 // Where the master key lives:
 //   - DIR/books.key (mode 0600), the file create() writes: a new data directory starts so, and
@@ -70,6 +73,11 @@ class Keyring {
 
   // hex of the keyed BLAKE2b-256 of `normalised` (see books/identity.h for normalisation).
   Result<std::string> pseudonym(std::string_view normalised) const;
+  // hex of the keyed BLAKE2b-256 of `message` under subkey 3 (never the pseudonyms' subkey, so a
+  // commitment can never equal a donor's pseudonym). `message` starts with a prefix naming its
+  // purpose and version ("amanat-trail-anchor-v1:..."), so commitments for two purposes never
+  // collide.
+  Result<std::string> commitment(std::string_view message) const;
   // nonce || ciphertext || tag.
   Result<Bytes> seal(std::string_view plaintext, std::string_view ad) const;
   Result<std::string> open(std::span<const std::uint8_t> sealed, std::string_view ad) const;

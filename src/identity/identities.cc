@@ -245,19 +245,133 @@ Result<std::vector<TrailEntry>> Identities::trail(std::int64_t after, std::size_
   return store_.trail(after, limit);
 }
 
-Result<std::int64_t> Identities::verify_trail() {
+void Identities::anchor_to(Anchoring a) { anchoring_ = std::move(a); }
+
+Result<std::optional<AnchorAt>> Identities::anchor_trail() {
+  if (!anchoring_.append || !anchoring_.log || !anchoring_.key)
+    return fail(Errc::invalid, "this process does not anchor the access trail");
+  std::lock_guard lock(anchor_mu_);
+  std::pair<std::int64_t, std::string> head;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(h, store_.trail_head(tx));
+    head = std::move(h);
+    return {};
+  }));
+  if (!anchored_) {
+    AMANAT_TRY(indexed, store_.anchors());
+    anchored_ = indexed.empty() ? 0 : indexed.back().anchor.count;
+  }
+  // Nothing new, or fewer rows than anchored (a truncated trail, which verify_trail reports):
+  // an anchor of it would add nothing.
+  if (head.first <= *anchored_) return std::nullopt;
+  AnchorAt a{0, TrailAnchor{head.first, {}, utc_time(clock_())}};
+  AMANAT_TRY(commitment, anchor_head(*anchoring_.key, head.first, head.second));
+  a.anchor.head = std::move(commitment);
+  AMANAT_TRY(leaf, encode_anchor(a.anchor));
+  // The index row commits with the leaf, at the index the leaf gets.
+  tlog::Effect effect = [this, anchor = a.anchor](Tx& tx, std::uint64_t index) {
+    return store_.add_anchor(tx, AnchorAt{index, anchor});
+  };
+  AMANAT_TRY(index, anchoring_.append(Bytes(leaf.begin(), leaf.end()), std::move(effect)));
+  a.leaf = index;
+  anchored_ = head.first;
+  return a;
+}
+
+Result<std::vector<AnchorAt>> Identities::anchors_on_log() {
+  AMANAT_TRY(anchors, store_.anchors());
+  tlog::LogStorage& log = *anchoring_.log;
+  std::uint64_t from = 0;
+  if (!anchors.empty()) {
+    const AnchorAt& last = anchors.back();
+    const std::string where = "record " + std::to_string(last.leaf) + " of the log";
+    auto entries = log.read_entries(last.leaf, last.leaf + 1);
+    if (!entries) return fail(Errc::corrupt, where + ", which the database lists as a trail anchor, cannot be read");
+    auto on_log = decode_anchor(entries->at(0));
+    if (!on_log || *on_log != last.anchor)
+      return fail(Errc::corrupt, where + " is not the trail anchor the database lists there");
+    from = last.leaf + 1;
+  }
+  AMANAT_TRY(state, log.state());
+  constexpr std::uint64_t kChunk = 1024;  // entries read at a time (a few hundred KiB)
+  for (std::uint64_t begin = from; begin < state.size; begin += kChunk) {
+    std::uint64_t end = std::min(begin + kChunk, state.size);
+    AMANAT_TRY(entries, log.read_entries(begin, end));
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (!looks_like_anchor(entries[i])) continue;
+      // An anchor the index lacks: written behind amanat's back, or its index row deleted. It
+      // binds the trail all the same.
+      if (auto a = decode_anchor(entries[i])) anchors.push_back(AnchorAt{begin + i, std::move(*a)});
+    }
+  }
+  return anchors;
+}
+
+Result<TrailCheck> Identities::verify_trail() {
+  std::vector<AnchorAt> anchors;
+  if (anchoring_.log && anchoring_.key) {
+    AMANAT_TRY(found, anchors_on_log());
+    anchors = std::move(found);
+  }
+  return verify_trail(anchors);
+}
+
+Result<TrailCheck> Identities::verify_trail(std::span<const AnchorAt> anchors) {
+  if (!anchors.empty() && !anchoring_.key) return fail(Errc::invalid, "no key to check the trail's anchors with");
   AMANAT_TRY(rows, store_.trail(0, 0));
-  std::string prev;
+  std::vector<std::string> hashes;  // hashes[i]: row i + 1's, recomputed
+  hashes.reserve(rows.size());
   std::int64_t expect = 1;
   for (const auto& r : rows) {
-    std::string h = trail_hash(prev, r.seq, r.time, r.actor, r.action, r.target, r.outcome);
+    std::string h = trail_hash(hashes.empty() ? std::string() : hashes.back(), r.seq, r.time, r.actor, r.action,
+                               r.target, r.outcome);
     if (r.seq != expect || h != r.hash)
       return fail(Errc::corrupt, "the access trail is broken at row " + std::to_string(r.seq) +
                                      (r.seq != expect ? " (a row is missing before it)" : " (it was altered)"));
-    prev = std::move(h);
+    hashes.push_back(std::move(h));
     ++expect;
   }
-  return expect - 1;
+  TrailCheck out{static_cast<std::int64_t>(rows.size()), std::nullopt};
+  for (const auto& a : anchors) {
+    const std::string at = "the anchor at record " + std::to_string(a.leaf) + " of the log";
+    if (a.anchor.count < 1) return fail(Errc::corrupt, at + " covers no row: it is not one amanat wrote");
+    if (a.anchor.count > out.rows)
+      return fail(Errc::corrupt, "the access trail has " + std::to_string(out.rows) + " rows but " + at + " covers " +
+                                     std::to_string(a.anchor.count) + ": rows were removed from its end");
+    AMANAT_TRY(head, anchor_head(*anchoring_.key, a.anchor.count, hashes[static_cast<std::size_t>(a.anchor.count - 1)]));
+    if (head != a.anchor.head)
+      return fail(Errc::corrupt, "the access trail does not match " + at + " (row " + std::to_string(a.anchor.count) +
+                                     "): rows up to it were rewritten");
+    out.anchor = a;
+  }
+  return out;
+}
+
+TrailAnchorer::TrailAnchorer(Identities& ids, std::chrono::milliseconds interval) : ids_(ids) {
+  thread_ = std::thread([this, interval] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      anchor();
+      lock.lock();
+      wake_.wait_for(lock, interval, [this] { return stopping_; });
+    }
+  });
+}
+
+TrailAnchorer::~TrailAnchorer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  anchor();  // the rows of the server's last minutes
+}
+
+void TrailAnchorer::anchor() {
+  auto a = ids_.anchor_trail();
+  if (!a) std::fprintf(stderr, "amanat: the access trail could not be anchored: %s\n", a.error().message.c_str());
 }
 
 }  // namespace amanat::identity

@@ -28,8 +28,14 @@
 //    oldest first, and archives those it has handled; the default list is those not archived.
 //  - The access trail: one row per identity read, export, login, failed login and denied
 //    access, each hashed over the previous row's hash (SHA-256, "amanat-trail-v1"), so that no
-//    row can be edited or removed without breaking verify(). Rows hold user ids, actions and
-//    pseudonymous codes, never names or field values.
+//    row can be edited or removed from the middle without breaking verify_trail(). Rows hold
+//    user ids, actions and pseudonymous codes, never names or field values.
+//  - Anchors (identity/trail_anchor.h): the chain alone cannot show its last rows deleted, or
+//    rows rewritten with every later hash recomputed. anchor_trail() puts a keyed commitment to
+//    the trail's last row on the organisation's public log; the server does so every
+//    kAnchorInterval when the trail moved, and when it stops (TrailAnchorer). verify_trail()
+//    then also checks the trail against every anchor: fewer rows than one covers, or a row that
+//    no longer gives its head, is reported. Rows written after the last anchor are not covered.
 //  - Units of work: create() and record() come in a form that takes the caller's open
 //    transaction, so that a subject, what the caller writes with it (a case) and its line in
 //    the trail commit together or not at all; the other forms open their own.
@@ -37,11 +43,15 @@
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "accounts/store.h"
@@ -51,6 +61,8 @@
 #include "crypto/keyring.h"
 #include "crypto/vault.h"
 #include "identity/store.h"
+#include "identity/trail_anchor.h"
+#include "tlog/storage.h"
 
 namespace amanat::identity {
 
@@ -81,6 +93,12 @@ struct Subject {
   std::vector<std::pair<std::string, std::string>> fields;  // opened; empty unless asked for
 };
 
+// What verify_trail() found: the trail intact, and the anchor it was last pinned by.
+struct TrailCheck {
+  std::int64_t rows = 0;          // rows, every one chained to the one before it
+  std::optional<AnchorAt> anchor;  // the latest anchor checked (the trail matched it); none yet
+};
+
 class Identities {
  public:
   using Clock = std::function<std::int64_t()>;
@@ -94,6 +112,12 @@ class Identities {
   static constexpr std::size_t kIntakeAddresses = 10'000;
   // The hotline's page: 50 messages unless asked for fewer or more, never more than 200.
   static constexpr std::size_t kIntakePage = 50, kIntakeMaxPage = 200;
+  // How often the server anchors the trail when it moved (TrailAnchorer). Rows written since
+  // the last anchor can be deleted unnoticed, so this is the window an intruder with the
+  // database has; each anchor is one leaf on the public log, at most 288 a day. Not on every N
+  // rows: every refused request writes a row, and a flood of them must not flood the log.
+  static constexpr std::chrono::seconds kAnchorInterval{300};
+
   // `vault_file`: DIR/vault.json; when it does not exist the organisation has no vault yet and
   // every identity operation fails with a hint to run `amanat vault init`. `db` and `store`
   // must outlive the service.
@@ -140,8 +164,34 @@ class Identities {
   Status record(Tx& tx, const std::string& actor, const std::string& action, const std::string& target,
                 const std::string& outcome);
   Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit);
-  // Recomputes the chain; Errc::corrupt naming the first row that does not match.
-  Result<std::int64_t> verify_trail();
+
+  // Where the trail's anchors go, set once before other threads use the service.
+  //  - append: puts a leaf on the organisation's log through its one write path, with `effect`
+  //    in the leaf's transaction, and returns its index once durable. The server passes
+  //    Books::submit_other, which never lets a leaf land between a report and the size the
+  //    report states. Needed by anchor_trail() only.
+  //  - log: read back to find the anchors (the index in the database is not trusted alone).
+  //  - key: the accounts keyring, whose commitment subkey keys the anchors' heads.
+  // Without log and key, verify_trail() checks only the chain.
+  struct Anchoring {
+    std::function<Result<std::uint64_t>(Bytes leaf, tlog::Effect effect)> append;
+    tlog::LogStorage* log = nullptr;
+    std::optional<crypto::Keyring> key;
+  };
+  void anchor_to(Anchoring a);
+  // Anchors the trail's last row on the log, unless the last anchor this service knows of
+  // already covers it or the trail is empty: the new anchor, or nullopt when none was needed.
+  // Errc::invalid without anchor_to(); one call at a time (others wait).
+  Result<std::optional<AnchorAt>> anchor_trail();
+  // Recomputes the chain and checks it against the anchors on the organisation's log: every
+  // anchor the database indexes (the last one read back from the log, so an index row forged or
+  // altered behind amanat's back shows) and every anchor on the log after it (so deleting index
+  // rows hides no newer anchor). Errc::corrupt naming the first row that does not chain, or the
+  // anchor the trail falls short of or no longer matches.
+  Result<TrailCheck> verify_trail();
+  // The same against anchors found elsewhere (the CLI reads them from the public log), in leaf
+  // order; Errc::invalid when there are anchors but no key to check them with.
+  Result<TrailCheck> verify_trail(std::span<const AnchorAt> anchors);
 
  private:
   Identities(UnitOfWork& db, IdentityStore& store, std::unique_ptr<crypto::Vault> vault, Clock clock)
@@ -151,6 +201,8 @@ class Identities {
   Status after_unseal();
   // The subject if `by` may see it; Errc::not_found (the same for missing and hidden) otherwise.
   Result<SubjectRow> visible(const User& by, const std::string& code);
+  // The anchors verify_trail() checks (see there).
+  Result<std::vector<AnchorAt>> anchors_on_log();
 
   UnitOfWork& db_;
   IdentityStore& store_;
@@ -160,6 +212,30 @@ class Identities {
   std::vector<std::string> shares_;
   std::optional<crypto::Keyring> books_keys_;
   RateLimit intake_limit_{kIntakeBurst, kIntakeInterval, kIntakeAddresses};  // by address_block()
+  Anchoring anchoring_;
+  std::mutex anchor_mu_;                 // one anchor_trail() at a time
+  std::optional<std::int64_t> anchored_;  // rows the last anchor covers; read from the index on first use
+};
+
+// Anchors an organisation's trail on a schedule (Identities::anchor_trail, each time only if the
+// trail moved): once at start, so that rows written while no server ran (`amanat user`) are
+// pinned at once; every `interval`; and once more when destroyed, which the server does at a
+// graceful stop after the last request has been answered. A failure goes to stderr (it names
+// no person) and the next tick tries again.
+class TrailAnchorer {
+ public:
+  TrailAnchorer(Identities& ids, std::chrono::milliseconds interval);
+  ~TrailAnchorer();
+  TrailAnchorer(const TrailAnchorer&) = delete;
+  TrailAnchorer& operator=(const TrailAnchorer&) = delete;
+
+ private:
+  void anchor();
+  Identities& ids_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace amanat::identity

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "books/testing.h"
 #include "core/reasons.h"
@@ -35,6 +37,24 @@ struct IdentityFixture {
     }));
   }
   std::size_t trail_rows() { return ids->trail(0, 0)->size(); }
+  // As the server wires it (serve_cmd.cc): anchors through the books' queue, keyed with the
+  // accounts key.
+  void anchor() {
+    crypto::MasterKey accounts{};
+    accounts[0] = 11;
+    ids->anchor_to({.append = [this](Bytes leaf, tlog::Effect effect) -> Result<std::uint64_t> {
+                      AMANAT_TRY(queued, books.books().submit_other(std::move(leaf), std::move(effect)));
+                      return queued.get();
+                    },
+                    .log = &books.log(),
+                    .key = crypto::Keyring::from_master(accounts)});
+  }
+  std::size_t anchors() { return books.stores().identities->anchors()->size(); }
+  // Waits up to 10 s for `n` anchors.
+  bool anchors_reach(std::size_t n) {
+    for (int i = 0; i < 1000 && anchors() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return anchors() == n;
+  }
   std::size_t users() { return books.stores().accounts->users()->size(); }
 };
 
@@ -106,6 +126,79 @@ TEST(Identities, WhileTheVaultIsSealedIdentitiesAreRefusedAsSealed) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::sealed);
   EXPECT_EQ(&r.error().why(), &reasons::sealed);
+}
+
+// The server's schedule: an anchor at start when the trail has rows not yet anchored, one on the
+// next interval after the trail moved and none while it stays still, and one more at a stop,
+// so that the last rows of a server's life are pinned too.
+TEST(TrailAnchorer, AnchorsAtStartOnEachIntervalTheTrailMovedAndWhenItStops) {
+  IdentityFixture f;
+  f.anchor();
+  f.ids->record("console", "create-user", "user:1 role:director", "ok");
+  {
+    TrailAnchorer anchorer(*f.ids, std::chrono::milliseconds(20));
+    EXPECT_TRUE(f.anchors_reach(1));
+    f.ids->record("anonymous", "login", "session", "failed");
+    EXPECT_TRUE(f.anchors_reach(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // ten intervals, the trail still
+    EXPECT_EQ(f.anchors(), 2u);
+  }
+  EXPECT_EQ(f.anchors(), 2u);  // stopping with nothing new adds nothing
+  {
+    TrailAnchorer anchorer(*f.ids, std::chrono::hours(1));
+    f.ids->record("anonymous", "login", "session", "failed");
+  }
+  ASSERT_EQ(f.anchors(), 3u);
+  auto check = f.ids->verify_trail();
+  ASSERT_TRUE(check) << check.error().message;
+  EXPECT_EQ(check->rows, 3);
+  ASSERT_TRUE(check->anchor);
+  EXPECT_EQ(check->anchor->anchor.count, 3);
+}
+
+// Without anchor_to a process cannot anchor (the console); it still checks the chain.
+TEST(TrailAnchorer, AProcessThatDoesNotAnchorSaysSoAndChecksTheChainAlone) {
+  IdentityFixture f;
+  f.ids->record("console", "create-user", "user:1 role:director", "ok");
+  auto a = f.ids->anchor_trail();
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, Errc::invalid);
+  auto check = f.ids->verify_trail();
+  ASSERT_TRUE(check);
+  EXPECT_EQ(check->rows, 1);
+  EXPECT_FALSE(check->anchor);
+}
+
+// An anchor's leaf has one spelling: whatever else is refused, with the reason.
+TEST(TrailAnchor, TheLeafDecodesOnlyInTheFormItIsWrittenIn) {
+  TrailAnchor a{42, std::string(64, 'a'), "2025-06-01T10:11:12Z"};
+  auto leaf = encode_anchor(a);
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(*leaf, R"({"count":42,"head":")" + std::string(64, 'a') +
+                       R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})");
+  auto bytes = [](const std::string& s) { return std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+  EXPECT_TRUE(looks_like_anchor(bytes(*leaf)));
+  auto back = decode_anchor(bytes(*leaf));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, a);
+  const std::string h = std::string(64, 'a');
+  for (const std::string& bad : std::vector<std::string>{
+           R"({"count":0,"head":")" + h + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"count":42,"head":")" + std::string(64, 'A') + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"count":42,"head":")" + h + R"(","time":"2025-02-30T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"count":42,"head":")" + h + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":2})",
+           R"({"count":42,"extra":1,"head":")" + h + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"head":")" + h + R"(","count":42,"time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"count":42.0,"head":")" + h + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           R"({"count":"42","head":")" + h + R"(","time":"2025-06-01T10:11:12Z","type":"trail.anchor","v":1})",
+           std::string("[]"), std::string("not json")}) {
+    auto r = decode_anchor(bytes(bad));
+    EXPECT_FALSE(r) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().code, Errc::invalid) << bad;
+    }
+  }
+  EXPECT_FALSE(encode_anchor(TrailAnchor{1, "short", "2025-06-01T10:11:12Z"}));
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/tx.h"
+#include "identity/trail_anchor.h"
 
 namespace amanat::identity {
 
@@ -79,6 +80,14 @@ class IdentityStore {
   virtual Status append_trail(Tx& tx, const TrailEntry& e) = 0;
   // Rows with seq > after, in order, at most `limit` (0: all).
   virtual Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit) = 0;
+
+  // The trail's anchors (identity/trail_anchor.h) as indexed beside the log: add_anchor runs in
+  // the transaction that appends the anchor's leaf (its effect), so the index and the log agree
+  // unless someone wrote the database behind amanat's back. The log is the authority; the index
+  // only spares reading the whole log to find them.
+  virtual Status add_anchor(Tx& tx, const AnchorAt& a) = 0;
+  // Every indexed anchor, in leaf order.
+  virtual Result<std::vector<AnchorAt>> anchors() = 0;
 };
 
 }  // namespace amanat::identity

@@ -79,8 +79,12 @@ Result<FileUses> SqliteBooksStore::file_uses(std::string_view sha256_hex) {
     q->bind(1, org_).bind(2, sha256_hex);
     FileUses u;
     AMANAT_CHECK(q->first([&](Stmt& row) {
-      u = FileUses{row.column_int(0) != 0, row.column_int(1) != 0, row.column_int(2) != 0};
+      u = FileUses{row.column_int(0) != 0, row.column_int(1) != 0, row.column_int(2) != 0, {}};
     }));
+    AMANAT_TRY(r, db.cached_literal("SELECT leaf FROM expense_receipts WHERE log_id = ?1 AND sha256 = ?2 UNION "
+                                    "SELECT leaf FROM expense_confirmations WHERE log_id = ?1 AND evidence = ?2 ORDER BY 1"));
+    r->bind(1, org_).bind(2, sha256_hex);
+    AMANAT_CHECK(r->each([&](Stmt& row) { u.records.push_back(static_cast<std::uint64_t>(row.column_int(0))); }));
     return u;
   });
 }

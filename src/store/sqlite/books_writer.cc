@@ -143,6 +143,24 @@ Status SqliteBooksWriter::bump_expense(Db& db, std::uint64_t expense, const char
   return {};
 }
 
+namespace {
+
+// The files a record names, by their plain SHA-256, which the database keys them by (who may
+// read a file, a receipt attached twice): from the record's private part when its leaf carries
+// salted commitments (books/receipt_files.h), from the leaf itself when it carries (older)
+// plain hashes.
+Result<std::vector<std::string>> files_of(std::size_t committed, const std::vector<std::string>& plain,
+                                          const RecordPrivate& priv) {
+  if (committed == 0) return plain;
+  if (priv.files.size() != committed)
+    return fail(Errc::internal, "a record's file commitments reached the store without their files");
+  return priv.files;
+}
+
+std::vector<std::string> one_or_none(const std::string& s) { return s.empty() ? std::vector<std::string>{} : std::vector{s}; }
+
+}  // namespace
+
 Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const PendingRecord& p) {
   const std::int64_t log_id = org_;
   const Body& body = p.record.body;
@@ -217,12 +235,13 @@ Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const Pending
   if (const auto* e = std::get_if<Expense>(&body)) {
     // The books seal the payee as the record commits (books/payee.h): never written in the clear.
     if (p.priv.sealed_payee.empty()) return fail(Errc::internal, "an expense reached the store without its sealed payee");
+    AMANAT_TRY(receipts, files_of(e->receipt_commitments.size(), e->receipts, p.priv));
     AMANAT_TRY(q, db.cached_literal("INSERT INTO expenses(log_id, leaf, date, amount, currency, category, account, payee, payee_salt, memo, "
         "bank_ref, receipts, booked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q->bind(1, log_id).bind(2, leaf).bind(3, std::string_view(e->date)).bind(4, e->amount.minor)
         .bind(5, e->amount.currency.code()).bind(6, category_name(e->category)).bind(7, std::string_view(e->account))
         .bind_blob(8, p.priv.sealed_payee).bind(9, std::string_view(p.priv.payee_salt)).bind(10, std::string_view(e->memo))
-        .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(e->receipts.size()))
+        .bind(11, std::string_view(p.priv.bank_ref)).bind(12, static_cast<std::int64_t>(receipts.size()))
         .bind(13, std::string_view(p.priv.booked_by));
     AMANAT_CHECK(q->run());
     for (std::size_t i = 0; i < e->splits.size(); ++i) {
@@ -233,12 +252,12 @@ Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const Pending
           .bind(5, category_name(e->category)).bind(6, e->splits[i].amount.minor).bind(7, m.amount.minor).bind(8, m.org);
       AMANAT_CHECK(s->run());
     }
-    for (const auto& h : e->receipts) {
+    for (const auto& h : receipts) {
       AMANAT_TRY(r, db.cached_literal("INSERT INTO expense_receipts(log_id, expense, sha256, leaf) VALUES (?, ?, ?, ?)"));
       r->bind(1, log_id).bind(2, leaf).bind(3, std::string_view(h)).bind(4, leaf);
       AMANAT_CHECK(r->run());
     }
-    if (!e->receipts.empty()) AMANAT_CHECK(fund_flags_delta(db, leaf, true, false, 1));
+    if (!receipts.empty()) AMANAT_CHECK(fund_flags_delta(db, leaf, true, false, 1));
     return {};
   }
   if (const auto* t = std::get_if<Transfer>(&body)) {
@@ -291,8 +310,10 @@ Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const Pending
                         2, /*receipted=*/false);
   }
   if (const auto* c = std::get_if<Confirmation>(&body)) {
+    AMANAT_TRY(files, files_of(c->evidence_commitment.empty() ? 0 : 1, one_or_none(c->evidence), p.priv));
+    const std::string evidence = files.empty() ? std::string() : files[0];
     AMANAT_TRY(q, db.cached_literal("INSERT INTO expense_confirmations(log_id, expense, role, evidence, leaf) VALUES (?, ?, ?, ?, ?)"));
-    q->bind(1, log_id).bind(2, c->expense).bind(3, confirm_role_name(c->role)).bind(4, std::string_view(c->evidence))
+    q->bind(1, log_id).bind(2, c->expense).bind(3, confirm_role_name(c->role)).bind(4, std::string_view(evidence))
         .bind(5, leaf);
     AMANAT_CHECK(q->run());
     AMANAT_TRY(u, db.cached_literal(c->role == ConfirmRole::lawyer ? "UPDATE expenses SET lawyer = 1 WHERE log_id = ? AND leaf = ?"
@@ -301,8 +322,9 @@ Status SqliteBooksWriter::write_record(Db& db, std::uint64_t leaf, const Pending
     return u->run();
   }
   if (const auto* r = std::get_if<ReceiptAttach>(&body)) {
+    AMANAT_TRY(file, files_of(r->commitment.empty() ? 0 : 1, one_or_none(r->sha256), p.priv));
     AMANAT_TRY(q, db.cached_literal("INSERT INTO expense_receipts(log_id, expense, sha256, leaf) VALUES (?, ?, ?, ?)"));
-    q->bind(1, log_id).bind(2, r->expense).bind(3, std::string_view(r->sha256)).bind(4, leaf);
+    q->bind(1, log_id).bind(2, r->expense).bind(3, std::string_view(file.at(0))).bind(4, leaf);
     AMANAT_CHECK(q->run());
     return bump_expense(db, r->expense,
                         "UPDATE expenses SET receipts = receipts + 1 WHERE log_id = ? AND leaf = ? "

@@ -152,4 +152,25 @@ Result<std::vector<TrailEntry>> SqliteIdentityStore::trail(std::int64_t after, s
   });
 }
 
+Status SqliteIdentityStore::add_anchor(Tx& tx, const identity::AnchorAt& a) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO trail_anchors(log_id, leaf, count, head, time) VALUES (?, ?, ?, ?, ?)"));
+  q->bind(1, org_).bind(2, static_cast<std::int64_t>(a.leaf)).bind(3, a.anchor.count)
+      .bind(4, std::string_view(a.anchor.head)).bind(5, std::string_view(a.anchor.time));
+  return q->run();
+}
+
+Result<std::vector<identity::AnchorAt>> SqliteIdentityStore::anchors() {
+  return read_([&](Db& db) -> Result<std::vector<identity::AnchorAt>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT leaf, count, head, time FROM trail_anchors WHERE log_id = ? ORDER BY leaf"));
+    q->bind(1, org_);
+    std::vector<identity::AnchorAt> out;
+    AMANAT_CHECK(q->each([&](Stmt& row) {
+      out.push_back({static_cast<std::uint64_t>(row.column_int(0)),
+                     identity::TrailAnchor{row.column_int(1), row.column_text(2), row.column_text(3)}});
+    }));
+    return out;
+  });
+}
+
 }  // namespace amanat::store::sqlite

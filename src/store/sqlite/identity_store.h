@@ -1,5 +1,5 @@
 // Identities at rest on SQLite (identity::IdentityStore): subjects, their sealed fields and who
-// may read them, the sealed intake and the hash-chained access trail, every row keyed by the
+// may read them, the sealed intake, the hash-chained access trail and the index of its anchors, every row keyed by the
 // organisation's log id. Writes run on the database's writer inside the unit of work's
 // transaction (a SqliteTx; the writer deletes with secure_delete on, so an erased subject's
 // fields are overwritten in the database file); reads use a connection of their own.
@@ -36,6 +36,8 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Result<std::pair<std::int64_t, std::string>> trail_head(Tx& tx) override;
   Status append_trail(Tx& tx, const identity::TrailEntry& e) override;
   Result<std::vector<identity::TrailEntry>> trail(std::int64_t after, std::size_t limit) override;
+  Status add_anchor(Tx& tx, const identity::AnchorAt& a) override;
+  Result<std::vector<identity::AnchorAt>> anchors() override;
 
  private:
   SqliteIdentityStore(Database& db, std::int64_t org, ReadConnection reader)

@@ -473,7 +473,19 @@ ALTER TABLE intake ADD COLUMN archived_by INTEGER REFERENCES users(id);  -- who
 CREATE INDEX intake_waiting ON intake(log_id, id) WHERE archived IS NULL;
 CREATE INDEX intake_archived ON intake(log_id, id) WHERE archived IS NOT NULL;
 )sql",
-    // 11: the staff's list of expenses (books/lists.h): a period's from a date index, and the
+    // 11: the access trail's anchors on the log (identity/trail_anchor.h), indexed by the leaf
+    // that holds each, written in that leaf's transaction. The log is the authority.
+    R"sql(
+CREATE TABLE trail_anchors (
+  log_id INTEGER NOT NULL REFERENCES logs(id),
+  leaf   INTEGER NOT NULL,  -- its leaf index on the organisation's log
+  count  INTEGER NOT NULL,  -- rows of access_trail it covers
+  head   TEXT NOT NULL,     -- the keyed commitment to row `count`'s hash, as on the log
+  time   TEXT NOT NULL,
+  PRIMARY KEY (log_id, leaf)
+) WITHOUT ROWID;
+)sql",
+    // 12: the staff's list of expenses (books/lists.h): a period's from a date index, and the
     // ones waiting for approvals (the queue the approvers work through) from a small index of
     // their own, which loses an expense at its second approval or its reversal. Donations get
     // no new index: each would cost a page write per donation on the booking path
