@@ -385,7 +385,7 @@ Result<Page<ExpenseItem>> SqliteReportStore::expenses_on(Db& db, const ListQuery
           "AND s.fund = ?)",
           q.fund)
       .dates("date", q);
-  // As the partial index expenses_waiting (schema migration 11) states it, so that it is used:
+  // As the partial index expenses_waiting (schema migration 12) states it, so that it is used:
   // the waiting ones, newest first, with no sort. Otherwise SQLite reads newest first along the
   // primary key until a page is full, which for a period long past would read every expense
   // after it, and before it when the period holds less than a page: a period is read from

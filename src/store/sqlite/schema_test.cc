@@ -26,7 +26,7 @@ class Migrating : public ::testing::Test {
     db.reset();
     std::filesystem::remove_all(dir_);
   }
-  std::vector<std::string> column(const std::string& sql) {
+  std::vector<std::string> column(const std::string& sql, int i = 0) {
     std::vector<std::string> out;
     auto q = db->prepare(sql);
     EXPECT_TRUE(q) << q.error().message;
@@ -35,22 +35,14 @@ class Migrating : public ::testing::Test {
       auto row = q->step();
       EXPECT_TRUE(row);
       if (!row || !*row) break;
-      out.push_back(q->column_null(0) ? "NULL" : q->column_text(0));
+      out.push_back(q->column_null(i) ? "NULL" : q->column_text(i));
     }
     return out;
   }
   // The query plan of `sql`, one step a line.
   std::string plan(const std::string& sql) {
     std::string out;
-    auto q = db->prepare("EXPLAIN QUERY PLAN " + sql);
-    EXPECT_TRUE(q) << q.error().message;
-    if (!q) return out;
-    while (true) {
-      auto row = q->step();
-      EXPECT_TRUE(row);
-      if (!row || !*row) break;
-      out += q->column_text(3) + "\n";
-    }
+    for (const auto& step : column("EXPLAIN QUERY PLAN " + sql, 3)) out += step + "\n";
     return out;
   }
   std::unique_ptr<Db> db;
@@ -128,7 +120,7 @@ TEST_F(Migrating, IntakeMessagesOfAnOlderDatabaseWaitAndEachListReadsItsOwnIndex
   EXPECT_EQ(column("PRAGMA quick_check"), std::vector<std::string>{"ok"});
 }
 
-// The staff's list of expenses (migration 11): those waiting for approvals come from their own
+// The staff's list of expenses (migration 12): those waiting for approvals come from their own
 // index, newest first with no sort; a period is found through the date index (which the store
 // names), not by reading every expense. The queries are shaped as SqliteReportStore::expenses
 // writes them.
