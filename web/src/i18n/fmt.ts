@@ -10,6 +10,23 @@ import type { Lang } from "./index";
 
 const numberLocale: Record<Lang, string> = { ru: "ru-KZ", kk: "ru-KZ", en: "en" };
 
+// Intl formatters are costly to make (on a slow phone most of a page's script time went to
+// making them again for every figure), so each is made once per locale and options.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function numberFormat(locale: string, o: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const k = locale + JSON.stringify(o);
+  let f = numberFormats.get(k);
+  if (!f) numberFormats.set(k, (f = new Intl.NumberFormat(locale, o)));
+  return f;
+}
+function dateFormat(locale: string, o: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const k = locale + JSON.stringify(o);
+  let f = dateFormats.get(k);
+  if (!f) dateFormats.set(k, (f = new Intl.DateTimeFormat(locale, o)));
+  return f;
+}
+
 const kkMonths = ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан",
   "қараша", "желтоқсан"];
 const kkMonthsShort = ["қаң.", "ақп.", "нау.", "сәу.", "мам.", "мау.", "шіл.", "там.", "қыр.", "қаз.", "қар.", "жел."];
@@ -17,7 +34,7 @@ const kkMonthsShort = ["қаң.", "ақп.", "нау.", "сәу.", "мам.", "�
 // Minor units per currency (ISO 4217), from the runtime's own data.
 function digits(currency: string): number {
   try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
     return 2;
   }
@@ -30,7 +47,7 @@ export function money(lang: Lang, minor: number, currency: string, whole: boolea
   const d = digits(currency);
   const value = minor / 10 ** d;  // exact for every amount below 2^53 minor units
   const showCents = !whole || (whole === true && minor % 10 ** d !== 0);
-  return new Intl.NumberFormat(numberLocale[lang], {
+  return numberFormat(numberLocale[lang], {
     style: "currency",
     currency,
     currencyDisplay: lang === "en" ? "code" : "narrowSymbol",
@@ -40,11 +57,11 @@ export function money(lang: Lang, minor: number, currency: string, whole: boolea
 }
 
 export function number(lang: Lang, n: number): string {
-  return new Intl.NumberFormat(numberLocale[lang]).format(n);
+  return numberFormat(numberLocale[lang]).format(n);
 }
 
 export function percent(lang: Lang, ratio: number): string {
-  return new Intl.NumberFormat(numberLocale[lang], { style: "percent", maximumFractionDigits: 0 }).format(ratio);
+  return numberFormat(numberLocale[lang], { style: "percent", maximumFractionDigits: 0 }).format(ratio);
 }
 
 function parts(iso: string): [number, number, number] {
@@ -56,7 +73,7 @@ function parts(iso: string): [number, number, number] {
 export function date(lang: Lang, iso: string): string {
   const [y, m, d] = parts(iso);
   if (lang === "kk") return `${d} ${kkMonths[m - 1]} ${y} ж.`;
-  return new Intl.DateTimeFormat(lang === "ru" ? "ru" : "en-GB", { dateStyle: "long", timeZone: "UTC" })
+  return dateFormat(lang === "ru" ? "ru" : "en-GB", { dateStyle: "long", timeZone: "UTC" })
       .format(new Date(Date.UTC(y, m - 1, d)));
 }
 
@@ -64,7 +81,7 @@ export function date(lang: Lang, iso: string): string {
 export function month(lang: Lang, ym: string, short = false): string {
   const [y, m] = parts(ym + "-01");
   if (lang === "kk") return short ? `${kkMonthsShort[m - 1]} ${y}` : `${kkMonths[m - 1]} ${y} ж.`;
-  return new Intl.DateTimeFormat(lang === "ru" ? "ru" : "en-GB", {
+  return dateFormat(lang === "ru" ? "ru" : "en-GB", {
     month: short ? "short" : "long", year: "numeric", timeZone: "UTC",
   }).format(new Date(Date.UTC(y, m - 1, 15)));
 }
