@@ -167,6 +167,7 @@ for (const lang of langs) {
   test(`the staff's screens are accessible and translated (${lang})`, async ({ page }, info) => {
     await setLang(page, lang);
     await page.goto("/staff/demo/");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();  // the login form, not "loading"
     await expectAccessible(page);
     await screenshot(page, info, `staff-login-${lang}`);
     await logIn(page, "e2e-accountant");
@@ -180,6 +181,7 @@ for (const lang of langs) {
     }
     await page.setViewportSize({ width: 375, height: 812 });
     await page.goto("/staff/demo/expenses");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.locator(".loading")).toHaveCount(0);
     await expectAccessible(page);
     await screenshot(page, info, `staff-expenses-${lang}-phone`);

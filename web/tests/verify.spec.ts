@@ -33,6 +33,7 @@ for (const lang of langs) {
   test(`the verify page is accessible, before and after a check (${lang})`, async ({ page }, info) => {
     await setLang(page, lang);
     await page.goto("/demo/verify");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();  // rendered, not still loading
     await expectAccessible(page);
     await verify(page, receipt());
     await expect(page.locator(".result.ok")).toBeVisible();
