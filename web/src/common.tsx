@@ -78,3 +78,23 @@ export function useData<T>(load: () => Promise<T>, deps: unknown[]): [T | undefi
   }, [...deps, n]);
   return [state[0], state[1], () => setN((x) => x + 1)];
 }
+
+export function navigate(to: string) {
+  history.pushState(null, "", to);
+  dispatchEvent(new PopStateEvent("popstate"));
+}
+
+// Same-origin links whose path `ours` accepts move within the app instead of reloading it.
+export function followLinksWithin(ours: (path: string) => boolean): () => void {
+  const click = (e: MouseEvent) => {
+    const a = (e.target as Element | null)?.closest?.("a");
+    if (!a || a.target || a.hasAttribute("download") || e.defaultPrevented || e.button !== 0) return;
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || !ours(url.pathname)) return;
+    e.preventDefault();
+    navigate(url.pathname + url.search);
+  };
+  document.addEventListener("click", click);
+  return () => document.removeEventListener("click", click);
+}

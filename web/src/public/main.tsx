@@ -7,6 +7,7 @@ import { api } from "../api/client";
 import { initialLang, loadCatalog, rememberLang, type Lang } from "../i18n";
 import { AppealView } from "./appeal";
 import { Home } from "./home";
+import { followLinksWithin } from "../common";
 import { Header, Footer, Loading, ErrorBox, Ctx } from "./ui";
 import { VerifyView } from "./verify";
 
@@ -28,11 +29,6 @@ export function parseRoute(path: string): Route {
   return { page: "missing", org };
 }
 
-export function navigate(to: string) {
-  history.pushState(null, "", to);
-  dispatchEvent(new PopStateEvent("popstate"));
-}
-
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname));
@@ -45,20 +41,10 @@ function App() {
       window.scrollTo(0, 0);
     };
     addEventListener("popstate", on);
-    // Same-origin links move within the app instead of reloading it.
-    const click = (e: MouseEvent) => {
-      const a = (e.target as Element | null)?.closest?.("a");
-      if (!a || a.target || a.hasAttribute("download") || e.defaultPrevented || e.button !== 0) return;
-      if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      const url = new URL(a.href, location.href);
-      if (url.origin !== location.origin || url.pathname.startsWith("/api/") || url.pathname.startsWith("/log/")) return;
-      e.preventDefault();
-      navigate(url.pathname + url.search);
-    };
-    document.addEventListener("click", click);
+    const unfollow = followLinksWithin((p) => !p.startsWith("/api/") && !p.startsWith("/log/"));
     return () => {
       removeEventListener("popstate", on);
-      document.removeEventListener("click", click);
+      unfollow();
     };
   }, []);
   useEffect(() => {

@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
-import { Ctx, ErrorBox, LangSelect, Loading, useT } from "../common";
+import { Ctx, ErrorBox, followLinksWithin, LangSelect, Loading, navigate, useT } from "../common";
 import { initialLang, loadCatalog, rememberLang, type Key, type Lang } from "../i18n";
 import { AccountView } from "./account";
 import { AppealsView } from "./appeals";
@@ -32,11 +32,6 @@ export function parseRoute(path: string): Route {
   return { org, page: "missing" };
 }
 
-export function navigate(to: string) {
-  history.pushState(null, "", to);
-  dispatchEvent(new PopStateEvent("popstate"));
-}
-
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname));
@@ -50,19 +45,10 @@ function App() {
   useEffect(() => {
     const on = () => setRoute(parseRoute(location.pathname));
     addEventListener("popstate", on);
-    const click = (e: MouseEvent) => {
-      const a = (e.target as Element | null)?.closest?.("a");
-      if (!a || a.target || a.hasAttribute("download") || e.defaultPrevented || e.button !== 0) return;
-      if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-      const url = new URL(a.href, location.href);
-      if (url.origin !== location.origin || !url.pathname.startsWith("/staff/")) return;
-      e.preventDefault();
-      navigate(url.pathname);
-    };
-    document.addEventListener("click", click);
+    const unfollow = followLinksWithin((p) => p.startsWith("/staff/"));
     return () => {
       removeEventListener("popstate", on);
-      document.removeEventListener("click", click);
+      unfollow();
     };
   }, []);
   // /staff/ goes to the first organisation.
