@@ -35,5 +35,7 @@ add_user e2e-accountant accountant "maple quartz harbour lantern 4417"
 add_user e2e-accountant-2 accountant "violet canyon ferry thimble 2290"
 add_user e2e-director director "copper meadow signal walrus 7731"
 add_user e2e-hotline hotline_operator "amber tundra pocket violin 5502"
+add_user e2e-director-2 director "saffron pebble orbit glacier 6143"
+add_user e2e-admin admin "juniper velvet compass harbor 3862"
 cp .test-data/e2e-accountant.password .test-data/accountant.password
 exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist
