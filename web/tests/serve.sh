@@ -37,5 +37,6 @@ add_user e2e-director director "copper meadow signal walrus 7731"
 add_user e2e-hotline hotline_operator "amber tundra pocket violin 5502"
 add_user e2e-director-2 director "saffron pebble orbit glacier 6143"
 add_user e2e-admin admin "juniper velvet compass harbor 3862"
+add_user e2e-books-director director "thistle beacon marble otter 5186"  # staff-books.spec.ts: transfers
 cp .test-data/e2e-accountant.password .test-data/accountant.password
 exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist

@@ -131,7 +131,7 @@ for (const lang of langs) {
     await expectAccessible(page);
     await screenshot(page, info, `staff-login-${lang}`);
     await logIn(page, "e2e-accountant");
-    await expect(page.locator("nav a")).toHaveCount(4);
+    await expect(page.locator("nav a")).toHaveCount(8);
     for (const screen of ["appeals", "donations", "expenses", "account"]) {
       await page.goto(`/staff/demo/${screen}`);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

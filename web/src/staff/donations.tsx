@@ -4,8 +4,8 @@ import { useState } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { ErrorBox, Loading, useData, useT } from "../common";
 import type { Key } from "../i18n";
-import { minorDigits, parseAmount, today } from "../i18n/fmt";
-import { Choice, DateField, Outcome, Text, useSubmit } from "./forms";
+import { today } from "../i18n/fmt";
+import { Choice, currencyOf, DateField, FundAmount, Outcome, Text, useAmount, useSubmit } from "./forms";
 import { DonationList } from "./lists";
 import { may, staffCall, type Session } from "./session";
 
@@ -33,19 +33,17 @@ function BookDonation(props: { session: Session; funds: Schemas["Report"]["funds
   const { t } = useT();
   const first = props.funds.find((f) => f.restricted) ?? props.funds[0];
   const [fund, setFund] = useState(first?.fund ?? "general");
-  const currency = props.funds.find((f) => f.fund === fund)?.currency ?? "KZT";
-  const [amount, setAmount] = useState("");
+  const currency = currencyOf(props.funds, fund);
+  const amount = useAmount();
   const [channel, setChannel] = useState<string>("bank");
   const [date, setDate] = useState(today());
   const [confirmDate, setConfirmDate] = useState(false);
   const [donor, setDonor] = useState("");
   const [bankRef, setBankRef] = useState("");
-  const [amountError, setAmountError] = useState<string | undefined>();
   const [run, state] = useSubmit();
   const submit = (e: Event) => {
     e.preventDefault();
-    const minor = parseAmount(amount, currency);
-    setAmountError(minor ? undefined : t("staff.form.amountInvalid", { digits: minorDigits(currency) }));
+    const minor = amount.check(currency);
     if (!minor) return;
     run(async () => {
       const r = await staffCall<Schemas["DonationCreated"]>(props.session, "POST", "/donations", {
@@ -54,7 +52,7 @@ function BookDonation(props: { session: Session; funds: Schemas["Report"]["funds
         ...(donor.trim() ? { donor: donor.trim() } : {}),
         ...(bankRef.trim() ? { bank_ref: bankRef.trim() } : {}),
       });
-      setAmount(""), setDonor(""), setBankRef("");
+      amount.setText(""), setDonor(""), setBankRef("");
       props.onBooked();
       return (
         <div class="receipt">
@@ -70,10 +68,7 @@ function BookDonation(props: { session: Session; funds: Schemas["Report"]["funds
     <section class="panel" aria-labelledby="book">
       <h2 id="book">{t("staff.donations.book")}</h2>
       <form class="stack narrow" onSubmit={submit}>
-        <Choice label={t("staff.form.fund")} value={fund} set={setFund}
-          options={props.funds.map((f) => [f.fund, f.restricted ? `${f.fund} · ${f.title}` : t("appeal.general")])} />
-        <Text label={`${t("staff.form.amount")} (${currency})`} value={amount} set={setAmount} inputMode="decimal"
-          hint={t("staff.form.amountHint")} error={amountError} />
+        <FundAmount funds={props.funds} fund={fund} setFund={setFund} amount={amount} />
         <Choice label={t("staff.donations.channel")} value={channel} set={setChannel}
           options={channels.map((c) => [c, t(`staff.channel.${c}` as Key)])} />
         <DateField date={date} setDate={setDate} confirm={confirmDate} setConfirm={setConfirmDate} />

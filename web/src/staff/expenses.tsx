@@ -6,8 +6,8 @@ import { useState } from "preact/hooks";
 import { ApiError, type Schemas } from "../api/client";
 import { ErrorBox, Loading, useData, useT } from "../common";
 import type { Key } from "../i18n";
-import { minorDigits, parseAmount, percent, today } from "../i18n/fmt";
-import { Choice, DateField, Field, Outcome, Text, useSubmit } from "./forms";
+import { percent, today } from "../i18n/fmt";
+import { Choice, currencyOf, DateField, Field, FundAmount, Outcome, Text, useAmount, useSubmit } from "./forms";
 import { ExpenseList } from "./lists";
 import { may, staffCall, upload, type Role, type Session } from "./session";
 
@@ -65,21 +65,19 @@ function FileInput(props: { label: string; set: (f: File | undefined) => void; o
 function BookExpense(props: { session: Session; funds: Schemas["Report"]["funds"]; onBooked: () => void }) {
   const { t } = useT();
   const [fund, setFund] = useState(props.funds.find((f) => f.restricted && f.status === "open")?.fund ?? "general");
-  const currency = props.funds.find((f) => f.fund === fund)?.currency ?? "KZT";
-  const [amount, setAmount] = useState("");
+  const currency = currencyOf(props.funds, fund);
+  const amount = useAmount();
   const [category, setCategory] = useState<string>("lawyer");
   const [payee, setPayee] = useState("");
   const [memo, setMemo] = useState("");
   const [date, setDate] = useState(today());
   const [confirmDate, setConfirmDate] = useState(false);
   const [file, setFile] = useState<File | undefined>();
-  const [amountError, setAmountError] = useState<string | undefined>();
   const [send, progress] = useUpload(props.session);
   const [run, state] = useSubmit();
   const submit = (e: Event) => {
     e.preventDefault();
-    const minor = parseAmount(amount, currency);
-    setAmountError(minor ? undefined : t("staff.form.amountInvalid", { digits: minorDigits(currency) }));
+    const minor = amount.check(currency);
     if (!minor) return;
     run(async () => {
       const sha = file ? await send(file) : undefined;  // first, so a refused file books nothing
@@ -89,7 +87,7 @@ function BookExpense(props: { session: Session; funds: Schemas["Report"]["funds"
         ...(confirmDate ? { confirm_date: true } : {}),
       });
       if (sha) await staffCall(props.session, "POST", `/expenses/${r.record}/receipts`, { sha256: sha });
-      setAmount(""), setPayee(""), setMemo(""), setFile(undefined);
+      amount.setText(""), setPayee(""), setMemo(""), setFile(undefined);
       props.onBooked();
       return (
         <p>
@@ -103,10 +101,7 @@ function BookExpense(props: { session: Session; funds: Schemas["Report"]["funds"
     <section class="panel" aria-labelledby="book">
       <h2 id="book">{t("staff.expenses.book")}</h2>
       <form class="stack narrow" onSubmit={submit}>
-        <Choice label={t("staff.form.fund")} value={fund} set={setFund}
-          options={props.funds.map((f) => [f.fund, f.restricted ? `${f.fund} · ${f.title}` : t("appeal.general")])} />
-        <Text label={`${t("staff.form.amount")} (${currency})`} value={amount} set={setAmount} inputMode="decimal"
-          hint={t("staff.form.amountHint")} error={amountError} />
+        <FundAmount funds={props.funds} fund={fund} setFund={setFund} amount={amount} />
         <Choice label={t("staff.expenses.category")} value={category} set={setCategory}
           options={categories.map((c) => [c, t(`category.${c}` as Key)])} />
         <Text label={t("staff.expenses.payee")} value={payee} set={setPayee} hint={t("staff.expenses.payeeHint")} maxLength={200} />
@@ -147,6 +142,11 @@ export function ExpenseView(props: { session: Session; record: string }) {
       </p>
       <h1>{t("staff.expenses.open", { n: e.record })}</h1>
       {e.reversed_by !== undefined && <p class="warn">{t("staff.donations.reversed", { n: e.reversed_by })}</p>}
+      {e.reversed_by === undefined && may.correct(role) && (
+        <p>
+          <a href={`/staff/${s.org}/corrections/${e.record}`}>{t("books.correct.link", { n: e.record })}</a>
+        </p>
+      )}
       <section aria-labelledby="appr">
         <h2 id="appr">
           {t("staff.expenses.approvals")} ({e.approvals.length}/2)

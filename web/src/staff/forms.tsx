@@ -3,8 +3,10 @@
 // in the reader's language, and never loses what was typed on an error.
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { ApiError } from "../api/client";
+import { ApiError, type Schemas } from "../api/client";
 import { errorText, useT } from "../common";
+import type { Key } from "../i18n";
+import { minorDigits, parseAmount } from "../i18n/fmt";
 
 let ids = 0;
 export function Field(props: {
@@ -138,3 +140,39 @@ export function DateField(props: { date: string; setDate: (d: string) => void; c
     </>
   );
 }
+
+// A fund's choice and an amount in its currency, as the donation, expense and transfer forms ask
+// for them: the amount is typed as text and checked against the fund's currency on submit.
+export type Funds = Schemas["Report"]["funds"];
+
+export function fundOptions(t: (k: Key) => string, funds: Funds): [string, string][] {
+  return funds.map((f) => [f.fund, f.restricted ? `${f.fund} · ${f.title}` : t("appeal.general")]);
+}
+
+export function useAmount() {
+  const { t } = useT();
+  const [text, setText] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  // The amount in minor units of `currency`, or undefined (and the field says why).
+  const check = (currency: string) => {
+    const minor = parseAmount(text, currency);
+    setError(minor ? undefined : t("staff.form.amountInvalid", { digits: minorDigits(currency) }));
+    return minor;
+  };
+  return { text, setText, error, check };
+}
+export type Amount = ReturnType<typeof useAmount>;
+
+export function FundAmount(props: { funds: Funds; fund: string; setFund: (f: string) => void; amount: Amount; label?: string }) {
+  const { t } = useT();
+  const currency = currencyOf(props.funds, props.fund);
+  return (
+    <>
+      <Choice label={props.label ?? t("staff.form.fund")} value={props.fund} set={props.setFund} options={fundOptions(t, props.funds)} />
+      <Text label={`${t("staff.form.amount")} (${currency})`} value={props.amount.text} set={props.amount.setText} inputMode="decimal"
+        hint={t("staff.form.amountHint")} error={props.amount.error} />
+    </>
+  );
+}
+
+export const currencyOf = (funds: Funds, fund: string) => funds.find((f) => f.fund === fund)?.currency ?? "KZT";

@@ -8,12 +8,19 @@ import { Ctx, ErrorBox, followLinksWithin, LangSelect, Loading, navigate, useT }
 import { initialLang, loadCatalog, rememberLang, type Key, type Lang } from "../i18n";
 import { AccountView } from "./account";
 import { AppealsView } from "./appeals";
+import { CorrectionView } from "./corrections";
+import { DashboardView } from "./dashboard";
 import { DonationsView } from "./donations";
 import { ExpenseView, ExpensesView } from "./expenses";
 import { LoginView } from "./login";
+import { ReportView } from "./report";
 import { logout, may, resume, type Session } from "./session";
+import { StatementsView } from "./statements";
+import { TransfersView } from "./transfers";
 
-export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "account" | "missing";
+export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "transfers" | "corrections" | "statements"
+  | "report" | "dashboard" | "account" | "missing";
+const pages: Page[] = ["appeals", "donations", "expenses", "transfers", "corrections", "statements", "report", "dashboard", "account"];
 export interface Route {
   org?: string;
   page: Page;
@@ -27,8 +34,9 @@ export function parseRoute(path: string): Route {
   if (!/^[a-z0-9-]{1,32}$/.test(org)) return { page: "missing" };
   if (seg.length === 1) return { org, page: "home" };
   if (seg.length === 3 && seg[1] === "expenses") return { org, page: "expense", id: seg[2] };
+  if (seg.length === 3 && seg[1] === "corrections") return { org, page: "corrections", id: seg[2] };
   const page = seg[1] as Page;
-  if (seg.length === 2 && ["appeals", "donations", "expenses", "account"].includes(page)) return { org, page };
+  if (seg.length === 2 && pages.includes(page)) return { org, page };
   return { org, page: "missing" };
 }
 
@@ -127,6 +135,16 @@ function Screen(props: { route: Route; session: Session }) {
       return may.expenses(role) ? <ExpensesView session={session} /> : <ErrorBox notFound />;
     case "expense":
       return may.expenses(role) ? <ExpenseView session={session} record={route.id ?? ""} /> : <ErrorBox notFound />;
+    case "transfers":
+      return may.books(role) ? <TransfersView session={session} /> : <ErrorBox notFound />;
+    case "corrections":
+      return may.correct(role) ? <CorrectionView session={session} record={route.id} /> : <ErrorBox notFound />;
+    case "statements":
+      return may.books(role) ? <StatementsView session={session} /> : <ErrorBox notFound />;
+    case "report":
+      return may.books(role) ? <ReportView session={session} /> : <ErrorBox notFound />;
+    case "dashboard":
+      return may.books(role) ? <DashboardView session={session} /> : <ErrorBox notFound />;
     case "account":
       return <AccountView session={session} />;
     default:
@@ -176,6 +194,10 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {(may.books(role) || may.openAppeal(role)) && link("appeals", "staff.nav.appeals")}
             {may.books(role) && link("donations", "staff.nav.donations")}
             {may.expenses(role) && link("expenses", "staff.nav.expenses")}
+            {may.books(role) && link("transfers", "books.nav.transfers")}
+            {may.books(role) && link("statements", "books.nav.statements")}
+            {may.books(role) && link("report", "books.nav.report")}
+            {may.books(role) && link("dashboard", "books.nav.dashboard")}
             {link("account", "staff.nav.account")}
           </nav>
         )}

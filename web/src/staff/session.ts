@@ -50,13 +50,14 @@ export function staffCall<T>(s: Session, method: string, path: string, body?: un
   });
 }
 
-// Uploads a file with its progress (fetch reports none): resolves with the server's JSON.
-export function upload<T>(s: Session, path: string, file: Blob, onProgress: (fraction: number) => void): Promise<T> {
+// Uploads a file with its progress (fetch reports none): resolves with the server's JSON. `type`:
+// the media type to send, when the file's own (from its name) is not what the route takes.
+export function upload<T>(s: Session, path: string, file: Blob, onProgress: (fraction: number) => void, type?: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest();
     x.open("POST", "/api/v1" + orgPath(s.org) + path);
     x.setRequestHeader("X-CSRF-Token", s.csrf);
-    x.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    x.setRequestHeader("Content-Type", type ?? (file.type || "application/octet-stream"));
     x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     x.onload = () => {
       let body: unknown;
@@ -85,4 +86,8 @@ export const may = {
   appealStatus: (r: Role) => r === "director" || r === "accountant",
   expenses: (r: Role) => r === "accountant" || r === "director" || r === "auditor" || r === "lawyer" || r === "case_worker",
   approve: (r: Role) => r === "accountant" || r === "director",
+  transfer: (r: Role) => r === "director",
+  correct: (r: Role) => r === "accountant" || r === "director",
+  publish: (r: Role) => r === "accountant" || r === "director",
+  importStatement: (r: Role) => r === "accountant" || r === "director",
 };
