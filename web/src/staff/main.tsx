@@ -11,9 +11,12 @@ import { AppealsView } from "./appeals";
 import { DonationsView } from "./donations";
 import { ExpenseView, ExpensesView } from "./expenses";
 import { LoginView } from "./login";
+import { TrailView } from "./trail";
+import { UsersView } from "./users";
+import { VaultView } from "./vault";
 import { logout, may, resume, type Session } from "./session";
 
-export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "account" | "missing";
+export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "account" | "users" | "vault" | "trail" | "missing";
 export interface Route {
   org?: string;
   page: Page;
@@ -28,7 +31,7 @@ export function parseRoute(path: string): Route {
   if (seg.length === 1) return { org, page: "home" };
   if (seg.length === 3 && seg[1] === "expenses") return { org, page: "expense", id: seg[2] };
   const page = seg[1] as Page;
-  if (seg.length === 2 && ["appeals", "donations", "expenses", "account"].includes(page)) return { org, page };
+  if (seg.length === 2 && ["appeals", "donations", "expenses", "account", "users", "vault", "trail"].includes(page)) return { org, page };
   return { org, page: "missing" };
 }
 
@@ -129,6 +132,12 @@ function Screen(props: { route: Route; session: Session }) {
       return may.expenses(role) ? <ExpenseView session={session} record={route.id ?? ""} /> : <ErrorBox notFound />;
     case "account":
       return <AccountView session={session} />;
+    case "users":
+      return may.users(role) ? <UsersView session={session} /> : <ErrorBox notFound />;
+    case "vault":
+      return may.vault(role) ? <VaultView session={session} /> : <ErrorBox notFound />;
+    case "trail":
+      return may.trail(role) ? <TrailView session={session} /> : <ErrorBox notFound />;
     default:
       return <ErrorBox notFound />;
   }
@@ -176,6 +185,9 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {(may.books(role) || may.openAppeal(role)) && link("appeals", "staff.nav.appeals")}
             {may.books(role) && link("donations", "staff.nav.donations")}
             {may.expenses(role) && link("expenses", "staff.nav.expenses")}
+            {may.users(role) && link("users", "admin.nav.users")}
+            {may.vault(role) && link("vault", "admin.nav.vault")}
+            {may.trail(role) && link("trail", "admin.nav.trail")}
             {link("account", "staff.nav.account")}
           </nav>
         )}
