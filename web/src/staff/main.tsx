@@ -14,13 +14,17 @@ import { DonationsView } from "./donations";
 import { ExpenseView, ExpensesView } from "./expenses";
 import { LoginView } from "./login";
 import { ReportView } from "./report";
+import { TrailView } from "./trail";
+import { UsersView } from "./users";
+import { VaultView } from "./vault";
 import { logout, may, resume, type Session } from "./session";
 import { StatementsView } from "./statements";
 import { TransfersView } from "./transfers";
 
 export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "transfers" | "corrections" | "statements"
-  | "report" | "dashboard" | "account" | "missing";
-const pages: Page[] = ["appeals", "donations", "expenses", "transfers", "corrections", "statements", "report", "dashboard", "account"];
+  | "report" | "dashboard" | "account" | "users" | "vault" | "trail" | "missing";
+const pages: Page[] = ["appeals", "donations", "expenses", "transfers", "corrections", "statements", "report", "dashboard", "account",
+  "users", "vault", "trail"];
 export interface Route {
   org?: string;
   page: Page;
@@ -147,6 +151,12 @@ function Screen(props: { route: Route; session: Session }) {
       return may.books(role) ? <DashboardView session={session} /> : <ErrorBox notFound />;
     case "account":
       return <AccountView session={session} />;
+    case "users":
+      return may.users(role) ? <UsersView session={session} /> : <ErrorBox notFound />;
+    case "vault":
+      return may.vault(role) ? <VaultView session={session} /> : <ErrorBox notFound />;
+    case "trail":
+      return may.trail(role) ? <TrailView session={session} /> : <ErrorBox notFound />;
     default:
       return <ErrorBox notFound />;
   }
@@ -198,6 +208,9 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {may.books(role) && link("statements", "books.nav.statements")}
             {may.books(role) && link("report", "books.nav.report")}
             {may.books(role) && link("dashboard", "books.nav.dashboard")}
+            {may.users(role) && link("users", "admin.nav.users")}
+            {may.vault(role) && link("vault", "admin.nav.vault")}
+            {may.trail(role) && link("trail", "admin.nav.trail")}
             {link("account", "staff.nav.account")}
           </nav>
         )}

@@ -90,4 +90,15 @@ export const may = {
   correct: (r: Role) => r === "accountant" || r === "director",
   publish: (r: Role) => r === "accountant" || r === "director",
   importStatement: (r: Role) => r === "accountant" || r === "director",
+  // Staff accounts: directors manage everyone; admins manage staff who are neither.
+  users: (r: Role) => r === "director" || r === "admin",
+  // Directors only: directors' and admins' accounts, others' passwords and authenticators, grants.
+  manageAll: (r: Role) => r === "director",
+  vault: (r: Role) => r === "director" || r === "admin",
+  trail: (r: Role) => r === "director",
 };
+
+// Every role, in the order the role menus list them (the privileged ones last).
+export const roles: Role[] = ["hotline_operator", "case_worker", "lawyer", "accountant", "communications", "auditor", "director", "admin"];
+// Roles only a director gives (and, with the vault in shares, only k directors together).
+export const privileged = (r: Role) => r === "director" || r === "admin";
