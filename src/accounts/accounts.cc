@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "auth/totp.h"
 #include "core/bytes.h"
+#include "core/rate_limit.h"
 #include "core/reasons.h"
 #include "core/sha256.h"
 
@@ -36,8 +37,18 @@ std::string totp_ad(std::int64_t user, bool pending) {
 }
 
 std::string target(std::int64_t user) { return "user:" + std::to_string(user); }
+// What a grant does, for the trail: "user:12 role:director", "user:12 reset:password".
+std::string grant_target(const Grant& g) {
+  return target(g.user) + (g.kind == GrantKind::role ? std::string(" role:") + role_name(g.role)
+                                                      : std::string(" reset:") + grant_kind_name(g.kind));
+}
 
 bool privileged(Role r) { return r == Role::director || r == Role::admin; }
+
+// Roles whose people are the books' second pair of eyes: an accountant approves expenses, a
+// lawyer confirms them. An admin who could make these could make two accomplices of their own
+// and so be the "two other people" of every expense: only a director gives these roles.
+bool in_books_controls(Role r) { return r == Role::accountant || r == Role::lawyer; }
 
 Status check_name(const std::string& name) {
   bool ok = name.size() >= 3 && name.size() <= 64;
@@ -72,6 +83,15 @@ std::optional<Role> parse_role(std::string_view name) {
 }
 
 bool role_needs_totp(Role r) { return privileged(r); }
+
+const char* grant_kind_name(GrantKind k) {
+  switch (k) {
+    case GrantKind::password: return "password";
+    case GrantKind::totp: return "totp";
+    case GrantKind::role: break;
+  }
+  return "role";
+}
 
 Accounts::Accounts(UnitOfWork& db, AccountStore& store, crypto::Keyring keys, Clock clock)
     : db_(db), store_(store), keys_(std::move(keys)), clock_(std::move(clock)) {
@@ -125,9 +145,10 @@ Status Accounts::run(const Audit& audit, const std::string& action, const std::s
 Status Accounts::may_manage(const User* by, const User& target, std::optional<Role> role) {
   if (!by) return {};  // the console: whoever holds the data directory holds everything
   if (by->id == target.id) return refused("nobody changes their own role or access; ask a director");
-  bool needs_director = privileged(target.role) || (role && privileged(*role));
+  bool needs_director = privileged(target.role) || (role && (privileged(*role) || in_books_controls(*role)));
   if (needs_director && by->role != Role::director)
-    return refused("only a director manages directors and admins, or makes someone one");
+    return refused("only a director manages directors and admins, or makes someone a director, admin, accountant "
+                   "or lawyer");
   if (by->role != Role::director && by->role != Role::admin) return refused("your role may not manage accounts");
   return {};
 }
@@ -158,9 +179,50 @@ Result<Granted> Accounts::granted(std::int64_t user, std::optional<std::int64_t>
 }
 
 Status Accounts::apply_grant(Tx& tx, const Grant& g) {
-  AMANAT_CHECK(store_.set_role(tx, g.user, g.role));
-  AMANAT_CHECK(store_.set_disabled(tx, g.user, std::nullopt));
-  return store_.delete_grant(tx, g.id);
+  switch (g.kind) {
+    case GrantKind::role:
+      AMANAT_CHECK(store_.set_role(tx, g.user, g.role));
+      AMANAT_CHECK(store_.set_disabled(tx, g.user, std::nullopt));
+      break;
+    case GrantKind::password:
+      AMANAT_CHECK(store_.set_password(tx, g.user, g.password_hash));
+      AMANAT_CHECK(store_.delete_sessions_of(tx, g.user));
+      break;
+    case GrantKind::totp:  // they enrol again at their next login
+      AMANAT_CHECK(store_.clear_totp(tx, g.user));
+      AMANAT_CHECK(store_.delete_sessions_of(tx, g.user));
+      break;
+  }
+  return g.id ? store_.delete_grant(tx, g.id) : Status{};
+}
+
+void Accounts::forget_sessions_of(std::int64_t user) {
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
+}
+
+Result<Granted> Accounts::reset_credentials(const User* by, const User& u, GrantKind kind, std::string hash,
+                                            const std::string& action, const Audit& audit) {
+  int needed;
+  {
+    std::lock_guard lock(mu_);
+    needed = approvals_;
+  }
+  // A director's or admin's credentials, reset by a director, wait for as many directors as
+  // their role would (create_user): one director alone cannot become another.
+  const bool waits = by && privileged(u.role) && needed > 1;
+  const Grant g{.user = u.id, .role = u.role, .requested_by = by ? by->id : 0, .created = clock_(), .kind = kind,
+                .password_hash = std::move(hash)};
+  std::optional<std::int64_t> grant;
+  AMANAT_CHECK(run(audit, waits ? action + "-pending" : action, target(u.id), [&](Tx& tx) -> Status {
+    if (!waits) return apply_grant(tx, g);
+    AMANAT_TRY(id, store_.add_grant(tx, g));
+    AMANAT_CHECK(store_.approve_grant(tx, id, by->id));
+    grant = id;
+    return {};
+  }));
+  if (!waits) forget_sessions_of(u.id);
+  return granted(u.id, grant);
 }
 
 Result<Granted> Accounts::create_user(const User* by, const std::string& name, Role role, const std::string& password,
@@ -184,7 +246,7 @@ Result<Granted> Accounts::create_user(const User* by, const std::string& name, R
     made = u;
     if (waits) {
       AMANAT_CHECK(store_.set_disabled(tx, u->id, clock_()));
-      AMANAT_TRY(id, store_.add_grant(tx, u->id, role, by->id, clock_()));
+      AMANAT_TRY(id, store_.add_grant(tx, Grant{.user = u->id, .role = role, .requested_by = by->id, .created = clock_()}));
       AMANAT_CHECK(store_.approve_grant(tx, id, by->id));
       grant = id;
     }
@@ -245,25 +307,30 @@ Status Accounts::change_password(const Session& s, const std::string& old_passwo
   return {};
 }
 
-Status Accounts::reset_password(const User* by, std::int64_t user, const std::string& password, const Audit& audit) {
+Result<Granted> Accounts::reset_password(const User* by, std::int64_t user, const std::string& password,
+                                         const Audit& audit) {
   AMANAT_TRY(u, this->user(user));
   if (by && by->role != Role::director) return refused("only a director resets another's password");
   if (by && by->id == u.id) return refused("change your own password with your old one");
   AMANAT_CHECK(check_password(password, u.name));
   AMANAT_TRY(hash, auth::hash_password(password));
-  AMANAT_CHECK(run(audit, "reset-password", target(user), [&](Tx& tx) -> Status {
-    AMANAT_CHECK(store_.set_password(tx, user, hash));
-    return store_.delete_sessions_of(tx, user);
-  }));
-  std::lock_guard lock(mu_);
-  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.user.id == user; });
-  return {};
+  return reset_credentials(by, u, GrantKind::password, std::move(hash), "reset-password", audit);
 }
 
 Status Accounts::set_disabled(const User* by, std::int64_t user, bool disabled, const Audit& audit) {
   AMANAT_TRY(u, this->user(user));
   AMANAT_CHECK(may_manage(by, u, std::nullopt));
   if (disabled) AMANAT_CHECK(keeps_a_director(u));
+  // A user made director or admin stays disabled until the directors approve: enabling them
+  // by hand (an admin may enable staff) would let them in before that, under a role they only
+  // hold as a placeholder.
+  if (!disabled && by) {
+    AMANAT_TRY(all, store_.grants());
+    for (const auto& g : all)
+      if (g.user == user && g.kind == GrantKind::role && u.disabled)
+        return fail(reasons::conflict, "this user waits for directors to approve their role; approve it, or disable "
+                                       "them to withdraw it");
+  }
   // Disabling withdraws the user's pending grants too: a later approval must not re-enable them.
   std::vector<Grant> lapsing;
   if (disabled) {
@@ -294,7 +361,7 @@ Result<Granted> Accounts::change_role(const User* by, std::int64_t user, Role ro
   std::optional<std::int64_t> grant;
   AMANAT_CHECK(run(audit, "change-role", target(user) + " role:" + role_name(role), [&](Tx& tx) -> Status {
     if (!by || !privileged(role) || needed <= 1) return store_.set_role(tx, user, role);
-    AMANAT_TRY(id, store_.add_grant(tx, user, role, by->id, clock_()));
+    AMANAT_TRY(id, store_.add_grant(tx, Grant{.user = user, .role = role, .requested_by = by->id, .created = clock_()}));
     AMANAT_CHECK(store_.approve_grant(tx, id, by->id));
     grant = id;
     return {};
@@ -316,7 +383,7 @@ Result<Granted> Accounts::approve_grant(const User& by, std::int64_t grant, cons
     for (auto& g : all)
       if (g.id == grant) found = std::move(g);
     if (!found) return fail(reasons::grant_not_found, "no such grant is waiting");
-    if (found->user == by.id) return refused("nobody approves a role for themselves");
+    if (found->user == by.id) return refused("nobody approves a grant about themselves");
     if (std::find(found->approvals.begin(), found->approvals.end(), by.id) != found->approvals.end())
       return fail(reasons::conflict, "you have approved this grant already");
     AMANAT_CHECK(store_.approve_grant(tx, grant, by.id));
@@ -325,10 +392,9 @@ Result<Granted> Accounts::approve_grant(const User& by, std::int64_t grant, cons
       AMANAT_CHECK(apply_grant(tx, *found));
       applied = true;
     }
-    return audit ? audit(tx, applied ? "grant-applied" : "approve-grant",
-                         target(found->user) + " role:" + role_name(found->role))
-                 : Status{};
+    return audit ? audit(tx, applied ? "grant-applied" : "approve-grant", grant_target(*found)) : Status{};
   }));
+  if (applied && found->kind != GrantKind::role) forget_sessions_of(found->user);
   return granted(found->user, applied ? std::nullopt : std::optional(grant));
 }
 
@@ -343,15 +409,12 @@ Status Accounts::revoke_sessions(const User* by, std::int64_t user, const Audit&
   return {};
 }
 
-Status Accounts::reset_totp(const User* by, std::int64_t user, const Audit& audit) {
+Result<Granted> Accounts::reset_totp(const User* by, std::int64_t user, const Audit& audit) {
   AMANAT_TRY(u, this->user(user));
   if (by && by->role != Role::director) return refused("only a director resets another's authenticator");
   if (by && by->id == u.id) return refused("re-enrol your own authenticator with your password and a current code");
   // Their sessions end: the next login must enrol again.
-  return run(audit, "reset-totp", target(user), [&](Tx& tx) -> Status {
-    AMANAT_CHECK(store_.clear_totp(tx, user));
-    return store_.delete_sessions_of(tx, user);
-  });
+  return reset_credentials(by, u, GrantKind::totp, {}, "reset-totp", audit);
 }
 
 // ---- logging in ----
@@ -399,17 +462,25 @@ Result<bool> Accounts::code_right(const User& u, const std::string& code, std::i
   if (code.empty()) return false;
   AMANAT_TRY(secret, totp_secret(u.id, false));
   if (!secret) return fail(Errc::internal, "the TOTP secret disappeared");
-  std::optional<std::uint64_t> last;
-  if (auto it = totp_steps_.find(u.id); it != totp_steps_.end()) last = it->second;
+  AMANAT_TRY(last, store_.totp_step(u.id));
   auto step = auth::verify_totp(*secret, code, now, last);
   if (!step) return false;
-  totp_steps_[u.id] = *step;  // a code is used once
-  return true;
+  // A code is used once, in every process and after a restart: the store takes the step only
+  // if it is later than the last one taken (another process may have taken it a moment ago).
+  bool fresh = false;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(taken, store_.use_totp_step(tx, u.id, *step));
+    fresh = taken;
+    return {};
+  }));
+  return fresh;
 }
 
 Result<LoginResult> Accounts::login(const LoginRequest& r, std::int64_t* retry_after, const Audit& audit) {
   const std::int64_t now = clock_();
-  const std::string pair = "pair:" + r.name + "|" + r.address, addr = "addr:" + r.address, account = "user:" + r.name;
+  // An IPv6 address counts by its /64 (core/rate_limit.h): one client has billions of them.
+  const std::string block = address_block(r.address);
+  const std::string pair = "pair:" + r.name + "|" + block, addr = "addr:" + block, account = "user:" + r.name;
   AMANAT_TRY(found, store_.user_by_name(r.name));
   auto throttled = [&](std::int64_t wait) {
     if (retry_after) *retry_after = wait;
@@ -558,9 +629,14 @@ Status Accounts::confirm_totp(const User& u, const std::string& code, const Audi
   if (!secret) return fail(reasons::totp_not_pending, "no TOTP enrolment is pending; begin one first");
   auto step = auth::verify_totp(*secret, code, now, std::nullopt);
   if (!step) return fail(reasons::totp_wrong, "code: wrong code; check the authenticator app's clock", "code");
-  totp_steps_[u.id] = *step;
   AMANAT_TRY(sealed, keys_.seal(as_chars(*secret), totp_ad(u.id, false)));
-  AMANAT_CHECK(run(audit, "enrol-totp", target(u.id), [&](Tx& tx) { return store_.enrol_totp(tx, u.id, sealed); }));
+  AMANAT_CHECK(run(audit, "enrol-totp", target(u.id), [&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.enrol_totp(tx, u.id, sealed));
+    // The confirming code is used too (refused at a login in the same time step).
+    AMANAT_TRY(taken, store_.use_totp_step(tx, u.id, *step));
+    (void)taken;
+    return {};
+  }));
   for (auto& [h, s] : sessions_)
     if (s.user.id == u.id) {
       s.user.totp = true;

@@ -1,6 +1,7 @@
 // Staff accounts, roles and sessions of one organisation (its own users): the domain service.
 // Its rows live behind accounts::AccountStore (accounts/store.h); it writes them in units of
-// work (core/tx.h) and keeps sessions, login limits and the last TOTP step used in memory.
+// work (core/tx.h) and keeps sessions and login limits in memory (the last TOTP step used is
+// stored, so that a code is used once in every process).
 //
 //  - Users: a login name, one role, an Argon2id password hash (auth/password.h; the policy is
 //    checked when a password is set), an optional TOTP secret (sealed with the accounts'
@@ -17,16 +18,20 @@
 //    checked against the store on every request, so in every process), re-enabled, given
 //    another role, have their sessions revoked, their password reset or their TOTP reset (they
 //    enrol again). Who may: the console (`amanat user ...` on the server) always; a director
-//    for anyone but themselves; an admin for staff who are neither director nor admin. Nobody
+//    for anyone but themselves; an admin for staff who are neither director nor admin, and
+//    never to make someone an accountant or lawyer (the books' second pair of eyes: an admin
+//    could otherwise make two accomplices and approve expenses through them). Nobody
 //    changes their own role or access, and the last enabled director stays.
 //  - Privileged roles: making someone a director or admin (created so, or promoted) needs a
 //    director, and where the organisation split its vault into Shamir shares, as many directors
 //    as it takes to unseal it (require_approvals): the grant waits, the user keeps their old role
-//    (a new one stays disabled) until that many distinct directors have approved it.
+//    (a new one stays disabled) until that many distinct directors have approved it. Resetting
+//    a director's or admin's password or authenticator is a grant too (GrantKind): else one
+//    director could reset another's, log in as them and so approve every grant alone.
 //  - TOTP: enrolling (or re-enrolling) needs the password, and re-enrolling also a current code
 //    of the enrolled app: a bearer token alone cannot replace a director's authenticator.
 //  - Login throttling, without handing an attacker a lockout: failures are counted per
-//    account and address (kPairFreeFailures, then exponential delays up to kMaxDelay), per
+//    account and address (an IPv6 address by its /64; kPairFreeFailures, then exponential delays up to kMaxDelay), per
 //    address (kAddressFreeFailures, likewise) and per account over all addresses
 //    (kAccountFreeFailures): past that, the account's attempts are examined at a reduced rate,
 //    one per kGuardedInterval for an account with TOTP (whose right password and code still
@@ -115,16 +120,20 @@ class Accounts {
   // One's own password: the old one first. The other sessions of the user end.
   Status change_password(const Session& s, const std::string& old_password, const std::string& password,
                          const Audit& audit = {});
-  // Another's password (a director, or the console): every session of the user ends.
-  Status reset_password(const User* by, std::int64_t user, const std::string& password, const Audit& audit = {});
+  // Another's password (a director, or the console): every session of the user ends. A
+  // director's or admin's, reset by a director, waits for the other directors like a grant of
+  // their role (Granted::pending).
+  Result<Granted> reset_password(const User* by, std::int64_t user, const std::string& password,
+                                 const Audit& audit = {});
   Status set_disabled(const User* by, std::int64_t user, bool disabled, const Audit& audit = {});
   Result<Granted> change_role(const User* by, std::int64_t user, Role role, const Audit& audit = {});
   // A director's approval of a pending grant (not their own twice, not of themselves).
   Result<Granted> approve_grant(const User& by, std::int64_t grant, const Audit& audit = {});
   Result<std::vector<Grant>> grants();
   Status revoke_sessions(const User* by, std::int64_t user, const Audit& audit = {});
-  // Drops the user's authenticator: they enrol again at their next login (a director's reset).
-  Status reset_totp(const User* by, std::int64_t user, const Audit& audit = {});
+  // Drops the user's authenticator: they enrol again at their next login (a director's reset;
+  // of a director or admin, a grant as reset_password()).
+  Result<Granted> reset_totp(const User* by, std::int64_t user, const Audit& audit = {});
 
   // reasons::wrong_credentials for any wrong credential (see above), reasons::too_many_attempts
   // when throttled (retry_after set).
@@ -168,8 +177,13 @@ class Accounts {
   Status may_manage(const User* by, const User& target, std::optional<Role> role);
   // reasons::conflict when `target` is the last enabled director and would stop being one.
   Status keeps_a_director(const User& target);
-  // Applies a grant that has its approvals (inside tx): the role, and the user enabled.
+  // Applies a grant that has its approvals (inside tx): the role and the user enabled, or the
+  // reset (their sessions end); deletes the grant if stored (g.id).
   Status apply_grant(Tx& tx, const Grant& g);
+  // A password or authenticator reset, at once or as a grant (see reset_password()).
+  Result<Granted> reset_credentials(const User* by, const User& u, GrantKind kind, std::string hash,
+                                    const std::string& action, const Audit& audit);
+  void forget_sessions_of(std::int64_t user);  // takes mu_
   Result<Granted> granted(std::int64_t user, std::optional<std::int64_t> grant);
   Status run(const Audit& audit, const std::string& action, const std::string& target,
              const std::function<Status(Tx&)>& change);
@@ -192,7 +206,6 @@ class Accounts {
   // guarded account, "guard:NAME"
   std::unordered_map<std::string, Limit> limits_;
   int approvals_ = 1;
-  std::unordered_map<std::int64_t, std::uint64_t> totp_steps_;  // last step used, per user
 };
 
 }  // namespace amanat::accounts

@@ -47,13 +47,21 @@ struct Session {
   bool needs_totp = false;  // a director/admin without TOTP: may only enrol it
 };
 
-// A director's or admin's role, granted once enough directors approved it.
+// What a grant does once enough directors approved it: give a director's or admin's role, or
+// reset a director's or admin's password (to the hash the requester chose) or authenticator.
+// A reset of a privileged account is a grant too: otherwise one director could reset another's
+// credentials, log in as them and approve grants twice.
+enum class GrantKind { role, password, totp };
+const char* grant_kind_name(GrantKind k);
+
 struct Grant {
   std::int64_t id = 0;
   std::int64_t user = 0;
-  Role role = Role::director;
+  Role role = Role::director;  // kind role: the role it gives; otherwise the user's role when asked
   std::int64_t requested_by = 0, created = 0;
   std::vector<std::int64_t> approvals;  // directors' user ids, the requester's included
+  GrantKind kind = GrantKind::role;
+  std::string password_hash = {};  // kind password: the new password's Argon2id hash
 };
 
 // A stored TOTP secret, sealed: the enrolled one or the one being enrolled (pending).
@@ -80,8 +88,8 @@ class AccountStore {
   // Disabled since `when`, or enabled (nullopt).
   virtual Status set_disabled(Tx& tx, std::int64_t user, std::optional<std::int64_t> when) = 0;
 
-  virtual Result<std::int64_t> add_grant(Tx& tx, std::int64_t user, Role role, std::int64_t requested_by,
-                                         std::int64_t created) = 0;
+  // Stores `g` (its id and approvals are ignored) and returns its id.
+  virtual Result<std::int64_t> add_grant(Tx& tx, const Grant& g) = 0;
   virtual Status approve_grant(Tx& tx, std::int64_t grant, std::int64_t director) = 0;
   virtual Status delete_grant(Tx& tx, std::int64_t grant) = 0;
   virtual Result<std::vector<Grant>> grants(Tx* tx = nullptr) = 0;  // inside tx when given
@@ -95,6 +103,12 @@ class AccountStore {
   // Every stored TOTP secret (to re-seal them under another key), and one replaced.
   virtual Result<std::vector<SealedTotp>> totp_secrets(Tx& tx) = 0;
   virtual Status replace_totp_secret(Tx& tx, const SealedTotp& secret) = 0;
+  // The last TOTP time step a login or re-enrolment accepted for the user (none yet: nullopt).
+  virtual Result<std::optional<std::uint64_t>> totp_step(std::int64_t user) = 0;
+  // Records `step` as used if it is later than the last one used: false when it is not (the
+  // code was used already, maybe by another process a moment ago). Atomic in the store, so a
+  // code is used once across restarts and processes.
+  virtual Result<bool> use_totp_step(Tx& tx, std::int64_t user, std::uint64_t step) = 0;
 
   // Stores a new session, or an existing one's last_seen.
   virtual Status save_session(Tx& tx, const Session& s) = 0;

@@ -30,12 +30,14 @@ std::vector<Field> user_fields() {
 Field user_field() { return out::object("user", "The user", user_fields()); }
 
 ojson grant_json(const accounts::Grant& g) {
-  return {{"id", g.id}, {"user", g.user}, {"role", role_name(g.role)}, {"requested_by", g.requested_by},
-          {"created", g.created}, {"approvals", g.approvals}};
+  return {{"id", g.id}, {"user", g.user}, {"role", role_name(g.role)}, {"kind", accounts::grant_kind_name(g.kind)},
+          {"requested_by", g.requested_by}, {"created", g.created}, {"approvals", g.approvals}};
 }
 std::vector<Field> grant_fields() {
-  return {out::number("id", "The grant's id"), out::number("user", "Whose role it grants"),
-          out::choice("role", "The role it grants", {"director", "admin"}),
+  return {out::number("id", "The grant's id"), out::number("user", "Whose role it grants, or whose credentials it resets"),
+          out::choice("role", "The role it grants (kind role), or the user's role (a reset)", {"director", "admin"}),
+          out::choice("kind", "What it does: give the role, or reset the user's password or authenticator",
+                      {"role", "password", "totp"}),
           out::number("requested_by", "The director who asked"), out::number("created", "Unix seconds"),
           out::numbers("approvals", "The approving directors' ids, the requester's included")};
 }
@@ -45,6 +47,18 @@ ojson granted_json(const accounts::Granted& g) {
   ojson body{{"user", user_json(g.user)}, {"approvals_needed", g.approvals_needed}};
   if (g.pending) body["pending"] = grant_json(*g.pending);
   return body;
+}
+
+// A credential reset: done (`done_key` true), or waiting for more directors' approvals.
+ojson reset_json(const char* done_key, const accounts::Granted& g) {
+  ojson body{{done_key, !g.pending}, {"approvals_needed", g.approvals_needed}};
+  if (g.pending) body["pending"] = grant_json(*g.pending);
+  return body;
+}
+std::vector<Field> reset_fields(const char* done_key, const std::vector<Field>& grant) {
+  return {out::flag(done_key, "Done now; false while a director's or admin's reset waits for approvals"),
+          out::number("approvals_needed", "How many directors' approvals a reset of a director or admin needs"),
+          out::object("pending", "The grant still waiting for approvals, when one is", grant, false)};
 }
 
 // Writes the change to the organisation's access trail, in the change's transaction.
@@ -149,8 +163,8 @@ Result<http::Response> set_status(Call& c) {
 
 Result<http::Response> reset_password(Call& c) {
   AMANAT_TRY(user, id_param(c, "user", reasons::user_not_found));
-  AMANAT_CHECK(c.org.accounts->reset_password(&c.session->user, user, c.body["password"], trail(c)));
-  return json_response(200, {{"changed", true}});
+  AMANAT_TRY(g, c.org.accounts->reset_password(&c.session->user, user, c.body["password"], trail(c)));
+  return json_response(200, reset_json("changed", g));
 }
 
 Result<http::Response> revoke_sessions(Call& c) {
@@ -161,8 +175,8 @@ Result<http::Response> revoke_sessions(Call& c) {
 
 Result<http::Response> reset_totp(Call& c) {
   AMANAT_TRY(user, id_param(c, "user", reasons::user_not_found));
-  AMANAT_CHECK(c.org.accounts->reset_totp(&c.session->user, user, trail(c)));
-  return json_response(200, {{"reset", true}});
+  AMANAT_TRY(g, c.org.accounts->reset_totp(&c.session->user, user, trail(c)));
+  return json_response(200, reset_json("reset", g));
 }
 
 Result<http::Response> list_grants(Call& c) {
@@ -308,11 +322,12 @@ void add_account_routes(Api& api) {
 
   api.add({.method = "POST",
            .path = "/orgs/{org}/users/{user}/password",
-           .summary = "Reset another's password (a director); their sessions end",
+           .summary = "Reset another's password (a director); their sessions end. A director's or admin's waits "
+                      "for the other directors' approvals, like a grant of their role",
            .roles = {Role::director},
-           .body = Schema{"PasswordReset", {str("password", "The new password: at least 12 characters", 256)}},
+           .body = Schema{"PasswordResetInput", {str("password", "The new password: at least 12 characters", 256)}},
            .response = "Reset",
-           .returns = Schema{"PasswordReset", {out::flag("changed", "Always true")}},
+           .returns = Schema{"PasswordReset", reset_fields("changed", grant)},
            .handler = reset_password});
 
   api.add({.method = "DELETE",
@@ -325,15 +340,17 @@ void add_account_routes(Api& api) {
 
   api.add({.method = "DELETE",
            .path = "/orgs/{org}/users/{user}/totp",
-           .summary = "Reset a user's authenticator (a director): they enrol again at their next login",
+           .summary = "Reset a user's authenticator (a director): they enrol again at their next login. A "
+                      "director's or admin's waits for the other directors' approvals",
            .roles = {Role::director},
            .response = "Reset",
-           .returns = Schema{"TotpReset", {out::flag("reset", "Always true")}},
+           .returns = Schema{"TotpReset", reset_fields("reset", grant)},
            .handler = reset_totp});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/grants",
-           .summary = "Grants of a director's or admin's role waiting for directors' approvals",
+           .summary = "Grants waiting for directors' approvals: a director's or admin's role, or a reset of one's "
+                      "password or authenticator",
            .roles = {Role::director},
            .response = "The grants",
            .returns = Schema{"Grants", {out::list("grants", "Waiting grants", grant)}},

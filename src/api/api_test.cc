@@ -9,6 +9,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -237,6 +238,21 @@ TEST_F(ApiTest, AuthorisationMatrixFollowsTheRouteTable) {
 
 // Every route says what its success answers, so that a client can be generated from the
 // document: a JSON schema (checked against every answer in these tests: Api::check_responses),
+// A schema's name is its identity in the document: two different bodies or answers under one
+// name would publish one of them wrongly (a password reset's body was once documented as its
+// answer), and the web app's generated types with it.
+TEST_F(ApiTest, NoTwoDifferentSchemasShareAName) {
+  std::map<std::string, std::pair<std::string, std::string>> seen;  // name -> (its JSON schema, where)
+  for (const Route& route : api->routes())
+    for (const auto* s : {route.body ? &*route.body : nullptr, route.returns ? &*route.returns : nullptr}) {
+      if (!s) continue;
+      const std::string schema = json_schema(*s).dump(), where = route.method + " " + route.path;
+      auto [it, added] = seen.try_emplace(s->name, schema, where);
+      EXPECT_TRUE(added || it->second.first == schema) << s->name << " names different schemas in " << it->second.second
+                                                       << " and " << where;
+    }
+}
+
 // a media type for a file, or nothing for 204.
 TEST_F(ApiTest, EveryRouteDocumentsWhatItsSuccessAnswers) {
   auto doc = body_of(api->handle(request("GET", "openapi.json")));
@@ -1019,6 +1035,38 @@ TEST_F(ApiTest, DirectorsMustEnrolTotpAndThenLogInWithAFreshCode) {
   EXPECT_EQ(login(code).status, 401);
 }
 
+// A code is used once in every server process and after a restart: the last step taken is
+// stored with the user, not kept in one process's memory.
+TEST_F(ApiTest, ATotpCodeUsedInOneProcessIsRefusedInAnotherAndAfterARestart) {
+  std::string token = login_as(a, Role::director);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", token)))["user"]["name"];
+  a.now += 60;
+  accounts::LoginRequest r{name, kPassword, *auth::totp_code(secrets[name], a.now)};
+  Accounts other(*a.books.stores().db, *a.books.stores().accounts, a.account_keys, [&] { return a.now; });
+  ASSERT_TRUE(other.login(r));
+  EXPECT_FALSE(a.accounts->login(r));  // this process never saw the code used
+  Accounts restarted(*a.books.stores().db, *a.books.stores().accounts, a.account_keys, [&] { return a.now; });
+  EXPECT_FALSE(restarted.login(r));
+  a.now += 30;
+  r.totp = *auth::totp_code(secrets[name], a.now);
+  EXPECT_TRUE(restarted.login(r));
+}
+
+// One client holds a whole IPv6 /64: its failures count together, whichever address of the
+// network they come from, and do not slow a client of another network.
+TEST_F(ApiTest, FailedLoginsFromOneIpv6NetworkCountTogether) {
+  ASSERT_TRUE(a.accounts->create_user(nullptr, "v6-user", Role::auditor, kPassword));
+  auto attempt = [&](const std::string& password, const std::string& addr) {
+    auto req = request("POST", "orgs/alpha/session", json{{"name", "v6-user"}, {"password", password}}.dump());
+    req.remote = addr;
+    return api->handle(req);
+  };
+  for (int i = 0; i < Accounts::kPairFreeFailures; ++i)
+    EXPECT_EQ(attempt("wrong password " + std::to_string(i), "2001:db8:0:1::" + std::to_string(i + 1)).status, 401);
+  EXPECT_EQ(attempt(kPassword, "2001:db8:0:1:ffff:ffff:ffff:ffff").status, 429);
+  EXPECT_EQ(attempt(kPassword, "2001:db8:0:2::1").status, 201);
+}
+
 TEST_F(ApiTest, UnknownRoutesAndMethodsAreProblems) {
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/nothing")).status, 404);
   auto r = api->handle(request("PUT", "orgs/alpha/donations", kDonation));
@@ -1627,8 +1675,13 @@ TEST_F(ApiTest, OnlyDirectorsMakeOrManageDirectorsAndNobodyRaisesTheirOwnRole) {
   EXPECT_EQ(as(director, "POST", "users/" + std::to_string(director_id) + "/role", R"({"role":"admin"})").status, 422);
   EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(director_id) + "/status", R"({"enabled":false})").status, 422);
   EXPECT_EQ(as(admin, "DELETE", "users/" + std::to_string(director_id) + "/sessions", "").status, 422);
-  // What an admin may do: staff who are neither.
-  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(worker_id) + "/role", R"({"role":"lawyer"})").status, 200);
+  // What an admin may do: staff who are neither, but not give the roles of the books' controls
+  // (else the admin could make two accountants and approve expenses through them).
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(worker_id) + "/role", R"({"role":"lawyer"})").status, 422);
+  EXPECT_EQ(as(admin, "POST", "users", R"({"name":"ghost-approver","role":"accountant","password":"another fine passphrase 88"})")
+                .status,
+            422);
+  EXPECT_EQ(as(admin, "POST", "users/" + std::to_string(worker_id) + "/role", R"({"role":"communications"})").status, 200);
   EXPECT_EQ(as(admin, "POST", "users", R"({"name":"new-auditor","role":"auditor","password":"another fine passphrase 88"})")
                 .status,
             201);
@@ -1664,6 +1717,12 @@ TEST_F(ApiTest, ADirectorsRoleNeedsAsManyDirectorsAsUnsealTheVault) {
                                json{{"name", "third-director"}, {"password", "another fine passphrase 88"}}.dump()));
   };
   EXPECT_EQ(login().status, 401);  // not yet
+  // Not by enabling them by hand either (an admin may enable staff; this one is not staff yet).
+  std::string admin = login_as(a, Role::admin);
+  const std::string waiting = std::to_string(m["user"]["id"].get<std::int64_t>());
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/users/" + waiting + "/status", R"({"enabled":true})", admin)).status, 409);
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/users/" + waiting + "/status", R"({"enabled":true})", d1)).status, 409);
+  EXPECT_EQ(login().status, 401);
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d1)).status, 409);
   auto listed = api->handle(request("GET", "orgs/alpha/grants", "", d2));
   ASSERT_EQ(listed.status, 200);
@@ -1693,6 +1752,51 @@ TEST_F(ApiTest, ADirectorsRoleNeedsAsManyDirectorsAsUnsealTheVault) {
       EXPECT_EQ(u["role"], "case_worker");
     }
   EXPECT_EQ(seen, 1) << users.dump();
+}
+
+// With k of n directors, one director cannot take over another: resetting a director's
+// password or authenticator waits for k directors like a grant of their role (the director
+// being reset never counts), so one director cannot log in as a second and approve alone.
+TEST_F(ApiTest, ResettingADirectorsCredentialsNeedsAsManyDirectorsAsTheirRole) {
+  a.accounts->require_approvals(2);
+  std::string d1 = login_as(a, Role::director), d2 = login_as(a, Role::director), d3 = login_as(a, Role::director);
+  const std::string victim = std::to_string(id_of(*api, d2));
+  auto reset = api->handle(request("POST", "orgs/alpha/users/" + victim + "/password",
+                                   R"({"password":"a takeover passphrase 4471"})", d1));
+  ASSERT_EQ(reset.status, 200) << reset.body;
+  json r = body_of(reset);
+  EXPECT_FALSE(r["changed"].get<bool>());
+  ASSERT_TRUE(r.contains("pending")) << r.dump();
+  EXPECT_EQ(r["pending"]["kind"], "password");
+  // Nothing changed yet: the victim's session and password still stand, the new one does not.
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", d2)).status, 200);
+  std::string name = body_of(api->handle(request("GET", "orgs/alpha/me", "", d2)))["user"]["name"];
+  auto login_with = [&](const std::string& password) {
+    return api->handle(request("POST", "orgs/alpha/session", json{{"name", name}, {"password", password}}.dump()));
+  };
+  EXPECT_EQ(login_with("a takeover passphrase 4471").status, 401);
+  // The same for the authenticator.
+  auto totp = api->handle(request("DELETE", "orgs/alpha/users/" + victim + "/totp", "", d1));
+  ASSERT_EQ(totp.status, 200) << totp.body;
+  EXPECT_FALSE(body_of(totp)["reset"].get<bool>());
+  EXPECT_EQ(body_of(totp)["pending"]["kind"], "totp");
+  std::string grant = std::to_string(r["pending"]["id"].get<std::int64_t>());
+  // The director being reset cannot approve it; a third one can, and then it applies.
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d2)).status, 422);
+  auto done = api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d3));
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/me", "", d2)).status, 401);  // their sessions ended
+  EXPECT_EQ(login_with("a takeover passphrase 4471").status, 401);              // the code is still needed
+  a.now += 60;
+  json with_code{{"name", name}, {"password", "a takeover passphrase 4471"}, {"totp", *auth::totp_code(secrets[name], a.now)}};
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/session", with_code.dump())).status, 201);
+  // Staff who are neither director nor admin are reset by one director at once.
+  std::string worker = login_as(a, Role::case_worker);
+  auto plain = api->handle(request("POST", "orgs/alpha/users/" + std::to_string(id_of(*api, worker)) + "/password",
+                                   R"({"password":"a plain reset passphrase 5582"})", d1));
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_TRUE(body_of(plain)["changed"].get<bool>());
+  EXPECT_FALSE(body_of(plain).contains("pending"));
 }
 
 // A stolen session alone cannot replace an enrolled director's authenticator: re-enrolling

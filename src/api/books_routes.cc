@@ -908,11 +908,12 @@ void add_books_routes(Api& api) {
 
   api.add({.method = "POST",
            .path = "/orgs/{org}/statements",
-           .summary = "Import a bank statement (camt.053 XML, or CSV with its column mapping in `map`): money in "
+           .summary = "Import a bank statement (camt.053 XML; MT940/MT942 or 1C as text/plain; CSV with its column "
+                      "mapping in `map`): money in "
                       "becomes donations, money out is kept for reconciliation. Importing a file again books nothing "
                       "twice; a bad line is named with its number and nothing of the file is booked.",
            .roles = bookkeepers,
-           .raw_body = {"text/csv", "application/xml", "text/xml"},
+           .raw_body = {"text/csv", "application/xml", "text/xml", "text/plain"},
            .max_body = kMaxUploadBytes,
            .query = {"format", "map", "account", "channel", "rate"},
            .status = 201,

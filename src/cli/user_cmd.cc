@@ -119,8 +119,13 @@ int do_change(const std::string& data, const std::string& what, const std::strin
   Status st;
   if (what == "disable" || what == "enable") st = c->accounts->set_disabled(nullptr, u->id, what == "disable", c->audit());
   else if (what == "revoke-sessions") st = c->accounts->revoke_sessions(nullptr, u->id, c->audit());
-  else if (what == "reset-totp") st = c->accounts->reset_totp(nullptr, u->id, c->audit());
-  else if (what == "password") st = c->accounts->reset_password(nullptr, u->id, password, c->audit());
+  else if (what == "reset-totp") {
+    auto g = c->accounts->reset_totp(nullptr, u->id, c->audit());
+    st = g ? Status{} : err(g);
+  } else if (what == "password") {
+    auto g = c->accounts->reset_password(nullptr, u->id, password, c->audit());
+    st = g ? Status{} : err(g);
+  }
   else {
     auto r = role_of(role);
     if (!r) return report(r.error());

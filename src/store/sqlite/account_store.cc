@@ -20,6 +20,11 @@ Status update_user(Db& db, Stmt& q) {
   if (db.changes() != 1) return fail(Errc::not_found, "no such user");
   return {};
 }
+accounts::GrantKind parse_grant_kind(std::string_view k) {
+  if (k == "password") return accounts::GrantKind::password;
+  if (k == "totp") return accounts::GrantKind::totp;
+  return accounts::GrantKind::role;
+}
 }  // namespace
 
 Result<std::unique_ptr<SqliteAccountStore>> SqliteAccountStore::open(Database& db, std::int64_t org) {
@@ -100,13 +105,13 @@ Status SqliteAccountStore::clear_totp(Tx& tx, std::int64_t user) {
   return update_user(*db, *q);
 }
 
-Result<std::int64_t> SqliteAccountStore::add_grant(Tx& tx, std::int64_t user, Role role, std::int64_t requested_by,
-                                                   std::int64_t created) {
+Result<std::int64_t> SqliteAccountStore::add_grant(Tx& tx, const accounts::Grant& g) {
   AMANAT_TRY(db, connection_of(tx));
-  AMANAT_TRY(q, db->cached_literal(
-                    "INSERT INTO grants(log_id, user, role, requested_by, created) VALUES (?, ?, ?, ?, ?)"));
-  q->bind(1, org_).bind(2, user).bind(3, std::string_view(accounts::role_name(role))).bind(4, requested_by)
-      .bind(5, created);
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO grants(log_id, user, role, requested_by, created, kind, password) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  q->bind(1, org_).bind(2, g.user).bind(3, std::string_view(accounts::role_name(g.role))).bind(4, g.requested_by)
+      .bind(5, g.created).bind(6, std::string_view(accounts::grant_kind_name(g.kind)));
+  if (g.kind == accounts::GrantKind::password) q->bind(7, std::string_view(g.password_hash));
   AMANAT_CHECK(q->run());
   return sqlite3_last_insert_rowid(db->raw());
 }
@@ -131,7 +136,8 @@ Status SqliteAccountStore::delete_grant(Tx& tx, std::int64_t grant) {
 
 Result<std::vector<accounts::Grant>> SqliteAccountStore::grants(Tx* tx) {
   auto list = [&](Db& db) -> Result<std::vector<accounts::Grant>> {
-    AMANAT_TRY(q, db.cached_literal("SELECT g.id, g.user, g.role, g.requested_by, g.created, a.director FROM grants g "
+    AMANAT_TRY(q, db.cached_literal("SELECT g.id, g.user, g.role, g.requested_by, g.created, a.director, g.kind, "
+                                    "g.password FROM grants g "
                                     "LEFT JOIN grant_approvals a ON a.log_id = g.log_id AND a.grant_id = g.id "
                                     "WHERE g.log_id = ? ORDER BY g.id, a.director"));
     q->bind(1, org_);
@@ -140,7 +146,8 @@ Result<std::vector<accounts::Grant>> SqliteAccountStore::grants(Tx* tx) {
       if (out.empty() || out.back().id != row.column_int(0))
         out.push_back({row.column_int(0), row.column_int(1),
                        accounts::parse_role(row.column_text(2)).value_or(Role::auditor), row.column_int(3),
-                       row.column_int(4), {}});
+                       row.column_int(4), {}, parse_grant_kind(row.column_text(6)),
+                       row.column_null(7) ? std::string() : std::string(row.column_text(7))});
       if (!row.column_null(5)) out.back().approvals.push_back(row.column_int(5));
     }));
     return out;
@@ -197,6 +204,28 @@ Status SqliteAccountStore::replace_totp_secret(Tx& tx, const accounts::SealedTot
                                              : "UPDATE users SET totp = ? WHERE log_id = ? AND id = ?"));
   q->bind_blob(1, s.sealed).bind(2, org_).bind(3, s.user);
   return q->run();
+}
+
+Result<std::optional<std::uint64_t>> SqliteAccountStore::totp_step(std::int64_t user) {
+  return read_([&](Db& db) -> Result<std::optional<std::uint64_t>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT totp_step FROM users WHERE log_id = ? AND id = ?"));
+    q->bind(1, org_).bind(2, user);
+    std::optional<std::uint64_t> out;
+    AMANAT_CHECK(q->first([&](Stmt& row) {
+      if (!row.column_null(0)) out = static_cast<std::uint64_t>(row.column_int(0));
+    }));
+    return out;
+  });
+}
+
+Result<bool> SqliteAccountStore::use_totp_step(Tx& tx, std::int64_t user, std::uint64_t step) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE users SET totp_step = ? WHERE log_id = ? AND id = ? "
+                                   "AND (totp_step IS NULL OR totp_step < ?)"));
+  const auto s = static_cast<std::int64_t>(step);
+  q->bind(1, s).bind(2, org_).bind(3, user).bind(4, s);
+  AMANAT_CHECK(q->run());
+  return db->changes() == 1;
 }
 
 Status SqliteAccountStore::save_session(Tx& tx, const Session& s) {

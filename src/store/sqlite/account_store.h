@@ -26,8 +26,7 @@ class SqliteAccountStore : public accounts::AccountStore {
   Status set_password(Tx& tx, std::int64_t user, const std::string& password_hash) override;
   Status set_role(Tx& tx, std::int64_t user, accounts::Role role) override;
   Status set_disabled(Tx& tx, std::int64_t user, std::optional<std::int64_t> when) override;
-  Result<std::int64_t> add_grant(Tx& tx, std::int64_t user, accounts::Role role, std::int64_t requested_by,
-                                 std::int64_t created) override;
+  Result<std::int64_t> add_grant(Tx& tx, const accounts::Grant& g) override;
   Status approve_grant(Tx& tx, std::int64_t grant, std::int64_t director) override;
   Status delete_grant(Tx& tx, std::int64_t grant) override;
   Result<std::vector<accounts::Grant>> grants(Tx* tx) override;
@@ -37,6 +36,8 @@ class SqliteAccountStore : public accounts::AccountStore {
   Status enrol_totp(Tx& tx, std::int64_t user, const Bytes& sealed) override;
   Result<std::vector<accounts::SealedTotp>> totp_secrets(Tx& tx) override;
   Status replace_totp_secret(Tx& tx, const accounts::SealedTotp& secret) override;
+  Result<std::optional<std::uint64_t>> totp_step(std::int64_t user) override;
+  Result<bool> use_totp_step(Tx& tx, std::int64_t user, std::uint64_t step) override;
   Status save_session(Tx& tx, const accounts::Session& s) override;
   Result<std::optional<accounts::Session>> session(const std::string& token_hash) override;
   Status delete_session(Tx& tx, const std::string& token_hash) override;

@@ -494,6 +494,16 @@ CREATE TABLE trail_anchors (
 CREATE INDEX expenses_date ON expenses(log_id, date);
 CREATE INDEX expenses_waiting ON expenses(log_id, leaf) WHERE reversed_by IS NULL AND approvals < 2;
 )sql",
+    // 13: the last TOTP time step accepted per user (accounts/accounts.h): a code is used once
+    // across restarts and server processes, not only within one process's memory. Grants of
+    // credential resets.
+    R"sql(
+ALTER TABLE users ADD COLUMN totp_step INTEGER;
+-- A reset of a director's or admin's password or authenticator waits for the directors'
+-- approvals like a grant of their role: kind 'password' (with the new password's hash) or 'totp'.
+ALTER TABLE grants ADD COLUMN kind TEXT NOT NULL DEFAULT 'role';
+ALTER TABLE grants ADD COLUMN password TEXT;
+)sql",
 };
 
 }  // namespace
