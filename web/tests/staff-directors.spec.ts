@@ -179,7 +179,7 @@ test("an accountant sees none of the directors' menus and is refused at their ad
   await setLang(page, "en");
   await logInTo(page, "demo", "e2e-accountant", password("e2e-accountant"));
   await expect(menu(page)).toBeVisible();
-  await expect(menu(page).getByRole("link")).toHaveText(["Appeals", "Donations", "Expenses", "My account"]);
+  await expect(menu(page).getByRole("link")).toHaveText(["Appeals", "Donations", "Expenses", "Transfers", "Bank statements", "Report", "Dashboard", "My account"]);
   for (const screen of ["users", "vault", "trail"]) {
     await page.goto(`/staff/demo/${screen}`);
     await expect(page.getByRole("alert")).toHaveText("There is no such page.");

@@ -25,9 +25,8 @@ function guess(name: string): Format | undefined {
   return undefined;
 }
 
-// The server takes application/xml, text/xml and text/csv only, and reads the file by `format`:
-// MT940 and 1C files (plain text) go as text/csv, the one text type it accepts.
-const mediaType = (f: Format) => (f === "camt" ? "application/xml" : "text/csv");
+// The server reads the file by `format`; the media type only says what kind of text it is.
+const mediaType = (f: Format) => (f === "camt" ? "application/xml" : f === "csv" ? "text/csv" : "text/plain");
 
 export function StatementsView(props: { session: Session }) {
   const { t } = useT();

@@ -16,6 +16,7 @@ import { may, privileged, roles, staffCall, type Role, type Session } from "./se
 type Account = Schemas["Users"]["users"][number];
 type Granted = Schemas["UserGranted"];
 type Grant = Schemas["Grants"]["grants"][number];
+type Reset = Schemas["PasswordReset"] | Schemas["TotpReset"];
 
 export const roleKey = (r: Role) => `staff.role.${r}` as Key;
 
@@ -36,7 +37,8 @@ export function UsersView(props: { session: Session }) {
   if (!data) return <Loading />;
   const byId = new Map(data.users.map((u) => [u.id, u]));
   const nameOf = (id: number) => byId.get(id)?.name ?? `#${id}`;
-  const waiting = new Map(data.grants.map((g) => [g.user, g]));
+  // Users waiting for a role (a reset's grant leaves the user as they are until it applies).
+  const waiting = new Map(data.grants.filter((g) => g.kind === "role").map((g) => [g.user, g]));
   // What this role may touch: never oneself; an admin, nobody privileged.
   const manageable = (u: Account) => u.id !== s.user.id && (director || (!privileged(u.role) && !waiting.has(u.id)));
   const chosen = selected !== undefined ? byId.get(selected) : undefined;
@@ -70,7 +72,7 @@ export function UsersView(props: { session: Session }) {
               {data.grants.map((g) => (
                 <tr key={g.id}>
                   <td data-label={t("admin.users.name")}>{nameOf(g.user)}</td>
-                  <td data-label={t("admin.grants.role")}>{t(roleKey(g.role))}</td>
+                  <td data-label={t("admin.grants.role")}>{g.kind === "role" ? t(roleKey(g.role)) : t(resetKey[g.kind])}</td>
                   <td data-label={t("admin.grants.by")}>{nameOf(g.requested_by)}</td>
                   <td data-label={t("admin.grants.approvals")}>{g.approvals.map(nameOf).join(", ")}</td>
                   <td data-label={t("admin.users.actions")}>
@@ -138,6 +140,18 @@ export function UsersView(props: { session: Session }) {
 }
 
 // What the server answered to a role given: done, or waiting for more directors.
+const resetKey = { password: "admin.grants.resetPassword", totp: "admin.grants.resetTotp" } as const;
+
+// A reset of a director's or admin's password or authenticator: done, or waiting for more
+// directors (with the vault in k-of-n shares).
+function ResetOutcome(props: { reset: Reset; name: string; done: Key }) {
+  const { t } = useT();
+  const r = props.reset;
+  if (!r.pending) return <p>{t(props.done, { name: props.name })}</p>;
+  const more = Math.max(r.approvals_needed - r.pending.approvals.length, 1);
+  return <p>{t("admin.grants.resetPending", { name: props.name, n: more }, more)}</p>;
+}
+
 function GrantOutcome(props: { granted: Granted; done?: Key }) {
   const { t } = useT();
   const g = props.granted;
@@ -243,9 +257,9 @@ function Manage(props: { session: Session; user: Account; waiting: boolean; onCh
   const resetPassword = (e: Event) => {
     e.preventDefault();
     act(async () => {
-      await staffCall(s, "POST", `${path}/password`, { password });
+      const r = await staffCall<Schemas["PasswordReset"]>(s, "POST", `${path}/password`, { password });
       setPassword("");
-      return <p>{t("admin.users.passwordReset", { name: u.name })}</p>;
+      return <ResetOutcome reset={r} name={u.name} done="admin.users.passwordReset" />;
     });
   };
   const setEnabled = (enabled: boolean) =>
@@ -260,8 +274,8 @@ function Manage(props: { session: Session; user: Account; waiting: boolean; onCh
     });
   const resetTotp = () =>
     act(async () => {
-      await staffCall(s, "DELETE", `${path}/totp`);
-      return <p>{t("admin.users.totpReset", { name: u.name })}</p>;
+      const r = await staffCall<Schemas["TotpReset"]>(s, "DELETE", `${path}/totp`);
+      return <ResetOutcome reset={r} name={u.name} done="admin.users.totpReset" />;
     });
   const offered = roles.filter((r) => director || !privileged(r));
   return (
