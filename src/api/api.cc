@@ -223,6 +223,32 @@ std::size_t Api::body_limit(const http::Request& head) {
   return route->max_body;
 }
 
+std::function<std::optional<std::string>(std::string_view)> page_preload(std::vector<std::string> slugs) {
+  return [slugs = std::move(slugs)](std::string_view path) -> std::optional<std::string> {
+    auto slash = path.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    auto slug = path.substr(0, slash);
+    if (std::find(slugs.begin(), slugs.end(), slug) == slugs.end()) return std::nullopt;
+    auto rest = path.substr(slash + 1);
+    if (!rest.starts_with("appeals/")) return std::nullopt;
+    auto code = rest.substr(8);
+    // A well-formed code has nothing that could end the <...> of the header or be escaped.
+    if (!books::check_fund(code, "code")) return std::nullopt;
+    return "/api/v1/orgs/" + std::string(slug) + "/appeals/" + std::string(code);
+  };
+}
+
+std::optional<http::Response> Api::quick(const http::Request& req) const {
+  if (req.method != "GET" || !req.path.starts_with("orgs/")) return std::nullopt;
+  auto slash = req.path.find('/', 5);
+  if (slash == std::string::npos) return std::nullopt;
+  auto o = orgs_.find(std::string_view(req.path).substr(5, slash - 5));
+  if (o == orgs_.end() || o->second.books == nullptr || !o->second.answers) return std::nullopt;
+  auto a = o->second.answers->find(AnswerCache::key(req), o->second.books->version());
+  if (!a) return std::nullopt;
+  return AnswerCache::respond(*a, req);
+}
+
 http::Response Api::handle(const http::Request& req) {
   std::map<std::string, std::string> params;
   std::string allow;

@@ -35,6 +35,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/accounts.h"
+#include "api/answer_cache.h"
 #include "api/schema.h"
 #include "books/service.h"
 #include "books/store.h"
@@ -73,6 +74,8 @@ struct Org {
   std::string verifier_key;               // the log's note verifier key (public)
   // One statement import at a time per organisation (books/import/importer.h).
   std::shared_ptr<std::mutex> import_mu = std::make_shared<std::mutex>();
+  // Public answers kept for the books' version they were made at (api/answer_cache.h).
+  std::shared_ptr<AnswerCache> answers = std::make_shared<AnswerCache>();
 };
 
 struct Call {
@@ -149,6 +152,10 @@ class Api {
 
   // `path` relative to /api/v1/ (the Router strips the prefix): "orgs/demo/appeals".
   http::Response handle(const http::Request& req);
+  // http::ServerOptions::quick, with the same relative path: a public answer already computed
+  // for the books' current version (an appeal's page), without a worker or the database;
+  // nullopt for anything else, which handle() answers.
+  std::optional<http::Response> quick(const http::Request& req) const;
   // http::RequestLimits::body_limit_for, with the same relative path: the route's max_body when
   // `head` (a request without its body yet) presents a valid session of a role the route
   // allows; otherwise 0, the server's default.
@@ -176,6 +183,12 @@ void add_identity_routes(Api& api);
 void add_meta_routes(Api& api);
 // Every route amanat serves.
 std::unique_ptr<Api> make_api();
+
+// What the web app's page at `path` (relative to "/", as http::StaticSite::preload takes it)
+// fetches first from the API, for a Link: preload header: an appeal's page
+// (SLUG/appeals/CODE, for one of `slugs` and a well-formed code) fetches its figures,
+// /api/v1/orgs/SLUG/appeals/CODE. nullopt for any other path.
+std::function<std::optional<std::string>(std::string_view path)> page_preload(std::vector<std::string> slugs);
 
 // Helpers for handlers.
 // The query string's parameters, percent-decoded ('+' is a space), in order. Errc::invalid for

@@ -525,6 +525,86 @@ TEST_F(ApiTest, AnAppealsPublicPageShowsItsFiguresMonthsAndExpensesAPageAtATime)
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/appeals/A-1?colour=red")).status, 400);
 }
 
+// Under a news spike an appeal's page is computed once per change to the books, and then sent
+// from memory (Api::quick, on the server's event loop); a change makes it stale at once.
+TEST_F(ApiTest, FiguresReflectADonationBookedAfterTheyWereCached) {
+  std::string token = login_as(a, Role::accountant);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, token)).status, 201);
+  auto get = request("GET", "orgs/alpha/appeals/A-1");
+  EXPECT_FALSE(api->quick(get)) << "nothing is kept before the first reader";
+  auto first = api->handle(get);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(body_of(first)["fund"]["raised"], 500000);
+  auto kept = api->quick(get);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->status, 200);
+  EXPECT_EQ(kept->body, first.body);
+  EXPECT_EQ(http::find_header(kept->headers, "cache-control"), "public, max-age=10");
+  EXPECT_EQ(http::find_header(kept->headers, "content-type"), "application/json");
+
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, token)).status, 201);
+  EXPECT_FALSE(api->quick(get)) << "a donation booked since makes the kept answer stale";
+  auto after = api->handle(get);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(body_of(after)["fund"]["raised"], 1000000);
+  EXPECT_GT(body_of(after)["log_size"].get<std::uint64_t>(), body_of(first)["log_size"].get<std::uint64_t>());
+  ASSERT_TRUE(api->quick(get));
+  EXPECT_EQ(body_of(*api->quick(get))["fund"]["raised"], 1000000);
+
+  // Each query string is an answer of its own; other routes and other organisations are never
+  // answered from it.
+  EXPECT_FALSE(api->quick(request("GET", "orgs/alpha/appeals/A-1?limit=1")));
+  EXPECT_FALSE(api->quick(request("GET", "orgs/beta/appeals/A-1")));
+  EXPECT_FALSE(api->quick(request("GET", "orgs/alpha/report")));
+  EXPECT_FALSE(api->quick(request("POST", "orgs/alpha/appeals/A-1")));
+}
+
+TEST_F(ApiTest, KeptFiguresRevalidateWithTheirETagAndGoGzippedToClientsThatTakeIt) {
+  std::string token = login_as(a, Role::accountant);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, token)).status, 201);
+  auto get = request("GET", "orgs/alpha/appeals/A-1");
+  auto first = api->handle(get);
+  ASSERT_EQ(first.status, 200);
+  auto etag = http::find_header(first.headers, "etag");
+  ASSERT_TRUE(etag);
+  EXPECT_TRUE(etag->starts_with("W/\""));
+  EXPECT_EQ(http::find_header(first.headers, "vary"), "Accept-Encoding");
+
+  auto again = get;
+  again.headers.emplace_back("If-None-Match", std::string(*etag));
+  auto not_modified = api->quick(again);
+  ASSERT_TRUE(not_modified);
+  EXPECT_EQ(not_modified->status, 304);
+  EXPECT_TRUE(not_modified->body.empty());
+
+  auto zipped = get;
+  zipped.headers.emplace_back("Accept-Encoding", "gzip, deflate, br");
+  auto z = api->quick(zipped);
+  ASSERT_TRUE(z);
+  EXPECT_EQ(http::find_header(z->headers, "content-encoding"), "gzip");
+  ASSERT_GT(z->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(z->body[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(z->body[1]), 0x8b);
+  EXPECT_LT(z->body.size(), first.body.size());
+
+  // Once the books change, the old ETag no longer matches: the new figures are sent.
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/donations", kDonation, token)).status, 201);
+  EXPECT_FALSE(api->quick(again));
+  auto changed = api->handle(again);
+  EXPECT_EQ(changed.status, 200);
+  EXPECT_NE(http::find_header(changed.headers, "etag"), etag);
+}
+
+TEST(PagePreload, AnAppealsPageNamesItsFiguresAndNothingElseIsNamed) {
+  auto preload = page_preload({"alpha", "beta"});
+  EXPECT_EQ(preload("alpha/appeals/A-2024-105"), "/api/v1/orgs/alpha/appeals/A-2024-105");
+  EXPECT_EQ(preload("beta/appeals/general"), "/api/v1/orgs/beta/appeals/general");
+  for (const char* path : {"", "alpha", "alpha/", "alpha/verify", "gamma/appeals/A-1", "alpha/appeals/",
+                           "alpha/appeals/A-1/more", "alpha/appeals/A-1>;rel=x", "alpha/appeals/A%2D1",
+                           "staff/appeals/A-1", "alpha/appeals/A-1,<https://evil.example/>"})
+    EXPECT_FALSE(preload(path)) << path;
+}
+
 // ---- the staff's lists of records ----
 
 // Books through the API for the lists' tests: each returns the new record's number.

@@ -77,6 +77,8 @@ Status Books::reload() {
   return {};
 }
 
+std::uint64_t Books::version() const { return seq_.size(); }
+
 bool Books::is_open() const {
   std::lock_guard lock(mu_);
   return books_.has_value();

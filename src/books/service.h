@@ -95,6 +95,10 @@ class Books {
                                              Clock clock = system_clock_now);
 
   bool is_open() const;
+  // The books' version: the log's size, which every change to the books grows (each is a
+  // record on the log). Read from this process's sequencer, the log's only writer, without
+  // touching the database, so it is cheap enough for every request (api/answer_cache.h).
+  std::uint64_t version() const;
   Currency currency() const;    // the organisation's; only when is_open()
 
   Result<std::uint64_t> open_books(const std::string& name, Currency currency);

@@ -146,8 +146,11 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
     if (auto st = router.mount("/witness/" + o.slug + "/", witness); !st) return report(st.error());
   }
   api::Api* a = api.get();
+  // A public answer already computed for the books' current state is sent from the event loop,
+  // with no hand-off to a worker (Api::quick); everything else goes to the workers.
   if (auto st = router.mount("/api/v1/", [a](const http::Request& req) { return a->handle(req); },
-                             [a](const http::Request& head) { return a->body_limit(head); });
+                             [a](const http::Request& head) { return a->body_limit(head); },
+                             [a](const http::Request& req) { return a->quick(req); });
       !st)
     return report(st.error());
 
@@ -156,7 +159,14 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   auto site = http::StaticSite::load(web.empty() ? std::string(AMANAT_WEB_DIR) : web);
   if (!site && !web.empty()) return report(site.error().context("--web"));
   if (site) {
-    if (auto st = router.mount("/", *site); !st) return report(st.error());
+    // An appeal's page names its figures in a Link: preload header, so that a phone fetches them
+    // beside the page's scripts rather than after them (docs/benchmarks.md, the slow 4G phone).
+    site->preload(api::page_preload(a->org_slugs()));
+    // The site's files are in memory: every answer comes from the event loop, never a worker.
+    http::StaticSite files = *site;
+    if (auto st = router.mount("/", files, {}, [files](const http::Request& req) { return std::optional(files(req)); });
+        !st)
+      return report(st.error());
   } else {
     std::fprintf(stderr, "amanat: no web app (%s); serving the API and the logs only\n", site.error().message.c_str());
   }
@@ -170,6 +180,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
   // Files (receipts, statements) may be larger than 1 MiB, for staff who may send them.
   opts.limits.max_upload_bytes = api::kMaxUploadBytes;
   opts.limits.body_limit_for = [router](const http::Request& head) { return router.body_limit(head); };
+  opts.quick = [router](const http::Request& req) { return router.quick(req); };
   auto server = http::Server::listen(opts, router);
   if (!server) return report(server.error());
   // Each organisation's trail anchored now, on an interval, and (clear() below) once every

@@ -4,7 +4,7 @@
 
 namespace amanat::http {
 
-Status Router::mount(std::string prefix, Handler handler, BodyLimit body_limit) {
+Status Router::mount(std::string prefix, Handler handler, BodyLimit body_limit, Quick quick) {
   if (!prefix.starts_with('/') || !prefix.ends_with('/') || prefix.find("//") != std::string::npos ||
       prefix.find("/./") != std::string::npos || prefix.find("/../") != std::string::npos) {
     return fail(Errc::invalid, "bad mount prefix \"" + prefix + "\": it must look like /a/b/");
@@ -12,7 +12,7 @@ Status Router::mount(std::string prefix, Handler handler, BodyLimit body_limit) 
   for (const auto& r : routes_) {
     if (r.prefix == prefix) return fail(Errc::conflict, "a handler is already mounted at " + prefix);
   }
-  routes_.push_back(Mount{std::move(prefix), std::move(handler), std::move(body_limit)});
+  routes_.push_back(Mount{std::move(prefix), std::move(handler), std::move(body_limit), std::move(quick)});
   std::stable_sort(routes_.begin(), routes_.end(),
                    [](const auto& a, const auto& b) { return a.prefix.size() > b.prefix.size(); });
   return {};
@@ -32,8 +32,22 @@ std::size_t Router::body_limit(const Request& head) const {
   return m->body_limit(rel);
 }
 
+std::optional<Response> Router::quick(const Request& req) const {
+  // The same choice as operator() below, which answers whatever this leaves.
+  for (const auto& m : routes_) {
+    if (req.path.starts_with(m.prefix)) {
+      if (!m.quick) return std::nullopt;
+      Request rel = req;
+      rel.path.erase(0, m.prefix.size());
+      return m.quick(rel);
+    }
+    if (req.path.size() + 1 == m.prefix.size() && m.prefix.starts_with(req.path)) return std::nullopt;  // 308
+  }
+  return std::nullopt;
+}
+
 Response Router::operator()(const Request& req) const {
-  for (const auto& [prefix, handler, limit] : routes_) {
+  for (const auto& [prefix, handler, limit, quick] : routes_) {
     if (req.path.starts_with(prefix)) {
       Request rel = req;
       rel.path.erase(0, prefix.size());

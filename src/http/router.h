@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,14 @@ class Router {
   // `body_limit`, if given, answers RequestLimits::body_limit_for for the requests under the
   // prefix, with the same relative path.
   using BodyLimit = std::function<std::size_t(const Request& head)>;
-  Status mount(std::string prefix, Handler handler, BodyLimit body_limit = {});
+  // An answer that needs no worker (ServerOptions::quick), for the requests under the prefix,
+  // with the same relative path; nullopt leaves the request to `handler`.
+  using Quick = std::function<std::optional<Response>(const Request& req)>;
+  Status mount(std::string prefix, Handler handler, BodyLimit body_limit = {}, Quick quick = {});
 
   Response operator()(const Request& req) const;
+  // ServerOptions::quick for the whole table: the mounted handler's quick answer, if it has one.
+  std::optional<Response> quick(const Request& req) const;
   // RequestLimits::body_limit_for for the whole table: the mounted handler's answer, or 0.
   std::size_t body_limit(const Request& head) const;
 
@@ -38,6 +44,7 @@ class Router {
     std::string prefix;
     Handler handler;
     BodyLimit body_limit;
+    Quick quick;
   };
   const Mount* find(const std::string& path) const;
   std::vector<Mount> routes_;  // longest prefix first

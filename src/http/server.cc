@@ -334,6 +334,8 @@ struct Server::Impl {
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(std::shared_ptr<Conn> c);
   Response call_handler(const Request& req);
+  std::optional<Response> call_quick(const Request& req);
+  Response checked_response(const Request& req, Response r);
   void run_job(const std::shared_ptr<Job>& job, const asio::any_io_executor& strand);
   void log(std::string_view method, std::string_view path, int status, std::uint64_t bytes,
            Clock::time_point start);
@@ -386,17 +388,35 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
+Response Server::Impl::checked_response(const Request& req, Response r) {
+  if (auto bad = check_response(r)) {
+    if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": " + *bad);
+    return error_response(500);
+  }
+  if (!r.log_note.empty() && opts.error_log) {
+    opts.error_log(req.method + " " + loggable_path(req.path) + ": " + r.log_note);
+  }
+  return r;
+}
+
+// On the io thread: nullopt when there is no quick answer (or it threw: the Handler then answers).
+std::optional<Response> Server::Impl::call_quick(const Request& req) {
+  if (!opts.quick) return std::nullopt;
+  try {
+    auto r = opts.quick(req);
+    if (!r) return std::nullopt;
+    return checked_response(req, std::move(*r));
+  } catch (const std::exception& e) {
+    if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": quick handler threw: " + e.what());
+  } catch (...) {
+    if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": quick handler threw");
+  }
+  return std::nullopt;
+}
+
 Response Server::Impl::call_handler(const Request& req) {
   try {
-    Response r = handler(req);
-    if (auto bad = check_response(r)) {
-      if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": " + *bad);
-      return error_response(500);
-    }
-    if (!r.log_note.empty() && opts.error_log) {
-      opts.error_log(req.method + " " + loggable_path(req.path) + ": " + r.log_note);
-    }
-    return r;
+    return checked_response(req, handler(req));
   } catch (const std::exception& e) {
     if (opts.error_log) opts.error_log(req.method + " " + loggable_path(req.path) + ": handler threw: " + e.what());
   } catch (...) {
@@ -445,6 +465,13 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
   beast::flat_buffer buf;
   bool first = true;
   bool close = false;
+  // The peer's address, once per connection rather than a system call per request.
+  std::string remote;
+  {
+    beast::error_code rec;
+    auto ep = s.socket().remote_endpoint(rec);
+    if (!rec) remote = ep.address().to_string();
+  }
   while (!close) {
     // Wait for the next request's first byte (unless a pipelined one is buffered). Only here is
     // the connection idle: stop() closes it, and idle_timeout rather than read_timeout applies.
@@ -517,12 +544,10 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Conn> c) {
       version = p.get().version();
       close = !p.keep_alive() || !opts.keep_alive;
       take_message(p, req);
-      {
-        beast::error_code rec;
-        auto ep = s.socket().remote_endpoint(rec);
-        if (!rec) req.remote = ep.address().to_string();
-      }
-      if (pool) {
+      req.remote = remote;
+      if (auto quick = call_quick(req)) {
+        res = std::move(*quick);
+      } else if (pool) {
         // Off the event loop: the connection's coroutine waits without holding an io thread,
         // until the worker wakes it or the handler's deadline passes.
         auto job = std::make_shared<Job>(s.get_executor(), std::move(req));

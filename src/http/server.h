@@ -6,7 +6,9 @@
 // connections run in parallel. With ServerOptions::workers > 0 the Handler runs on a pool of
 // its own and may block; otherwise it is called on an io thread and may block briefly
 // (e.g. an SQLite read); while it blocks, that thread serves nothing else, so a server with N
-// threads runs at most N handlers at once. Handlers and log sinks must be thread-safe.
+// threads runs at most N handlers at once. ServerOptions::quick, if set, is asked first on the
+// io thread, so that answers which need no blocking (files in memory, answers already computed)
+// skip the hand-off to the pool and back. Handlers and log sinks must be thread-safe.
 //
 // Failure cases: a request the server refuses is answered with a 4xx and the connection is
 // closed: 400 malformed (bad syntax or version, a target that is not a path or has a "." or ".."
@@ -136,6 +138,12 @@ struct ServerOptions {
   bool keep_alive = true;
   // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{60'000};
+  // Answers that need no worker: with workers > 0, tried first on the io thread for every
+  // request read whole; an answer it gives is sent at once, with no hand-off to the pool (the
+  // static site, a public answer already computed). nullopt passes the request to the Handler.
+  // It must never block (no database read, no lock held for long) and should be quick. Empty:
+  // every request goes to the Handler. With workers == 0 it is tried first as well.
+  std::function<std::optional<Response>(const Request&)> quick;
   AccessLog access_log = stderr_access_log();  // empty: no access log
   ErrorLog error_log = stderr_error_log();     // empty: no error log
 };

@@ -548,6 +548,40 @@ TEST(HttpServer, ARequestThatWaitsTooLongForAWorkerIsNeverCarriedOut) {
   EXPECT_EQ(queued_calls, 1);  // /next only: the DELETE never reached the handler
 }
 
+// A quick answer (the static site, figures already computed) needs no worker: it is sent even
+// while every worker is busy, and what it declines still reaches the handler.
+TEST(HttpServer, QuickAnswersAreSentWhileEveryWorkerIsBusy) {
+  Gate gate;
+  std::atomic<int> handler_calls = 0;
+  ServerOptions o = with_handler_timeout(std::chrono::milliseconds(5000), /*workers=*/1);
+  o.quick = [](const Request& r) -> std::optional<Response> {
+    if (!r.path.starts_with("/quick")) return std::nullopt;
+    if (r.path == "/quick/throws") throw std::runtime_error("no");
+    return Response{.status = 200, .headers = {{"Content-Type", "text/plain"}}, .body = "quick " + r.remote};
+  };
+  ServerThread st(
+      [&](const Request& r) {
+        ++handler_calls;
+        return r.path == "/hog" ? gate.wait(r) : echo(r);
+      },
+      o);
+  RawConn hog(st.port());
+  hog.send(get_request("/hog"));
+  ASSERT_TRUE(gate.wait_entered("/hog"));
+  RawConn c(st.port());
+  for (int i = 0; i < 3; ++i) {
+    auto r = c.request(get_request("/quick/figures"));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "quick 127.0.0.1");  // the peer's address is known without a worker too
+    EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  }
+  gate.release();
+  EXPECT_EQ(hog.read_reply().status, 200);
+  EXPECT_EQ(c.request(get_request("/other")).body, "GET /other ? ");
+  EXPECT_EQ(c.request(get_request("/quick/throws")).body, "GET /quick/throws ? ");  // the handler answers
+  EXPECT_EQ(handler_calls, 3);
+}
+
 TEST(HttpServer, StopWaitsForTheHandlersInFlightEvenAfterTheirTimeout) {
   Gate gate;
   std::atomic<bool> finished_before_run_returned = false;

@@ -28,7 +28,8 @@ std::string media_type(const std::string& name) {
   return "application/octet-stream";
 }
 
-// Whether the client takes gzip: a "gzip" coding in Accept-Encoding not refused with q=0.
+}  // namespace
+
 bool takes_gzip(const Request& req) {
   auto ae = find_header(req.headers, "accept-encoding");
   if (!ae) return false;
@@ -41,6 +42,8 @@ bool takes_gzip(const Request& req) {
   params.erase(std::remove(params.begin(), params.end(), ' '), params.end());
   return !(params.starts_with(";q=0") && params.find_first_of("123456789", 4) == std::string::npos);
 }
+
+namespace {
 
 Result<std::string> read_whole(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -136,7 +139,11 @@ Response StaticSite::operator()(const Request& req) const {
   if (last.find('.') == std::string::npos) {
     const bool staff = path == "staff" || path.starts_with("staff/");
     auto page = files_->find(staff && files_->contains("staff.html") ? "staff.html" : "index.html");
-    return answer(page->second, req);
+    Response res = answer(page->second, req);
+    if (preload_ && !staff)
+      if (auto url = preload_(path))
+        res.headers.emplace_back("Link", "<" + *url + ">; rel=preload; as=fetch; crossorigin=anonymous");
+    return res;
   }
   auto res = error_response(404, "no such file");
   for (auto& h : security_headers()) res.headers.push_back(std::move(h));

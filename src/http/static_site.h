@@ -25,6 +25,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,11 +41,19 @@ inline constexpr std::size_t kMaxSiteBytes = std::size_t(64) << 20;
 
 // The headers every page and asset carries (and which the JSON API may carry too).
 Headers security_headers();
+// Whether the client takes gzip: a "gzip" coding in Accept-Encoding not refused with q=0.
+bool takes_gzip(const Request& req);
 
 class StaticSite {
  public:
   static Result<StaticSite> load(const std::filesystem::path& dir);
   Response operator()(const Request& req) const;
+  // What the app's page at `path` (relative to "/", e.g. "demo/appeals/A-2024-105") will fetch
+  // first, to be named in a `Link: <URL>; rel=preload` header of the HTML so that the browser
+  // fetches it beside the page's scripts instead of after them; nullopt: nothing. The URL must
+  // be safe inside <...> (the function checks what it takes from the path).
+  using Preload = std::function<std::optional<std::string>(std::string_view path)>;
+  void preload(Preload p) { preload_ = std::move(p); }
   std::size_t files() const { return files_->size(); }
 
  private:
@@ -52,6 +63,7 @@ class StaticSite {
     bool immutable = false;
   };
   Response answer(const File& f, const Request& req) const;
+  Preload preload_;
   // Shared so that a StaticSite copies cheaply into a Handler.
   std::shared_ptr<const std::map<std::string, File>> files_;
 };

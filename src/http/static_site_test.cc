@@ -128,5 +128,45 @@ TEST_F(StaticSiteTest, MountedAtTheRootItLeavesTheApiAndLogsTheirPrefixes) {
   EXPECT_EQ(router(get("/api/v1")).status, 308);
 }
 
+TEST_F(StaticSiteTest, AnAppPageNamesWhatItFetchesFirstInALinkPreloadHeader) {
+  put("index.html", "public");
+  put("staff.html", "staff");
+  put("assets/a-1.js", "x");
+  auto site = StaticSite::load(dir_);
+  ASSERT_TRUE(site);
+  site->preload([](std::string_view path) -> std::optional<std::string> {
+    if (path == "demo/appeals/A-1") return "/api/v1/orgs/demo/appeals/A-1";
+    return std::nullopt;
+  });
+  EXPECT_EQ(header((*site)(get("demo/appeals/A-1")), "Link"),
+            "</api/v1/orgs/demo/appeals/A-1>; rel=preload; as=fetch; crossorigin=anonymous");
+  EXPECT_EQ(header((*site)(get("demo/verify")), "Link"), "");
+  EXPECT_EQ(header((*site)(get("assets/a-1.js")), "Link"), "");
+  EXPECT_EQ(header((*site)(get("staff/appeals/A-1")), "Link"), "");
+}
+
+// The router's quick answers (http::ServerOptions::quick) follow the same prefixes as its
+// answers: a mount without one leaves the request to its handler, and so does a redirect.
+TEST_F(StaticSiteTest, QuickAnswersComeFromTheMountThatWouldAnswer) {
+  put("index.html", "app");
+  auto site = StaticSite::load(dir_);
+  ASSERT_TRUE(site);
+  Router router;
+  ASSERT_TRUE(router.mount("/api/v1/", [](const Request&) { return Response{.status = 200, .body = "api"}; }, {},
+                           [](const Request& r) -> std::optional<Response> {
+                             if (r.path == "kept") return Response{.status = 200, .body = "kept"};
+                             return std::nullopt;
+                           }));
+  ASSERT_TRUE(router.mount("/log/demo/", [](const Request&) { return Response{.status = 200, .body = "log"}; }));
+  const StaticSite& files = *site;
+  ASSERT_TRUE(router.mount("/", files, {}, [&files](const Request& r) { return std::optional(files(r)); }));
+  EXPECT_EQ(router.quick(get("/api/v1/kept"))->body, "kept");
+  EXPECT_FALSE(router.quick(get("/api/v1/health")));
+  EXPECT_FALSE(router.quick(get("/log/demo/checkpoint")));
+  EXPECT_FALSE(router.quick(get("/log/demo")));  // the handler redirects it to /log/demo/
+  EXPECT_EQ(router(get("/log/demo")).status, 308);
+  EXPECT_EQ(router.quick(get("/demo/appeals/A-1"))->body, "app");
+}
+
 }  // namespace
 }  // namespace amanat::http

@@ -11,15 +11,45 @@ import { ErrorBox, Loading, useData, useT } from "./ui";
 
 type Expense = AppealPage["expenses"][number];
 
+// The figures of the page the reader arrived on, asked for as soon as the script runs (main.tsx),
+// beside the language's catalogue rather than after the first render; the server's Link: preload
+// header has usually started the request already, and this fetch takes its answer. Used once:
+// coming back to the page later asks again.
+let early: { org: string; code: string; page: Promise<AppealPage> } | undefined;
+
+export function prefetchAppeal(org: string, code: string) {
+  early = { org, code, page: api.appeal(org, code) };
+  early.page.catch(() => undefined);  // an error is shown when the page takes the answer
+}
+
+function appealPage(org: string, code: string): Promise<AppealPage> {
+  if (early && early.org === org && early.code === code) {
+    const page = early.page;
+    early = undefined;
+    return page;
+  }
+  return api.appeal(org, code);
+}
+
 export function AppealView(props: { org: string; code: string }) {
   const { t, lang } = useT();
-  const [page, error] = useData(() => api.appeal(props.org, props.code), [props.org, props.code]);
+  const [page, error] = useData(() => appealPage(props.org, props.code), [props.org, props.code]);
   const [more, setMore] = useState<Expense[]>([]);
   const [next, setNext] = useState<number | undefined>();
   const [moreError, setMoreError] = useState<unknown>();
+  // The figures first, the months and the expenses (most of the page's work: hundreds of
+  // formatted amounts and dates) in the frame after: on a slow phone the figures show sooner.
+  const [details, setDetails] = useState(false);
   useEffect(() => {
     setMore([]);
     setNext(page?.next);
+    if (!page) return setDetails(false);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setDetails(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
   }, [page]);
   useEffect(() => {
     if (page) document.title = `${page.fund.restricted ? page.fund.title : t("appeal.general")} · ${t("site.title")}`;
@@ -107,6 +137,23 @@ export function AppealView(props: { org: string; code: string }) {
         )}
       </section>
 
+      {details && <Details page={page} org={props.org} expenses={expenses} next={next} loadMore={loadMore} moreError={moreError} />}
+    </>
+  );
+}
+
+function Details(props: {
+  page: AppealPage;
+  org: string;
+  expenses: Expense[];
+  next: number | undefined;
+  loadMore: () => unknown;
+  moreError: unknown;
+}) {
+  const { t, lang } = useT();
+  const { page, expenses, next, loadMore, moreError } = props;
+  return (
+    <>
       <section>
         <h2 id="months">{t("appeal.overTime")}</h2>
         {page.months.length === 0 ? <p>{t("appeal.noMoney")}</p> : <MonthsChart months={page.months} currency={f.currency} labelledBy="months" />}

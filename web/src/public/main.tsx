@@ -5,7 +5,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api/client";
 import { initialLang, loadCatalog, rememberLang, type Lang } from "../i18n";
-import { AppealView } from "./appeal";
+import { AppealView, prefetchAppeal } from "./appeal";
 import { Home } from "./home";
 import { followLinksWithin } from "../common";
 import { Header, Footer, Loading, ErrorBox, Ctx } from "./ui";
@@ -84,5 +84,8 @@ function App() {
   );
 }
 
-// The reader's language is loaded before the first render, so nothing shows untranslated.
+// An appeal's figures are asked for at once, while the reader's language loads (it is loaded
+// before the first render, so nothing shows untranslated).
+const arrival = parseRoute(location.pathname);
+if (arrival.page === "appeal") prefetchAppeal(arrival.org, arrival.code);
 loadCatalog(initialLang()).then(() => render(<App />, document.getElementById("app")!));
