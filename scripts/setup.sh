@@ -13,6 +13,8 @@ packages=(
   libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libexpat1-dev libsimdjson-dev
+  # zlib: public JSON answers kept gzipped (src/api/answer_cache.h)
+  zlib1g-dev
   clang libclang-rt-14-dev curl sqlite3
   # the accounting tools the export tests compare amanat's balances with
   ledger hledger beancount
