@@ -156,7 +156,7 @@ function Details(props: {
     <>
       <section>
         <h2 id="months">{t("appeal.overTime")}</h2>
-        {page.months.length === 0 ? <p>{t("appeal.noMoney")}</p> : <MonthsChart months={page.months} currency={f.currency} labelledBy="months" />}
+        {page.months.length === 0 ? <p>{t("appeal.noMoney")}</p> : <MonthsChart months={page.months} currency={page.fund.currency} labelledBy="months" />}
       </section>
 
       <section>
