@@ -98,3 +98,13 @@ export function followLinksWithin(ours: (path: string) => boolean): () => void {
   document.addEventListener("click", click);
   return () => document.removeEventListener("click", click);
 }
+
+// One figure of a <dl class="stats">: its label and its value, already formatted.
+export function Fig(label: string, value: string) {
+  return (
+    <div key={label}>
+      <dt>{label}</dt>
+      <dd>{value}</dd>
+    </div>
+  );
+}

@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { MonthsChart } from "../chart";
-import { ErrorBox, Loading, useData, useT } from "../common";
+import { ErrorBox, Fig, Loading, useData, useT } from "../common";
 import type { Key } from "../i18n";
 import { money, number, percent } from "../i18n/fmt";
 import { Choice, fundOptions } from "./forms";
@@ -22,21 +22,15 @@ export function DashboardView(props: { session: Session }) {
   if (!data) return <Loading />;
   const [st, report] = data;
   const chosen = fund ?? report.funds.find((f) => f.restricted && f.status === "open")?.fund ?? report.funds[0]?.fund ?? "general";
-  const fig = (label: string, value: string) => (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
   return (
     <>
       <h1>{t("books.dashboard.heading")}</h1>
       <dl class="stats exact">
-        {fig(t("stats.raised"), money(lang, st.raised, st.currency))}
-        {fig(t("stats.spent"), money(lang, st.spent, st.currency))}
-        {fig(t("stats.donations"), number(lang, st.donations))}
-        {fig(t("stats.donors"), number(lang, st.unique_donors))}
-        {fig(t("stats.open"), `${number(lang, st.open_appeals)} / ${number(lang, st.appeals)}`)}
+        {Fig(t("stats.raised"), money(lang, st.raised, st.currency))}
+        {Fig(t("stats.spent"), money(lang, st.spent, st.currency))}
+        {Fig(t("stats.donations"), number(lang, st.donations))}
+        {Fig(t("stats.donors"), number(lang, st.unique_donors))}
+        {Fig(t("stats.open"), `${number(lang, st.open_appeals)} / ${number(lang, st.appeals)}`)}
       </dl>
       <section>
         <h2 id="by-month">{t("appeal.overTime")}</h2>

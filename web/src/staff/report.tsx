@@ -4,7 +4,7 @@
 // signed checkpoint once it includes it.
 import { useEffect, useRef } from "preact/hooks";
 import type { Schemas } from "../api/client";
-import { ErrorBox, Loading, useData, useT } from "../common";
+import { ErrorBox, Fig, Loading, useData, useT } from "../common";
 import { money, number } from "../i18n/fmt";
 import { Outcome, useSubmit } from "./forms";
 import { may, staffCall, type Session } from "./session";
@@ -57,12 +57,6 @@ export function ReportView(props: { session: Session }) {
         </>
       );
     });
-  const fig = (label: string, value: string) => (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
   return (
     <>
       <h1>{t("books.report.heading")}</h1>
@@ -71,13 +65,13 @@ export function ReportView(props: { session: Session }) {
         <h2 id="now">{t("books.report.now")}</h2>
         <p>{t("books.report.covers", { n: number(lang, report.log_size) })}</p>
         <dl class="stats exact">
-          {fig(t("stats.donations"), number(lang, o.donations))}
-          {fig(t("stats.donors"), number(lang, o.donors))}
-          {fig(t("books.report.incomeRestricted"), money(lang, o.income_restricted, cur))}
-          {fig(t("books.report.incomeUnrestricted"), money(lang, o.income_unrestricted, cur))}
-          {fig(t("books.report.expenses"), money(lang, o.expenses_total, cur))}
-          {fig(t("books.report.restricted"), money(lang, o.restricted_net_assets, cur))}
-          {fig(t("books.report.unrestricted"), money(lang, o.unrestricted_net_assets, cur))}
+          {Fig(t("stats.donations"), number(lang, o.donations))}
+          {Fig(t("stats.donors"), number(lang, o.donors))}
+          {Fig(t("books.report.incomeRestricted"), money(lang, o.income_restricted, cur))}
+          {Fig(t("books.report.incomeUnrestricted"), money(lang, o.income_unrestricted, cur))}
+          {Fig(t("books.report.expenses"), money(lang, o.expenses_total, cur))}
+          {Fig(t("books.report.restricted"), money(lang, o.restricted_net_assets, cur))}
+          {Fig(t("books.report.unrestricted"), money(lang, o.unrestricted_net_assets, cur))}
         </dl>
       </section>
       {may.publish(s.user.role) && (
