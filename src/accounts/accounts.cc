@@ -400,6 +400,11 @@ Result<Granted> Accounts::approve_grant(const User& by, std::int64_t grant, cons
 
 Result<std::vector<Grant>> Accounts::grants() { return store_.grants(); }
 
+int Accounts::approvals_needed() {
+  std::lock_guard lock(mu_);
+  return approvals_;
+}
+
 Status Accounts::revoke_sessions(const User* by, std::int64_t user, const Audit& audit) {
   AMANAT_TRY(u, this->user(user));
   if (!by || by->id != u.id) AMANAT_CHECK(may_manage(by, u, std::nullopt));

@@ -108,6 +108,7 @@ class Accounts {
   // How many directors must approve a grant of director or admin (the vault's Shamir
   // threshold; 1 without shares). Directors' own requests count as one approval.
   void require_approvals(int k);
+  int approvals_needed();
 
   // `by`: the acting user, or nullptr for the console. Errc::invalid for a bad name or a
   // password the policy refuses (reasons::password_weak), reasons::name_taken, and the

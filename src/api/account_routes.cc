@@ -183,7 +183,7 @@ Result<http::Response> list_grants(Call& c) {
   AMANAT_TRY(gs, c.org.accounts->grants());
   ojson list = ojson::array();
   for (const auto& g : gs) list.push_back(grant_json(g));
-  return json_response(200, {{"grants", list}});
+  return json_response(200, {{"grants", list}, {"approvals_needed", c.org.accounts->approvals_needed()}});
 }
 
 Result<http::Response> approve_grant(Call& c) {
@@ -353,7 +353,8 @@ void add_account_routes(Api& api) {
                       "password or authenticator",
            .roles = {Role::director},
            .response = "The grants",
-           .returns = Schema{"Grants", {out::list("grants", "Waiting grants", grant)}},
+           .returns = Schema{"Grants", {out::list("grants", "Waiting grants", grant),
+                                        out::number("approvals_needed", "How many directors' approvals each needs")}},
            .handler = list_grants});
 
   api.add({.method = "POST",

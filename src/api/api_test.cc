@@ -1424,6 +1424,10 @@ TEST_F(ApiTest, WhileSealedIdentitiesAreLockedButTheIntakeAndBooksWork) {
   auto one = api->handle(request("POST", "orgs/alpha/vault/unseal", json{{"share", a.shares[0]}}.dump(), director));
   ASSERT_EQ(one.status, 200) << one.body;
   EXPECT_EQ(body_of(one)["shares_needed"], 1);
+  // The directors' screen sees how the vault unseals and how far the shares have come.
+  json state = body_of(api->handle(request("GET", "orgs/alpha/vault", "", director)));
+  EXPECT_EQ(state["passphrase"], true);
+  EXPECT_EQ(state["shares"], (json{{"k", 2}, {"n", 3}, {"given", 1}})) << state.dump();
   auto two = api->handle(request("POST", "orgs/alpha/vault/unseal", json{{"share", a.shares[2]}}.dump(), director));
   ASSERT_EQ(two.status, 200) << two.body;
   EXPECT_EQ(body_of(two)["sealed"], false);
@@ -1807,6 +1811,7 @@ TEST_F(ApiTest, ADirectorsRoleNeedsAsManyDirectorsAsUnsealTheVault) {
   auto listed = api->handle(request("GET", "orgs/alpha/grants", "", d2));
   ASSERT_EQ(listed.status, 200);
   EXPECT_EQ(body_of(listed)["grants"].size(), 1u);
+  EXPECT_EQ(body_of(listed)["approvals_needed"], 2);
   auto second = api->handle(request("POST", "orgs/alpha/grants/" + grant + "/approvals", "{}", d2));
   ASSERT_EQ(second.status, 200) << second.body;
   EXPECT_FALSE(body_of(second).contains("pending"));

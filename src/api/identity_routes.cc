@@ -43,7 +43,13 @@ Field personal(const char* name, const char* what) {
 
 Result<http::Response> vault_state(Call& c) {
   bool has = c.org.identities && c.org.identities->has_vault();
-  return json_response(200, {{"vault", has}, {"sealed", !has || c.org.identities->sealed()}});
+  ojson body{{"vault", has}, {"sealed", !has || c.org.identities->sealed()}};
+  if (has) {
+    const auto u = c.org.identities->unlocks();
+    body["passphrase"] = u.passphrase;
+    if (u.k) body["shares"] = {{"k", u.k}, {"n", u.n}, {"given", u.shares_given}};
+  }
+  return json_response(200, body);
 }
 
 Result<http::Response> unseal(Call& c) {
@@ -198,7 +204,13 @@ void add_identity_routes(Api& api) {
            .response = "The vault's state",
            .returns = Schema{"VaultState",
                              {out::flag("vault", "Whether the organisation has a vault"),
-                              out::flag("sealed", "Whether it is sealed (identities wait for a director)")}},
+                              out::flag("sealed", "Whether it is sealed (identities wait for a director)"),
+                              out::flag("passphrase", "With a vault: whether a passphrase unseals it", false),
+                              out::object("shares", "With a vault split into Shamir shares: k of n, and how many "
+                                                    "distinct shares this server holds towards the next unseal",
+                                          {out::number("k", "Shares needed"), out::number("n", "Shares issued"),
+                                           out::number("given", "Shares given so far (kept in memory only)")},
+                                          false)}},
            .handler = vault_state});
 
   api.add({.method = "POST",

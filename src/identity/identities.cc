@@ -107,6 +107,20 @@ Result<int> Identities::add_share(const std::string& share) {
   return 0;
 }
 
+Identities::Unlocks Identities::unlocks() {
+  Unlocks out;
+  if (!vault_) return out;
+  const crypto::VaultFile f = vault_->file();
+  out.passphrase = f.passphrase.has_value();
+  if (f.shares) {
+    out.k = f.shares->k;
+    out.n = f.shares->n;
+  }
+  std::lock_guard lock(mu_);
+  out.shares_given = static_cast<int>(shares_.size());
+  return out;
+}
+
 void Identities::seal() {
   if (vault_) vault_->seal();
   if (books_keys_ && vault_ && vault_->file().books_key) books_keys_->forget();

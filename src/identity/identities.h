@@ -125,6 +125,14 @@ class Identities {
                                                   Clock clock = {});
 
   bool has_vault() const { return vault_ != nullptr; }
+  // How the vault unseals, for the directors' screen: by passphrase, by k of n shares, and how
+  // many distinct shares this process holds towards the next unseal (none when no vault).
+  struct Unlocks {
+    bool passphrase = false;
+    int k = 0, n = 0;  // 0: no shares
+    int shares_given = 0;
+  };
+  Unlocks unlocks();
   // The books' keyring whose master key the vault holds (VaultFile::books_key): unsealing
   // installs the key into it, sealing forgets it. Not called when DIR/books.key still holds
   // the key (then the vault does not manage it).

@@ -27,9 +27,9 @@ export function UsersView(props: { session: Session }) {
   const [data, error, reload] = useData(async () => {
     const [u, g] = await Promise.all([
       staffCall<Schemas["Users"]>(s, "GET", "/users"),
-      director ? staffCall<Schemas["Grants"]>(s, "GET", "/grants") : Promise.resolve<Schemas["Grants"]>({ grants: [] }),
+      director ? staffCall<Schemas["Grants"]>(s, "GET", "/grants") : Promise.resolve<Schemas["Grants"]>({ grants: [], approvals_needed: 1 }),
     ]);
-    return { users: u.users, grants: g.grants };
+    return { users: u.users, grants: g.grants, grants_needed: g.approvals_needed };
   }, [s.org]);
   const [selected, setSelected] = useState<number | undefined>();
   const [approve, approveState] = useSubmit();
@@ -74,7 +74,9 @@ export function UsersView(props: { session: Session }) {
                   <td data-label={t("admin.users.name")}>{nameOf(g.user)}</td>
                   <td data-label={t("admin.grants.role")}>{g.kind === "role" ? t(roleKey(g.role)) : t(resetKey[g.kind])}</td>
                   <td data-label={t("admin.grants.by")}>{nameOf(g.requested_by)}</td>
-                  <td data-label={t("admin.grants.approvals")}>{g.approvals.map(nameOf).join(", ")}</td>
+                  <td data-label={t("admin.grants.approvals")}>
+                    {g.approvals.map(nameOf).join(", ")} ({t("admin.grants.ofNeeded", { n: g.approvals.length, k: data.grants_needed })})
+                  </td>
                   <td data-label={t("admin.users.actions")}>
                     {g.approvals.includes(s.user.id) ? t("admin.grants.yours") : g.user === s.user.id ? "—" : (
                       <button type="button" class="small" disabled={approveState.saving} onClick={() => onApprove(g)}>
@@ -112,8 +114,9 @@ export function UsersView(props: { session: Session }) {
                   {u.id === s.user.id && <> ({t("admin.users.you")})</>}
                 </th>
                 <td data-label={t("admin.users.role")}>
-                  {t(roleKey(u.role))}
-                  {g && <> → {t(roleKey(g.role))}</>}
+                  {/* A new account waiting for its role holds a placeholder role: show only the one asked for. */}
+                  {g && u.disabled ? t(roleKey(g.role)) : t(roleKey(u.role))}
+                  {g && !u.disabled && <> → {t(roleKey(g.role))}</>}
                 </td>
                 <td data-label={t("admin.users.status")}>
                   {t(g ? "admin.users.waiting" : u.disabled ? "admin.users.disabled" : "admin.users.active")}

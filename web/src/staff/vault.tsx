@@ -60,6 +60,7 @@ export function VaultView(props: { session: Session }) {
       </div>
       {state.vault && state.sealed && (
         <>
+          {state.passphrase !== false && (
           <section aria-labelledby="by-pass">
             <h2 id="by-pass">{t("admin.vault.byPassphrase")}</h2>
             <form class="stack narrow" onSubmit={submitPassphrase}>
@@ -69,9 +70,12 @@ export function VaultView(props: { session: Session }) {
               </button>
             </form>
           </section>
+          )}
+          {state.shares && (
           <section aria-labelledby="by-share">
             <h2 id="by-share">{t("admin.vault.byShare")}</h2>
             <p>{t("admin.vault.shareAbout")}</p>
+            <p>{t("admin.vault.sharesProgress", { given: state.shares.given, k: state.shares.k, n: state.shares.n })}</p>
             <form class="stack narrow" onSubmit={submitShare}>
               <Text label={t("admin.vault.share")} value={share} set={setShare} type="password" hint={t("admin.vault.shareHint")}
                 maxLength={300} />
@@ -80,6 +84,7 @@ export function VaultView(props: { session: Session }) {
               </button>
             </form>
           </section>
+          )}
         </>
       )}
       {state.vault && !state.sealed && (
