@@ -1954,6 +1954,28 @@ TEST_F(ApiTest, GuessingThePasswordWithAStolenSessionIsThrottled) {
   EXPECT_EQ(change(kPassword).status, 200);
 }
 
+// The directors' screen reads the trail newest first, a page at a time, not the whole of it.
+TEST_F(ApiTest, TheAccessTrailPagesNewestFirst) {
+  std::string director = login_as(a, Role::director);
+  (void)login_as(a, Role::accountant);
+  auto get = [&](const std::string& query) { return api->handle(request("GET", "orgs/alpha/access-trail" + query, "", director)); };
+  json all = body_of(get(""))["entries"];
+  ASSERT_GE(all.size(), 3u);
+  const std::size_t n = all.size();
+  json newest = body_of(get("?before=0&limit=2"));
+  EXPECT_TRUE(newest["intact"].get<bool>());
+  ASSERT_EQ(newest["entries"].size(), 2u);
+  EXPECT_EQ(newest["entries"][0]["seq"], all[n - 1]["seq"]);
+  EXPECT_EQ(newest["entries"][1]["seq"], all[n - 2]["seq"]);
+  json next = body_of(get("?before=" + std::to_string(newest["entries"][1]["seq"].get<std::int64_t>()) + "&limit=2"));
+  ASSERT_EQ(next["entries"].size(), std::min<std::size_t>(2, n - 2));
+  EXPECT_EQ(next["entries"][0]["seq"], all[n - 3]["seq"]);
+  EXPECT_EQ(body_of(get("?before=1"))["entries"].size(), 0u);
+  EXPECT_EQ(get("?after=1&before=5").status, 400);
+  EXPECT_EQ(get("?limit=0").status, 400);
+  EXPECT_EQ(get("?limit=1001").status, 400);
+}
+
 TEST_F(ApiTest, TheAccessTrailRecordsReadsLoginsAndDenialsAndDetectsEdits) {
   std::string director = login_as(a, Role::director), auditor = login_as(a, Role::auditor);
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);

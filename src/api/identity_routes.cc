@@ -168,14 +168,19 @@ Result<http::Response> archive_intake(Call& c) {
 
 Result<http::Response> access_trail(Call& c) {
   if (!c.org.identities) return fail(Errc::not_found, "no access trail");
-  AMANAT_TRY(params, query_params(c.req, {"after"}));
-  std::int64_t after = 0;
+  AMANAT_TRY(params, query_params(c.req, {"after", "before", "limit"}));
+  std::int64_t after = 0, limit = 1000;
+  std::optional<std::int64_t> before;
   for (const auto& [k, v] : params) {
-    AMANAT_TRY(n, query_number(k, v, 0, std::numeric_limits<std::int64_t>::max()));
-    after = n;
+    AMANAT_TRY(n, query_number(k, v, k == "limit" ? 1 : 0, k == "limit" ? 1000 : std::numeric_limits<std::int64_t>::max()));
+    if (k == "after") after = n;
+    else if (k == "before") before = n;
+    else limit = n;
   }
+  if (before && after) return fail_field("before", "give after (oldest first) or before (newest first), not both");
   auto verified = c.org.identities->verify_trail();
-  AMANAT_TRY(entries, c.org.identities->trail(after, 1000));
+  AMANAT_TRY(entries, before ? c.org.identities->trail_before(*before, static_cast<std::size_t>(limit))
+                             : c.org.identities->trail(after, static_cast<std::size_t>(limit)));
   ojson list = ojson::array();
   for (const auto& e : entries)
     list.push_back({{"seq", e.seq}, {"time", e.time}, {"actor", e.actor}, {"action", e.action}, {"target", e.target},
@@ -329,8 +334,9 @@ void add_identity_routes(Api& api) {
            .path = "/orgs/{org}/access-trail",
            .summary = "The access trail, and whether its hash chain is intact and matches its anchors on the log",
            .roles = {Role::director},
-           .query = {"after"},
-           .response = "Entries (query: after=SEQ)",
+           .query = {"after", "before", "limit"},
+           .response = "Entries (query: after=SEQ for the rows after it, oldest first; or before=SEQ for the rows "
+                       "before it, newest first, 0 for the newest; limit=1..1000, default 1000)",
            .returns = Schema{"AccessTrail",
                              {out::flag("intact", "Whether the whole hash chain verifies and matches every anchor "
                                                   "of it on the organisation's log (no row removed from its end or "
@@ -342,7 +348,8 @@ void add_identity_routes(Api& api) {
                                            out::number("record", "Its record (leaf index) on the log"),
                                            out::text("time", "When it was made, UTC")},
                                           false),
-                              out::list("entries", "At most 1000 rows after `after`",
+                              out::list("entries", "At most `limit` rows: after `after` oldest first, or before "
+                                                   "`before` newest first",
                                         {out::number("seq", "Row number"), out::number("time", "Unix seconds"),
                                          out::text("actor", "user:N or anonymous"), out::text("action", "What was done"),
                                          out::text("target", "A pseudonymous code or a route, never a name"),

@@ -259,6 +259,10 @@ Result<std::vector<TrailEntry>> Identities::trail(std::int64_t after, std::size_
   return store_.trail(after, limit);
 }
 
+Result<std::vector<TrailEntry>> Identities::trail_before(std::int64_t before, std::size_t limit) {
+  return store_.trail_before(before, limit);
+}
+
 void Identities::anchor_to(Anchoring a) { anchoring_ = std::move(a); }
 
 Result<std::optional<AnchorAt>> Identities::anchor_trail() {

@@ -172,6 +172,8 @@ class Identities {
   Status record(Tx& tx, const std::string& actor, const std::string& action, const std::string& target,
                 const std::string& outcome);
   Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit);
+  // Newest first: the rows before `before` (0: from the newest), at most `limit`.
+  Result<std::vector<TrailEntry>> trail_before(std::int64_t before, std::size_t limit);
 
   // Where the trail's anchors go, set once before other threads use the service.
   //  - append: puts a leaf on the organisation's log through its one write path, with `effect`

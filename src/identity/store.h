@@ -80,6 +80,8 @@ class IdentityStore {
   virtual Status append_trail(Tx& tx, const TrailEntry& e) = 0;
   // Rows with seq > after, in order, at most `limit` (0: all).
   virtual Result<std::vector<TrailEntry>> trail(std::int64_t after, std::size_t limit) = 0;
+  // At most `limit` rows with seq < before (every row when before is 0), newest first.
+  virtual Result<std::vector<TrailEntry>> trail_before(std::int64_t before, std::size_t limit) = 0;
 
   // The trail's anchors (identity/trail_anchor.h) as indexed beside the log: add_anchor runs in
   // the transaction that appends the anchor's leaf (its effect), so the index and the log agree

@@ -1,5 +1,7 @@
 #include "store/sqlite/identity_store.h"
 
+#include <limits>
+
 namespace amanat::store::sqlite {
 
 using identity::SubjectRow;
@@ -138,17 +140,33 @@ Status SqliteIdentityStore::append_trail(Tx& tx, const TrailEntry& e) {
   return q->run();
 }
 
+namespace {
+Result<std::vector<TrailEntry>> trail_rows(Stmt& q) {
+  std::vector<TrailEntry> out;
+  AMANAT_CHECK(q.each([&](Stmt& row) {
+    out.push_back(TrailEntry{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3),
+                             row.column_text(4), row.column_text(5), row.column_text(6)});
+  }));
+  return out;
+}
+std::int64_t sql_limit(std::size_t limit) { return limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(limit); }
+}  // namespace
+
 Result<std::vector<TrailEntry>> SqliteIdentityStore::trail(std::int64_t after, std::size_t limit) {
   return read_([&](Db& db) -> Result<std::vector<TrailEntry>> {
     AMANAT_TRY(q, db.cached_literal("SELECT seq, time, actor, action, target, outcome, hash FROM access_trail "
                                     "WHERE log_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-    q->bind(1, org_).bind(2, after).bind(3, limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(limit));
-    std::vector<TrailEntry> out;
-    AMANAT_CHECK(q->each([&](Stmt& row) {
-      out.push_back(TrailEntry{row.column_int(0), row.column_int(1), row.column_text(2), row.column_text(3),
-                               row.column_text(4), row.column_text(5), row.column_text(6)});
-    }));
-    return out;
+    q->bind(1, org_).bind(2, after).bind(3, sql_limit(limit));
+    return trail_rows(*q);
+  });
+}
+
+Result<std::vector<TrailEntry>> SqliteIdentityStore::trail_before(std::int64_t before, std::size_t limit) {
+  return read_([&](Db& db) -> Result<std::vector<TrailEntry>> {
+    AMANAT_TRY(q, db.cached_literal("SELECT seq, time, actor, action, target, outcome, hash FROM access_trail "
+                                    "WHERE log_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?"));
+    q->bind(1, org_).bind(2, before == 0 ? std::numeric_limits<std::int64_t>::max() : before).bind(3, sql_limit(limit));
+    return trail_rows(*q);
   });
 }
 

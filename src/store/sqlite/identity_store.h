@@ -36,6 +36,7 @@ class SqliteIdentityStore : public identity::IdentityStore {
   Result<std::pair<std::int64_t, std::string>> trail_head(Tx& tx) override;
   Status append_trail(Tx& tx, const identity::TrailEntry& e) override;
   Result<std::vector<identity::TrailEntry>> trail(std::int64_t after, std::size_t limit) override;
+  Result<std::vector<identity::TrailEntry>> trail_before(std::int64_t before, std::size_t limit) override;
   Status add_anchor(Tx& tx, const identity::AnchorAt& a) override;
   Result<std::vector<identity::AnchorAt>> anchors() override;
 

@@ -1,7 +1,7 @@
 // The access trail (directors): first the verdict, whether its hash chain is intact and matches
 // its anchors on the public log (a broken trail is a loud red panel), then every row, newest
-// first, 50 at a time. The server gives rows oldest first, at most 1000 after `after`; the
-// screen reads them all and turns them round. Users are shown by name (the rows say user:N).
+// first, 50 at a time (the server pages newest first with `before`; rows are numbered 1..N, so
+// the newest row's number is how many there are). Users are shown by name (the rows say user:N).
 import { useState } from "preact/hooks";
 import type { Schemas } from "../api/client";
 import { ErrorBox, Loading, useData, useT } from "../common";
@@ -17,7 +17,7 @@ const page = 50;
 const known = ["login", "logout", "change-password", "enrol-totp", "create-user", "create-user-pending", "change-role",
   "approve-grant", "grant-applied", "disable-user", "enable-user", "reset-password", "reset-totp", "revoke-sessions",
   "denied", "unseal", "unseal-share", "seal", "create-subject", "read-subject", "assign", "erase", "read-intake",
-  "archive-intake", "read-file"];
+  "archive-intake", "read-file", "reset-password-pending", "reset-totp-pending"];
 
 // "2025-03-21 14:05:09" in the reader's language, in the browser's time zone.
 function when(lang: Lang, unix: number): string {
@@ -37,19 +37,30 @@ export function TrailView(props: { session: Session }) {
   const { t, lang } = useT();
   const s = props.session;
   const [data, error] = useData(async () => {
-    const users = await staffCall<Schemas["Users"]>(s, "GET", "/users");
-    let trail = await staffCall<Trail>(s, "GET", "/access-trail");
-    const rows = [...trail.entries];
-    while (trail.entries.length === 1000) {
-      trail = await staffCall<Trail>(s, "GET", `/access-trail?after=${rows[rows.length - 1]!.seq}`);
-      rows.push(...trail.entries);
-    }
-    return { trail, rows: rows.reverse(), names: new Map(users.users.map((u) => [`user:${u.id}`, u.name])) };
+    const [users, trail] = await Promise.all([
+      staffCall<Schemas["Users"]>(s, "GET", "/users"),
+      staffCall<Trail>(s, "GET", `/access-trail?before=0&limit=${page}`),
+    ]);
+    return { trail, names: new Map(users.users.map((u) => [`user:${u.id}`, u.name])) };
   }, [s.org]);
-  const [shown, setShown] = useState(page);
+  const [older, setOlder] = useState<Row[]>([]);
+  const [loading, setLoading] = useState<{ busy: boolean; error?: unknown; done?: boolean }>({ busy: false });
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
-  const { trail, rows, names } = data;
+  const { trail, names } = data;
+  const rows = [...trail.entries, ...older];
+  const total = rows[0]?.seq ?? 0;
+  const oldest = rows[rows.length - 1]?.seq ?? 0;
+  const loadOlder = async () => {
+    setLoading({ busy: true });
+    try {
+      const next = await staffCall<Trail>(s, "GET", `/access-trail?before=${oldest}&limit=${page}`);
+      setOlder((o) => [...o, ...next.entries]);
+      setLoading({ busy: false, done: next.entries.length < page });
+    } catch (e) {
+      setLoading({ busy: false, error: e });
+    }
+  };
   // user:N becomes the name, role:R the role in the reader's language.
   const words = (text: string) =>
     text
@@ -81,7 +92,7 @@ export function TrailView(props: { session: Session }) {
           )}
         </div>
       )}
-      <h2>{t("admin.trail.rows", { n: number(lang, rows.length) }, rows.length)}</h2>
+      <h2>{t("admin.trail.rows", { n: number(lang, total) }, total)}</h2>
       {rows.length === 0 ? <p>{t("appeal.none")}</p> : (
         <table class="cards trail">
           <thead>
@@ -95,7 +106,7 @@ export function TrailView(props: { session: Session }) {
             </tr>
           </thead>
           <tbody>
-            {rows.slice(0, shown).map((r: Row) => (
+            {rows.map((r: Row) => (
               <tr key={r.seq} class={r.outcome === "ok" ? undefined : "failed"}>
                 <td class="num" data-label={t("admin.trail.seq")}>{r.seq}</td>
                 <td data-label={t("admin.trail.time")}>{when(lang, r.time)}</td>
@@ -110,8 +121,9 @@ export function TrailView(props: { session: Session }) {
           </tbody>
         </table>
       )}
-      {rows.length > shown && (
-        <button type="button" onClick={() => setShown((n) => n + page)}>
+      {loading.error !== undefined && <ErrorBox error={loading.error} />}
+      {oldest > 1 && !loading.done && (
+        <button type="button" disabled={loading.busy} onClick={loadOlder}>
           {t("staff.donations.more")}
         </button>
       )}
