@@ -96,7 +96,12 @@
   X(file_not_found, "file-not-found", not_found, "No such file")                                                  \
   X(file_not_stored, "file-not-stored", invalid, "No stored file has this hash; upload it first")                  \
   X(statement_invalid, "statement-invalid", invalid, "The statement cannot be booked; nothing was booked")        \
-  X(import_busy, "import-busy", conflict, "Another statement is being imported")
+  X(import_busy, "import-busy", conflict, "Another statement is being imported")                                   \
+  /* the case desk */                                                                                             \
+  X(transition_not_allowed, "transition-not-allowed", conflict, "The case's stage does not allow this event")     \
+  X(case_not_found, "case-not-found", not_found, "No such case")                                                  \
+  X(survivor_not_found, "survivor-not-found", not_found, "No such survivor")                                      \
+  X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")
 
 namespace amanat::reasons {
 

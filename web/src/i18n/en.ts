@@ -564,5 +564,9 @@ export const en = {
     "file-not-stored": "Upload the file first.",
     "statement-invalid": "The bank statement is not valid.",
     "import-busy": "Another statement is being imported. Try again shortly.",
+    "transition-not-allowed": "The case"s stage does not allow this event.",
+    "case-not-found": "No such case.",
+    "survivor-not-found": "No such survivor.",
+    "consultation-not-found": "No such consultation.",
   } satisfies Problems,
 };

@@ -561,5 +561,9 @@ export const kk: Catalog = {
     "file-not-stored": "Алдымен файлды жүктеңіз.",
     "statement-invalid": "Банк үзінді көшірмесі дұрыс емес.",
     "import-busy": "Қазір басқа үзінді көшірме импортталуда. Сәл кейін қайталаңыз.",
+    "transition-not-allowed": "Істің бұл сатысында мұндай оқиға мүмкін емес.",
+    "case-not-found": "Мұндай іс жоқ.",
+    "survivor-not-found": "Мұндай зардап шегуші жоқ.",
+    "consultation-not-found": "Мұндай кеңес жоқ.",
   },
 };

@@ -572,5 +572,9 @@ export const ru: Catalog = {
     "file-not-stored": "Сначала загрузите файл.",
     "statement-invalid": "Банковская выписка некорректна.",
     "import-busy": "Сейчас импортируется другая выписка. Повторите чуть позже.",
+    "transition-not-allowed": "На этой стадии дела такое событие невозможно.",
+    "case-not-found": "Такого дела нет.",
+    "survivor-not-found": "Такого пострадавшего нет.",
+    "consultation-not-found": "Такой консультации нет.",
   },
 };
