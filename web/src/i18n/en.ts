@@ -564,7 +564,7 @@ export const en = {
     "file-not-stored": "Upload the file first.",
     "statement-invalid": "The bank statement is not valid.",
     "import-busy": "Another statement is being imported. Try again shortly.",
-    "transition-not-allowed": "The case"s stage does not allow this event.",
+    "transition-not-allowed": "This event is not possible at the case’s current stage.",
     "case-not-found": "No such case.",
     "survivor-not-found": "No such survivor.",
     "consultation-not-found": "No such consultation.",
