@@ -632,6 +632,7 @@ std::unique_ptr<Api> make_api() {
   add_account_routes(*api);
   add_books_routes(*api);
   add_identity_routes(*api);
+  add_desk_routes(*api);
   return api;
 }
 

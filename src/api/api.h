@@ -40,6 +40,7 @@
 #include "books/service.h"
 #include "books/store.h"
 #include "crypto/keyring.h"
+#include "desk/desk.h"
 #include "http/server.h"
 #include "identity/identities.h"
 #include "tlog/storage.h"
@@ -69,6 +70,7 @@ struct Org {
   tlog::LogStorage* log = nullptr;
   Accounts* accounts = nullptr;
   Identities* identities = nullptr;  // subjects, intake, vault, access trail
+  desk::Desk* desk = nullptr;        // consultations, cases, complaints, the desk's counts
   std::filesystem::path data_dir;    // where receipt files are kept (books/receipt_files.h)
   const crypto::Keyring* keys = nullptr;  // the books key: line keys of imports, sealed files
   std::string verifier_key;               // the log's note verifier key (public)
@@ -180,6 +182,7 @@ class Api {
 void add_books_routes(Api& api);
 void add_account_routes(Api& api);
 void add_identity_routes(Api& api);
+void add_desk_routes(Api& api);
 void add_meta_routes(Api& api);
 // Every route amanat serves.
 std::unique_ptr<Api> make_api();

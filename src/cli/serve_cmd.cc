@@ -37,6 +37,7 @@ struct OrgProcess {
   std::unique_ptr<BooksSession> session;
   std::unique_ptr<accounts::Accounts> accounts;
   std::unique_ptr<identity::Identities> identities;
+  std::unique_ptr<desk::Desk> desk;
   std::vector<tlog::Verifier> partners;  // the logs this organisation witnesses (DIR/witnessed.keys)
 };
 
@@ -76,7 +77,8 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
                      },
                      .log = stores.log.get(),
                      .key = *account_keys});
-  OrgProcess o{slug, std::move(*s), std::move(accounts), std::move(*ids), {}};
+  auto desk = std::make_unique<desk::Desk>(*stores.db, *stores.desk, **ids);
+  OrgProcess o{slug, std::move(*s), std::move(accounts), std::move(*ids), std::move(desk), {}};
   auto keys_file = o.session->dir.path() / "witnessed.keys";
   if (std::filesystem::exists(keys_file)) {
     auto text = store::read_file(keys_file);
@@ -134,6 +136,7 @@ int do_serve(const std::string& data, const std::string& slug, const std::vector
     store::OrgStores& stores = o.session->stores;
     api::Org org{o.slug,          o.session->books.get(), stores.books.get(), stores.reports.get(),
                  stores.bank.get(), stores.log.get(),       o.accounts.get(),   o.identities.get()};
+    org.desk = o.desk.get();
     org.data_dir = o.session->dir.path();
     org.keys = o.session->keys.get();
     org.verifier_key = o.session->key->vkey();

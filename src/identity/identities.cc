@@ -186,6 +186,12 @@ Status Identities::assign(const std::string& code, std::int64_t user) {
   return db_.transact([&](Tx& tx) { return store_.grant(tx, row->id, user); });
 }
 
+Status Identities::assign(Tx& tx, const std::string& code, std::int64_t user) {
+  AMANAT_TRY(row, store_.subject(code));
+  if (!row) return std::unexpected(kMissing);
+  return store_.grant(tx, row->id, user);
+}
+
 Status Identities::erase(const std::string& code) {
   AMANAT_TRY(row, store_.subject(code));
   if (!row) return std::unexpected(kMissing);

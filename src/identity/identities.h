@@ -150,6 +150,11 @@ class Identities {
                          const std::vector<std::pair<std::string, std::string>>& fields);
   // Opens the fields; Errc::not_found unless `by` may see the subject.
   Result<Subject> read(const User& by, const std::string& code);
+  // The subject's row (no field opened, so the vault may be sealed) if `by` may see it;
+  // Errc::not_found, the same for missing and hidden, otherwise.
+  Result<SubjectRow> visible(const User& by, const std::string& code);
+  // Lets `user` read the subject, inside the caller's unit of work (a case assigned to them).
+  Status assign(Tx& tx, const std::string& code, std::int64_t user);
   Status assign(const std::string& code, std::int64_t user);
   Status erase(const std::string& code);
 
@@ -209,8 +214,6 @@ class Identities {
   Status need_unsealed() const;
   // After the vault unsealed: installs the books key it holds, if managed; on failure seals again.
   Status after_unseal();
-  // The subject if `by` may see it; Errc::not_found (the same for missing and hidden) otherwise.
-  Result<SubjectRow> visible(const User& by, const std::string& code);
   // The anchors verify_trail() checks (see there).
   Result<std::vector<AnchorAt>> anchors_on_log();
 

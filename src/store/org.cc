@@ -5,6 +5,7 @@
 #include "store/sqlite/books_reports.h"
 #include "store/sqlite/books_store.h"
 #include "store/sqlite/database.h"
+#include "store/sqlite/desk_store.h"
 #include "store/sqlite/identity_store.h"
 #include "store/sqlite/log_store.h"
 #include "store/sqlite/witness_store.h"
@@ -22,12 +23,14 @@ OrgStores& OrgStores::operator=(OrgStores&& o) {
   reports = std::move(o.reports);
   accounts = std::move(o.accounts);
   identities = std::move(o.identities);
+  desk = std::move(o.desk);
   witnessed = std::move(o.witnessed);
   return *this;
 }
 
 void OrgStores::close() {
   witnessed.reset();
+  desk.reset();
   identities.reset();
   accounts.reset();
   reports.reset();
@@ -53,8 +56,10 @@ Result<OrgStores> open_org(const DataDir& dir, const OpenOrg& how) {
   AMANAT_TRY(reports, SqliteReportStore::open(*db, org));
   AMANAT_TRY(accounts, SqliteAccountStore::open(*db, org));
   AMANAT_TRY(identities, SqliteIdentityStore::open(*db, org));
+  AMANAT_TRY(desk, SqliteDeskStore::open(*db, org));
   s.origin = std::move(origin);
   s.witnessed = std::make_unique<SqliteWitnessStore>(*db, org);
+  s.desk = std::move(desk);
   s.identities = std::move(identities);
   s.accounts = std::move(accounts);
   s.reports = std::move(reports);

@@ -13,6 +13,7 @@
 //   reports     the books' reports and journal
 //   accounts    staff accounts and sessions (accounts/store.h)
 //   identities  subjects, intake, access trail (identity/store.h)
+//   desk        consultations, cases, complaints, the desk's counts (desk/store.h)
 //   witnessed   as a witness, the partner logs' latest cosigned checkpoints (tlog/witness.h)
 // Opening migrates the database's schema. Opening takes no lock: a process that writes takes
 // the data directory's writer lock first (DataDir::lock_writer).
@@ -24,6 +25,7 @@
 #include "accounts/store.h"
 #include "books/store.h"
 #include "core/tx.h"
+#include "desk/store.h"
 #include "identity/store.h"
 #include "store/data_dir.h"
 #include "tlog/storage.h"
@@ -40,6 +42,7 @@ struct OrgStores {
   std::unique_ptr<books::ReportStore> reports;
   std::unique_ptr<accounts::AccountStore> accounts;
   std::unique_ptr<identity::IdentityStore> identities;
+  std::unique_ptr<desk::DeskStore> desk;
   std::unique_ptr<tlog::WitnessStore> witnessed;
 
   OrgStores() = default;

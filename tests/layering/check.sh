@@ -5,7 +5,7 @@
 #  - only src/store/ names the SQLite classes (store/sqlite/): everything else opens an
 #    organisation's stores through store/org.h (the backup, which copies the SQLite file
 #    itself, and tests are the exceptions);
-#  - the domain modules (core, tlog, books, accounts, identity, auth, crypto) include no storage,
+#  - the domain modules (core, tlog, books, accounts, identity, auth, crypto, desk) include no storage,
 #    HTTP, API or CLI header (books/testing.h, test support, may open stores).
 # Prints every violation with its file and line; exit status 1 if there is one.
 set -uo pipefail
@@ -29,7 +29,7 @@ not_store=$(find . -path ./store -prune -o \( -name '*.cc' -o -name '*.h' \) -pr
             grep -v '^\./backup/')
 check "only src/store/ (and the backup) names the SQLite store" "store/sqlite/" $not_store
 
-domain=$(find core tlog books accounts identity auth crypto \( -name '*.cc' -o -name '*.h' \) |
+domain=$(find core tlog books accounts identity auth crypto desk \( -name '*.cc' -o -name '*.h' \) |
          grep -v '_test\.cc$' | grep -v '^books/testing\.h$')
 check "a domain module includes no storage, HTTP, API or CLI header" "store/sqlite/|store/org|http/|api/|cli/" $domain
 

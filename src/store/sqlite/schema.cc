@@ -504,6 +504,119 @@ ALTER TABLE users ADD COLUMN totp_step INTEGER;
 ALTER TABLE grants ADD COLUMN kind TEXT NOT NULL DEFAULT 'role';
 ALTER TABLE grants ADD COLUMN password TEXT;
 )sql",
+    // 14: the case desk (desk/desk.h). No identity here: survivors are named by their subject's
+    // pseudonymous code, whose fields stay sealed in subject_fields. Lists are JSON arrays.
+    // desk_counts holds the statistics' maintained totals, changed in the transaction of every
+    // record that moves them (desk/store.h Count), so that no statistic scans the records.
+    R"sql(
+CREATE TABLE consultations (
+  id            INTEGER PRIMARY KEY,
+  log_id        INTEGER NOT NULL REFERENCES logs(id),
+  at            INTEGER NOT NULL,   -- unix seconds
+  channel       TEXT NOT NULL,
+  contact_kind  TEXT NOT NULL,
+  caller_role   TEXT NOT NULL,
+  category      TEXT NOT NULL,
+  context       TEXT NOT NULL,      -- JSON array
+  region        TEXT NOT NULL,
+  age_group     TEXT NOT NULL,
+  sex           TEXT NOT NULL,
+  hours_since   INTEGER,
+  police_status TEXT NOT NULL,
+  referrals     TEXT NOT NULL,      -- JSON array
+  outcome       TEXT NOT NULL,
+  follow_up     TEXT,
+  operator      INTEGER NOT NULL,
+  survivor      TEXT,               -- subjects.code
+  protocol      TEXT NOT NULL,
+  consent_stats INTEGER NOT NULL,
+  case_id       INTEGER
+);
+CREATE INDEX consultations_at ON consultations(log_id, at);
+CREATE INDEX consultations_survivor ON consultations(log_id, survivor) WHERE survivor IS NOT NULL;
+CREATE TABLE cases (
+  id            INTEGER PRIMARY KEY,
+  log_id        INTEGER NOT NULL REFERENCES logs(id),
+  code          TEXT NOT NULL,
+  survivor      TEXT NOT NULL,
+  category      TEXT NOT NULL,
+  context       TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  stage         TEXT NOT NULL,
+  private_prosecution INTEGER NOT NULL,
+  articles      TEXT NOT NULL,
+  body          TEXT NOT NULL,
+  court         TEXT NOT NULL,
+  lawyer        INTEGER,
+  case_worker   INTEGER,
+  created_by    INTEGER NOT NULL,
+  opened        INTEGER NOT NULL,
+  consents      TEXT NOT NULL,      -- JSON object of booleans: stats, publish, police, lawyer
+  reported_on   TEXT,
+  court_on      TEXT,
+  verdict_on    TEXT,
+  verdict       TEXT,
+  convicted     INTEGER NOT NULL DEFAULT 0,
+  first_of_survivor INTEGER NOT NULL,
+  UNIQUE (log_id, code)
+);
+CREATE INDEX cases_survivor ON cases(log_id, survivor);
+CREATE INDEX cases_lawyer ON cases(log_id, lawyer) WHERE lawyer IS NOT NULL;
+CREATE INDEX cases_worker ON cases(log_id, case_worker) WHERE case_worker IS NOT NULL;
+CREATE INDEX cases_creator ON cases(log_id, created_by);
+CREATE TABLE case_events (
+  id            INTEGER PRIMARY KEY,
+  log_id        INTEGER NOT NULL REFERENCES logs(id),
+  case_id       INTEGER NOT NULL REFERENCES cases(id),
+  kind          TEXT NOT NULL,
+  date          TEXT NOT NULL,
+  stage_from    TEXT NOT NULL,
+  stage_to      TEXT NOT NULL,
+  document_status TEXT NOT NULL,
+  document      TEXT NOT NULL,
+  legal_basis   TEXT NOT NULL,
+  fields        TEXT NOT NULL,      -- JSON object
+  recorded_by   INTEGER NOT NULL,
+  recorded_at   INTEGER NOT NULL
+);
+CREATE INDEX case_events_case ON case_events(log_id, case_id, id);
+CREATE TABLE case_deadlines (
+  id       INTEGER PRIMARY KEY,
+  log_id   INTEGER NOT NULL REFERENCES logs(id),
+  case_id  INTEGER NOT NULL REFERENCES cases(id),
+  due      TEXT NOT NULL,
+  what     TEXT NOT NULL,
+  done     INTEGER
+);
+CREATE INDEX case_deadlines_open ON case_deadlines(log_id, due) WHERE done IS NULL;
+CREATE INDEX case_deadlines_case ON case_deadlines(log_id, case_id);
+CREATE TABLE official_complaints (
+  id            INTEGER PRIMARY KEY,
+  log_id        INTEGER NOT NULL REFERENCES logs(id),
+  case_id       INTEGER REFERENCES cases(id),
+  official_rank TEXT NOT NULL,
+  official_unit TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  conduct       TEXT NOT NULL,
+  filed_with    TEXT NOT NULL,
+  filed_on      TEXT NOT NULL,
+  outcome       TEXT NOT NULL,
+  decided_on    TEXT,
+  article       TEXT NOT NULL,
+  created_by    INTEGER NOT NULL
+);
+CREATE TABLE desk_counts (
+  log_id    INTEGER NOT NULL REFERENCES logs(id),
+  metric    TEXT NOT NULL,
+  month     TEXT NOT NULL,   -- YYYY-MM; '' for a snapshot
+  category  TEXT NOT NULL,
+  region    TEXT NOT NULL,
+  consented INTEGER NOT NULL,
+  n         INTEGER NOT NULL,
+  sum       INTEGER NOT NULL,
+  PRIMARY KEY (log_id, metric, month, category, region, consented)
+) WITHOUT ROWID;
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,897 @@
+// The case desk over HTTP (desk/desk.h): the hotline's consultations, survivors' cases with
+// their procedural events, consents, people and deadlines, complaints against officials, the
+// staff's statistics and the public's impact figures (small cells suppressed). Cases are
+// case-scoped: a case the caller may not see answers 404 case-not-found, as one that does not
+// exist. No route here answers a survivor's identity: that is read through /subjects/{code},
+// which records the read in the access trail.
+#include <charconv>
+
+#include "api/api.h"
+#include "core/reasons.h"
+#include "desk/desk.h"
+#include "desk/suppress.h"
+
+namespace amanat::api {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+template <std::size_t N>
+std::vector<std::string> values(const std::string_view (&list)[N]) {
+  return {std::begin(list), std::end(list)};
+}
+
+Status need_desk(const Call& c) {
+  if (!c.org.desk) return fail(Errc::unavailable, "this organisation keeps no case desk here");
+  return {};
+}
+
+std::vector<std::string> strings_of(const nlohmann::json& body, const char* name) {
+  std::vector<std::string> out;
+  if (body.contains(name))
+    for (const auto& v : body[name]) out.push_back(v.get<std::string>());
+  return out;
+}
+
+std::optional<std::string> opt_string(const nlohmann::json& body, const char* name) {
+  if (!body.contains(name)) return std::nullopt;
+  return body[name].get<std::string>();
+}
+
+ojson consultation_json(const desk::ConsultationRow& c) {
+  ojson j{{"id", c.id},
+          {"at", c.at},
+          {"channel", c.channel},
+          {"contact_kind", c.contact_kind},
+          {"caller_role", c.caller_role},
+          {"category", c.category},
+          {"context", c.context},
+          {"region", c.region},
+          {"age_group", c.age_group},
+          {"sex", c.sex},
+          {"police_status", c.police_status},
+          {"referrals", c.referrals},
+          {"outcome", c.outcome},
+          {"operator", c.operator_id},
+          {"protocol", c.protocol},
+          {"consent_stats", c.consent_stats}};
+  if (c.hours_since) j["hours_since"] = *c.hours_since;
+  if (c.follow_up) j["follow_up"] = *c.follow_up;
+  if (c.survivor) j["survivor"] = *c.survivor;
+  if (c.case_id) j["case_id"] = *c.case_id;
+  return j;
+}
+
+ojson consents_json(const desk::Consents& c) {
+  return {{"stats", c.stats}, {"publish", c.publish}, {"police", c.police}, {"lawyer", c.lawyer}};
+}
+
+ojson case_json(const desk::CaseRow& c) {
+  ojson j{{"code", c.code},         {"survivor", c.survivor}, {"category", c.category},
+          {"context", c.context},   {"region", c.region},     {"stage", c.stage},
+          {"private_prosecution", c.private_prosecution},     {"articles", c.articles},
+          {"body", c.body},         {"court", c.court},       {"opened", c.opened},
+          {"consents", consents_json(c.consents)}};
+  if (c.lawyer) j["lawyer"] = *c.lawyer;
+  if (c.case_worker) j["case_worker"] = *c.case_worker;
+  if (c.verdict) j["verdict"] = *c.verdict;
+  return j;
+}
+
+ojson event_json(const desk::EventRow& e) {
+  ojson fields = ojson::array();
+  for (const auto& [k, v] : e.fields) fields.push_back({{"name", k}, {"value", v}});
+  return {{"id", e.id},
+          {"kind", e.kind},
+          {"date", e.date},
+          {"from", e.from},
+          {"to", e.to},
+          {"document_status", desk::document_status_name(e.document_status)},
+          {"document", e.document},
+          {"legal_basis", e.legal_basis},
+          {"fields", fields},
+          {"recorded_by", e.recorded_by},
+          {"recorded_at", e.recorded_at}};
+}
+
+ojson deadline_json(const desk::DeadlineRow& d) {
+  ojson j{{"id", d.id}, {"case", d.case_code}, {"due", d.due}, {"what", d.what}, {"done", d.done.has_value()}};
+  return j;
+}
+
+ojson complaint_json(const desk::ComplaintRow& c) {
+  ojson j{{"id", c.id},
+          {"official_rank", c.official_rank},
+          {"official_unit", c.official_unit},
+          {"region", c.region},
+          {"conduct", c.conduct},
+          {"filed_with", c.filed_with},
+          {"filed_on", c.filed_on},
+          {"outcome", c.outcome},
+          {"article", c.article}};
+  if (c.decided_on) j["decided_on"] = *c.decided_on;
+  return j;
+}
+
+// ---- handlers ----
+
+Result<http::Response> vocabulary(Call& c) {
+  const desk::Procedure& p = c.org.desk ? c.org.desk->procedure() : desk::Procedure::kazakhstan();
+  auto labels = [](const desk::Labels& l) { return ojson{{"en", l.en}, {"ru", l.ru}, {"kk", l.kk}}; };
+  ojson stages = ojson::array(), events = ojson::array();
+  for (const auto& s : p.stages()) stages.push_back({{"id", s.id}, {"label", labels(s.label)}, {"open", s.open}});
+  for (const auto& e : p.events()) {
+    ojson fields = ojson::array();
+    for (const auto& f : e.fields)
+      fields.push_back({{"id", f.id}, {"label", labels(f.label)}, {"required", f.required}, {"choices", f.choices}});
+    ojson j{{"id", e.id}, {"label", labels(e.label)}, {"from", e.from}, {"legal_basis", e.legal_basis},
+            {"fields", fields}};
+    if (e.to) j["to"] = *e.to;
+    events.push_back(std::move(j));
+  }
+  return json_response(200, {{"procedure", {{"id", p.id()}, {"version", p.version()}, {"initial", p.initial()},
+                                            {"stages", stages}, {"events", events}}},
+                             {"channels", values(desk::kChannels)},
+                             {"categories", values(desk::kCategories)},
+                             {"contexts", values(desk::kContexts)},
+                             {"regions", values(desk::kRegions)},
+                             {"age_groups", values(desk::kAgeGroups)},
+                             {"referrals", values(desk::kReferrals)},
+                             {"outcomes", values(desk::kOutcomes)}});
+}
+
+Result<http::Response> log_consultation(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewConsultation n{.at = b.value("at", std::int64_t{0}),
+                          .channel = b["channel"],
+                          .contact_kind = b.value("contact_kind", std::string("data")),
+                          .caller_role = b["caller_role"],
+                          .category = b["category"],
+                          .context = strings_of(b, "context"),
+                          .region = b["region"],
+                          .age_group = b["age_group"],
+                          .sex = b["sex"],
+                          .incident_precision = b.value("incident_precision", std::string("unknown")),
+                          .police_status = b.value("police_status", std::string("unknown")),
+                          .referrals = strings_of(b, "referrals"),
+                          .outcome = b["outcome"],
+                          .follow_up = opt_string(b, "follow_up"),
+                          .protocol = b.value("protocol", std::string()),
+                          .consent_stats = b.value("consent_stats", false),
+                          .survivor = opt_string(b, "survivor")};
+  if (b.contains("incident_at")) n.incident_at = b["incident_at"].get<std::int64_t>();
+  if (b.contains("identity"))
+    for (const char* f : identity::kSubjectFields)
+      if (b["identity"].contains(f)) n.identity.emplace_back(f, b["identity"][f].get<std::string>());
+  AMANAT_TRY(logged, c.org.desk->log_consultation(c.session->user, n));
+  ojson out{{"id", logged.id}};
+  if (logged.survivor) out["survivor"] = *logged.survivor;
+  return json_response(201, out);
+}
+
+Result<std::int64_t> page_param(const std::string& k, const std::string& v) {
+  return query_number(k, v, k == "limit" ? 1 : 0, k == "limit" ? 200 : INT64_MAX);
+}
+
+Result<http::Response> list_consultations(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"survivor", "from", "to", "category", "before", "limit"}));
+  desk::ConsultationFilter f;
+  for (const auto& [k, v] : params) {
+    if (k == "survivor") f.survivor = v;
+    else if (k == "from") f.from = v;
+    else if (k == "to") f.to = v;
+    else if (k == "category") f.category = v;
+    else {
+      AMANAT_TRY(n, page_param(k, v));
+      if (k == "limit") f.limit = static_cast<std::size_t>(n);
+      else f.before = n;
+    }
+  }
+  AMANAT_TRY(rows, c.org.desk->consultations(c.session->user, f));
+  ojson items = ojson::array();
+  for (const auto& r : rows) items.push_back(consultation_json(r));
+  ojson out{{"consultations", items}};
+  if (rows.size() == f.limit) out["next"] = rows.back().id;
+  return json_response(200, out);
+}
+
+desk::Consents consents_of(const nlohmann::json& j) {
+  return {j.value("stats", false), j.value("publish", false), j.value("police", false), j.value("lawyer", false)};
+}
+
+Result<http::Response> open_case(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewCase n{.survivor = b["survivor"],
+                  .category = b["category"],
+                  .context = strings_of(b, "context"),
+                  .region = b["region"],
+                  .private_prosecution = b.value("private_prosecution", false),
+                  .articles = strings_of(b, "articles"),
+                  .body = b.value("body", std::string()),
+                  .court = b.value("court", std::string())};
+  if (b.contains("consents")) n.consents = consents_of(b["consents"]);
+  if (b.contains("lawyer")) n.lawyer = b["lawyer"].get<std::int64_t>();
+  if (b.contains("case_worker")) n.case_worker = b["case_worker"].get<std::int64_t>();
+  if (b.contains("from_consultation")) n.from_consultation = b["from_consultation"].get<std::int64_t>();
+  for (auto user : {n.lawyer, n.case_worker})
+    if (user && c.org.accounts) {
+      auto u = c.org.accounts->user(*user);
+      if (!u) return fail(reasons::user_not_found, "no such user", user == n.lawyer ? "lawyer" : "case_worker");
+    }
+  AMANAT_TRY(row, c.org.desk->open_case(c.session->user, n));
+  return json_response(201, {{"code", row.code}, {"stage", row.stage}});
+}
+
+Result<http::Response> list_cases(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"stage", "category", "region", "survivor", "after", "limit"}));
+  desk::CaseFilter f;
+  for (const auto& [k, v] : params) {
+    if (k == "stage") f.stage = v;
+    else if (k == "category") f.category = v;
+    else if (k == "region") f.region = v;
+    else if (k == "survivor") f.survivor = v;
+    else {
+      AMANAT_TRY(n, page_param(k, v));
+      if (k == "limit") f.limit = static_cast<std::size_t>(n);
+      else f.after = n;
+    }
+  }
+  AMANAT_TRY(rows, c.org.desk->cases(c.session->user, f));
+  ojson items = ojson::array();
+  for (const auto& r : rows) items.push_back(case_json(r));
+  ojson out{{"cases", items}};
+  if (rows.size() == f.limit) out["next"] = rows.back().id;
+  return json_response(200, out);
+}
+
+Result<http::Response> read_case(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const std::string& code = c.params.at("case");
+  auto page = c.org.desk->case_page(c.session->user, code);
+  if (c.org.identities)
+    c.org.identities->record(actor(c), "read-case", code.substr(0, 20),
+                             page ? "ok" : page.error().code == Errc::not_found ? "not-found" : "failed");
+  if (!page) return err(page);
+  ojson events = ojson::array(), deadlines = ojson::array(), allowed = ojson::array();
+  for (const auto& e : page->events) events.push_back(event_json(e));
+  for (const auto& d : page->deadlines) deadlines.push_back(deadline_json(d));
+  for (const auto* e : c.org.desk->procedure().allowed(page->row.stage)) allowed.push_back(e->id);
+  ojson out = case_json(page->row);
+  out["events"] = events;
+  out["deadlines"] = deadlines;
+  out["allowed"] = allowed;
+  return json_response(200, out);
+}
+
+Result<http::Response> add_event(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewEvent e{.kind = b["kind"], .date = b["date"], .document = b.value("document", std::string())};
+  e.document_status = desk::parse_document_status(b.value("document_status", std::string("unknown")))
+                          .value_or(desk::DocumentStatus::unknown);
+  e.legal_basis = opt_string(b, "legal_basis");
+  if (b.contains("fields"))
+    for (const auto& f : b["fields"]) e.fields.emplace_back(f["name"].get<std::string>(), f["value"].get<std::string>());
+  AMANAT_TRY(row, c.org.desk->add_event(c.session->user, c.params.at("case"), e));
+  return json_response(201, event_json(row));
+}
+
+Result<http::Response> set_consents(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  auto consents = consents_of(c.body);
+  AMANAT_CHECK(c.org.desk->set_consents(c.session->user, c.params.at("case"), consents));
+  return json_response(200, consents_json(consents));
+}
+
+Result<http::Response> assign_case(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  std::optional<std::int64_t> lawyer, worker;
+  if (c.body.contains("lawyer")) lawyer = c.body["lawyer"].get<std::int64_t>();
+  if (c.body.contains("case_worker")) worker = c.body["case_worker"].get<std::int64_t>();
+  if (!lawyer && !worker) return fail_field("lawyer", "give lawyer and/or case_worker (0 removes one)");
+  if (c.org.accounts) {
+    if (lawyer && *lawyer) {
+      auto u = c.org.accounts->user(*lawyer);
+      if (!u) return fail(reasons::user_not_found, "no such user", "lawyer");
+      if (u->role != Role::lawyer && u->role != Role::director) return fail_field("lawyer", "that user is not a lawyer");
+    }
+    if (worker && *worker) {
+      auto u = c.org.accounts->user(*worker);
+      if (!u) return fail(reasons::user_not_found, "no such user", "case_worker");
+      if (u->role != Role::case_worker && u->role != Role::director)
+        return fail_field("case_worker", "that user is not a case worker");
+    }
+  }
+  AMANAT_CHECK(c.org.desk->assign(c.session->user, c.params.at("case"), lawyer, worker));
+  return json_response(200, {{"assigned", true}});
+}
+
+Result<http::Response> add_deadline(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(d, c.org.desk->add_deadline(c.session->user, c.params.at("case"), c.body["due"], c.body["what"]));
+  return json_response(201, deadline_json(d));
+}
+
+Result<http::Response> finish_deadline(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(id, id_param(c, "deadline", reasons::not_found));
+  AMANAT_CHECK(c.org.desk->finish_deadline(c.session->user, c.params.at("case"), id));
+  return json_response(200, {{"done", true}});
+}
+
+Result<http::Response> list_due(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"until"}));
+  std::string until = "2999-12-31";
+  for (const auto& [k, v] : params) until = v;
+  AMANAT_TRY(rows, c.org.desk->due(c.session->user, until));
+  ojson items = ojson::array();
+  for (const auto& d : rows) items.push_back(deadline_json(d));
+  return json_response(200, {{"deadlines", items}});
+}
+
+Result<http::Response> add_complaint(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::ComplaintRow row{.official_rank = b["official_rank"], .official_unit = b["official_unit"],
+                         .region = b["region"], .conduct = b["conduct"], .filed_with = b["filed_with"],
+                         .filed_on = b["filed_on"], .outcome = b.value("outcome", std::string("pending")),
+                         .decided_on = opt_string(b, "decided_on"), .article = b.value("article", std::string())};
+  AMANAT_TRY(out, c.org.desk->add_complaint(c.session->user, row, opt_string(b, "case")));
+  return json_response(201, complaint_json(out));
+}
+
+Result<http::Response> decide_complaint(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(id, id_param(c, "complaint", reasons::not_found));
+  AMANAT_TRY(out, c.org.desk->decide_complaint(c.session->user, id, c.body["outcome"],
+                                               c.body.value("decided_on", std::string()),
+                                               c.body.value("article", std::string())));
+  return json_response(200, complaint_json(out));
+}
+
+Result<http::Response> list_complaints(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"after", "limit"}));
+  std::int64_t after = 0, limit = 50;
+  for (const auto& [k, v] : params) {
+    AMANAT_TRY(n, page_param(k, v));
+    (k == "limit" ? limit : after) = n;
+  }
+  AMANAT_TRY(rows, c.org.desk->complaints(c.session->user, after, static_cast<std::size_t>(limit)));
+  ojson items = ojson::array();
+  for (const auto& r : rows) items.push_back(complaint_json(r));
+  ojson out{{"complaints", items}};
+  if (rows.size() == static_cast<std::size_t>(limit)) out["next"] = rows.back().id;
+  return json_response(200, out);
+}
+
+Result<std::string> month_param(const std::string& k, const std::string& v) {
+  bool ok = v.size() == 7 && v[4] == '-';
+  for (std::size_t i = 0; ok && i < 7; ++i) ok = i == 4 || (v[i] >= '0' && v[i] <= '9');
+  if (!ok || v.substr(5) < "01" || v.substr(5) > "12")
+    return fail(reasons::query_invalid, k + ": a month YYYY-MM", k);
+  return v;
+}
+
+const std::vector<std::string> kStaffMetrics = {
+    desk::metric::consultations, desk::metric::cases_opened, desk::metric::survivors,   desk::metric::to_court,
+    desk::metric::convictions,   desk::metric::convicted,    desk::metric::acquittals,  desk::metric::report_to_verdict,
+    desk::metric::officials_accountable, desk::metric::disciplinary};
+
+// The staff's figures: every record (consented or not), by month, category or region, for a
+// period of whole months. Staff see small cells: they see the records themselves.
+Result<http::Response> staff_stats(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"from", "to", "by"}));
+  desk::CountQuery q{.metrics = kStaffMetrics, .from = "0000-01", .to = "9999-12"};
+  for (const auto& [k, v] : params) {
+    if (k == "by") {
+      if (v == "month") q.by_month = true;
+      else if (v == "category") q.by_category = true;
+      else if (v == "region") q.by_region = true;
+      else return fail(reasons::query_invalid, "by: month, category or region", "by");
+    } else {
+      AMANAT_TRY(m, month_param(k, v));
+      (k == "from" ? q.from : q.to) = m;
+    }
+  }
+  if (q.to < q.from) return fail(reasons::period_reversed, "to precedes from", "to");
+  AMANAT_TRY(counts, c.org.desk->counts(q));
+  desk::CountQuery stages{.metrics = {}, .by_category = q.by_category, .by_region = q.by_region};
+  for (const auto& s : c.org.desk->procedure().stages()) stages.metrics.push_back(desk::metric::stage_prefix + s.id);
+  AMANAT_TRY(now, c.org.desk->counts(stages));
+  ojson rows = ojson::array();
+  for (const auto* list : {&counts, &now})
+    for (const auto& n : *list) {
+      ojson j{{"metric", n.metric}, {"n", n.n}};
+      if (q.by_month && !n.month.empty()) j["month"] = n.month;
+      if (q.by_category) j["category"] = n.category;
+      if (q.by_region) j["region"] = n.region;
+      if (n.sum) j["sum"] = n.sum;
+      rows.push_back(std::move(j));
+    }
+  return json_response(200, {{"from", q.from}, {"to", q.to}, {"counts", rows}});
+}
+
+// One published table: rows x columns of counts with their margins, each a value or hidden
+// (fewer than k, or hidden so that the totals cannot give a hidden one away: desk/suppress.h).
+ojson table_json(const std::vector<std::string>& rows, const std::vector<std::string>& cols,
+                 const std::vector<std::vector<std::int64_t>>& counts, std::int64_t k) {
+  auto p = desk::suppress(counts, {.k = k});
+  auto value = [](ojson j, const std::optional<std::int64_t>& v) {
+    j["hidden"] = !v;
+    if (v) j["n"] = *v;
+    return j;
+  };
+  ojson cells = ojson::array(), rt = ojson::array(), ct = ojson::array();
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    for (std::size_t c = 0; c < cols.size(); ++c) cells.push_back(value({{"row", rows[r]}, {"column", cols[c]}}, p.cells[r][c]));
+  for (std::size_t r = 0; r < rows.size(); ++r) rt.push_back(value({{"label", rows[r]}}, p.row_totals[r]));
+  for (std::size_t c = 0; c < cols.size(); ++c) ct.push_back(value({{"label", cols[c]}}, p.col_totals[c]));
+  return {{"rows", rows}, {"columns", cols}, {"cells", cells}, {"row_totals", rt}, {"column_totals", ct},
+          {"total", value(ojson::object(), p.total)}};
+}
+
+// The public's figures for one calendar year: only records with consent to be counted, in fixed
+// tables (never an ad-hoc filter, which differencing would defeat), every cell under k hidden
+// with complementary suppression (desk/suppress.h).
+Result<http::Response> impact(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"year"}));
+  std::int64_t year = 0;
+  for (const auto& [k, v] : params) {
+    AMANAT_TRY(y, query_number(k, v, 2000, 2999));
+    year = y;
+  }
+  if (!year) return fail(reasons::query_invalid, "year: a calendar year, e.g. 2025", "year");
+  constexpr std::int64_t k = 5;
+  const std::string y = std::to_string(year);
+  const std::vector<std::string> quarters = {"Q1", "Q2", "Q3", "Q4"};
+  auto quarter_of = [](const std::string& month) { return (std::stoi(month.substr(5, 2)) - 1) / 3; };
+  const std::vector<std::string> cats = values(desk::kCategories);
+  auto cat_index = [&](const std::string& cat) {
+    return static_cast<std::size_t>(std::find(cats.begin(), cats.end(), cat) - cats.begin());
+  };
+  // Consultations by category and quarter.
+  AMANAT_TRY(cons, c.org.desk->counts({.metrics = {desk::metric::consultations}, .from = y + "-01", .to = y + "-12",
+                                       .by_month = true, .by_category = true, .consented_only = true}));
+  std::vector<std::vector<std::int64_t>> by_quarter(cats.size(), std::vector<std::int64_t>(4, 0));
+  for (const auto& n : cons)
+    if (auto i = cat_index(n.category); i < cats.size()) by_quarter[i][quarter_of(n.month)] += n.n;
+  // Cases by category and milestone.
+  const std::vector<std::string> milestones = {desk::metric::cases_opened, desk::metric::to_court,
+                                               desk::metric::convictions, desk::metric::acquittals};
+  AMANAT_TRY(cases, c.org.desk->counts({.metrics = milestones, .from = y + "-01", .to = y + "-12",
+                                        .by_category = true, .consented_only = true}));
+  std::vector<std::vector<std::int64_t>> by_milestone(cats.size(), std::vector<std::int64_t>(milestones.size(), 0));
+  for (const auto& n : cases) {
+    auto m = static_cast<std::size_t>(std::find(milestones.begin(), milestones.end(), n.metric) - milestones.begin());
+    if (auto i = cat_index(n.category); i < cats.size() && m < milestones.size()) by_milestone[i][m] += n.n;
+  }
+  // Consultations by region (one column).
+  const std::vector<std::string> regions = values(desk::kRegions);
+  AMANAT_TRY(reg, c.org.desk->counts({.metrics = {desk::metric::consultations}, .from = y + "-01", .to = y + "-12",
+                                      .by_region = true, .consented_only = true}));
+  std::vector<std::vector<std::int64_t>> by_region(regions.size(), std::vector<std::int64_t>(1, 0));
+  for (const auto& n : reg) {
+    auto i = static_cast<std::size_t>(std::find(regions.begin(), regions.end(), n.region) - regions.begin());
+    if (i < regions.size()) by_region[i][0] += n.n;
+  }
+  return json_response(200, {{"year", year},
+                             {"k", k},
+                             {"consultations_by_quarter", table_json(cats, quarters, by_quarter, k)},
+                             {"cases_by_milestone", table_json(cats, milestones, by_milestone, k)},
+                             {"consultations_by_region", table_json(regions, {"consultations"}, by_region, k)}});
+}
+
+Result<http::Response> survivor_timeline(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const std::string& code = c.params.at("code");
+  AMANAT_TRY(cons, c.org.desk->consultations(c.session->user, {.survivor = code, .limit = 200}));
+  AMANAT_TRY(cases, c.org.desk->cases(c.session->user, {.survivor = code, .limit = 200}));
+  if (c.org.identities) c.org.identities->record(actor(c), "read-survivor", code.substr(0, 20), "ok");
+  ojson cl = ojson::array(), kl = ojson::array();
+  for (const auto& r : cons) cl.push_back(consultation_json(r));
+  for (const auto& r : cases) kl.push_back(case_json(r));
+  return json_response(200, {{"code", code}, {"consultations", cl}, {"cases", kl}});
+}
+
+// ---- schemas ----
+
+Field strings_field(std::string name, std::string what, std::vector<std::string> allowed, std::size_t max_items) {
+  Field f{std::move(name), Field::Type::strings, false, std::move(what), 1, 40};
+  f.one_of = std::move(allowed);
+  f.max_items = max_items;
+  return f;
+}
+
+Field labels_field(const char* name) {
+  return out::object(name, "The label in each language",
+                     {out::text("en", "English"), out::text("ru", "Russian"), out::text("kk", "Kazakh")});
+}
+
+std::vector<Field> consultation_out() {
+  return {out::number("id", "The consultation's number"),
+          out::number("at", "When, unix seconds"),
+          out::text("channel", "How it came"),
+          out::text("contact_kind", "data, silent, ..."),
+          out::text("caller_role", "Who called"),
+          out::text("category", "GBVIMS incident type"),
+          out::texts("context", "Context flags"),
+          out::text("region", "Region"),
+          out::text("age_group", "The survivor's age group"),
+          out::text("sex", "The survivor's sex"),
+          out::number("hours_since", "Hours from the incident to the call", false),
+          out::text("police_status", "Whether the police have it"),
+          out::texts("referrals", "Where the caller was referred"),
+          out::text("outcome", "What came of it"),
+          out::text("follow_up", "Follow-up date, YYYY-MM-DD", false),
+          out::number("operator", "The operator's user id"),
+          out::text("protocol", "The protocol shown, id@version"),
+          out::flag("consent_stats", "May be counted in public statistics"),
+          out::text("survivor", "The survivor's code", false),
+          out::number("case_id", "The case it opened", false)};
+}
+
+Field consents_out(const char* name, bool required = true) {
+  return out::object(name, "The survivor's consents",
+                     {out::flag("stats", "To be counted in public statistics"), out::flag("publish", "To publish"),
+                      out::flag("police", "To share with the police"), out::flag("lawyer", "To share with lawyers")},
+                     required);
+}
+
+std::vector<Field> case_out() {
+  return {out::text("code", "The case's code (random, C-YYYY-XXXXX)"),
+          out::text("survivor", "The survivor's code"),
+          out::text("category", "GBVIMS incident type"),
+          out::texts("context", "Context flags"),
+          out::text("region", "Region"),
+          out::text("stage", "The procedural stage now"),
+          out::flag("private_prosecution", "A private-prosecution case"),
+          out::texts("articles", "Criminal-code articles"),
+          out::text("body", "The investigating body"),
+          out::text("court", "The court"),
+          out::number("opened", "When the desk opened it, unix seconds"),
+          consents_out("consents"),
+          out::number("lawyer", "The assigned lawyer's user id", false),
+          out::number("case_worker", "The assigned case worker's user id", false),
+          out::text("verdict", "conviction, acquittal or other, once there is one", false)};
+}
+
+std::vector<Field> event_out() {
+  return {out::number("id", "The event's number"),
+          out::text("kind", "The event (procedure table)"),
+          out::text("date", "YYYY-MM-DD, YYYY-MM or YYYY"),
+          out::text("from", "The stage before"),
+          out::text("to", "The stage after"),
+          out::choice("document_status", "The document's status", {"obtained", "requested", "refused", "unknown"}),
+          out::text("document", "The document's name and number"),
+          out::text("legal_basis", "The legal basis"),
+          out::list("fields", "The event's own fields", {out::text("name", "Field"), out::text("value", "Value")}),
+          out::number("recorded_by", "Who recorded it"),
+          out::number("recorded_at", "When, unix seconds")};
+}
+
+std::vector<Field> deadline_out() {
+  return {out::number("id", "The deadline's number"), out::text("case", "The case's code"),
+          out::text("due", "YYYY-MM-DD"), out::text("what", "What is due"), out::flag("done", "Marked done")};
+}
+
+std::vector<Field> complaint_out() {
+  return {out::number("id", "The complaint's number"),
+          out::text("official_rank", "The official's rank"),
+          out::text("official_unit", "The official's unit"),
+          out::text("region", "Region"),
+          out::text("conduct", "What they did or failed to do"),
+          out::text("filed_with", "Where the complaint went"),
+          out::text("filed_on", "YYYY-MM-DD"),
+          out::text("outcome", "pending, disciplinary, dismissal, criminal_case, rejected"),
+          out::text("decided_on", "YYYY-MM-DD", false),
+          out::text("article", "The criminal case's article, if any")};
+}
+
+Field table_out(const char* name, const char* what) {
+  auto value = [](std::vector<Field> f) {
+    f.push_back(out::number("n", "The count, unless hidden", false));
+    f.push_back(out::flag("hidden", "Hidden: fewer than k, or it would give a hidden one away"));
+    return f;
+  };
+  return out::object(name, what,
+                     {out::texts("rows", "Row labels"), out::texts("columns", "Column labels"),
+                      out::list("cells", "Every cell, row by row",
+                                value({out::text("row", "Row label"), out::text("column", "Column label")})),
+                      out::list("row_totals", "Each row's total", value({out::text("label", "Row label")})),
+                      out::list("column_totals", "Each column's total", value({out::text("label", "Column label")})),
+                      out::object("total", "The grand total", value({}))});
+}
+
+}  // namespace
+
+void add_desk_routes(Api& api) {
+  const std::vector<Role> hotline = {Role::hotline_operator, Role::case_worker, Role::director};
+  const std::vector<Role> desk_staff = {Role::hotline_operator, Role::case_worker, Role::lawyer, Role::director};
+  const std::vector<Role> case_writers = {Role::case_worker, Role::lawyer, Role::director};
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/desk/vocabulary",
+           .summary = "The desk's closed lists and the criminal-procedure table cases follow",
+           .is_public = true,
+           .response = "The procedure (stages, events, labels in en/ru/kk) and the consultation form's lists",
+           .returns = Schema{"DeskVocabulary",
+                             {out::object("procedure", "The procedure table",
+                                          {out::text("id", "Its id"), out::text("version", "Its version"),
+                                           out::text("initial", "The stage a new case starts in"),
+                                           out::list("stages", "Stages",
+                                                     {out::text("id", "Stage"), labels_field("label"),
+                                                      out::flag("open", "Still open at this stage")}),
+                                           out::list("events", "Event kinds",
+                                                     {out::text("id", "Event"), labels_field("label"),
+                                                      out::texts("from", "Stages it is allowed in (* = any open)"),
+                                                      out::text("to", "The stage it leads to", false),
+                                                      out::text("legal_basis", "Default legal basis"),
+                                                      out::list("fields", "Its own fields",
+                                                                {out::text("id", "Field"), labels_field("label"),
+                                                                 out::flag("required", "Required"),
+                                                                 out::texts("choices", "Allowed values")})})}),
+                              out::texts("channels", "Channels"), out::texts("categories", "GBVIMS types"),
+                              out::texts("contexts", "Context flags"), out::texts("regions", "Regions"),
+                              out::texts("age_groups", "Age groups"), out::texts("referrals", "Referrals"),
+                              out::texts("outcomes", "Outcomes")}},
+           .handler = vocabulary});
+
+  Field identity_field{"identity", Field::Type::object, false,
+                       "Identity to seal as a new survivor (optional; never stored in the clear)"};
+  for (const char* f : identity::kSubjectFields)
+    identity_field.fields.push_back(Field{f, Field::Type::string, false, "Sealed", 0, identity::kMaxFieldBytes});
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/consultations",
+           .summary = "Log a hotline consultation",
+           .roles = hotline,
+           .body = Schema{"ConsultationInput",
+                          {integer("at", "When, unix seconds (default: now)", 0, INT64_MAX, false),
+                           one_of("channel", "How it came", values(desk::kChannels)),
+                           one_of("contact_kind", "data unless silent, hang-up, ...", values(desk::kContactKinds), false),
+                           one_of("caller_role", "Who called", values(desk::kCallerRoles)),
+                           one_of("category", "GBVIMS incident type", values(desk::kCategories)),
+                           strings_field("context", "Context flags", values(desk::kContexts), 5),
+                           one_of("region", "Region", values(desk::kRegions)),
+                           one_of("age_group", "The survivor's age group", values(desk::kAgeGroups)),
+                           one_of("sex", "The survivor's sex", values(desk::kSexes)),
+                           integer("incident_at", "When the incident happened, unix seconds", 0, INT64_MAX, false),
+                           one_of("incident_precision", "How precisely it is known", values(desk::kPrecisions), false),
+                           one_of("police_status", "Whether the police have it", values(desk::kPoliceStatuses), false),
+                           strings_field("referrals", "Where the caller was referred", values(desk::kReferrals), 8),
+                           one_of("outcome", "What came of it", values(desk::kOutcomes)),
+                           str("follow_up", "Follow-up date, YYYY-MM-DD", 10, false),
+                           str("protocol", "The protocol shown, id@version", 64, false),
+                           boolean("consent_stats", "The caller agrees to be counted in public statistics"),
+                           str("survivor", "An existing survivor's code", 40, false), identity_field}},
+           .status = 201,
+           .response = "The consultation's number, and the survivor's code when one was named or made",
+           .returns = Schema{"ConsultationLogged",
+                             {out::number("id", "The consultation's number"),
+                              out::text("survivor", "The survivor's code", false)}},
+           .handler = log_consultation});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/consultations",
+           .summary = "Consultations, newest first, a page at a time",
+           .roles = hotline,
+           .query = {"survivor", "from", "to", "category", "before", "limit"},
+           .response = "A page of consultations (before: `next` of the previous page; limit 1-200, default 50)",
+           .returns = Schema{"ConsultationPage",
+                             {out::list("consultations", "Newest first", consultation_out()),
+                              out::number("next", "The `before` of the next page, when there may be more", false)}},
+           .handler = list_consultations});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases",
+           .summary = "Open a case for a survivor",
+           .roles = hotline,
+           .body = Schema{"CaseInput",
+                          {str("survivor", "The survivor's code", 40),
+                           one_of("category", "GBVIMS incident type", values(desk::kCategories)),
+                           strings_field("context", "Context flags", values(desk::kContexts), 5),
+                           one_of("region", "Region", values(desk::kRegions)),
+                           boolean("private_prosecution", "A private-prosecution case (UPK art. 32 part 2)"),
+                           Field{"articles", Field::Type::strings, false, "Criminal-code articles", 1, 80, 0,
+                                 0, {}, {}, 10},
+                           str("body", "The investigating body", 200, false), str("court", "The court", 200, false),
+                           integer("lawyer", "The lawyer's user id", 1, INT64_MAX, false),
+                           integer("case_worker", "The case worker's user id", 1, INT64_MAX, false),
+                           Field{"consents", Field::Type::object, false, "The survivor's consents", 0, 0, 0, 0, {},
+                                 {boolean("stats", "To be counted"), boolean("publish", "To publish"),
+                                  boolean("police", "To share with the police"),
+                                  boolean("lawyer", "To share with lawyers")}},
+                           integer("from_consultation", "The consultation it comes from", 1, INT64_MAX, false)}},
+           .status = 201,
+           .response = "The case's code and stage",
+           .returns = Schema{"CaseOpened", {out::text("code", "The case's code"), out::text("stage", "Its stage")}},
+           .handler = open_case});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/cases",
+           .summary = "The cases the caller may see, in order, a page at a time",
+           .roles = desk_staff,
+           .query = {"stage", "category", "region", "survivor", "after", "limit"},
+           .response = "A page of cases (after: `next` of the previous page; limit 1-200, default 50)",
+           .returns = Schema{"CasePage",
+                             {out::list("cases", "Cases", case_out()),
+                              out::number("next", "The `after` of the next page, when there may be more", false)}},
+           .handler = list_cases});
+
+  std::vector<Field> page = case_out();
+  page.push_back(out::list("events", "Every event, in order", event_out()));
+  page.push_back(out::list("deadlines", "Deadlines", deadline_out()));
+  page.push_back(out::texts("allowed", "The events its stage allows now"));
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/cases/{case}",
+           .summary = "A case with its procedural timeline and deadlines (case-scoped)",
+           .roles = desk_staff,
+           .response = "The case",
+           .returns = Schema{"Case", page},
+           .responses = {{404, "No such case, or not one of the caller's"}},
+           .handler = read_case});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/events",
+           .summary = "Record a procedural event (only one the case's stage allows)",
+           .roles = case_writers,
+           .body = Schema{"CaseEventInput",
+                          {str("kind", "The event (procedure table)", 64),
+                           str("date", "YYYY-MM-DD, or YYYY-MM / YYYY when only that is known", 10),
+                           one_of("document_status", "The document's status",
+                                  {"obtained", "requested", "refused", "unknown"}, false),
+                           str("document", "The document's name and number", 300, false),
+                           str("legal_basis", "The legal basis (default: the procedure's)", 300, false),
+                           Field{"fields", Field::Type::objects, false, "The event's own fields", 0, 0, 0, 0, {},
+                                 {str("name", "Field", 40), str("value", "Value", 300)}, 10}}},
+           .status = 201,
+           .response = "The event as recorded",
+           .returns = Schema{"CaseEvent", event_out()},
+           .responses = {{409, "The case's stage does not allow it (transition-not-allowed)"}},
+           .handler = add_event});
+
+  api.add({.method = "PUT",
+           .path = "/orgs/{org}/cases/{case}/consents",
+           .summary = "Set the survivor's consents on a case",
+           .roles = case_writers,
+           .body = Schema{"ConsentsInput",
+                          {boolean("stats", "To be counted in public statistics"), boolean("publish", "To publish"),
+                           boolean("police", "To share with the police"), boolean("lawyer", "To share with lawyers")}},
+           .response = "The consents now",
+           .returns = Schema{"Consents",
+                             {out::flag("stats", "To be counted"), out::flag("publish", "To publish"),
+                              out::flag("police", "To share with the police"),
+                              out::flag("lawyer", "To share with lawyers")}},
+           .handler = set_consents});
+
+  api.add({.method = "PUT",
+           .path = "/orgs/{org}/cases/{case}/people",
+           .summary = "Assign a case's lawyer and case worker (they may then read the survivor's identity)",
+           .roles = {Role::case_worker, Role::director},
+           .body = Schema{"CasePeopleInput",
+                          {integer("lawyer", "The lawyer's user id (0: none)", 0, INT64_MAX, false),
+                           integer("case_worker", "The case worker's user id (0: none)", 0, INT64_MAX, false)}},
+           .response = "Assigned",
+           .returns = Schema{"CasePeople", {out::flag("assigned", "True")}},
+           .handler = assign_case});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/deadlines",
+           .summary = "Add a deadline to a case",
+           .roles = case_writers,
+           .body = Schema{"DeadlineInput", {str("due", "YYYY-MM-DD", 10), str("what", "What is due (no names)", 200)}},
+           .status = 201,
+           .response = "The deadline",
+           .returns = Schema{"Deadline", deadline_out()},
+           .handler = add_deadline});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/deadlines/{deadline}/done",
+           .summary = "Mark a deadline done",
+           .roles = case_writers,
+           .response = "Done",
+           .returns = Schema{"DeadlineDone", {out::flag("done", "True")}},
+           .handler = finish_deadline});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/deadlines",
+           .summary = "Open deadlines due by a date, of the caller's cases (the reminders)",
+           .roles = desk_staff,
+           .query = {"until"},
+           .response = "Open deadlines, soonest first (until: YYYY-MM-DD)",
+           .returns = Schema{"DeadlineList", {out::list("deadlines", "Soonest first", deadline_out())}},
+           .handler = list_due});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/complaints",
+           .summary = "Record a complaint against a police officer or other official",
+           .roles = case_writers,
+           .body = Schema{"ComplaintInput",
+                          {str("case", "The case it belongs to, if any", 40, false),
+                           str("official_rank", "The official's rank (no names)", 100),
+                           str("official_unit", "The official's unit", 200),
+                           one_of("region", "Region", values(desk::kRegions)),
+                           one_of("conduct", "What they did or failed to do", values(desk::kConducts)),
+                           one_of("filed_with", "Where it was filed", values(desk::kFiledWith)),
+                           str("filed_on", "YYYY-MM-DD", 10),
+                           one_of("outcome", "Its outcome so far", values(desk::kComplaintOutcomes), false),
+                           str("decided_on", "YYYY-MM-DD", 10, false),
+                           str("article", "The criminal case's article", 80, false)}},
+           .status = 201,
+           .response = "The complaint",
+           .returns = Schema{"Complaint", complaint_out()},
+           .handler = add_complaint});
+
+  api.add({.method = "PUT",
+           .path = "/orgs/{org}/complaints/{complaint}/outcome",
+           .summary = "Record a complaint's outcome",
+           .roles = case_writers,
+           .body = Schema{"ComplaintOutcomeInput",
+                          {one_of("outcome", "Its outcome", values(desk::kComplaintOutcomes)),
+                           str("decided_on", "YYYY-MM-DD", 10, false), str("article", "Article", 80, false)}},
+           .response = "The complaint",
+           .returns = Schema{"Complaint", complaint_out()},
+           .handler = decide_complaint});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/complaints",
+           .summary = "Complaints against officials, in order, a page at a time",
+           .roles = case_writers,
+           .query = {"after", "limit"},
+           .response = "A page of complaints",
+           .returns = Schema{"ComplaintPage",
+                             {out::list("complaints", "Complaints", complaint_out()),
+                              out::number("next", "The `after` of the next page", false)}},
+           .handler = list_complaints});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/survivors/{code}",
+           .summary = "A survivor's timeline: their consultations and cases (no identity)",
+           .roles = desk_staff,
+           .response = "The survivor's consultations and the cases the caller may see",
+           .returns = Schema{"SurvivorTimeline",
+                             {out::text("code", "The survivor's code"),
+                              out::list("consultations", "Newest first", consultation_out()),
+                              out::list("cases", "Cases", case_out())}},
+           .responses = {{404, "No such survivor, or not one the caller may see"}},
+           .handler = survivor_timeline});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/desk/stats",
+           .summary = "The desk's figures for staff, from maintained counts (every record)",
+           .roles = {Role::case_worker, Role::director},
+           .query = {"from", "to", "by"},
+           .response = "Counts per metric (from, to: YYYY-MM; by: month, category or region); stage:* are now",
+           .returns = Schema{"DeskStats",
+                             {out::text("from", "First month"), out::text("to", "Last month"),
+                              out::list("counts", "Counts",
+                                        {out::text("metric", "What is counted"), out::number("n", "How many"),
+                                         out::text("month", "YYYY-MM", false), out::text("category", "", false),
+                                         out::text("region", "", false),
+                                         out::number("sum", "A total beside the count (days)", false)})}},
+           .handler = staff_stats});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/impact",
+           .summary = "The public impact figures of a year: consented records only, small cells hidden",
+           .is_public = true,
+           .query = {"year"},
+           .response = "Fixed tables with margins; a hidden cell is null (fewer than k, or hidden so that totals "
+                       "cannot give it away)",
+           .returns = Schema{"Impact",
+                             {out::number("year", "The calendar year"), out::number("k", "Cells under k are hidden"),
+                              table_out("consultations_by_quarter", "Consultations by category and quarter"),
+                              table_out("cases_by_milestone", "Cases by category: opened, to court, convictions, acquittals"),
+                              table_out("consultations_by_region", "Consultations by region")}},
+           .handler = impact});
+}
+
+}  // namespace amanat::api

@@ -1,0 +1,468 @@
+#include "desk/desk.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "books/model.h"
+#include "core/reasons.h"
+#include "core/utf8.h"
+
+namespace amanat::desk {
+
+namespace {
+
+const Error kNoCase{Errc::not_found, "no such case", &reasons::case_not_found};
+
+template <std::size_t N>
+Status one_of(std::string_view field, std::string_view value, const std::string_view (&allowed)[N]) {
+  if (std::find(std::begin(allowed), std::end(allowed), value) != std::end(allowed)) return {};
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return fail_field(field, "\"" + std::string(value.substr(0, 40)) + "\" is not one of " + list);
+}
+
+template <std::size_t N>
+Status each_of(std::string_view field, const std::vector<std::string>& values, const std::string_view (&allowed)[N]) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    AMANAT_CHECK(one_of(std::string(field) + "[" + std::to_string(i) + "]", values[i], allowed));
+    for (std::size_t j = 0; j < i; ++j)
+      if (values[j] == values[i]) return fail_field(field, "\"" + values[i] + "\" is given twice");
+  }
+  return {};
+}
+
+// Short procedural text (a document's name and number, a body, an article): one line, no
+// control characters, at most `max` bytes. Names of people do not belong here; the screens say so.
+Status short_text(std::string_view field, std::string_view text, std::size_t max) {
+  if (text.empty()) return {};
+  return books::check_text(text, field, max, false);
+}
+
+// A date with the precision it is known to: YYYY-MM-DD, YYYY-MM or YYYY.
+Status check_event_date(std::string_view date, std::string_view field) {
+  if (date.size() == 10) return books::check_date(date, field);
+  std::string full = std::string(date) + (date.size() == 7 ? "-01" : date.size() == 4 ? "-01-01" : "");
+  if (full.size() != 10 || !books::check_date(full, field))
+    return fail_field(field, "\"" + std::string(date.substr(0, 20)) + "\" is not a date YYYY-MM-DD, YYYY-MM or YYYY");
+  return {};
+}
+
+std::string month_of_unix(std::int64_t t) { return books::date_of_day(t / 86400).substr(0, 7); }
+std::string month_of(const std::optional<std::string>& date) { return date ? date->substr(0, 7) : std::string(); }
+
+std::string new_case_code(std::int64_t now) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::uint8_t raw[5];
+  randombytes_buf(raw, sizeof raw);
+  std::string code = "C-" + books::date_of_day(now / 86400).substr(0, 4) + "-";
+  for (std::uint8_t b : raw) code += kAlphabet[b & 31];
+  return code;
+}
+
+std::optional<std::string> field_value(const std::vector<std::pair<std::string, std::string>>& fields,
+                                       std::string_view id) {
+  for (const auto& [k, v] : fields)
+    if (k == id) return v;
+  return std::nullopt;
+}
+
+std::vector<Count> difference(const std::vector<Count>& before, const std::vector<Count>& after) {
+  std::vector<Count> out;
+  for (Count c : before) {
+    c.n = -c.n;
+    c.sum = -c.sum;
+    out.push_back(std::move(c));
+  }
+  out.insert(out.end(), after.begin(), after.end());
+  return out;
+}
+
+Status check_identity(const std::vector<std::pair<std::string, std::string>>& identity) {
+  for (const auto& [k, v] : identity) {
+    if (std::find(std::begin(identity::kSubjectFields), std::end(identity::kSubjectFields), k) ==
+        std::end(identity::kSubjectFields))
+      return fail_field("identity." + k, "not a field of an identity");
+    if (v.size() > identity::kMaxFieldBytes)
+      return fail_field("identity." + k, "at most " + std::to_string(identity::kMaxFieldBytes) + " bytes");
+    if (!is_valid_utf8(v)) return fail_field("identity." + k, "not valid UTF-8");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<std::int64_t> days_between(std::string_view a, std::string_view b) {
+  auto x = books::day_number(a), y = books::day_number(b);
+  if (!x || !y) return std::nullopt;
+  return *y - *x;
+}
+
+Desk::Desk(UnitOfWork& db, DeskStore& store, identity::Identities& ids, const Procedure& procedure, Clock clock)
+    : db_(db), store_(store), ids_(ids), procedure_(procedure), clock_(std::move(clock)) {}
+
+std::int64_t Desk::now() const {
+  if (clock_) return clock_();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// ---- counts ----
+
+std::vector<Count> Desk::contributions(const ConsultationRow& c) {
+  return {Count{metric::consultations, month_of_unix(c.at), c.category, c.region, c.consent_stats, 1, 0}};
+}
+
+std::vector<Count> Desk::contributions(const CaseRow& c) {
+  std::vector<Count> out;
+  const bool ok = c.consents.stats;
+  auto add = [&](const char* m, std::string month, std::int64_t n = 1, std::int64_t sum = 0) {
+    out.push_back(Count{m, std::move(month), c.category, c.region, ok, n, sum});
+  };
+  const std::string opened = month_of_unix(c.opened);
+  add(metric::cases_opened, opened);
+  if (c.first_of_survivor) add(metric::survivors, opened);
+  out.push_back(Count{std::string(metric::stage_prefix) + c.stage, "", c.category, c.region, ok, 1, 0});
+  if (c.court_on) add(metric::to_court, month_of(c.court_on));
+  if (c.verdict_on && c.verdict) {
+    const std::string m = month_of(c.verdict_on);
+    if (*c.verdict == "conviction") {
+      add(metric::convictions, m);
+      add(metric::convicted, m, c.convicted);
+    } else if (*c.verdict == "acquittal") {
+      add(metric::acquittals, m);
+    }
+    if (c.reported_on)
+      if (auto d = days_between(*c.reported_on, *c.verdict_on); d && *d >= 0) add(metric::report_to_verdict, m, 1, *d);
+  }
+  return out;
+}
+
+std::vector<Count> Desk::contributions(const ComplaintRow& c) {
+  std::vector<Count> out;
+  if (!c.decided_on) return out;
+  const std::string m = month_of(c.decided_on);
+  if (c.outcome == "disciplinary" || c.outcome == "dismissal" || c.outcome == "criminal_case")
+    out.push_back(Count{metric::officials_accountable, m, "", c.region, true, 1, 0});
+  if (c.outcome == "disciplinary") out.push_back(Count{metric::disciplinary, m, "", c.region, true, 1, 0});
+  return out;
+}
+
+// ---- consultations ----
+
+Result<Desk::Logged> Desk::log_consultation(const User& by, const NewConsultation& c) {
+  const std::int64_t t = now();
+  const std::int64_t at = c.at ? c.at : t;
+  if (at > t + 3600) return fail_field("at", "a consultation cannot be in the future");
+  if (at < t - 400LL * 86400) return fail_field("at", "more than 400 days ago: log it with its own date only if it is");
+  AMANAT_CHECK(one_of("channel", c.channel, kChannels));
+  AMANAT_CHECK(one_of("contact_kind", c.contact_kind, kContactKinds));
+  AMANAT_CHECK(one_of("caller_role", c.caller_role, kCallerRoles));
+  AMANAT_CHECK(one_of("category", c.category, kCategories));
+  AMANAT_CHECK(each_of("context", c.context, kContexts));
+  AMANAT_CHECK(one_of("region", c.region, kRegions));
+  AMANAT_CHECK(one_of("age_group", c.age_group, kAgeGroups));
+  AMANAT_CHECK(one_of("sex", c.sex, kSexes));
+  AMANAT_CHECK(one_of("incident_precision", c.incident_precision, kPrecisions));
+  AMANAT_CHECK(one_of("police_status", c.police_status, kPoliceStatuses));
+  AMANAT_CHECK(each_of("referrals", c.referrals, kReferrals));
+  AMANAT_CHECK(one_of("outcome", c.outcome, kOutcomes));
+  if (c.follow_up) AMANAT_CHECK(books::check_date(*c.follow_up, "follow_up"));
+  AMANAT_CHECK(short_text("protocol", c.protocol, 64));
+  AMANAT_CHECK(check_identity(c.identity));
+  if (c.survivor && !c.identity.empty()) return fail_field("identity", "give a survivor's code or an identity, not both");
+  ConsultationRow row{.at = at, .channel = c.channel, .contact_kind = c.contact_kind, .caller_role = c.caller_role,
+                      .category = c.category, .context = c.context, .region = c.region, .age_group = c.age_group,
+                      .sex = c.sex, .police_status = c.police_status, .referrals = c.referrals, .outcome = c.outcome,
+                      .follow_up = c.follow_up, .operator_id = by.id, .protocol = c.protocol,
+                      .consent_stats = c.consent_stats};
+  if (c.incident_at) {
+    if (*c.incident_at > at) return fail_field("incident_at", "the incident cannot come after the call");
+    row.hours_since = (at - *c.incident_at) / 3600;
+  }
+  if (c.age_group == "0-11" || c.age_group == "12-17")
+    if (std::find(row.context.begin(), row.context.end(), "child") == row.context.end()) row.context.push_back("child");
+  Logged out;
+  if (c.survivor) {
+    AMANAT_TRY(s, ids_.visible(by, *c.survivor));
+    if (s.kind != "survivor") return fail(reasons::survivor_not_found, "no such survivor", "survivor");
+    row.survivor = s.code;
+  }
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    if (!c.identity.empty()) {
+      AMANAT_TRY(s, ids_.create(tx, by, "survivor", c.identity));
+      row.survivor = s.code;
+      AMANAT_CHECK(ids_.record(tx, "user:" + std::to_string(by.id), "create-subject", s.code, "ok"));
+    }
+    AMANAT_TRY(id, store_.add_consultation(tx, row));
+    out.id = id;
+    return store_.add_counts(tx, contributions(row));
+  }));
+  out.survivor = row.survivor;
+  return out;
+}
+
+Result<std::vector<ConsultationRow>> Desk::consultations(const User& by, ConsultationFilter f) {
+  if (f.survivor) {
+    auto s = ids_.visible(by, *f.survivor);
+    if (!s) return fail(reasons::survivor_not_found, "no such survivor", "survivor");
+  }
+  if (f.from) AMANAT_CHECK(books::check_date(*f.from, "from"));
+  if (f.to) AMANAT_CHECK(books::check_date(*f.to, "to"));
+  AMANAT_CHECK(books::check_period(f.from, f.to));
+  if (f.category) AMANAT_CHECK(one_of("category", *f.category, kCategories));
+  return store_.consultations(f);
+}
+
+Result<ConsultationRow> Desk::consultation(const User& by, std::int64_t id) {
+  AMANAT_TRY(row, store_.consultation(id));
+  if (!row) return fail(reasons::consultation_not_found, "no such consultation");
+  return std::move(*row);
+}
+
+// ---- cases ----
+
+bool Desk::may_see(const User& by, const CaseRow& c) const {
+  if (by.role == accounts::Role::director) return true;
+  return c.created_by == by.id || c.lawyer == by.id || c.case_worker == by.id;
+}
+
+Result<CaseRow> Desk::visible_case(const User& by, const std::string& code) {
+  AMANAT_TRY(row, store_.case_by_code(code));
+  if (!row || !may_see(by, *row)) return std::unexpected(kNoCase);
+  return std::move(*row);
+}
+
+Result<CaseRow> Desk::open_case(const User& by, const NewCase& c) {
+  AMANAT_CHECK(one_of("category", c.category, kCategories));
+  AMANAT_CHECK(each_of("context", c.context, kContexts));
+  AMANAT_CHECK(one_of("region", c.region, kRegions));
+  if (c.articles.size() > 10) return fail_field("articles", "at most 10");
+  for (std::size_t i = 0; i < c.articles.size(); ++i)
+    AMANAT_CHECK(books::check_text(c.articles[i], "articles[" + std::to_string(i) + "]", 80, false));
+  AMANAT_CHECK(short_text("body", c.body, 200));
+  AMANAT_CHECK(short_text("court", c.court, 200));
+  auto s = ids_.visible(by, c.survivor);
+  if (!s || s->kind != "survivor") return fail(reasons::survivor_not_found, "no such survivor", "survivor");
+  const std::int64_t t = now();
+  CaseRow row{.survivor = c.survivor, .category = c.category, .context = c.context, .region = c.region,
+              .stage = procedure_.initial(), .private_prosecution = c.private_prosecution, .articles = c.articles,
+              .body = c.body, .court = c.court, .lawyer = c.lawyer, .case_worker = c.case_worker,
+              .created_by = by.id, .opened = t, .consents = c.consents};
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(earlier, store_.cases_of_survivor(tx, c.survivor));
+    row.first_of_survivor = earlier == 0;
+    if (c.from_consultation) {
+      AMANAT_TRY(con, store_.consultation(*c.from_consultation));
+      if (!con) return fail(reasons::consultation_not_found, "no such consultation", "from_consultation");
+    }
+    for (int attempt = 0;; ++attempt) {
+      row.code = new_case_code(t);
+      AMANAT_TRY(id, store_.add_case(tx, row));
+      if (id) {
+        row.id = *id;
+        break;
+      }
+      if (attempt == 5) return fail(Errc::internal, "could not find a free case code");
+    }
+    for (auto user : {c.lawyer, c.case_worker})
+      if (user && *user) AMANAT_CHECK(ids_.assign(tx, c.survivor, *user));
+    if (c.from_consultation) AMANAT_CHECK(store_.link_consultation(tx, *c.from_consultation, c.survivor, row.id));
+    AMANAT_CHECK(store_.add_counts(tx, contributions(row)));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "open-case", row.code, "ok");
+  }));
+  return row;
+}
+
+Result<CasePage> Desk::case_page(const User& by, const std::string& code) {
+  AMANAT_TRY(row, visible_case(by, code));
+  AMANAT_TRY(events, store_.events(row.id));
+  AMANAT_TRY(deadlines, store_.deadlines(row.id));
+  return CasePage{std::move(row), std::move(events), std::move(deadlines)};
+}
+
+Result<std::vector<CaseRow>> Desk::cases(const User& by, CaseFilter f) {
+  if (by.role != accounts::Role::director) f.visible_to = by.id;
+  if (f.stage && !procedure_.stage(*f.stage)) return fail_field("stage", "no such stage");
+  if (f.category) AMANAT_CHECK(one_of("category", *f.category, kCategories));
+  if (f.region) AMANAT_CHECK(one_of("region", *f.region, kRegions));
+  return store_.cases(f);
+}
+
+Result<EventRow> Desk::add_event(const User& by, const std::string& code, const NewEvent& e) {
+  AMANAT_CHECK(check_event_date(e.date, "date"));
+  AMANAT_CHECK(short_text("document", e.document, 300));
+  if (e.legal_basis) AMANAT_CHECK(short_text("legal_basis", *e.legal_basis, 300));
+  for (const auto& [k, v] : e.fields) AMANAT_CHECK(short_text("fields." + k, v, 300));
+  const std::int64_t t = now();
+  if (e.date > books::date_of_day(t / 86400 + 1).substr(0, e.date.size()))
+    return fail_field("date", "an event cannot be in the future");
+  EventRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    CaseRow row = *found;
+    AMANAT_TRY(to, procedure_.apply(row.stage, e.kind, e.fields));
+    const EventKind* kind = procedure_.event(e.kind);
+    out = EventRow{.case_id = row.id, .kind = e.kind, .date = e.date, .from = row.stage, .to = to,
+                   .document_status = e.document_status, .document = e.document,
+                   .legal_basis = e.legal_basis ? *e.legal_basis : kind->legal_basis, .fields = e.fields,
+                   .recorded_by = by.id, .recorded_at = t};
+    // The milestones the statistics count, from the stages the case enters.
+    const bool full_date = e.date.size() == 10;
+    if (to == "reported" && !row.reported_on && full_date) row.reported_on = e.date;
+    if (to == "in_court" && !row.court_on && full_date) row.court_on = e.date;
+    if (to == "verdict" && full_date) {
+      row.verdict_on = e.date;
+      row.verdict = field_value(e.fields, "outcome").value_or("other");
+      row.convicted = 0;
+      if (*row.verdict == "conviction") {
+        row.convicted = 1;
+        if (auto n = field_value(e.fields, "convicted")) {
+          try {
+            std::size_t used = 0;
+            long long v = std::stoll(*n, &used);
+            if (used != n->size() || v < 1 || v > 100) return fail_field("fields.convicted", "a number from 1 to 100");
+            row.convicted = v;
+          } catch (...) {
+            return fail_field("fields.convicted", "a number from 1 to 100");
+          }
+        }
+      }
+    }
+    const auto before = contributions(*found);
+    row.stage = to;
+    AMANAT_TRY(id, store_.add_event(tx, out));
+    out.id = id;
+    AMANAT_CHECK(store_.update_case(tx, row));
+    AMANAT_CHECK(store_.add_counts(tx, difference(before, contributions(row))));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-event", row.code, e.kind);
+  }));
+  return out;
+}
+
+Status Desk::set_consents(const User& by, const std::string& code, const Consents& c) {
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    CaseRow row = *found;
+    row.consents = c;
+    AMANAT_CHECK(store_.update_case(tx, row));
+    AMANAT_CHECK(store_.add_counts(tx, difference(contributions(*found), contributions(row))));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-consents", row.code, "ok");
+  });
+}
+
+Status Desk::assign(const User& by, const std::string& code, std::optional<std::int64_t> lawyer,
+                    std::optional<std::int64_t> case_worker) {
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    CaseRow row = *found;
+    auto set = [&](std::optional<std::int64_t>& slot, std::optional<std::int64_t> to) -> Status {
+      if (!to) return {};
+      slot = *to ? to : std::nullopt;
+      if (*to) AMANAT_CHECK(ids_.assign(tx, row.survivor, *to));
+      return {};
+    };
+    AMANAT_CHECK(set(row.lawyer, lawyer));
+    AMANAT_CHECK(set(row.case_worker, case_worker));
+    AMANAT_CHECK(store_.update_case(tx, row));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-assign", row.code,
+                       "lawyer:" + std::to_string(row.lawyer.value_or(0)) +
+                           " case_worker:" + std::to_string(row.case_worker.value_or(0)));
+  });
+}
+
+Result<DeadlineRow> Desk::add_deadline(const User& by, const std::string& code, const std::string& due,
+                                       const std::string& what) {
+  AMANAT_CHECK(books::check_date(due, "due"));
+  AMANAT_CHECK(books::check_text(what, "what", 200, false));
+  AMANAT_TRY(row, visible_case(by, code));
+  DeadlineRow d{.case_id = row.id, .due = due, .what = what, .case_code = row.code};
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(id, store_.add_deadline(tx, d));
+    d.id = id;
+    return {};
+  }));
+  return d;
+}
+
+Status Desk::finish_deadline(const User& by, const std::string& code, std::int64_t id) {
+  AMANAT_TRY(row, visible_case(by, code));
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.finish_deadline(tx, row.id, id, now()));
+    if (!found) return fail(Errc::not_found, "no such deadline on this case");
+    return {};
+  });
+}
+
+Result<std::vector<DeadlineRow>> Desk::due(const User& by, const std::string& until) {
+  AMANAT_CHECK(books::check_date(until, "until"));
+  std::optional<std::int64_t> who;
+  if (by.role != accounts::Role::director) who = by.id;
+  return store_.due(until, who, 200);
+}
+
+// ---- complaints against officials ----
+
+namespace {
+Status check_complaint(const ComplaintRow& c) {
+  AMANAT_CHECK(books::check_text(c.official_rank, "official_rank", 100, false));
+  AMANAT_CHECK(books::check_text(c.official_unit, "official_unit", 200, false));
+  AMANAT_CHECK(one_of("region", c.region, kRegions));
+  AMANAT_CHECK(one_of("conduct", c.conduct, kConducts));
+  AMANAT_CHECK(one_of("filed_with", c.filed_with, kFiledWith));
+  AMANAT_CHECK(books::check_date(c.filed_on, "filed_on"));
+  AMANAT_CHECK(one_of("outcome", c.outcome, kComplaintOutcomes));
+  if (c.outcome == "pending" && c.decided_on) return fail_field("decided_on", "a pending complaint is not decided");
+  if (c.outcome != "pending" && !c.decided_on) return fail_field("decided_on", "when was it decided?");
+  if (c.decided_on) {
+    AMANAT_CHECK(books::check_date(*c.decided_on, "decided_on"));
+    if (*c.decided_on < c.filed_on) return fail_field("decided_on", "decided before it was filed");
+  }
+  if (c.outcome == "criminal_case" && c.article.empty()) return fail_field("article", "the criminal case's article");
+  return short_text("article", c.article, 80);
+}
+}  // namespace
+
+Result<ComplaintRow> Desk::add_complaint(const User& by, ComplaintRow c, const std::optional<std::string>& case_code) {
+  AMANAT_CHECK(check_complaint(c));
+  if (case_code) {
+    AMANAT_TRY(row, visible_case(by, *case_code));
+    c.case_id = row.id;
+  }
+  c.created_by = by.id;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(id, store_.add_complaint(tx, c));
+    c.id = id;
+    return store_.add_counts(tx, contributions(c));
+  }));
+  return c;
+}
+
+Result<ComplaintRow> Desk::decide_complaint(const User& by, std::int64_t id, const std::string& outcome,
+                                            const std::string& decided_on, const std::string& article) {
+  ComplaintRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.complaint_for_update(tx, id));
+    if (!found) return fail(Errc::not_found, "no such complaint");
+    ComplaintRow row = *found;
+    row.outcome = outcome;
+    row.decided_on = outcome == "pending" ? std::nullopt : std::optional<std::string>(decided_on);
+    row.article = article;
+    AMANAT_CHECK(check_complaint(row));
+    AMANAT_CHECK(store_.update_complaint(tx, row));
+    AMANAT_CHECK(store_.add_counts(tx, difference(contributions(*found), contributions(row))));
+    out = row;
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<ComplaintRow>> Desk::complaints(const User& by, std::int64_t after, std::size_t limit) {
+  return store_.complaints(after, limit);
+}
+
+}  // namespace amanat::desk

@@ -1,0 +1,198 @@
+// The case desk: the hotline's consultations, survivors' cases through criminal procedure, the
+// deadlines and people on each case, complaints against officials, and the maintained counts
+// the statistics read. Its rows live behind desk::DeskStore (desk/store.h); identities stay in
+// identity::Identities, sealed, and the desk names a survivor by their pseudonymous code only.
+//
+//  - A consultation is logged with closed vocabularies (kConsultation* below, GBVIMS's incident
+//    types, Kazakhstan's regions) so that it is quick on a phone and countable. Identity is
+//    optional: given, it becomes a survivor subject (sealed) in the same unit of work; a
+//    survivor's existing code links it instead. The hours since the incident are derived from
+//    the incident time, never typed.
+//  - A case belongs to one survivor and moves only by events the procedure table allows
+//    (desk/procedure.h); every event is kept, with its document's status and legal basis.
+//  - Case-scoped access: a director sees every case; a lawyer or case worker sees the cases they
+//    are assigned to or opened; a hotline operator those they opened. For anyone else a case does
+//    not exist (reasons::case_not_found), as for identities. Assigning a lawyer or case worker to
+//    a case lets them read its survivor's identity too.
+//  - Counts (desk/store.h Count) are kept in the transaction of every change, as the difference
+//    between what a record contributed before and after it (contributions()), so a consent
+//    withdrawn, a verdict overturned or a stage left takes its counts with it, and statistics
+//    never scan records.
+//  - Every change writes its line in the access trail, in its own unit of work.
+//
+// Thread-safety: every method may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "accounts/store.h"
+#include "core/error.h"
+#include "core/tx.h"
+#include "desk/procedure.h"
+#include "desk/store.h"
+#include "identity/identities.h"
+
+namespace amanat::desk {
+
+using accounts::User;
+
+// The closed vocabularies (ids; the web app translates them).
+inline constexpr std::string_view kChannels[] = {"phone", "whatsapp", "telegram", "instagram", "email", "in_person",
+                                                 "intake_form"};
+inline constexpr std::string_view kContactKinds[] = {"data", "silent", "hang_up", "abusive", "info_only",
+                                                     "wrong_number", "test"};
+inline constexpr std::string_view kCallerRoles[] = {"survivor", "relative", "witness", "professional", "other"};
+// GBVIMS's six core types in their classification order, then non-GBV (desk.md §2).
+inline constexpr std::string_view kCategories[] = {"rape", "sexual_assault", "physical_assault", "forced_marriage",
+                                                   "denial_of_resources", "psychological_abuse", "non_gbv"};
+// Context is not a type: recorded beside it.
+inline constexpr std::string_view kContexts[] = {"ipv", "child", "official", "group", "online"};
+// Kazakhstan's regions (oblasts and cities of republican status, since 2022), and two more.
+inline constexpr std::string_view kRegions[] = {
+    "astana",         "almaty_city", "shymkent",  "abai",       "akmola",     "aktobe",          "almaty_region",
+    "atyrau",         "east_kz",     "jambyl",    "jetisu",     "west_kz",    "karaganda",       "kostanay",
+    "kyzylorda",      "mangystau",   "pavlodar",  "north_kz",   "turkistan",  "ulytau",          "abroad",
+    "unknown"};
+inline constexpr std::string_view kAgeGroups[] = {"0-11", "12-17", "18-25", "26-40", "41-60", "61+", "unknown"};
+inline constexpr std::string_view kSexes[] = {"female", "male", "other", "unknown"};
+inline constexpr std::string_view kPoliceStatuses[] = {"not_reported", "reported_not_registered", "registered",
+                                                       "refused", "unknown"};
+inline constexpr std::string_view kReferrals[] = {"police", "forensic_exam", "medical", "shelter", "psychologist",
+                                                  "lawyer", "hotline_111", "other_ngo"};
+inline constexpr std::string_view kOutcomes[] = {"advice", "referral", "case_opened", "callback"};
+inline constexpr std::string_view kPrecisions[] = {"hour", "day", "month", "unknown"};
+inline constexpr std::string_view kConducts[] = {"negligence", "inaction", "abuse", "dismissed_report", "extortion",
+                                                 "other"};
+inline constexpr std::string_view kFiledWith[] = {"internal_security", "prosecutor", "court", "ombudsman", "other"};
+inline constexpr std::string_view kComplaintOutcomes[] = {"pending", "disciplinary", "dismissal", "criminal_case",
+                                                          "rejected"};
+
+// The metrics the desk counts (Count::metric).
+namespace metric {
+inline constexpr const char* consultations = "consultations";
+inline constexpr const char* cases_opened = "cases_opened";
+inline constexpr const char* survivors = "survivors";        // a survivor's first case, by its month
+inline constexpr const char* to_court = "to_court";          // cases first in court, by that month
+inline constexpr const char* convictions = "convictions";    // cases with a conviction, by its month
+inline constexpr const char* convicted = "convicted";        // persons convicted (n), by the verdict's month
+inline constexpr const char* acquittals = "acquittals";
+inline constexpr const char* report_to_verdict = "report_to_verdict";  // n verdicts, sum days
+inline constexpr const char* officials_accountable = "officials_accountable";  // disciplinary, dismissal, criminal
+inline constexpr const char* disciplinary = "disciplinary";
+inline constexpr const char* stage_prefix = "stage:";        // snapshot (month ""): cases now in each stage
+}  // namespace metric
+
+struct NewConsultation {
+  std::int64_t at = 0;  // unix seconds; 0: now
+  std::string channel, contact_kind = "data", caller_role, category;
+  std::vector<std::string> context;
+  std::string region, age_group, sex;
+  std::optional<std::int64_t> incident_at;  // unix seconds
+  std::string incident_precision = "unknown";
+  std::string police_status = "unknown";
+  std::vector<std::string> referrals;
+  std::string outcome;
+  std::optional<std::string> follow_up;  // YYYY-MM-DD
+  std::string protocol;
+  bool consent_stats = false;
+  std::optional<std::string> survivor;  // an existing survivor's code
+  // Identity to seal as a new survivor (identity::kSubjectFields); empty: none.
+  std::vector<std::pair<std::string, std::string>> identity;
+};
+
+struct NewCase {
+  std::string survivor;  // code
+  std::string category;
+  std::vector<std::string> context;
+  std::string region;
+  bool private_prosecution = false;
+  std::vector<std::string> articles;
+  std::string body, court;
+  std::optional<std::int64_t> lawyer, case_worker;
+  Consents consents;
+  std::optional<std::int64_t> from_consultation;
+};
+
+struct NewEvent {
+  std::string kind;
+  std::string date;  // YYYY-MM-DD (or YYYY-MM, YYYY when only that is known)
+  DocumentStatus document_status = DocumentStatus::unknown;
+  std::string document;
+  std::optional<std::string> legal_basis;  // nullopt: the procedure's default
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+struct CasePage {
+  CaseRow row;
+  std::vector<EventRow> events;
+  std::vector<DeadlineRow> deadlines;
+};
+
+class Desk {
+ public:
+  using Clock = std::function<std::int64_t()>;
+  // `db`, `store` and `ids` must outlive the desk. `procedure`: the table cases follow.
+  Desk(UnitOfWork& db, DeskStore& store, identity::Identities& ids,
+       const Procedure& procedure = Procedure::kazakhstan(), Clock clock = {});
+
+  const Procedure& procedure() const { return procedure_; }
+
+  // The consultation's id, and the survivor it names (a new code when identity was given).
+  struct Logged {
+    std::int64_t id = 0;
+    std::optional<std::string> survivor;
+  };
+  Result<Logged> log_consultation(const User& by, const NewConsultation& c);
+  Result<std::vector<ConsultationRow>> consultations(const User& by, ConsultationFilter f);
+  Result<ConsultationRow> consultation(const User& by, std::int64_t id);
+
+  Result<CaseRow> open_case(const User& by, const NewCase& c);
+  // The case if `by` may see it; reasons::case_not_found otherwise (the same for missing).
+  Result<CasePage> case_page(const User& by, const std::string& code);
+  Result<std::vector<CaseRow>> cases(const User& by, CaseFilter f);
+  Result<EventRow> add_event(const User& by, const std::string& code, const NewEvent& e);
+  Status set_consents(const User& by, const std::string& code, const Consents& c);
+  // Assigns the lawyer and/or case worker (nullopt leaves one as it is; 0 removes it), and lets
+  // them read the survivor's identity.
+  Status assign(const User& by, const std::string& code, std::optional<std::int64_t> lawyer,
+                std::optional<std::int64_t> case_worker);
+  Result<DeadlineRow> add_deadline(const User& by, const std::string& code, const std::string& due,
+                                   const std::string& what);
+  Status finish_deadline(const User& by, const std::string& code, std::int64_t id);
+  Result<std::vector<DeadlineRow>> due(const User& by, const std::string& until);
+
+  Result<ComplaintRow> add_complaint(const User& by, ComplaintRow c, const std::optional<std::string>& case_code);
+  Result<ComplaintRow> decide_complaint(const User& by, std::int64_t id, const std::string& outcome,
+                                        const std::string& decided_on, const std::string& article);
+  Result<std::vector<ComplaintRow>> complaints(const User& by, std::int64_t after, std::size_t limit);
+
+  // What a record adds to the maintained counts (desk/store.h Count), exposed for tests: the
+  // counts always equal the sum of contributions over every record.
+  static std::vector<Count> contributions(const ConsultationRow& c);
+  static std::vector<Count> contributions(const CaseRow& c);
+  static std::vector<Count> contributions(const ComplaintRow& c);
+
+  Result<std::vector<Count>> counts(const CountQuery& q) { return store_.counts(q); }
+
+ private:
+  bool may_see(const User& by, const CaseRow& c) const;
+  Result<CaseRow> visible_case(const User& by, const std::string& code);
+  std::int64_t now() const;
+
+  UnitOfWork& db_;
+  DeskStore& store_;
+  identity::Identities& ids_;
+  const Procedure& procedure_;
+  Clock clock_;
+};
+
+// Days between two YYYY-MM-DD dates (b - a); nullopt when either is not a full date.
+std::optional<std::int64_t> days_between(std::string_view a, std::string_view b);
+
+}  // namespace amanat::desk

@@ -1,0 +1,177 @@
+// What the case desk needs from a database: the narrow interface between desk::Desk and its
+// storage (store/sqlite/desk_store.h is the embedded default). One store serves one
+// organisation; every row it reads or writes carries that organisation.
+//
+// The store holds no identity: a consultation or case names its survivor by the identity
+// subject's pseudonymous code (identity/store.h), whose fields are sealed there. What is here — categories,
+// regions, procedural events, user ids — is what a seized server shows of the desk.
+//
+// Writes take the open transaction of the unit of work they belong to (core/tx.h): a case, its
+// first event, its counts and its line in the access trail commit together. Reads see
+// committed state.
+// Thread-safety: implementations are safe to call from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tx.h"
+#include "desk/procedure.h"
+
+namespace amanat::desk {
+
+struct ConsultationRow {
+  std::int64_t id = 0;
+  std::int64_t at = 0;  // unix seconds
+  std::string channel, contact_kind, caller_role, category;
+  std::vector<std::string> context;  // ipv, child, official, group, online
+  std::string region, age_group, sex;
+  std::optional<std::int64_t> hours_since;  // hours from the incident to the call, where known
+  std::string police_status;
+  std::vector<std::string> referrals;
+  std::string outcome;
+  std::optional<std::string> follow_up;  // YYYY-MM-DD
+  std::int64_t operator_id = 0;
+  std::optional<std::string> survivor;  // the identity subject's code
+  std::string protocol;                  // "P-SV-0-72@1", or empty
+  bool consent_stats = false;
+  std::optional<std::int64_t> case_id;   // the case it opened
+};
+
+struct Consents {
+  bool stats = false, publish = false, police = false, lawyer = false;
+};
+
+struct CaseRow {
+  std::int64_t id = 0;
+  std::string code;  // C-2026-XXXXX: random, never a count
+  std::string survivor;  // the identity subject's code (S-XXXXXXXX)
+  std::string category;
+  std::vector<std::string> context;
+  std::string region;
+  std::string stage;
+  bool private_prosecution = false;
+  std::vector<std::string> articles;  // "UK RK 120 part 1"
+  std::string body, court;            // the investigating body, the court
+  std::optional<std::int64_t> lawyer, case_worker;
+  std::int64_t created_by = 0, opened = 0;  // opened: unix seconds
+  Consents consents;
+  // Milestones kept on the row for the statistics (desk/stats.h): the first report, the first
+  // time in court, the last verdict; YYYY-MM-DD.
+  std::optional<std::string> reported_on, court_on, verdict_on;
+  std::optional<std::string> verdict;  // conviction | acquittal | other
+  std::int64_t convicted = 0;          // persons convicted by the last verdict
+  bool first_of_survivor = false;      // the survivor's first case (counts them as represented)
+};
+
+struct EventRow {
+  std::int64_t id = 0, case_id = 0;
+  std::string kind;
+  std::string date;  // YYYY-MM-DD, or YYYY-MM / YYYY with a coarser precision
+  std::string from, to;  // stages before and after
+  DocumentStatus document_status = DocumentStatus::unknown;
+  std::string document;     // its name and number, as written on it
+  std::string legal_basis;
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::int64_t recorded_by = 0, recorded_at = 0;
+};
+
+struct DeadlineRow {
+  std::int64_t id = 0, case_id = 0;
+  std::string due;   // YYYY-MM-DD
+  std::string what;  // short, procedural; no names
+  std::optional<std::int64_t> done;  // when it was marked done
+  std::string case_code;
+};
+
+struct ComplaintRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> case_id;
+  std::string official_rank, official_unit, region;
+  std::string conduct;    // negligence, inaction, abuse, dismissed_report, extortion, other
+  std::string filed_with;  // internal_security, prosecutor, court, ombudsman, other
+  std::string filed_on;    // YYYY-MM-DD
+  std::string outcome;     // pending, disciplinary, dismissal, criminal_case, rejected
+  std::optional<std::string> decided_on;
+  std::string article;     // for a criminal case against the official
+  std::int64_t created_by = 0;
+};
+
+// A maintained count for the statistics: `metric` in `month` (YYYY-MM; "" for a current
+// snapshot such as cases by stage), by category and region, of records with or without the
+// consent to be counted. `sum` carries a total beside the count (days from report to verdict).
+struct Count {
+  std::string metric, month, category, region;
+  bool consented = false;
+  std::int64_t n = 0, sum = 0;
+};
+
+struct CaseFilter {
+  std::optional<std::int64_t> visible_to;  // nullopt: every case (a director)
+  std::optional<std::string> stage, category, region;
+  std::optional<std::string> survivor;
+  std::int64_t after = 0;  // id > after, in id order
+  std::size_t limit = 50;
+};
+
+struct ConsultationFilter {
+  std::optional<std::string> survivor;
+  std::optional<std::string> from, to;  // YYYY-MM-DD, inclusive
+  std::optional<std::string> category;
+  std::int64_t before = 0;  // id < before (0: from the newest), newest first
+  std::size_t limit = 50;
+};
+
+// Which maintained totals to read: `metrics` with month in [from, to] (YYYY-MM, inclusive;
+// snapshots have month "" and are read when from is ""), summed over what is not grouped by.
+struct CountQuery {
+  std::vector<std::string> metrics;
+  std::string from, to;
+  bool by_month = false, by_category = false, by_region = false;
+  bool consented_only = false;
+};
+
+class DeskStore {
+ public:
+  virtual ~DeskStore() = default;
+
+  virtual Result<std::int64_t> add_consultation(Tx& tx, const ConsultationRow& c) = 0;
+  virtual Result<std::optional<ConsultationRow>> consultation(std::int64_t id) = 0;
+  virtual Status link_consultation(Tx& tx, std::int64_t id, const std::string& survivor, std::int64_t case_id) = 0;
+  virtual Result<std::vector<ConsultationRow>> consultations(const ConsultationFilter& f) = 0;
+
+  // nullopt when the code is taken.
+  virtual Result<std::optional<std::int64_t>> add_case(Tx& tx, const CaseRow& c) = 0;
+  virtual Status update_case(Tx& tx, const CaseRow& c) = 0;
+  virtual Result<std::optional<CaseRow>> case_by_code(const std::string& code) = 0;
+  // Read inside `tx`, for a change decided against it (the row cannot move underneath).
+  virtual Result<std::optional<CaseRow>> case_for_update(Tx& tx, const std::string& code) = 0;
+  virtual Result<std::vector<CaseRow>> cases(const CaseFilter& f) = 0;
+  virtual Result<std::int64_t> cases_of_survivor(Tx& tx, const std::string& survivor) = 0;
+
+  virtual Result<std::int64_t> add_event(Tx& tx, const EventRow& e) = 0;
+  virtual Result<std::vector<EventRow>> events(std::int64_t case_id) = 0;
+  virtual Result<std::vector<EventRow>> events_for_update(Tx& tx, std::int64_t case_id) = 0;
+
+  virtual Result<std::int64_t> add_deadline(Tx& tx, const DeadlineRow& d) = 0;
+  virtual Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) = 0;
+  virtual Result<std::vector<DeadlineRow>> deadlines(std::int64_t case_id) = 0;
+  // Open deadlines due on or before `until`, of the cases visible to `visible_to` (nullopt: all).
+  virtual Result<std::vector<DeadlineRow>> due(const std::string& until, std::optional<std::int64_t> visible_to,
+                                               std::size_t limit) = 0;
+
+  virtual Result<std::int64_t> add_complaint(Tx& tx, const ComplaintRow& c) = 0;
+  virtual Result<std::optional<ComplaintRow>> complaint_for_update(Tx& tx, std::int64_t id) = 0;
+  virtual Status update_complaint(Tx& tx, const ComplaintRow& c) = 0;
+  virtual Result<std::vector<ComplaintRow>> complaints(std::int64_t after, std::size_t limit) = 0;
+
+  // Adds each count's n and sum to the maintained totals (negative to take away).
+  virtual Status add_counts(Tx& tx, const std::vector<Count>& counts) = 0;
+  // The maintained totals (see CountQuery).
+  virtual Result<std::vector<Count>> counts(const CountQuery& q) = 0;
+};
+
+}  // namespace amanat::desk

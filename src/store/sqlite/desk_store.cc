@@ -1,0 +1,490 @@
+#include "store/sqlite/desk_store.h"
+
+#include <nlohmann/json.hpp>
+
+namespace amanat::store::sqlite {
+
+using desk::CaseRow;
+using desk::ComplaintRow;
+using desk::ConsultationRow;
+using desk::Count;
+using desk::DeadlineRow;
+using desk::EventRow;
+
+namespace {
+
+std::string list_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
+std::vector<std::string> list_of(const std::string& s) {
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+std::string fields_json(const std::vector<std::pair<std::string, std::string>>& f) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : f) j[k] = v;
+  return j.dump();
+}
+std::vector<std::pair<std::string, std::string>> fields_of(const std::string& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto j = nlohmann::ordered_json::parse(s, nullptr, false);
+  if (j.is_object())
+    for (auto& [k, v] : j.items()) out.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  return out;
+}
+std::string consents_json(const desk::Consents& c) {
+  return nlohmann::json{{"stats", c.stats}, {"publish", c.publish}, {"police", c.police}, {"lawyer", c.lawyer}}.dump();
+}
+desk::Consents consents_of(const std::string& s) {
+  auto j = nlohmann::json::parse(s, nullptr, false);
+  desk::Consents c;
+  if (!j.is_object()) return c;
+  c.stats = j.value("stats", false);
+  c.publish = j.value("publish", false);
+  c.police = j.value("police", false);
+  c.lawyer = j.value("lawyer", false);
+  return c;
+}
+std::optional<std::string> opt_text(Stmt& r, int i) {
+  return r.column_null(i) ? std::nullopt : std::optional<std::string>(r.column_text(i));
+}
+std::optional<std::int64_t> opt_int(Stmt& r, int i) {
+  return r.column_null(i) ? std::nullopt : std::optional<std::int64_t>(r.column_int(i));
+}
+
+constexpr const char* kConsultationColumns =
+    "id, at, channel, contact_kind, caller_role, category, context, region, age_group, sex, hours_since, "
+    "police_status, referrals, outcome, follow_up, operator, survivor, protocol, consent_stats, case_id";
+
+ConsultationRow consultation_of(Stmt& r) {
+  ConsultationRow c;
+  c.id = r.column_int(0);
+  c.at = r.column_int(1);
+  c.channel = r.column_text(2);
+  c.contact_kind = r.column_text(3);
+  c.caller_role = r.column_text(4);
+  c.category = r.column_text(5);
+  c.context = list_of(r.column_text(6));
+  c.region = r.column_text(7);
+  c.age_group = r.column_text(8);
+  c.sex = r.column_text(9);
+  c.hours_since = opt_int(r, 10);
+  c.police_status = r.column_text(11);
+  c.referrals = list_of(r.column_text(12));
+  c.outcome = r.column_text(13);
+  c.follow_up = opt_text(r, 14);
+  c.operator_id = r.column_int(15);
+  c.survivor = opt_text(r, 16);
+  c.protocol = r.column_text(17);
+  c.consent_stats = r.column_int(18) != 0;
+  c.case_id = opt_int(r, 19);
+  return c;
+}
+
+constexpr const char* kCaseColumns =
+    "id, code, survivor, category, context, region, stage, private_prosecution, articles, body, court, lawyer, "
+    "case_worker, created_by, opened, consents, reported_on, court_on, verdict_on, verdict, convicted, "
+    "first_of_survivor";
+
+CaseRow case_of(Stmt& r) {
+  CaseRow c;
+  c.id = r.column_int(0);
+  c.code = r.column_text(1);
+  c.survivor = r.column_text(2);
+  c.category = r.column_text(3);
+  c.context = list_of(r.column_text(4));
+  c.region = r.column_text(5);
+  c.stage = r.column_text(6);
+  c.private_prosecution = r.column_int(7) != 0;
+  c.articles = list_of(r.column_text(8));
+  c.body = r.column_text(9);
+  c.court = r.column_text(10);
+  c.lawyer = opt_int(r, 11);
+  c.case_worker = opt_int(r, 12);
+  c.created_by = r.column_int(13);
+  c.opened = r.column_int(14);
+  c.consents = consents_of(r.column_text(15));
+  c.reported_on = opt_text(r, 16);
+  c.court_on = opt_text(r, 17);
+  c.verdict_on = opt_text(r, 18);
+  c.verdict = opt_text(r, 19);
+  c.convicted = r.column_int(20);
+  c.first_of_survivor = r.column_int(21) != 0;
+  return c;
+}
+
+constexpr const char* kEventColumns =
+    "id, case_id, kind, date, stage_from, stage_to, document_status, document, legal_basis, fields, recorded_by, "
+    "recorded_at";
+
+EventRow event_of(Stmt& r) {
+  EventRow e;
+  e.id = r.column_int(0);
+  e.case_id = r.column_int(1);
+  e.kind = r.column_text(2);
+  e.date = r.column_text(3);
+  e.from = r.column_text(4);
+  e.to = r.column_text(5);
+  e.document_status = desk::parse_document_status(r.column_text(6)).value_or(desk::DocumentStatus::unknown);
+  e.document = r.column_text(7);
+  e.legal_basis = r.column_text(8);
+  e.fields = fields_of(r.column_text(9));
+  e.recorded_by = r.column_int(10);
+  e.recorded_at = r.column_int(11);
+  return e;
+}
+
+constexpr const char* kComplaintColumns =
+    "id, case_id, official_rank, official_unit, region, conduct, filed_with, filed_on, outcome, decided_on, article, "
+    "created_by";
+
+ComplaintRow complaint_of(Stmt& r) {
+  ComplaintRow c;
+  c.id = r.column_int(0);
+  c.case_id = opt_int(r, 1);
+  c.official_rank = r.column_text(2);
+  c.official_unit = r.column_text(3);
+  c.region = r.column_text(4);
+  c.conduct = r.column_text(5);
+  c.filed_with = r.column_text(6);
+  c.filed_on = r.column_text(7);
+  c.outcome = r.column_text(8);
+  c.decided_on = opt_text(r, 9);
+  c.article = r.column_text(10);
+  c.created_by = r.column_int(11);
+  return c;
+}
+
+Result<std::vector<EventRow>> read_events(Db& db, std::int64_t org, std::int64_t case_id) {
+  AMANAT_TRY(q, db.prepare(std::string("SELECT ") + kEventColumns +
+                           " FROM case_events WHERE log_id = ? AND case_id = ? ORDER BY id"));
+  q.bind(1, org).bind(2, case_id);
+  std::vector<EventRow> out;
+  AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(event_of(r)); }));
+  return out;
+}
+
+Result<std::optional<CaseRow>> read_case(Db& db, std::int64_t org, const std::string& code) {
+  AMANAT_TRY(q, db.prepare(std::string("SELECT ") + kCaseColumns + " FROM cases WHERE log_id = ? AND code = ?"));
+  q.bind(1, org).bind(2, std::string_view(code));
+  std::optional<CaseRow> out;
+  AMANAT_CHECK(q.first([&](Stmt& r) { out = case_of(r); }));
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDeskStore>> SqliteDeskStore::open(Database& db, std::int64_t org) {
+  ReadConnection reader(db);
+  return std::unique_ptr<SqliteDeskStore>(new SqliteDeskStore(db, org, std::move(reader)));
+}
+
+Result<std::int64_t> SqliteDeskStore::add_consultation(Tx& tx, const ConsultationRow& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO consultations(log_id, at, channel, contact_kind, caller_role, category, context, "
+                    "region, age_group, sex, hours_since, police_status, referrals, outcome, follow_up, operator, "
+                    "survivor, protocol, consent_stats) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const std::string context = list_json(c.context), referrals = list_json(c.referrals);
+  q->bind(1, org_).bind(2, c.at).bind(3, std::string_view(c.channel)).bind(4, std::string_view(c.contact_kind))
+      .bind(5, std::string_view(c.caller_role)).bind(6, std::string_view(c.category)).bind(7, std::string_view(context))
+      .bind(8, std::string_view(c.region)).bind(9, std::string_view(c.age_group)).bind(10, std::string_view(c.sex));
+  if (c.hours_since) q->bind(11, *c.hours_since);
+  q->bind(12, std::string_view(c.police_status)).bind(13, std::string_view(referrals)).bind(14, std::string_view(c.outcome));
+  if (c.follow_up) q->bind(15, std::string_view(*c.follow_up));
+  q->bind(16, c.operator_id);
+  if (c.survivor) q->bind(17, std::string_view(*c.survivor));
+  q->bind(18, std::string_view(c.protocol)).bind(19, c.consent_stats ? 1 : 0);
+  AMANAT_CHECK(q->run());
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Result<std::optional<ConsultationRow>> SqliteDeskStore::consultation(std::int64_t id) {
+  return read_([&](Db& db) -> Result<std::optional<ConsultationRow>> {
+    AMANAT_TRY(q, db.prepare(std::string("SELECT ") + kConsultationColumns +
+                             " FROM consultations WHERE log_id = ? AND id = ?"));
+    q.bind(1, org_).bind(2, id);
+    std::optional<ConsultationRow> out;
+    AMANAT_CHECK(q.first([&](Stmt& r) { out = consultation_of(r); }));
+    return out;
+  });
+}
+
+Status SqliteDeskStore::link_consultation(Tx& tx, std::int64_t id, const std::string& survivor, std::int64_t case_id) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE consultations SET survivor = ?, case_id = ? WHERE log_id = ? AND id = ?"));
+  q->bind(1, std::string_view(survivor)).bind(2, case_id).bind(3, org_).bind(4, id);
+  return q->run();
+}
+
+Result<std::vector<ConsultationRow>> SqliteDeskStore::consultations(const desk::ConsultationFilter& f) {
+  return read_([&](Db& db) -> Result<std::vector<ConsultationRow>> {
+    std::string sql = std::string("SELECT ") + kConsultationColumns + " FROM consultations WHERE log_id = ?1";
+    if (f.survivor) sql += " AND survivor = ?2";
+    if (f.from) sql += " AND at >= unixepoch(?3)";
+    if (f.to) sql += " AND at < unixepoch(?4, '+1 day')";
+    if (f.category) sql += " AND category = ?5";
+    if (f.before > 0) sql += " AND id < ?6";
+    sql += " ORDER BY id DESC LIMIT ?7";
+    AMANAT_TRY(q, db.prepare(sql));
+    q.bind(1, org_);
+    if (f.survivor) q.bind(2, std::string_view(*f.survivor));
+    if (f.from) q.bind(3, std::string_view(*f.from));
+    if (f.to) q.bind(4, std::string_view(*f.to));
+    if (f.category) q.bind(5, std::string_view(*f.category));
+    if (f.before > 0) q.bind(6, f.before);
+    q.bind(7, static_cast<std::int64_t>(f.limit));
+    std::vector<ConsultationRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(consultation_of(r)); }));
+    return out;
+  });
+}
+
+Result<std::optional<std::int64_t>> SqliteDeskStore::add_case(Tx& tx, const CaseRow& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO cases(log_id, code, survivor, category, context, region, stage, private_prosecution, "
+                    "articles, body, court, lawyer, case_worker, created_by, opened, consents, reported_on, court_on, "
+                    "verdict_on, verdict, convicted, first_of_survivor) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(log_id, code) DO NOTHING"));
+  const std::string context = list_json(c.context), articles = list_json(c.articles), consents = consents_json(c.consents);
+  q->bind(1, org_).bind(2, std::string_view(c.code)).bind(3, std::string_view(c.survivor))
+      .bind(4, std::string_view(c.category)).bind(5, std::string_view(context)).bind(6, std::string_view(c.region))
+      .bind(7, std::string_view(c.stage)).bind(8, c.private_prosecution ? 1 : 0).bind(9, std::string_view(articles))
+      .bind(10, std::string_view(c.body)).bind(11, std::string_view(c.court));
+  if (c.lawyer) q->bind(12, *c.lawyer);
+  if (c.case_worker) q->bind(13, *c.case_worker);
+  q->bind(14, c.created_by).bind(15, c.opened).bind(16, std::string_view(consents));
+  if (c.reported_on) q->bind(17, std::string_view(*c.reported_on));
+  if (c.court_on) q->bind(18, std::string_view(*c.court_on));
+  if (c.verdict_on) q->bind(19, std::string_view(*c.verdict_on));
+  if (c.verdict) q->bind(20, std::string_view(*c.verdict));
+  q->bind(21, c.convicted).bind(22, c.first_of_survivor ? 1 : 0);
+  AMANAT_CHECK(q->run());
+  if (db->changes() != 1) return std::nullopt;
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Status SqliteDeskStore::update_case(Tx& tx, const CaseRow& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "UPDATE cases SET stage = ?, articles = ?, body = ?, court = ?, lawyer = ?, case_worker = ?, "
+                    "consents = ?, reported_on = ?, court_on = ?, verdict_on = ?, verdict = ?, convicted = ? "
+                    "WHERE log_id = ? AND id = ?"));
+  const std::string articles = list_json(c.articles), consents = consents_json(c.consents);
+  q->bind(1, std::string_view(c.stage)).bind(2, std::string_view(articles)).bind(3, std::string_view(c.body))
+      .bind(4, std::string_view(c.court));
+  if (c.lawyer) q->bind(5, *c.lawyer);
+  if (c.case_worker) q->bind(6, *c.case_worker);
+  q->bind(7, std::string_view(consents));
+  if (c.reported_on) q->bind(8, std::string_view(*c.reported_on));
+  if (c.court_on) q->bind(9, std::string_view(*c.court_on));
+  if (c.verdict_on) q->bind(10, std::string_view(*c.verdict_on));
+  if (c.verdict) q->bind(11, std::string_view(*c.verdict));
+  q->bind(12, c.convicted).bind(13, org_).bind(14, c.id);
+  return q->run();
+}
+
+Result<std::optional<CaseRow>> SqliteDeskStore::case_by_code(const std::string& code) {
+  return read_([&](Db& db) { return read_case(db, org_, code); });
+}
+
+Result<std::optional<CaseRow>> SqliteDeskStore::case_for_update(Tx& tx, const std::string& code) {
+  AMANAT_TRY(db, connection_of(tx));
+  return read_case(*db, org_, code);
+}
+
+Result<std::vector<CaseRow>> SqliteDeskStore::cases(const desk::CaseFilter& f) {
+  return read_([&](Db& db) -> Result<std::vector<CaseRow>> {
+    std::string sql = std::string("SELECT ") + kCaseColumns + " FROM cases WHERE log_id = ?1 AND id > ?2";
+    if (f.visible_to) sql += " AND (lawyer = ?3 OR case_worker = ?3 OR created_by = ?3)";
+    if (f.stage) sql += " AND stage = ?4";
+    if (f.category) sql += " AND category = ?5";
+    if (f.region) sql += " AND region = ?6";
+    if (f.survivor) sql += " AND survivor = ?7";
+    sql += " ORDER BY id LIMIT ?8";
+    AMANAT_TRY(q, db.prepare(sql));
+    q.bind(1, org_).bind(2, f.after);
+    if (f.visible_to) q.bind(3, *f.visible_to);
+    if (f.stage) q.bind(4, std::string_view(*f.stage));
+    if (f.category) q.bind(5, std::string_view(*f.category));
+    if (f.region) q.bind(6, std::string_view(*f.region));
+    if (f.survivor) q.bind(7, std::string_view(*f.survivor));
+    q.bind(8, static_cast<std::int64_t>(f.limit));
+    std::vector<CaseRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(case_of(r)); }));
+    return out;
+  });
+}
+
+Result<std::int64_t> SqliteDeskStore::cases_of_survivor(Tx& tx, const std::string& survivor) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("SELECT count(*) FROM cases WHERE log_id = ? AND survivor = ?"));
+  q->bind(1, org_).bind(2, std::string_view(survivor));
+  std::int64_t n = 0;
+  AMANAT_CHECK(q->first([&](Stmt& r) { n = r.column_int(0); }));
+  return n;
+}
+
+Result<std::int64_t> SqliteDeskStore::add_event(Tx& tx, const EventRow& e) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO case_events(log_id, case_id, kind, date, stage_from, stage_to, document_status, "
+                    "document, legal_basis, fields, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  const std::string fields = fields_json(e.fields);
+  q->bind(1, org_).bind(2, e.case_id).bind(3, std::string_view(e.kind)).bind(4, std::string_view(e.date))
+      .bind(5, std::string_view(e.from)).bind(6, std::string_view(e.to))
+      .bind(7, desk::document_status_name(e.document_status)).bind(8, std::string_view(e.document))
+      .bind(9, std::string_view(e.legal_basis)).bind(10, std::string_view(fields)).bind(11, e.recorded_by)
+      .bind(12, e.recorded_at);
+  AMANAT_CHECK(q->run());
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Result<std::vector<EventRow>> SqliteDeskStore::events(std::int64_t case_id) {
+  return read_([&](Db& db) { return read_events(db, org_, case_id); });
+}
+
+Result<std::vector<EventRow>> SqliteDeskStore::events_for_update(Tx& tx, std::int64_t case_id) {
+  AMANAT_TRY(db, connection_of(tx));
+  return read_events(*db, org_, case_id);
+}
+
+Result<std::int64_t> SqliteDeskStore::add_deadline(Tx& tx, const DeadlineRow& d) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_deadlines(log_id, case_id, due, what) VALUES (?,?,?,?)"));
+  q->bind(1, org_).bind(2, d.case_id).bind(3, std::string_view(d.due)).bind(4, std::string_view(d.what));
+  AMANAT_CHECK(q->run());
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Result<bool> SqliteDeskStore::finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "UPDATE case_deadlines SET done = coalesce(done, ?) WHERE log_id = ? AND case_id = ? AND id = ?"));
+  q->bind(1, when).bind(2, org_).bind(3, case_id).bind(4, id);
+  AMANAT_CHECK(q->run());
+  return db->changes() == 1;
+}
+
+Result<std::vector<DeadlineRow>> SqliteDeskStore::deadlines(std::int64_t case_id) {
+  return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
+    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code FROM case_deadlines d "
+                             "JOIN cases c ON c.id = d.case_id WHERE d.log_id = ? AND d.case_id = ? ORDER BY d.due, d.id"));
+    q.bind(1, org_).bind(2, case_id);
+    std::vector<DeadlineRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) {
+      out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
+                                r.column_text(5)});
+    }));
+    return out;
+  });
+}
+
+Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, std::optional<std::int64_t> visible_to,
+                                                      std::size_t limit) {
+  return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
+    std::string sql =
+        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
+        "WHERE d.log_id = ?1 AND d.done IS NULL AND d.due <= ?2";
+    if (visible_to) sql += " AND (c.lawyer = ?3 OR c.case_worker = ?3 OR c.created_by = ?3)";
+    sql += " ORDER BY d.due, d.id LIMIT ?4";
+    AMANAT_TRY(q, db.prepare(sql));
+    q.bind(1, org_).bind(2, std::string_view(until));
+    if (visible_to) q.bind(3, *visible_to);
+    q.bind(4, static_cast<std::int64_t>(limit));
+    std::vector<DeadlineRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) {
+      out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
+                                r.column_text(5)});
+    }));
+    return out;
+  });
+}
+
+Result<std::int64_t> SqliteDeskStore::add_complaint(Tx& tx, const ComplaintRow& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO official_complaints(log_id, case_id, official_rank, official_unit, region, conduct, "
+                    "filed_with, filed_on, outcome, decided_on, article, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  q->bind(1, org_);
+  if (c.case_id) q->bind(2, *c.case_id);
+  q->bind(3, std::string_view(c.official_rank)).bind(4, std::string_view(c.official_unit))
+      .bind(5, std::string_view(c.region)).bind(6, std::string_view(c.conduct)).bind(7, std::string_view(c.filed_with))
+      .bind(8, std::string_view(c.filed_on)).bind(9, std::string_view(c.outcome));
+  if (c.decided_on) q->bind(10, std::string_view(*c.decided_on));
+  q->bind(11, std::string_view(c.article)).bind(12, c.created_by);
+  AMANAT_CHECK(q->run());
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Result<std::optional<ComplaintRow>> SqliteDeskStore::complaint_for_update(Tx& tx, std::int64_t id) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->prepare(std::string("SELECT ") + kComplaintColumns +
+                            " FROM official_complaints WHERE log_id = ? AND id = ?"));
+  q.bind(1, org_).bind(2, id);
+  std::optional<ComplaintRow> out;
+  AMANAT_CHECK(q.first([&](Stmt& r) { out = complaint_of(r); }));
+  return out;
+}
+
+Status SqliteDeskStore::update_complaint(Tx& tx, const ComplaintRow& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE official_complaints SET outcome = ?, decided_on = ?, article = ? "
+                                   "WHERE log_id = ? AND id = ?"));
+  q->bind(1, std::string_view(c.outcome));
+  if (c.decided_on) q->bind(2, std::string_view(*c.decided_on));
+  q->bind(3, std::string_view(c.article)).bind(4, org_).bind(5, c.id);
+  return q->run();
+}
+
+Result<std::vector<ComplaintRow>> SqliteDeskStore::complaints(std::int64_t after, std::size_t limit) {
+  return read_([&](Db& db) -> Result<std::vector<ComplaintRow>> {
+    AMANAT_TRY(q, db.prepare(std::string("SELECT ") + kComplaintColumns +
+                             " FROM official_complaints WHERE log_id = ? AND id > ? ORDER BY id LIMIT ?"));
+    q.bind(1, org_).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<ComplaintRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(complaint_of(r)); }));
+    return out;
+  });
+}
+
+Status SqliteDeskStore::add_counts(Tx& tx, const std::vector<Count>& counts) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO desk_counts(log_id, metric, month, category, region, consented, n, sum) "
+                    "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(log_id, metric, month, category, region, consented) "
+                    "DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum"));
+  for (const Count& c : counts) {
+    if (c.n == 0 && c.sum == 0) continue;
+    q->bind(1, org_).bind(2, std::string_view(c.metric)).bind(3, std::string_view(c.month))
+        .bind(4, std::string_view(c.category)).bind(5, std::string_view(c.region)).bind(6, c.consented ? 1 : 0)
+        .bind(7, c.n).bind(8, c.sum);
+    AMANAT_CHECK(q->run());
+  }
+  return {};
+}
+
+Result<std::vector<Count>> SqliteDeskStore::counts(const desk::CountQuery& cq) {
+  return read_([&](Db& db) -> Result<std::vector<Count>> {
+    std::vector<Count> out;
+    const std::string month = cq.by_month ? "month" : "''";
+    const std::string category = cq.by_category ? "category" : "''";
+    const std::string region = cq.by_region ? "region" : "''";
+    std::string sql = "SELECT metric, " + month + ", " + category + ", " + region +
+                      ", sum(n), sum(sum) FROM desk_counts WHERE log_id = ?1 AND metric = ?2";
+    sql += cq.from.empty() ? " AND month = ''" : " AND month >= ?3 AND month <= ?4";
+    if (cq.consented_only) sql += " AND consented = 1";
+    sql += " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 OR sum(sum) <> 0 ORDER BY 2, 3, 4";
+    AMANAT_TRY(q, db.prepare(sql));
+    for (const std::string& m : cq.metrics) {
+      q.bind(1, org_).bind(2, std::string_view(m));
+      if (!cq.from.empty()) q.bind(3, std::string_view(cq.from)).bind(4, std::string_view(cq.to));
+      AMANAT_CHECK(q.each([&](Stmt& r) {
+        out.push_back(Count{r.column_text(0), r.column_text(1), r.column_text(2), r.column_text(3), cq.consented_only,
+                            r.column_int(4), r.column_int(5)});
+      }));
+    }
+    return out;
+  });
+}
+
+}  // namespace amanat::store::sqlite
