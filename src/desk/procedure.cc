@@ -115,6 +115,7 @@ Result<Labels> labels_at(const json& obj, const std::string& parent, std::string
   AMANAT_TRY(kk, string_at(*v, path, "kk", true));
   AMANAT_TRY(unverified, review_at(*v, path, "review"));
   AMANAT_TRY(note, string_at(*v, path, "note", false));
+  if (unverified && note.empty()) return fail_field(join(path, "note"), "an unverified label says what to check");
   l.en = std::move(en);
   l.ru = std::move(ru);
   l.kk = std::move(kk);

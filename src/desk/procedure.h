@@ -38,7 +38,7 @@
 //    "events": [{"id", "label", "from": [stage or "*"], "to": stage or null,
 //                "legal_basis", "legal_basis_review"?, "note"?,
 //                "fields"?: [{"id", "label", "required"?, "choices"?: [{"id", "label"}]}]}]}
-//   a label: {"en", "ru", "kk", "review"?: "unverified", "note"?}
+//   a label: {"en", "ru", "kk", "review"?: "unverified", "note"?} (a note is required with review)
 // Ids are lower-case ASCII words joined by '_'.
 //
 // Thread-safety: a Procedure is immutable after parse(); share it freely. kazakhstan() parses

@@ -386,6 +386,7 @@ TEST(Procedure, ParseRefusesABrokenTableNamingTheJsonPath) {
       {"unknown top-level key", [](auto& j) { j["stage"] = nlohmann::json::array(); }, "stage"},
       {"unknown initial", [](auto& j) { j["initial"] = "nowhere"; }, "initial"},
       {"closed initial", [](auto& j) { j["initial"] = "done"; }, "initial"},
+      {"unverified without a note", [](auto& j) { j["stages"][0]["label"]["review"] = "unverified"; }, "stages[0].label.note"},
       {"review mark misspelt", [](auto& j) { j["stages"][0]["label"]["review"] = "unverifed"; }, "stages[0].label.review"},
       {"legal basis empty", [](auto& j) { j["events"][1]["legal_basis"] = ""; }, "events[1].legal_basis"},
       {"legal basis review misspelt", [](auto& j) { j["events"][1]["legal_basis_review"] = true; }, "events[1].legal_basis_review"},
