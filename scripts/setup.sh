@@ -28,6 +28,9 @@ packages=(
   john-data libzxcvbn-dev
   # JSON Schema 2020-12 validator for the OpenAPI conformance test (tests/openapi/)
   python3-jsonschema
+  # the desk's chronology report as PDF: pango + cairo, a font with Cyrillic and Kazakh letters,
+  # and poppler's pdftotext/pdfinfo, which its tests read the PDF back with
+  libpango1.0-dev libcairo2-dev libfontconfig-dev fonts-dejavu-core poppler-utils
 )
 
 # The web app is built with the machine's Node.js (18 from Debian 12 is enough) and npm. A Node
