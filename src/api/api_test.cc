@@ -40,6 +40,7 @@ struct OrgFixture {
   std::int64_t now = 1'750'000'000;
   std::unique_ptr<Accounts> accounts;
   std::unique_ptr<Identities> identities;
+  std::unique_ptr<desk::Desk> desk;
   std::vector<std::string> shares;  // 2 of 3 unseal the vault, as does kVaultPassphrase
   // As in the server: TOTP secrets and the trail's anchors under their own key (accounts.key),
   // not the books key.
@@ -74,6 +75,10 @@ struct OrgFixture {
   Org org(const std::string& slug) {
     Org o{slug, &books.books(), &books.store(), &books.reports(), &books.bank(), &books.log(), accounts.get(),
           identities.get()};
+    // Made again with the identities of the moment (a test may replace them).
+    desk = std::make_unique<desk::Desk>(*books.stores().db, *books.stores().desk, *identities,
+                                        desk::Procedure::kazakhstan(), [this] { return now; });
+    o.desk = desk.get();
     o.data_dir = books.dir();
     o.keys = &books.keys();
     o.verifier_key = books.vkey();

@@ -5,10 +5,12 @@
 // exist. No route here answers a survivor's identity: that is read through /subjects/{code},
 // which records the read in the access trail.
 #include <charconv>
+#include <ctime>
 
 #include "api/api.h"
 #include "core/reasons.h"
 #include "desk/desk.h"
+#include "desk/protocols.h"
 #include "desk/suppress.h"
 
 namespace amanat::api {
@@ -492,7 +494,7 @@ Result<http::Response> impact(Call& c) {
 
 Result<http::Response> survivor_timeline(Call& c) {
   AMANAT_CHECK(need_desk(c));
-  const std::string& code = c.params.at("code");
+  const std::string& code = c.params.at("survivor");
   AMANAT_TRY(cons, c.org.desk->consultations(c.session->user, {.survivor = code, .limit = 200}));
   AMANAT_TRY(cases, c.org.desk->cases(c.session->user, {.survivor = code, .limit = 200}));
   if (c.org.identities) c.org.identities->record(actor(c), "read-survivor", code.substr(0, 20), "ok");
@@ -500,6 +502,62 @@ Result<http::Response> survivor_timeline(Call& c) {
   for (const auto& r : cons) cl.push_back(consultation_json(r));
   for (const auto& r : cases) kl.push_back(case_json(r));
   return json_response(200, {{"code", code}, {"consultations", cl}, {"cases", kl}});
+}
+
+// The guidance for a situation (desk/protocols.h): general guidance, not legal or medical
+// advice, with who reviewed which version. Public: survivors read the public ones, the hotline
+// form shows the operator's beside it. With incident_at, the time windows computed in hours.
+Result<http::Response> protocols(Call& c) {
+  AMANAT_TRY(params, query_params(c.req, {"audience", "category", "incident_at", "child", "ipv", "police_refused",
+                                          "stage"}));
+  desk::Situation s;
+  std::optional<desk::TimeWindows> windows;
+  auto flag = [](const std::string& k, const std::string& v) -> Result<bool> {
+    if (v != "true" && v != "false") return fail(reasons::query_invalid, k + ": true or false", k);
+    return v == "true";
+  };
+  for (const auto& [k, v] : params) {
+    if (k == "audience") {
+      auto a = desk::parse_audience(v);
+      if (!a) return fail(reasons::query_invalid, "audience: public or operator", k);
+      s.audience = *a;
+    } else if (k == "category") {
+      s.incident_type = desk::parse_incident_type(v);
+      if (!s.incident_type) return fail(reasons::query_invalid, "category: a GBVIMS type", k);
+    } else if (k == "incident_at") {
+      AMANAT_TRY(t, query_number(k, v, 0, 32503680000));
+      const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+      windows = desk::windows(t, now);
+      s.seconds_since_incident = windows->elapsed_seconds;
+    } else if (k == "stage") {
+      s.case_stage = v;
+    } else {
+      AMANAT_TRY(b, flag(k, v));
+      (k == "child" ? s.child : k == "ipv" ? s.ipv : s.police_refused) = b;
+    }
+  }
+  const desk::Protocols& set = desk::Protocols::starter();
+  auto labels = [](const desk::Labels& l) { return ojson{{"en", l.en}, {"ru", l.ru}, {"kk", l.kk}}; };
+  ojson list = ojson::array();
+  for (const desk::Protocol* p : set.select(s)) {
+    ojson steps = ojson::array(), reviewers = ojson::array();
+    for (const auto& st : p->steps) {
+      ojson j = labels(st);
+      j["unverified"] = st.unverified;
+      steps.push_back(std::move(j));
+    }
+    for (const auto& r : p->reviewed_by) reviewers.push_back({{"role", r.role}, {"name", r.name}, {"date", r.date}});
+    list.push_back({{"id", p->id}, {"version", p->version}, {"title", labels(p->title)}, {"steps", steps},
+                    {"reviewed_by", reviewers}, {"sources", p->sources}, {"disclaimer", labels(p->disclaimer)}});
+  }
+  ojson out{{"set", set.id()}, {"version", set.version()}, {"disclaimer", labels(set.disclaimer())},
+            {"protocols", list}};
+  if (windows)
+    out["windows"] = {{"hours_elapsed", windows->hours_elapsed},
+                      {"deadline_72h", windows->deadline_72h},
+                      {"deadline_120h", windows->deadline_120h},
+                      {"bucket", desk::elapsed_bucket_name(desk::elapsed_bucket(windows->elapsed_seconds))}};
+  return json_response(200, out);
 }
 
 // ---- schemas ----
@@ -758,7 +816,7 @@ void add_desk_routes(Api& api) {
            .responses = {{409, "The case's stage does not allow it (transition-not-allowed)"}},
            .handler = add_event});
 
-  api.add({.method = "PUT",
+  api.add({.method = "POST",
            .path = "/orgs/{org}/cases/{case}/consents",
            .summary = "Set the survivor's consents on a case",
            .roles = case_writers,
@@ -772,7 +830,7 @@ void add_desk_routes(Api& api) {
                               out::flag("lawyer", "To share with lawyers")}},
            .handler = set_consents});
 
-  api.add({.method = "PUT",
+  api.add({.method = "POST",
            .path = "/orgs/{org}/cases/{case}/people",
            .summary = "Assign a case's lawyer and case worker (they may then read the survivor's identity)",
            .roles = {Role::case_worker, Role::director},
@@ -830,7 +888,7 @@ void add_desk_routes(Api& api) {
            .returns = Schema{"Complaint", complaint_out()},
            .handler = add_complaint});
 
-  api.add({.method = "PUT",
+  api.add({.method = "POST",
            .path = "/orgs/{org}/complaints/{complaint}/outcome",
            .summary = "Record a complaint's outcome",
            .roles = case_writers,
@@ -853,7 +911,7 @@ void add_desk_routes(Api& api) {
            .handler = list_complaints});
 
   api.add({.method = "GET",
-           .path = "/orgs/{org}/survivors/{code}",
+           .path = "/orgs/{org}/survivors/{survivor}",
            .summary = "A survivor's timeline: their consultations and cases (no identity)",
            .roles = desk_staff,
            .response = "The survivor's consultations and the cases the caller may see",
@@ -892,6 +950,34 @@ void add_desk_routes(Api& api) {
                               table_out("cases_by_milestone", "Cases by category: opened, to court, convictions, acquittals"),
                               table_out("consultations_by_region", "Consultations by region")}},
            .handler = impact});
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/protocols",
+           .summary = "Guidance for a situation: general guidance, not legal or medical advice",
+           .is_public = true,
+           .query = {"audience", "category", "incident_at", "child", "ipv", "police_refused", "stage"},
+           .response = "The protocols that apply, most urgent first, each with its version and reviewers; with "
+                       "incident_at (unix seconds), the hours elapsed and the 72 h and 120 h deadlines",
+           .returns = Schema{"Protocols",
+                             {out::text("set", "The protocol set"), out::text("version", "Its version"),
+                              labels_field("disclaimer"),
+                              out::list("protocols", "Most urgent first",
+                                        {out::text("id", "Protocol"), out::number("version", "Its version"),
+                                         labels_field("title"),
+                                         out::list("steps", "Steps in order",
+                                                   {out::text("en", "English"), out::text("ru", "Russian"),
+                                                    out::text("kk", "Kazakh"),
+                                                    out::flag("unverified", "A fact not yet checked")}),
+                                         out::list("reviewed_by", "Who reviewed this version (empty: nobody yet)",
+                                                   {out::text("role", "Role"), out::text("name", "Name"),
+                                                    out::text("date", "YYYY-MM-DD")}),
+                                         out::texts("sources", "Sources"), labels_field("disclaimer")}),
+                              out::object("windows", "Time since the incident",
+                                          {out::number("hours_elapsed", "Whole hours"),
+                                           out::number("deadline_72h", "Incident + 72 h, unix seconds"),
+                                           out::number("deadline_120h", "Incident + 120 h, unix seconds"),
+                                           out::text("bucket", "0_72h, 72_120h, 120h_14d, over_14d, unknown")},
+                                          false)}},
+           .handler = protocols});
 }
 
 }  // namespace amanat::api

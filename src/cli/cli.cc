@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
   add_audit_commands(r);
   add_import_commands(r);
   add_backup_commands(r);
+  add_desk_commands(r);
   add_server_commands(r);
   try {
     app.parse(argc, argv);

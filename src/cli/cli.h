@@ -43,6 +43,7 @@ void add_server_commands(Registry& r);  // serve, vault, and the user commands
 void add_user_commands(Registry& r);    // user add, list, disable, enable, role, password, revoke-sessions, reset-totp;
                                         // trail verify
 void add_backup_commands(Registry& r);  // backup, restore
+void add_desk_commands(Registry& r);    // desk demo
 
 // Runs `server` until SIGINT or SIGTERM, then stops it gracefully (in-flight requests finish);
 // `started` runs once the signals are routed, before serving (print the addresses there).

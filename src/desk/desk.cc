@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <map>
 
@@ -143,19 +144,25 @@ std::vector<Count> Desk::contributions(const ComplaintRow& c) {
   std::vector<Count> out;
   if (!c.decided_on) return out;
   const std::string m = month_of(c.decided_on);
-  if (c.outcome == "disciplinary" || c.outcome == "dismissal" || c.outcome == "criminal_case")
-    out.push_back(Count{metric::officials_accountable, m, "", c.region, true, 1, 0});
-  if (c.outcome == "disciplinary") out.push_back(Count{metric::disciplinary, m, "", c.region, true, 1, 0});
+  // "Ten police officers were held accountable" (criminally, for negligence and inaction) and
+  // "more than 200 received disciplinary sanctions" are the background's two figures.
+  if (c.outcome == "criminal_case") out.push_back(Count{metric::officials_accountable, m, "", c.region, true, 1, 0});
+  if (c.outcome == "disciplinary" || c.outcome == "dismissal")
+    out.push_back(Count{metric::disciplinary, m, "", c.region, true, 1, 0});
   return out;
 }
 
 // ---- consultations ----
 
-Result<Desk::Logged> Desk::log_consultation(const User& by, const NewConsultation& c) {
+// The row a consultation becomes, checked. `imported`: an older record brought in (the demo, a
+// hotline's history): any date from 2000 on, rather than the last 400 days.
+Result<ConsultationRow> Desk::check_consultation(const User& by, const NewConsultation& c, bool imported) {
   const std::int64_t t = now();
   const std::int64_t at = c.at ? c.at : t;
   if (at > t + 3600) return fail_field("at", "a consultation cannot be in the future");
-  if (at < t - 400LL * 86400) return fail_field("at", "more than 400 days ago: log it with its own date only if it is");
+  if (!imported && at < t - 400LL * 86400)
+    return fail_field("at", "more than 400 days ago: log it with its own date only if it is");
+  if (at < 946684800) return fail_field("at", "before 2000");
   AMANAT_CHECK(one_of("channel", c.channel, kChannels));
   AMANAT_CHECK(one_of("contact_kind", c.contact_kind, kContactKinds));
   AMANAT_CHECK(one_of("caller_role", c.caller_role, kCallerRoles));
@@ -181,25 +188,60 @@ Result<Desk::Logged> Desk::log_consultation(const User& by, const NewConsultatio
     if (*c.incident_at > at) return fail_field("incident_at", "the incident cannot come after the call");
     row.hours_since = (at - *c.incident_at) / 3600;
   }
+  // Primero's rule: a child's case is child abuse whatever the type; the flag follows the age.
   if (c.age_group == "0-11" || c.age_group == "12-17")
     if (std::find(row.context.begin(), row.context.end(), "child") == row.context.end()) row.context.push_back("child");
-  Logged out;
   if (c.survivor) {
     AMANAT_TRY(s, ids_.visible(by, *c.survivor));
     if (s.kind != "survivor") return fail(reasons::survivor_not_found, "no such survivor", "survivor");
     row.survivor = s.code;
   }
+  return row;
+}
+
+Result<std::int64_t> Desk::write_consultation(Tx& tx, const User& by, const NewConsultation& c, ConsultationRow& row) {
+  if (!c.identity.empty()) {
+    AMANAT_TRY(s, ids_.create(tx, by, "survivor", c.identity));
+    row.survivor = s.code;
+    AMANAT_CHECK(ids_.record(tx, "user:" + std::to_string(by.id), "create-subject", s.code, "ok"));
+  }
+  AMANAT_TRY(id, store_.add_consultation(tx, row));
+  AMANAT_CHECK(store_.add_counts(tx, contributions(row)));
+  return id;
+}
+
+Result<Desk::Logged> Desk::log_consultation(const User& by, const NewConsultation& c) {
+  AMANAT_TRY(row, check_consultation(by, c, false));
+  Logged out;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
-    if (!c.identity.empty()) {
-      AMANAT_TRY(s, ids_.create(tx, by, "survivor", c.identity));
-      row.survivor = s.code;
-      AMANAT_CHECK(ids_.record(tx, "user:" + std::to_string(by.id), "create-subject", s.code, "ok"));
-    }
-    AMANAT_TRY(id, store_.add_consultation(tx, row));
+    AMANAT_TRY(id, write_consultation(tx, by, c, row));
     out.id = id;
-    return store_.add_counts(tx, contributions(row));
+    return {};
   }));
   out.survivor = row.survivor;
+  return out;
+}
+
+Result<std::vector<Desk::Logged>> Desk::import_consultations(const User& by, const std::vector<NewConsultation>& batch) {
+  std::vector<ConsultationRow> rows;
+  rows.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto row = check_consultation(by, batch[i], true);
+    if (!row) {
+      Error e = row.error().context("consultations[" + std::to_string(i) + "]");
+      e.field = "consultations[" + std::to_string(i) + "]." + e.field;
+      return std::unexpected(e);
+    }
+    rows.push_back(std::move(*row));
+  }
+  std::vector<Logged> out(batch.size());
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      AMANAT_TRY(id, write_consultation(tx, by, batch[i], rows[i]));
+      out[i] = Logged{id, rows[i].survivor};
+    }
+    return {};
+  }));
   return out;
 }
 
@@ -234,7 +276,7 @@ Result<CaseRow> Desk::visible_case(const User& by, const std::string& code) {
   return std::move(*row);
 }
 
-Result<CaseRow> Desk::open_case(const User& by, const NewCase& c) {
+Result<CaseRow> Desk::check_case(const User& by, const NewCase& c) {
   AMANAT_CHECK(one_of("category", c.category, kCategories));
   AMANAT_CHECK(each_of("context", c.context, kContexts));
   AMANAT_CHECK(one_of("region", c.region, kRegions));
@@ -245,31 +287,41 @@ Result<CaseRow> Desk::open_case(const User& by, const NewCase& c) {
   AMANAT_CHECK(short_text("court", c.court, 200));
   auto s = ids_.visible(by, c.survivor);
   if (!s || s->kind != "survivor") return fail(reasons::survivor_not_found, "no such survivor", "survivor");
-  const std::int64_t t = now();
-  CaseRow row{.survivor = c.survivor, .category = c.category, .context = c.context, .region = c.region,
-              .stage = procedure_.initial(), .private_prosecution = c.private_prosecution, .articles = c.articles,
-              .body = c.body, .court = c.court, .lawyer = c.lawyer, .case_worker = c.case_worker,
-              .created_by = by.id, .opened = t, .consents = c.consents};
+  const std::int64_t t = c.opened ? *c.opened : now();
+  if (t > now() + 3600) return fail_field("opened", "a case cannot be opened in the future");
+  if (t < 946684800) return fail_field("opened", "before 2000");
+  return CaseRow{.survivor = c.survivor, .category = c.category, .context = c.context, .region = c.region,
+                 .stage = procedure_.initial(), .private_prosecution = c.private_prosecution, .articles = c.articles,
+                 .body = c.body, .court = c.court, .lawyer = c.lawyer, .case_worker = c.case_worker,
+                 .created_by = by.id, .opened = t, .consents = c.consents};
+}
+
+Status Desk::insert_case(Tx& tx, const User& by, const NewCase& c, CaseRow& row) {
+  AMANAT_TRY(earlier, store_.cases_of_survivor(tx, c.survivor));
+  row.first_of_survivor = earlier == 0;
+  if (c.from_consultation) {
+    AMANAT_TRY(con, store_.consultation(*c.from_consultation));
+    if (!con) return fail(reasons::consultation_not_found, "no such consultation", "from_consultation");
+  }
+  for (int attempt = 0;; ++attempt) {
+    row.code = new_case_code(row.opened);
+    AMANAT_TRY(id, store_.add_case(tx, row));
+    if (id) {
+      row.id = *id;
+      break;
+    }
+    if (attempt == 5) return fail(Errc::internal, "could not find a free case code");
+  }
+  for (auto user : {c.lawyer, c.case_worker})
+    if (user && *user) AMANAT_CHECK(ids_.assign(tx, c.survivor, *user));
+  if (c.from_consultation) AMANAT_CHECK(store_.link_consultation(tx, *c.from_consultation, c.survivor, row.id));
+  return store_.add_counts(tx, contributions(row));
+}
+
+Result<CaseRow> Desk::open_case(const User& by, const NewCase& c) {
+  AMANAT_TRY(row, check_case(by, c));
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
-    AMANAT_TRY(earlier, store_.cases_of_survivor(tx, c.survivor));
-    row.first_of_survivor = earlier == 0;
-    if (c.from_consultation) {
-      AMANAT_TRY(con, store_.consultation(*c.from_consultation));
-      if (!con) return fail(reasons::consultation_not_found, "no such consultation", "from_consultation");
-    }
-    for (int attempt = 0;; ++attempt) {
-      row.code = new_case_code(t);
-      AMANAT_TRY(id, store_.add_case(tx, row));
-      if (id) {
-        row.id = *id;
-        break;
-      }
-      if (attempt == 5) return fail(Errc::internal, "could not find a free case code");
-    }
-    for (auto user : {c.lawyer, c.case_worker})
-      if (user && *user) AMANAT_CHECK(ids_.assign(tx, c.survivor, *user));
-    if (c.from_consultation) AMANAT_CHECK(store_.link_consultation(tx, *c.from_consultation, c.survivor, row.id));
-    AMANAT_CHECK(store_.add_counts(tx, contributions(row)));
+    AMANAT_CHECK(insert_case(tx, by, c, row));
     return ids_.record(tx, "user:" + std::to_string(by.id), "open-case", row.code, "ok");
   }));
   return row;
@@ -290,56 +342,91 @@ Result<std::vector<CaseRow>> Desk::cases(const User& by, CaseFilter f) {
   return store_.cases(f);
 }
 
-Result<EventRow> Desk::add_event(const User& by, const std::string& code, const NewEvent& e) {
+Status Desk::check_event(const NewEvent& e) const {
   AMANAT_CHECK(check_event_date(e.date, "date"));
   AMANAT_CHECK(short_text("document", e.document, 300));
   if (e.legal_basis) AMANAT_CHECK(short_text("legal_basis", *e.legal_basis, 300));
   for (const auto& [k, v] : e.fields) AMANAT_CHECK(short_text("fields." + k, v, 300));
-  const std::int64_t t = now();
-  if (e.date > books::date_of_day(t / 86400 + 1).substr(0, e.date.size()))
+  if (e.date > books::date_of_day(now() / 86400 + 1).substr(0, e.date.size()))
     return fail_field("date", "an event cannot be in the future");
+  return {};
+}
+
+// Records `e` on `row` (read inside `tx`): the procedure decides the stage, the milestones the
+// statistics count follow the stages the case enters, and the counts move by the difference.
+Result<EventRow> Desk::apply_event(Tx& tx, const User& by, CaseRow& row, const NewEvent& e) {
+  const CaseRow before = row;
+  AMANAT_TRY(to, procedure_.apply(row.stage, e.kind, e.fields));
+  const EventKind* kind = procedure_.event(e.kind);
+  EventRow out{.case_id = row.id, .kind = e.kind, .date = e.date, .from = row.stage, .to = to,
+               .document_status = e.document_status, .document = e.document,
+               .legal_basis = e.legal_basis ? *e.legal_basis : kind->legal_basis, .fields = e.fields,
+               .recorded_by = by.id, .recorded_at = now()};
+  const bool full_date = e.date.size() == 10;
+  if (to == "reported" && !row.reported_on && full_date) row.reported_on = e.date;
+  if (to == "in_court" && !row.court_on && full_date) row.court_on = e.date;
+  // Back before a verdict (a retrial ordered, the case returned): the verdict no longer stands.
+  if ((to == "in_court" || to == "investigating") && row.verdict) {
+    row.verdict_on.reset();
+    row.verdict.reset();
+    row.convicted = 0;
+  }
+  if (to == "verdict" && full_date) {
+    row.verdict_on = e.date;
+    row.verdict = field_value(e.fields, "outcome").value_or("other");
+    row.convicted = 0;
+    if (*row.verdict == "conviction") {
+      row.convicted = 1;
+      if (auto n = field_value(e.fields, "convicted")) {
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(n->data(), n->data() + n->size(), v);
+        if (ec != std::errc() || p != n->data() + n->size() || v < 1 || v > 100)
+          return fail_field("fields.convicted", "a number from 1 to 100");
+        row.convicted = v;
+      }
+    }
+  }
+  row.stage = to;
+  AMANAT_TRY(id, store_.add_event(tx, out));
+  out.id = id;
+  AMANAT_CHECK(store_.update_case(tx, row));
+  AMANAT_CHECK(store_.add_counts(tx, difference(contributions(before), contributions(row))));
+  return out;
+}
+
+Result<EventRow> Desk::add_event(const User& by, const std::string& code, const NewEvent& e) {
+  AMANAT_CHECK(check_event(e));
   EventRow out;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
     AMANAT_TRY(found, store_.case_for_update(tx, code));
     if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
     CaseRow row = *found;
-    AMANAT_TRY(to, procedure_.apply(row.stage, e.kind, e.fields));
-    const EventKind* kind = procedure_.event(e.kind);
-    out = EventRow{.case_id = row.id, .kind = e.kind, .date = e.date, .from = row.stage, .to = to,
-                   .document_status = e.document_status, .document = e.document,
-                   .legal_basis = e.legal_basis ? *e.legal_basis : kind->legal_basis, .fields = e.fields,
-                   .recorded_by = by.id, .recorded_at = t};
-    // The milestones the statistics count, from the stages the case enters.
-    const bool full_date = e.date.size() == 10;
-    if (to == "reported" && !row.reported_on && full_date) row.reported_on = e.date;
-    if (to == "in_court" && !row.court_on && full_date) row.court_on = e.date;
-    if (to == "verdict" && full_date) {
-      row.verdict_on = e.date;
-      row.verdict = field_value(e.fields, "outcome").value_or("other");
-      row.convicted = 0;
-      if (*row.verdict == "conviction") {
-        row.convicted = 1;
-        if (auto n = field_value(e.fields, "convicted")) {
-          try {
-            std::size_t used = 0;
-            long long v = std::stoll(*n, &used);
-            if (used != n->size() || v < 1 || v > 100) return fail_field("fields.convicted", "a number from 1 to 100");
-            row.convicted = v;
-          } catch (...) {
-            return fail_field("fields.convicted", "a number from 1 to 100");
-          }
-        }
-      }
-    }
-    const auto before = contributions(*found);
-    row.stage = to;
-    AMANAT_TRY(id, store_.add_event(tx, out));
-    out.id = id;
-    AMANAT_CHECK(store_.update_case(tx, row));
-    AMANAT_CHECK(store_.add_counts(tx, difference(before, contributions(row))));
+    AMANAT_TRY(event, apply_event(tx, by, row, e));
+    out = std::move(event);
     return ids_.record(tx, "user:" + std::to_string(by.id), "case-event", row.code, e.kind);
   }));
   return out;
+}
+
+Result<CaseRow> Desk::import_case(const User& by, const NewCase& c, const std::vector<NewEvent>& events) {
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (auto st = check_event(events[i]); !st) {
+      Error e = st.error().context("events[" + std::to_string(i) + "]");
+      e.field = "events[" + std::to_string(i) + "]." + e.field;
+      return std::unexpected(e);
+    }
+  AMANAT_TRY(row, check_case(by, c));
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_CHECK(insert_case(tx, by, c, row));
+    for (std::size_t i = 0; i < events.size(); ++i)
+      if (auto ev = apply_event(tx, by, row, events[i]); !ev) {
+        Error e = ev.error().context("events[" + std::to_string(i) + "]");
+        e.field = "events[" + std::to_string(i) + "]." + e.field;
+        return std::unexpected(e);
+      }
+    return ids_.record(tx, "user:" + std::to_string(by.id), "import-case", row.code, std::to_string(events.size()));
+  }));
+  return row;
 }
 
 Status Desk::set_consents(const User& by, const std::string& code, const Consents& c) {

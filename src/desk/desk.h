@@ -83,8 +83,8 @@ inline constexpr const char* convictions = "convictions";    // cases with a con
 inline constexpr const char* convicted = "convicted";        // persons convicted (n), by the verdict's month
 inline constexpr const char* acquittals = "acquittals";
 inline constexpr const char* report_to_verdict = "report_to_verdict";  // n verdicts, sum days
-inline constexpr const char* officials_accountable = "officials_accountable";  // disciplinary, dismissal, criminal
-inline constexpr const char* disciplinary = "disciplinary";
+inline constexpr const char* officials_accountable = "officials_accountable";  // a criminal case against them
+inline constexpr const char* disciplinary = "disciplinary";  // a disciplinary sanction or dismissal
 inline constexpr const char* stage_prefix = "stage:";        // snapshot (month ""): cases now in each stage
 }  // namespace metric
 
@@ -117,6 +117,7 @@ struct NewCase {
   std::optional<std::int64_t> lawyer, case_worker;
   Consents consents;
   std::optional<std::int64_t> from_consultation;
+  std::optional<std::int64_t> opened;  // unix seconds; nullopt: now (a case brought in from older records)
 };
 
 struct NewEvent {
@@ -149,6 +150,9 @@ class Desk {
     std::optional<std::string> survivor;
   };
   Result<Logged> log_consultation(const User& by, const NewConsultation& c);
+  // Older consultations brought in at once (a hotline's history, the demo): any date from 2000
+  // on, all in one unit of work or none; an error names "consultations[i].field".
+  Result<std::vector<Logged>> import_consultations(const User& by, const std::vector<NewConsultation>& batch);
   Result<std::vector<ConsultationRow>> consultations(const User& by, ConsultationFilter f);
   Result<ConsultationRow> consultation(const User& by, std::int64_t id);
 
@@ -157,6 +161,10 @@ class Desk {
   Result<CasePage> case_page(const User& by, const std::string& code);
   Result<std::vector<CaseRow>> cases(const User& by, CaseFilter f);
   Result<EventRow> add_event(const User& by, const std::string& code, const NewEvent& e);
+  // An older case brought in with its history (the demo, a case file from before amanat): opened
+  // and every event applied in order, through the same procedure, in one unit of work or none;
+  // an error names "events[i].field".
+  Result<CaseRow> import_case(const User& by, const NewCase& c, const std::vector<NewEvent>& events);
   Status set_consents(const User& by, const std::string& code, const Consents& c);
   // Assigns the lawyer and/or case worker (nullopt leaves one as it is; 0 removes it), and lets
   // them read the survivor's identity.
@@ -181,6 +189,12 @@ class Desk {
   Result<std::vector<Count>> counts(const CountQuery& q) { return store_.counts(q); }
 
  private:
+  Result<ConsultationRow> check_consultation(const User& by, const NewConsultation& c, bool imported);
+  Result<std::int64_t> write_consultation(Tx& tx, const User& by, const NewConsultation& c, ConsultationRow& row);
+  Result<CaseRow> check_case(const User& by, const NewCase& c);
+  Status insert_case(Tx& tx, const User& by, const NewCase& c, CaseRow& row);
+  Status check_event(const NewEvent& e) const;
+  Result<EventRow> apply_event(Tx& tx, const User& by, CaseRow& row, const NewEvent& e);
   bool may_see(const User& by, const CaseRow& c) const;
   Result<CaseRow> visible_case(const User& by, const std::string& code);
   std::int64_t now() const;

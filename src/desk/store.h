@@ -94,7 +94,7 @@ struct ComplaintRow {
   std::string conduct;    // negligence, inaction, abuse, dismissed_report, extortion, other
   std::string filed_with;  // internal_security, prosecutor, court, ombudsman, other
   std::string filed_on;    // YYYY-MM-DD
-  std::string outcome;     // pending, disciplinary, dismissal, criminal_case, rejected
+  std::string outcome = "pending";  // pending, disciplinary, dismissal, criminal_case, rejected
   std::optional<std::string> decided_on;
   std::string article;     // for a criminal case against the official
   std::int64_t created_by = 0;

@@ -455,6 +455,7 @@ Status SqliteDeskStore::add_counts(Tx& tx, const std::vector<Count>& counts) {
                     "DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum"));
   for (const Count& c : counts) {
     if (c.n == 0 && c.sum == 0) continue;
+    q->reset();  // a statement run to its end keeps its bindings until reset
     q->bind(1, org_).bind(2, std::string_view(c.metric)).bind(3, std::string_view(c.month))
         .bind(4, std::string_view(c.category)).bind(5, std::string_view(c.region)).bind(6, c.consented ? 1 : 0)
         .bind(7, c.n).bind(8, c.sum);

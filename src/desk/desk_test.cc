@@ -1,0 +1,286 @@
+// The case desk over the organisation's stores: consultations, cases through the procedure
+// table, case-scoped access, and the maintained counts the statistics read.
+#include "desk/desk.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <random>
+
+#include "books/testing.h"
+#include "core/reasons.h"
+#include "crypto/vault.h"
+
+namespace amanat::desk {
+namespace {
+
+using accounts::Role;
+using books::testing::BooksFixture;
+
+constexpr const char* kPass = "amber river quiet mountain 42";
+constexpr std::int64_t kNow = 1'750'000'000;  // 2025-06-15
+
+struct DeskFixture {
+  BooksFixture books{""};
+  std::unique_ptr<identity::Identities> ids;
+  std::unique_ptr<Desk> desk;
+  std::int64_t now = kNow;
+  User director{0, "director-1", Role::director, true};
+  User operator_{0, "operator-1", Role::hotline_operator, true};
+  User worker{0, "worker-1", Role::case_worker, true};
+  User lawyer{0, "lawyer-1", Role::lawyer, true};
+  User other_lawyer{0, "lawyer-2", Role::lawyer, true};
+
+  DeskFixture() {
+    auto vault = crypto::Vault::create("test-org", kPass, std::nullopt, crypto::KdfLimits::for_tests());
+    std::ofstream(books.dir() / "vault.json") << vault->file.to_json();
+    ids = std::move(*identity::Identities::open(*books.stores().db, *books.stores().identities,
+                                                (books.dir() / "vault.json").string(), [this] { return now; }));
+    EXPECT_TRUE(ids->unseal_with_passphrase(kPass));
+    for (User* u : {&director, &operator_, &worker, &lawyer, &other_lawyer})
+      EXPECT_TRUE(books.stores().db->transact([&](Tx& tx) -> Status {
+        AMANAT_TRY(row, books.stores().accounts->insert_user(tx, u->name, u->role, "x", 1));
+        if (!row) return fail(Errc::conflict, "taken");
+        u->id = row->id;
+        return {};
+      }));
+    desk = std::make_unique<Desk>(*books.stores().db, *books.stores().desk, *ids, Procedure::kazakhstan(),
+                                  [this] { return now; });
+  }
+
+  NewConsultation call(std::string category = "rape", bool consent = true) {
+    return NewConsultation{.channel = "phone", .caller_role = "survivor", .category = std::move(category),
+                           .region = "almaty_city", .age_group = "18-25", .sex = "female", .outcome = "advice",
+                           .consent_stats = consent};
+  }
+  std::string survivor(const User& by) {
+    auto c = call();
+    c.identity = {{"name", "Invented Person"}};
+    auto logged = desk->log_consultation(by, c);
+    EXPECT_TRUE(logged) << logged.error().message;
+    return *logged->survivor;
+  }
+  std::string open(const User& by, bool consent = true, std::optional<std::int64_t> lawyer_id = std::nullopt) {
+    auto c = desk->open_case(by, NewCase{.survivor = survivor(by), .category = "rape", .region = "almaty_city",
+                                         .lawyer = lawyer_id, .consents = {.stats = consent}});
+    EXPECT_TRUE(c) << c.error().message;
+    return c->code;
+  }
+  Status event(const std::string& code, std::string kind, std::string date,
+               std::vector<std::pair<std::string, std::string>> fields = {}) {
+    auto e = desk->add_event(director, code, NewEvent{.kind = std::move(kind), .date = std::move(date),
+                                                      .fields = std::move(fields)});
+    if (!e) return err(e);
+    return {};
+  }
+  std::int64_t count(const std::string& metric, bool consented_only = false) {
+    auto c = desk->counts({.metrics = {metric}, .from = metric.starts_with("stage:") ? "" : "0000-01",
+                           .to = "9999-12", .consented_only = consented_only});
+    std::int64_t n = 0;
+    for (const auto& x : *c) n += x.n;
+    return n;
+  }
+};
+
+TEST(Desk, AConsultationWithAnIdentitySealsItAsANewSurvivorAndCountsOnce) {
+  DeskFixture f;
+  auto c = f.call();
+  c.identity = {{"name", "Invented Person"}, {"phone", "+7 700 000 00 00"}};
+  c.incident_at = kNow - 30 * 3600;
+  auto logged = f.desk->log_consultation(f.operator_, c);
+  ASSERT_TRUE(logged) << logged.error().message;
+  ASSERT_TRUE(logged->survivor);
+  auto row = f.desk->consultation(f.operator_, logged->id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->hours_since, 30);  // derived from the incident time, never typed
+  EXPECT_EQ(row->survivor, logged->survivor);
+  auto s = f.ids->read(f.operator_, *logged->survivor);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->fields.size(), 2u);
+  EXPECT_EQ(f.count(metric::consultations), 1);
+}
+
+TEST(Desk, BadInputNamesItsFieldAndLogsNothing) {
+  DeskFixture f;
+  struct Case {
+    std::function<void(NewConsultation&)> spoil;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {[](NewConsultation& c) { c.channel = "fax"; }, "channel"},
+      {[](NewConsultation& c) { c.category = "theft"; }, "category"},
+      {[](NewConsultation& c) { c.region = "mars"; }, "region"},
+      {[](NewConsultation& c) { c.context = {"ipv", "ipv"}; }, "context"},
+      {[](NewConsultation& c) { c.referrals = {"police", "astrologer"}; }, "referrals[1]"},
+      {[](NewConsultation& c) { c.at = kNow + 86400; }, "at"},
+      {[](NewConsultation& c) { c.incident_at = kNow + 7200; }, "incident_at"},
+      {[](NewConsultation& c) { c.follow_up = "2025-02-30"; }, "follow_up"},
+      {[](NewConsultation& c) { c.identity = {{"passport", "x"}}; }, "identity.passport"},
+  };
+  for (auto& t : cases) {
+    auto c = f.call();
+    t.spoil(c);
+    auto r = f.desk->log_consultation(f.operator_, c);
+    ASSERT_FALSE(r) << t.field;
+    EXPECT_EQ(r.error().field, t.field) << r.error().message;
+  }
+  EXPECT_EQ(f.count(metric::consultations), 0);
+}
+
+TEST(Desk, ACaseMovesOnlyByEventsItsStageAllowsAndKeepsEveryOne) {
+  DeskFixture f;
+  std::string code = f.open(f.worker);
+  const auto& p = f.desk->procedure();
+  auto page = f.desk->case_page(f.worker, code);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->row.stage, p.initial());
+  // An event the stage does not allow is refused and changes nothing.
+  auto bad = f.desk->add_event(f.director, code, NewEvent{.kind = "verdict", .date = "2025-06-01",
+                                                          .fields = {{"outcome", "conviction"}}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().reason, &reasons::transition_not_allowed);
+  // Walk every allowed event from each stage once: the recorded stages follow the table.
+  std::string stage = p.initial();
+  int recorded = 0;
+  for (int step = 0; step < 12; ++step) {
+    auto allowed = p.allowed(stage);
+    ASSERT_FALSE(allowed.empty()) << stage;
+    const EventKind* e = allowed.front();
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& fld : e->fields)
+      if (fld.required) fields.emplace_back(fld.id, fld.choices.empty() ? "x" : fld.choices.front());
+    ASSERT_TRUE(f.event(code, e->id, "2025-05-0" + std::to_string(1 + step % 9), fields)) << e->id;
+    ++recorded;
+    auto expect = p.apply(stage, e->id, fields);
+    stage = *expect;
+    EXPECT_EQ(f.desk->case_page(f.worker, code)->row.stage, stage);
+  }
+  EXPECT_EQ(static_cast<int>(f.desk->case_page(f.worker, code)->events.size()), recorded);
+}
+
+TEST(Desk, ALawyerSeesOnlyTheCasesAssignedToThem) {
+  DeskFixture f;
+  std::string mine = f.open(f.worker, true, f.lawyer.id);
+  std::string theirs = f.open(f.worker, true, f.other_lawyer.id);
+  EXPECT_TRUE(f.desk->case_page(f.lawyer, mine));
+  auto hidden = f.desk->case_page(f.lawyer, theirs);
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().reason, &reasons::case_not_found);  // the same as a case that does not exist
+  EXPECT_EQ(f.desk->case_page(f.lawyer, "C-2025-NONE0").error().reason, &reasons::case_not_found);
+  auto list = f.desk->cases(f.lawyer, {});
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().code, mine);
+  EXPECT_EQ(f.desk->cases(f.director, {})->size(), 2u);
+  // An event on someone else's case is refused as if it did not exist.
+  auto e = f.desk->add_event(f.lawyer, theirs, NewEvent{.kind = "report_filed", .date = "2025-06-01"});
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().reason, &reasons::case_not_found);
+  // The assigned lawyer may read the survivor's identity; the other may not.
+  auto page = f.desk->case_page(f.lawyer, mine);
+  EXPECT_TRUE(f.ids->read(f.lawyer, page->row.survivor));
+  EXPECT_FALSE(f.ids->read(f.other_lawyer, page->row.survivor));
+}
+
+// The invariant: the maintained counts equal the sum of contributions() over every record, after
+// any sequence of changes (events, consents given and withdrawn, verdicts overturned).
+TEST(Desk, MaintainedCountsAlwaysEqualTheRecordsContributions) {
+  DeskFixture f;
+  std::mt19937_64 rng(7);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 12; ++i) codes.push_back(f.open(f.worker, i % 3 != 0));
+  const auto& p = f.desk->procedure();
+  for (int step = 0; step < 300; ++step) {
+    const std::string& code = codes[rng() % codes.size()];
+    if (rng() % 7 == 0) {
+      ASSERT_TRUE(f.desk->set_consents(f.director, code, {.stats = rng() % 2 == 0}));
+      continue;
+    }
+    auto row = f.desk->case_page(f.director, code)->row;
+    auto allowed = p.allowed(row.stage);
+    if (allowed.empty()) continue;
+    const EventKind* e = allowed[rng() % allowed.size()];
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& fld : e->fields)
+      if (fld.required) fields.emplace_back(fld.id, fld.choices.empty() ? "x" : fld.choices[rng() % fld.choices.size()]);
+    std::string date = "2025-0" + std::to_string(1 + rng() % 5) + "-1" + std::to_string(rng() % 10);
+    ASSERT_TRUE(f.event(code, e->id, date, fields)) << e->id;
+  }
+  std::map<std::tuple<std::string, std::string, bool>, std::int64_t> expected;  // metric, month, consented
+  for (const auto& code : codes)
+    for (const Count& c : Desk::contributions(f.desk->case_page(f.director, code)->row))
+      expected[{c.metric, c.month, c.consented}] += c.n;
+  for (const auto& [key, n] : expected) {
+    const auto& [metric, month, consented] = key;
+    auto got = f.desk->counts({.metrics = {metric}, .from = month, .to = month, .by_month = !month.empty()});
+    ASSERT_TRUE(got);
+    std::int64_t all = 0;
+    for (const auto& c : *got)
+      if (c.month == month) all += c.n;
+    std::int64_t want = expected[{metric, month, true}] + expected[{metric, month, false}];
+    EXPECT_EQ(all, want) << metric << " " << month;
+  }
+  std::int64_t in_stages = 0;
+  for (const auto& s : p.stages()) in_stages += f.count(std::string(metric::stage_prefix) + s.id);
+  EXPECT_EQ(in_stages, 12);
+  EXPECT_EQ(f.count(metric::cases_opened), 12);
+  EXPECT_EQ(f.count(metric::survivors), 12);  // one case each
+}
+
+TEST(Desk, WithdrawingConsentTakesACaseOutOfThePublicCounts) {
+  DeskFixture f;
+  std::string code = f.open(f.worker, true);
+  EXPECT_EQ(f.count(metric::cases_opened, true), 1);
+  ASSERT_TRUE(f.desk->set_consents(f.worker, code, {.stats = false}));
+  EXPECT_EQ(f.count(metric::cases_opened, true), 0);
+  EXPECT_EQ(f.count(metric::cases_opened, false), 1);  // still counted for staff
+}
+
+TEST(Desk, AConvictionCountsThePeopleConvictedAndTheDaysFromReportToVerdict) {
+  DeskFixture f;
+  std::string code = f.open(f.worker);
+  ASSERT_TRUE(f.event(code, "report_filed", "2025-01-10"));
+  for (const char* e : {"registered", "investigation_started", "completed", "indicted", "in_court"})
+    ASSERT_TRUE(f.event(code, e, "2025-02-01")) << e;
+  EXPECT_EQ(f.count(metric::to_court), 1);
+  ASSERT_TRUE(f.event(code, "verdict", "2025-04-10", {{"outcome", "conviction"}, {"convicted", "2"}}));
+  auto row = f.desk->case_page(f.worker, code)->row;
+  EXPECT_EQ(row.stage, "verdict");
+  EXPECT_EQ(f.count(metric::convictions), 1);
+  EXPECT_EQ(f.count(metric::convicted), 2);
+  auto days = f.desk->counts({.metrics = {metric::report_to_verdict}, .from = "0000-01", .to = "9999-12"});
+  ASSERT_EQ(days->size(), 1u);
+  EXPECT_EQ(days->front().sum, 90);  // 2025-01-10 to 2025-04-10
+  // The verdict quashed on appeal and the case sent back to court: the conviction leaves the counts.
+  ASSERT_TRUE(f.event(code, "appeal_filed", "2025-04-20"));
+  ASSERT_TRUE(f.event(code, "retrial_ordered", "2025-05-20"));
+  EXPECT_EQ(f.desk->case_page(f.worker, code)->row.stage, "in_court");
+  EXPECT_EQ(f.count(metric::to_court), 1);  // the first time in court, once
+  EXPECT_EQ(f.count(metric::convictions), 0);
+  EXPECT_EQ(f.count(metric::convicted), 0);
+}
+
+TEST(Desk, OfficialsHeldAccountableComeFromComplaintOutcomes) {
+  DeskFixture f;
+  ComplaintRow c{.official_rank = "captain", .official_unit = "district police", .region = "almaty_city",
+                 .conduct = "dismissed_report", .filed_with = "prosecutor", .filed_on = "2025-02-01"};
+  auto a = f.desk->add_complaint(f.worker, c, std::nullopt);
+  ASSERT_TRUE(a) << a.error().message;
+  EXPECT_EQ(f.count(metric::officials_accountable), 0);
+  ASSERT_TRUE(f.desk->decide_complaint(f.worker, a->id, "disciplinary", "2025-03-01", ""));
+  EXPECT_EQ(f.count(metric::officials_accountable), 0);
+  EXPECT_EQ(f.count(metric::disciplinary), 1);
+  ASSERT_TRUE(f.desk->decide_complaint(f.worker, a->id, "criminal_case", "2025-03-05", "UK RK 371"));
+  EXPECT_EQ(f.count(metric::officials_accountable), 1);
+  EXPECT_EQ(f.count(metric::disciplinary), 0);
+  // Overturned: the count follows.
+  ASSERT_TRUE(f.desk->decide_complaint(f.worker, a->id, "rejected", "2025-04-01", ""));
+  EXPECT_EQ(f.count(metric::officials_accountable), 0);
+  auto bad = f.desk->decide_complaint(f.worker, a->id, "criminal_case", "2025-04-01", "");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "article");
+}
+
+}  // namespace
+}  // namespace amanat::desk
