@@ -78,6 +78,10 @@ struct OrgFixture {
     // Made again with the identities of the moment (a test may replace them).
     desk = std::make_unique<desk::Desk>(*books.stores().db, *books.stores().desk, *identities,
                                         desk::Procedure::kazakhstan(), [this] { return now; });
+    desk->log_to([this](Bytes leaf, tlog::Effect effect) -> Result<std::uint64_t> {
+      AMANAT_TRY(queued, books.books().submit_other(std::move(leaf), std::move(effect)));
+      return queued.get();
+    });
     o.desk = desk.get();
     o.data_dir = books.dir();
     o.keys = &books.keys();
@@ -199,6 +203,9 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/complaints",
        R"({"official_rank":"captain","official_unit":"district police","region":"astana","conduct":"inaction","filed_with":"prosecutor","filed_on":"2025-05-01"})"},
       {"/orgs/{org}/complaints/{complaint}/outcome", R"({"outcome":"rejected","decided_on":"2025-06-01"})"},
+      {"/orgs/{org}/docket/header", R"({"defender":"An Invented Defender","organisation":"Invented Foundation"})"},
+      {"/orgs/{org}/docket/{proceeding}/events", R"({"kind":"terminated","date":"2024-01-10"})"},
+      {"/orgs/{org}/docket/{proceeding}/remedies", R"({"to_whom":"Prosecutor","date":"2024-02-01"})"},
   };
   auto it = samples.find(r.path);
   return it == samples.end() ? "{}" : it->second;
@@ -1342,9 +1349,10 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
     if (role == Role::hotline_operator || role == Role::case_worker || role == Role::director)
       return new_case(tokens[role], new_subject(tokens[role]));
     std::string code = new_case(stranger, new_subject(stranger));
-    if (role == Role::lawyer)
+    if (role == Role::lawyer) {
       EXPECT_EQ(api->handle(request("POST", "orgs/alpha/cases/" + code + "/people",
                                     json{{"lawyer", ids[role]}}.dump(), director)).status, 200);
+    }
     return code;
   };
 
@@ -2494,6 +2502,102 @@ TEST(AccountsKeys, LegacyTotpSecretsAreResealedUnderTheAccountsKeyAndStillLogIn)
   after->also_open_with(gone);
   auto r = login(*after);
   EXPECT_TRUE(r) << r.error().message;
+}
+
+// ---- the case desk ----
+
+// Each docket event goes on the public log as a docket.event leaf, and the proceeding links it;
+// the chronology report's counts come from the events.
+TEST_F(ApiTest, TheDocketPutsEachEventOnTheLogAndItsReportCountsThem) {
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/docket/header",
+                                R"({"defender":"An Invented Defender","organisation":"Invented Foundation",)"
+                                R"("consent_name_to_government":true})",
+                                director)).status, 200);
+  auto opened = api->handle(request("POST", "orgs/alpha/docket",
+                                    R"({"id":"P-1","title":"Уголовное дело о мошенничестве","articles":["УК РК ст. 190"],)"
+                                    R"("authority":"Police","opened":{"kind":"opened","date":"2020-03-01",)"
+                                    R"("document":{"name":"Постановление","status":"refused"}}})",
+                                    director));
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  std::vector<std::uint64_t> leaves = {body_of(opened)["events"][0]["log_index"].get<std::uint64_t>()};
+  for (const auto& [kind, date] : std::vector<std::pair<std::string, std::string>>{
+           {"terminated", "2020-06-01"}, {"reopened", "2020-09-01"}, {"interrupted", "2021-01"}, {"resumed", "2021-03-01"}}) {
+    auto r = api->handle(request("POST", "orgs/alpha/docket/P-1/events",
+                                 json{{"kind", kind}, {"date", date}}.dump(), director));
+    ASSERT_EQ(r.status, 201) << kind << ": " << r.body;
+    leaves.push_back(body_of(r)["log_index"]);
+  }
+  for (std::uint64_t leaf : leaves) {
+    auto entry = a.books.log().read_entries(leaf, leaf + 1);
+    ASSERT_TRUE(entry);
+    auto j = json::parse(std::string(entry->front().begin(), entry->front().end()));
+    EXPECT_EQ(j["type"], "docket.event");
+    EXPECT_EQ(j["proceeding"], "P-1");
+  }
+  // Nothing stopped: a reopening is refused with the field named, and nothing is logged.
+  const auto size = a.books.seq().size();
+  auto bad = api->handle(request("POST", "orgs/alpha/docket/P-1/events", R"({"kind":"reopened","date":"2021-04-01"})",
+                                 director));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(a.books.seq().size(), size);
+  auto docket = body_of(api->handle(request("GET", "orgs/alpha/docket", "", director)));
+  EXPECT_EQ(docket["counts"]["restarts"], 2);
+  EXPECT_EQ(docket["counts"]["terminated"], 1);
+  EXPECT_EQ(docket["counts"]["documents_refused"], 1);
+  auto pdf = api->handle(request("GET", "orgs/alpha/docket/chronology.pdf?lang=ru&as_of=2025-06-01", "", director));
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.body.substr(0, 5), "%PDF-");
+  auto html = api->handle(request("GET", "orgs/alpha/docket/chronology.html?lang=en&as_of=2025-06-01", "", director));
+  ASSERT_EQ(html.status, 200);
+  EXPECT_NE(html.body.find("Уголовное дело о мошенничестве"), std::string::npos);
+  EXPECT_NE(html.body.find("An Invented Defender"), std::string::npos);
+  // A lawyer may read and write the docket; an accountant may not see it.
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/docket", "", login_as(a, Role::accountant))).status, 403);
+}
+
+// The public figures count only records with consent to be counted, and no published cell is a
+// small count: every value 1..4 is hidden, and so is whatever would give one away.
+TEST_F(ApiTest, PublicImpactCountsOnlyConsentedRecordsAndHidesSmallCells) {
+  std::string hotline = login_as(a, Role::hotline_operator);
+  auto call = [&](const std::string& category, bool consent, int n) {
+    for (int i = 0; i < n; ++i) {
+      auto r = api->handle(request("POST", "orgs/alpha/consultations",
+                                   json{{"channel", "phone"}, {"caller_role", "survivor"}, {"category", category},
+                                        {"region", "astana"}, {"age_group", "26-40"}, {"sex", "female"},
+                                        {"outcome", "advice"}, {"consent_stats", consent}}.dump(),
+                                   hotline));
+      ASSERT_EQ(r.status, 201) << r.body;
+    }
+  };
+  call("rape", true, 9);
+  call("sexual_assault", true, 3);
+  call("physical_assault", false, 12);  // not counted publicly
+  auto impact = api->handle(request("GET", "orgs/alpha/impact?year=2025"));
+  ASSERT_EQ(impact.status, 200) << impact.body;
+  auto j = body_of(impact);
+  for (const char* table : {"consultations_by_quarter", "cases_by_milestone", "consultations_by_region"}) {
+    auto visible = [&](const json& v) {
+      if (!v["hidden"].get<bool>()) {
+        std::int64_t n = v["n"];
+        EXPECT_TRUE(n == 0 || n >= 5) << table << ": " << v.dump();
+      }
+    };
+    for (const auto& c : j[table]["cells"]) visible(c);
+    for (const auto& c : j[table]["row_totals"]) visible(c);
+    for (const auto& c : j[table]["column_totals"]) visible(c);
+    visible(j[table]["total"]);
+  }
+  const auto& q = j["consultations_by_quarter"];
+  for (const auto& c : q["row_totals"])
+    if (c["label"] == "physical_assault") EXPECT_EQ(c["n"], 0);  // none consented
+  // The staff's figures count every record.
+  auto stats = body_of(api->handle(request("GET", "orgs/alpha/desk/stats", "", login_as(a, Role::director))));
+  std::int64_t all = 0;
+  for (const auto& c : stats["counts"])
+    if (c["metric"] == "consultations") all += c["n"].get<std::int64_t>();
+  EXPECT_EQ(all, 24);
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/impact")).status, 400);  // a year is required: fixed periods only
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "core/reasons.h"
 #include "desk/desk.h"
+#include "desk/docket_json.h"
 #include "desk/protocols.h"
 #include "desk/suppress.h"
 
@@ -560,6 +561,177 @@ Result<http::Response> protocols(Call& c) {
   return json_response(200, out);
 }
 
+// ---- the legal-defence docket ----
+
+std::vector<std::string> docket_kinds() {
+  std::vector<std::string> out;
+  for (int k = 0; k <= static_cast<int>(desk::docket::EventKind::other); ++k)
+    out.emplace_back(desk::docket::event_kind_id(static_cast<desk::docket::EventKind>(k)));
+  return out;
+}
+
+ojson counts_json(const desk::docket::Counts& c) {
+  ojson j{{"opened", c.opened},         {"interrupted", c.interrupted}, {"suspended", c.suspended},
+          {"terminated", c.terminated}, {"reopened", c.reopened},       {"resumed", c.resumed},
+          {"restarts", c.restarts},     {"documents_refused", c.documents_refused}};
+  if (c.days_open) j["days_open"] = *c.days_open;
+  return j;
+}
+
+std::chrono::sys_days today() {
+  return std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+}
+
+std::string iso(std::chrono::sys_days d) {
+  std::chrono::year_month_day ymd(d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+Result<http::Response> read_docket(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(d, c.org.desk->docket());
+  AMANAT_TRY(h, c.org.desk->docket_header());
+  auto counts = desk::docket::count(d, today());
+  ojson list = ojson::array();
+  for (std::size_t i = 0; i < d.proceedings.size(); ++i) {
+    ojson p = desk::docket::to_json(d.proceedings[i]);
+    p["counts"] = counts_json(counts.per_proceeding[i]);
+    list.push_back(std::move(p));
+  }
+  return json_response(200, {{"header", desk::docket::to_json(h)}, {"proceedings", list},
+                             {"counts", counts_json(counts.total)}});
+}
+
+Result<http::Response> open_proceeding(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  nlohmann::json j = c.body;
+  j["events"] = nlohmann::json::array({j["opened"]});
+  j.erase("opened");
+  AMANAT_TRY(p, desk::docket::proceeding_from_json(j));
+  AMANAT_TRY(out, c.org.desk->open_proceeding(c.session->user, p));
+  return json_response(201, desk::docket::to_json(out));
+}
+
+Result<http::Response> add_docket_event(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(e, desk::docket::event_from_json(c.body));
+  AMANAT_TRY(out, c.org.desk->add_docket_event(c.session->user, c.params.at("proceeding"), e));
+  return json_response(201, desk::docket::to_json(out));
+}
+
+Result<http::Response> add_remedy(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(r, desk::docket::remedy_from_json(c.body));
+  AMANAT_CHECK(c.org.desk->add_remedy(c.session->user, c.params.at("proceeding"), r));
+  return json_response(201, {{"added", true}});
+}
+
+Result<http::Response> add_docket_publication(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(p, desk::docket::publication_from_json(c.body));
+  AMANAT_CHECK(c.org.desk->add_docket_publication(c.session->user, c.params.at("proceeding"), p));
+  return json_response(201, {{"added", true}});
+}
+
+Result<http::Response> set_docket_header(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(h, desk::docket::header_from_json(c.body));
+  AMANAT_CHECK(c.org.desk->set_docket_header(c.session->user, h));
+  return json_response(200, desk::docket::to_json(h));
+}
+
+// The chronology report (desk/chronology.h) in the shape UN special procedures ask for.
+Result<http::Response> chronology(Call& c, bool pdf) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"lang", "as_of"}));
+  desk::ChronologyOptions o{.lang = desk::ReportLang::en, .as_of = iso(today())};
+  for (const auto& [k, v] : params) {
+    if (k == "lang") {
+      if (v != "en" && v != "ru") return fail(reasons::query_invalid, "lang: en or ru", k);
+      o.lang = v == "ru" ? desk::ReportLang::ru : desk::ReportLang::en;
+    } else {
+      o.as_of = v;
+    }
+  }
+  AMANAT_TRY(d, c.org.desk->docket());
+  AMANAT_TRY(h, c.org.desk->docket_header());
+  auto doc = pdf ? desk::chronology_pdf(h, d, o) : desk::chronology_html(h, d, o);
+  if (!doc) return err(doc);
+  if (c.org.identities) c.org.identities->record(actor(c), "export-chronology", pdf ? "pdf" : "html", "ok");
+  http::Response res;
+  res.status = 200;
+  res.body = std::move(*doc);
+  res.headers.emplace_back("Content-Type", pdf ? "application/pdf" : "text/html");
+  res.headers.emplace_back("Content-Disposition",
+                           std::string("attachment; filename=\"chronology-") + o.as_of + (pdf ? ".pdf\"" : ".html\""));
+  res.headers.emplace_back("Cache-Control", "no-store");
+  return res;
+}
+
+std::vector<Field> docket_event_out() {
+  return {out::text("kind", "The event"),
+          out::text("date", "YYYY-MM-DD, YYYY-MM, YYYY or empty (unknown)"),
+          out::object("document", "The document behind it",
+                      {out::text("name", "Its name"), out::text("number", "Its number"),
+                       out::choice("status", "Whether it was obtained", {"obtained", "requested", "refused", "unknown"})}),
+          out::text("source", "Where it was learned"),
+          out::text("verification", "How it was verified"),
+          out::text("note", "A note"),
+          out::number("log_index", "The log entry that recorded it", false)};
+}
+
+std::vector<Field> docket_counts_out() {
+  return {out::number("opened", "Opened"), out::number("interrupted", "Terms interrupted"),
+          out::number("suspended", "Suspended by a court"), out::number("terminated", "Terminated"),
+          out::number("reopened", "Reopened"), out::number("resumed", "Resumed"),
+          out::number("restarts", "Reopened or resumed after a stop"),
+          out::number("documents_refused", "Documents refused"),
+          out::number("days_open", "Days open", false)};
+}
+
+std::vector<Field> proceeding_out() {
+  return {out::text("id", "The docket's id"),
+          out::text("title", "Title"),
+          out::texts("articles", "Criminal-code articles"),
+          out::text("authority", "The authority"),
+          out::text("region", "Region"),
+          out::text("erdr_number", "ERDR number", false),
+          out::list("people", "People concerned",
+                    {out::text("label", "Label or public name"), out::flag("is_public", "A public person"),
+                     out::text("role", "Role")}),
+          out::list("events", "Events in order", docket_event_out()),
+          out::list("remedies", "Remedies tried",
+                    {out::text("to_whom", "To whom"), out::text("date", "Date"), out::text("result", "Result")}),
+          out::list("publications", "Related publications",
+                    {out::text("title", "Title"), out::text("url", "Address"), out::text("date", "Date"),
+                     out::list("corrections", "Corrections", {out::text("date", "Date"), out::text("text", "Text")})})};
+}
+
+std::vector<Field> header_out() {
+  return {out::text("defender", "The human rights defender"), out::text("organisation", "The organisation"),
+          out::text("activities", "Their activities"), out::text("risk_summary", "The situation and risks"),
+          out::flag("consent_name_to_government", "(a) consent to a letter with the name to the Government"),
+          out::flag("consent_public_reports", "(b) consent to public reports")};
+}
+
+Field docket_date(const char* name, bool required = true) {
+  return str(name, "YYYY-MM-DD, YYYY-MM, YYYY, or empty when unknown", 10, required);
+}
+
+std::vector<Field> docket_event_in() {
+  return {one_of("kind", "The event", docket_kinds()),
+          docket_date("date"),
+          Field{"document", Field::Type::object, false, "The document behind it", 0, 0, 0, 0, {},
+                {str("name", "Its name", 300, false), str("number", "Its number", 100, false),
+                 one_of("status", "Whether it was obtained", {"obtained", "requested", "refused", "unknown"}, false)}},
+          str("source", "Where it was learned", 300, false),
+          str("verification", "How it was verified", 300, false),
+          str("note", "A note", 1000, false)};
+}
+
 // ---- schemas ----
 
 Field strings_field(std::string name, std::string what, std::vector<std::string> allowed, std::size_t max_items) {
@@ -978,6 +1150,101 @@ void add_desk_routes(Api& api) {
                                            out::text("bucket", "0_72h, 72_120h, 120h_14d, over_14d, unknown")},
                                           false)}},
            .handler = protocols});
+  const std::vector<Role> docket_readers = {Role::lawyer, Role::communications, Role::director};
+  const std::vector<Role> docket_writers = {Role::lawyer, Role::director};
+  std::vector<Field> proceeding_full = proceeding_out();
+  proceeding_full.push_back(out::object("counts", "Counted from its events", docket_counts_out()));
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/docket",
+           .summary = "The legal-defence docket: proceedings against the organisation and its people",
+           .roles = docket_readers,
+           .response = "The report's header, every proceeding with its events (and their log entries) and counts",
+           .returns = Schema{"Docket",
+                             {out::object("header", "The chronology report's header", header_out()),
+                              out::list("proceedings", "Proceedings", proceeding_full),
+                              out::object("counts", "Counted over the whole docket", docket_counts_out())}},
+           .handler = read_docket});
+
+  Field opened{"opened", Field::Type::object, true, "The opening event (kind opened)"};
+  opened.fields = docket_event_in();
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/docket",
+           .summary = "Add a proceeding with its opening event (which goes on the log)",
+           .roles = docket_writers,
+           .body = Schema{"ProceedingInput",
+                          {str("id", "The docket's id for it, e.g. P-7", 40), str("title", "Title", 300),
+                           Field{"articles", Field::Type::strings, false, "Criminal-code articles", 1, 80, 0, 0, {}, {}, 10},
+                           str("authority", "The authority", 300, false), str("region", "Region", 100, false),
+                           str("erdr_number", "ERDR number (digits)", 30, false),
+                           Field{"people", Field::Type::objects, false, "People concerned (public names only where public)",
+                                 0, 0, 0, 0, {},
+                                 {str("label", "Label or public name", 200), boolean("is_public", "A public person"),
+                                  str("role", "Role", 100, false)}, 20},
+                           opened}},
+           .status = 201,
+           .response = "The proceeding",
+           .returns = Schema{"Proceeding", proceeding_out()},
+           .responses = {{409, "A proceeding has this id"}},
+           .handler = open_proceeding});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/docket/{proceeding}/events",
+           .summary = "Record a docket event (it goes on the organisation's public log)",
+           .roles = docket_writers,
+           .body = Schema{"DocketEventInput", docket_event_in()},
+           .status = 201,
+           .response = "The event with its log entry",
+           .returns = Schema{"DocketEvent", docket_event_out()},
+           .handler = add_docket_event});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/docket/{proceeding}/remedies",
+           .summary = "Record a remedy tried (a complaint and its result)",
+           .roles = docket_writers,
+           .body = Schema{"RemedyInput",
+                          {str("to_whom", "To whom", 300), docket_date("date"), str("result", "Its result", 500, false)}},
+           .status = 201,
+           .response = "Added",
+           .returns = Schema{"DocketAdded", {out::flag("added", "True")}},
+           .handler = add_remedy});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/docket/{proceeding}/publications",
+           .summary = "Link a related publication (with its corrections)",
+           .roles = docket_writers,
+           .body = Schema{"DocketPublicationInput",
+                          {str("title", "Title", 300), str("url", "http(s) address", 2000), docket_date("date"),
+                           Field{"corrections", Field::Type::objects, false, "Its corrections", 0, 0, 0, 0, {},
+                                 {docket_date("date"), str("text", "What was corrected", 1000)}, 20}}},
+           .status = 201,
+           .response = "Added",
+           .returns = Schema{"DocketAdded", {out::flag("added", "True")}},
+           .handler = add_docket_publication});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/docket/header",
+           .summary = "Set the chronology report's header (the defender, the organisation, the risks, consents)",
+           .roles = docket_writers,
+           .body = Schema{"DocketHeaderInput",
+                          {str("defender", "The human rights defender (public name)", 200),
+                           str("organisation", "The organisation", 200), str("activities", "Their activities", 4000, false),
+                           str("risk_summary", "The situation and risks", 4000, false),
+                           boolean("consent_name_to_government", "(a) a letter with the name may go to the Government"),
+                           boolean("consent_public_reports", "(b) it may appear in public reports")}},
+           .response = "The header",
+           .returns = Schema{"DocketHeader", header_out()},
+           .handler = set_docket_header});
+
+  for (bool pdf : {false, true})
+    api.add({.method = "GET",
+             .path = pdf ? "/orgs/{org}/docket/chronology.pdf" : "/orgs/{org}/docket/chronology.html",
+             .summary = pdf ? "The chronology report for UN special procedures, as PDF"
+                            : "The chronology report for UN special procedures, as HTML",
+             .roles = docket_writers,
+             .query = {"lang", "as_of"},
+             .response = "The report (lang: en or ru; as_of: YYYY-MM-DD, default today); counts computed from events",
+             .returns_media = pdf ? "application/pdf" : "text/html",
+             .handler = [pdf](Call& c) { return chronology(c, pdf); }});
 }
 
 }  // namespace amanat::api

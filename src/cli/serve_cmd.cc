@@ -78,6 +78,11 @@ Result<OrgProcess> open_org(const std::string& slug, const std::string& data) {
                      .log = stores.log.get(),
                      .key = *account_keys});
   auto desk = std::make_unique<desk::Desk>(*stores.db, *stores.desk, **ids);
+  // Docket events go on the log through the books' queue too (desk/desk.h).
+  desk->log_to([books](Bytes leaf, tlog::Effect effect) -> Result<std::uint64_t> {
+    AMANAT_TRY(queued, books->submit_other(std::move(leaf), std::move(effect)));
+    return queued.get();
+  });
   OrgProcess o{slug, std::move(*s), std::move(accounts), std::move(*ids), std::move(desk), {}};
   auto keys_file = o.session->dir.path() / "witnessed.keys";
   if (std::filesystem::exists(keys_file)) {

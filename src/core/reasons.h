@@ -101,7 +101,8 @@
   X(transition_not_allowed, "transition-not-allowed", conflict, "The case's stage does not allow this event")     \
   X(case_not_found, "case-not-found", not_found, "No such case")                                                  \
   X(survivor_not_found, "survivor-not-found", not_found, "No such survivor")                                      \
-  X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")
+  X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")                          \
+  X(proceeding_not_found, "proceeding-not-found", not_found, "No such proceeding in the docket")
 
 namespace amanat::reasons {
 

@@ -66,6 +66,7 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
   std::vector<Survivor> survivors;
   const std::int64_t every = std::max<std::int64_t>(1, o.consultations / std::max<std::int64_t>(1, o.survivors));
   std::vector<NewConsultation> batch;
+  std::int64_t named = 0;
   auto flush = [&]() -> Status {
     if (batch.empty()) return {};
     AMANAT_TRY(logged, desk.import_consultations(staff.hotline, batch));
@@ -95,13 +96,12 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
     c.police_status = pick(rng, kPoliceStatuses, {40, 15, 30, 5, 10});
     for (std::string_view r : kReferrals)
       if (rng() % 6 == 0) c.referrals.emplace_back(r);
-    const bool names_survivor = i % every == 0 && static_cast<std::int64_t>(survivors.size() + batch.size()) < o.survivors;
+    const bool names_survivor = i % every == 0 && named < o.survivors;
     c.outcome = names_survivor ? "case_opened" : pick(rng, kOutcomes, {60, 30, 0, 10});
     c.consent_stats = rng() % 100 < 85;
     if (names_survivor) {
       char name[40];
-      std::snprintf(name, sizeof name, "Invented Person %05lld",
-                    static_cast<long long>(survivors.size() + batch.size() + 1));
+      std::snprintf(name, sizeof name, "Invented Person %05lld", static_cast<long long>(++named));
       c.identity = {{"name", name}};
     }
     batch.push_back(std::move(c));
@@ -167,7 +167,8 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
         w.step("terminated", {{"ground", "no_corpus_delicti"}});
       }
     }
-    AMANAT_TRY(row, desk.import_case(staff.case_worker, c, w.events));
+    // The operator who took the call opens the case and hands it to the case worker.
+    AMANAT_TRY(row, desk.import_case(staff.hotline, c, w.events));
     ++sum.cases;
     sum.events += static_cast<std::int64_t>(w.events.size());
     if (row.court_on) ++sum.to_trial;

@@ -8,7 +8,9 @@
 #include <map>
 
 #include "books/model.h"
+#include "core/canonical_json.h"
 #include "core/reasons.h"
+#include "desk/docket_json.h"
 #include "core/utf8.h"
 
 namespace amanat::desk {
@@ -550,6 +552,127 @@ Result<ComplaintRow> Desk::decide_complaint(const User& by, std::int64_t id, con
 
 Result<std::vector<ComplaintRow>> Desk::complaints(const User& by, std::int64_t after, std::size_t limit) {
   return store_.complaints(after, limit);
+}
+
+// ---- the legal-defence docket ----
+
+namespace {
+const Error kNoProceeding{Errc::not_found, "no such proceeding", &reasons::proceeding_not_found};
+
+std::string utc_time(std::int64_t t) {
+  std::int64_t day = t / 86400, s = t % 86400;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", (long long)(s / 3600), (long long)(s / 60 % 60),
+                (long long)(s % 60));
+  return books::date_of_day(day) + buf;
+}
+}  // namespace
+
+Result<docket::Docket> Desk::docket() {
+  AMANAT_TRY(docs, store_.docket());
+  docket::Docket d;
+  for (const auto& [id, doc] : docs) {
+    if (id.empty()) continue;  // the header
+    auto j = nlohmann::json::parse(doc, nullptr, false);
+    AMANAT_TRY(p, docket::proceeding_from_json(j));
+    d.proceedings.push_back(std::move(p));
+  }
+  return d;
+}
+
+Result<ChronologyHeader> Desk::docket_header() {
+  AMANAT_TRY(docs, store_.docket());
+  for (const auto& [id, doc] : docs)
+    if (id.empty()) return docket::header_from_json(nlohmann::json::parse(doc, nullptr, false));
+  return ChronologyHeader{};
+}
+
+Status Desk::set_docket_header(const User& by, const ChronologyHeader& h) {
+  for (const auto* f : {&h.defender, &h.organisation}) AMANAT_CHECK(short_text("defender", *f, 200));
+  if (h.activities.size() > 4000 || h.risk_summary.size() > 4000) return fail_field("activities", "at most 4000 bytes");
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.put_docket(tx, "", docket::to_json(h).dump()));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "docket-header", "docket", "ok");
+  });
+}
+
+Result<docket::Proceeding> Desk::proceeding(const std::string& id) {
+  AMANAT_TRY(d, docket());
+  for (auto& p : d.proceedings)
+    if (p.id == id) return std::move(p);
+  return std::unexpected(kNoProceeding);
+}
+
+// Puts the event's leaf on the log; in the leaf's transaction, the proceeding as `after` (which
+// ends with the event) is written with the leaf's index on that event.
+Result<docket::Event> Desk::log_docket_event(const User& by, const std::string& id, docket::Event e,
+                                             const docket::Proceeding& after) {
+  if (!append_) return fail(Errc::unavailable, "docket events go on the log, which this process does not write");
+  nlohmann::json leaf{{"type", "docket.event"},
+                      {"v", 1},
+                      {"proceeding", id},
+                      {"kind", docket::event_kind_id(e.kind)},
+                      {"date", e.date.iso},
+                      {"document_status", document_status_name(e.document.status)},
+                      {"time", utc_time(now())}};
+  AMANAT_TRY(text, canonicalize(leaf));
+  Bytes bytes(text.begin(), text.end());
+  const std::string actor = "user:" + std::to_string(by.id);
+  AMANAT_TRY(index, append_(std::move(bytes), [this, id, after, actor](Tx& tx, std::uint64_t index) -> Status {
+    docket::Proceeding p = after;
+    p.events.back().log_index = index;
+    AMANAT_CHECK(store_.put_docket(tx, id, docket::to_json(p).dump()));
+    return ids_.record(tx, actor, "docket-event", id.substr(0, 40), "leaf:" + std::to_string(index));
+  }));
+  e.log_index = index;
+  return e;
+}
+
+Result<docket::Proceeding> Desk::open_proceeding(const User& by, docket::Proceeding p) {
+  if (p.id.empty() || p.id.size() > 40) return fail_field("id", "1 to 40 characters");
+  if (p.events.size() != 1 || p.events[0].kind != docket::EventKind::opened)
+    return fail_field("events", "a new proceeding has exactly its opening event");
+  AMANAT_CHECK(docket::validate(p));
+  std::lock_guard lock(docket_mu_);
+  if (auto existing = proceeding(p.id); existing) return fail(reasons::conflict, "a proceeding has this id", "id");
+  AMANAT_TRY(logged, log_docket_event(by, p.id, p.events[0], p));
+  p.events[0] = logged;
+  return p;
+}
+
+Result<docket::Event> Desk::add_docket_event(const User& by, const std::string& id, docket::Event e) {
+  std::lock_guard lock(docket_mu_);
+  AMANAT_TRY(p, proceeding(id));
+  e.log_index.reset();
+  p.events.push_back(e);
+  if (auto st = docket::validate(p); !st) {
+    Error err = st.error();
+    // The new event's fields are named as the caller sent them, not by their place in the list.
+    const std::string prefix = "events[" + std::to_string(p.events.size() - 1) + "].";
+    if (err.field.starts_with(prefix)) err.field = err.field.substr(prefix.size());
+    return std::unexpected(err);
+  }
+  return log_docket_event(by, id, e, p);
+}
+
+Status Desk::change_proceeding(const User& by, const std::string& id,
+                               const std::function<void(docket::Proceeding&)>& change) {
+  std::lock_guard lock(docket_mu_);
+  AMANAT_TRY(p, proceeding(id));
+  change(p);
+  AMANAT_CHECK(docket::validate(p));
+  return db_.transact([&](Tx& tx) -> Status {
+    AMANAT_CHECK(store_.put_docket(tx, id, docket::to_json(p).dump()));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "docket-change", id.substr(0, 40), "ok");
+  });
+}
+
+Status Desk::add_remedy(const User& by, const std::string& id, const docket::Remedy& r) {
+  return change_proceeding(by, id, [&](docket::Proceeding& p) { p.remedies.push_back(r); });
+}
+
+Status Desk::add_docket_publication(const User& by, const std::string& id, const docket::Publication& pub) {
+  return change_proceeding(by, id, [&](docket::Proceeding& p) { p.publications.push_back(pub); });
 }
 
 }  // namespace amanat::desk

@@ -19,12 +19,18 @@
 //    withdrawn, a verdict overturned or a stage left takes its counts with it, and statistics
 //    never scan records.
 //  - Every change writes its line in the access trail, in its own unit of work.
+//  - The legal-defence docket (desk/docket.h): proceedings against the organisation and its
+//    people. Each event goes on the organisation's public log as a `docket.event` leaf
+//    (docs/log-format.md) through log_to()'s append, and the proceeding's document is written in
+//    that leaf's transaction with the leaf's index, so the chronology report links every event
+//    to the log entry that recorded it. Remedies and related publications are not logged.
 //
 // Thread-safety: every method may be called from any thread.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,9 +40,12 @@
 #include "accounts/store.h"
 #include "core/error.h"
 #include "core/tx.h"
+#include "desk/chronology.h"
+#include "desk/docket.h"
 #include "desk/procedure.h"
 #include "desk/store.h"
 #include "identity/identities.h"
+#include "tlog/storage.h"
 
 namespace amanat::desk {
 
@@ -188,6 +197,22 @@ class Desk {
 
   Result<std::vector<Count>> counts(const CountQuery& q) { return store_.counts(q); }
 
+  // ---- the legal-defence docket ----
+  // Where docket events go: the organisation's log (the server passes Books::submit_other).
+  // Set once, before other threads use the desk. Without it, docket events are refused.
+  using LogAppend = std::function<Result<std::uint64_t>(Bytes leaf, tlog::Effect effect)>;
+  void log_to(LogAppend append) { append_ = std::move(append); }
+  Result<docket::Docket> docket();
+  Result<ChronologyHeader> docket_header();
+  Status set_docket_header(const User& by, const ChronologyHeader& h);
+  // A new proceeding with exactly its opening event; the opening goes on the log.
+  Result<docket::Proceeding> open_proceeding(const User& by, docket::Proceeding p);
+  // Appends an event (checked with the whole proceeding: docket::validate) and logs it; the
+  // event with its log index.
+  Result<docket::Event> add_docket_event(const User& by, const std::string& id, docket::Event e);
+  Status add_remedy(const User& by, const std::string& id, const docket::Remedy& r);
+  Status add_docket_publication(const User& by, const std::string& id, const docket::Publication& p);
+
  private:
   Result<ConsultationRow> check_consultation(const User& by, const NewConsultation& c, bool imported);
   Result<std::int64_t> write_consultation(Tx& tx, const User& by, const NewConsultation& c, ConsultationRow& row);
@@ -199,8 +224,16 @@ class Desk {
   Result<CaseRow> visible_case(const User& by, const std::string& code);
   std::int64_t now() const;
 
+  Result<docket::Proceeding> proceeding(const std::string& id);
+  Result<docket::Event> log_docket_event(const User& by, const std::string& id, docket::Event e,
+                                         const docket::Proceeding& after);
+  Status change_proceeding(const User& by, const std::string& id,
+                           const std::function<void(docket::Proceeding&)>& change);
+
   UnitOfWork& db_;
   DeskStore& store_;
+  LogAppend append_;
+  std::mutex docket_mu_;  // one docket change at a time: each is checked against the whole proceeding
   identity::Identities& ids_;
   const Procedure& procedure_;
   Clock clock_;

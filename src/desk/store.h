@@ -168,6 +168,13 @@ class DeskStore {
   virtual Status update_complaint(Tx& tx, const ComplaintRow& c) = 0;
   virtual Result<std::vector<ComplaintRow>> complaints(std::int64_t after, std::size_t limit) = 0;
 
+  // The legal-defence docket: one JSON document per proceeding (desk/docket_json.h), and the
+  // chronology report's header under the id "" (it is small and edited as a whole).
+  virtual Status put_docket(Tx& tx, const std::string& id, const std::string& json) = 0;
+  virtual Result<std::optional<std::string>> docket_for_update(Tx& tx, const std::string& id) = 0;
+  // Every document, by id.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> docket() = 0;
+
   // Adds each count's n and sum to the maintained totals (negative to take away).
   virtual Status add_counts(Tx& tx, const std::vector<Count>& counts) = 0;
   // The maintained totals (see CountQuery).

@@ -447,6 +447,33 @@ Result<std::vector<ComplaintRow>> SqliteDeskStore::complaints(std::int64_t after
   });
 }
 
+Status SqliteDeskStore::put_docket(Tx& tx, const std::string& id, const std::string& json) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO docket(log_id, id, doc) VALUES (?, ?, ?) "
+                                   "ON CONFLICT(log_id, id) DO UPDATE SET doc = excluded.doc"));
+  q->bind(1, org_).bind(2, std::string_view(id)).bind(3, std::string_view(json));
+  return q->run();
+}
+
+Result<std::optional<std::string>> SqliteDeskStore::docket_for_update(Tx& tx, const std::string& id) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("SELECT doc FROM docket WHERE log_id = ? AND id = ?"));
+  q->bind(1, org_).bind(2, std::string_view(id));
+  std::optional<std::string> out;
+  AMANAT_CHECK(q->first([&](Stmt& r) { out = r.column_text(0); }));
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteDeskStore::docket() {
+  return read_([&](Db& db) -> Result<std::vector<std::pair<std::string, std::string>>> {
+    AMANAT_TRY(q, db.prepare("SELECT id, doc FROM docket WHERE log_id = ? ORDER BY rowid"));
+    q.bind(1, org_);
+    std::vector<std::pair<std::string, std::string>> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.emplace_back(r.column_text(0), r.column_text(1)); }));
+    return out;
+  });
+}
+
 Status SqliteDeskStore::add_counts(Tx& tx, const std::vector<Count>& counts) {
   AMANAT_TRY(db, connection_of(tx));
   AMANAT_TRY(q, db->cached_literal(

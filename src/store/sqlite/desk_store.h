@@ -40,6 +40,9 @@ class SqliteDeskStore : public desk::DeskStore {
   Result<std::optional<desk::ComplaintRow>> complaint_for_update(Tx& tx, std::int64_t id) override;
   Status update_complaint(Tx& tx, const desk::ComplaintRow& c) override;
   Result<std::vector<desk::ComplaintRow>> complaints(std::int64_t after, std::size_t limit) override;
+  Status put_docket(Tx& tx, const std::string& id, const std::string& json) override;
+  Result<std::optional<std::string>> docket_for_update(Tx& tx, const std::string& id) override;
+  Result<std::vector<std::pair<std::string, std::string>>> docket() override;
   Status add_counts(Tx& tx, const std::vector<desk::Count>& counts) override;
   Result<std::vector<desk::Count>> counts(const desk::CountQuery& q) override;
 

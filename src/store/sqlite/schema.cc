@@ -617,6 +617,16 @@ CREATE TABLE desk_counts (
   PRIMARY KEY (log_id, metric, month, category, region, consented)
 ) WITHOUT ROWID;
 )sql",
+    // 15: the legal-defence docket (desk/docket.h): one JSON document per proceeding, its
+    // events' leaves on the log; the chronology report's header under id ''.
+    R"sql(
+CREATE TABLE docket (
+  log_id INTEGER NOT NULL REFERENCES logs(id),
+  id     TEXT NOT NULL,
+  doc    TEXT NOT NULL,
+  PRIMARY KEY (log_id, id)
+);
+)sql",
 };
 
 }  // namespace

@@ -568,5 +568,6 @@ export const en = {
     "case-not-found": "No such case.",
     "survivor-not-found": "No such survivor.",
     "consultation-not-found": "No such consultation.",
+    "proceeding-not-found": "No such proceeding in the docket.",
   } satisfies Problems,
 };

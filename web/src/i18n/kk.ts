@@ -565,5 +565,6 @@ export const kk: Catalog = {
     "case-not-found": "Мұндай іс жоқ.",
     "survivor-not-found": "Мұндай зардап шегуші жоқ.",
     "consultation-not-found": "Мұндай кеңес жоқ.",
+    "proceeding-not-found": "Досьеде мұндай іс жүргізу жоқ.",
   },
 };

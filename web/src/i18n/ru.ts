@@ -576,5 +576,6 @@ export const ru: Catalog = {
     "case-not-found": "Такого дела нет.",
     "survivor-not-found": "Такого пострадавшего нет.",
     "consultation-not-found": "Такой консультации нет.",
+    "proceeding-not-found": "Такого производства в досье нет.",
   },
 };
