@@ -203,6 +203,9 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/complaints",
        R"({"official_rank":"captain","official_unit":"district police","region":"astana","conduct":"inaction","filed_with":"prosecutor","filed_on":"2025-05-01"})"},
       {"/orgs/{org}/complaints/{complaint}/outcome", R"({"outcome":"rejected","decided_on":"2025-06-01"})"},
+      {"/orgs/{org}/publications",
+       R"({"channel":"instagram","url":"https://example.org/p/1","text":"An invented post about our work."})"},
+      {"/orgs/{org}/publications/{publication}/changes", R"({"kind":"correction","text":"A correction."})"},
       {"/orgs/{org}/docket/header", R"({"defender":"An Invented Defender","organisation":"Invented Foundation"})"},
       {"/orgs/{org}/docket/{proceeding}/events", R"({"kind":"terminated","date":"2024-01-10"})"},
       {"/orgs/{org}/docket/{proceeding}/remedies", R"({"to_whom":"Prosecutor","date":"2024-02-01"})"},
@@ -2554,6 +2557,57 @@ TEST_F(ApiTest, TheDocketPutsEachEventOnTheLogAndItsReportCountsThem) {
   EXPECT_NE(html.body.find("An Invented Defender"), std::string::npos);
   // A lawyer may read and write the docket; an accountant may not see it.
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/docket", "", login_as(a, Role::accountant))).status, 403);
+}
+
+// A post and every change to it are entries on the public log: when it went up and when it came
+// down can be shown. A post about a case needs the survivor's consent to publish.
+TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
+  std::string comms = login_as(a, Role::communications), worker = login_as(a, Role::case_worker);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), login_as(a, Role::director))).status, 200);
+  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
+  ASSERT_EQ(subject.status, 201) << subject.body;
+  auto opened = api->handle(request("POST", "orgs/alpha/cases",
+                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"}, {"region", "astana"}}.dump(),
+                                    worker));
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string code = body_of(opened)["code"];
+  const std::string text = "An invented post about a case.";
+  auto post = [&] {
+    return api->handle(request("POST", "orgs/alpha/publications",
+                               json{{"channel", "instagram"}, {"url", "https://example.org/p/1"}, {"text", text},
+                                    {"case", code}}.dump(),
+                               comms));
+  };
+  auto refused = post();
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("consent-missing"), std::string::npos);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/cases/" + code + "/consents", R"({"publish":true})", worker)).status, 200);
+  auto posted = post();
+  ASSERT_EQ(posted.status, 201) << posted.body;
+  const std::uint64_t leaf = body_of(posted)["log_index"];
+  auto entry = a.books.log().read_entries(leaf, leaf + 1);
+  ASSERT_TRUE(entry);
+  auto j = json::parse(std::string(entry->front().begin(), entry->front().end()));
+  EXPECT_EQ(j["type"], "publication.post");
+  EXPECT_EQ(j["commitment"], to_hex(sha256(text)));  // anyone holding the text can check it
+  EXPECT_EQ(std::string(entry->front().begin(), entry->front().end()).find(code), std::string::npos);  // no case
+  auto retract = api->handle(request("POST", "orgs/alpha/publications/" + std::to_string(leaf) + "/changes",
+                                     R"({"kind":"retraction","text":"Taken down at the survivor's request."})", comms));
+  ASSERT_EQ(retract.status, 201) << retract.body;
+  const std::uint64_t down = body_of(retract)["log_index"];
+  auto change = json::parse([&] {
+    auto e = a.books.log().read_entries(down, down + 1);
+    return std::string(e->front().begin(), e->front().end());
+  }());
+  EXPECT_EQ(change["type"], "publication.change");
+  EXPECT_EQ(change["post"], leaf);
+  EXPECT_EQ(change["kind"], "retraction");
+  EXPECT_EQ(api->handle(request("POST", "orgs/alpha/publications/" + std::to_string(leaf) + "/changes",
+                                R"({"kind":"correction","text":"Too late."})", comms)).status, 409);
+  auto list = body_of(api->handle(request("GET", "orgs/alpha/publications")));
+  ASSERT_EQ(list["publications"].size(), 1u);
+  EXPECT_FALSE(list["publications"][0].contains("text"));  // the public list carries commitments only
+  EXPECT_EQ(list["publications"][0]["changes"][0]["kind"], "retraction");
 }
 
 // The public figures count only records with consent to be counted, and no published cell is a

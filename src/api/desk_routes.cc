@@ -561,6 +561,65 @@ Result<http::Response> protocols(Call& c) {
   return json_response(200, out);
 }
 
+// ---- publications ----
+
+ojson publication_json(const desk::PublicationRow& p, bool staff) {
+  ojson changes = ojson::array();
+  for (const auto& c : p.changes) {
+    ojson j{{"log_index", c.leaf}, {"kind", c.kind}, {"at", c.at}};
+    if (!c.commitment.empty()) j["commitment"] = c.commitment;
+    if (staff && !c.text.empty()) j["text"] = c.text;
+    changes.push_back(std::move(j));
+  }
+  ojson j{{"log_index", p.leaf}, {"channel", p.channel}, {"url", p.url},
+          {"posted", p.posted},  {"commitment", p.commitment}, {"changes", changes}};
+  if (staff) {
+    ojson sources = ojson::array();
+    for (const auto& [src, how] : p.sources) sources.push_back({{"source", src}, {"verified", how}});
+    j["text"] = p.text;
+    j["sources"] = sources;
+    j["consent"] = p.consent;
+  }
+  return j;
+}
+
+Result<http::Response> publish(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewPublication n{.channel = b["channel"], .url = b["url"], .posted = b.value("posted", std::string()),
+                         .text = b["text"], .case_code = opt_string(b, "case")};
+  if (b.contains("sources"))
+    for (const auto& s : b["sources"]) n.sources.emplace_back(s["source"].get<std::string>(), s["verified"].get<std::string>());
+  AMANAT_TRY(row, c.org.desk->publish(c.session->user, n));
+  return json_response(201, publication_json(row, true));
+}
+
+Result<http::Response> change_publication(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(post, id_param(c, "publication", reasons::publication_not_found));
+  AMANAT_TRY(change, c.org.desk->change_publication(c.session->user, static_cast<std::uint64_t>(post), c.body["kind"],
+                                                    c.body.value("text", std::string())));
+  ojson j{{"log_index", change.leaf}, {"kind", change.kind}, {"at", change.at}};
+  if (!change.commitment.empty()) j["commitment"] = change.commitment;
+  return json_response(201, j);
+}
+
+Result<http::Response> list_publications(Call& c, bool staff) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(params, query_params(c.req, {"before", "limit"}));
+  std::int64_t before = 0, limit = 50;
+  for (const auto& [k, v] : params) {
+    AMANAT_TRY(n, page_param(k, v));
+    (k == "limit" ? limit : before) = n;
+  }
+  AMANAT_TRY(rows, c.org.desk->publications(static_cast<std::uint64_t>(before), static_cast<std::size_t>(limit)));
+  ojson items = ojson::array();
+  for (const auto& r : rows) items.push_back(publication_json(r, staff));
+  ojson out{{"publications", items}};
+  if (rows.size() == static_cast<std::size_t>(limit)) out["next"] = rows.back().leaf;
+  return json_response(200, out);
+}
+
 // ---- the legal-defence docket ----
 
 std::vector<std::string> docket_kinds() {
@@ -730,6 +789,26 @@ std::vector<Field> docket_event_in() {
           str("source", "Where it was learned", 300, false),
           str("verification", "How it was verified", 300, false),
           str("note", "A note", 1000, false)};
+}
+
+std::vector<Field> publication_out(bool staff) {
+  std::vector<Field> change = {out::number("log_index", "The change's log entry"),
+                               out::text("kind", "correction, disclaimer, archival or retraction"),
+                               out::text("at", "When, UTC"),
+                               out::text("commitment", "SHA-256 of its text, hex", false)};
+  if (staff) change.push_back(out::text("text", "Its text", false));
+  std::vector<Field> f = {out::number("log_index", "The post's log entry (its identity)"),
+                          out::text("channel", "Where it was posted"),
+                          out::text("url", "Its address"),
+                          out::text("posted", "When it went up, UTC"),
+                          out::text("commitment", "SHA-256 of its exact text, hex"),
+                          out::list("changes", "Corrections, disclaimers, archival, retraction, in order", change)};
+  if (staff) {
+    f.push_back(out::text("text", "The text as posted"));
+    f.push_back(out::list("sources", "Its sources", {out::text("source", "Source"), out::text("verified", "How verified")}));
+    f.push_back(out::text("consent", "The consent it relies on"));
+  }
+  return f;
 }
 
 // ---- schemas ----
@@ -1114,8 +1193,8 @@ void add_desk_routes(Api& api) {
            .summary = "The public impact figures of a year: consented records only, small cells hidden",
            .is_public = true,
            .query = {"year"},
-           .response = "Fixed tables with margins; a hidden cell is null (fewer than k, or hidden so that totals "
-                       "cannot give it away)",
+           .response = "Fixed tables with margins; a hidden value has `hidden: true` and no `n` (fewer than k, or "
+                       "hidden so that the totals cannot give a hidden one away); a true zero is published",
            .returns = Schema{"Impact",
                              {out::number("year", "The calendar year"), out::number("k", "Cells under k are hidden"),
                               table_out("consultations_by_quarter", "Consultations by category and quarter"),
@@ -1245,6 +1324,59 @@ void add_desk_routes(Api& api) {
              .response = "The report (lang: en or ru; as_of: YYYY-MM-DD, default today); counts computed from events",
              .returns_media = pdf ? "application/pdf" : "text/html",
              .handler = [pdf](Call& c) { return chronology(c, pdf); }});
+  const std::vector<Role> publishers = {Role::communications, Role::director};
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/publications",
+           .summary = "Record a post about the organisation's work or a case (it goes on the public log)",
+           .roles = publishers,
+           .body = Schema{"PublicationInput",
+                          {one_of("channel", "Where it was posted", values(desk::kPublicationChannels)),
+                           str("url", "Its http(s) address", 2000), str("posted", "When it went up, UTC (default now)", 20, false),
+                           str("text", "The exact text posted", 20000), str("case", "The case it is about", 40, false),
+                           Field{"sources", Field::Type::objects, false, "Its sources and how each was verified", 0, 0, 0,
+                                 0, {}, {str("source", "Source", 300), str("verified", "How it was verified", 300)}, 20}}},
+           .status = 201,
+           .response = "The publication, with its log entry",
+           .returns = Schema{"PublicationRecorded", publication_out(true)},
+           .responses = {{409, "The case's survivor has not consented to publication (consent-missing)"}},
+           .handler = publish});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/publications/{publication}/changes",
+           .summary = "Correct, add a disclaimer to, archive or retract a post (a new log entry)",
+           .roles = publishers,
+           .body = Schema{"PublicationChangeInput",
+                          {one_of("kind", "What changes", values(desk::kPublicationChanges)),
+                           str("text", "The correction's, disclaimer's or retraction's text", 20000, false)}},
+           .status = 201,
+           .response = "The change, with its log entry",
+           .returns = Schema{"PublicationChange",
+                             {out::number("log_index", "The change's log entry"), out::text("kind", "What changed"),
+                              out::text("at", "When, UTC"), out::text("commitment", "SHA-256 of its text", false)}},
+           .responses = {{409, "The post was retracted"}},
+           .handler = change_publication});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/publications",
+           .summary = "The organisation's posts and what happened to them, each with its log entries (public)",
+           .is_public = true,
+           .query = {"before", "limit"},
+           .response = "Newest first: channel, address, when it went up, the commitment to its text, its changes",
+           .returns = Schema{"PublicationPage",
+                             {out::list("publications", "Newest first", publication_out(false)),
+                              out::number("next", "The `before` of the next page", false)}},
+           .handler = [](Call& c) { return list_publications(c, false); }});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/publications/staff",
+           .summary = "The posts with their texts, sources and the consents they rely on (staff)",
+           .roles = {Role::communications, Role::director, Role::lawyer},
+           .query = {"before", "limit"},
+           .response = "Newest first, with texts, sources and consents",
+           .returns = Schema{"StaffPublicationPage",
+                             {out::list("publications", "Newest first", publication_out(true)),
+                              out::number("next", "The `before` of the next page", false)}},
+           .handler = [](Call& c) { return list_publications(c, true); }});
 }
 
 }  // namespace amanat::api

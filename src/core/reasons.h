@@ -102,7 +102,9 @@
   X(case_not_found, "case-not-found", not_found, "No such case")                                                  \
   X(survivor_not_found, "survivor-not-found", not_found, "No such survivor")                                      \
   X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")                          \
-  X(proceeding_not_found, "proceeding-not-found", not_found, "No such proceeding in the docket")
+  X(proceeding_not_found, "proceeding-not-found", not_found, "No such proceeding in the docket")                 \
+  X(publication_not_found, "publication-not-found", not_found, "No such publication")                            \
+  X(consent_missing, "consent-missing", conflict, "The survivor has not given the consent this needs")
 
 namespace amanat::reasons {
 

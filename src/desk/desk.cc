@@ -10,6 +10,7 @@
 #include "books/model.h"
 #include "core/canonical_json.h"
 #include "core/reasons.h"
+#include "core/sha256.h"
 #include "desk/docket_json.h"
 #include "core/utf8.h"
 
@@ -51,6 +52,14 @@ Status check_event_date(std::string_view date, std::string_view field) {
   if (full.size() != 10 || !books::check_date(full, field))
     return fail_field(field, "\"" + std::string(date.substr(0, 20)) + "\" is not a date YYYY-MM-DD, YYYY-MM or YYYY");
   return {};
+}
+
+std::string utc_time(std::int64_t t) {
+  std::int64_t day = t / 86400, s = t % 86400;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", (long long)(s / 3600), (long long)(s / 60 % 60),
+                (long long)(s % 60));
+  return books::date_of_day(day) + buf;
 }
 
 std::string month_of_unix(std::int64_t t) { return books::date_of_day(t / 86400).substr(0, 7); }
@@ -559,14 +568,93 @@ Result<std::vector<ComplaintRow>> Desk::complaints(const User& by, std::int64_t 
 namespace {
 const Error kNoProceeding{Errc::not_found, "no such proceeding", &reasons::proceeding_not_found};
 
-std::string utc_time(std::int64_t t) {
-  std::int64_t day = t / 86400, s = t % 86400;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", (long long)(s / 3600), (long long)(s / 60 % 60),
-                (long long)(s % 60));
-  return books::date_of_day(day) + buf;
-}
 }  // namespace
+
+// ---- publications ----
+
+namespace {
+Status check_url(std::string_view url, std::string_view field) {
+  if (!(url.starts_with("https://") || url.starts_with("http://")) || url.size() > 2000)
+    return fail_field(field, "an http(s) address of at most 2000 bytes");
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= ' ') return fail_field(field, "an address has no spaces or control characters");
+  return {};
+}
+
+Status check_utc(std::string_view t, std::string_view field) {
+  if (t.size() != 20 || t[10] != 'T' || t[19] != 'Z' || !books::check_date(t.substr(0, 10), field))
+    return fail_field(field, "a UTC time YYYY-MM-DDTHH:MM:SSZ");
+  return {};
+}
+
+std::string commitment_of(std::string_view text) { return text.empty() ? std::string() : to_hex(sha256(text)); }
+}  // namespace
+
+Result<PublicationRow> Desk::publish(const User& by, const NewPublication& n) {
+  AMANAT_CHECK(one_of("channel", n.channel, kPublicationChannels));
+  AMANAT_CHECK(check_url(n.url, "url"));
+  AMANAT_CHECK(books::check_text(n.text, "text", 20000, true));
+  const std::string posted = n.posted.empty() ? utc_time(now()) : n.posted;
+  AMANAT_CHECK(check_utc(posted, "posted"));
+  if (n.sources.size() > 20) return fail_field("sources", "at most 20");
+  for (const auto& [src, how] : n.sources) {
+    AMANAT_CHECK(books::check_text(src, "sources.source", 300, false));
+    AMANAT_CHECK(books::check_text(how, "sources.verified", 300, false));
+  }
+  if (!append_) return fail(Errc::unavailable, "publications go on the log, which this process does not write");
+  PublicationRow row{.channel = n.channel, .url = n.url, .posted = posted, .text = n.text,
+                     .commitment = commitment_of(n.text), .sources = n.sources,
+                     .consent = "no case: none needed", .created_by = by.id};
+  if (n.case_code) {
+    AMANAT_TRY(c, store_.case_by_code(*n.case_code));
+    if (!c) return fail(reasons::case_not_found, "no such case", "case");
+    if (!c->consents.publish)
+      return fail(reasons::consent_missing, "the survivor has not consented to publication of this case", "case");
+    row.case_id = c->id;
+    row.consent = "case " + c->code + ": consent to publish";
+  }
+  nlohmann::json leaf{{"type", "publication.post"}, {"v", 1},          {"channel", row.channel},
+                      {"url", row.url},             {"posted", posted}, {"commitment", row.commitment},
+                      {"time", utc_time(now())}};
+  AMANAT_TRY(text, canonicalize(leaf));
+  const std::string actor = "user:" + std::to_string(by.id);
+  AMANAT_TRY(index, append_(Bytes(text.begin(), text.end()), [this, row, actor](Tx& tx, std::uint64_t index) -> Status {
+    PublicationRow r = row;
+    r.leaf = index;
+    AMANAT_CHECK(store_.add_publication(tx, r));
+    return ids_.record(tx, actor, "publish", "publication:" + std::to_string(index), "ok");
+  }));
+  row.leaf = index;
+  return row;
+}
+
+Result<PublicationChange> Desk::change_publication(const User& by, std::uint64_t post, const std::string& kind,
+                                                   const std::string& text) {
+  AMANAT_CHECK(one_of("kind", kind, kPublicationChanges));
+  if (kind != "archival") AMANAT_CHECK(books::check_text(text, "text", 20000, true));
+  else if (!text.empty()) return fail_field("text", "an archival carries no text");
+  if (!append_) return fail(Errc::unavailable, "publications go on the log, which this process does not write");
+  std::lock_guard lock(docket_mu_);  // one change at a time: each is checked against the post's changes
+  AMANAT_TRY(found, store_.publication(post));
+  if (!found) return fail(reasons::publication_not_found, "no such publication");
+  for (const auto& c : found->changes)
+    if (c.kind == "retraction") return fail(reasons::conflict, "the post was retracted; nothing changes it any more");
+  PublicationChange change{.kind = kind, .at = utc_time(now()), .text = text, .commitment = commitment_of(text)};
+  nlohmann::json leaf{{"type", "publication.change"}, {"v", 1}, {"post", post}, {"kind", kind}, {"at", change.at}};
+  if (!change.commitment.empty()) leaf["commitment"] = change.commitment;
+  AMANAT_TRY(bytes, canonicalize(leaf));
+  const std::string actor = "user:" + std::to_string(by.id);
+  AMANAT_TRY(index, append_(Bytes(bytes.begin(), bytes.end()),
+                            [this, change, post, actor](Tx& tx, std::uint64_t index) -> Status {
+                              PublicationChange c = change;
+                              c.leaf = index;
+                              AMANAT_CHECK(store_.add_publication_change(tx, post, c));
+                              return ids_.record(tx, actor, "publication-" + c.kind,
+                                                 "publication:" + std::to_string(post), "ok");
+                            }));
+  change.leaf = index;
+  return change;
+}
 
 Result<docket::Docket> Desk::docket() {
   AMANAT_TRY(docs, store_.docket());

@@ -82,6 +82,10 @@ inline constexpr std::string_view kFiledWith[] = {"internal_security", "prosecut
 inline constexpr std::string_view kComplaintOutcomes[] = {"pending", "disciplinary", "dismissal", "criminal_case",
                                                           "rejected"};
 
+inline constexpr std::string_view kPublicationChannels[] = {"website", "instagram", "facebook", "telegram", "youtube",
+                                                            "tiktok",  "x",         "press",    "other"};
+inline constexpr std::string_view kPublicationChanges[] = {"correction", "disclaimer", "archival", "retraction"};
+
 // The metrics the desk counts (Count::metric).
 namespace metric {
 inline constexpr const char* consultations = "consultations";
@@ -136,6 +140,14 @@ struct NewEvent {
   std::string document;
   std::optional<std::string> legal_basis;  // nullopt: the procedure's default
   std::vector<std::pair<std::string, std::string>> fields;
+};
+
+struct NewPublication {
+  std::string channel, url;
+  std::string posted;  // UTC YYYY-MM-DDTHH:MM:SSZ when it went up; empty: now
+  std::string text;    // exactly as posted: its SHA-256 goes on the log
+  std::optional<std::string> case_code;  // the case it is about: needs the survivor's consent to publish
+  std::vector<std::pair<std::string, std::string>> sources;  // (source, how it was verified)
 };
 
 struct CasePage {
@@ -196,6 +208,20 @@ class Desk {
   static std::vector<Count> contributions(const ComplaintRow& c);
 
   Result<std::vector<Count>> counts(const CountQuery& q) { return store_.counts(q); }
+
+  // ---- publications ----
+  // A post goes on the log as `publication.post` (its channel, address, time and the SHA-256 of
+  // its exact text: anyone holding a copy can check what was said and when); a correction,
+  // disclaimer, archival or retraction as `publication.change` naming the post's leaf, so the
+  // organisation can show when a post went up and when it came down. A post about a case needs
+  // the case's consent to publish (reasons::consent_missing); the case is not on the log. Nothing
+  // changes a retracted post. Needs log_to().
+  Result<PublicationRow> publish(const User& by, const NewPublication& p);
+  Result<PublicationChange> change_publication(const User& by, std::uint64_t post, const std::string& kind,
+                                               const std::string& text);
+  Result<std::vector<PublicationRow>> publications(std::uint64_t before, std::size_t limit) {
+    return store_.publications(before, limit);
+  }
 
   // ---- the legal-defence docket ----
   // Where docket events go: the organisation's log (the server passes Books::submit_other).

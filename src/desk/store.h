@@ -100,6 +100,26 @@ struct ComplaintRow {
   std::int64_t created_by = 0;
 };
 
+// A publication about a case, identified by the log index of its post's leaf; its text is public
+// (it was posted), its case and the consent it relies on are not on the log.
+struct PublicationChange {
+  std::uint64_t leaf = 0;
+  std::string kind;  // correction, disclaimer, archival, retraction
+  std::string at;    // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string text;  // empty for an archival
+  std::string commitment;  // hex SHA-256 of the text; empty when none
+};
+
+struct PublicationRow {
+  std::uint64_t leaf = 0;  // its identity
+  std::optional<std::int64_t> case_id;
+  std::string channel, url, posted, text, commitment;
+  std::vector<std::pair<std::string, std::string>> sources;  // (source, how it was verified)
+  std::string consent;  // the consent it relies on, as recorded ("case C-2025-XXXXX: publish")
+  std::int64_t created_by = 0;
+  std::vector<PublicationChange> changes;  // in order
+};
+
 // A maintained count for the statistics: `metric` in `month` (YYYY-MM; "" for a current
 // snapshot such as cases by stage), by category and region, of records with or without the
 // consent to be counted. `sum` carries a total beside the count (days from report to verdict).
@@ -167,6 +187,13 @@ class DeskStore {
   virtual Result<std::optional<ComplaintRow>> complaint_for_update(Tx& tx, std::int64_t id) = 0;
   virtual Status update_complaint(Tx& tx, const ComplaintRow& c) = 0;
   virtual Result<std::vector<ComplaintRow>> complaints(std::int64_t after, std::size_t limit) = 0;
+
+  // Publications (desk/desk.h): written in their leaves' transactions.
+  virtual Status add_publication(Tx& tx, const PublicationRow& p) = 0;
+  virtual Status add_publication_change(Tx& tx, std::uint64_t post, const PublicationChange& c) = 0;
+  virtual Result<std::optional<PublicationRow>> publication(std::uint64_t leaf) = 0;
+  // Newest first: posts with leaf < before (0: from the newest), at most `limit`, with changes.
+  virtual Result<std::vector<PublicationRow>> publications(std::uint64_t before, std::size_t limit) = 0;
 
   // The legal-defence docket: one JSON document per proceeding (desk/docket_json.h), and the
   // chronology report's header under the id "" (it is small and edited as a whole).

@@ -447,6 +447,77 @@ Result<std::vector<ComplaintRow>> SqliteDeskStore::complaints(std::int64_t after
   });
 }
 
+Status SqliteDeskStore::add_publication(Tx& tx, const desk::PublicationRow& p) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal(
+                    "INSERT INTO publications(log_id, leaf, case_id, channel, url, posted, text, commitment, sources, "
+                    "consent, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+  const std::string sources = fields_json(p.sources);
+  q->bind(1, org_).bind(2, p.leaf);
+  if (p.case_id) q->bind(3, *p.case_id);
+  q->bind(4, std::string_view(p.channel)).bind(5, std::string_view(p.url)).bind(6, std::string_view(p.posted))
+      .bind(7, std::string_view(p.text)).bind(8, std::string_view(p.commitment)).bind(9, std::string_view(sources))
+      .bind(10, std::string_view(p.consent)).bind(11, p.created_by);
+  return q->run();
+}
+
+Status SqliteDeskStore::add_publication_change(Tx& tx, std::uint64_t post, const desk::PublicationChange& c) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO publication_changes(log_id, leaf, post, kind, at, text, commitment) "
+                                   "VALUES (?,?,?,?,?,?,?)"));
+  q->bind(1, org_).bind(2, c.leaf).bind(3, post).bind(4, std::string_view(c.kind)).bind(5, std::string_view(c.at))
+      .bind(6, std::string_view(c.text)).bind(7, std::string_view(c.commitment));
+  return q->run();
+}
+
+namespace {
+Result<std::vector<desk::PublicationRow>> read_publications(Db& db, std::int64_t org, const std::string& where,
+                                                            std::uint64_t key, std::size_t limit) {
+  AMANAT_TRY(q, db.prepare("SELECT leaf, case_id, channel, url, posted, text, commitment, sources, consent, created_by "
+                           "FROM publications WHERE log_id = ?1 AND " + where + " ORDER BY leaf DESC LIMIT ?3"));
+  q.bind(1, org).bind(2, key).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<desk::PublicationRow> out;
+  AMANAT_CHECK(q.each([&](Stmt& r) {
+    desk::PublicationRow p;
+    p.leaf = static_cast<std::uint64_t>(r.column_int(0));
+    p.case_id = opt_int(r, 1);
+    p.channel = r.column_text(2);
+    p.url = r.column_text(3);
+    p.posted = r.column_text(4);
+    p.text = r.column_text(5);
+    p.commitment = r.column_text(6);
+    p.sources = fields_of(r.column_text(7));
+    p.consent = r.column_text(8);
+    p.created_by = r.column_int(9);
+    out.push_back(std::move(p));
+  }));
+  AMANAT_TRY(c, db.prepare("SELECT leaf, kind, at, text, commitment FROM publication_changes "
+                           "WHERE log_id = ? AND post = ? ORDER BY leaf"));
+  for (auto& p : out) {
+    c.bind(1, org).bind(2, p.leaf);
+    AMANAT_CHECK(c.each([&](Stmt& r) {
+      p.changes.push_back(desk::PublicationChange{static_cast<std::uint64_t>(r.column_int(0)), r.column_text(1),
+                                                  r.column_text(2), r.column_text(3), r.column_text(4)});
+    }));
+  }
+  return out;
+}
+}  // namespace
+
+Result<std::optional<desk::PublicationRow>> SqliteDeskStore::publication(std::uint64_t leaf) {
+  return read_([&](Db& db) -> Result<std::optional<desk::PublicationRow>> {
+    AMANAT_TRY(rows, read_publications(db, org_, "leaf = ?2", leaf, 1));
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  });
+}
+
+Result<std::vector<desk::PublicationRow>> SqliteDeskStore::publications(std::uint64_t before, std::size_t limit) {
+  return read_([&](Db& db) {
+    return read_publications(db, org_, before ? "leaf < ?2" : "?2 = 0", before, limit);
+  });
+}
+
 Status SqliteDeskStore::put_docket(Tx& tx, const std::string& id, const std::string& json) {
   AMANAT_TRY(db, connection_of(tx));
   AMANAT_TRY(q, db->cached_literal("INSERT INTO docket(log_id, id, doc) VALUES (?, ?, ?) "

@@ -40,6 +40,10 @@ class SqliteDeskStore : public desk::DeskStore {
   Result<std::optional<desk::ComplaintRow>> complaint_for_update(Tx& tx, std::int64_t id) override;
   Status update_complaint(Tx& tx, const desk::ComplaintRow& c) override;
   Result<std::vector<desk::ComplaintRow>> complaints(std::int64_t after, std::size_t limit) override;
+  Status add_publication(Tx& tx, const desk::PublicationRow& p) override;
+  Status add_publication_change(Tx& tx, std::uint64_t post, const desk::PublicationChange& c) override;
+  Result<std::optional<desk::PublicationRow>> publication(std::uint64_t leaf) override;
+  Result<std::vector<desk::PublicationRow>> publications(std::uint64_t before, std::size_t limit) override;
   Status put_docket(Tx& tx, const std::string& id, const std::string& json) override;
   Result<std::optional<std::string>> docket_for_update(Tx& tx, const std::string& id) override;
   Result<std::vector<std::pair<std::string, std::string>>> docket() override;

@@ -618,7 +618,7 @@ CREATE TABLE desk_counts (
 ) WITHOUT ROWID;
 )sql",
     // 15: the legal-defence docket (desk/docket.h): one JSON document per proceeding, its
-    // events' leaves on the log; the chronology report's header under id ''.
+    // events' leaves on the log; the chronology report's header under id ''. Publications.
     R"sql(
 CREATE TABLE docket (
   log_id INTEGER NOT NULL REFERENCES logs(id),
@@ -626,6 +626,33 @@ CREATE TABLE docket (
   doc    TEXT NOT NULL,
   PRIMARY KEY (log_id, id)
 );
+-- Publications (desk/desk.h): a post is known by its leaf on the log; its changes (corrections,
+-- disclaimers, archival, retraction) by theirs.
+CREATE TABLE publications (
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  leaf       INTEGER NOT NULL,
+  case_id    INTEGER REFERENCES cases(id),
+  channel    TEXT NOT NULL,
+  url        TEXT NOT NULL,
+  posted     TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  sources    TEXT NOT NULL,   -- JSON object: source -> how it was verified
+  consent    TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  PRIMARY KEY (log_id, leaf)
+) WITHOUT ROWID;
+CREATE TABLE publication_changes (
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  leaf       INTEGER NOT NULL,
+  post       INTEGER NOT NULL,
+  kind       TEXT NOT NULL,
+  at         TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  PRIMARY KEY (log_id, leaf)
+) WITHOUT ROWID;
+CREATE INDEX publication_changes_post ON publication_changes(log_id, post);
 )sql",
 };
 

@@ -569,5 +569,7 @@ export const en = {
     "survivor-not-found": "No such survivor.",
     "consultation-not-found": "No such consultation.",
     "proceeding-not-found": "No such proceeding in the docket.",
+    "publication-not-found": "No such publication.",
+    "consent-missing": "The survivor has not given the consent this needs.",
   } satisfies Problems,
 };

@@ -566,5 +566,7 @@ export const kk: Catalog = {
     "survivor-not-found": "Мұндай зардап шегуші жоқ.",
     "consultation-not-found": "Мұндай кеңес жоқ.",
     "proceeding-not-found": "Досьеде мұндай іс жүргізу жоқ.",
+    "publication-not-found": "Мұндай жарияланым жоқ.",
+    "consent-missing": "Зардап шегуші бұған қажетті келісім бермеген.",
   },
 };

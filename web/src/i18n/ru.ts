@@ -577,5 +577,7 @@ export const ru: Catalog = {
     "survivor-not-found": "Такого пострадавшего нет.",
     "consultation-not-found": "Такой консультации нет.",
     "proceeding-not-found": "Такого производства в досье нет.",
+    "publication-not-found": "Такой публикации нет.",
+    "consent-missing": "Пострадавший(ая) не дал(а) согласия, которое для этого нужно.",
   },
 };
