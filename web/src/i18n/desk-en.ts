@@ -1,7 +1,6 @@
 // The case desk's messages in English (loaded with the desk's screens, not by the public site).
 export const deskEn = {
   desk: {
-    nav: { hotline: "Hotline", consultations: "Consultations", cases: "Cases", officials: "Officials", stats: "Desk figures" },
     any: "All",
     none: "None",
     filters: "Filters",

@@ -3,7 +3,6 @@ import type { DeskCatalog } from "./index";
 
 export const deskKk: DeskCatalog = {
   desk: {
-    nav: { hotline: "Сенім телефоны", consultations: "Кеңестер", cases: "Істер", officials: "Лауазымды тұлғалар", stats: "Көрсеткіштер" },
     any: "Барлығы",
     none: "Жоқ",
     filters: "Сүзгілер",

@@ -3,7 +3,6 @@ import type { DeskCatalog } from "./index";
 
 export const deskRu: DeskCatalog = {
   desk: {
-    nav: { hotline: "Горячая линия", consultations: "Консультации", cases: "Дела", officials: "Должностные лица", stats: "Показатели" },
     any: "Все",
     none: "Нет",
     filters: "Фильтры",

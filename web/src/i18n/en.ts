@@ -489,6 +489,7 @@ export const en = {
       share: "Share",
     },
   },
+  deskNav: { hotline: "Hotline", consultations: "Consultations", cases: "Cases", officials: "Officials", stats: "Desk figures" },
   protocol: {
     heading: "Protocol",
     pickCategory: "Choose what happened to see the protocol.",

@@ -486,6 +486,7 @@ export const kk: Catalog = {
       share: "Үлесі",
     },
   },
+  deskNav: { hotline: "Сенім телефоны", consultations: "Кеңестер", cases: "Істер", officials: "Лауазымды тұлғалар", stats: "Көрсеткіштер" },
   protocol: {
     heading: "Хаттама",
     pickCategory: "Хаттаманы көру үшін не болғанын таңдаңыз.",

@@ -497,6 +497,7 @@ export const ru: Catalog = {
       share: "Доля",
     },
   },
+  deskNav: { hotline: "Горячая линия", consultations: "Консультации", cases: "Дела", officials: "Должностные лица", stats: "Показатели" },
   protocol: {
     heading: "Протокол",
     pickCategory: "Выберите, что произошло, чтобы увидеть протокол.",

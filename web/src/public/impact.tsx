@@ -112,7 +112,7 @@ function ImpactTable(props: {
   const cell = (r: string, c: string) => tb.cells.find((x) => x.row === r && x.column === c) ?? { hidden: true };
   const single = tb.columns.length === 1;
   return (
-    <section aria-labelledby={props.id}>
+    <section>
       <h2 id={props.id}>{props.caption}</h2>
       <div class="scroll" tabIndex={0} role="region" aria-labelledby={props.id}>
         <table class="impact" aria-describedby="impact-legend">

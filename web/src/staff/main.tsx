@@ -235,11 +235,11 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {may.books(role) && link("statements", "books.nav.statements")}
             {may.books(role) && link("report", "books.nav.report")}
             {may.books(role) && link("dashboard", "books.nav.dashboard")}
-            {may.hotline(role) && link("hotline", "desk.nav.hotline")}
-            {may.hotline(role) && link("consultations", "desk.nav.consultations")}
-            {may.desk(role) && link("cases", "desk.nav.cases")}
-            {may.caseWrite(role) && link("officials", "desk.nav.officials")}
-            {may.deskStats(role) && link("desk-stats", "desk.nav.stats")}
+            {may.hotline(role) && link("hotline", "deskNav.hotline")}
+            {may.hotline(role) && link("consultations", "deskNav.consultations")}
+            {may.desk(role) && link("cases", "deskNav.cases")}
+            {may.caseWrite(role) && link("officials", "deskNav.officials")}
+            {may.deskStats(role) && link("desk-stats", "deskNav.stats")}
             {may.users(role) && link("users", "admin.nav.users")}
             {may.vault(role) && link("vault", "admin.nav.vault")}
             {may.trail(role) && link("trail", "admin.nav.trail")}

@@ -35,16 +35,16 @@ export function DeskStatsView(props: { session: Session; vocab: Vocabulary }) {
         {Fig(t("desk.stats.officials"), number(lang, sum(m, "officials_accountable")))}
         {Fig(t("desk.stats.disciplinary"), number(lang, sum(m, "disciplinary")))}
       </dl>
-      <section aria-labelledby="per-month">
+      <section>
         <h2 id="per-month">{t("desk.stats.perMonth")}</h2>
         <MonthBars rows={m.filter((r) => r.metric === "consultations" && r.month)} labelledBy="per-month" />
       </section>
-      <section aria-labelledby="by-category">
+      <section>
         <h2 id="by-category">{t("desk.stats.byCategory")}</h2>
         <CrossTable id="by-category" rows={byCategory.counts} key_="category" kind="category"
           metrics={["consultations", "cases_opened", "to_court", "convictions", "convicted"]} />
       </section>
-      <section aria-labelledby="by-region">
+      <section>
         <h2 id="by-region">{t("desk.stats.byRegion")}</h2>
         <CrossTable id="by-region" rows={byRegion.counts} key_="region" kind="region" metrics={["consultations", "cases_opened", "to_court"]} />
       </section>

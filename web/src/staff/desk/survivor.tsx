@@ -25,11 +25,11 @@ export function SurvivorView(props: { session: Session; vocab: Vocabulary; code:
       <h1>{t("desk.survivorPage.heading", { code: data.code })}</h1>
       <Identity session={s} code={data.code} />
       <section aria-labelledby="s-cases">
-        <h2 id="s-cases">{t("desk.nav.cases")}</h2>
+        <h2 id="s-cases">{t("deskNav.cases")}</h2>
         {data.cases.length === 0 ? <p>{t("desk.cases.none")}</p> : <CaseTable session={s} vocab={props.vocab} rows={data.cases} />}
       </section>
       <section aria-labelledby="s-consultations">
-        <h2 id="s-consultations">{t("desk.nav.consultations")}</h2>
+        <h2 id="s-consultations">{t("deskNav.consultations")}</h2>
         {data.consultations.length === 0 ? (
           <p>{t("desk.consultations.none")}</p>
         ) : (
