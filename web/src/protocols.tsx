@@ -90,7 +90,7 @@ export function ProtocolList(props: { data: Protocols; headingLevel?: 2 | 3; noD
     <>
       {!props.noDisclaimer && (
         <p class="disclaimer" role="note">
-          <strong>{t("protocol.disclaimerLead")}</strong> {pick(lang, d.disclaimer)}
+          <strong>{pick(lang, d.disclaimer)}</strong>
         </p>
       )}
       {d.windows && <Windows w={d.windows} />}

@@ -54,6 +54,7 @@ export const deskEn = {
       survivorCode: "Survivor's code:",
       noSurvivor: "No identity was given: the consultation is anonymous.",
       openCase: "Open a case",
+      toProtocol: "See the protocol ↓",
       another: "Log another",
     },
     consultations: { heading: "Consultations", new: "Log a consultation", none: "No consultations match." },

@@ -56,6 +56,7 @@ export const deskKk: DeskCatalog = {
       survivorCode: "Зардап шегушінің коды:",
       noSurvivor: "Жеке деректер берілмеді: кеңес жасырын.",
       openCase: "Іс ашу",
+      toProtocol: "Хаттамаға өту ↓",
       another: "Тағы біреуін тіркеу",
     },
     consultations: { heading: "Кеңестер", new: "Кеңесті тіркеу", none: "Кеңестер табылмады." },

@@ -56,6 +56,7 @@ export const deskRu: DeskCatalog = {
       survivorCode: "Код пострадавшей:",
       noSurvivor: "Личные данные не указаны: консультация анонимна.",
       openCase: "Открыть дело",
+      toProtocol: "К протоколу ↓",
       another: "Записать ещё одну",
     },
     consultations: { heading: "Консультации", new: "Записать консультацию", none: "Консультаций не найдено." },

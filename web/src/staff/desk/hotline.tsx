@@ -145,6 +145,17 @@ export function HotlineView(props: { session: Session }) {
             label={(x) => l("callerRole", x)} />
           <Radios legend={t("desk.f.category")} value={f.category} set={(v) => (set("category")(v), setMissing((m) => ({ ...m, category: undefined })))}
             options={vocab.categories} label={(x) => l("category", x)} required error={missing.category} />
+          {f.category && (
+            <p class="to-protocol">
+              <button type="button" class="small secondary" onClick={() => {
+                const h = document.getElementById("protocol-heading");
+                h?.scrollIntoView();
+                h?.focus();
+              }}>
+                {t("desk.hotline.toProtocol")}
+              </button>
+            </p>
+          )}
           <Checks legend={t("desk.f.context")} values={f.context} set={set("context")} options={vocab.contexts} label={(x) => l("context", x)} />
           <div class="pair">
             <Field label={t("desk.f.incidentAt")} optional hint={t("desk.f.incidentHint")}>
@@ -192,7 +203,7 @@ export function HotlineView(props: { session: Session }) {
           <Outcome state={state} />
         </form>
         <aside class="protocol-panel" aria-labelledby="protocol-heading">
-          <h2 id="protocol-heading">{t("protocol.heading")}</h2>
+          <h2 id="protocol-heading" tabIndex={-1}>{t("protocol.heading")}</h2>
           {f.category ? (
             <ProtocolPanel org={s.org} situation={situation} onShown={(r) => (protocol.current = r)} />
           ) : (
