@@ -2,7 +2,8 @@
 # The server the browser tests run against (playwright.config.ts starts it): a fresh data
 # directory under web/.test-data with demo books (invented people only), one donation booked
 # with a known receipt code (written to receipt.txt for the tests), a published report, staff
-# of several roles (their passphrases in NAME.password), then `amanat serve` with web/dist.
+# of several roles (their passphrases in NAME.password, their user ids in NAME.id), a vault
+# (unsealed at start) and a small case desk (`amanat desk demo`), then `amanat serve` with web/dist.
 # Usage: tests/serve.sh PORT. The amanat binary: $AMANAT_BIN, else ../build/{test,release,asan}/amanat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,5 +39,18 @@ add_user e2e-hotline hotline_operator "amber tundra pocket violin 5502"
 add_user e2e-director-2 director "saffron pebble orbit glacier 6143"
 add_user e2e-admin admin "juniper velvet compass harbor 3862"
 add_user e2e-books-director director "thistle beacon marble otter 5186"  # staff-books.spec.ts: transfers
+# The case desk's staff (desk.spec.ts).
+add_user e2e-caseworker case_worker "willow garnet runway tulip 3318"
+add_user e2e-lawyer lawyer "harbor pistachio lilac engine 8054"
+add_user e2e-lawyer-2 lawyer "meadow cobalt falcon ribbon 1297"
 cp .test-data/e2e-accountant.password .test-data/accountant.password
-exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist
+"$bin" user list --data "$data" | awk 'NR > 1 {print $1 > (".test-data/" $2 ".id")}'
+# A vault (survivors' identities are sealed in it), unsealed when the server starts, and a small
+# desk of invented consultations and cases.
+echo "lantern quiver saddle mosaic 6620" > .test-data/vault.passphrase
+AMANAT_VAULT_PASSPHRASE=$(cat .test-data/vault.passphrase) "$bin" vault init --data "$data" > /dev/null 2>&1
+AMANAT_VAULT_PASSPHRASE=$(cat .test-data/vault.passphrase) "$bin" desk demo --data "$data" --consultations 400 \
+  --survivors 40 --to-trial 12 --convicted 14 > /dev/null 2> .test-data/desk-demo.log \
+  || echo "serve.sh: desk demo failed ($(tail -1 .test-data/desk-demo.log)); the desk tests make their own records" >&2
+exec "$bin" serve --data "$data" --org demo --listen "127.0.0.1:$port" --web dist \
+  --unseal-passphrase-file .test-data/vault.passphrase

@@ -168,11 +168,13 @@ test("the access trail shows those actions by name, with its verdict", async ({ 
   consoleClean();
 });
 
-test("the vault of the demo books is shown as not set up, with nothing to unseal", async ({ browser }) => {
+// tests/serve.sh sets up a vault for the case desk and unseals it at start (the sealing itself is
+// tested on the second server below, so that the desk's tests keep their vault).
+test("the vault of the demo books is shown as unsealed, with Seal offered", async ({ browser }) => {
   const page = await director(browser);
   await menu(page).getByRole("link", { name: "Vault" }).click();
-  await expect(page.getByRole("heading", { level: 2, name: "No vault is set up" })).toBeVisible();
-  await expect(page.getByRole("button", { name: /Unseal|Seal/ })).toHaveCount(0);
+  await expect(page.getByRole("heading", { level: 2, name: "The vault is unsealed" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Seal the vault" })).toBeVisible();
 });
 
 test("an accountant sees none of the directors' menus and is refused at their addresses", async ({ page }) => {

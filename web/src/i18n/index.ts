@@ -4,6 +4,7 @@
 // language being read is loaded (each catalogue is a chunk of its own): loadCatalog() before
 // the first render and before switching.
 import type { components } from "../api/schema.gen";
+import type { deskEn } from "./desk-en";
 import type { en } from "./en";
 
 export type Lang = "ru" | "kk" | "en";
@@ -21,17 +22,32 @@ export type Problems = Record<Reason, string>;
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : T[K] extends Plural ? Plural : Shape<T[K]> };
 export type Catalog = Shape<typeof en>;
+// The case desk's messages (desk-*.ts): a catalogue of their own, loaded with the desk's screens
+// only, so that the public site and the books staff never download them.
+export type DeskCatalog = Shape<typeof deskEn>;
 
 // Each language's name in itself, for the switcher (the catalogues are not all loaded).
 export const langNames: Record<Lang, string> = { kk: "Қазақша", ru: "Русский", en: "English" };
 
-const catalogs: Partial<Record<Lang, Catalog>> = {};
+const catalogs: Partial<Record<Lang, Catalog & Partial<DeskCatalog>>> = {};
+let deskWanted = false;
 
 export async function loadCatalog(lang: Lang): Promise<void> {
-  if (catalogs[lang]) return;
-  catalogs[lang] =
-    lang === "ru" ? (await import("./ru")).ru : lang === "kk" ? (await import("./kk")).kk : (await import("./en")).en;
+  if (!catalogs[lang])
+    catalogs[lang] = {
+      ...(lang === "ru" ? (await import("./ru")).ru : lang === "kk" ? (await import("./kk")).kk : (await import("./en")).en),
+    };
+  if (deskWanted && !catalogs[lang]!.desk)
+    Object.assign(catalogs[lang]!,
+      lang === "ru" ? (await import("./desk-ru")).deskRu : lang === "kk" ? (await import("./desk-kk")).deskKk : (await import("./desk-en")).deskEn);
 }
+
+// From now on every language loaded comes with the desk's messages too (and `lang` at once).
+export function loadDeskCatalog(lang: Lang): Promise<void> {
+  deskWanted = true;
+  return loadCatalog(lang);
+}
+export const deskCatalogLoaded = (lang: Lang) => !!catalogs[lang]?.desk;
 
 const stored = (): string | null => {
   try {
@@ -61,7 +77,7 @@ export function rememberLang(l: Lang) {
 type Leaves<T, P extends string = ""> = {
   [K in keyof T & string]: T[K] extends string | Plural ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
 }[keyof T & string];
-export type Key = Leaves<Catalog>;
+export type Key = Leaves<Catalog & DeskCatalog>;
 
 function lookup(lang: Lang, key: string): string | Plural {
   let v: unknown = catalogs[lang];

@@ -47,6 +47,9 @@ export function Home(props: { org: string }) {
             <dd>{number(lang, stats.open_appeals)}</dd>
           </div>
         </dl>
+        <p class="more-links">
+          <a href={`/${props.org}/impact`}>{t("impact.link")}</a> · <a href={`/${props.org}/help`}>{t("help.link")}</a>
+        </p>
       </section>
       <section aria-labelledby="appeals">
         <h2 id="appeals">{t("appeal.heading")}</h2>

@@ -10,12 +10,16 @@ import { Home } from "./home";
 import { followLinksWithin } from "../common";
 import { Header, Footer, Loading, ErrorBox, Ctx } from "./ui";
 import { VerifyView } from "./verify";
+import { HelpView } from "./help";
+import { ImpactView } from "./impact";
 
 export type Route =
   | { page: "root" }
   | { page: "home"; org: string }
   | { page: "appeal"; org: string; code: string }
   | { page: "verify"; org: string }
+  | { page: "help"; org: string }
+  | { page: "impact"; org: string }
   | { page: "missing"; org?: string };
 
 export function parseRoute(path: string): Route {
@@ -25,6 +29,8 @@ export function parseRoute(path: string): Route {
   if (!/^[a-z0-9-]{1,32}$/.test(org)) return { page: "missing" };
   if (seg.length === 1) return { page: "home", org };
   if (seg.length === 2 && seg[1] === "verify") return { page: "verify", org };
+  if (seg.length === 2 && seg[1] === "help") return { page: "help", org };
+  if (seg.length === 2 && seg[1] === "impact") return { page: "impact", org };
   if (seg.length === 3 && seg[1] === "appeals") return { page: "appeal", org, code: seg[2]! };
   return { page: "missing", org };
 }
@@ -69,6 +75,12 @@ function App() {
       break;
     case "verify":
       body = <VerifyView org={route.org} />;
+      break;
+    case "help":
+      body = <HelpView org={route.org} />;
+      break;
+    case "impact":
+      body = <ImpactView org={route.org} />;
       break;
     default:
       body = <ErrorBox notFound />;

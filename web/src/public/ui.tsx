@@ -28,8 +28,14 @@ export function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: R
             <a href={`/${org}/`} aria-current={here === "home" ? "page" : undefined}>
               {t("site.home")}
             </a>
+            <a href={`/${org}/impact`} aria-current={here === "impact" ? "page" : undefined}>
+              {t("impact.nav")}
+            </a>
             <a href={`/${org}/verify`} aria-current={here === "verify" ? "page" : undefined}>
               {t("site.verify")}
+            </a>
+            <a href={`/${org}/help`} aria-current={here === "help" ? "page" : undefined}>
+              {t("help.nav")}
             </a>
           </nav>
         )}

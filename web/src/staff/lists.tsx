@@ -16,23 +16,25 @@ type Transfers = Ok<"/orgs/{org}/transfers">;
 type Imports = Ok<"/orgs/{org}/imports">;
 
 // Pages of `path` (with `query`), appended as "show more" is pressed.
-export function usePages<T extends { next?: number }>(session: Session, path: string, query: string) {
+// `cursor`: the query parameter that takes the previous page's `next` (before, or after).
+export function usePages<T extends { next?: number }>(session: Session, path: string, query: string, cursor = "before") {
   const [pages, setPages] = useState<T[]>([]);
   const [error, setError] = useState<unknown>();
   const load = (before?: number) =>
-    staffCall<T>(session, "GET", `${path}?limit=25${query}${before ? `&before=${before}` : ""}`).then(
+    staffCall<T>(session, "GET", `${path}?limit=25${query}${before ? `&${cursor}=${before}` : ""}`).then(
       (p) => setPages((ps) => (before ? [...ps, p] : [p])),
       setError,
     );
   useEffect(() => {
     setPages([]);
+    setError(undefined);
     load();
   }, [path, query]);
   const next = pages[pages.length - 1]?.next;
   return { pages, error, more: next !== undefined ? () => load(next) : undefined };
 }
 
-function More(props: { more?: () => void }) {
+export function More(props: { more?: () => void }) {
   const { t } = useT();
   return props.more ? (
     <button type="button" onClick={props.more}>

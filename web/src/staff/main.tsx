@@ -22,9 +22,13 @@ import { StatementsView } from "./statements";
 import { TransfersView } from "./transfers";
 
 export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "transfers" | "corrections" | "statements"
-  | "report" | "dashboard" | "account" | "users" | "vault" | "trail" | "missing";
+  | "report" | "dashboard" | "account" | "users" | "vault" | "trail" | "missing"
+  | "hotline" | "consultations" | "cases" | "case" | "survivor" | "officials" | "desk-stats";
 const pages: Page[] = ["appeals", "donations", "expenses", "transfers", "corrections", "statements", "report", "dashboard", "account",
-  "users", "vault", "trail"];
+  "users", "vault", "trail", "hotline", "consultations", "cases", "officials", "desk-stats"];
+// The case desk's screens: a chunk of their own, loaded when one is opened (books staff never
+// download them).
+const deskPages: Page[] = ["hotline", "consultations", "cases", "case", "survivor", "officials", "desk-stats"];
 export interface Route {
   org?: string;
   page: Page;
@@ -39,6 +43,8 @@ export function parseRoute(path: string): Route {
   if (seg.length === 1) return { org, page: "home" };
   if (seg.length === 3 && seg[1] === "expenses") return { org, page: "expense", id: seg[2] };
   if (seg.length === 3 && seg[1] === "corrections") return { org, page: "corrections", id: seg[2] };
+  if (seg.length === 3 && seg[1] === "cases") return { org, page: "case", id: seg[2] };
+  if (seg.length === 3 && seg[1] === "survivors") return { org, page: "survivor", id: seg[2] };
   const page = seg[1] as Page;
   if (seg.length === 2 && pages.includes(page)) return { org, page };
   return { org, page: "missing" };
@@ -125,12 +131,30 @@ function App() {
   );
 }
 
+type DeskModule = typeof import("./desk");
+let deskModule: DeskModule | undefined;
+const loadDesk = () => import("./desk").then((m) => (deskModule = m));
+
+function useDesk(wanted: boolean): DeskModule | undefined {
+  const [m, setM] = useState(deskModule);
+  useEffect(() => {
+    if (wanted && !m) loadDesk().then(setM);
+  }, [wanted]);
+  return m;
+}
+
+function Desk(props: { route: Route; session: Session }) {
+  const m = useDesk(true);
+  return m ? <m.DeskScreen page={props.route.page} id={props.route.id} session={props.session} /> : <Loading />;
+}
+
 function Screen(props: { route: Route; session: Session }) {
   const { route, session } = props;
   const role = session.user.role;
+  if (deskPages.includes(route.page)) return <Desk route={route} session={session} />;
   switch (route.page) {
     case "home":
-      return <Home />;
+      return <Home session={session} />;
     case "appeals":
       return may.books(role) || may.openAppeal(role) ? <AppealsView session={session} /> : <ErrorBox notFound />;
     case "donations":
@@ -167,12 +191,15 @@ function Flash(props: { k: Key }) {
   return <>{t(props.k)}</>;
 }
 
-function Home() {
+function Home(props: { session: Session }) {
   const { t } = useT();
+  // The desk's staff see the deadlines of their cases due within 14 days.
+  const desk = useDesk(may.desk(props.session.user.role));
   return (
     <>
       <h1>{t("staff.home.heading")}</h1>
       <p>{t("staff.home.intro")}</p>
+      {desk && <desk.Reminders session={props.session} />}
     </>
   );
 }
@@ -185,7 +212,7 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
     document.title = `${t("staff.title")} · ${t("site.title")}`;
   }, [props.lang]);
   const link = (to: Page, key: Key) => (
-    <a href={`/staff/${org}/${to}`} aria-current={page === to || (to === "expenses" && page === "expense") ? "page" : undefined}>
+    <a href={`/staff/${org}/${to}`} aria-current={page === to || (to === "expenses" && page === "expense") || (to === "cases" && page === "case") ? "page" : undefined}>
       {t(key)}
     </a>
   );
@@ -208,6 +235,11 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {may.books(role) && link("statements", "books.nav.statements")}
             {may.books(role) && link("report", "books.nav.report")}
             {may.books(role) && link("dashboard", "books.nav.dashboard")}
+            {may.hotline(role) && link("hotline", "deskNav.hotline")}
+            {may.hotline(role) && link("consultations", "deskNav.consultations")}
+            {may.desk(role) && link("cases", "deskNav.cases")}
+            {may.caseWrite(role) && link("officials", "deskNav.officials")}
+            {may.deskStats(role) && link("desk-stats", "deskNav.stats")}
             {may.users(role) && link("users", "admin.nav.users")}
             {may.vault(role) && link("vault", "admin.nav.vault")}
             {may.trail(role) && link("trail", "admin.nav.trail")}

@@ -96,6 +96,12 @@ export const may = {
   manageAll: (r: Role) => r === "director",
   vault: (r: Role) => r === "director" || r === "admin",
   trail: (r: Role) => r === "director",
+  // The case desk (mirrors the roles of src/api/desk_routes.cc).
+  hotline: (r: Role) => r === "hotline_operator" || r === "case_worker" || r === "director",
+  desk: (r: Role) => r === "hotline_operator" || r === "case_worker" || r === "lawyer" || r === "director",
+  caseWrite: (r: Role) => r === "case_worker" || r === "lawyer" || r === "director",
+  assign: (r: Role) => r === "case_worker" || r === "director",
+  deskStats: (r: Role) => r === "case_worker" || r === "director",
 };
 
 // Every role, in the order the role menus list them (the privileged ones last).

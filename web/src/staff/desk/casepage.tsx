@@ -1,0 +1,360 @@
+// One case: its procedural timeline (every event with its date, the stage before and after, the
+// document's status, the legal basis and the event's own fields), the next event (only those the
+// stage allows, with their fields), the survivor's consents, the people on it, and its deadlines.
+// A case the user may not see is "not found", as one that does not exist.
+import { useRef, useState } from "preact/hooks";
+import { ApiError, type Schemas } from "../../api/client";
+import { ErrorBox, Loading, useData } from "../../common";
+import { date } from "../../i18n/fmt";
+import { pick } from "../../protocols";
+import { Outcome, Text, useSubmit } from "../forms";
+import { may, staffCall, type Session } from "../session";
+import { Badge, dayFromNow, eventLabel, humanise, label, lists, Select, stageLabel, useLabels, type Vocabulary } from "./ui";
+
+type Case = Schemas["Case"];
+type EventInput = Schemas["CaseEventInput"];
+
+export function CaseView(props: { session: Session; vocab: Vocabulary; code: string }) {
+  const { t, lang, l } = useLabels();
+  const s = props.session;
+  const p = props.vocab.procedure;
+  const path = `/cases/${encodeURIComponent(props.code)}`;
+  const [c, error, reload] = useData(() => staffCall<Case>(s, "GET", path), [props.code]);
+  if (error) return error instanceof ApiError && error.status === 404 ? <ErrorBox notFound /> : <ErrorBox error={error} />;
+  if (!c) return <Loading />;
+  const write = may.caseWrite(s.user.role);
+  return (
+    <>
+      <h1>{t("desk.case")} {c.code}</h1>
+      <dl class="figures case-facts">
+        <div>
+          <dt>{t("desk.stage")}</dt>
+          <dd>
+            <Badge kind="stage">{stageLabel(lang, p, c.stage)}</Badge>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("desk.survivor")}</dt>
+          <dd>
+            <a href={`/staff/${s.org}/survivors/${encodeURIComponent(c.survivor)}`}>{c.survivor}</a>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("desk.f.category")}</dt>
+          <dd>
+            {l("category", c.category)}
+            {c.context.length > 0 && ` (${c.context.map((x) => l("context", x)).join(", ")})`}
+          </dd>
+        </div>
+        <div>
+          <dt>{t("desk.f.region")}</dt>
+          <dd>{l("region", c.region)}</dd>
+        </div>
+        <div>
+          <dt>{t("desk.opened")}</dt>
+          <dd>{date(lang, new Date(c.opened * 1000).toISOString().slice(0, 10))}</dd>
+        </div>
+        {c.articles.length > 0 && (
+          <div>
+            <dt>{t("desk.f.articles")}</dt>
+            <dd>{c.articles.join(", ")}</dd>
+          </div>
+        )}
+        {c.verdict && (
+          <div>
+            <dt>{t("desk.verdict")}</dt>
+            <dd>{label(lang, "choice", c.verdict)}</dd>
+          </div>
+        )}
+      </dl>
+
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">{t("desk.timeline.heading")}</h2>
+        {c.events.length === 0 ? (
+          <p>{t("desk.timeline.none")}</p>
+        ) : (
+          <ol class="timeline">
+            {c.events.map((e) => (
+              <li key={e.id}>
+                <p class="when">
+                  <time dateTime={e.date}>{e.date.length === 10 ? date(lang, e.date) : e.date}</time>
+                </p>
+                <h3>{eventLabel(lang, p, e.kind)}</h3>
+                <p class="meta">
+                  {e.from === e.to ? (
+                    stageLabel(lang, p, e.to)
+                  ) : (
+                    <>
+                      {stageLabel(lang, p, e.from)} → <strong>{stageLabel(lang, p, e.to)}</strong>
+                    </>
+                  )}{" "}
+                  <Badge kind={`doc-${e.document_status}`}>{t("desk.document")}: {l("docStatus", e.document_status)}</Badge>
+                </p>
+                {e.document && <p>{t("desk.document")}: {e.document}</p>}
+                {e.legal_basis && <p class="basis">{t("desk.legalBasis")}: {e.legal_basis}</p>}
+                {e.fields.length > 0 && (
+                  <dl class="fields">
+                    {e.fields.map((f) => {
+                      const def = p.events.find((x) => x.id === e.kind)?.fields.find((x) => x.id === f.name);
+                      return (
+                        <div key={f.name}>
+                          <dt>{def ? pick(lang, def.label) : humanise(f.name)}</dt>
+                          <dd>{def && def.choices.length > 0 ? label(lang, "choice", f.value) : f.value}</dd>
+                        </div>
+                      );
+                    })}
+                  </dl>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      {write && <NextEvent session={s} vocab={props.vocab} c={c} path={path} done={reload} />}
+      <Consents session={s} c={c} path={path} write={write} done={reload} />
+      <People session={s} c={c} path={path} done={reload} />
+      <Deadlines session={s} c={c} path={path} write={write} done={reload} />
+    </>
+  );
+}
+
+function NextEvent(props: { session: Session; vocab: Vocabulary; c: Case; path: string; done: () => void }) {
+  const { t, lang, l } = useLabels();
+  const p = props.vocab.procedure;
+  const allowed = props.c.allowed;
+  const [kind, setKind] = useState("");
+  const [day, setDay] = useState(dayFromNow(0));
+  const [docStatus, setDocStatus] = useState("unknown");
+  const [document, setDocument] = useState("");
+  const [basis, setBasis] = useState("");
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [run, state] = useSubmit();
+  const answer = useRef<HTMLDivElement>(null);
+  const def = p.events.find((e) => e.id === kind);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!def) return;
+    const body: EventInput = {
+      kind,
+      date: day,
+      document_status: docStatus as EventInput["document_status"],
+      ...(document.trim() ? { document: document.trim() } : {}),
+      ...(basis.trim() ? { legal_basis: basis.trim() } : {}),
+      fields: def.fields.filter((f) => fields[f.id]?.trim()).map((f) => ({ name: f.id, value: fields[f.id]!.trim() })),
+    };
+    run(async () => {
+      const r = await staffCall<Schemas["CaseEvent"]>(props.session, "POST", `${props.path}/events`, body);
+      setKind("");
+      setFields({});
+      setDocument("");
+      setBasis("");
+      props.done();
+      setTimeout(() => answer.current?.focus(), 0);
+      return t("desk.event.recorded", { event: eventLabel(lang, p, r.kind), stage: stageLabel(lang, p, r.to) });
+    });
+  };
+  return (
+    <section aria-labelledby="next-event">
+      <h2 id="next-event">{t("desk.event.heading")}</h2>
+      {allowed.length === 0 ? (
+        <p>{t("desk.event.noneAllowed")}</p>
+      ) : (
+        <form class="stack narrow" onSubmit={submit}>
+          <Select label={t("desk.event.kind")} value={kind} set={(k) => (setKind(k), setFields({}))} options={allowed}
+            labelOf={(x) => eventLabel(lang, p, x)} any={t("desk.form.choose")} required id="event-kind" />
+          {def && (
+            <>
+              <p class="hint">
+                {def.to ? t("desk.event.leadsTo", { stage: stageLabel(lang, p, def.to) }) : t("desk.event.staysIn")}
+              </p>
+              <Text label={t("desk.event.date")} type="date" value={day} set={setDay} hint={t("desk.event.dateHint")} />
+              {def.fields.map((f) =>
+                f.choices.length > 0 ? (
+                  <Select key={f.id} label={pick(lang, f.label)} value={fields[f.id] ?? ""} set={(v) => setFields((x) => ({ ...x, [f.id]: v }))}
+                    options={f.choices} labelOf={(x) => label(lang, "choice", x)} any={f.required ? t("desk.form.choose") : t("desk.none")}
+                    required={f.required} />
+                ) : (
+                  <Text key={f.id} label={pick(lang, f.label)} value={fields[f.id] ?? ""} set={(v) => setFields((x) => ({ ...x, [f.id]: v }))}
+                    optional={!f.required} />
+                ),
+              )}
+              <Select label={t("desk.event.docStatus")} value={docStatus} set={setDocStatus} options={lists.documentStatuses}
+                labelOf={(x) => l("docStatus", x)} />
+              <Text label={t("desk.document")} value={document} set={setDocument} optional hint={t("desk.event.documentHint")} />
+              <Text label={t("desk.legalBasis")} value={basis} set={setBasis} optional hint={t("desk.event.basisHint", { basis: def.legal_basis })} />
+            </>
+          )}
+          <p>
+            <button type="submit" disabled={state.saving || !def}>{t("desk.event.submit")}</button>
+          </p>
+        </form>
+      )}
+      <div class="answer" tabIndex={-1} ref={answer}>
+        <Outcome state={state} />
+      </div>
+    </section>
+  );
+}
+
+const consentKeys = ["stats", "publish", "police", "lawyer"] as const;
+
+function Consents(props: { session: Session; c: Case; path: string; write: boolean; done: () => void }) {
+  const { t } = useLabels();
+  const [v, setV] = useState(props.c.consents);
+  const [run, state] = useSubmit();
+  const changed = consentKeys.some((k) => v[k] !== props.c.consents[k]);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/consents`, v);
+      props.done();
+      return t("desk.consents.saved");
+    });
+  };
+  return (
+    <section aria-labelledby="consents">
+      <h2 id="consents">{t("desk.consents.heading")}</h2>
+      <form onSubmit={submit}>
+        {consentKeys.map((k) => (
+          <label class="check" key={k}>
+            <input type="checkbox" checked={v[k]} disabled={!props.write}
+              onChange={(e) => setV((x) => ({ ...x, [k]: (e.currentTarget as HTMLInputElement).checked }))} />{" "}
+            {t(`desk.consents.${k}`)}
+          </label>
+        ))}
+        {props.write && (
+          <p>
+            <button type="submit" class="secondary" disabled={state.saving || !changed}>{t("desk.consents.save")}</button>
+          </p>
+        )}
+        <Outcome state={state} />
+      </form>
+    </section>
+  );
+}
+
+type Users = Schemas["Users"]["users"];
+
+function People(props: { session: Session; c: Case; path: string; done: () => void }) {
+  const { t } = useLabels();
+  const role = props.session.user.role;
+  const canAssign = may.assign(role);
+  // Only a director may list the staff (GET /users); others type the user's number.
+  const listUsers = role === "director";
+  const [users] = useData<Users | undefined>(
+    () => (listUsers ? staffCall<Schemas["Users"]>(props.session, "GET", "/users").then((u) => u.users) : Promise.resolve(undefined)),
+    [listUsers],
+  );
+  const name = (id?: number) => (id === undefined ? t("desk.people.nobody") : users?.find((u) => u.id === id)?.name ?? `#${id}`);
+  const [lawyer, setLawyer] = useState(props.c.lawyer !== undefined ? String(props.c.lawyer) : "");
+  const [worker, setWorker] = useState(props.c.case_worker !== undefined ? String(props.c.case_worker) : "");
+  const [run, state] = useSubmit();
+  const submit = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/people`, { lawyer: Number(lawyer) || 0, case_worker: Number(worker) || 0 });
+      props.done();
+      return t("desk.people.saved");
+    });
+  };
+  const pickOne = (label: string, value: string, set: (v: string) => void, roles: string[]) =>
+    users ? (
+      <Select label={label} value={value} set={set} options={users.filter((u) => roles.includes(u.role) && !u.disabled).map((u) => String(u.id))}
+        labelOf={(id) => users.find((u) => String(u.id) === id)?.name ?? id} any={t("desk.people.nobody")} />
+    ) : (
+      <Text label={label} value={value} set={set} inputMode="numeric" optional hint={t("desk.people.idHint")} />
+    );
+  return (
+    <section aria-labelledby="people">
+      <h2 id="people">{t("desk.people.heading")}</h2>
+      <dl class="figures">
+        <div>
+          <dt>{t("desk.people.lawyer")}</dt>
+          <dd>{name(props.c.lawyer)}</dd>
+        </div>
+        <div>
+          <dt>{t("desk.people.caseWorker")}</dt>
+          <dd>{name(props.c.case_worker)}</dd>
+        </div>
+      </dl>
+      {canAssign && (
+        <details class="panel">
+          <summary>{t("desk.people.assign")}</summary>
+          <p class="hint">{t("desk.people.assignHint")}</p>
+          <form class="stack narrow" onSubmit={submit}>
+            {pickOne(t("desk.people.lawyer"), lawyer, setLawyer, ["lawyer", "director"])}
+            {pickOne(t("desk.people.caseWorker"), worker, setWorker, ["case_worker", "director"])}
+            <p>
+              <button type="submit" disabled={state.saving}>{t("desk.people.submit")}</button>
+            </p>
+            <Outcome state={state} />
+          </form>
+        </details>
+      )}
+    </section>
+  );
+}
+
+function Deadlines(props: { session: Session; c: Case; path: string; write: boolean; done: () => void }) {
+  const { t, lang } = useLabels();
+  const [due, setDue] = useState(dayFromNow(7));
+  const [what, setWhat] = useState("");
+  const [run, state] = useSubmit();
+  const [finish, finishing] = useSubmit();
+  const today = dayFromNow(0);
+  const add = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/deadlines`, { due, what: what.trim() });
+      setWhat("");
+      props.done();
+      return t("desk.deadlines.added");
+    });
+  };
+  return (
+    <section aria-labelledby="deadlines">
+      <h2 id="deadlines">{t("desk.deadlines.heading")}</h2>
+      {props.c.deadlines.length === 0 ? (
+        <p>{t("desk.deadlines.none")}</p>
+      ) : (
+        <ul class="deadlines">
+          {props.c.deadlines.map((d) => (
+            <li key={d.id} class={d.done ? "done-item" : d.due < today ? "overdue" : undefined}>
+              <strong>{date(lang, d.due)}</strong> · {d.what}{" "}
+              {d.done ? (
+                <Badge kind="ok">{t("desk.deadlines.done")}</Badge>
+              ) : (
+                <>
+                  {d.due < today && <Badge kind="late">{t("desk.deadlines.overdue")}</Badge>}{" "}
+                  {props.write && (
+                    <button type="button" class="small secondary" disabled={finishing.saving}
+                      onClick={() => finish(async () => {
+                        await staffCall(props.session, "POST", `${props.path}/deadlines/${d.id}/done`);
+                        props.done();
+                        return t("desk.deadlines.marked");
+                      })}>
+                      {t("desk.deadlines.markDone", { what: d.what })}
+                    </button>
+                  )}
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Outcome state={finishing} />
+      {props.write && (
+        <form class="stack narrow" onSubmit={add}>
+          <h3>{t("desk.deadlines.add")}</h3>
+          <Text label={t("desk.deadlines.due")} type="date" value={due} set={setDue} />
+          <Text label={t("desk.deadlines.what")} value={what} set={setWhat} hint={t("desk.deadlines.whatHint")} maxLength={200} />
+          <p>
+            <button type="submit" class="secondary" disabled={state.saving}>{t("desk.deadlines.addSubmit")}</button>
+          </p>
+          <Outcome state={state} />
+        </form>
+      )}
+    </section>
+  );
+}
