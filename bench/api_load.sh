@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of `amanat serve` with wrk (Debian package wrk): 64 connections for 60 s each
 # against (a) GET /api/v1/health, the trivial endpoint and the baseline, (b) recording
-# donations (POST /api/v1/orgs/demo/donations, durable) and (c) a mixed read/write script
-# (bench/api_mixed.lua: 50% donations, 30% report, 10% statistics, 10% the log's checkpoint).
+# donations (POST /api/v1/orgs/demo/donations, durable), (c) a mixed read/write script
+# (bench/api_mixed.lua: 50% donations, 30% report, 10% statistics, 10% the log's checkpoint) and
+# (d) the hotline logging consultations (POST /api/v1/orgs/demo/consultations, durable).
 #
 #   bench/api_load.sh [--amanat PATH] [--duration S] [--donations N] [--tmp DIR] [--keep]
 #                     [--server-threads N] [--server-workers N] [--port P]
@@ -101,6 +102,7 @@ funds=$("$bin" report --data "$data" | awk '$2 == "open" { printf "%s%s", sep, $
 [ -n "$funds" ] || funds=general
 password=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 AMANAT_PASSWORD=$password "$bin" user add --data "$data" --name bench-acc --role accountant >/dev/null
+AMANAT_PASSWORD=$password "$bin" user add --data "$data" --name bench-hotline --role hotline_operator >/dev/null
 
 serve_args=(--data "$data" --org demo)
 [ -n "$server_threads" ] && serve_args+=(--threads "$server_threads")
@@ -132,6 +134,10 @@ login=$(curl -fsS -XPOST -H 'Content-Type: application/json' \
   -d "{\"name\":\"bench-acc\",\"password\":\"$password\"}" "$base/api/v1/orgs/demo/session")
 token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
 [ -n "$token" ] || { echo "api_load: login failed: $login" >&2; exit 1; }
+login=$(curl -fsS -XPOST -H 'Content-Type: application/json' \
+  -d "{\"name\":\"bench-hotline\",\"password\":\"$password\"}" "$base/api/v1/orgs/demo/session")
+hotline_token=$(printf '%s' "$login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p')
+[ -n "$hotline_token" ] || { echo "api_load: hotline login failed: $login" >&2; exit 1; }
 
 donations_now() {
   curl -fsS "$base/api/v1/orgs/demo/statistics" | sed -n 's/.*"donations":\([0-9]*\).*/\1/p'
@@ -149,7 +155,9 @@ run() {
   # machine's, so that a run on a busy machine shows as one.
   [ -x /usr/bin/time ] && timer=(/usr/bin/time -f '%U %S' -o "$work/wrk-$mode.cpu")
   busy0=$(machine_busy) srv0=$(proc_cpu "$server_pid") t0=$(date +%s.%N)
-  AMANAT_TOKEN=$token AMANAT_ORG=demo AMANAT_FUNDS=$funds \
+  local use_token=$token
+  [ "$mode" = consultation ] && use_token=$hotline_token
+  AMANAT_TOKEN=$use_token AMANAT_ORG=demo AMANAT_FUNDS=$funds \
     "${timer[@]}" wrk -t2 -c64 -d"${duration}s" --timeout 2s --latency -s "$lua" "$base" -- "$mode" >"$out" 2>&1 ||
     fail "$mode: wrk exited with status $?"
   busy1=$(machine_busy) srv1=$(proc_cpu "$server_pid") t1=$(date +%s.%N)
@@ -189,6 +197,8 @@ donation_rps=$R_rps donation_p99=$R_p99 acked=$R_receipts
 run mixed
 mixed_rps=$R_rps mixed_p99=$R_p99 acked=$((acked + R_receipts))
 mixed_sent=$(printf '%s\n' "$R_line" | grep -o 'sent_[a-z]*=[0-9]*' | paste -sd' ')
+run consultation
+consultation_rps=$R_rps consultation_p99=$R_p99 consultations_acked=$R_receipts
 
 # ---- figures -----------------------------------------------------------------------------
 ratio=$(awk -v d="$donation_rps" -v h="$health_rps" 'BEGIN { printf "%.3f", (h > 0) ? d / h : 0 }')
@@ -200,6 +210,9 @@ printf 'donation   POST /api/v1/orgs/demo/donations:     %9.0f requests/s, p99 %
 printf 'mixed      50%% donations, 30%% report, 10%% statistics, 10%% checkpoint: %.0f requests/s, p99 %.2f ms (%s)\n' \
   "$mixed_rps" "$mixed_p99" "$mixed_sent"
 echo "RATIO donation req/s / health req/s = $ratio (p99 $donation_p99 ms vs $health_p99 ms)"
+printf 'consultation POST /api/v1/orgs/demo/consultations: %7.0f requests/s, p99 %7.2f ms (%s acknowledged)\n' \
+  "$consultation_rps" "$consultation_p99" "$consultations_acked"
+echo "RATIO consultation req/s / health req/s = $(awk -v d="$consultation_rps" -v h="$health_rps" 'BEGIN { printf "%.3f", (h > 0) ? d / h : 0 }')"
 echo "RATIO mixed req/s / health req/s = $(awk -v d="$mixed_rps" -v h="$health_rps" 'BEGIN { printf "%.3f", (h > 0) ? d / h : 0 }')"
 echo "TARGET donation recording >= 0.3 of the trivial endpoint: $met"
 echo "TARGET zero errors (non-2xx responses, socket errors, timeouts over 2 s) in every run: $([ "$run_errors" = 0 ] && echo MET || echo "NOT MET ($run_errors)")"

@@ -7,6 +7,8 @@
 --       donation  POST /api/v1/orgs/ORG/donations only: recording a donation (durable)
 --       mixed     50% POST donations, 30% GET report, 10% GET statistics,
 --                 10% GET /log/ORG/checkpoint
+--       consultation  POST /api/v1/orgs/ORG/consultations only: the hotline logging a
+--                 consultation (durable), as a hotline operator (AMANAT_TOKEN)
 --
 -- Environment: AMANAT_TOKEN  bearer token of an accountant (donation, mixed)
 --              AMANAT_ORG    the organisation's slug (default demo)
@@ -16,7 +18,8 @@
 -- one machine-readable line (latencies in milliseconds):
 --   RESULT mode=M requests=N seconds=S rps=R p50_ms=.. p90_ms=.. p99_ms=.. max_ms=.. non2xx=N
 --          connect=N read=N write=N timeout=N receipts=N sent_donation=N sent_report=N ...
--- receipts: responses that carried a receipt code (donations acknowledged as booked).
+-- receipts: responses that carried a receipt code (donations acknowledged as booked), or in
+-- consultation mode a consultation's number (consultations acknowledged as logged).
 
 local threads = {}
 
@@ -30,7 +33,7 @@ mode = "health"
 non2xx = 0
 receipts = 0
 statuses = {}
-sent = { donation = 0, report = 0, statistics = 0, checkpoint = 0, health = 0 }
+sent = { donation = 0, report = 0, statistics = 0, checkpoint = 0, health = 0, consultation = 0 }
 
 local org, funds, don_headers
 local req_health, req_report, req_statistics, req_checkpoint
@@ -38,8 +41,8 @@ local channels = { "card", "mobile", "bank", "cash" }
 
 function init(args)
   mode = args[1] or "health"
-  if mode ~= "health" and mode ~= "donation" and mode ~= "mixed" then
-    error("api_mixed.lua: MODE must be health, donation or mixed, not " .. tostring(mode))
+  if mode ~= "health" and mode ~= "donation" and mode ~= "mixed" and mode ~= "consultation" then
+    error("api_mixed.lua: MODE must be health, donation, mixed or consultation, not " .. tostring(mode))
   end
   org = os.getenv("AMANAT_ORG") or "demo"
   funds = {}
@@ -68,8 +71,22 @@ local function donation()
   return wrk.format("POST", "/api/v1/orgs/" .. org .. "/donations", don_headers, body)
 end
 
+-- A consultation as the hotline form sends it, with its lists varied.
+local categories = { "rape", "sexual_assault", "physical_assault", "psychological_abuse" }
+local regions = { "astana", "almaty_city", "shymkent", "karaganda", "turkistan" }
+local function consultation()
+  sent.consultation = sent.consultation + 1
+  local body = string.format(
+    '{"channel":"phone","caller_role":"survivor","category":"%s","region":"%s","age_group":"26-40",' ..
+    '"sex":"female","outcome":"advice","referrals":["lawyer"],"consent_stats":true}',
+    categories[math.random(#categories)], regions[math.random(#regions)])
+  return wrk.format("POST", "/api/v1/orgs/" .. org .. "/consultations", don_headers, body)
+end
+
 function request()
-  if mode == "health" then
+  if mode == "consultation" then
+    return consultation()
+  elseif mode == "health" then
     sent.health = sent.health + 1
     return req_health
   elseif mode == "donation" then
@@ -93,7 +110,8 @@ function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
     statuses[status] = (statuses[status] or 0) + 1
-  elseif status == 201 and body and string.find(body, '"receipt_code"', 1, true) then
+  elseif status == 201 and body and (string.find(body, '"receipt_code"', 1, true) or
+                                      (mode == "consultation" and string.find(body, '"id"', 1, true))) then
     receipts = receipts + 1
   end
 end
@@ -117,7 +135,7 @@ function done(summary, latency, requests)
     m, summary.requests, secs, summary.requests / secs, latency:percentile(50) / 1000,
     latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
     bad, e.connect, e.read, e.write, e.timeout, got)
-  for _, k in ipairs({ "health", "donation", "report", "statistics", "checkpoint" }) do
+  for _, k in ipairs({ "health", "donation", "report", "statistics", "checkpoint", "consultation" }) do
     if kinds[k] and kinds[k] > 0 then line = line .. string.format(" sent_%s=%d", k, kinds[k]) end
   end
   for s, n in pairs(by_status) do line = line .. string.format(" status_%d=%d", s, n) end

@@ -202,7 +202,8 @@ class DeskStore {
   // Every document, by id.
   virtual Result<std::vector<std::pair<std::string, std::string>>> docket() = 0;
 
-  // Adds each count's n and sum to the maintained totals (negative to take away).
+  // Adds each count's n and sum to the maintained totals (negative to take away), at every grain
+  // the queries read (by category and region, either, neither).
   virtual Status add_counts(Tx& tx, const std::vector<Count>& counts) = 0;
   // The maintained totals (see CountQuery).
   virtual Result<std::vector<Count>> counts(const CountQuery& q) = 0;

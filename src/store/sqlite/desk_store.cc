@@ -551,13 +551,19 @@ Status SqliteDeskStore::add_counts(Tx& tx, const std::vector<Count>& counts) {
                     "INSERT INTO desk_counts(log_id, metric, month, category, region, consented, n, sum) "
                     "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(log_id, metric, month, category, region, consented) "
                     "DO UPDATE SET n = n + excluded.n, sum = sum + excluded.sum"));
+  // Each count is kept at four grains: by category and region, by category only, by region only
+  // and neither ('*' for what is summed over), so that a figure by month alone reads a row per
+  // month rather than every category and region of it.
   for (const Count& c : counts) {
     if (c.n == 0 && c.sum == 0) continue;
-    q->reset();  // a statement run to its end keeps its bindings until reset
-    q->bind(1, org_).bind(2, std::string_view(c.metric)).bind(3, std::string_view(c.month))
-        .bind(4, std::string_view(c.category)).bind(5, std::string_view(c.region)).bind(6, c.consented ? 1 : 0)
-        .bind(7, c.n).bind(8, c.sum);
-    AMANAT_CHECK(q->run());
+    for (int grain = 0; grain < 4; ++grain) {
+      q->reset();  // a statement run to its end keeps its bindings until reset
+      q->bind(1, org_).bind(2, std::string_view(c.metric)).bind(3, std::string_view(c.month))
+          .bind(4, grain & 1 ? std::string_view("*") : std::string_view(c.category))
+          .bind(5, grain & 2 ? std::string_view("*") : std::string_view(c.region)).bind(6, c.consented ? 1 : 0)
+          .bind(7, c.n).bind(8, c.sum);
+      AMANAT_CHECK(q->run());
+    }
   }
   return {};
 }
@@ -572,6 +578,8 @@ Result<std::vector<Count>> SqliteDeskStore::counts(const desk::CountQuery& cq) {
                       ", sum(n), sum(sum) FROM desk_counts WHERE log_id = ?1 AND metric = ?2";
     sql += cq.from.empty() ? " AND month = ''" : " AND month >= ?3 AND month <= ?4";
     if (cq.consented_only) sql += " AND consented = 1";
+    sql += cq.by_category ? " AND category <> '*'" : " AND category = '*'";
+    sql += cq.by_region ? " AND region <> '*'" : " AND region = '*'";
     sql += " GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 OR sum(sum) <> 0 ORDER BY 2, 3, 4";
     AMANAT_TRY(q, db.prepare(sql));
     for (const std::string& m : cq.metrics) {

@@ -609,8 +609,8 @@ CREATE TABLE desk_counts (
   log_id    INTEGER NOT NULL REFERENCES logs(id),
   metric    TEXT NOT NULL,
   month     TEXT NOT NULL,   -- YYYY-MM; '' for a snapshot
-  category  TEXT NOT NULL,
-  region    TEXT NOT NULL,
+  category  TEXT NOT NULL,   -- '*': summed over every category (desk_store.cc keeps four grains)
+  region    TEXT NOT NULL,   -- '*': summed over every region
   consented INTEGER NOT NULL,
   n         INTEGER NOT NULL,
   sum       INTEGER NOT NULL,
