@@ -424,21 +424,40 @@ Result<http::Response> staff_stats(Call& c) {
 
 // One published table: rows x columns of counts with their margins, each a value or hidden
 // (fewer than k, or hidden so that the totals cannot give a hidden one away: desk/suppress.h).
+// `additive_rows`: a row's cells add up to something (quarters of a year). When they do not (a
+// case opened, then in court, then convicted counts in each column), the table has no row totals
+// and no grand total, and each column is suppressed with its own total alone.
 ojson table_json(const std::vector<std::string>& rows, const std::vector<std::string>& cols,
-                 const std::vector<std::vector<std::int64_t>>& counts, std::int64_t k) {
-  auto p = desk::suppress(counts, {.k = k});
+                 const std::vector<std::vector<std::int64_t>>& counts, std::int64_t k, bool additive_rows = true) {
   auto value = [](ojson j, const std::optional<std::int64_t>& v) {
     j["hidden"] = !v;
     if (v) j["n"] = *v;
     return j;
   };
   ojson cells = ojson::array(), rt = ojson::array(), ct = ojson::array();
+  std::vector<std::vector<std::optional<std::int64_t>>> shown(rows.size(), std::vector<std::optional<std::int64_t>>(cols.size()));
+  if (additive_rows) {
+    auto p = desk::suppress(counts, {.k = k});
+    shown = p.cells;
+    for (std::size_t r = 0; r < rows.size(); ++r) rt.push_back(value({{"label", rows[r]}}, p.row_totals[r]));
+    for (std::size_t c = 0; c < cols.size(); ++c) ct.push_back(value({{"label", cols[c]}}, p.col_totals[c]));
+  } else {
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      std::vector<std::vector<std::int64_t>> column(rows.size(), std::vector<std::int64_t>(1));
+      for (std::size_t r = 0; r < rows.size(); ++r) column[r][0] = counts[r][c];
+      auto p = desk::suppress(column, {.k = k});
+      for (std::size_t r = 0; r < rows.size(); ++r) shown[r][c] = p.cells[r][0];
+      ct.push_back(value({{"label", cols[c]}}, p.col_totals[0]));
+    }
+  }
   for (std::size_t r = 0; r < rows.size(); ++r)
-    for (std::size_t c = 0; c < cols.size(); ++c) cells.push_back(value({{"row", rows[r]}, {"column", cols[c]}}, p.cells[r][c]));
-  for (std::size_t r = 0; r < rows.size(); ++r) rt.push_back(value({{"label", rows[r]}}, p.row_totals[r]));
-  for (std::size_t c = 0; c < cols.size(); ++c) ct.push_back(value({{"label", cols[c]}}, p.col_totals[c]));
-  return {{"rows", rows}, {"columns", cols}, {"cells", cells}, {"row_totals", rt}, {"column_totals", ct},
-          {"total", value(ojson::object(), p.total)}};
+    for (std::size_t c = 0; c < cols.size(); ++c) cells.push_back(value({{"row", rows[r]}, {"column", cols[c]}}, shown[r][c]));
+  ojson out{{"rows", rows}, {"columns", cols}, {"cells", cells}, {"row_totals", rt}, {"column_totals", ct}};
+  if (additive_rows) {
+    auto p = desk::suppress(counts, {.k = k});
+    out["total"] = value(ojson::object(), p.total);
+  }
+  return out;
 }
 
 // The public's figures for one calendar year: only records with consent to be counted, in fixed
@@ -489,7 +508,7 @@ Result<http::Response> impact(Call& c) {
   return json_response(200, {{"year", year},
                              {"k", k},
                              {"consultations_by_quarter", table_json(cats, quarters, by_quarter, k)},
-                             {"cases_by_milestone", table_json(cats, milestones, by_milestone, k)},
+                             {"cases_by_milestone", table_json(cats, milestones, by_milestone, k, false)},
                              {"consultations_by_region", table_json(regions, {"consultations"}, by_region, k)}});
 }
 
@@ -915,9 +934,10 @@ Field table_out(const char* name, const char* what) {
                      {out::texts("rows", "Row labels"), out::texts("columns", "Column labels"),
                       out::list("cells", "Every cell, row by row",
                                 value({out::text("row", "Row label"), out::text("column", "Column label")})),
-                      out::list("row_totals", "Each row's total", value({out::text("label", "Row label")})),
+                      out::list("row_totals", "Each row's total (empty when a row's cells do not add up)",
+                                value({out::text("label", "Row label")})),
                       out::list("column_totals", "Each column's total", value({out::text("label", "Column label")})),
-                      out::object("total", "The grand total", value({}))});
+                      out::object("total", "The grand total (absent when rows have no totals)", value({}), false)});
 }
 
 }  // namespace

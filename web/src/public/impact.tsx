@@ -14,7 +14,7 @@ type Value = { hidden: boolean; n?: number };
 
 const lastYears = (n: number) => Array.from({ length: n }, (_, i) => new Date().getFullYear() - i);
 const hasData = (i: Impact) =>
-  [i.consultations_by_quarter, i.cases_by_milestone, i.consultations_by_region].some((t) => t.total.hidden || (t.total.n ?? 0) > 0);
+  [i.consultations_by_quarter, i.cases_by_milestone, i.consultations_by_region].some((t) => t.column_totals.some((c) => c.hidden || (c.n ?? 0) > 0));
 
 export function ImpactView(props: { org: string }) {
   const { t } = useT();
@@ -110,7 +110,9 @@ function ImpactTable(props: {
   const { t } = useT();
   const tb = props.table;
   const cell = (r: string, c: string) => tb.cells.find((x) => x.row === r && x.column === c) ?? { hidden: true };
-  const single = tb.columns.length === 1;
+  // A table whose rows do not add up (a case counts as opened, in court and convicted) has no row
+  // totals and no grand total; a one-column table needs none.
+  const single = tb.columns.length === 1 || tb.row_totals.length === 0;
   return (
     <section>
       <h2 id={props.id}>{props.caption}</h2>
@@ -142,7 +144,7 @@ function ImpactTable(props: {
               {tb.columns.map((c, i) => (
                 <Cell key={c} v={tb.column_totals[i] ?? { hidden: true }} />
               ))}
-              {!single && <Cell v={tb.total} />}
+              {!single && tb.total && <Cell v={tb.total} />}
             </tr>
           </tfoot>
         </table>
