@@ -2610,6 +2610,25 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
   EXPECT_EQ(list["publications"][0]["changes"][0]["kind"], "retraction");
 }
 
+// An intake message becomes a consultation: logged with the message's number, the message leaves
+// the hotline's waiting list.
+TEST_F(ApiTest, AnIntakeMessageBecomesAConsultationAndLeavesTheWaitingList) {
+  std::string director = login_as(a, Role::director), hotline = login_as(a, Role::hotline_operator);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/intake", R"({"message":"an invented first message"})")).status, 202);
+  auto waiting = body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)));
+  ASSERT_EQ(waiting["messages"].size(), 1u);
+  const std::int64_t id = waiting["messages"][0]["id"];
+  auto logged = api->handle(request("POST", "orgs/alpha/consultations",
+                                    json{{"channel", "intake_form"}, {"caller_role", "survivor"}, {"category", "rape"},
+                                         {"region", "unknown"}, {"age_group", "unknown"}, {"sex", "unknown"},
+                                         {"outcome", "callback"}, {"intake", id}}.dump(),
+                                    hotline));
+  ASSERT_EQ(logged.status, 201) << logged.body;
+  EXPECT_EQ(body_of(logged)["intake_archived"], true);
+  EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)))["messages"].size(), 0u);
+}
+
 // The public figures count only records with consent to be counted, and no published cell is a
 // small count: every value 1..4 is hidden, and so is whatever would give one away.
 TEST_F(ApiTest, PublicImpactCountsOnlyConsentedRecordsAndHidesSmallCells) {

@@ -170,6 +170,12 @@ Result<http::Response> log_consultation(Call& c) {
       if (b["identity"].contains(f)) n.identity.emplace_back(f, b["identity"][f].get<std::string>());
   AMANAT_TRY(logged, c.org.desk->log_consultation(c.session->user, n));
   ojson out{{"id", logged.id}};
+  // An intake message the consultation answers leaves the hotline's waiting list. Done after the
+  // consultation is logged, so a failure is an answer, not an error (a retry would log it twice):
+  // the message only stays waiting.
+  if (b.contains("intake"))
+    out["intake_archived"] = c.org.identities &&
+                             c.org.identities->archive_intake(b["intake"].get<std::int64_t>(), c.session->user).has_value();
   if (logged.survivor) out["survivor"] = *logged.survivor;
   return json_response(201, out);
 }
@@ -1000,12 +1006,14 @@ void add_desk_routes(Api& api) {
                            str("follow_up", "Follow-up date, YYYY-MM-DD", 10, false),
                            str("protocol", "The protocol shown, id@version", 64, false),
                            boolean("consent_stats", "The caller agrees to be counted in public statistics"),
-                           str("survivor", "An existing survivor's code", 40, false), identity_field}},
+                           str("survivor", "An existing survivor's code", 40, false), identity_field,
+                           integer("intake", "The intake message it answers (archived once logged)", 1, INT64_MAX, false)}},
            .status = 201,
            .response = "The consultation's number, and the survivor's code when one was named or made",
            .returns = Schema{"ConsultationLogged",
                              {out::number("id", "The consultation's number"),
-                              out::text("survivor", "The survivor's code", false)}},
+                              out::text("survivor", "The survivor's code", false),
+                              out::flag("intake_archived", "The intake message it answers was archived", false)}},
            .handler = log_consultation});
 
   api.add({.method = "GET",
