@@ -103,7 +103,8 @@ function Header(props: { session: Session; header: Docket["header"]; write: bool
     e.preventDefault();
     run(async () => {
       await staffCall(props.session, "POST", "/docket/header", {
-        defender: defender.trim(), organisation: organisation.trim(), activities, risk_summary: risks,
+        defender: defender.trim(), organisation: organisation.trim(),
+        ...(activities.trim() ? { activities } : {}), ...(risks.trim() ? { risk_summary: risks } : {}),
         consent_name_to_government: a, consent_public_reports: b,
       });
       props.saved();
@@ -212,7 +213,10 @@ function useEventFields(kindDefault: string) {
   const [note, setNote] = useState("");
   const body = (): EventIn => ({
     kind: kind as EventIn["kind"], date: date.trim(),
-    document: { name: docName.trim(), number: docNumber.trim(), status: status as "unknown" },
+    document: {
+      ...(docName.trim() ? { name: docName.trim() } : {}), ...(docNumber.trim() ? { number: docNumber.trim() } : {}),
+      status: status as "unknown",
+    },
     ...(source.trim() ? { source: source.trim() } : {}),
     ...(verification.trim() ? { verification: verification.trim() } : {}),
     ...(note.trim() ? { note: note.trim() } : {}),
@@ -224,7 +228,7 @@ function useEventFields(kindDefault: string) {
         <Select label={t("desk.docket.kind")} value={kind} set={setKind} options={lists.docketEvents}
           labelOf={(x) => label(lang, "docketEvent", x)} any={t("desk.form.choose")} required />
       )}
-      <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
+      <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
       <Text label={t("desk.docket.docName")} value={docName} set={setDocName} optional maxLength={300} />
       <Text label={t("desk.docket.docNumber")} value={docNumber} set={setDocNumber} optional maxLength={100} />
       <Select label={t("desk.docket.docStatus")} value={status} set={setStatus} options={lists.documentStatuses}
@@ -333,7 +337,7 @@ function AddRemedy(props: { session: Session; p: Proceeding; done: () => void })
       <summary>{t("desk.docket.addRemedy", { id: props.p.id })}</summary>
       <form class="stack narrow" onSubmit={submit}>
         <Text label={t("desk.docket.toWhom")} value={toWhom} set={setToWhom} maxLength={300} />
-        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
+        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
         <Area label={t("desk.docket.result")} value={result} set={setResult} max={500} optional />
         <p><button type="submit" disabled={state.saving}>{t("desk.docket.addRemedySubmit")}</button></p>
         <Outcome state={state} />
@@ -367,7 +371,7 @@ function AddPublication(props: { session: Session; p: Proceeding; done: () => vo
       <form class="stack narrow" onSubmit={submit}>
         <Text label={t("desk.docket.title")} value={title} set={setTitle} maxLength={300} />
         <Text label={t("desk.docket.url")} type="url" value={url} set={setUrl} maxLength={2000} />
-        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
+        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
         <p><button type="submit" disabled={state.saving}>{t("desk.docket.addPubSubmit")}</button></p>
         <Outcome state={state} />
       </form>

@@ -65,7 +65,7 @@ function PostCard(props: { session: Session; post: Post; write: boolean; extra: 
       <blockquote class="post-text">{p.text}</blockquote>
       <dl class="figures">
         <div><dt>{t("desk.pubs.entry")}</dt><dd>{p.log_index}</dd></div>
-        <div><dt>{t("desk.pubs.consent")}</dt><dd>{p.consent || t("desk.pubs.noConsent")}</dd></div>
+        <div><dt>{t("desk.pubs.consent")}</dt><dd>{consentText(t, p.consent)}</dd></div>
       </dl>
       <p class="hash"><span class="muted">{t("pubs.commitment")}:</span> <code>{p.commitment}</code></p>
       {p.sources.length > 0 && (
@@ -89,9 +89,17 @@ function PostCard(props: { session: Session; post: Post; write: boolean; extra: 
           ))}
         </ol>
       )}
-      {props.write && !retracted && <ChangePost session={props.session} post={p} done={props.changed} />}
+      {props.write && <ChangePost session={props.session} post={p} retracted={retracted} done={props.changed} />}
     </li>
   );
+}
+
+// The consent a post relies on, as the server words it ("no case: none needed", "case C-…: consent
+// to publish"), in the reader's language.
+function consentText(t: ReturnType<typeof useLabels>["t"], consent: string): string {
+  const m = /^case (\S+): consent to publish$/.exec(consent);
+  if (m) return t("desk.pubs.caseConsent", { code: m[1]! });
+  return consent === "no case: none needed" || !consent ? t("desk.pubs.noConsent") : consent;
 }
 
 // A datetime-local value as the UTC time the server takes (YYYY-MM-DDTHH:MM:SSZ).
@@ -175,7 +183,8 @@ export function Area(props: { label: string; hint?: string; value: string; set: 
   );
 }
 
-function ChangePost(props: { session: Session; post: Post; done: (c: Change) => void }) {
+// Nothing changes a retracted post: once retracted, only the answer to the retraction stays.
+function ChangePost(props: { session: Session; post: Post; retracted: boolean; done: (c: Change) => void }) {
   const { t } = useLabels();
   const [kind, setKind] = useState("");
   const [text, setText] = useState("");
@@ -191,6 +200,7 @@ function ChangePost(props: { session: Session; post: Post; done: (c: Change) => 
       props.done(c);
       return t(kind === "retraction" ? "desk.pubs.retracted" : "desk.pubs.changed", { n: c.log_index });
     });
+  if (props.retracted) return state.ok ? <Outcome state={state} /> : null;
   return (
     <details>
       <summary>{t("desk.pubs.change")}</summary>
