@@ -169,11 +169,12 @@ for (const lang of langs) {
           await page.goto(`/staff/demo/${screen}`);
           await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
           await expect(page.locator(".loading")).toHaveCount(0);
+          await screenshot(page, info, `pubs-${screen}-${suffix}`);
           // The forms open, so that they are scanned too.
           for (const s of await page.locator("details > summary").all()) await s.click();
           await expectAccessible(page);
           expect(await page.evaluate(() => document.documentElement.scrollWidth), screen).toBeLessThanOrEqual(width);
-          await screenshot(page, info, `pubs-${screen}-${suffix}`);
+          await screenshot(page, info, `pubs-${screen}-forms-${suffix}`);
         }
       }
       await page.getByRole("button", { name: /^(Log out|Выйти|Шығу)$/ }).click();

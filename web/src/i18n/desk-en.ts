@@ -184,7 +184,7 @@ export const deskEn = {
       removeSource: "Remove source {n}",
       submit: "Record the post",
       recorded: "The post is recorded as log entry {n}.",
-      list: "Posts",
+      list: "Recorded posts",
       none: "No posts yet.",
       entry: "Log entry",
       consent: "Consent",

@@ -517,6 +517,7 @@ export const en = {
     wentUp: "Went up on {date}",
     entry: "log entry {n}",
     commitment: "SHA-256 of the text",
+    changeCommitment: "SHA-256 of the change's text",
     history: "History",
     more: "Show more",
     change: { correction: "Corrected on {date}", disclaimer: "Disclaimer added on {date}", archival: "Archived on {date}", retraction: "Retracted on {date}" },

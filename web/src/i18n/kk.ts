@@ -514,6 +514,7 @@ export const kk: Catalog = {
     wentUp: "Жарияланған күні: {date}",
     entry: "журнал жазбасы № {n}",
     commitment: "Мәтіннің SHA-256 мәні",
+    changeCommitment: "Өзгеріс мәтінінің SHA-256 мәні",
     history: "Тарихы",
     more: "Тағы көрсету",
     change: { correction: "Түзетілді: {date}", disclaimer: "Ескертпе қосылды: {date}", archival: "Мұрағатқа көшірілді: {date}", retraction: "Кері қайтарылды: {date}" },

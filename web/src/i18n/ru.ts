@@ -525,6 +525,7 @@ export const ru: Catalog = {
     wentUp: "Опубликовано {date}",
     entry: "запись журнала № {n}",
     commitment: "SHA-256 текста",
+    changeCommitment: "SHA-256 текста изменения",
     history: "История",
     more: "Показать ещё",
     change: { correction: "Исправлено {date}", disclaimer: "Добавлена оговорка {date}", archival: "Перенесено в архив {date}", retraction: "Отозвано {date}" },

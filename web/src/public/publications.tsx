@@ -39,7 +39,7 @@ export function PublicationsView(props: { org: string }) {
             return (
               <li key={p.log_index} class="card post">
                 <h2>
-                  {t(`pubs.channel.${p.channel as "other"}`)} · {dateTime(lang, p.posted)}
+                  {t(`pubs.channel.${p.channel as "other"}`)}
                   {retracted && <> <span class="badge late">{t("pubs.kind.retraction")}</span></>}
                 </h2>
                 <p class="url"><a href={p.url} rel="noopener noreferrer">{p.url}</a></p>
@@ -52,7 +52,7 @@ export function PublicationsView(props: { org: string }) {
                       {p.changes.map((c) => (
                         <li key={c.log_index}>
                           {t(`pubs.change.${c.kind as "correction"}`, { date: dateTime(lang, c.at) })} · {t("pubs.entry", { n: c.log_index })}
-                          {c.commitment && <div class="hash"><span class="muted">{t("pubs.commitment")}:</span> <code>{c.commitment}</code></div>}
+                          {c.commitment && <div class="hash"><span class="muted">{t("pubs.changeCommitment")}:</span> <code>{c.commitment}</code></div>}
                         </li>
                       ))}
                     </ol>
