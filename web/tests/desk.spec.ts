@@ -173,7 +173,7 @@ test("a lawyer sees only the case assigned to them, and has no hotline or figure
   const lawyer = await (await browser.newContext()).newPage();
   await setLang(lawyer, "en");
   await logIn(lawyer, "e2e-lawyer");
-  await expect(menu(lawyer).getByRole("link")).toHaveText(["Expenses", "Cases", "Officials", "My account"]);
+  await expect(menu(lawyer).getByRole("link")).toHaveText(["Expenses", "Cases", "Officials", "Publications", "Docket", "My account"]);
   await lawyer.goto(`/staff/demo/cases/${caseCode}`);
   await expect(lawyer.getByRole("heading", { level: 1 })).toHaveText(`Case ${caseCode}`);
   // A lawyer records events but does not assign people.

@@ -43,6 +43,9 @@ add_user e2e-books-director director "thistle beacon marble otter 5186"  # staff
 add_user e2e-caseworker case_worker "willow garnet runway tulip 3318"
 add_user e2e-lawyer lawyer "harbor pistachio lilac engine 8054"
 add_user e2e-lawyer-2 lawyer "meadow cobalt falcon ribbon 1297"
+# Communications: posts and their changes (publications.spec.ts).
+add_user e2e-comms communications "orchard pylon sable kettle 4826"
+add_user e2e-docket-director director "gravel sonnet puffin marigold 3075"  # the docket
 cp .test-data/e2e-accountant.password .test-data/accountant.password
 "$bin" user list --data "$data" | awk 'NR > 1 {print $1 > (".test-data/" $2 ".id")}'
 # A vault (survivors' identities are sealed in it), unsealed when the server starts, and a small

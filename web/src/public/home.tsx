@@ -48,7 +48,7 @@ export function Home(props: { org: string }) {
           </div>
         </dl>
         <p class="more-links">
-          <a href={`/${props.org}/impact`}>{t("impact.link")}</a> · <a href={`/${props.org}/help`}>{t("help.link")}</a>
+          <a href={`/${props.org}/impact`}>{t("impact.link")}</a> · <a href={`/${props.org}/publications`}>{t("pubs.link")}</a> · <a href={`/${props.org}/help`}>{t("help.link")}</a>
         </p>
       </section>
       <section aria-labelledby="appeals">

@@ -12,6 +12,7 @@ import { Header, Footer, Loading, ErrorBox, Ctx } from "./ui";
 import { VerifyView } from "./verify";
 import { HelpView } from "./help";
 import { ImpactView } from "./impact";
+import { PublicationsView } from "./publications";
 
 export type Route =
   | { page: "root" }
@@ -20,6 +21,7 @@ export type Route =
   | { page: "verify"; org: string }
   | { page: "help"; org: string }
   | { page: "impact"; org: string }
+  | { page: "publications"; org: string }
   | { page: "missing"; org?: string };
 
 export function parseRoute(path: string): Route {
@@ -31,6 +33,7 @@ export function parseRoute(path: string): Route {
   if (seg.length === 2 && seg[1] === "verify") return { page: "verify", org };
   if (seg.length === 2 && seg[1] === "help") return { page: "help", org };
   if (seg.length === 2 && seg[1] === "impact") return { page: "impact", org };
+  if (seg.length === 2 && seg[1] === "publications") return { page: "publications", org };
   if (seg.length === 3 && seg[1] === "appeals") return { page: "appeal", org, code: seg[2]! };
   return { page: "missing", org };
 }
@@ -81,6 +84,9 @@ function App() {
       break;
     case "impact":
       body = <ImpactView org={route.org} />;
+      break;
+    case "publications":
+      body = <PublicationsView org={route.org} />;
       break;
     default:
       body = <ErrorBox notFound />;

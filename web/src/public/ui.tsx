@@ -31,6 +31,9 @@ export function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: R
             <a href={`/${org}/impact`} aria-current={here === "impact" ? "page" : undefined}>
               {t("impact.nav")}
             </a>
+            <a href={`/${org}/publications`} aria-current={here === "publications" ? "page" : undefined}>
+              {t("pubs.nav")}
+            </a>
             <a href={`/${org}/verify`} aria-current={here === "verify" ? "page" : undefined}>
               {t("site.verify")}
             </a>

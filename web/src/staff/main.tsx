@@ -23,12 +23,14 @@ import { TransfersView } from "./transfers";
 
 export type Page = "home" | "appeals" | "donations" | "expenses" | "expense" | "transfers" | "corrections" | "statements"
   | "report" | "dashboard" | "account" | "users" | "vault" | "trail" | "missing"
-  | "hotline" | "consultations" | "cases" | "case" | "survivor" | "officials" | "desk-stats";
+  | "hotline" | "consultations" | "cases" | "case" | "survivor" | "officials" | "desk-stats"
+  | "publications" | "docket";
 const pages: Page[] = ["appeals", "donations", "expenses", "transfers", "corrections", "statements", "report", "dashboard", "account",
-  "users", "vault", "trail", "hotline", "consultations", "cases", "officials", "desk-stats"];
+  "users", "vault", "trail", "hotline", "consultations", "cases", "officials", "desk-stats",
+  "publications", "docket"];
 // The case desk's screens: a chunk of their own, loaded when one is opened (books staff never
 // download them).
-const deskPages: Page[] = ["hotline", "consultations", "cases", "case", "survivor", "officials", "desk-stats"];
+const deskPages: Page[] = ["hotline", "consultations", "cases", "case", "survivor", "officials", "desk-stats", "publications", "docket"];
 export interface Route {
   org?: string;
   page: Page;
@@ -240,6 +242,8 @@ function Header(props: { lang: Lang; setLang: (l: Lang) => void; route: Route; s
             {may.desk(role) && link("cases", "deskNav.cases")}
             {may.caseWrite(role) && link("officials", "deskNav.officials")}
             {may.deskStats(role) && link("desk-stats", "deskNav.stats")}
+            {may.publications(role) && link("publications", "deskNav.publications")}
+            {may.docket(role) && link("docket", "deskNav.docket")}
             {may.users(role) && link("users", "admin.nav.users")}
             {may.vault(role) && link("vault", "admin.nav.vault")}
             {may.trail(role) && link("trail", "admin.nav.trail")}

@@ -102,6 +102,13 @@ export const may = {
   caseWrite: (r: Role) => r === "case_worker" || r === "lawyer" || r === "director",
   assign: (r: Role) => r === "case_worker" || r === "director",
   deskStats: (r: Role) => r === "case_worker" || r === "director",
+  // Posts about the work and cases: recorded by communications and directors, read by lawyers too.
+  publications: (r: Role) => r === "communications" || r === "director" || r === "lawyer",
+  publicationsWrite: (r: Role) => r === "communications" || r === "director",
+  // The legal-defence docket: read by lawyers, communications and directors; written (and the
+  // chronology report exported) by lawyers and directors.
+  docket: (r: Role) => r === "lawyer" || r === "communications" || r === "director",
+  docketWrite: (r: Role) => r === "lawyer" || r === "director",
 };
 
 // Every role, in the order the role menus list them (the privileged ones last).

@@ -1,6 +1,7 @@
 // The case desk's screens (issue 15), a chunk of their own that the staff's app loads when one
 // of them is opened: the hotline form, consultations, cases and a case's page, a survivor's
-// timeline, complaints against officials, the desk's figures, and the deadlines due soon. Each
+// timeline, complaints against officials, the desk's figures, posts and their changes, the legal-defence
+// docket, and the deadlines due soon. Each
 // screen only for the roles the API allows (the server refuses the rest anyway).
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -11,7 +12,9 @@ import { CaseView } from "./casepage";
 import { CasesView } from "./cases";
 import { ConsultationsView } from "./consultations";
 import { HotlineView } from "./hotline";
+import { DocketView } from "./docket";
 import { OfficialsView } from "./officials";
+import { PublicationsView } from "./publications";
 import { DeskStatsView } from "./stats";
 import { SurvivorView } from "./survivor";
 import { loadVocabulary } from "./ui";
@@ -46,6 +49,15 @@ export function DeskScreen(props: { page: string; id?: string; session: Session 
 }
 
 function Screen(props: { page: string; id?: string; session: Session }) {
+  const s = props.session;
+  const role = s.user.role;
+  // Publications and the docket need no vocabulary (their lists are their own).
+  if (props.page === "publications") return may.publications(role) ? <PublicationsView session={s} /> : <ErrorBox notFound />;
+  if (props.page === "docket") return may.docket(role) ? <DocketView session={s} /> : <ErrorBox notFound />;
+  return <VocabScreen {...props} />;
+}
+
+function VocabScreen(props: { page: string; id?: string; session: Session }) {
   const s = props.session;
   const role = s.user.role;
   const allowed =

@@ -23,6 +23,11 @@ export const lists = {
   filedWith: ["internal_security", "prosecutor", "court", "ombudsman", "other"],
   complaintOutcomes: ["pending", "disciplinary", "dismissal", "criminal_case", "rejected"],
   documentStatuses: ["obtained", "requested", "refused", "unknown"],
+  pubChannels: ["website", "instagram", "facebook", "telegram", "youtube", "tiktok", "x", "press", "other"],
+  pubChanges: ["correction", "disclaimer", "archival", "retraction"],
+  docketEvents: ["opened", "qualified_as_suspect", "interrupted", "terminated", "reopened", "suspended_by_court", "resumed",
+    "acquitted", "convicted", "wanted_list", "extradition_request", "entry_ban", "accounts_frozen", "donors_data_requested",
+    "file_access_refused", "summons", "hearing", "other"],
 } as const;
 
 let vocabulary: Promise<Vocabulary> | undefined;
@@ -35,7 +40,8 @@ export function loadVocabulary(org: string): Promise<Vocabulary> {
 }
 
 export type VocabKind = "channel" | "contactKind" | "callerRole" | "category" | "context" | "region" | "ageGroup" | "sex"
-  | "police" | "referral" | "outcome" | "precision" | "conduct" | "filedWith" | "complaintOutcome" | "docStatus" | "choice";
+  | "police" | "referral" | "outcome" | "precision" | "conduct" | "filedWith" | "complaintOutcome" | "docStatus" | "choice"
+  | "docketEvent";
 
 // "no_corpus_delicti" -> "No corpus delicti": for ids the catalogue has no label for.
 export const humanise = (id: string) => {
