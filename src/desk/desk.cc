@@ -62,6 +62,14 @@ std::string utc_time(std::int64_t t) {
   return books::date_of_day(day) + buf;
 }
 
+// The error of the i-th item of a batch, named as "list[i].field".
+Error item_error(const Error& e, const std::string& list, std::size_t i) {
+  const std::string at = list + "[" + std::to_string(i) + "]";
+  Error out = e.context(at);
+  out.field = at + "." + e.field;
+  return out;
+}
+
 std::string month_of_unix(std::int64_t t) { return books::date_of_day(t / 86400).substr(0, 7); }
 std::string month_of(const std::optional<std::string>& date) { return date ? date->substr(0, 7) : std::string(); }
 
@@ -239,9 +247,7 @@ Result<std::vector<Desk::Logged>> Desk::import_consultations(const User& by, con
   for (std::size_t i = 0; i < batch.size(); ++i) {
     auto row = check_consultation(by, batch[i], true);
     if (!row) {
-      Error e = row.error().context("consultations[" + std::to_string(i) + "]");
-      e.field = "consultations[" + std::to_string(i) + "]." + e.field;
-      return std::unexpected(e);
+      return std::unexpected(item_error(row.error(), "consultations", i));
     }
     rows.push_back(std::move(*row));
   }
@@ -421,20 +427,12 @@ Result<EventRow> Desk::add_event(const User& by, const std::string& code, const 
 
 Result<CaseRow> Desk::import_case(const User& by, const NewCase& c, const std::vector<NewEvent>& events) {
   for (std::size_t i = 0; i < events.size(); ++i)
-    if (auto st = check_event(events[i]); !st) {
-      Error e = st.error().context("events[" + std::to_string(i) + "]");
-      e.field = "events[" + std::to_string(i) + "]." + e.field;
-      return std::unexpected(e);
-    }
+    if (auto st = check_event(events[i]); !st) return std::unexpected(item_error(st.error(), "events", i));
   AMANAT_TRY(row, check_case(by, c));
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
     AMANAT_CHECK(insert_case(tx, by, c, row));
     for (std::size_t i = 0; i < events.size(); ++i)
-      if (auto ev = apply_event(tx, by, row, events[i]); !ev) {
-        Error e = ev.error().context("events[" + std::to_string(i) + "]");
-        e.field = "events[" + std::to_string(i) + "]." + e.field;
-        return std::unexpected(e);
-      }
+      if (auto ev = apply_event(tx, by, row, events[i]); !ev) return std::unexpected(item_error(ev.error(), "events", i));
     return ids_.record(tx, "user:" + std::to_string(by.id), "import-case", row.code, std::to_string(events.size()));
   }));
   return row;
