@@ -161,9 +161,51 @@ class ApiTest : public ::testing::Test {
     api->add_org(a.org("alpha"));
   }
 
+  std::int64_t user_id(const std::string& token) {
+    return body_of(api->handle(request("GET", "orgs/alpha/me", "", token)))["user"]["id"];
+  }
+
+  // An expense booked by `booker` and charged to a new appeal for a new case in `a`, to which the
+  // users `lawyer` and `worker` (ids; 0: nobody) are assigned: the expense whose confirmations
+  // they may record. The vault must be unsealed. Returns the expense's record number.
+  std::string case_expense(const std::string& director, const std::string& booker, std::int64_t lawyer,
+                           std::int64_t worker) {
+    auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})",
+                                       director));
+    EXPECT_EQ(subject.status, 201) << subject.body;
+    auto opened = api->handle(request("POST", "orgs/alpha/cases",
+                                      json{{"survivor", body_of(subject)["code"]}, {"category", "rape"},
+                                           {"region", "astana"}}.dump(),
+                                      director));
+    EXPECT_EQ(opened.status, 201) << opened.body;
+    const std::string code = body_of(opened)["code"];
+    json people = json::object();
+    if (lawyer) people["lawyer"] = lawyer;
+    if (worker) people["case_worker"] = worker;
+    EXPECT_EQ(api->handle(request("POST", "orgs/alpha/cases/" + code + "/people", people.dump(), director)).status, 200);
+    const std::string appeal = "A-CASE-" + std::to_string(++appeals);
+    auto o = api->handle(request("POST", "orgs/alpha/appeals",
+                                 json{{"code", appeal}, {"title", "Legal help"}, {"case", code}, {"target", 100000},
+                                      {"currency", "KZT"}, {"date", "2025-05-01"}}.dump(),
+                                 director));
+    EXPECT_EQ(o.status, 201) << o.body;
+    auto d = api->handle(request("POST", "orgs/alpha/donations",
+                                 json{{"date", "2025-05-01"}, {"amount", 1000}, {"currency", "KZT"}, {"channel", "card"},
+                                      {"fund", appeal}}.dump(),
+                                 booker));
+    EXPECT_EQ(d.status, 201) << d.body;
+    auto e = api->handle(request("POST", "orgs/alpha/expenses",
+                                 json{{"date", "2025-05-02"}, {"amount", 100}, {"currency", "KZT"}, {"category", "lawyer"},
+                                      {"payee", "An invented law office"},
+                                      {"splits", json::array({{{"fund", appeal}, {"amount", 100}}})}}.dump(),
+                                 booker));
+    EXPECT_EQ(e.status, 201) << e.body;
+    return std::to_string(body_of(e)["record"].get<std::uint64_t>());
+  }
+
   OrgFixture a, b;
   std::unique_ptr<Api> api;
-  int users = 0;
+  int users = 0, appeals = 0;
   std::map<std::string, Bytes> secrets;
 };
 
@@ -200,6 +242,7 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/cases/{case}/consents", R"({"stats":true})"},
       {"/orgs/{org}/cases/{case}/people", R"({"case_worker":0})"},
       {"/orgs/{org}/cases/{case}/deadlines", R"({"due":"2025-07-01","what":"Read the case file"})"},
+      {"/orgs/{org}/cases/{case}/referrals", R"({"service":"medical","date":"2025-05-02","override":"an invented reason"})"},
       {"/orgs/{org}/complaints",
        R"({"official_rank":"captain","official_unit":"district police","region":"astana","conduct":"inaction","filed_with":"prosecutor","filed_on":"2025-05-01"})"},
       {"/orgs/{org}/complaints/{complaint}/outcome", R"({"outcome":"rejected","decided_on":"2025-06-01"})"},
@@ -1363,8 +1406,8 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
   for (const Route& r : api->routes()) {
     const bool subjects = r.path.find("/subjects/{code}") != std::string::npos;
     const bool cases = r.path.find("{case}") != std::string::npos;
-    // A deadline is named within its case; the desk's tests cover marking one done.
-    if (r.path.find("{deadline}") != std::string::npos) continue;
+    // A deadline or referral is named within its case; the desk's tests cover those routes.
+    if (r.path.find("{deadline}") != std::string::npos || r.path.find("{referral}") != std::string::npos) continue;
     std::string param = subjects || r.path.find("{code}") != std::string::npos ? "{code}"
                         : cases                                               ? "{case}"
                         : r.path.find("{record}") != std::string::npos        ? "{record}"
@@ -1384,14 +1427,19 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
       const bool declared = r.is_public || std::find(r.roles.begin(), r.roles.end(), role) != r.roles.end();
       if (r.path.ends_with("/confirmations"))  // the confirmation the role may record
         body = json{{"role", role == Role::lawyer ? "lawyer" : "survivor"}}.dump();
+      // A lawyer or case worker confirms only the expenses of their own cases; `expense` is for none.
+      const bool scoped = r.path.ends_with("/confirmations") && (role == Role::lawyer || role == Role::case_worker);
       std::string existing = subjects ? own_subject(role)
                              : cases               ? own_case(role)
+                             : scoped ? case_expense(director, tokens[Role::accountant], role == Role::lawyer ? ids[role] : 0,
+                                                     role == Role::case_worker ? ids[role] : 0)
                              : param == "{record}"  ? expense
                              : param == "{sha256}"  ? sha
                              : param == "{message}" ? message
                                                     : "A-1";
       std::string others = subjects ? new_subject(stranger)
                            : cases  ? new_case(stranger, new_subject(stranger))
+                           : scoped ? expense
                                     : existing;
       std::string missing = subjects                                       ? "S-NOSUCH00"
                             : cases                                        ? "C-2025-NOSUCH"
@@ -1417,7 +1465,9 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
       else
         EXPECT_TRUE(own != 401 && own != 403 && own != 404) << what << " (own): " << own;
       int other = call(others);
-      if (((subjects || cases) && role != Role::director) || not_their_file) {
+      if (scoped) {
+        EXPECT_EQ(other, 403) << what << " (an expense for no case of theirs)";
+      } else if (((subjects || cases) && role != Role::director) || not_their_file) {
         EXPECT_EQ(other, 404) << what << " (another's)";
       } else {
         EXPECT_TRUE(other != 401 && other != 403 && other != 404) << what << " (another's): " << other;
@@ -2178,12 +2228,9 @@ TEST_F(ApiTest, TheTrailAnchorOnTheLogCarriesAKeyedCommitmentAndNoTrailHash) {
 // Receipts and evidence: uploaded once (sealed at rest), attached and confirmed by their hash.
 TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
   std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
-  std::string worker = login_as(a, Role::case_worker);
-  auto e = api->handle(request("POST", "orgs/alpha/expenses",
-                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
-                               accountant));
-  ASSERT_EQ(e.status, 201) << e.body;
-  std::string expense = std::to_string(body_of(e)["record"].get<std::uint64_t>());
+  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  std::string expense = case_expense(director, accountant, user_id(lawyer), user_id(worker));
   // The accountant who booked it is not one of its approvers.
   auto own = api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/approvals", "{}", accountant));
   EXPECT_EQ(own.status, 422);
@@ -2241,11 +2288,9 @@ TEST_F(ApiTest, ReceiptFilesAreSealedAttachedAndConfirmedByTheirHash) {
 // commitment, and the private database still names the file by its hash.
 TEST_F(ApiTest, TheLogCommitsToAFileWithASealedSaltAndNeverCarriesItsHash) {
   std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
-  auto e = api->handle(request("POST", "orgs/alpha/expenses",
-                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
-                               accountant));
-  ASSERT_EQ(e.status, 201) << e.body;
-  const std::uint64_t expense = body_of(e)["record"];
+  std::string director = login_as(a, Role::director);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  const std::uint64_t expense = std::stoull(case_expense(director, accountant, user_id(lawyer), 0));
   const std::string pdf = "%PDF-1.4 an invented statement a stranger might guess";
   auto up = api->handle(request("POST", "orgs/alpha/files", pdf, lawyer, "application/pdf"));
   ASSERT_EQ(up.status, 201) << up.body;
@@ -2295,36 +2340,86 @@ TEST_F(ApiTest, TheLogCommitsToAFileWithASealedSaltAndNeverCarriesItsHash) {
   EXPECT_TRUE(uses->receipt && uses->lawyer_evidence);
 }
 
-// Files are read by the roles that may see what they are about: the survivor's signed
-// confirmation not by the accountant who books the expense, nor by the lawyer; each download is
-// in the access trail.
-TEST_F(ApiTest, TheSurvivorsSignedConfirmationIsReadOnlyByThoseWhoMayReadSurvivors) {
-  std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
-  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
-  auto e = api->handle(request("POST", "orgs/alpha/expenses",
-                               R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"medical","payee":"An invented clinic","splits":[{"fund":"general","amount":100}]})",
-                               accountant));
-  ASSERT_EQ(e.status, 201) << e.body;
-  std::string expense = std::to_string(body_of(e)["record"].get<std::uint64_t>());
+// A lawyer confirms, and a case worker records the survivor's confirmation of, only an expense
+// charged to an appeal for a case assigned to them: any lawyer could vouch for any expense
+// before. An expense for no case is confirmed by a director only.
+TEST_F(ApiTest, ALawyerConfirmsOnlyTheExpensesOfTheirOwnCases) {
+  std::string accountant = login_as(a, Role::accountant), director = login_as(a, Role::director);
+  std::string lawyer = login_as(a, Role::lawyer), other_lawyer = login_as(a, Role::lawyer);
+  std::string worker = login_as(a, Role::case_worker), other_worker = login_as(a, Role::case_worker);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  const std::string ours = case_expense(director, accountant, user_id(lawyer), user_id(worker));
+  auto general = api->handle(request("POST", "orgs/alpha/expenses",
+                                     R"({"date":"2025-05-02","amount":100,"currency":"KZT","category":"lawyer","payee":"An invented law office","splits":[{"fund":"general","amount":100}]})",
+                                     accountant));
+  ASSERT_EQ(general.status, 201) << general.body;
+  const std::string none = std::to_string(body_of(general)["record"].get<std::uint64_t>());
   auto up = api->handle(request("POST", "orgs/alpha/files", "%PDF-1.4 signed by an invented survivor", worker,
                                 "application/pdf"));
   ASSERT_EQ(up.status, 201);
-  std::string sha = body_of(up)["sha256"];
-  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/confirmations",
-                                json{{"role", "survivor"}, {"evidence", sha}}.dump(), worker)).status, 201);
-  auto get = [&](const std::string& token) {
+  const std::string sha = body_of(up)["sha256"];
+  auto confirm = [&](const std::string& expense, const std::string& token, const json& body) {
+    return api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/confirmations", body.dump(), token));
+  };
+  for (const auto& [token, role] : {std::pair{other_lawyer, "lawyer"}, std::pair{other_worker, "survivor"}}) {
+    auto refused = confirm(ours, token, {{"role", role}, {"evidence", sha}});
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_EQ(body_of(refused)["type"], "/api/v1/problems/not-your-case");
+    EXPECT_EQ(body_of(refused)["field"], "record");
+  }
+  for (const auto& [token, role] : {std::pair{lawyer, "lawyer"}, std::pair{worker, "survivor"}})
+    EXPECT_EQ(confirm(none, token, {{"role", role}, {"evidence", sha}}).status, 403);
+  EXPECT_EQ(confirm("999999", lawyer, {{"role", "lawyer"}}).status, 404);  // missing stays missing
+  // Nothing was recorded by the refusals; the case's own people and a director are let through.
+  auto state = body_of(api->handle(request("GET", "orgs/alpha/expenses/" + ours, {}, accountant)));
+  EXPECT_FALSE(state["lawyer_confirmed"].get<bool>());
+  EXPECT_FALSE(state["survivor_confirmed"].get<bool>());
+  EXPECT_EQ(confirm(ours, lawyer, {{"role", "lawyer"}}).status, 201);
+  EXPECT_EQ(confirm(ours, worker, {{"role", "survivor"}, {"evidence", sha}}).status, 201);
+  EXPECT_EQ(confirm(none, director, {{"role", "lawyer"}, {"evidence", sha}}).status, 201);
+}
+
+// Files are read by the roles that may see what they are about: the survivor's signed
+// confirmation not by the accountant who books the expense, nor by the lawyer, nor by a case
+// worker of another case; the lawyer's evidence only by the case's lawyer and case worker; each
+// download is in the access trail.
+TEST_F(ApiTest, TheSurvivorsSignedConfirmationIsReadOnlyByThoseWhoMayReadSurvivors) {
+  std::string accountant = login_as(a, Role::accountant), lawyer = login_as(a, Role::lawyer);
+  std::string worker = login_as(a, Role::case_worker), director = login_as(a, Role::director);
+  std::string other_worker = login_as(a, Role::case_worker), other_lawyer = login_as(a, Role::lawyer);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  std::string expense = case_expense(director, accountant, user_id(lawyer), user_id(worker));
+  // A confirmation's evidence, uploaded and recorded by `token`: its SHA-256.
+  auto evidence = [&](const std::string& text, const char* role, const std::string& token) {
+    auto up = api->handle(request("POST", "orgs/alpha/files", text, token, "application/pdf"));
+    EXPECT_EQ(up.status, 201);
+    std::string sha = body_of(up)["sha256"];
+    EXPECT_EQ(api->handle(request("POST", "orgs/alpha/expenses/" + expense + "/confirmations",
+                                  json{{"role", role}, {"evidence", sha}}.dump(), token)).status, 201);
+    return sha;
+  };
+  auto read = [&](const std::string& sha, const std::string& token) {
     return api->handle(request("GET", "orgs/alpha/files/" + sha, {}, token)).status;
   };
-  EXPECT_EQ(get(accountant), 404);
-  EXPECT_EQ(get(lawyer), 404);
-  EXPECT_EQ(get(worker), 200);
-  EXPECT_EQ(get(director), 200);
+  const std::string signed_by_her = evidence("%PDF-1.4 signed by an invented survivor", "survivor", worker);
+  EXPECT_EQ(read(signed_by_her, accountant), 404);
+  EXPECT_EQ(read(signed_by_her, lawyer), 404);
+  EXPECT_EQ(read(signed_by_her, other_worker), 404);
+  EXPECT_EQ(read(signed_by_her, worker), 200);
+  EXPECT_EQ(read(signed_by_her, director), 200);
   auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", {}, director)));
   int reads = 0, refused = 0;
   for (const auto& t : trail["entries"])
     if (t["action"] == "read-file") ++(t["outcome"] == "refused" ? refused : reads);
   EXPECT_EQ(reads, 2) << trail.dump();
-  EXPECT_EQ(refused, 2) << trail.dump();
+  EXPECT_EQ(refused, 3) << trail.dump();
+
+  const std::string report = evidence("%PDF-1.4 an invented lawyer's signed report", "lawyer", lawyer);
+  EXPECT_EQ(read(report, lawyer), 200);
+  EXPECT_EQ(read(report, worker), 200);
+  EXPECT_EQ(read(report, other_lawyer), 404);
+  EXPECT_EQ(read(report, other_worker), 404);
+  EXPECT_EQ(read(report, accountant), 404);
 }
 
 // Reports published while donations are being booked, and the access trail anchored, still
@@ -2612,6 +2707,98 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
 
 // An intake message becomes a consultation: logged with the message's number, the message leaves
 // the hotline's waiting list.
+// A referral to a service needs the consent it relies on (police, lawyers, other services), or
+// the reason it is made without, which stays with it and in the trail; what became of it is
+// recorded later, not before it was made. The case page lists them.
+TEST_F(ApiTest, AReferralNeedsItsConsentOrAReasonAndKeepsWhatBecameOfIt) {
+  std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
+  std::string other = login_as(a, Role::case_worker);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
+  ASSERT_EQ(subject.status, 201) << subject.body;
+  auto opened = api->handle(request("POST", "orgs/alpha/cases",
+                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"},
+                                         {"region", "astana"}, {"consents", {{"police", true}}}}.dump(), worker));
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string code = body_of(opened)["code"], base = "orgs/alpha/cases/" + code;
+  auto refer = [&](const json& body, const std::string& token) {
+    return api->handle(request("POST", base + "/referrals", body.dump(), token));
+  };
+  EXPECT_EQ(refer({{"service", "police"}, {"date", "2025-05-02"}}, worker).status, 201);  // consented
+  auto refused = refer({{"service", "shelter"}, {"date", "2025-05-02"}}, worker);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(body_of(refused)["type"], "/api/v1/problems/consent-missing");
+  EXPECT_EQ(body_of(refused)["field"], "service");
+  EXPECT_EQ(refer({{"service", "spa"}, {"date", "2025-05-02"}}, worker).status, 400);
+  EXPECT_EQ(refer({{"service", "medical"}, {"date", "2099-01-01"}}, worker).status, 400);
+  EXPECT_EQ(refer({{"service", "shelter"}, {"date", "2025-05-02"}, {"override", "a child at risk tonight"}}, other).status,
+            404);  // not another case worker's case
+  auto overridden = refer({{"service", "shelter"}, {"date", "2025-05-02"}, {"override", "a child at risk tonight"}}, worker);
+  ASSERT_EQ(overridden.status, 201) << overridden.body;
+  const json shelter = body_of(overridden);
+  EXPECT_EQ(shelter["override"], "a child at risk tonight");
+  EXPECT_EQ(shelter["outcome"], "pending");
+  // Once she consents to services, a referral needs no reason.
+  ASSERT_EQ(api->handle(request("POST", base + "/consents", R"({"police":true,"services":true})", worker)).status, 200);
+  EXPECT_EQ(refer({{"service", "psychologist"}, {"date", "2025-05-03"}}, worker).status, 201);
+
+  const std::string outcome = base + "/referrals/" + std::to_string(shelter["id"].get<std::int64_t>()) + "/outcome";
+  EXPECT_EQ(api->handle(request("POST", outcome, R"({"outcome":"received","date":"2025-05-01"})", worker)).status, 400);
+  auto got = api->handle(request("POST", outcome, R"({"outcome":"received","date":"2025-05-04"})", worker));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(body_of(got)["outcome_date"], "2025-05-04");
+  EXPECT_EQ(api->handle(request("POST", base + "/referrals/999999/outcome", R"({"outcome":"declined","date":"2025-05-04"})",
+                                worker)).status, 404);
+  auto page = body_of(api->handle(request("GET", base, {}, worker)));
+  ASSERT_EQ(page["referrals"].size(), 3u) << page.dump();
+  EXPECT_EQ(page["referrals"][0]["service"], "police");
+  EXPECT_EQ(page["referrals"][1]["outcome"], "received");
+  EXPECT_TRUE(page["consents"]["services"].get<bool>());
+  auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", {}, director)));
+  int overrides = 0;
+  for (const auto& t : trail["entries"])
+    if (t["action"] == "case-referral" && t["outcome"] == "shelter override") ++overrides;
+  EXPECT_EQ(overrides, 1) << trail.dump();
+}
+
+// Whoever assigns a case picks people by name: every desk role lists the enabled lawyers, case
+// workers and directors (number, login name, role; nobody else), and a disabled user cannot be
+// put on a case.
+TEST_F(ApiTest, TheStaffACaseCanBeAssignedToAreListedByNameAndADisabledOneIsRefused) {
+  std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
+  std::string lawyer = login_as(a, Role::lawyer), gone = login_as(a, Role::lawyer);
+  std::string accountant = login_as(a, Role::accountant), hotline = login_as(a, Role::hotline_operator);
+  const std::int64_t lawyer_id = user_id(lawyer), gone_id = user_id(gone), accountant_id = user_id(accountant);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/users/" + std::to_string(gone_id) + "/status",
+                                R"({"enabled":false})", director)).status, 200);
+  for (const std::string& token : {worker, hotline, lawyer}) {
+    auto r = api->handle(request("GET", "orgs/alpha/desk/staff", {}, token));
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::map<std::int64_t, std::string> roles;
+    const json listed = body_of(r);
+    for (const auto& u : listed["staff"]) roles[u["id"].get<std::int64_t>()] = u["role"].get<std::string>();
+    EXPECT_EQ(roles[lawyer_id], "lawyer") << r.body;
+    EXPECT_EQ(roles[user_id(worker)], "case_worker");
+    EXPECT_EQ(roles.count(gone_id), 0u);
+    EXPECT_EQ(roles.count(accountant_id), 0u);
+    EXPECT_EQ(roles.count(user_id(hotline)), 0u);
+  }
+  EXPECT_EQ(api->handle(request("GET", "orgs/alpha/desk/staff", {}, accountant)).status, 403);
+
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
+  ASSERT_EQ(subject.status, 201) << subject.body;
+  auto opened = api->handle(request("POST", "orgs/alpha/cases",
+                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"},
+                                         {"region", "astana"}}.dump(), worker));
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string people = "orgs/alpha/cases/" + std::string(body_of(opened)["code"]) + "/people";
+  auto refused = api->handle(request("POST", people, json{{"lawyer", gone_id}}.dump(), worker));
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(body_of(refused)["field"], "lawyer");
+  EXPECT_EQ(api->handle(request("POST", people, json{{"lawyer", lawyer_id}}.dump(), worker)).status, 200);
+}
+
 TEST_F(ApiTest, AnIntakeMessageBecomesAConsultationAndLeavesTheWaitingList) {
   std::string director = login_as(a, Role::director), hotline = login_as(a, Role::hotline_operator);
   ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
@@ -2662,8 +2849,11 @@ TEST_F(ApiTest, PublicImpactCountsOnlyConsentedRecordsAndHidesSmallCells) {
     if (j[table].contains("total")) visible(j[table]["total"]);
   }
   const auto& q = j["consultations_by_quarter"];
-  for (const auto& c : q["row_totals"])
-    if (c["label"] == "physical_assault") EXPECT_EQ(c["n"], 0);  // none consented
+  for (const auto& c : q["row_totals"]) {
+    if (c["label"] == "physical_assault") {
+      EXPECT_EQ(c["n"], 0);  // none consented
+    }
+  }
   // The staff's figures count every record.
   auto stats = body_of(api->handle(request("GET", "orgs/alpha/desk/stats", "", login_as(a, Role::director))));
   std::int64_t all = 0;

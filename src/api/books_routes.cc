@@ -337,6 +337,19 @@ Result<http::Response> add_expense(Call& c) {
                                                   date_check(c)}));
 }
 
+// A lawyer or case worker acts on the books only for their own cases (desk/desk.h, who sees a
+// case): an expense's confirmations, and the evidence files of those confirmations, belong to
+// the cases of the appeals the expense is charged to. There must be one, and they must see each.
+Result<bool> sees_cases(Call& c, const std::vector<std::string>& cases) {
+  if (c.session->user.role == Role::director) return true;
+  if (cases.empty() || !c.org.desk) return false;
+  for (const std::string& code : cases) {
+    AMANAT_TRY(sees, c.org.desk->sees_case(c.session->user, code));
+    if (!sees) return false;
+  }
+  return true;
+}
+
 Result<http::Response> get_expense(Call& c) {
   AMANAT_TRY(leaf, record_param(c));
   AMANAT_TRY(e, c.org.store->expense(leaf));
@@ -345,8 +358,16 @@ Result<http::Response> get_expense(Call& c) {
              {"approvals", e->approvals},
              {"lawyer_confirmed", e->lawyer_confirmed},
              {"survivor_confirmed", e->survivor_confirmed},
-             {"receipts", e->receipts}};
+             {"receipts", e->receipts},
+             {"cases", e->cases}};
   if (e->reversed_by) body["reversed_by"] = *e->reversed_by;
+  Role who = c.session->user.role;
+  bool may_confirm = false;
+  if (who == Role::director || who == Role::lawyer || who == Role::case_worker) {
+    AMANAT_TRY(ours, sees_cases(c, e->cases));
+    may_confirm = ours;
+  }
+  body["may_confirm"] = may_confirm;
   return json_response(200, body);
 }
 
@@ -457,15 +478,19 @@ Result<http::Response> store_file(Call& c) {
 }
 
 // Who may read a file, by what it is about: a receipt the bookkeepers; the lawyer's
-// confirmation those who may see the case (not the accountant); the survivor's signed
-// confirmation, which can name her, only those who may read survivors. A file with several uses
-// is read by the roles all of them allow. A file the books do not use yet is read by the roles
-// that may upload (only its uploader knows its hash: it is on the log once it is used).
-bool may_read_file(Role who, const FileUses& u) {
+// confirmation the lawyer and case worker of the expense's case (not the accountant); the
+// survivor's signed confirmation, which can name her, only the case's case worker. A file with
+// several uses is read by the roles all of them allow. A file the books do not use yet is read by
+// the roles that may upload (only its uploader knows its hash: it is on the log once it is used).
+Result<bool> may_read_file(Call& c, const FileUses& u) {
+  Role who = c.session->user.role;
   if (who == Role::director) return true;
-  return (!u.receipt || who == Role::accountant) &&
-         (!u.lawyer_evidence || who == Role::lawyer || who == Role::case_worker) &&
-         (!u.survivor_evidence || who == Role::case_worker);
+  if (!((!u.receipt || who == Role::accountant) &&
+        (!u.lawyer_evidence || who == Role::lawyer || who == Role::case_worker) &&
+        (!u.survivor_evidence || who == Role::case_worker)))
+    return false;
+  if (!u.lawyer_evidence && !u.survivor_evidence) return true;
+  return sees_cases(c, u.cases);
 }
 
 Result<http::Response> read_file(Call& c) {
@@ -474,7 +499,8 @@ Result<http::Response> read_file(Call& c) {
   AMANAT_TRY(uses, c.org.store->file_uses(sha));
   // Refused as missing: whether the organisation holds a file is itself not for every role. The
   // refusal is in the trail: probing for a survivor's confirmation leaves a trace.
-  if (!may_read_file(c.session->user.role, uses)) {
+  AMANAT_TRY(may, may_read_file(c, uses));
+  if (!may) {
     if (c.org.identities) c.org.identities->record(actor(c), "read-file", "file:" + sha.substr(0, 16), "refused");
     return fail(reasons::file_not_found, "no stored file with that SHA-256");
   }
@@ -514,6 +540,17 @@ Result<http::Response> confirm_expense(Call& c) {
     return fail(reasons::forbidden, std::string("role: a ") + role_name(who) + " does not record the " +
                                              std::string(confirm_role_name(role)) + "'s confirmation",
                 "role");
+  if (who == Role::lawyer || who == Role::case_worker) {
+    AMANAT_TRY(state, c.org.store->expense(leaf));
+    if (state) {  // a missing expense is the books' 404 below
+      AMANAT_TRY(ours, sees_cases(c, state->cases));
+      if (!ours)
+        return fail(reasons::not_your_case,
+                    state->cases.empty() ? "record: the expense is for no case; a director records its confirmations"
+                                         : "record: the expense is for a case not assigned to you",
+                    "record");
+    }
+  }
   std::optional<FileCommitment> evidence;
   if (c.body.contains("evidence")) {
     AMANAT_TRY(file, committed_file(c, c.body["evidence"], "evidence"));
@@ -731,6 +768,9 @@ void add_books_routes(Api& api) {
                               out::flag("lawyer_confirmed", "The case's lawyer confirmed it"),
                               out::flag("survivor_confirmed", "The survivor confirmed it"),
                               out::texts("receipts", "SHA-256 of each receipt file"),
+                              out::texts("cases", "The cases of the appeals it is charged to (their codes)"),
+                              out::flag("may_confirm", "The caller may record its confirmations (a lawyer or case "
+                                                       "worker: for a case of theirs; a director: always)"),
                               reversed_by_field()}},
            .handler = get_expense});
 
@@ -867,8 +907,9 @@ void add_books_routes(Api& api) {
   api.add({.method = "GET",
            .path = "/orgs/{org}/files/{sha256}",
            .summary = "A stored receipt or evidence file, opened, for the roles that may see what it is about "
-                      "(a receipt: accountant; a lawyer's confirmation: lawyer, case worker; a survivor's: case "
-                      "worker; directors all); 404 to others. Each download is in the access trail",
+                      "(a receipt: accountant; a lawyer's confirmation: the lawyer and case worker of the expense's "
+                      "case; a survivor's: its case worker; directors all); 404 to others. Each download is in the "
+                      "access trail",
            .roles = {Role::accountant, Role::director, Role::lawyer, Role::case_worker},
            .response = "The file's bytes",
            .returns_media = "application/octet-stream",
@@ -888,7 +929,8 @@ void add_books_routes(Api& api) {
   api.add({.method = "POST",
            .path = "/orgs/{org}/expenses/{record}/confirmations",
            .summary = "Record that the case's lawyer or the survivor confirmed an expense (a lawyer records the "
-                      "lawyer's; a case worker the survivor's; a director either)",
+                      "lawyer's; a case worker the survivor's; a director either). A lawyer or case worker only for an "
+                      "expense charged to an appeal for a case they may see (403 not-your-case)",
            .roles = {Role::lawyer, Role::case_worker, Role::director},
            .body = Schema{"ConfirmationInput",
                           {one_of("role", "Whose confirmation", {"lawyer", "survivor"}),
@@ -896,6 +938,7 @@ void add_books_routes(Api& api) {
            .status = 201,
            .response = "The record number",
            .returns = record_created(),
+           .responses = {{403, "A lawyer or case worker, and the expense is for no case of theirs (not-your-case)"}},
            .handler = confirm_expense});
 
   // ---- staff: reports and statements ----

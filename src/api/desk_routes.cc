@@ -67,7 +67,8 @@ ojson consultation_json(const desk::ConsultationRow& c) {
 }
 
 ojson consents_json(const desk::Consents& c) {
-  return {{"stats", c.stats}, {"publish", c.publish}, {"police", c.police}, {"lawyer", c.lawyer}};
+  return {{"stats", c.stats},   {"publish", c.publish},   {"police", c.police},
+          {"lawyer", c.lawyer}, {"services", c.services}};
 }
 
 ojson case_json(const desk::CaseRow& c) {
@@ -100,6 +101,14 @@ ojson event_json(const desk::EventRow& e) {
 
 ojson deadline_json(const desk::DeadlineRow& d) {
   ojson j{{"id", d.id}, {"case", d.case_code}, {"due", d.due}, {"what", d.what}, {"done", d.done.has_value()}};
+  return j;
+}
+
+ojson referral_json(const desk::ReferralRow& r) {
+  ojson j{{"id", r.id},     {"case", r.case_code}, {"service", r.service}, {"date", r.made_on},
+          {"note", r.note}, {"outcome", r.outcome}};
+  if (!r.override_reason.empty()) j["override"] = r.override_reason;
+  if (r.outcome_on) j["outcome_date"] = *r.outcome_on;
   return j;
 }
 
@@ -141,7 +150,8 @@ Result<http::Response> vocabulary(Call& c) {
                              {"regions", values(desk::kRegions)},
                              {"age_groups", values(desk::kAgeGroups)},
                              {"referrals", values(desk::kReferrals)},
-                             {"outcomes", values(desk::kOutcomes)}});
+                             {"outcomes", values(desk::kOutcomes)},
+                             {"referral_outcomes", values(desk::kReferralOutcomes)}});
 }
 
 Result<http::Response> log_consultation(Call& c) {
@@ -208,7 +218,8 @@ Result<http::Response> list_consultations(Call& c) {
 }
 
 desk::Consents consents_of(const nlohmann::json& j) {
-  return {j.value("stats", false), j.value("publish", false), j.value("police", false), j.value("lawyer", false)};
+  return {j.value("stats", false), j.value("publish", false), j.value("police", false), j.value("lawyer", false),
+          j.value("services", false)};
 }
 
 Result<http::Response> open_case(Call& c) {
@@ -269,10 +280,13 @@ Result<http::Response> read_case(Call& c) {
   ojson events = ojson::array(), deadlines = ojson::array(), allowed = ojson::array();
   for (const auto& e : page->events) events.push_back(event_json(e));
   for (const auto& d : page->deadlines) deadlines.push_back(deadline_json(d));
+  ojson referrals = ojson::array();
+  for (const auto& r : page->referrals) referrals.push_back(referral_json(r));
   for (const auto* e : c.org.desk->procedure().allowed(page->row.stage)) allowed.push_back(e->id);
   ojson out = case_json(page->row);
   out["events"] = events;
   out["deadlines"] = deadlines;
+  out["referrals"] = referrals;
   out["allowed"] = allowed;
   return json_response(200, out);
 }
@@ -308,12 +322,14 @@ Result<http::Response> assign_case(Call& c) {
       auto u = c.org.accounts->user(*lawyer);
       if (!u) return fail(reasons::user_not_found, "no such user", "lawyer");
       if (u->role != Role::lawyer && u->role != Role::director) return fail_field("lawyer", "that user is not a lawyer");
+      if (u->disabled) return fail_field("lawyer", "that user is disabled");
     }
     if (worker && *worker) {
       auto u = c.org.accounts->user(*worker);
       if (!u) return fail(reasons::user_not_found, "no such user", "case_worker");
       if (u->role != Role::case_worker && u->role != Role::director)
         return fail_field("case_worker", "that user is not a case worker");
+      if (u->disabled) return fail_field("case_worker", "that user is disabled");
     }
   }
   AMANAT_CHECK(c.org.desk->assign(c.session->user, c.params.at("case"), lawyer, worker));
@@ -326,11 +342,40 @@ Result<http::Response> add_deadline(Call& c) {
   return json_response(201, deadline_json(d));
 }
 
+Result<http::Response> add_referral(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewReferral r{.service = b["service"], .date = b["date"], .note = b.value("note", std::string()),
+                      .override_reason = b.value("override", std::string())};
+  AMANAT_TRY(row, c.org.desk->refer(c.session->user, c.params.at("case"), r));
+  return json_response(201, referral_json(row));
+}
+
+Result<http::Response> referral_outcome(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(id, id_param(c, "referral", reasons::not_found));
+  AMANAT_TRY(row, c.org.desk->referral_outcome(c.session->user, c.params.at("case"), id, c.body["outcome"],
+                                               c.body.value("date", std::string())));
+  return json_response(200, referral_json(row));
+}
+
 Result<http::Response> finish_deadline(Call& c) {
   AMANAT_CHECK(need_desk(c));
   AMANAT_TRY(id, id_param(c, "deadline", reasons::not_found));
   AMANAT_CHECK(c.org.desk->finish_deadline(c.session->user, c.params.at("case"), id));
   return json_response(200, {{"done", true}});
+}
+
+// Who may be put on a case: the enabled lawyers, case workers and directors, by number and login
+// name (no other detail), so that whoever assigns picks a name rather than types a number.
+Result<http::Response> desk_staff_list(Call& c) {
+  if (!c.org.accounts) return fail(Errc::unavailable, "no staff accounts here");
+  AMANAT_TRY(users, c.org.accounts->users());
+  ojson out = ojson::array();
+  for (const auto& u : users)
+    if (!u.disabled && (u.role == Role::lawyer || u.role == Role::case_worker || u.role == Role::director))
+      out.push_back({{"id", u.id}, {"name", u.name}, {"role", role_name(u.role)}});
+  return json_response(200, {{"staff", out}});
 }
 
 Result<http::Response> list_due(Call& c) {
@@ -876,7 +921,8 @@ std::vector<Field> consultation_out() {
 Field consents_out(const char* name, bool required = true) {
   return out::object(name, "The survivor's consents",
                      {out::flag("stats", "To be counted in public statistics"), out::flag("publish", "To publish"),
-                      out::flag("police", "To share with the police"), out::flag("lawyer", "To share with lawyers")},
+                      out::flag("police", "To share with the police"), out::flag("lawyer", "To share with lawyers"),
+                      out::flag("services", "To be referred to other services")},
                      required);
 }
 
@@ -915,6 +961,17 @@ std::vector<Field> event_out() {
 std::vector<Field> deadline_out() {
   return {out::number("id", "The deadline's number"), out::text("case", "The case's code"),
           out::text("due", "YYYY-MM-DD"), out::text("what", "What is due"), out::flag("done", "Marked done")};
+}
+
+std::vector<Field> referral_out() {
+  return {out::number("id", "The referral's number"),
+          out::text("case", "The case's code"),
+          out::choice("service", "To whom", values(desk::kReferrals)),
+          out::text("date", "When it was made, YYYY-MM-DD"),
+          out::text("note", "A note (no names)"),
+          out::text("override", "Why it was made without the consent it needs", false),
+          out::choice("outcome", "What became of it", values(desk::kReferralOutcomes)),
+          out::text("outcome_date", "When that was known, YYYY-MM-DD", false)};
 }
 
 std::vector<Field> complaint_out() {
@@ -977,7 +1034,8 @@ void add_desk_routes(Api& api) {
                               out::texts("channels", "Channels"), out::texts("categories", "GBVIMS types"),
                               out::texts("contexts", "Context flags"), out::texts("regions", "Regions"),
                               out::texts("age_groups", "Age groups"), out::texts("referrals", "Referrals"),
-                              out::texts("outcomes", "Outcomes")}},
+                              out::texts("outcomes", "Outcomes"),
+                              out::texts("referral_outcomes", "What became of a referral")}},
            .handler = vocabulary});
 
   Field identity_field{"identity", Field::Type::object, false,
@@ -1045,7 +1103,8 @@ void add_desk_routes(Api& api) {
                            Field{"consents", Field::Type::object, false, "The survivor's consents", 0, 0, 0, 0, {},
                                  {boolean("stats", "To be counted"), boolean("publish", "To publish"),
                                   boolean("police", "To share with the police"),
-                                  boolean("lawyer", "To share with lawyers")}},
+                                  boolean("lawyer", "To share with lawyers"),
+                                  boolean("services", "To be referred to other services")}},
                            integer("from_consultation", "The consultation it comes from", 1, INT64_MAX, false)}},
            .status = 201,
            .response = "The case's code and stage",
@@ -1066,6 +1125,7 @@ void add_desk_routes(Api& api) {
   std::vector<Field> page = case_out();
   page.push_back(out::list("events", "Every event, in order", event_out()));
   page.push_back(out::list("deadlines", "Deadlines", deadline_out()));
+  page.push_back(out::list("referrals", "Referrals to services, oldest first", referral_out()));
   page.push_back(out::texts("allowed", "The events its stage allows now"));
   api.add({.method = "GET",
            .path = "/orgs/{org}/cases/{case}",
@@ -1101,12 +1161,14 @@ void add_desk_routes(Api& api) {
            .roles = case_writers,
            .body = Schema{"ConsentsInput",
                           {boolean("stats", "To be counted in public statistics"), boolean("publish", "To publish"),
-                           boolean("police", "To share with the police"), boolean("lawyer", "To share with lawyers")}},
+                           boolean("police", "To share with the police"), boolean("lawyer", "To share with lawyers"),
+                           boolean("services", "To be referred to other services (medical, shelter, psychologist, NGOs)")}},
            .response = "The consents now",
            .returns = Schema{"Consents",
                              {out::flag("stats", "To be counted"), out::flag("publish", "To publish"),
                               out::flag("police", "To share with the police"),
-                              out::flag("lawyer", "To share with lawyers")}},
+                              out::flag("lawyer", "To share with lawyers"),
+                              out::flag("services", "To be referred to other services")}},
            .handler = set_consents});
 
   api.add({.method = "POST",
@@ -1131,12 +1193,53 @@ void add_desk_routes(Api& api) {
            .handler = add_deadline});
 
   api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/referrals",
+           .summary = "Refer the case's survivor to a service: needs the consent it relies on (police: to share "
+                      "with the police; lawyer: with lawyers; any other: to be referred to services), or the reason "
+                      "it is made without it in `override` (kept, and in the access trail)",
+           .roles = case_writers,
+           .body = Schema{"ReferralInput",
+                          {one_of("service", "To whom", values(desk::kReferrals)),
+                           str("date", "When it was made, YYYY-MM-DD (not in the future)", 10),
+                           str("note", "A note (no names)", 300, false),
+                           str("override", "Why it is made without the consent it needs", 300, false)}},
+           .status = 201,
+           .response = "The referral",
+           .returns = Schema{"Referral", referral_out()},
+           .responses = {{409, "The survivor has not consented to this referral and no override was given "
+                               "(consent-missing)"}},
+           .handler = add_referral});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/referrals/{referral}/outcome",
+           .summary = "What became of a referral (pending clears it)",
+           .roles = case_writers,
+           .body = Schema{"ReferralOutcomeInput",
+                          {one_of("outcome", "What became of it", values(desk::kReferralOutcomes)),
+                           str("date", "When it was known, YYYY-MM-DD (not for pending)", 10, false)}},
+           .response = "The referral",
+           .returns = Schema{"Referral", referral_out()},
+           .handler = referral_outcome});
+
+  api.add({.method = "POST",
            .path = "/orgs/{org}/cases/{case}/deadlines/{deadline}/done",
            .summary = "Mark a deadline done",
            .roles = case_writers,
            .response = "Done",
            .returns = Schema{"DeadlineDone", {out::flag("done", "True")}},
            .handler = finish_deadline});
+
+  api.add({.method = "GET",
+           .path = "/orgs/{org}/desk/staff",
+           .summary = "The staff a case can be assigned to: enabled lawyers, case workers and directors",
+           .roles = desk_staff,
+           .response = "By user number, with login name and role",
+           .returns = Schema{"DeskStaff", {out::list("staff", "Enabled lawyers, case workers and directors",
+                                                     {out::number("id", "The user's number"),
+                                                      out::text("name", "The login name"),
+                                                      out::choice("role", "The role",
+                                                                  {"lawyer", "case_worker", "director"})})}},
+           .handler = desk_staff_list});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/deadlines",

@@ -393,6 +393,11 @@ Result<std::uint64_t> Books::confirm(std::uint64_t expense, ConfirmRole role,
   return wait(submit(Record{{}, std::move(c)}, std::move(priv), claim), claim);
 }
 
+Result<std::int64_t> Books::retag_bank_references() {
+  if (auto st = keys_.ready(); !st) return err(st);
+  return store_.retag_bank_references([this](std::string_view ref) { return bank_ref_tag(keys_, ref); });
+}
+
 Result<std::uint64_t> Books::attach_receipt(std::uint64_t expense, const FileCommitment& file) {
   AMANAT_CHECK(check_file(file, "sha256"));
   auto e = live_expense(store_, expense);

@@ -126,6 +126,10 @@ class Books {
                                 Confirmer who = Confirmer::on_behalf);
   // Refused for a file already attached to the expense (reasons::receipt_attached).
   Result<std::uint64_t> attach_receipt(std::uint64_t expense, const FileCommitment& file);
+  // Bank references booked by versions before keyed tags were stored in the clear: replaces each
+  // with its tag (bank_ref_tag, books/identity.h), so reconciliation still matches them, and
+  // leaves no copy in the data directory's files. Needs the books key; returns how many.
+  Result<std::int64_t> retag_bank_references();
   Result<std::uint64_t> transfer(Transfer t, DateCheck when = DateCheck::near_today);
   Result<std::uint64_t> correct(Correction c, DateCheck when = DateCheck::near_today);
   // Publishes the whole books' totals as a report record that lands exactly at the size it

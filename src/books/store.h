@@ -59,6 +59,10 @@ struct FileUses {
   // The records whose leaves commit to it (an expense, expense.receipt, expense.confirm), by
   // leaf index, in order: where to show a court the file's commitment (`amanat file reveal`).
   std::vector<std::uint64_t> records;
+  // The case codes of the appeals charged by the expenses it is a confirmation's evidence for,
+  // distinct and sorted: a lawyer or case worker reads such a file only if there is one and they
+  // may see each (the evidence of an expense for no case is read by directors only).
+  std::vector<std::string> cases;
 };
 
 struct ExpenseState {
@@ -68,6 +72,9 @@ struct ExpenseState {
   bool lawyer_confirmed = false, survivor_confirmed = false;
   std::vector<std::string> receipts;    // hex SHA-256
   std::optional<std::uint64_t> reversed_by;
+  // The case codes of the appeals it is charged to, distinct and sorted: whose lawyer and case
+  // worker may record its confirmations (empty: it is for no case).
+  std::vector<std::string> cases;
 };
 
 struct DonationState {
@@ -113,6 +120,12 @@ class BooksStore {
   // The expense's payee as sealed at rest (books/payee.h opens it); Errc::not_found if `leaf`
   // is not an expense.
   virtual Result<Bytes> sealed_payee(std::uint64_t leaf) = 0;
+  // Replaces every bank reference stored in the clear (by versions before keyed tags) in
+  // donations, expenses and statement lines with tag(reference), in one transaction, then
+  // empties the write-ahead log so that no copy of the old text stays in any file of the data
+  // directory. Returns how many were replaced (each distinct reference once per table).
+  virtual Result<std::int64_t> retag_bank_references(
+      const std::function<Result<std::string>(std::string_view)>& tag) = 0;
 };
 
 class ReportStore {

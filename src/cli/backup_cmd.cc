@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "backup/backup.h"
+#include "cli/books_session.h"
 #include "cli/cli.h"
 #include "core/progress.h"
 #include "store/static_dir.h"
@@ -134,6 +135,8 @@ int do_backup(const BackupOpts& o) {
     opts.opslimit = crypto_pwhash_OPSLIMIT_SENSITIVE;
     opts.memlimit = crypto_pwhash_MEMLIMIT_SENSITIVE;
   }
+  // A backup holds everything (sealed): it is in the trail it carries, as the actor "console".
+  if (auto st = record_console(o.data, "backup", "data-directory"); !st) return report(st.error().context("backup"));
   auto progress = std::make_shared<PhaseProgress>();
   opts.progress = [progress](std::string_view ph, std::uint64_t d, std::uint64_t t) { (*progress)(ph, d, t); };
   auto s = backup::write_backup(o.data, o.out, pass.text, opts);

@@ -91,6 +91,18 @@ int do_books_init(const std::string& data, const std::string& code, const std::s
   return print_leaf((*s)->books->open_books(name.empty() ? (*s)->stores.origin : name, *c), "books.open");
 }
 
+// Bank references booked before keyed tags (books/identity.h) are stored in the clear until this
+// runs once with the books key; re-running finds none. Takes the writer lock: stop the server.
+int do_retag_references(const std::string& data) {
+  auto s = open_books(data, false);
+  if (!s) return report(s.error());
+  auto n = (*s)->books->retag_bank_references();
+  if (!n) return report(n.error().context("re-tagging bank references"));
+  std::printf("re-tagged %lld bank references stored in the clear (older backups still hold them)\n",
+              static_cast<long long>(*n));
+  return kExitOk;
+}
+
 // ---- appeals -------------------------------------------------------------------------------
 
 struct AppealOpts {
@@ -327,6 +339,9 @@ int do_file_reveal(const std::string& data, const std::string& path, const std::
   if (!r) return report(r.error());
   auto committed = stored_commitment((*r)->dir.path(), *(*r)->keys, *sha);
   if (!committed) return report(committed.error());
+  // Whoever holds the salt can confirm the file against the public log: who was shown it is traced.
+  if (auto st = record_console((*r)->dir, (*r)->stores, "reveal-file", "file:" + sha->substr(0, 16)); !st)
+    return report(st.error());
   auto uses = (*r)->stores.books->file_uses(*sha);
   if (!uses) return report(uses.error());
   std::printf("sha256      %s\n", sha->c_str());
@@ -459,6 +474,7 @@ int do_export_books(const std::string& data, const std::string& fmt, const std::
   if (!format) return report(format.error());
   auto r = read_books(data);
   if (!r) return report(r.error());
+  if (auto st = record_console((*r)->dir, (*r)->stores, "export", "books:" + fmt); !st) return report(st.error());
   std::ofstream file;
   std::ostream* out = &std::cout;
   std::string tmp;
@@ -551,6 +567,12 @@ void add_books_commands(Registry& r) {
     sub->add_option("--currency", *code, "The organisation's currency (ISO 4217)")->capture_default_str();
     sub->add_option("--name", *name, "The organisation's public name (default: the log's origin)");
     r.on(sub, [=] { return do_books_init(*data, *code, *name); });
+    auto* retag = books->add_subcommand(
+        "retag-references", "Replace bank references stored in the clear by an older version with their keyed tags");
+    retag->add_option("--data", *data, "Data directory")->required();
+    retag->footer("Needs the books key (AMANAT_VAULT_PASSPHRASE once it is in the vault) and the writer lock: stop "
+                  "the server first. Reconciliation matches the tags as it matched the references.");
+    r.on(retag, [=] { return do_retag_references(*data); });
     books->require_subcommand(1);
   }
   {

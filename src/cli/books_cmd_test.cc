@@ -279,7 +279,7 @@ TEST_F(BooksCli, VaultInitMovesTheBooksKeyOffTheDiskAndTheCliNeedsThePassphraseF
 
 TEST_F(BooksCli, EveryBooksCommandHasHelpAndUsageErrorsExitTwo) {
   for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"books", "init"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},
+           {"books", "init"}, {"books", "retag-references"}, {"appeal", "open"}, {"appeal", "update"}, {"appeal", "close"}, {"appeal", "reopen"},
            {"donation", "add"}, {"donation", "proof"}, {"donation", "verify"}, {"expense", "add"},
            {"expense", "approve"}, {"expense", "confirm"}, {"expense", "receipt"}, {"transfer"}, {"correct"},
            {"report"}, {"export"}, {"import"}, {"reconcile"}, {"audit"}, {"demo"},
@@ -323,6 +323,73 @@ TEST_F(BooksCli, ServeAnswersTheApiAndTheLogAndStopsGracefullyOnSigterm) {
 // the organisation reveals the file's salt and gives the proof of a record that commits to it;
 // anyone with the log's key then checks the proof and recomputes the commitment from the file
 // and the salt. A wrong salt, or another file, does not pass.
+// A bank reference an older version stored in the clear is replaced by its keyed tag, the same
+// one a new booking gets, and no file of the data directory holds the old text afterwards.
+TEST_F(BooksCli, BankReferencesStoredInTheClearByAnOlderVersionAreReTagged) {
+  const std::string canary = "KZ-Invented-Ref-Canary-91";
+  ok({"donation", "add", "--data", data(), "--amount", "100", "--appeal", "A-2025-007", "--bank-ref", canary});
+  ok({"expense", "add", "--data", data(), "--amount", "10", "--category", "lawyer", "--payee", "An invented office",
+      "--appeal", "A-2025-007", "--by", "accountant", "--bank-ref", canary + "-out"});
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((root_ / "d" / "amanat.db").c_str(), &db), SQLITE_OK);
+  auto column = [&](const std::string& sql) {
+    std::string out;
+    sqlite3_exec(db, sql.c_str(), [](void* o, int, char** v, char**) {
+      *static_cast<std::string*>(o) += std::string(v[0] ? v[0] : "") + ";";
+      return 0;
+    }, &out, nullptr);
+    return out;
+  };
+  const std::string tags = column("SELECT bank_ref FROM donations UNION ALL SELECT bank_ref FROM expenses");
+  ASSERT_EQ(tags.size(), 2 * 37u) << tags;  // "ref:" and 32 hex digits, twice
+  // As an older version left them: the references themselves.
+  ASSERT_EQ(sqlite3_exec(db, ("UPDATE donations SET bank_ref = '" + canary + "'; UPDATE expenses SET bank_ref = '" +
+                              canary + "-out'").c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto r = ok({"books", "retag-references", "--data", data()});
+  EXPECT_NE(r.out.find("re-tagged 2 "), std::string::npos) << r.out;
+  ASSERT_EQ(sqlite3_open((root_ / "d" / "amanat.db").c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(column("SELECT bank_ref FROM donations UNION ALL SELECT bank_ref FROM expenses"), tags);
+  sqlite3_close(db);
+  for (const auto& f : fs::recursive_directory_iterator(data())) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find(canary), std::string::npos) << f.path();
+  }
+  EXPECT_NE(ok({"books", "retag-references", "--data", data()}).out.find("re-tagged 0 "), std::string::npos);
+}
+
+// What the console hands out of the server's care is in the access trail, as "console": an
+// export of the books, a backup, a file's secret salt; the trail stays intact.
+TEST_F(BooksCli, ExportsBackupsAndRevealedSaltsAreInTheAccessTrail) {
+  std::ofstream(path("invoice.pdf")) << "%PDF-1.4 an invented invoice";
+  ok({"expense", "add", "--data", data(), "--amount", "10", "--category", "lawyer", "--payee", "An invented office",
+      "--receipt", path("invoice.pdf"), "--by", "accountant"});
+  ok({"export", "--data", data(), "--format", "ledger", "--out", path("books.ledger")});
+  ok({"file", "reveal", "--data", data(), "--file", path("invoice.pdf")});
+  auto b = amanat({"backup", "--data", data(), "--out", path("all.backup"), "--passphrase-file", "-"},
+                  "an invented backup passphrase 2025\n");
+  ASSERT_EQ(b.status, 0) << b.err;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((root_ / "d" / "amanat.db").c_str(), &db), SQLITE_OK);
+  std::vector<std::string> rows;
+  auto each = [](void* out, int, char** v, char**) {
+    static_cast<std::vector<std::string>*>(out)->push_back(std::string(v[0]) + " " + v[1] + " " + v[2]);
+    return 0;
+  };
+  ASSERT_EQ(sqlite3_exec(db, "SELECT action, target, outcome FROM access_trail WHERE actor = 'console' ORDER BY seq",
+                         each, &rows, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  const std::string file = to_hex(sha256(std::string("%PDF-1.4 an invented invoice"))).substr(0, 16);
+  EXPECT_EQ(rows, (std::vector<std::string>{"export books:ledger ok", "reveal-file file:" + file + " ok",
+                                            "backup data-directory ok"}));
+  auto v = ok({"trail", "verify", "--data", data()});
+  EXPECT_NE(v.out.find("intact: 3 rows"), std::string::npos) << v.out;
+}
+
 TEST_F(BooksCli, AReceiptIsProvedToACourtByRevealingItsSaltWhileTheLogHidesItsHash) {
   const std::string invoice = "%PDF-1.4 an invented invoice for legal help, case C-17";
   std::ofstream(path("invoice.pdf")) << invoice;

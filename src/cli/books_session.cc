@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/reasons.h"
+#include "identity/identities.h"
 #include "store/static_dir.h"
 
 namespace amanat::cli {
@@ -86,6 +87,18 @@ Result<std::unique_ptr<BooksReader>> read_books(const std::string& data) {
   AMANAT_TRY(keys, books_keys(dir, false, true));
   r->keys = std::make_unique<crypto::Keyring>(std::move(keys));
   return r;
+}
+
+Status record_console(const store::DataDir& dir, store::OrgStores& stores, const std::string& action,
+                      const std::string& target) {
+  AMANAT_TRY(ids, identity::Identities::open(*stores.db, *stores.identities, vault_path(dir).string()));
+  return stores.db->transact([&](Tx& tx) { return ids->record(tx, "console", action, target, "ok"); });
+}
+
+Status record_console(const std::string& data, const std::string& action, const std::string& target) {
+  AMANAT_TRY(dir, store::DataDir::open(data));
+  AMANAT_TRY(stores, store::open_org(dir));
+  return record_console(dir, stores, action, target);
 }
 
 }  // namespace amanat::cli

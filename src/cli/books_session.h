@@ -48,6 +48,13 @@ struct BooksReader {
 };
 Result<std::unique_ptr<BooksReader>> read_books(const std::string& data);
 
+// Records in the access trail, as the actor "console", what a console command is about to hand
+// out of the server's care: an export of the books, a backup, a file's secret salt. Before it
+// does so, and in its own transaction: the command is refused if it cannot be recorded.
+Status record_console(const store::DataDir& dir, store::OrgStores& stores, const std::string& action,
+                      const std::string& target);
+Status record_console(const std::string& data, const std::string& action, const std::string& target);
+
 // The books keyring of `dir`: loaded from DIR/books.key; sealed if the vault holds it (unsealed
 // with AMANAT_VAULT_PASSPHRASE if `unseal_from_env` and it is set); created if neither exists
 // and `create`. `in_vault` tells which.

@@ -73,6 +73,11 @@ void add_desk_commands(Registry& r) {
   sub->add_option("--survivors", o->survivors, "Survivors with a case")->capture_default_str();
   sub->add_option("--to-trial", o->to_trial, "Cases brought to trial")->capture_default_str();
   sub->add_option("--convicted", o->convicted, "People convicted across the trials")->capture_default_str();
+  sub->add_option("--disciplinary", o->disciplinary,
+                  "Complaints against officials ending in a disciplinary sanction")->capture_default_str();
+  sub->add_option("--accountable", o->accountable, "Complaints ending in a criminal case against the official")
+      ->capture_default_str();
+  sub->add_option("--other-complaints", o->other_complaints, "Complaints rejected or pending")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   sub->add_option("--start", o->start, "First day, YYYY-MM-DD")->capture_default_str();
   sub->add_option("--years", o->years, "Years the records span")->capture_default_str();

@@ -104,7 +104,8 @@
   X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")                          \
   X(proceeding_not_found, "proceeding-not-found", not_found, "No such proceeding in the docket")                 \
   X(publication_not_found, "publication-not-found", not_found, "No such publication")                            \
-  X(consent_missing, "consent-missing", conflict, "The survivor has not given the consent this needs")
+  X(consent_missing, "consent-missing", conflict, "The survivor has not given the consent this needs")   \
+  X(not_your_case, "not-your-case", forbidden, "This is for a case not assigned to you")
 
 namespace amanat::reasons {
 

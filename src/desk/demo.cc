@@ -51,6 +51,11 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
   const std::int64_t start = *start_day * 86400;
   const std::int64_t span = std::int64_t{o.years} * 365 * 86400;
   const std::int64_t today = std::time(nullptr);
+  for (auto [name, n] : {std::pair{"consultations", o.consultations}, {"survivors", o.survivors},
+                         {"to_trial", o.to_trial}, {"convicted", o.convicted}, {"disciplinary", o.disciplinary},
+                         {"accountable", o.accountable}, {"other_complaints", o.other_complaints}})
+    if (n < 0 || n > 10'000'000) return fail_field(name, "a number from 0 to 10,000,000");
+  if (o.years < 1 || o.years > 50) return fail_field("years", "from 1 to 50");
   if (o.survivors > o.consultations) return fail_field("survivors", "at most one per consultation");
   if (o.to_trial > o.survivors) return fail_field("to_trial", "at most one per survivor");
   DeskDemoSummary sum;
@@ -117,7 +122,9 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
   std::shuffle(order.begin(), order.end(), rng);
   std::vector<int> trial(survivors.size(), 0);  // 0: not to trial; 1: conviction; 2: acquittal; 3: other
   const std::int64_t trials = std::min<std::int64_t>(o.to_trial, static_cast<std::int64_t>(survivors.size()));
-  const std::int64_t convictions = std::min<std::int64_t>(trials, trials * 92 / 100);
+  // About 92% of trials convict, at least one where any did, never more than the people convicted.
+  const std::int64_t convictions =
+      std::min({trials, o.convicted, std::max<std::int64_t>(o.convicted > 0 ? 1 : 0, trials * 92 / 100)});
   for (std::int64_t i = 0; i < trials; ++i) trial[order[static_cast<std::size_t>(i)]] = i < convictions ? 1 : (i % 2 ? 2 : 3);
   std::vector<std::int64_t> persons(survivors.size(), 0);
   std::int64_t extra = std::max<std::int64_t>(0, o.convicted - convictions);
@@ -180,7 +187,7 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
   }
 
   // 3. Complaints against officials, with the background's outcomes.
-  const std::int64_t complaints = o.disciplinary + o.accountable + 60;
+  const std::int64_t complaints = o.disciplinary + o.accountable + o.other_complaints;
   for (std::int64_t i = 0; i < complaints; ++i) {
     std::int64_t filed = start + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(span - 200 * 86400));
     std::int64_t decided = std::min(today, filed + 86400 * static_cast<std::int64_t>(30 + rng() % 150));

@@ -26,7 +26,9 @@ struct DeskDemoOptions {
   std::int64_t survivors = 2'550;  // each with a case; a few with two
   std::int64_t to_trial = 207;     // cases brought to trial
   std::int64_t convicted = 240;    // people convicted across those trials
-  std::int64_t disciplinary = 205, accountable = 10;  // officials' complaints' outcomes
+  // Complaints against officials by outcome: a disciplinary sanction (every tenth a dismissal),
+  // a criminal case, and the rest rejected or still pending.
+  std::int64_t disciplinary = 205, accountable = 10, other_complaints = 60;
   std::uint64_t seed = 1;
   std::string start = "2018-01-01";
   int years = 6;

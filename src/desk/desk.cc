@@ -293,6 +293,11 @@ Result<CaseRow> Desk::visible_case(const User& by, const std::string& code) {
   return std::move(*row);
 }
 
+Result<bool> Desk::sees_case(const User& by, const std::string& code) {
+  AMANAT_TRY(row, store_.case_by_code(code));
+  return row && may_see(by, *row);
+}
+
 Result<CaseRow> Desk::check_case(const User& by, const NewCase& c) {
   AMANAT_CHECK(one_of("category", c.category, kCategories));
   AMANAT_CHECK(each_of("context", c.context, kContexts));
@@ -348,7 +353,8 @@ Result<CasePage> Desk::case_page(const User& by, const std::string& code) {
   AMANAT_TRY(row, visible_case(by, code));
   AMANAT_TRY(events, store_.events(row.id));
   AMANAT_TRY(deadlines, store_.deadlines(row.id));
-  return CasePage{std::move(row), std::move(events), std::move(deadlines)};
+  AMANAT_TRY(referrals, store_.referrals(row.id));
+  return CasePage{std::move(row), std::move(events), std::move(deadlines), std::move(referrals)};
 }
 
 Result<std::vector<CaseRow>> Desk::cases(const User& by, CaseFilter f) {
@@ -492,6 +498,66 @@ Status Desk::finish_deadline(const User& by, const std::string& code, std::int64
     if (!found) return fail(Errc::not_found, "no such deadline on this case");
     return {};
   });
+}
+
+// ---- referrals ----
+
+namespace {
+// The consent a referral to `service` relies on.
+bool consented(const Consents& c, std::string_view service) {
+  if (service == "police") return c.police;
+  if (service == "lawyer") return c.lawyer;
+  return c.services;
+}
+}  // namespace
+
+Result<ReferralRow> Desk::refer(const User& by, const std::string& code, const NewReferral& r) {
+  AMANAT_CHECK(one_of("service", r.service, kReferrals));
+  AMANAT_CHECK(books::check_date(r.date, "date"));
+  if (r.date > books::date_of_day(now() / 86400 + 1)) return fail_field("date", "a referral cannot be in the future");
+  AMANAT_CHECK(short_text("note", r.note, 300));
+  AMANAT_CHECK(short_text("override", r.override_reason, 300));
+  ReferralRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    const bool consent = consented(found->consents, r.service);
+    if (!consent && r.override_reason.empty())
+      return fail(reasons::consent_missing,
+                  "the survivor has not consented to this referral; record her consent, or give the reason it is "
+                  "made without it in override",
+                  "service");
+    out = ReferralRow{.case_id = found->id, .service = r.service, .made_on = r.date, .note = r.note,
+                      .override_reason = consent ? std::string() : r.override_reason, .made_by = by.id,
+                      .case_code = found->code};
+    AMANAT_TRY(id, store_.add_referral(tx, out));
+    out.id = id;
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-referral", found->code,
+                       r.service + (consent ? " consented" : " override"));
+  }));
+  return out;
+}
+
+Result<ReferralRow> Desk::referral_outcome(const User& by, const std::string& code, std::int64_t id,
+                                           const std::string& outcome, const std::string& on) {
+  AMANAT_CHECK(one_of("outcome", outcome, kReferralOutcomes));
+  if (outcome != "pending") {
+    AMANAT_CHECK(books::check_date(on, "date"));
+    if (on > books::date_of_day(now() / 86400 + 1)) return fail_field("date", "an outcome cannot be in the future");
+  }
+  ReferralRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    AMANAT_TRY(ref, store_.referral_for_update(tx, found->id, id));
+    if (!ref) return std::unexpected(Error{Errc::not_found, "no such referral on this case", nullptr, "referral"});
+    if (outcome != "pending" && on < ref->made_on) return fail_field("date", "before the referral was made");
+    out = *ref;
+    out.outcome = outcome;
+    out.outcome_on = outcome == "pending" ? std::nullopt : std::optional<std::string>(on);
+    return store_.set_referral_outcome(tx, out);
+  }));
+  return out;
 }
 
 Result<std::vector<DeadlineRow>> Desk::due(const User& by, const std::string& until) {

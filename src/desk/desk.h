@@ -75,6 +75,9 @@ inline constexpr std::string_view kPoliceStatuses[] = {"not_reported", "reported
 inline constexpr std::string_view kReferrals[] = {"police", "forensic_exam", "medical", "shelter", "psychologist",
                                                   "lawyer", "hotline_111", "other_ngo"};
 inline constexpr std::string_view kOutcomes[] = {"advice", "referral", "case_opened", "callback"};
+// What became of a referral: still open, the survivor got the service, she declined it, the
+// service refused her, or nobody could be reached.
+inline constexpr std::string_view kReferralOutcomes[] = {"pending", "received", "declined", "refused", "unreachable"};
 inline constexpr std::string_view kPrecisions[] = {"hour", "day", "month", "unknown"};
 inline constexpr std::string_view kConducts[] = {"negligence", "inaction", "abuse", "dismissed_report", "extortion",
                                                  "other"};
@@ -154,6 +157,14 @@ struct CasePage {
   CaseRow row;
   std::vector<EventRow> events;
   std::vector<DeadlineRow> deadlines;
+  std::vector<ReferralRow> referrals;
+};
+
+struct NewReferral {
+  std::string service;          // kReferrals
+  std::string date;             // YYYY-MM-DD, not in the future
+  std::string note;             // short, procedural; no names
+  std::string override_reason;  // why it is made without the consent it needs (e.g. a child at risk)
 };
 
 class Desk {
@@ -180,6 +191,10 @@ class Desk {
   Result<CaseRow> open_case(const User& by, const NewCase& c);
   // The case if `by` may see it; reasons::case_not_found otherwise (the same for missing).
   Result<CasePage> case_page(const User& by, const std::string& code);
+  // Whether `by` may see the case `code` (the rule above): what lets a lawyer or case worker
+  // act on the books for it (an expense's confirmations and their evidence, api/books_routes.cc).
+  // false for a case that does not exist.
+  Result<bool> sees_case(const User& by, const std::string& code);
   Result<std::vector<CaseRow>> cases(const User& by, CaseFilter f);
   Result<EventRow> add_event(const User& by, const std::string& code, const NewEvent& e);
   // An older case brought in with its history (the demo, a case file from before amanat): opened
@@ -195,6 +210,14 @@ class Desk {
                                    const std::string& what);
   Status finish_deadline(const User& by, const std::string& code, std::int64_t id);
   Result<std::vector<DeadlineRow>> due(const User& by, const std::string& until);
+  // Refers the case's survivor to a service. It needs the consent that service needs (police:
+  // to share with the police; lawyer: with lawyers; any other: to be referred to services),
+  // else reasons::consent_missing, unless `override_reason` says why it is made without (kept
+  // with it and in the access trail).
+  Result<ReferralRow> refer(const User& by, const std::string& code, const NewReferral& r);
+  // What became of referral `id` (kReferralOutcomes) and when; "pending" clears it.
+  Result<ReferralRow> referral_outcome(const User& by, const std::string& code, std::int64_t id,
+                                       const std::string& outcome, const std::string& on);
 
   Result<ComplaintRow> add_complaint(const User& by, ComplaintRow c, const std::optional<std::string>& case_code);
   Result<ComplaintRow> decide_complaint(const User& by, std::int64_t id, const std::string& outcome,

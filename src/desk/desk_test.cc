@@ -11,6 +11,7 @@
 #include "books/testing.h"
 #include "core/reasons.h"
 #include "crypto/vault.h"
+#include "desk/demo.h"
 
 namespace amanat::desk {
 namespace {
@@ -280,6 +281,32 @@ TEST(Desk, OfficialsHeldAccountableComeFromComplaintOutcomes) {
   auto bad = f.desk->decide_complaint(f.worker, a->id, "criminal_case", "2025-04-01", "");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().field, "article");
+}
+
+// The demo's figures come out of its records at any scale, a small one included: a single trial
+// still convicts, and the complaints against officials follow the options.
+TEST(DeskDemo, ItsFiguresFollowTheOptionsAtAnyScale) {
+  DeskFixture f;
+  f.now = std::time(nullptr);  // the demo dates its records up to today
+  DeskDemoOptions o{.consultations = 60, .survivors = 6, .to_trial = 1, .convicted = 2, .disciplinary = 3,
+                    .accountable = 1, .other_complaints = 2, .start = "2023-01-01", .years = 2};
+  const DeskDemoStaff staff{f.operator_, f.worker, f.lawyer, f.director};
+  auto sum = generate_desk_demo(*f.desk, staff, o);
+  ASSERT_TRUE(sum) << sum.error().message;
+  EXPECT_EQ(sum->consultations, 60);
+  EXPECT_EQ(sum->survivors, 6);
+  EXPECT_EQ(sum->to_trial, 1);
+  EXPECT_EQ(sum->convictions, 1);
+  EXPECT_EQ(sum->convicted, 2);
+  EXPECT_EQ(sum->complaints, 6);
+  EXPECT_EQ(f.count(metric::convicted), 2);
+  EXPECT_EQ(f.count(metric::officials_accountable), 1);
+  EXPECT_EQ(f.count(metric::disciplinary), 3);
+
+  o.accountable = -1;
+  auto bad = generate_desk_demo(*f.desk, staff, o);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "accountable");
 }
 
 }  // namespace

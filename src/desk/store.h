@@ -43,6 +43,7 @@ struct ConsultationRow {
 
 struct Consents {
   bool stats = false, publish = false, police = false, lawyer = false;
+  bool services = false;  // to refer her to other services (medical, shelter, psychologist, NGOs)
 };
 
 struct CaseRow {
@@ -84,6 +85,20 @@ struct DeadlineRow {
   std::string due;   // YYYY-MM-DD
   std::string what;  // short, procedural; no names
   std::optional<std::int64_t> done;  // when it was marked done
+  std::string case_code;
+};
+
+// A referral of the case's survivor to a service (desk.h kReferrals), GBVIMS's "did you refer
+// the client to...?", with what became of it.
+struct ReferralRow {
+  std::int64_t id = 0, case_id = 0;
+  std::string service;          // kReferrals
+  std::string made_on;          // YYYY-MM-DD
+  std::string note;             // short, procedural; no names
+  std::string override_reason;  // why it was made without the consent it needs; empty: consented
+  std::string outcome = "pending";  // kReferralOutcomes
+  std::optional<std::string> outcome_on;
+  std::int64_t made_by = 0;
   std::string case_code;
 };
 
@@ -179,6 +194,11 @@ class DeskStore {
   virtual Result<std::int64_t> add_deadline(Tx& tx, const DeadlineRow& d) = 0;
   virtual Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) = 0;
   virtual Result<std::vector<DeadlineRow>> deadlines(std::int64_t case_id) = 0;
+  virtual Result<std::int64_t> add_referral(Tx& tx, const ReferralRow& r) = 0;
+  // The referral `id` of the case, in the writer's transaction; nullopt if it has no such one.
+  virtual Result<std::optional<ReferralRow>> referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) = 0;
+  virtual Status set_referral_outcome(Tx& tx, const ReferralRow& r) = 0;
+  virtual Result<std::vector<ReferralRow>> referrals(std::int64_t case_id) = 0;
   // Open deadlines due on or before `until`, of the cases visible to `visible_to` (nullopt: all).
   virtual Result<std::vector<DeadlineRow>> due(const std::string& until, std::optional<std::int64_t> visible_to,
                                                std::size_t limit) = 0;

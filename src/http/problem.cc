@@ -12,7 +12,7 @@ int status_of(const Error& e) {
   static const std::pair<const Reason*, int> kStatuses[] = {
       {&reasons::not_logged_in, 401},      {&reasons::session_expired, 401},
       {&reasons::wrong_credentials, 401},  {&reasons::role_forbidden, 403},
-      {&reasons::totp_enrolment_required, 403}, {&reasons::csrf_token, 403},
+      {&reasons::totp_enrolment_required, 403}, {&reasons::csrf_token, 403}, {&reasons::not_your_case, 403},
       {&reasons::route_not_found, 404},    {&reasons::method_not_allowed, 405},
       {&reasons::body_too_large, 413},     {&reasons::media_type, 415},
       {&reasons::too_many_attempts, 429},  {&reasons::intake_limited, 429},

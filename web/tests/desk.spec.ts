@@ -6,16 +6,11 @@
 // every new page scanned by axe-core in each language at desktop and phone width, no wider than
 // the phone, with screenshots.
 import { expect, test, type Page } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expectAccessible, langs, logIn, screenshot, setLang, watchConsole } from "./support";
 
 test.describe.configure({ mode: "serial" });
 
 const phone = { width: 390, height: 844 };
-const here = dirname(fileURLToPath(import.meta.url));
-const userId = (name: string) => readFileSync(join(here, "..", ".test-data", `${name}.id`), "utf8").trim();
 const menu = (page: Page) => page.getByRole("navigation", { name: "Staff menu" });
 // A datetime-local value `hours` back, in the browser's own time zone.
 const hoursAgo = (page: Page, hours: number) =>
@@ -129,6 +124,24 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     expect(now).not.toContain("Registered in the ERDR");
     expect(now).not.toContain("Verdict pronounced");
 
+    // A referral to a shelter: without the survivor's consent to services, only with the reason
+    // it must be made anyway, which stays with it; then what became of it.
+    await page.getByLabel("Service", { exact: true }).selectOption({ label: "Shelter" });
+    const why = page.getByLabel("Why without the survivor's consent");
+    await expect(page.getByRole("button", { name: "Refer", exact: true })).toBeDisabled();
+    await why.fill("No safe place to stay tonight (invented)");
+    await page.getByRole("button", { name: "Refer", exact: true }).click();
+    await expect(page.getByText("The referral is recorded.")).toBeVisible();
+    const referral = page.locator("section", { has: page.getByRole("heading", { name: "Referrals" }) }).locator("li").first();
+    await expect(referral).toContainText("Shelter");
+    await expect(referral).toContainText("Made without the survivor's consent: No safe place to stay tonight (invented)");
+    await expect(referral.locator(".badge")).toHaveText("Pending");
+    await referral.getByText("What became of it: Shelter").click();
+    await referral.getByLabel("Outcome").selectOption({ label: "Service received" });
+    await referral.getByRole("button", { name: "Save the outcome" }).click();
+    await expect(page.getByText("The outcome is saved.")).toBeVisible();
+    await expect(referral.locator(".badge")).toContainText("Service received");
+
     // A deadline, then done.
     await page.getByLabel("What is due").fill("Ask for the forensic report");
     await page.getByRole("button", { name: "Add the deadline" }).click();
@@ -136,13 +149,13 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     await page.getByRole("button", { name: "Mark done: Ask for the forensic report" }).click();
     await expect(page.locator("ul.deadlines li").filter({ hasText: "Ask for the forensic report" }).locator(".badge")).toHaveText("done");
 
-    // The lawyer, by their number (a case worker may not list the staff).
+    // The lawyer, picked by name from those who can be assigned (GET /desk/staff).
     await page.getByText("Assign people").click();
-    await page.getByLabel(/^Lawyer/).fill(userId("e2e-lawyer"));
+    await page.getByLabel(/^Lawyer/).selectOption({ label: "e2e-lawyer" });
     await page.getByRole("button", { name: "Assign", exact: true }).click();
     await expect(page.getByText("The people on the case are saved.")).toBeVisible();
     await expect(page.locator("section", { has: page.getByRole("heading", { name: "People on the case" }) }).locator("dd").first())
-      .toHaveText(`#${userId("e2e-lawyer")}`);
+      .toHaveText("e2e-lawyer");
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await screenshot(page, info, "desk-case-en-phone");
     consoleClean();

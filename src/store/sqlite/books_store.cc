@@ -65,6 +65,11 @@ Result<std::optional<ExpenseState>> SqliteBooksStore::expense(std::uint64_t leaf
                       "SELECT sha256 FROM expense_receipts WHERE log_id = ? AND expense = ? ORDER BY leaf, sha256"));
     h->bind(1, org_).bind(2, leaf);
     AMANAT_CHECK(h->each([&](Stmt& row) { e.receipts.push_back(row.column_text(0)); }));
+    AMANAT_TRY(k, db.cached_literal("SELECT DISTINCT a.case_code FROM expense_splits s JOIN appeals a "
+                                    "ON a.log_id = s.log_id AND a.code = s.fund "
+                                    "WHERE s.log_id = ? AND s.leaf = ? AND a.case_code <> '' ORDER BY 1"));
+    k->bind(1, org_).bind(2, leaf);
+    AMANAT_CHECK(k->each([&](Stmt& row) { e.cases.push_back(row.column_text(0)); }));
     return e;
   });
 }
@@ -85,6 +90,13 @@ Result<FileUses> SqliteBooksStore::file_uses(std::string_view sha256_hex) {
                                     "SELECT leaf FROM expense_confirmations WHERE log_id = ?1 AND evidence = ?2 ORDER BY 1"));
     r->bind(1, org_).bind(2, sha256_hex);
     AMANAT_CHECK(r->each([&](Stmt& row) { u.records.push_back(static_cast<std::uint64_t>(row.column_int(0))); }));
+    AMANAT_TRY(k, db.cached_literal(
+                      "SELECT DISTINCT a.case_code FROM expense_confirmations c "
+                      "JOIN expense_splits s ON s.log_id = c.log_id AND s.leaf = c.expense "
+                      "JOIN appeals a ON a.log_id = s.log_id AND a.code = s.fund "
+                      "WHERE c.log_id = ?1 AND c.evidence = ?2 AND a.case_code <> '' ORDER BY 1"));
+    k->bind(1, org_).bind(2, sha256_hex);
+    AMANAT_CHECK(k->each([&](Stmt& row) { u.cases.push_back(row.column_text(0)); }));
     return u;
   });
 }
@@ -151,6 +163,36 @@ Result<Bytes> SqliteBooksStore::sealed_payee(std::uint64_t leaf) {
     if (!found) return fail(reasons::expense_not_found, "expense " + std::to_string(leaf) + " does not exist");
     return sealed;
   });
+}
+
+// A tag is "ref:" and 32 lower-case hex digits (books/identity.h); anything else is a reference
+// as an older version stored it, "ref:" and a name included.
+Result<std::int64_t> SqliteBooksStore::retag_bank_references(
+    const std::function<Result<std::string>(std::string_view)>& tag) {
+  std::int64_t n = 0;
+  AMANAT_CHECK(db_.run([&](SqliteTx& tx) -> Status {
+    Db& db = tx.db();
+    for (const char* table : {"donations", "expenses", "bank_lines"}) {
+      const std::string untagged = std::string(" FROM ") + table +
+                                   " WHERE log_id = ?1 AND bank_ref <> '' AND NOT (length(bank_ref) = 36 AND "
+                                   "bank_ref GLOB 'ref:*' AND substr(bank_ref, 5) NOT GLOB '*[^0-9a-f]*')";
+      AMANAT_TRY(q, db.prepare("SELECT DISTINCT bank_ref" + untagged));
+      q.bind(1, org_);
+      std::vector<std::string> refs;
+      AMANAT_CHECK(q.each([&](Stmt& row) { refs.push_back(row.column_text(0)); }));
+      AMANAT_TRY(u, db.prepare(std::string("UPDATE ") + table + " SET bank_ref = ?2 WHERE log_id = ?1 AND bank_ref = ?3"));
+      for (const std::string& ref : refs) {
+        AMANAT_TRY(t, tag(ref));
+        u.reset();
+        u.bind(1, org_).bind(2, std::string_view(t)).bind(3, std::string_view(ref));
+        AMANAT_CHECK(u.run());
+        ++n;
+      }
+    }
+    return {};
+  }));
+  if (n > 0) AMANAT_CHECK(db_.purge_wal());
+  return n;
 }
 
 }  // namespace amanat::store::sqlite

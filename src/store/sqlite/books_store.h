@@ -37,6 +37,8 @@ class SqliteBooksStore : public books::BooksStore {
   Result<std::optional<std::uint64_t>> reversed_by(std::uint64_t leaf) override;
   Result<std::optional<std::string>> money_record_type(std::uint64_t leaf) override;
   Result<Bytes> sealed_payee(std::uint64_t leaf) override;
+  Result<std::int64_t> retag_bank_references(
+      const std::function<Result<std::string>(std::string_view)>& tag) override;
 
  private:
   SqliteBooksStore(Database& db, std::int64_t org, HandRefSink* hand_refs, ReadConnection reader)

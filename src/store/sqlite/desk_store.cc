@@ -9,6 +9,7 @@ using desk::ComplaintRow;
 using desk::ConsultationRow;
 using desk::Count;
 using desk::DeadlineRow;
+using desk::ReferralRow;
 using desk::EventRow;
 
 namespace {
@@ -31,7 +32,8 @@ std::vector<std::pair<std::string, std::string>> fields_of(const std::string& s)
   return out;
 }
 std::string consents_json(const desk::Consents& c) {
-  return nlohmann::json{{"stats", c.stats}, {"publish", c.publish}, {"police", c.police}, {"lawyer", c.lawyer}}.dump();
+  return nlohmann::json{{"stats", c.stats},   {"publish", c.publish},   {"police", c.police},
+                        {"lawyer", c.lawyer}, {"services", c.services}}.dump();
 }
 desk::Consents consents_of(const std::string& s) {
   auto j = nlohmann::json::parse(s, nullptr, false);
@@ -41,6 +43,7 @@ desk::Consents consents_of(const std::string& s) {
   c.publish = j.value("publish", false);
   c.police = j.value("police", false);
   c.lawyer = j.value("lawyer", false);
+  c.services = j.value("services", false);  // absent in cases from before it was asked
   return c;
 }
 std::optional<std::string> opt_text(Stmt& r, int i) {
@@ -375,6 +378,59 @@ Result<std::vector<DeadlineRow>> SqliteDeskStore::deadlines(std::int64_t case_id
       out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
                                 r.column_text(5)});
     }));
+    return out;
+  });
+}
+
+namespace {
+constexpr const char* kReferralColumns =
+    "SELECT r.id, r.case_id, r.service, r.made_on, r.note, r.override, r.outcome, r.outcome_on, r.made_by, c.code "
+    "FROM case_referrals r JOIN cases c ON c.id = r.case_id ";
+
+ReferralRow referral_of(Stmt& r) {
+  ReferralRow out{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), r.column_text(4),
+                  r.column_text(5), r.column_text(6), std::nullopt, r.column_int(8), r.column_text(9)};
+  if (!r.column_null(7)) out.outcome_on = r.column_text(7);
+  return out;
+}
+}  // namespace
+
+Result<std::int64_t> SqliteDeskStore::add_referral(Tx& tx, const ReferralRow& r) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_referrals(log_id, case_id, service, made_on, note, override, "
+                                   "outcome, outcome_on, made_by) VALUES (?,?,?,?,?,?,?,?,?)"));
+  q->bind(1, org_).bind(2, r.case_id).bind(3, std::string_view(r.service)).bind(4, std::string_view(r.made_on));
+  q->bind(5, std::string_view(r.note)).bind(6, std::string_view(r.override_reason)).bind(7, std::string_view(r.outcome));
+  if (r.outcome_on) q->bind(8, std::string_view(*r.outcome_on));
+  q->bind(9, r.made_by);
+  AMANAT_CHECK(q->run());
+  return sqlite3_last_insert_rowid(db->raw());
+}
+
+Result<std::optional<ReferralRow>> SqliteDeskStore::referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->prepare(std::string(kReferralColumns) + "WHERE r.log_id = ? AND r.case_id = ? AND r.id = ?"));
+  q.bind(1, org_).bind(2, case_id).bind(3, id);
+  std::optional<ReferralRow> out;
+  AMANAT_CHECK(q.first([&](Stmt& r) { out = referral_of(r); }));
+  return out;
+}
+
+Status SqliteDeskStore::set_referral_outcome(Tx& tx, const ReferralRow& r) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE case_referrals SET outcome = ?, outcome_on = ? WHERE log_id = ? AND id = ?"));
+  q->bind(1, std::string_view(r.outcome));
+  if (r.outcome_on) q->bind(2, std::string_view(*r.outcome_on));
+  q->bind(3, org_).bind(4, r.id);
+  return q->run();
+}
+
+Result<std::vector<ReferralRow>> SqliteDeskStore::referrals(std::int64_t case_id) {
+  return read_([&](Db& db) -> Result<std::vector<ReferralRow>> {
+    AMANAT_TRY(q, db.prepare(std::string(kReferralColumns) + "WHERE r.log_id = ? AND r.case_id = ? ORDER BY r.made_on, r.id"));
+    q.bind(1, org_).bind(2, case_id);
+    std::vector<ReferralRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(referral_of(r)); }));
     return out;
   });
 }

@@ -34,6 +34,10 @@ class SqliteDeskStore : public desk::DeskStore {
   Result<std::int64_t> add_deadline(Tx& tx, const desk::DeadlineRow& d) override;
   Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) override;
   Result<std::vector<desk::DeadlineRow>> deadlines(std::int64_t case_id) override;
+  Result<std::int64_t> add_referral(Tx& tx, const desk::ReferralRow& r) override;
+  Result<std::optional<desk::ReferralRow>> referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) override;
+  Status set_referral_outcome(Tx& tx, const desk::ReferralRow& r) override;
+  Result<std::vector<desk::ReferralRow>> referrals(std::int64_t case_id) override;
   Result<std::vector<desk::DeadlineRow>> due(const std::string& until, std::optional<std::int64_t> visible_to,
                                              std::size_t limit) override;
   Result<std::int64_t> add_complaint(Tx& tx, const desk::ComplaintRow& c) override;

@@ -654,6 +654,23 @@ CREATE TABLE publication_changes (
 ) WITHOUT ROWID;
 CREATE INDEX publication_changes_post ON publication_changes(log_id, post);
 )sql",
+    // 16: a case's referrals to services (desk/desk.h), each with the consent it relied on or
+    // the reason it was made without, and what became of it.
+    R"sql(
+CREATE TABLE case_referrals (
+  id         INTEGER PRIMARY KEY,
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  case_id    INTEGER NOT NULL REFERENCES cases(id),
+  service    TEXT NOT NULL,
+  made_on    TEXT NOT NULL,
+  note       TEXT NOT NULL,
+  override   TEXT NOT NULL,   -- why it was made without the consent it needs; '' when consented
+  outcome    TEXT NOT NULL,
+  outcome_on TEXT,
+  made_by    INTEGER NOT NULL
+);
+CREATE INDEX case_referrals_case ON case_referrals(log_id, case_id, id);
+)sql",
 };
 
 }  // namespace

@@ -662,5 +662,6 @@ export const en = {
     "proceeding-not-found": "No such proceeding in the docket.",
     "publication-not-found": "No such publication.",
     "consent-missing": "The survivor has not given the consent this needs.",
+    "not-your-case": "This is for a case not assigned to you.",
   } satisfies Problems,
 };

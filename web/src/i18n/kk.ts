@@ -659,5 +659,6 @@ export const kk: Catalog = {
     "proceeding-not-found": "Досьеде мұндай іс жүргізу жоқ.",
     "publication-not-found": "Мұндай жарияланым жоқ.",
     "consent-missing": "Зардап шегуші бұған қажетті келісім бермеген.",
+    "not-your-case": "Бұл сізге тапсырылмаған іске қатысты.",
   },
 };

@@ -196,9 +196,11 @@ export function ExpenseView(props: { session: Session; record: string }) {
   );
 }
 
-// The confirmations this role may record and that are still missing.
+// The confirmations this role may record and that are still missing: a lawyer or case worker
+// only for an expense of a case of theirs (the server says so in may_confirm).
 function confirmable(role: Role, e: Schemas["ExpenseState"]): ("lawyer" | "survivor")[] {
   const out: ("lawyer" | "survivor")[] = [];
+  if (!e.may_confirm) return out;
   if ((role === "lawyer" || role === "director") && !e.lawyer_confirmed) out.push("lawyer");
   if ((role === "case_worker" || role === "director") && !e.survivor_confirmed) out.push("survivor");
   return out;

@@ -1,6 +1,7 @@
 // One case: its procedural timeline (every event with its date, the stage before and after, the
 // document's status, the legal basis and the event's own fields), the next event (only those the
-// stage allows, with their fields), the survivor's consents, the people on it, and its deadlines.
+// stage allows, with their fields), the survivor's consents, the people on it, her referrals to
+// services, and its deadlines.
 // A case the user may not see is "not found", as one that does not exist.
 import { useRef, useState } from "preact/hooks";
 import { ApiError, type Schemas } from "../../api/client";
@@ -114,6 +115,7 @@ export function CaseView(props: { session: Session; vocab: Vocabulary; code: str
       {write && <NextEvent session={s} vocab={props.vocab} c={c} path={path} done={reload} />}
       <Consents session={s} c={c} path={path} write={write} done={reload} />
       <People session={s} c={c} path={path} done={reload} />
+      <Referrals session={s} c={c} path={path} write={write} done={reload} services={props.vocab.referrals} />
       <Deadlines session={s} c={c} path={path} write={write} done={reload} />
     </>
   );
@@ -197,7 +199,7 @@ function NextEvent(props: { session: Session; vocab: Vocabulary; c: Case; path: 
   );
 }
 
-const consentKeys = ["stats", "publish", "police", "lawyer"] as const;
+const consentKeys = ["stats", "publish", "police", "lawyer", "services"] as const;
 
 function Consents(props: { session: Session; c: Case; path: string; write: boolean; done: () => void }) {
   const { t } = useLabels();
@@ -234,17 +236,16 @@ function Consents(props: { session: Session; c: Case; path: string; write: boole
   );
 }
 
-type Users = Schemas["Users"]["users"];
+type Staff = Schemas["DeskStaff"]["staff"];
 
 function People(props: { session: Session; c: Case; path: string; done: () => void }) {
   const { t } = useLabels();
   const role = props.session.user.role;
   const canAssign = may.assign(role);
-  // Only a director may list the staff (GET /users); others type the user's number.
-  const listUsers = role === "director";
-  const [users] = useData<Users | undefined>(
-    () => (listUsers ? staffCall<Schemas["Users"]>(props.session, "GET", "/users").then((u) => u.users) : Promise.resolve(undefined)),
-    [listUsers],
+  // Who can be put on a case, by name (GET /desk/staff: every desk role may list them).
+  const [users] = useData<Staff | undefined>(
+    () => staffCall<Schemas["DeskStaff"]>(props.session, "GET", "/desk/staff").then((u) => u.staff),
+    [],
   );
   const name = (id?: number) => (id === undefined ? t("desk.people.nobody") : users?.find((u) => u.id === id)?.name ?? `#${id}`);
   const [lawyer, setLawyer] = useState(props.c.lawyer !== undefined ? String(props.c.lawyer) : "");
@@ -260,7 +261,7 @@ function People(props: { session: Session; c: Case; path: string; done: () => vo
   };
   const pickOne = (label: string, value: string, set: (v: string) => void, roles: string[]) =>
     users ? (
-      <Select label={label} value={value} set={set} options={users.filter((u) => roles.includes(u.role) && !u.disabled).map((u) => String(u.id))}
+      <Select label={label} value={value} set={set} options={users.filter((u) => roles.includes(u.role)).map((u) => String(u.id))}
         labelOf={(id) => users.find((u) => String(u.id) === id)?.name ?? id} any={t("desk.people.nobody")} />
     ) : (
       <Text label={label} value={value} set={set} inputMode="numeric" optional hint={t("desk.people.idHint")} />
@@ -293,6 +294,104 @@ function People(props: { session: Session; c: Case; path: string; done: () => vo
         </details>
       )}
     </section>
+  );
+}
+
+// The consent a referral to `service` relies on (the server decides; this only says why).
+const consentFor = (service: string) => (service === "police" ? "police" : service === "lawyer" ? "lawyer" : "services");
+
+function Referrals(props: {
+  session: Session; c: Case; path: string; write: boolean; done: () => void; services: readonly string[];
+}) {
+  const { t, lang, l } = useLabels();
+  const [service, setService] = useState("");
+  const [day, setDay] = useState(dayFromNow(0));
+  const [note, setNote] = useState("");
+  const [why, setWhy] = useState("");
+  const [run, state] = useSubmit();
+  const consented = service !== "" && props.c.consents[consentFor(service)];
+  const add = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/referrals`, {
+        service, date: day, ...(note.trim() ? { note: note.trim() } : {}), ...(!consented && why.trim() ? { override: why.trim() } : {}),
+      });
+      setNote("");
+      setWhy("");
+      props.done();
+      return t("desk.referrals.added");
+    });
+  };
+  return (
+    <section aria-labelledby="referrals">
+      <h2 id="referrals">{t("desk.referrals.heading")}</h2>
+      {props.c.referrals.length === 0 ? (
+        <p>{t("desk.referrals.none")}</p>
+      ) : (
+        <ul class="deadlines">
+          {props.c.referrals.map((r) => (
+            <li key={r.id}>
+              <strong>{l("referral", r.service)}</strong> · {date(lang, r.date)}{" "}
+              <Badge kind={r.outcome === "pending" ? undefined : r.outcome === "received" ? "ok" : "late"}>
+                {l("referralOutcome", r.outcome)}
+                {r.outcome_date ? ` ${date(lang, r.outcome_date)}` : ""}
+              </Badge>
+              {r.note && <> · {r.note}</>}
+              {r.override && <p class="hint">{t("desk.referrals.withoutConsent", { why: r.override })}</p>}
+              {props.write && <ReferralOutcome session={props.session} path={props.path} r={r} done={props.done} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.write && (
+        <form class="stack narrow" onSubmit={add}>
+          <h3>{t("desk.referrals.add")}</h3>
+          <Select label={t("desk.referrals.service")} value={service} set={setService} options={props.services}
+            labelOf={(id) => l("referral", id)} any={t("desk.form.choose")} required />
+          <Text label={t("desk.referrals.date")} type="date" value={day} set={setDay} />
+          <Text label={t("desk.referrals.note")} value={note} set={setNote} optional hint={t("desk.deadlines.whatHint")} maxLength={300} />
+          {service !== "" && !consented && (
+            <Text label={t("desk.referrals.override")} value={why} set={setWhy} hint={t("desk.referrals.overrideHint")} maxLength={300} />
+          )}
+          <p>
+            <button type="submit" class="secondary" disabled={state.saving || service === "" || (!consented && !why.trim())}>
+              {t("desk.referrals.submit")}
+            </button>
+          </p>
+          <Outcome state={state} />
+        </form>
+      )}
+    </section>
+  );
+}
+
+function ReferralOutcome(props: { session: Session; path: string; r: Schemas["Referral"]; done: () => void }) {
+  const { t, l } = useLabels();
+  const [outcome, setOutcome] = useState<string>(props.r.outcome);
+  const [day, setDay] = useState(props.r.outcome_date ?? dayFromNow(0));
+  const [run, state] = useSubmit();
+  const save = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/referrals/${props.r.id}/outcome`,
+        outcome === "pending" ? { outcome } : { outcome, date: day });
+      props.done();
+      return t("desk.referrals.saved");
+    });
+  };
+  return (
+    <details>
+      <summary>{t("desk.referrals.outcome", { service: l("referral", props.r.service) })}</summary>
+      <form class="stack narrow" onSubmit={save}>
+        <Select label={t("desk.referrals.outcomeLabel")} value={outcome} set={setOutcome} options={lists.referralOutcomes}
+          labelOf={(id) => l("referralOutcome", id)} required />
+        {outcome !== "pending" && <Text label={t("desk.referrals.outcomeDate")} type="date" value={day} set={setDay} />}
+        <p>
+          <button type="submit" class="small secondary" disabled={state.saving}>{t("desk.referrals.saveOutcome")}</button>
+        </p>
+        <Outcome state={state} />
+      </form>
+    </details>
   );
 }
 

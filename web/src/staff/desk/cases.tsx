@@ -133,7 +133,7 @@ function OpenCase(props: { session: Session; vocab: Vocabulary; params: URLSearc
       private_prosecution: privateProsecution,
       articles: articles.split(",").map((a) => a.trim()).filter(Boolean),
       consents: { stats: consents.includes("stats"), publish: consents.includes("publish"), police: consents.includes("police"),
-        lawyer: consents.includes("lawyer") },
+        lawyer: consents.includes("lawyer"), services: consents.includes("services") },
       ...(from ? { from_consultation: from } : {}),
     };
     run(async () => {
@@ -158,7 +158,7 @@ function OpenCase(props: { session: Session; vocab: Vocabulary; params: URLSearc
           <input type="checkbox" checked={privateProsecution} onChange={(e) => setPrivate((e.currentTarget as HTMLInputElement).checked)} />{" "}
           {t("desk.f.privateProsecution")}
         </label>
-        <Checks legend={t("desk.consents.heading")} values={consents} set={setConsents} options={["stats", "publish", "police", "lawyer"]}
+        <Checks legend={t("desk.consents.heading")} values={consents} set={setConsents} options={["stats", "publish", "police", "lawyer", "services"]}
           label={(x) => t(`desk.consents.${x as "stats"}`)} />
         <p>
           <button type="submit" disabled={state.saving}>{t("desk.cases.openSubmit")}</button>

@@ -22,6 +22,7 @@ export const lists = {
   conducts: ["negligence", "inaction", "abuse", "dismissed_report", "extortion", "other"],
   filedWith: ["internal_security", "prosecutor", "court", "ombudsman", "other"],
   complaintOutcomes: ["pending", "disciplinary", "dismissal", "criminal_case", "rejected"],
+  referralOutcomes: ["pending", "received", "declined", "refused", "unreachable"],
   documentStatuses: ["obtained", "requested", "refused", "unknown"],
   pubChannels: ["website", "instagram", "facebook", "telegram", "youtube", "tiktok", "x", "press", "other"],
   pubChanges: ["correction", "disclaimer", "archival", "retraction"],
@@ -41,7 +42,7 @@ export function loadVocabulary(org: string): Promise<Vocabulary> {
 
 export type VocabKind = "channel" | "contactKind" | "callerRole" | "category" | "context" | "region" | "ageGroup" | "sex"
   | "police" | "referral" | "outcome" | "precision" | "conduct" | "filedWith" | "complaintOutcome" | "docStatus" | "choice"
-  | "docketEvent";
+  | "docketEvent" | "referralOutcome";
 
 // "no_corpus_delicti" -> "No corpus delicti": for ids the catalogue has no label for.
 export const humanise = (id: string) => {
