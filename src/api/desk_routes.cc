@@ -99,8 +99,18 @@ ojson event_json(const desk::EventRow& e) {
           {"recorded_at", e.recorded_at}};
 }
 
-ojson deadline_json(const desk::DeadlineRow& d) {
+// A deadline the procedure set carries its label in each language and its legal basis, and says
+// whether a lawyer has yet to check them (procedure.h TimeLimit).
+ojson deadline_json(const desk::DeadlineRow& d, const desk::Procedure& p) {
   ojson j{{"id", d.id}, {"case", d.case_code}, {"due", d.due}, {"what", d.what}, {"done", d.done.has_value()}};
+  const auto slash = d.source.find('/');
+  if (const desk::EventKind* e = slash == std::string::npos ? nullptr : p.event(d.source.substr(0, slash)))
+    for (const desk::TimeLimit& t : e->limits)
+      if (t.id == d.source.substr(slash + 1)) {
+        j["label"] = {{"en", t.label.en}, {"ru", t.label.ru}, {"kk", t.label.kk}};
+        j["legal_basis"] = t.legal_basis;
+        j["unverified"] = t.label.unverified || t.legal_basis_unverified;
+      }
   return j;
 }
 
@@ -279,7 +289,7 @@ Result<http::Response> read_case(Call& c) {
   if (!page) return err(page);
   ojson events = ojson::array(), deadlines = ojson::array(), allowed = ojson::array();
   for (const auto& e : page->events) events.push_back(event_json(e));
-  for (const auto& d : page->deadlines) deadlines.push_back(deadline_json(d));
+  for (const auto& d : page->deadlines) deadlines.push_back(deadline_json(d, c.org.desk->procedure()));
   ojson referrals = ojson::array();
   for (const auto& r : page->referrals) referrals.push_back(referral_json(r));
   for (const auto* e : c.org.desk->procedure().allowed(page->row.stage)) allowed.push_back(e->id);
@@ -339,7 +349,7 @@ Result<http::Response> assign_case(Call& c) {
 Result<http::Response> add_deadline(Call& c) {
   AMANAT_CHECK(need_desk(c));
   AMANAT_TRY(d, c.org.desk->add_deadline(c.session->user, c.params.at("case"), c.body["due"], c.body["what"]));
-  return json_response(201, deadline_json(d));
+  return json_response(201, deadline_json(d, c.org.desk->procedure()));
 }
 
 Result<http::Response> add_referral(Call& c) {
@@ -385,7 +395,7 @@ Result<http::Response> list_due(Call& c) {
   for (const auto& [k, v] : params) until = v;
   AMANAT_TRY(rows, c.org.desk->due(c.session->user, until));
   ojson items = ojson::array();
-  for (const auto& d : rows) items.push_back(deadline_json(d));
+  for (const auto& d : rows) items.push_back(deadline_json(d, c.org.desk->procedure()));
   return json_response(200, {{"deadlines", items}});
 }
 
@@ -960,7 +970,11 @@ std::vector<Field> event_out() {
 
 std::vector<Field> deadline_out() {
   return {out::number("id", "The deadline's number"), out::text("case", "The case's code"),
-          out::text("due", "YYYY-MM-DD"), out::text("what", "What is due"), out::flag("done", "Marked done")};
+          out::text("due", "YYYY-MM-DD"), out::text("what", "What is due"), out::flag("done", "Marked done"),
+          out::object("label", "Set by the procedure (a time limit an event starts): what is due in each language",
+                      {out::text("en", "English"), out::text("ru", "Russian"), out::text("kk", "Kazakh")}, false),
+          out::text("legal_basis", "Set by the procedure: the limit's legal basis", false),
+          out::flag("unverified", "Set by the procedure: its wording or basis is not yet checked by a lawyer", false)};
 }
 
 std::vector<Field> referral_out() {

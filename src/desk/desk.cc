@@ -54,6 +54,23 @@ Status check_event_date(std::string_view date, std::string_view field) {
   return {};
 }
 
+// `date` (YYYY-MM-DD) plus `days`, or plus `months` to the same day of the month (the month's last
+// day when it has fewer: 31 January + 1 month is 28 or 29 February).
+std::string after(const std::string& date, int days, int months) {
+  auto day = books::day_number(date);
+  if (!day) return date;
+  if (days > 0) return books::date_of_day(*day + days);
+  int y = std::stoi(date.substr(0, 4)), m = std::stoi(date.substr(5, 2)) - 1 + months, d = std::stoi(date.substr(8, 2));
+  y += m / 12;
+  m = m % 12 + 1;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  d = std::min(d, kDays[m - 1] + (m == 2 && leap ? 1 : 0));
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+  return buf;
+}
+
 std::string utc_time(std::int64_t t) {
   std::int64_t day = t / 86400, s = t % 86400;
   char buf[16];
@@ -412,6 +429,18 @@ Result<EventRow> Desk::apply_event(Tx& tx, const User& by, CaseRow& row, const N
   row.stage = to;
   AMANAT_TRY(id, store_.add_event(tx, out));
   out.id = id;
+  // The time limits the event starts become the case's deadlines; one already past when the
+  // event is recorded (a case brought in with its history) is left out: nothing to remind.
+  if (full_date) {
+    const std::string today = books::date_of_day(now() / 86400);
+    for (const TimeLimit& t : kind->limits) {
+      std::string due = after(e.date, t.days, t.months);
+      if (due < today) continue;
+      AMANAT_TRY(did, store_.add_deadline(tx, DeadlineRow{.case_id = row.id, .due = due, .what = t.label.en,
+                                                          .case_code = row.code, .source = e.kind + "/" + t.id}));
+      (void)did;
+    }
+  }
   AMANAT_CHECK(store_.update_case(tx, row));
   AMANAT_CHECK(store_.add_counts(tx, difference(contributions(before), contributions(row))));
   return out;

@@ -262,6 +262,37 @@ TEST(Desk, AConvictionCountsThePeopleConvictedAndTheDaysFromReportToVerdict) {
   EXPECT_EQ(f.count(metric::convicted), 0);
 }
 
+// A verdict starts the appeal period and registration the pre-trial term: each becomes a deadline
+// on the case, due 15 days or 2 months after the event (the month's last day when shorter); one
+// already past when the event is recorded is left out.
+TEST(Desk, TheTimeLimitsAnEventStartsBecomeTheCasesDeadlines) {
+  DeskFixture f;  // 2025-06-15
+  const std::string code = f.open(f.worker);
+  ASSERT_TRUE(f.event(code, "report_filed", "2025-03-31"));
+  ASSERT_TRUE(f.event(code, "registered", "2025-03-31"));  // + 2 months: 2025-05-31, already past
+  auto page = f.desk->case_page(f.director, code);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(page->deadlines.empty());
+  const std::string recent = f.open(f.worker);
+  ASSERT_TRUE(f.event(recent, "report_filed", "2025-04-30"));
+  ASSERT_TRUE(f.event(recent, "registered", "2025-04-30"));
+  for (const char* e : {"investigation_started", "completed", "indicted", "in_court"})
+    ASSERT_TRUE(f.event(recent, e, "2025-06-01")) << e;
+  ASSERT_TRUE(f.event(recent, "verdict", "2025-06-14", {{"outcome", "acquittal"}}));
+  page = f.desk->case_page(f.director, recent);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->deadlines.size(), 2u);
+  EXPECT_EQ(page->deadlines[0].due, "2025-06-29");
+  EXPECT_EQ(page->deadlines[0].source, "verdict/appeal_period");
+  EXPECT_EQ(page->deadlines[1].due, "2025-06-30");  // 30 April + 2 months
+  EXPECT_EQ(page->deadlines[1].source, "registered/pretrial_term");
+  // The reminders list them like typed ones.
+  auto due = f.desk->due(f.director, "2025-06-29");
+  ASSERT_TRUE(due);
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_NE(due->at(0).what.find("Appeal period"), std::string::npos);
+}
+
 TEST(Desk, OfficialsHeldAccountableComeFromComplaintOutcomes) {
   DeskFixture f;
   ComplaintRow c{.official_rank = "captain", .official_unit = "district police", .region = "almaty_city",

@@ -87,6 +87,46 @@ Result<const json*> array_at(const json& obj, const std::string& path, std::stri
   return v;
 }
 
+// Reads the optional array `key` of `e` item by item with `read`, refusing an id given twice.
+template <class T, class Read>
+Status list_at(const json& e, const std::string& path, std::string_view key, std::string_view what,
+               std::vector<T>& out, Read read) {
+  AMANAT_TRY(items, array_at(e, path, key, false));
+  if (!items) return {};
+  for (std::size_t k = 0; k < items->size(); ++k) {
+    std::string p2 = index(join(path, key), k);
+    AMANAT_TRY(item, read((*items)[k], p2));
+    for (const auto& other : out)
+      if (other.id == item.id)
+        return fail_field(join(p2, "id"), "duplicate " + std::string(what) + " \"" + item.id + "\"");
+    out.push_back(std::move(item));
+  }
+  return {};
+}
+
+Result<TimeLimit> limit_at(const json& j, const std::string& path) {
+  if (!j.is_object()) return fail_field(path, "must be an object");
+  AMANAT_CHECK(only_keys(j, path, {"id", "label", "days", "months", "legal_basis", "legal_basis_review"}));
+  TimeLimit t;
+  AMANAT_TRY(id, id_at(j, path));
+  AMANAT_TRY(label, labels_at(j, path, "label"));
+  t.id = std::move(id);
+  t.label = std::move(label);
+  for (auto [key, slot] : {std::pair{"days", &t.days}, std::pair{"months", &t.months}}) {
+    AMANAT_TRY(v, member(j, path, key, false));
+    if (!v) continue;
+    if (!v->is_number_integer() || v->get<std::int64_t>() < 1 || v->get<std::int64_t>() > 3650)
+      return fail_field(join(path, key), "must be a whole number from 1 to 3650");
+    *slot = v->get<int>();
+  }
+  if ((t.days > 0) == (t.months > 0)) return fail_field(join(path, "days"), "give exactly one of days and months");
+  AMANAT_TRY(basis, string_at(j, path, "legal_basis", true));
+  AMANAT_TRY(unverified, review_at(j, path, "legal_basis_review"));
+  t.legal_basis = std::move(basis);
+  t.legal_basis_unverified = unverified;
+  return t;
+}
+
 Result<EventField> field_at(const json& j, const std::string& path) {
   if (!j.is_object()) return fail_field(path, "must be an object");
   AMANAT_CHECK(only_keys(j, path, {"id", "label", "required", "choices"}));
@@ -191,7 +231,8 @@ Result<Procedure> Procedure::parse(std::string_view text) {
     const json& e = (*events)[i];
     std::string path = index("events", i);
     if (!e.is_object()) return fail_field(path, "must be an object");
-    AMANAT_CHECK(only_keys(e, path, {"id", "label", "from", "to", "legal_basis", "legal_basis_review", "note", "fields"}));
+    AMANAT_CHECK(only_keys(e, path, {"id", "label", "from", "to", "legal_basis", "legal_basis_review", "note", "fields",
+                                      "limits"}));
     EventKind ev;
     AMANAT_TRY(eid, id_at(e, path));
     if (p.event(eid)) return fail_field(join(path, "id"), "duplicate event \"" + eid + "\"");
@@ -230,16 +271,8 @@ Result<Procedure> Procedure::parse(std::string_view text) {
     ev.legal_basis_unverified = basis_unverified;
     ev.note = std::move(enote);
 
-    AMANAT_TRY(fields, array_at(e, path, "fields", false));
-    if (fields) {
-      for (std::size_t k = 0; k < fields->size(); ++k) {
-        std::string p2 = index(join(path, "fields"), k);
-        AMANAT_TRY(f, field_at((*fields)[k], p2));
-        for (const auto& other : ev.fields)
-          if (other.id == f.id) return fail_field(join(p2, "id"), "duplicate field \"" + f.id + "\"");
-        ev.fields.push_back(std::move(f));
-      }
-    }
+    AMANAT_CHECK(list_at(e, path, "fields", "field", ev.fields, field_at));
+    AMANAT_CHECK(list_at(e, path, "limits", "limit", ev.limits, limit_at));
     p.events_.push_back(std::move(ev));
   }
   return p;

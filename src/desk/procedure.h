@@ -88,6 +88,18 @@ struct EventField {
   std::vector<Labels> choice_labels;  // the label of each choice, in the same order
 };
 
+// A time limit an event starts (desk.md §1.3): the appeal period after a verdict, the pre-trial
+// term after registration. The desk adds it to the case as a deadline, due `days` or `months`
+// (exactly one) after the event's date. Every such limit needs a lawyer's check before it goes
+// into the UI: the shipped ones are marked unverified in the data, and the UI says so.
+struct TimeLimit {
+  std::string id;                   // "appeal_period"
+  Labels label;                     // what is due, as the deadline list shows it
+  int days = 0, months = 0;
+  std::string legal_basis;
+  bool legal_basis_unverified = false;
+};
+
 struct EventKind {
   std::string id;                   // "term_interrupted"
   Labels label;
@@ -97,6 +109,7 @@ struct EventKind {
   bool legal_basis_unverified = false;  // an article number desk.md marks ✖: a lawyer must check
   std::string note;                 // for the reviewer: why the event is allowed where it is
   std::vector<EventField> fields;
+  std::vector<TimeLimit> limits;    // the deadlines it starts
 };
 
 class Procedure {

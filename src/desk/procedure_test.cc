@@ -318,6 +318,22 @@ TEST(Procedure, TheShippedTableMarksWhatDeskMdLeavesUnverified) {
     EXPECT_NE(std::find(ground.choices.begin(), ground.choices.end(), g), ground.choices.end()) << g;
 }
 
+// The time limits desk.md §1.3 gives for the events that start them, each marked for a lawyer's
+// check as desk.md marks them ✖.
+TEST(Procedure, AVerdictStartsTheAppealPeriodAndRegistrationThePreTrialTerm) {
+  const auto& appeal = kz().event("verdict")->limits.at(0);
+  EXPECT_EQ(appeal.id, "appeal_period");
+  EXPECT_EQ(appeal.days, 15);
+  EXPECT_EQ(appeal.months, 0);
+  EXPECT_TRUE(appeal.legal_basis_unverified);
+  EXPECT_TRUE(appeal.label.unverified);
+  const auto& term = kz().event("registered")->limits.at(0);
+  EXPECT_EQ(term.id, "pretrial_term");
+  EXPECT_EQ(term.months, 2);
+  EXPECT_TRUE(term.legal_basis_unverified);
+  EXPECT_TRUE(kz().event("report_filed")->limits.empty());
+}
+
 TEST(Procedure, DocumentStatusNamesRoundTrip) {
   for (auto d : {DocumentStatus::obtained, DocumentStatus::requested, DocumentStatus::refused, DocumentStatus::unknown})
     EXPECT_EQ(parse_document_status(document_status_name(d)), d);
@@ -405,6 +421,25 @@ TEST(Procedure, ParseRefusesABrokenTableNamingTheJsonPath) {
       {"stages not an array", [](auto& j) { j["stages"] = nlohmann::json::object(); }, "stages"},
       {"no events", [](auto& j) { j["events"] = nlohmann::json::array(); }, "events"},
       {"no version", [](auto& j) { j.erase("version"); }, "version"},
+      {"limit with days and months",
+       [](auto& j) { j["events"][0]["limits"] = {{{"id", "t"}, {"label", j["events"][0]["label"]}, {"days", 5},
+                                                   {"months", 1}, {"legal_basis", "art. 1"}}}; },
+       "events[0].limits[0].days"},
+      {"limit with neither",
+       [](auto& j) { j["events"][0]["limits"] = {{{"id", "t"}, {"label", j["events"][0]["label"]},
+                                                   {"legal_basis", "art. 1"}}}; },
+       "events[0].limits[0].days"},
+      {"limit of no days",
+       [](auto& j) { j["events"][0]["limits"] = {{{"id", "t"}, {"label", j["events"][0]["label"]}, {"months", 0},
+                                                   {"legal_basis", "art. 1"}}}; },
+       "events[0].limits[0].months"},
+      {"limit with an unknown key",
+       [](auto& j) { j["events"][0]["limits"] = {{{"id", "t"}, {"label", j["events"][0]["label"]}, {"days", 5},
+                                                   {"legal_basis", "art. 1"}, {"weeks", 1}}}; },
+       "events[0].limits[0].weeks"},
+      {"limit without a legal basis",
+       [](auto& j) { j["events"][0]["limits"] = {{{"id", "t"}, {"label", j["events"][0]["label"]}, {"days", 5}}}; },
+       "events[0].limits[0].legal_basis"},
   };
   for (const auto& c : cases) {
     nlohmann::json j = small_table();

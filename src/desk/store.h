@@ -86,6 +86,9 @@ struct DeadlineRow {
   std::string what;  // short, procedural; no names
   std::optional<std::int64_t> done;  // when it was marked done
   std::string case_code;
+  // "event/limit" when the procedure set it (a time limit an event starts: procedure.h
+  // TimeLimit), so that the UI shows its label in the reader's language; empty when typed.
+  std::string source = {};
 };
 
 // A referral of the case's survivor to a service (desk.h kReferrals), GBVIMS's "did you refer

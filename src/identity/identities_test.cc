@@ -32,6 +32,7 @@ struct IdentityFixture {
     // The director's account, so that subject_access can name it.
     EXPECT_TRUE(books.stores().db->transact([&](Tx& tx) -> Status {
       AMANAT_TRY(u, books.stores().accounts->insert_user(tx, "director-1", accounts::Role::director, "x", 1));
+      if (!u) return fail(Errc::conflict, "director-1 exists");
       director.id = u->id;
       return {};
     }));

@@ -124,6 +124,11 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     expect(now).not.toContain("Registered in the ERDR");
     expect(now).not.toContain("Verdict pronounced");
 
+    // Registration started the pre-trial term: a deadline the procedure set, its basis shown and
+    // marked for a lawyer's check.
+    const term = page.locator("ul.deadlines li").filter({ hasText: "Pre-trial investigation term ends" });
+    await expect(term).toContainText("UPK RK art. 192; the procedure set it: a lawyer must check the term");
+
     // A referral to a shelter: without the survivor's consent to services, only with the reason
     // it must be made anyway, which stays with it; then what became of it.
     await page.getByLabel("Service", { exact: true }).selectOption({ label: "Shelter" });

@@ -353,8 +353,9 @@ Result<std::vector<EventRow>> SqliteDeskStore::events_for_update(Tx& tx, std::in
 
 Result<std::int64_t> SqliteDeskStore::add_deadline(Tx& tx, const DeadlineRow& d) {
   AMANAT_TRY(db, connection_of(tx));
-  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_deadlines(log_id, case_id, due, what) VALUES (?,?,?,?)"));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_deadlines(log_id, case_id, due, what, source) VALUES (?,?,?,?,?)"));
   q->bind(1, org_).bind(2, d.case_id).bind(3, std::string_view(d.due)).bind(4, std::string_view(d.what));
+  q->bind(5, std::string_view(d.source));
   AMANAT_CHECK(q->run());
   return sqlite3_last_insert_rowid(db->raw());
 }
@@ -370,13 +371,13 @@ Result<bool> SqliteDeskStore::finish_deadline(Tx& tx, std::int64_t case_id, std:
 
 Result<std::vector<DeadlineRow>> SqliteDeskStore::deadlines(std::int64_t case_id) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
-    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code FROM case_deadlines d "
+    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source FROM case_deadlines d "
                              "JOIN cases c ON c.id = d.case_id WHERE d.log_id = ? AND d.case_id = ? ORDER BY d.due, d.id"));
     q.bind(1, org_).bind(2, case_id);
     std::vector<DeadlineRow> out;
     AMANAT_CHECK(q.each([&](Stmt& r) {
       out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
-                                r.column_text(5)});
+                                r.column_text(5), r.column_text(6)});
     }));
     return out;
   });
@@ -439,7 +440,7 @@ Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, 
                                                       std::size_t limit) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
     std::string sql =
-        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
+        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
         "WHERE d.log_id = ?1 AND d.done IS NULL AND d.due <= ?2";
     if (visible_to) sql += " AND (c.lawyer = ?3 OR c.case_worker = ?3 OR c.created_by = ?3)";
     sql += " ORDER BY d.due, d.id LIMIT ?4";
@@ -450,7 +451,7 @@ Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, 
     std::vector<DeadlineRow> out;
     AMANAT_CHECK(q.each([&](Stmt& r) {
       out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
-                                r.column_text(5)});
+                                r.column_text(5), r.column_text(6)});
     }));
     return out;
   });

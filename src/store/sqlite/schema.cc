@@ -655,7 +655,7 @@ CREATE TABLE publication_changes (
 CREATE INDEX publication_changes_post ON publication_changes(log_id, post);
 )sql",
     // 16: a case's referrals to services (desk/desk.h), each with the consent it relied on or
-    // the reason it was made without, and what became of it.
+    // the reason it was made without, and what became of it; the time limit a deadline comes from.
     R"sql(
 CREATE TABLE case_referrals (
   id         INTEGER PRIMARY KEY,
@@ -670,6 +670,8 @@ CREATE TABLE case_referrals (
   made_by    INTEGER NOT NULL
 );
 CREATE INDEX case_referrals_case ON case_referrals(log_id, case_id, id);
+-- A deadline the procedure set (an appeal period after a verdict): "event/limit"; '' when typed.
+ALTER TABLE case_deadlines ADD COLUMN source TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

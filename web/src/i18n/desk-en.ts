@@ -124,6 +124,7 @@ export const deskEn = {
     deadlines: {
       heading: "Deadlines",
       none: "No deadlines.",
+      unverified: "the procedure set it: a lawyer must check the term",
       overdue: "overdue",
       done: "done",
       markDone: "Mark done: {what}",

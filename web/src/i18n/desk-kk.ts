@@ -126,6 +126,7 @@ export const deskKk: DeskCatalog = {
     deadlines: {
       heading: "Мерзімдер",
       none: "Мерзімдер жоқ.",
+      unverified: "мерзімді рәсім белгіледі: оны заңгер тексеруі керек",
       overdue: "мерзімі өтті",
       done: "орындалды",
       markDone: "Орындалды деп белгілеу: {what}",

@@ -126,6 +126,7 @@ export const deskRu: DeskCatalog = {
     deadlines: {
       heading: "Сроки",
       none: "Сроков нет.",
+      unverified: "срок задан процедурой: его должен проверить юрист",
       overdue: "просрочено",
       done: "выполнено",
       markDone: "Отметить выполненным: {what}",

@@ -420,7 +420,12 @@ function Deadlines(props: { session: Session; c: Case; path: string; write: bool
         <ul class="deadlines">
           {props.c.deadlines.map((d) => (
             <li key={d.id} class={d.done ? "done-item" : d.due < today ? "overdue" : undefined}>
-              <strong>{date(lang, d.due)}</strong> · {d.what}{" "}
+              <strong>{date(lang, d.due)}</strong> · {d.label ? pick(lang, d.label) : d.what}{" "}
+              {d.label && (
+                <span class="hint">
+                  ({d.legal_basis}{d.unverified ? `; ${t("desk.deadlines.unverified")}` : ""}){" "}
+                </span>
+              )}
               {d.done ? (
                 <Badge kind="ok">{t("desk.deadlines.done")}</Badge>
               ) : (
@@ -433,7 +438,7 @@ function Deadlines(props: { session: Session; c: Case; path: string; write: bool
                         props.done();
                         return t("desk.deadlines.marked");
                       })}>
-                      {t("desk.deadlines.markDone", { what: d.what })}
+                      {t("desk.deadlines.markDone", { what: d.label ? pick(lang, d.label) : d.what })}
                     </button>
                   )}
                 </>

@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import type { Schemas } from "../../api/client";
 import { ErrorBox, Loading, navigate, useData } from "../../common";
 import { date } from "../../i18n/fmt";
+import { pick } from "../../protocols";
 import { Outcome, Text, useSubmit } from "../forms";
 import { More, usePages } from "../lists";
 import { may, staffCall, type Session } from "../session";
@@ -100,7 +101,7 @@ export function Reminders(props: { session: Session }) {
           {data.deadlines.map((d) => (
             <li key={d.id} class={d.due < today ? "overdue" : undefined}>
               <strong>{date(lang, d.due)}</strong>
-              {d.due < today && <span class="badge late">{t("desk.deadlines.overdue")}</span>} · {d.what} ·{" "}
+              {d.due < today && <span class="badge late">{t("desk.deadlines.overdue")}</span>} · {d.label ? pick(lang, d.label) : d.what} ·{" "}
               <a href={`/staff/${s.org}/cases/${encodeURIComponent(d.case)}`}>{d.case}</a>
             </li>
           ))}
