@@ -315,6 +315,14 @@ Result<bool> Desk::sees_case(const User& by, const std::string& code) {
   return row && may_see(by, *row);
 }
 
+// A case worker takes over a survivor the hotline logged: the consultation that names her (which
+// every hotline role lists) lets them open her case though they could not see her before, and
+// opening it lets them read her identity, as an assignment would. check_case makes sure the
+// consultation names this survivor.
+bool Desk::taking_over(const User& by, const NewCase& c) const {
+  return by.role == accounts::Role::case_worker && c.from_consultation.has_value();
+}
+
 Result<CaseRow> Desk::check_case(const User& by, const NewCase& c) {
   AMANAT_CHECK(one_of("category", c.category, kCategories));
   AMANAT_CHECK(each_of("context", c.context, kContexts));
@@ -325,6 +333,10 @@ Result<CaseRow> Desk::check_case(const User& by, const NewCase& c) {
   AMANAT_CHECK(short_text("body", c.body, 200));
   AMANAT_CHECK(short_text("court", c.court, 200));
   auto s = ids_.visible(by, c.survivor);
+  if (!s && taking_over(by, c)) {
+    AMANAT_TRY(con, store_.consultation(*c.from_consultation));
+    if (con && con->survivor == c.survivor) s = ids_.visible(User{.role = accounts::Role::director}, c.survivor);
+  }
   if (!s || s->kind != "survivor") return fail(reasons::survivor_not_found, "no such survivor", "survivor");
   const std::int64_t t = c.opened ? *c.opened : now();
   if (t > now() + 3600) return fail_field("opened", "a case cannot be opened in the future");
@@ -353,6 +365,7 @@ Status Desk::insert_case(Tx& tx, const User& by, const NewCase& c, CaseRow& row)
   }
   for (auto user : {c.lawyer, c.case_worker})
     if (user && *user) AMANAT_CHECK(ids_.assign(tx, c.survivor, *user));
+  if (taking_over(by, c)) AMANAT_CHECK(ids_.assign(tx, c.survivor, by.id));
   if (c.from_consultation) AMANAT_CHECK(store_.link_consultation(tx, *c.from_consultation, c.survivor, row.id));
   return store_.add_counts(tx, contributions(row));
 }

@@ -266,6 +266,7 @@ class Desk {
   Result<ConsultationRow> check_consultation(const User& by, const NewConsultation& c, bool imported);
   Result<std::int64_t> write_consultation(Tx& tx, const User& by, const NewConsultation& c, ConsultationRow& row);
   Result<CaseRow> check_case(const User& by, const NewCase& c);
+  bool taking_over(const User& by, const NewCase& c) const;
   Status insert_case(Tx& tx, const User& by, const NewCase& c, CaseRow& row);
   Status check_event(const NewEvent& e) const;
   Result<EventRow> apply_event(Tx& tx, const User& by, CaseRow& row, const NewEvent& e);

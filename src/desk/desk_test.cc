@@ -262,6 +262,43 @@ TEST(Desk, AConvictionCountsThePeopleConvictedAndTheDaysFromReportToVerdict) {
   EXPECT_EQ(f.count(metric::convicted), 0);
 }
 
+// A case worker takes over a survivor the hotline logged: from the consultation that names her
+// they open her case and may then read her identity; without it, or from a consultation about
+// someone else, she stays "no such survivor", and a hotline operator cannot take over.
+TEST(Desk, ACaseWorkerOpensACaseForASurvivorTheHotlineLoggedFromHerConsultation) {
+  DeskFixture f;
+  auto call = f.call();
+  call.identity = {{"name", "Invented Person"}};
+  auto logged = f.desk->log_consultation(f.operator_, call);
+  ASSERT_TRUE(logged) << logged.error().message;
+  const std::string survivor = *logged->survivor;
+  auto other = f.desk->log_consultation(f.operator_, f.call());
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(f.ids->read(f.worker, survivor));
+  auto open = [&](const User& by, std::optional<std::int64_t> from) {
+    return f.desk->open_case(by, NewCase{.survivor = survivor, .category = "rape", .region = "almaty_city",
+                                         .from_consultation = from});
+  };
+  for (auto from : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{other->id}}) {
+    auto refused = open(f.worker, from);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().field, "survivor");
+  }
+  User second_operator{0, "operator-2", Role::hotline_operator, true};
+  ASSERT_TRUE(f.books.stores().db->transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(row, f.books.stores().accounts->insert_user(tx, second_operator.name, second_operator.role, "x", 1));
+    if (!row) return fail(Errc::conflict, "taken");
+    second_operator.id = row->id;
+    return {};
+  }));
+  EXPECT_FALSE(open(second_operator, logged->id));
+  auto opened = open(f.worker, logged->id);
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto identity = f.ids->read(f.worker, survivor);
+  ASSERT_TRUE(identity) << identity.error().message;
+  EXPECT_TRUE(f.desk->case_page(f.worker, opened->code));
+}
+
 // A verdict starts the appeal period and registration the pre-trial term: each becomes a deadline
 // on the case, due 15 days or 2 months after the event (the month's last day when shorter); one
 // already past when the event is recorded is left out.

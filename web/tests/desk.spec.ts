@@ -166,6 +166,47 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     consoleClean();
   });
 
+test("a case worker takes over a survivor the hotline logged, from her consultation", async ({ browser }) => {
+  const hotline = await (await browser.newContext()).newPage();
+  const consoleClean = watchConsole(hotline, [401]);
+  await setLang(hotline, "en");
+  await logIn(hotline, "e2e-hotline");
+  await menu(hotline).getByRole("link", { name: "Hotline" }).click();
+  await hotline.getByRole("radio", { name: "Rape" }).check();
+  await hotline.getByLabel("Region").selectOption({ label: "Astana" });
+  await hotline.getByRole("radio", { name: "18–25" }).check();
+  await hotline.getByRole("radio", { name: "Female" }).check();
+  await hotline.getByRole("radio", { name: "Case to open" }).check();
+  await hotline.getByText("Identity — sealed, optional").click();
+  await hotline.getByRole("textbox", { name: /^Name/ }).fill("Invented Person Handover");
+  await hotline.getByRole("button", { name: "Save the consultation" }).click();
+  const logged = hotline.locator(".logged");
+  await expect(logged).toContainText(/Consultation No\. \d+ is saved\./);
+  const number = (await logged.textContent())!.match(/No\. (\d+)/)![1];
+  const survivor = (await logged.locator("a.code").textContent())!.trim();
+  consoleClean();
+
+  const worker = await (await browser.newContext()).newPage();
+  const workerConsole = watchConsole(worker, [401, 404]);
+  await setLang(worker, "en");
+  await logIn(worker, "e2e-caseworker");
+  await expect(menu(worker)).toBeVisible();
+  // Not theirs yet: her page is "no such page" to them.
+  await worker.goto(`/staff/demo/survivors/${survivor}`);
+  await expect(worker.getByRole("alert")).toHaveText("There is no such page.");
+  await menu(worker).getByRole("link", { name: "Consultations" }).click();
+  await worker.getByRole("link", { name: `Open a case from consultation ${number}` }).click();
+  const open = worker.locator("details.panel").filter({ hasText: "Open the case" });
+  await expect(open.getByLabel("Survivor's code")).toHaveValue(survivor);
+  await open.getByRole("button", { name: "Open the case" }).click();
+  await expect(worker).toHaveURL(/\/staff\/demo\/cases\/C-/);
+  await expect(worker.getByRole("link", { name: survivor })).toBeVisible();
+  // Now theirs: her timeline opens.
+  await worker.getByRole("link", { name: survivor }).click();
+  await expect(worker.getByRole("heading", { level: 1 })).toContainText(survivor);
+  workerConsole();
+});
+
 test("a survivor's page shows the identity only when asked, and never keeps it", async ({ page }) => {
   await setLang(page, "en");
   await logIn(page, "e2e-caseworker");

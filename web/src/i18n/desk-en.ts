@@ -57,7 +57,7 @@ export const deskEn = {
       toProtocol: "See the protocol ↓",
       another: "Log another",
     },
-    consultations: { heading: "Consultations", new: "Log a consultation", none: "No consultations match." },
+    consultations: { heading: "Consultations", new: "Log a consultation", none: "No consultations match.", openCaseFor: "Open a case from consultation {n}" },
     cases: {
       heading: "Cases",
       list: "Your cases",

@@ -59,7 +59,7 @@ export const deskKk: DeskCatalog = {
       toProtocol: "Хаттамаға өту ↓",
       another: "Тағы біреуін тіркеу",
     },
-    consultations: { heading: "Кеңестер", new: "Кеңесті тіркеу", none: "Кеңестер табылмады." },
+    consultations: { heading: "Кеңестер", new: "Кеңесті тіркеу", none: "Кеңестер табылмады.", openCaseFor: "№{n} кеңес бойынша іс ашу" },
     cases: {
       heading: "Істер",
       list: "Сіздің істеріңіз",

@@ -59,7 +59,7 @@ export const deskRu: DeskCatalog = {
       toProtocol: "К протоколу ↓",
       another: "Записать ещё одну",
     },
-    consultations: { heading: "Консультации", new: "Записать консультацию", none: "Консультаций не найдено." },
+    consultations: { heading: "Консультации", new: "Записать консультацию", none: "Консультаций не найдено.", openCaseFor: "Открыть дело по консультации № {n}" },
     cases: {
       heading: "Дела",
       list: "Ваши дела",

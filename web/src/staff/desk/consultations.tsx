@@ -5,7 +5,7 @@ import { ErrorBox, Loading } from "../../common";
 import { dateTime, number } from "../../i18n/fmt";
 import { Text } from "../forms";
 import { More, usePages } from "../lists";
-import type { Session } from "../session";
+import { may, type Session } from "../session";
 import { Select, useLabels } from "./ui";
 
 type Page = Schemas["ConsultationPage"];
@@ -44,6 +44,9 @@ export function ConsultationsView(props: { session: Session; categories: readonl
 export function ConsultationTable(props: { session: Session; rows: Consultation[] }) {
   const { t, lang, l } = useLabels();
   const org = props.session.org;
+  // A survivor named without a case yet: whoever may open cases opens hers from here (a case
+  // worker taking over from the hotline: the consultation lets them).
+  const open = may.hotline(props.session.user.role);
   return (
     <table class="cards consultations">
       <thead>
@@ -73,6 +76,14 @@ export function ConsultationTable(props: { session: Session; rows: Consultation[
             <td data-label={t("desk.hoursSince")}>{c.hours_since !== undefined ? number(lang, c.hours_since) : "—"}</td>
             <td data-label={t("desk.survivor")}>
               {c.survivor ? <a href={`/staff/${org}/survivors/${encodeURIComponent(c.survivor)}`}>{c.survivor}</a> : "—"}
+              {c.survivor && c.case_id === undefined && open && (
+                <div>
+                  <a aria-label={t("desk.consultations.openCaseFor", { n: c.id })}
+                    href={`/staff/${org}/cases?${new URLSearchParams({ from: String(c.id), category: c.category, region: c.region, survivor: c.survivor })}`}>
+                    {t("desk.hotline.openCase")}
+                  </a>
+                </div>
+              )}
             </td>
           </tr>
         ))}
