@@ -2639,7 +2639,15 @@ TEST_F(ApiTest, TheDocketPutsEachEventOnTheLogAndItsReportCountsThem) {
                                  director));
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_EQ(a.books.seq().size(), size);
+  // An event nobody can date: the date absent or empty, both taken as unknown.
+  for (const char* body : {R"({"kind":"hearing"})", R"({"kind":"summons","date":""})"}) {
+    auto undated = api->handle(request("POST", "orgs/alpha/docket/P-1/events", body, director));
+    EXPECT_EQ(undated.status, 201) << body << ": " << undated.body;
+  }
   auto docket = body_of(api->handle(request("GET", "orgs/alpha/docket", "", director)));
+  const auto events = docket["proceedings"][0]["events"];
+  EXPECT_EQ(events[events.size() - 1]["date"], "");
+  EXPECT_EQ(events[events.size() - 2]["date"], "");
   EXPECT_EQ(docket["counts"]["restarts"], 2);
   EXPECT_EQ(docket["counts"]["terminated"], 1);
   EXPECT_EQ(docket["counts"]["documents_refused"], 1);
@@ -2652,6 +2660,23 @@ TEST_F(ApiTest, TheDocketPutsEachEventOnTheLogAndItsReportCountsThem) {
   EXPECT_NE(html.body.find("An Invented Defender"), std::string::npos);
   // A lawyer may read and write the docket; an accountant may not see it.
   EXPECT_EQ(api->handle(request("GET", "orgs/alpha/docket", "", login_as(a, Role::accountant))).status, 403);
+}
+
+// The vocabulary carries every closed list a form offers, with the ids the server accepts: the
+// web app's copies are checked against it (web/tests/desk.spec.ts).
+TEST_F(ApiTest, TheDeskVocabularyCarriesEveryClosedListAFormOffers) {
+  auto r = api->handle(request("GET", "orgs/alpha/desk/vocabulary"));
+  ASSERT_EQ(r.status, 200) << r.body;  // conforms to its schema (the tests check every answer)
+  auto v = body_of(r);
+  for (const char* list : {"channels", "categories", "contexts", "regions", "age_groups", "referrals", "outcomes",
+                           "referral_outcomes", "contact_kinds", "caller_roles", "sexes", "police_statuses",
+                           "incident_precisions", "official_conducts", "complaint_filed_with", "complaint_outcomes",
+                           "document_statuses", "publication_channels", "publication_changes", "docket_events"})
+    EXPECT_FALSE(v[list].empty()) << list;
+  EXPECT_EQ(v["document_statuses"], json({"obtained", "requested", "refused", "unknown"}));
+  const auto events = v["docket_events"];
+  EXPECT_NE(std::find(events.begin(), events.end(), "wanted_list"), events.end());
+  EXPECT_EQ(events.back(), "other");
 }
 
 // A post and every change to it are entries on the public log: when it went up and when it came
@@ -2680,6 +2705,18 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
   auto posted = post();
   ASSERT_EQ(posted.status, 201) << posted.body;
   const std::uint64_t leaf = body_of(posted)["log_index"];
+  // The consent it relies on, as a code and the case, for the staff's language.
+  EXPECT_EQ(body_of(posted)["consent_basis"], "case-consent-to-publish");
+  EXPECT_EQ(body_of(posted)["case"], code);
+  auto general = api->handle(request("POST", "orgs/alpha/publications",
+                                     R"({"channel":"website","url":"https://example.org/p/2","text":"About our work."})", comms));
+  ASSERT_EQ(general.status, 201) << general.body;
+  EXPECT_EQ(body_of(general)["consent_basis"], "none-needed");
+  EXPECT_FALSE(body_of(general).contains("case"));
+  auto staff_list = body_of(api->handle(request("GET", "orgs/alpha/publications/staff", "", comms)));
+  ASSERT_EQ(staff_list["publications"].size(), 2u);
+  EXPECT_EQ(staff_list["publications"][1]["case"], code);  // newest first: the case's post is second
+  EXPECT_EQ(staff_list["publications"][1]["consent_basis"], "case-consent-to-publish");
   auto entry = a.books.log().read_entries(leaf, leaf + 1);
   ASSERT_TRUE(entry);
   auto j = json::parse(std::string(entry->front().begin(), entry->front().end()));
@@ -2700,9 +2737,10 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
   EXPECT_EQ(api->handle(request("POST", "orgs/alpha/publications/" + std::to_string(leaf) + "/changes",
                                 R"({"kind":"correction","text":"Too late."})", comms)).status, 409);
   auto list = body_of(api->handle(request("GET", "orgs/alpha/publications")));
-  ASSERT_EQ(list["publications"].size(), 1u);
-  EXPECT_FALSE(list["publications"][0].contains("text"));  // the public list carries commitments only
-  EXPECT_EQ(list["publications"][0]["changes"][0]["kind"], "retraction");
+  ASSERT_EQ(list["publications"].size(), 2u);
+  EXPECT_FALSE(list["publications"][1].contains("text"));  // the public list carries commitments only
+  EXPECT_FALSE(list["publications"][1].contains("case"));
+  EXPECT_EQ(list["publications"][1]["changes"][0]["kind"], "retraction");
 }
 
 // An intake message becomes a consultation: logged with the message's number, the message leaves

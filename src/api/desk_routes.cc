@@ -138,6 +138,8 @@ ojson complaint_json(const desk::ComplaintRow& c) {
 
 // ---- handlers ----
 
+std::vector<std::string> docket_kinds();
+
 Result<http::Response> vocabulary(Call& c) {
   const desk::Procedure& p = c.org.desk ? c.org.desk->procedure() : desk::Procedure::kazakhstan();
   auto labels = [](const desk::Labels& l) { return ojson{{"en", l.en}, {"ru", l.ru}, {"kk", l.kk}}; };
@@ -161,7 +163,19 @@ Result<http::Response> vocabulary(Call& c) {
                              {"age_groups", values(desk::kAgeGroups)},
                              {"referrals", values(desk::kReferrals)},
                              {"outcomes", values(desk::kOutcomes)},
-                             {"referral_outcomes", values(desk::kReferralOutcomes)}});
+                             {"referral_outcomes", values(desk::kReferralOutcomes)},
+                             {"contact_kinds", values(desk::kContactKinds)},
+                             {"caller_roles", values(desk::kCallerRoles)},
+                             {"sexes", values(desk::kSexes)},
+                             {"police_statuses", values(desk::kPoliceStatuses)},
+                             {"incident_precisions", values(desk::kPrecisions)},
+                             {"official_conducts", values(desk::kConducts)},
+                             {"complaint_filed_with", values(desk::kFiledWith)},
+                             {"complaint_outcomes", values(desk::kComplaintOutcomes)},
+                             {"document_statuses", values(desk::kDocumentStatuses)},
+                             {"publication_channels", values(desk::kPublicationChannels)},
+                             {"publication_changes", values(desk::kPublicationChanges)},
+                             {"docket_events", docket_kinds()}});
 }
 
 Result<http::Response> log_consultation(Call& c) {
@@ -659,6 +673,9 @@ ojson publication_json(const desk::PublicationRow& p, bool staff) {
     j["text"] = p.text;
     j["sources"] = sources;
     j["consent"] = p.consent;
+    // The same as a code and a case, for a reader's language: the web app words it from these.
+    j["consent_basis"] = p.case_id ? "case-consent-to-publish" : "none-needed";
+    if (p.case_id) j["case"] = p.case_code;
   }
   return j;
 }
@@ -815,7 +832,7 @@ std::vector<Field> docket_event_out() {
           out::text("date", "YYYY-MM-DD, YYYY-MM, YYYY or empty (unknown)"),
           out::object("document", "The document behind it",
                       {out::text("name", "Its name"), out::text("number", "Its number"),
-                       out::choice("status", "Whether it was obtained", {"obtained", "requested", "refused", "unknown"})}),
+                       out::choice("status", "Whether it was obtained", values(desk::kDocumentStatuses))}),
           out::text("source", "Where it was learned"),
           out::text("verification", "How it was verified"),
           out::text("note", "A note"),
@@ -856,8 +873,12 @@ std::vector<Field> header_out() {
           out::flag("consent_public_reports", "(b) consent to public reports")};
 }
 
-Field docket_date(const char* name, bool required = true) {
-  return str(name, "YYYY-MM-DD, YYYY-MM, YYYY, or empty when unknown", 10, required);
+// A docket date: to the precision known, and absent or empty when nobody knows it (a proceeding
+// learned of years later often has undated events; the counts say so rather than guess).
+Field docket_date(const char* name) {
+  Field f = str(name, "YYYY-MM-DD, YYYY-MM, YYYY; absent or empty when unknown", 10, false);
+  f.min_length = 0;
+  return f;
 }
 
 std::vector<Field> docket_event_in() {
@@ -865,7 +886,7 @@ std::vector<Field> docket_event_in() {
           docket_date("date"),
           Field{"document", Field::Type::object, false, "The document behind it", 0, 0, 0, 0, {},
                 {str("name", "Its name", 300, false), str("number", "Its number", 100, false),
-                 one_of("status", "Whether it was obtained", {"obtained", "requested", "refused", "unknown"}, false)}},
+                 one_of("status", "Whether it was obtained", values(desk::kDocumentStatuses), false)}},
           str("source", "Where it was learned", 300, false),
           str("verification", "How it was verified", 300, false),
           str("note", "A note", 1000, false)};
@@ -886,7 +907,12 @@ std::vector<Field> publication_out(bool staff) {
   if (staff) {
     f.push_back(out::text("text", "The text as posted"));
     f.push_back(out::list("sources", "Its sources", {out::text("source", "Source"), out::text("verified", "How verified")}));
-    f.push_back(out::text("consent", "The consent it relies on"));
+    f.push_back(out::text("consent", "The consent it relies on, in English words"));
+    f.push_back(out::choice("consent_basis",
+                            "The same as a code: none-needed (about no case) or case-consent-to-publish (the case's "
+                            "survivor consented to its publication)",
+                            {"none-needed", "case-consent-to-publish"}));
+    f.push_back(out::text("case", "The case it is about, when one", false));
   }
   return f;
 }
@@ -960,7 +986,7 @@ std::vector<Field> event_out() {
           out::text("date", "YYYY-MM-DD, YYYY-MM or YYYY"),
           out::text("from", "The stage before"),
           out::text("to", "The stage after"),
-          out::choice("document_status", "The document's status", {"obtained", "requested", "refused", "unknown"}),
+          out::choice("document_status", "The document's status", values(desk::kDocumentStatuses)),
           out::text("document", "The document's name and number"),
           out::text("legal_basis", "The legal basis"),
           out::list("fields", "The event's own fields", {out::text("name", "Field"), out::text("value", "Value")}),
@@ -1049,7 +1075,18 @@ void add_desk_routes(Api& api) {
                               out::texts("contexts", "Context flags"), out::texts("regions", "Regions"),
                               out::texts("age_groups", "Age groups"), out::texts("referrals", "Referrals"),
                               out::texts("outcomes", "Outcomes"),
-                              out::texts("referral_outcomes", "What became of a referral")}},
+                              out::texts("referral_outcomes", "What became of a referral"),
+                              out::texts("contact_kinds", "Kinds of contact (a consultation, a silent call, ...)"),
+                              out::texts("caller_roles", "Who called"), out::texts("sexes", "Sexes"),
+                              out::texts("police_statuses", "Whether it was reported to the police"),
+                              out::texts("incident_precisions", "How precisely the incident's time is known"),
+                              out::texts("official_conducts", "An official's conduct complained of"),
+                              out::texts("complaint_filed_with", "Where a complaint was filed"),
+                              out::texts("complaint_outcomes", "A complaint's outcomes"),
+                              out::texts("document_statuses", "Whether an event's document was obtained"),
+                              out::texts("publication_channels", "Where a post went up"),
+                              out::texts("publication_changes", "Changes to a post"),
+                              out::texts("docket_events", "The docket's event kinds")}},
            .handler = vocabulary});
 
   Field identity_field{"identity", Field::Type::object, false,
@@ -1158,7 +1195,7 @@ void add_desk_routes(Api& api) {
                           {str("kind", "The event (procedure table)", 64),
                            str("date", "YYYY-MM-DD, or YYYY-MM / YYYY when only that is known", 10),
                            one_of("document_status", "The document's status",
-                                  {"obtained", "requested", "refused", "unknown"}, false),
+                                  values(desk::kDocumentStatuses), false),
                            str("document", "The document's name and number", 300, false),
                            str("legal_basis", "The legal basis (default: the procedure's)", 300, false),
                            Field{"fields", Field::Type::objects, false, "The event's own fields", 0, 0, 0, 0, {},

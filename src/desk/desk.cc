@@ -717,6 +717,7 @@ Result<PublicationRow> Desk::publish(const User& by, const NewPublication& n) {
     if (!c->consents.publish)
       return fail(reasons::consent_missing, "the survivor has not consented to publication of this case", "case");
     row.case_id = c->id;
+    row.case_code = c->code;
     row.consent = "case " + c->code + ": consent to publish";
   }
   nlohmann::json leaf{{"type", "publication.post"}, {"v", 1},          {"channel", row.channel},

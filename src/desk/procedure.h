@@ -67,6 +67,8 @@ struct Labels {
 
 // The status of the document behind an event.
 enum class DocumentStatus { obtained, requested, refused, unknown };
+// Their ids, in the enum's order (document_status_name of each).
+inline constexpr std::string_view kDocumentStatuses[] = {"obtained", "requested", "refused", "unknown"};
 std::string_view document_status_name(DocumentStatus s);
 std::optional<DocumentStatus> parse_document_status(std::string_view s);
 

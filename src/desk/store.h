@@ -131,6 +131,7 @@ struct PublicationChange {
 struct PublicationRow {
   std::uint64_t leaf = 0;  // its identity
   std::optional<std::int64_t> case_id;
+  std::string case_code;  // the case's code when case_id is set (read, not written)
   std::string channel, url, posted, text, commitment;
   std::vector<std::pair<std::string, std::string>> sources;  // (source, how it was verified)
   std::string consent;  // the consent it relies on, as recorded ("case C-2025-XXXXX: publish")

@@ -6,6 +6,7 @@
 // every new page scanned by axe-core in each language at desktop and phone width, no wider than
 // the phone, with screenshots.
 import { expect, test, type Page } from "@playwright/test";
+import { lists } from "../src/staff/desk/lists";
 import { expectAccessible, langs, logIn, screenshot, setLang, watchConsole } from "./support";
 
 test.describe.configure({ mode: "serial" });
@@ -256,6 +257,21 @@ test("a lawyer sees only the case assigned to them, and has no hotline or figure
   await expect(other.locator(".loading")).toHaveCount(0);
   await expect(other.getByRole("link", { name: caseCode })).toHaveCount(0);
   consoleClean();
+});
+
+// The closed lists the screens carry are the server's, value for value: one the server adds cannot
+// be missing from a form, nor one it drops still offered.
+test("the closed lists the screens carry are the server's vocabulary", async ({ request }) => {
+  const res = await request.get("/api/v1/orgs/demo/desk/vocabulary");
+  expect(res.status()).toBe(200);
+  const v = await res.json();
+  const served: Record<keyof typeof lists, string> = {
+    contactKinds: "contact_kinds", callerRoles: "caller_roles", sexes: "sexes", policeStatuses: "police_statuses",
+    precisions: "incident_precisions", conducts: "official_conducts", filedWith: "complaint_filed_with",
+    complaintOutcomes: "complaint_outcomes", referralOutcomes: "referral_outcomes", documentStatuses: "document_statuses",
+    pubChannels: "publication_channels", pubChanges: "publication_changes", docketEvents: "docket_events",
+  };
+  for (const [ours, theirs] of Object.entries(served)) expect([...lists[ours as keyof typeof lists]], ours).toEqual(v[theirs]);
 });
 
 test("a role without desk rights sees no desk menu and is refused anyway", async ({ page }) => {

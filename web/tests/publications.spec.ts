@@ -42,6 +42,7 @@ test("communications records a post and retracts it; the public page shows it re
   await expect(card.locator(".post-text").first()).toHaveText(postText);
   const sha = createHash("sha256").update(postText).digest("hex");
   await expect(card.locator(".hash code")).toHaveText(sha);
+  await expect(card).toContainText("Not about a case: none needed");
 
   // A retraction asks a second time, on the page.
   await card.getByText("Correct, add a disclaimer, archive or retract").click();
@@ -93,6 +94,12 @@ test("a director adds a proceeding with two events, sees the counts and download
   await page.getByLabel(/^Criminal Code articles/).fill("УК РК ст. 274 ч. 2");
   await page.getByLabel(/^Authority/).fill("Invented police department");
   const addForm = page.locator("details", { hasText: "Add the proceeding" });
+  await addForm.getByLabel(/^ЕРДР number/).fill("251000031000123");
+  await addForm.getByRole("button", { name: "Add a person" }).click();
+  const person = addForm.getByRole("group", { name: "Person 1" });
+  await person.getByLabel(/^Name or label/).fill("Invented Defender");
+  await person.getByLabel(/^Their role/).fill("suspect");
+  await person.getByRole("checkbox", { name: /A public person/ }).check();
   await addForm.getByLabel(/^Date/).fill("2025-01-10");
   await addForm.getByLabel("Document status").selectOption("obtained");
   await page.getByRole("button", { name: "Add the proceeding" }).click();
@@ -107,7 +114,33 @@ test("a director adds a proceeding with two events, sees the counts and download
     await form.getByRole("button", { name: "Record the event" }).click();
     await expect(form.locator(".done")).toContainText(/recorded as log entry \d+/);
   }
-  await expect(card.locator("ol.timeline > li")).toHaveCount(3);
+  // An event whose date nobody knows: the date is left empty.
+  {
+    const form = card.locator("details", { hasText: "Add an event to P-E2E" });
+    await form.getByLabel("Event").selectOption("file_access_refused");
+    await form.getByLabel(/^Date/).fill("");
+    await form.getByLabel("Document status").selectOption("refused");
+    await form.getByRole("button", { name: "Record the event" }).click();
+    await expect(form.locator(".done")).toContainText(/recorded as log entry \d+/);
+  }
+  await expect(card.locator("ol.timeline > li")).toHaveCount(4);
+  await expect(card.locator("ol.timeline")).toContainText("Access to the file refused · date unknown");
+  await expect(card).toContainText("251000031000123");
+  await expect(card).toContainText("Invented Defender · suspect public");
+
+  // A related publication with its correction.
+  await card.getByText("Add a related publication to P-E2E").click();
+  const pubForm = card.locator("details", { hasText: "Add the publication" });
+  await pubForm.getByLabel(/^Title/).fill("Invented news item (E2E)");
+  await pubForm.getByLabel("Address (http or https)").fill("https://example.org/e2e-news");
+  await pubForm.getByLabel(/^Date/).first().fill("2025-02-01");
+  await pubForm.getByRole("button", { name: "Add a correction" }).click();
+  const correction = pubForm.getByRole("group", { name: "Correction 1" });
+  await correction.getByLabel(/^Date/).fill("2025-02-03");
+  await correction.getByLabel(/^What was corrected/).fill("The date of the hearing (invented).");
+  await pubForm.getByRole("button", { name: "Add the publication" }).click();
+  await expect(pubForm.locator(".done")).toContainText("The publication is added.");
+  await expect(card).toContainText("Corrected 3 February 2025: The date of the hearing (invented).");
   await expect(card.locator("ol.timeline")).toContainText("Terminated · 1 March 2025");
   await expect(card.locator("ol.timeline")).toContainText("Reopened · April 2025");
   await expect(card.locator("p.headline")).toHaveText("Reopened or resumed after a stop 1 time");

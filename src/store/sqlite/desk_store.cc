@@ -530,7 +530,8 @@ Status SqliteDeskStore::add_publication_change(Tx& tx, std::uint64_t post, const
 namespace {
 Result<std::vector<desk::PublicationRow>> read_publications(Db& db, std::int64_t org, const std::string& where,
                                                             std::uint64_t key, std::size_t limit) {
-  AMANAT_TRY(q, db.prepare("SELECT leaf, case_id, channel, url, posted, text, commitment, sources, consent, created_by "
+  AMANAT_TRY(q, db.prepare("SELECT leaf, case_id, channel, url, posted, text, commitment, sources, consent, created_by, "
+                           "(SELECT code FROM cases WHERE cases.id = publications.case_id) "
                            "FROM publications WHERE log_id = ?1 AND " + where + " ORDER BY leaf DESC LIMIT ?3"));
   q.bind(1, org).bind(2, key).bind(3, static_cast<std::int64_t>(limit));
   std::vector<desk::PublicationRow> out;
@@ -546,6 +547,7 @@ Result<std::vector<desk::PublicationRow>> read_publications(Db& db, std::int64_t
     p.sources = fields_of(r.column_text(7));
     p.consent = r.column_text(8);
     p.created_by = r.column_int(9);
+    if (p.case_id) p.case_code = r.column_text(10);
     out.push_back(std::move(p));
   }));
   AMANAT_TRY(c, db.prepare("SELECT leaf, kind, at, text, commitment FROM publication_changes "

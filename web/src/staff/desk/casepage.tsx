@@ -316,6 +316,8 @@ function Referrals(props: {
       await staffCall(props.session, "POST", `${props.path}/referrals`, {
         service, date: day, ...(note.trim() ? { note: note.trim() } : {}), ...(!consented && why.trim() ? { override: why.trim() } : {}),
       });
+      setService("");
+      setDay(dayFromNow(0));
       setNote("");
       setWhy("");
       props.done();

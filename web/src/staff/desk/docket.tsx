@@ -12,12 +12,13 @@ import { date, month, number } from "../../i18n/fmt";
 import { Outcome, Text, useSubmit } from "../forms";
 import { may, staffCall, type Session } from "../session";
 import { Area } from "./publications";
-import { Badge, label, lists, Select, useLabels } from "./ui";
+import { Badge, label, lists, Rows, Select, useLabels } from "./ui";
 
 type Docket = Schemas["Docket"];
 type Proceeding = Docket["proceedings"][number];
 type Counts = Docket["counts"];
 type EventIn = Schemas["DocketEventInput"];
+type Person = NonNullable<Schemas["ProceedingInput"]["people"]>[number];
 
 // "2025-03-21", "2025-03", "2025" or "" as the reader reads it.
 export function docketDate(lang: Lang, d: string, unknown: string): string {
@@ -154,6 +155,16 @@ function ProceedingCard(props: { session: Session; p: Proceeding; write: boolean
         {p.region && <div><dt>{t("desk.docket.region")}</dt><dd>{p.region}</dd></div>}
         {p.erdr_number && <div><dt>{t("desk.docket.erdr")}</dt><dd>{p.erdr_number}</dd></div>}
       </dl>
+      {p.people.length > 0 && (
+        <>
+          <h4>{t("desk.docket.people")}</h4>
+          <ul>
+            {p.people.map((x, i) => (
+              <li key={i}>{x.label}{x.role && ` · ${x.role}`}{x.is_public && <> <Badge>{t("desk.docket.personPublicBadge")}</Badge></>}</li>
+            ))}
+          </ul>
+        </>
+      )}
       <CountsBox c={p.counts} />
       <h4>{t("desk.docket.events")}</h4>
       <ol class="timeline">
@@ -185,6 +196,13 @@ function ProceedingCard(props: { session: Session; p: Proceeding; write: boolean
             {p.publications.map((x, i) => (
               <li key={i}>
                 <a href={x.url} rel="noopener noreferrer">{x.title}</a> · {docketDate(lang, x.date, unknown)}
+                {x.corrections.length > 0 && (
+                  <ul>
+                    {x.corrections.map((c, j) => (
+                      <li key={j}>{t("desk.docket.corrected", { date: docketDate(lang, c.date, unknown) })}: {c.text}</li>
+                    ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ul>
@@ -228,7 +246,7 @@ function useEventFields(kindDefault: string) {
         <Select label={t("desk.docket.kind")} value={kind} set={setKind} options={lists.docketEvents}
           labelOf={(x) => label(lang, "docketEvent", x)} any={t("desk.form.choose")} required />
       )}
-      <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
+      <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
       <Text label={t("desk.docket.docName")} value={docName} set={setDocName} optional maxLength={300} />
       <Text label={t("desk.docket.docNumber")} value={docNumber} set={setDocNumber} optional maxLength={100} />
       <Select label={t("desk.docket.docStatus")} value={status} set={setStatus} options={lists.documentStatuses}
@@ -248,6 +266,8 @@ function AddProceeding(props: { session: Session; done: () => void }) {
   const [articles, setArticles] = useState("");
   const [authority, setAuthority] = useState("");
   const [region, setRegion] = useState("");
+  const [erdr, setErdr] = useState("");
+  const [people, setPeople] = useState<Person[]>([]);
   const ev = useEventFields("opened");
   const [run, state] = useSubmit();
   const submit = (e: Event) => {
@@ -257,12 +277,18 @@ function AddProceeding(props: { session: Session; done: () => void }) {
       await staffCall(props.session, "POST", "/docket", {
         id: id.trim(), title: title.trim(), ...(arts.length ? { articles: arts } : {}),
         ...(authority.trim() ? { authority: authority.trim() } : {}), ...(region.trim() ? { region: region.trim() } : {}),
+        ...(erdr.trim() ? { erdr_number: erdr.trim() } : {}),
+        ...(people.length ? { people: people.map((x) => ({ label: x.label.trim(), is_public: x.is_public, ...(x.role?.trim() ? { role: x.role.trim() } : {}) })) } : {}),
         opened: ev.body(),
       });
       const added = id.trim();
       setId("");
       setTitle("");
       setArticles("");
+      setAuthority("");
+      setRegion("");
+      setErdr("");
+      setPeople([]);
       ev.reset();
       props.done();
       return t("desk.docket.added", { id: added });
@@ -277,6 +303,20 @@ function AddProceeding(props: { session: Session; done: () => void }) {
         <Area label={t("desk.docket.articles")} hint={t("desk.docket.articlesHint")} value={articles} set={setArticles} max={900} optional />
         <Text label={t("desk.docket.authority")} value={authority} set={setAuthority} optional maxLength={300} />
         <Text label={t("desk.docket.region")} value={region} set={setRegion} optional maxLength={100} />
+        <Text label={t("desk.docket.erdr")} value={erdr} set={setErdr} optional inputMode="numeric" hint={t("desk.docket.erdrHint")} maxLength={30} />
+        <Rows legend={t("desk.docket.people")} rows={people} set={setPeople} blank={{ label: "", is_public: false, role: "" }} max={20}
+          rowLabel={(n) => t("desk.docket.person", { n })} removeLabel={(n) => t("desk.docket.removePerson", { n })}
+          addLabel={t("desk.docket.addPerson")}
+          render={(x, set) => (
+            <>
+              <Text label={t("desk.docket.personLabel")} hint={t("desk.docket.personLabelHint")} value={x.label} set={(v) => set({ ...x, label: v })} maxLength={200} />
+              <Text label={t("desk.docket.personRole")} value={x.role ?? ""} set={(v) => set({ ...x, role: v })} optional maxLength={100} />
+              <label class="check">
+                <input type="checkbox" checked={x.is_public} onChange={(e) => set({ ...x, is_public: (e.currentTarget as HTMLInputElement).checked })} />
+                {" "}{t("desk.docket.personPublic")}
+              </label>
+            </>
+          )} />
         <fieldset>
           <legend>{t("desk.docket.opening")}</legend>
           {ev.fields(false, t, lang)}
@@ -337,7 +377,7 @@ function AddRemedy(props: { session: Session; p: Proceeding; done: () => void })
       <summary>{t("desk.docket.addRemedy", { id: props.p.id })}</summary>
       <form class="stack narrow" onSubmit={submit}>
         <Text label={t("desk.docket.toWhom")} value={toWhom} set={setToWhom} maxLength={300} />
-        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
+        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
         <Area label={t("desk.docket.result")} value={result} set={setResult} max={500} optional />
         <p><button type="submit" disabled={state.saving}>{t("desk.docket.addRemedySubmit")}</button></p>
         <Outcome state={state} />
@@ -351,16 +391,19 @@ function AddPublication(props: { session: Session; p: Proceeding; done: () => vo
   const [title, setTitle] = useState("");
   const [url, setUrl] = useState("");
   const [date, setDate] = useState("");
+  const [corrections, setCorrections] = useState<{ date: string; text: string }[]>([]);
   const [run, state] = useSubmit();
   const submit = (e: Event) => {
     e.preventDefault();
     run(async () => {
       await staffCall(props.session, "POST", `/docket/${encodeURIComponent(props.p.id)}/publications`, {
         title: title.trim(), url: url.trim(), date: date.trim(),
+        ...(corrections.length ? { corrections: corrections.map((x) => ({ date: x.date.trim(), text: x.text.trim() })) } : {}),
       });
       setTitle("");
       setUrl("");
       setDate("");
+      setCorrections([]);
       props.done();
       return t("desk.docket.pubAdded");
     });
@@ -371,7 +414,16 @@ function AddPublication(props: { session: Session; p: Proceeding; done: () => vo
       <form class="stack narrow" onSubmit={submit}>
         <Text label={t("desk.docket.title")} value={title} set={setTitle} maxLength={300} />
         <Text label={t("desk.docket.url")} type="url" value={url} set={setUrl} maxLength={2000} />
-        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} maxLength={10} />
+        <Text label={t("desk.docket.date")} value={date} set={setDate} hint={t("desk.docket.dateHint")} optional maxLength={10} />
+        <Rows legend={t("desk.docket.corrections")} rows={corrections} set={setCorrections} blank={{ date: "", text: "" }} max={20}
+          rowLabel={(n) => t("desk.docket.correction", { n })} removeLabel={(n) => t("desk.docket.removeCorrection", { n })}
+          addLabel={t("desk.docket.addCorrection")}
+          render={(x, set) => (
+            <>
+              <Text label={t("desk.docket.date")} value={x.date} set={(v) => set({ ...x, date: v })} hint={t("desk.docket.dateHint")} optional maxLength={10} />
+              <Area label={t("desk.docket.correctionText")} value={x.text} set={(v) => set({ ...x, text: v })} max={1000} />
+            </>
+          )} />
         <p><button type="submit" disabled={state.saving}>{t("desk.docket.addPubSubmit")}</button></p>
         <Outcome state={state} />
       </form>

@@ -11,7 +11,7 @@ import { Field, Outcome, Text, useSubmit } from "../forms";
 import { More, usePages } from "../lists";
 import { may, staffCall, type Session } from "../session";
 import { TwoStep } from "../users";
-import { lists, Select, useLabels } from "./ui";
+import { lists, Rows, Select, useLabels } from "./ui";
 
 type Page = Schemas["StaffPublicationPage"];
 type Post = Page["publications"][number];
@@ -65,7 +65,7 @@ function PostCard(props: { session: Session; post: Post; write: boolean; extra: 
       <blockquote class="post-text">{p.text}</blockquote>
       <dl class="figures">
         <div><dt>{t("desk.pubs.entry")}</dt><dd>{p.log_index}</dd></div>
-        <div><dt>{t("desk.pubs.consent")}</dt><dd>{consentText(t, p.consent)}</dd></div>
+        <div><dt>{t("desk.pubs.consent")}</dt><dd>{consentText(t, p)}</dd></div>
       </dl>
       <p class="hash"><span class="muted">{t("pubs.commitment")}:</span> <code>{p.commitment}</code></p>
       {p.sources.length > 0 && (
@@ -94,12 +94,11 @@ function PostCard(props: { session: Session; post: Post; write: boolean; extra: 
   );
 }
 
-// The consent a post relies on, as the server words it ("no case: none needed", "case C-…: consent
-// to publish"), in the reader's language.
-function consentText(t: ReturnType<typeof useLabels>["t"], consent: string): string {
-  const m = /^case (\S+): consent to publish$/.exec(consent);
-  if (m) return t("desk.pubs.caseConsent", { code: m[1]! });
-  return consent === "no case: none needed" || !consent ? t("desk.pubs.noConsent") : consent;
+// The consent a post relies on (its consent_basis and case), in the reader's language.
+function consentText(t: ReturnType<typeof useLabels>["t"], p: Post): string {
+  return p.consent_basis === "case-consent-to-publish" && p.case
+    ? t("desk.pubs.caseConsent", { code: p.case })
+    : t("desk.pubs.noConsent");
 }
 
 // A datetime-local value as the UTC time the server takes (YYYY-MM-DDTHH:MM:SSZ).
@@ -114,8 +113,6 @@ function RecordPost(props: { session: Session; done: (p: Post) => void }) {
   const [caseCode, setCase] = useState("");
   const [sources, setSources] = useState<{ source: string; verified: string }[]>([]);
   const [run, state] = useSubmit();
-  const setSource = (i: number, k: "source" | "verified", v: string) =>
-    setSources((xs) => xs.map((x, j) => (j === i ? { ...x, [k]: v } : x)));
   const submit = (e: Event) => {
     e.preventDefault();
     const body: Input = {
@@ -146,23 +143,15 @@ function RecordPost(props: { session: Session; done: (p: Post) => void }) {
         <Text label={t("desk.pubs.posted")} type="datetime-local" value={posted} set={setPosted} optional hint={t("desk.pubs.postedHint")} />
         <Area label={t("desk.pubs.text")} hint={t("desk.pubs.textHint")} value={text} set={setText} max={20000} />
         <Text label={t("desk.pubs.case")} value={caseCode} set={setCase} optional hint={t("desk.pubs.caseHint")} maxLength={40} />
-        <fieldset class="sources-edit">
-          <legend>{t("desk.pubs.sources")}</legend>
-          {sources.map((x, i) => (
-            <div class="source-row" key={i} role="group" aria-label={t("desk.pubs.source", { n: i + 1 })}>
-              <Text label={t("desk.pubs.sourceWhat")} value={x.source} set={(v) => setSource(i, "source", v)} maxLength={300} />
-              <Text label={t("desk.pubs.verified")} value={x.verified} set={(v) => setSource(i, "verified", v)} maxLength={300} />
-              <button type="button" class="secondary" onClick={() => setSources((xs) => xs.filter((_, j) => j !== i))}>
-                {t("desk.pubs.removeSource", { n: i + 1 })}
-              </button>
-            </div>
-          ))}
-          {sources.length < 20 && (
-            <button type="button" class="secondary" onClick={() => setSources((xs) => [...xs, { source: "", verified: "" }])}>
-              {t("desk.pubs.addSource")}
-            </button>
-          )}
-        </fieldset>
+        <Rows legend={t("desk.pubs.sources")} rows={sources} set={setSources} blank={{ source: "", verified: "" }} max={20}
+          rowLabel={(n) => t("desk.pubs.source", { n })} removeLabel={(n) => t("desk.pubs.removeSource", { n })}
+          addLabel={t("desk.pubs.addSource")}
+          render={(x, set) => (
+            <>
+              <Text label={t("desk.pubs.sourceWhat")} value={x.source} set={(v) => set({ ...x, source: v })} maxLength={300} />
+              <Text label={t("desk.pubs.verified")} value={x.verified} set={(v) => set({ ...x, verified: v })} maxLength={300} />
+            </>
+          )} />
         <p>
           <button type="submit" disabled={state.saving}>{t("desk.pubs.submit")}</button>
         </p>

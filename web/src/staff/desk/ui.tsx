@@ -12,24 +12,7 @@ export type Vocabulary = Schemas["DeskVocabulary"];
 export type Procedure = Vocabulary["procedure"];
 export type EventKind = Procedure["events"][number];
 
-// Closed lists the vocabulary route does not carry (desk/desk.h); the same ids as the server's.
-export const lists = {
-  contactKinds: ["data", "silent", "hang_up", "abusive", "info_only", "wrong_number", "test"],
-  callerRoles: ["survivor", "relative", "witness", "professional", "other"],
-  sexes: ["female", "male", "other", "unknown"],
-  policeStatuses: ["not_reported", "reported_not_registered", "registered", "refused", "unknown"],
-  precisions: ["hour", "day", "month", "unknown"],
-  conducts: ["negligence", "inaction", "abuse", "dismissed_report", "extortion", "other"],
-  filedWith: ["internal_security", "prosecutor", "court", "ombudsman", "other"],
-  complaintOutcomes: ["pending", "disciplinary", "dismissal", "criminal_case", "rejected"],
-  referralOutcomes: ["pending", "received", "declined", "refused", "unreachable"],
-  documentStatuses: ["obtained", "requested", "refused", "unknown"],
-  pubChannels: ["website", "instagram", "facebook", "telegram", "youtube", "tiktok", "x", "press", "other"],
-  pubChanges: ["correction", "disclaimer", "archival", "retraction"],
-  docketEvents: ["opened", "qualified_as_suspect", "interrupted", "terminated", "reopened", "suspended_by_court", "resumed",
-    "acquitted", "convicted", "wanted_list", "extradition_request", "entry_ban", "accounts_frozen", "donors_data_requested",
-    "file_access_refused", "summons", "hearing", "other"],
-} as const;
+export { lists } from "./lists";
 
 let vocabulary: Promise<Vocabulary> | undefined;
 export function loadVocabulary(org: string): Promise<Vocabulary> {
@@ -171,4 +154,36 @@ export function Badge(props: { kind?: string; children: ComponentChildren }) {
 export function dayFromNow(days: number): string {
   const d = new Date(Date.now() + days * 86400_000);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+// A list of alike rows the user adds and removes (a post's sources, a proceeding's people, a
+// publication's corrections), each a labelled group with its own remove button.
+export function Rows<R>(props: {
+  legend: string;
+  rows: R[];
+  set: (rows: R[]) => void;
+  blank: R;
+  max: number;
+  rowLabel: (n: number) => string;
+  removeLabel: (n: number) => string;
+  addLabel: string;
+  render: (row: R, set: (row: R) => void) => ComponentChildren;
+}) {
+  const { rows, set } = props;
+  return (
+    <fieldset class="rows-edit">
+      <legend>{props.legend}</legend>
+      {rows.map((r, i) => (
+        <div class="row-edit" key={i} role="group" aria-label={props.rowLabel(i + 1)}>
+          {props.render(r, (x) => set(rows.map((y, j) => (j === i ? x : y))))}
+          <button type="button" class="secondary" onClick={() => set(rows.filter((_, j) => j !== i))}>
+            {props.removeLabel(i + 1)}
+          </button>
+        </div>
+      ))}
+      {rows.length < props.max && (
+        <button type="button" class="secondary" onClick={() => set([...rows, props.blank])}>{props.addLabel}</button>
+      )}
+    </fieldset>
+  );
 }
