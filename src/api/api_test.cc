@@ -242,6 +242,7 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/cases/{case}/consents", R"({"stats":true})"},
       {"/orgs/{org}/cases/{case}/people", R"({"case_worker":0})"},
       {"/orgs/{org}/cases/{case}/deadlines", R"({"due":"2025-07-01","what":"Read the case file"})"},
+      {"/orgs/{org}/cases/{case}/deadlines/{deadline}/due", R"({"due":"2025-07-08","because":"an invented reason"})"},
       {"/orgs/{org}/cases/{case}/referrals", R"({"service":"medical","date":"2025-05-02","override":"an invented reason"})"},
       {"/orgs/{org}/complaints",
        R"({"official_rank":"captain","official_unit":"district police","region":"astana","conduct":"inaction","filed_with":"prosecutor","filed_on":"2025-05-01"})"},
@@ -2748,6 +2749,60 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
 // A referral to a service needs the consent it relies on (police, lawyers, other services), or
 // the reason it is made without, which stays with it and in the trail; what became of it is
 // recorded later, not before it was made. The case page lists them.
+// A deadline moves to another day with the reason (a lawyer correcting a term the procedure set):
+// its first day is kept however often it moves, the move is in the trail, and a done deadline,
+// a missing one or another's case's is refused without a change.
+TEST_F(ApiTest, ADeadlineMovesWithItsReasonAndKeepsItsFirstDay) {
+  std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
+  std::string other = login_as(a, Role::case_worker);
+  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
+  ASSERT_EQ(subject.status, 201) << subject.body;
+  auto opened = api->handle(request("POST", "orgs/alpha/cases",
+                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"}, {"region", "astana"}}.dump(),
+                                    worker));
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const std::string code = body_of(opened)["code"], base = "orgs/alpha/cases/" + code;
+  auto added = api->handle(request("POST", base + "/deadlines", R"({"due":"2025-07-01","what":"Appeal"})", worker));
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_FALSE(body_of(added).contains("first_due"));
+  const std::string due = base + "/deadlines/" + std::to_string(body_of(added)["id"].get<std::int64_t>()) + "/due";
+  auto move = [&](const json& body, const std::string& token) { return api->handle(request("POST", due, body.dump(), token)); };
+
+  auto moved = move({{"due", "2025-07-04"}, {"because", "the copy was received on 19 June"}}, worker);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(body_of(moved)["due"], "2025-07-04");
+  EXPECT_EQ(body_of(moved)["first_due"], "2025-07-01");
+  EXPECT_EQ(body_of(moved)["moved_because"], "the copy was received on 19 June");
+  auto again = move({{"due", "2025-07-05"}, {"because", "the court's new date"}}, worker);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(body_of(again)["first_due"], "2025-07-01");  // the first day, not the one before
+  EXPECT_EQ(body_of(again)["moved_because"], "the court's new date");
+
+  // Refused, with nothing changed: a bad day (the field named), no reason, another's case, a
+  // missing deadline, and once it is done.
+  auto bad = move({{"due", "2025-02-30"}, {"because", "x"}}, worker);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(body_of(bad)["field"], "due");
+  EXPECT_EQ(move({{"due", "2025-07-06"}}, worker).status, 400);
+  EXPECT_EQ(move({{"due", "2025-07-06"}, {"because", "x"}}, other).status, 404);
+  EXPECT_EQ(api->handle(request("POST", base + "/deadlines/999999/due", R"({"due":"2025-07-06","because":"x"})", worker)).status,
+            404);
+  ASSERT_EQ(api->handle(request("POST", base + "/deadlines/" + std::to_string(body_of(added)["id"].get<std::int64_t>()) + "/done",
+                                "", worker)).status, 200);
+  EXPECT_EQ(move({{"due", "2025-07-06"}, {"because", "x"}}, worker).status, 404);
+  auto page = body_of(api->handle(request("GET", base, {}, worker)));
+  ASSERT_EQ(page["deadlines"].size(), 1u);
+  EXPECT_EQ(page["deadlines"][0]["due"], "2025-07-05");
+  EXPECT_EQ(page["deadlines"][0]["first_due"], "2025-07-01");
+
+  auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  std::size_t moves = 0;
+  for (const auto& e : trail["entries"])
+    if (e["action"] == "case-deadline-moved" && e["target"] == code) ++moves;
+  EXPECT_EQ(moves, 2u);
+}
+
 TEST_F(ApiTest, AReferralNeedsItsConsentOrAReasonAndKeepsWhatBecameOfIt) {
   std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
   std::string other = login_as(a, Role::case_worker);

@@ -103,6 +103,10 @@ ojson event_json(const desk::EventRow& e) {
 // whether a lawyer has yet to check them (procedure.h TimeLimit).
 ojson deadline_json(const desk::DeadlineRow& d, const desk::Procedure& p) {
   ojson j{{"id", d.id}, {"case", d.case_code}, {"due", d.due}, {"what", d.what}, {"done", d.done.has_value()}};
+  if (!d.first_due.empty()) {
+    j["first_due"] = d.first_due;
+    j["moved_because"] = d.moved_because;
+  }
   const auto slash = d.source.find('/');
   if (const desk::EventKind* e = slash == std::string::npos ? nullptr : p.event(d.source.substr(0, slash)))
     for (const desk::TimeLimit& t : e->limits)
@@ -388,6 +392,13 @@ Result<http::Response> finish_deadline(Call& c) {
   AMANAT_TRY(id, id_param(c, "deadline", reasons::not_found));
   AMANAT_CHECK(c.org.desk->finish_deadline(c.session->user, c.params.at("case"), id));
   return json_response(200, {{"done", true}});
+}
+
+Result<http::Response> move_deadline(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(id, id_param(c, "deadline", reasons::not_found));
+  AMANAT_TRY(d, c.org.desk->move_deadline(c.session->user, c.params.at("case"), id, c.body["due"], c.body["because"]));
+  return json_response(200, deadline_json(d, c.org.desk->procedure()));
 }
 
 // Who may be put on a case: the enabled lawyers, case workers and directors, by number and login
@@ -1000,7 +1011,9 @@ std::vector<Field> deadline_out() {
           out::object("label", "Set by the procedure (a time limit an event starts): what is due in each language",
                       {out::text("en", "English"), out::text("ru", "Russian"), out::text("kk", "Kazakh")}, false),
           out::text("legal_basis", "Set by the procedure: the limit's legal basis", false),
-          out::flag("unverified", "Set by the procedure: its wording or basis is not yet checked by a lawyer", false)};
+          out::flag("unverified", "Set by the procedure: its wording or basis is not yet checked by a lawyer", false),
+          out::text("first_due", "When it was moved: the day it had first, YYYY-MM-DD", false),
+          out::text("moved_because", "When it was moved: why (the last move)", false)};
 }
 
 std::vector<Field> referral_out() {
@@ -1279,6 +1292,17 @@ void add_desk_routes(Api& api) {
            .response = "Done",
            .returns = Schema{"DeadlineDone", {out::flag("done", "True")}},
            .handler = finish_deadline});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/deadlines/{deadline}/due",
+           .summary = "Move an open deadline to another day, with the reason (a term the procedure set that a lawyer "
+                      "corrects, a court's new date); its first day is kept and the move is in the access trail",
+           .roles = case_writers,
+           .body = Schema{"DeadlineMoveInput",
+                          {str("due", "The new day, YYYY-MM-DD", 10), str("because", "Why it moves (no names)", 200)}},
+           .response = "The deadline",
+           .returns = Schema{"Deadline", deadline_out()},
+           .handler = move_deadline});
 
   api.add({.method = "GET",
            .path = "/orgs/{org}/desk/staff",

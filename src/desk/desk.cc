@@ -542,6 +542,24 @@ Status Desk::finish_deadline(const User& by, const std::string& code, std::int64
   });
 }
 
+Result<DeadlineRow> Desk::move_deadline(const User& by, const std::string& code, std::int64_t id,
+                                        const std::string& due, const std::string& because) {
+  AMANAT_CHECK(books::check_date(due, "due"));
+  AMANAT_CHECK(books::check_text(because, "because", 200, true));
+  AMANAT_TRY(row, visible_case(by, code));
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(moved, store_.move_deadline(tx, row.id, id, due, because));
+    if (!moved) return std::unexpected(Error{Errc::not_found, "no open deadline of this number on this case", nullptr,
+                                             "deadline"});
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-deadline-moved", row.code,
+                       std::to_string(id) + " to " + due);
+  }));
+  AMANAT_TRY(all, store_.deadlines(row.id));
+  for (auto& d : all)
+    if (d.id == id) return std::move(d);
+  return fail(Errc::not_found, "no such deadline on this case");
+}
+
 // ---- referrals ----
 
 namespace {

@@ -209,6 +209,11 @@ class Desk {
   Result<DeadlineRow> add_deadline(const User& by, const std::string& code, const std::string& due,
                                    const std::string& what);
   Status finish_deadline(const User& by, const std::string& code, std::int64_t id);
+  // Moves an open deadline to another day (a term the procedure set that a lawyer corrects, say
+  // the appeal period of a detainee, which runs from receiving the copy), with the reason, which
+  // is short, procedural and names nobody. The first day is kept; the move is in the trail.
+  Result<DeadlineRow> move_deadline(const User& by, const std::string& code, std::int64_t id, const std::string& due,
+                                    const std::string& because);
   Result<std::vector<DeadlineRow>> due(const User& by, const std::string& until);
   // Refers the case's survivor to a service. It needs the consent that service needs (police:
   // to share with the police; lawyer: with lawyers; any other: to be referred to services),

@@ -89,6 +89,9 @@ struct DeadlineRow {
   // "event/limit" when the procedure set it (a time limit an event starts: procedure.h
   // TimeLimit), so that the UI shows its label in the reader's language; empty when typed.
   std::string source = {};
+  // When it was moved: the day it had first (its first move's), and why the last move; both empty
+  // while it keeps its first day.
+  std::string first_due = {}, moved_because = {};
 };
 
 // A referral of the case's survivor to a service (desk.h kReferrals), GBVIMS's "did you refer
@@ -197,6 +200,10 @@ class DeskStore {
 
   virtual Result<std::int64_t> add_deadline(Tx& tx, const DeadlineRow& d) = 0;
   virtual Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) = 0;
+  // Moves an open deadline to `due`, keeping its first day and `because`; false when the case has
+  // no open deadline `id` (none, or done).
+  virtual Result<bool> move_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, const std::string& due,
+                                     const std::string& because) = 0;
   virtual Result<std::vector<DeadlineRow>> deadlines(std::int64_t case_id) = 0;
   virtual Result<std::int64_t> add_referral(Tx& tx, const ReferralRow& r) = 0;
   // The referral `id` of the case, in the writer's transaction; nullopt if it has no such one.

@@ -129,6 +129,14 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     // marked for a lawyer's check.
     const term = page.locator("ul.deadlines li").filter({ hasText: "Pre-trial investigation term ends" });
     await expect(term).toContainText("UPK RK art. 192; the procedure set it: a lawyer must check the term");
+    // The lawyer corrects it: the term moves with the reason, and the first day stays in view.
+    await term.getByText(/^Move to another day: Pre-trial/).click();
+    await term.getByLabel("New day").fill("2030-01-15");
+    await expect(term.getByRole("button", { name: "Move the deadline" })).toBeDisabled();
+    await term.getByLabel(/^Why it moves/).fill("The prosecutor extended the term (invented)");
+    await term.getByRole("button", { name: "Move the deadline" }).click();
+    await expect(term.locator("strong").first()).toHaveText("15 January 2030");
+    await expect(term).toContainText(/Moved from \d+ \w+ \d{4}: The prosecutor extended the term \(invented\)/);
 
     // A referral to a shelter: without the survivor's consent to services, only with the reason
     // it must be made anyway, which stays with it; then what became of it.

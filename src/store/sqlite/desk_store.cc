@@ -369,15 +369,34 @@ Result<bool> SqliteDeskStore::finish_deadline(Tx& tx, std::int64_t case_id, std:
   return db->changes() == 1;
 }
 
+Result<bool> SqliteDeskStore::move_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, const std::string& due,
+                                            const std::string& because) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->cached_literal("UPDATE case_deadlines SET first_due = CASE first_due WHEN '' THEN due ELSE first_due END, "
+                                   "due = ?, moved_because = ? "
+                                   "WHERE log_id = ? AND case_id = ? AND id = ? AND done IS NULL"));
+  q->bind(1, std::string_view(due)).bind(2, std::string_view(because)).bind(3, org_).bind(4, case_id).bind(5, id);
+  AMANAT_CHECK(q->run());
+  return db->changes() == 1;
+}
+
+namespace {
+// A row of the deadline queries' columns (id, case_id, due, what, done, code, source, first_due,
+// moved_because).
+DeadlineRow deadline_of(Stmt& r) {
+  return DeadlineRow{r.column_int(0),  r.column_int(1),  r.column_text(2), r.column_text(3), opt_int(r, 4),
+                     r.column_text(5), r.column_text(6), r.column_text(7), r.column_text(8)};
+}
+}  // namespace
+
 Result<std::vector<DeadlineRow>> SqliteDeskStore::deadlines(std::int64_t case_id) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
-    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source FROM case_deadlines d "
+    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because FROM case_deadlines d "
                              "JOIN cases c ON c.id = d.case_id WHERE d.log_id = ? AND d.case_id = ? ORDER BY d.due, d.id"));
     q.bind(1, org_).bind(2, case_id);
     std::vector<DeadlineRow> out;
     AMANAT_CHECK(q.each([&](Stmt& r) {
-      out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
-                                r.column_text(5), r.column_text(6)});
+      out.push_back(deadline_of(r));
     }));
     return out;
   });
@@ -440,7 +459,7 @@ Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, 
                                                       std::size_t limit) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
     std::string sql =
-        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
+        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
         "WHERE d.log_id = ?1 AND d.done IS NULL AND d.due <= ?2";
     if (visible_to) sql += " AND (c.lawyer = ?3 OR c.case_worker = ?3 OR c.created_by = ?3)";
     sql += " ORDER BY d.due, d.id LIMIT ?4";
@@ -450,8 +469,7 @@ Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, 
     q.bind(4, static_cast<std::int64_t>(limit));
     std::vector<DeadlineRow> out;
     AMANAT_CHECK(q.each([&](Stmt& r) {
-      out.push_back(DeadlineRow{r.column_int(0), r.column_int(1), r.column_text(2), r.column_text(3), opt_int(r, 4),
-                                r.column_text(5), r.column_text(6)});
+      out.push_back(deadline_of(r));
     }));
     return out;
   });

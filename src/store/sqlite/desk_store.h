@@ -33,6 +33,8 @@ class SqliteDeskStore : public desk::DeskStore {
   Result<std::vector<desk::EventRow>> events_for_update(Tx& tx, std::int64_t case_id) override;
   Result<std::int64_t> add_deadline(Tx& tx, const desk::DeadlineRow& d) override;
   Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) override;
+  Result<bool> move_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, const std::string& due,
+                             const std::string& because) override;
   Result<std::vector<desk::DeadlineRow>> deadlines(std::int64_t case_id) override;
   Result<std::int64_t> add_referral(Tx& tx, const desk::ReferralRow& r) override;
   Result<std::optional<desk::ReferralRow>> referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) override;

@@ -673,6 +673,12 @@ CREATE INDEX case_referrals_case ON case_referrals(log_id, case_id, id);
 -- A deadline the procedure set (an appeal period after a verdict): "event/limit"; '' when typed.
 ALTER TABLE case_deadlines ADD COLUMN source TEXT NOT NULL DEFAULT '';
 )sql",
+    // 17: a deadline moved to another day (a lawyer's correction of a term the procedure set, or
+    // a court's new date) keeps the day it had first and why it moved.
+    R"sql(
+ALTER TABLE case_deadlines ADD COLUMN first_due TEXT NOT NULL DEFAULT '';
+ALTER TABLE case_deadlines ADD COLUMN moved_because TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

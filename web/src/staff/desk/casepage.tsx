@@ -397,6 +397,38 @@ function ReferralOutcome(props: { session: Session; path: string; r: Schemas["Re
   );
 }
 
+// Moves an open deadline to another day, with the reason: a term the procedure set that the
+// lawyer corrects (the appeal period of a detainee runs from receiving the copy), a new date.
+function MoveDeadline(props: { session: Session; path: string; d: Schemas["Deadline"]; done: () => void }) {
+  const { t, lang } = useLabels();
+  const [due, setDue] = useState(props.d.due);
+  const [why, setWhy] = useState("");
+  const [run, state] = useSubmit();
+  const what = props.d.label ? pick(lang, props.d.label) : props.d.what;
+  const save = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/deadlines/${props.d.id}/due`, { due, because: why.trim() });
+      setWhy("");
+      props.done();
+      return t("desk.deadlines.moved");
+    });
+  };
+  return (
+    <details>
+      <summary>{t("desk.deadlines.move", { what })}</summary>
+      <form class="stack narrow" onSubmit={save}>
+        <Text label={t("desk.deadlines.newDue")} type="date" value={due} set={setDue} />
+        <Text label={t("desk.deadlines.because")} value={why} set={setWhy} hint={t("desk.deadlines.whatHint")} maxLength={200} />
+        <p>
+          <button type="submit" class="small secondary" disabled={state.saving || !why.trim()}>{t("desk.deadlines.moveSubmit")}</button>
+        </p>
+        <Outcome state={state} />
+      </form>
+    </details>
+  );
+}
+
 function Deadlines(props: { session: Session; c: Case; path: string; write: boolean; done: () => void }) {
   const { t, lang } = useLabels();
   const [due, setDue] = useState(dayFromNow(7));
@@ -428,6 +460,9 @@ function Deadlines(props: { session: Session; c: Case; path: string; write: bool
                   ({d.legal_basis}{d.unverified ? `; ${t("desk.deadlines.unverified")}` : ""}){" "}
                 </span>
               )}
+              {d.first_due && (
+                <p class="hint">{t("desk.deadlines.movedFrom", { day: date(lang, d.first_due), why: d.moved_because ?? "" })}</p>
+              )}
               {d.done ? (
                 <Badge kind="ok">{t("desk.deadlines.done")}</Badge>
               ) : (
@@ -443,6 +478,7 @@ function Deadlines(props: { session: Session; c: Case; path: string; write: bool
                       {t("desk.deadlines.markDone", { what: d.label ? pick(lang, d.label) : d.what })}
                     </button>
                   )}
+                  {props.write && <MoveDeadline session={props.session} path={props.path} d={d} done={props.done} />}
                 </>
               )}
             </li>
