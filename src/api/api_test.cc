@@ -108,6 +108,7 @@ http::Request request(std::string method, std::string path, std::string body = {
 }
 
 json body_of(const http::Response& r) { return json::parse(r.body); }
+std::string unseal_body() { return json{{"passphrase", kVaultPassphrase}}.dump(); }
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -119,6 +120,19 @@ class ApiTest : public ::testing::Test {
   }
 
   // A user of `role` in `org`, logged in with a bearer token (TOTP enrolled where the role needs it).
+  // Unseals alpha's vault as `director`, and opens a case for an invented survivor as `worker`
+  // with `extra` fields (consents, ...); returns the case's code.
+  std::string open_case(const std::string& director, const std::string& worker, const json& extra = json::object()) {
+    EXPECT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
+    auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
+    EXPECT_EQ(subject.status, 201) << subject.body;
+    json body{{"survivor", body_of(subject)["code"]}, {"category", "rape"}, {"region", "astana"}};
+    body.update(extra);
+    auto opened = api->handle(request("POST", "orgs/alpha/cases", body.dump(), worker));
+    EXPECT_EQ(opened.status, 201) << opened.body;
+    return body_of(opened).value("code", std::string());
+  }
+
   std::string login_as(OrgFixture& org, Role role, const std::string& slug = "alpha") {
     std::string name = std::string(role_name(role)) + "-" + std::to_string(++users);
     for (char& c : name)
@@ -1266,8 +1280,6 @@ TEST_F(ApiTest, OverTheWireLimitsAreProblemsAndTheAccessLogStaysClean) {
   EXPECT_EQ(log.find("701"), std::string::npos);
   EXPECT_EQ(log.find(token), std::string::npos);
 }
-
-std::string unseal_body() { return json{{"passphrase", kVaultPassphrase}}.dump(); }
 
 // Files beyond the server's 1 MiB default: granted, before the body is read, only to a valid
 // session of a role the route allows; anyone else is refused (413) without the server holding
@@ -2744,25 +2756,14 @@ TEST_F(ApiTest, APostAndItsRetractionAreEntriesOnThePublicLog) {
   EXPECT_EQ(list["publications"][1]["changes"][0]["kind"], "retraction");
 }
 
-// An intake message becomes a consultation: logged with the message's number, the message leaves
-// the hotline's waiting list.
-// A referral to a service needs the consent it relies on (police, lawyers, other services), or
-// the reason it is made without, which stays with it and in the trail; what became of it is
-// recorded later, not before it was made. The case page lists them.
 // A deadline moves to another day with the reason (a lawyer correcting a term the procedure set):
 // its first day is kept however often it moves, the move is in the trail, and a done deadline,
 // a missing one or another's case's is refused without a change.
 TEST_F(ApiTest, ADeadlineMovesWithItsReasonAndKeepsItsFirstDay) {
   std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
   std::string other = login_as(a, Role::case_worker);
-  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
-  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
-  ASSERT_EQ(subject.status, 201) << subject.body;
-  auto opened = api->handle(request("POST", "orgs/alpha/cases",
-                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"}, {"region", "astana"}}.dump(),
-                                    worker));
-  ASSERT_EQ(opened.status, 201) << opened.body;
-  const std::string code = body_of(opened)["code"], base = "orgs/alpha/cases/" + code;
+  const std::string code = open_case(director, worker), base = "orgs/alpha/cases/" + code;
+  ASSERT_FALSE(code.empty());
   auto added = api->handle(request("POST", base + "/deadlines", R"({"due":"2025-07-01","what":"Appeal"})", worker));
   ASSERT_EQ(added.status, 201) << added.body;
   EXPECT_FALSE(body_of(added).contains("first_due"));
@@ -2803,17 +2804,14 @@ TEST_F(ApiTest, ADeadlineMovesWithItsReasonAndKeepsItsFirstDay) {
   EXPECT_EQ(moves, 2u);
 }
 
+// A referral to a service needs the consent it relies on (police, lawyers, other services), or
+// the reason it is made without, which stays with it and in the trail; what became of it is
+// recorded later, not before it was made. The case page lists them.
 TEST_F(ApiTest, AReferralNeedsItsConsentOrAReasonAndKeepsWhatBecameOfIt) {
   std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
   std::string other = login_as(a, Role::case_worker);
-  ASSERT_EQ(api->handle(request("POST", "orgs/alpha/vault/unseal", unseal_body(), director)).status, 200);
-  auto subject = api->handle(request("POST", "orgs/alpha/subjects", R"({"kind":"survivor","name":"Invented Person"})", worker));
-  ASSERT_EQ(subject.status, 201) << subject.body;
-  auto opened = api->handle(request("POST", "orgs/alpha/cases",
-                                    json{{"survivor", body_of(subject)["code"]}, {"category", "rape"},
-                                         {"region", "astana"}, {"consents", {{"police", true}}}}.dump(), worker));
-  ASSERT_EQ(opened.status, 201) << opened.body;
-  const std::string code = body_of(opened)["code"], base = "orgs/alpha/cases/" + code;
+  const std::string code = open_case(director, worker, {{"consents", {{"police", true}}}}), base = "orgs/alpha/cases/" + code;
+  ASSERT_FALSE(code.empty());
   auto refer = [&](const json& body, const std::string& token) {
     return api->handle(request("POST", base + "/referrals", body.dump(), token));
   };
