@@ -18,6 +18,7 @@
 #include "books/audit.h"
 #include "core/reasons.h"
 #include "core/sha256.h"
+#include "desk/desk.h"
 #include "books/testing.h"
 #include "http/router.h"
 #include "store/org.h"
@@ -257,6 +258,8 @@ std::string sample_body(const Route& r) {
       {"/orgs/{org}/cases/{case}/people", R"({"case_worker":0})"},
       {"/orgs/{org}/cases/{case}/deadlines", R"({"due":"2025-07-01","what":"Read the case file"})"},
       {"/orgs/{org}/cases/{case}/deadlines/{deadline}/due", R"({"due":"2025-07-08","because":"an invented reason"})"},
+      {"/orgs/{org}/cases/{case}/suspects", R"({"date":"2025-05-02"})"},
+      {"/orgs/{org}/cases/{case}/suspects/{suspect}/state", R"({"state":"charged","date":"2025-05-03"})"},
       {"/orgs/{org}/cases/{case}/referrals", R"({"service":"medical","date":"2025-05-02","override":"an invented reason"})"},
       {"/orgs/{org}/complaints",
        R"({"official_rank":"captain","official_unit":"district police","region":"astana","conduct":"inaction","filed_with":"prosecutor","filed_on":"2025-05-01"})"},
@@ -1419,8 +1422,10 @@ TEST_F(ApiTest, AuthorisationMatrixOverOwnOthersAndMissingRecords) {
   for (const Route& r : api->routes()) {
     const bool subjects = r.path.find("/subjects/{code}") != std::string::npos;
     const bool cases = r.path.find("{case}") != std::string::npos;
-    // A deadline or referral is named within its case; the desk's tests cover those routes.
-    if (r.path.find("{deadline}") != std::string::npos || r.path.find("{referral}") != std::string::npos) continue;
+    // A deadline, referral or suspect is named within its case; the desk's tests cover those routes.
+    if (r.path.find("{deadline}") != std::string::npos || r.path.find("{referral}") != std::string::npos ||
+        r.path.find("{suspect}") != std::string::npos)
+      continue;
     std::string param = subjects || r.path.find("{code}") != std::string::npos ? "{code}"
                         : cases                                               ? "{case}"
                         : r.path.find("{record}") != std::string::npos        ? "{record}"
@@ -2802,6 +2807,50 @@ TEST_F(ApiTest, ADeadlineMovesWithItsReasonAndKeepsItsFirstDay) {
   for (const auto& e : trail["entries"])
     if (e["action"] == "case-deadline-moved" && e["target"] == code) ++moves;
   EXPECT_EQ(moves, 2u);
+}
+
+// Suspects over HTTP: added with a label that names nobody, moved along the vocabulary's moves (a
+// refused move is 409 with its reason), listed on the case page with their history, each change
+// in the access trail; the case's people only.
+TEST_F(ApiTest, EachSuspectHasTheirOwnStateOnTheCasePage) {
+  std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
+  std::string other = login_as(a, Role::case_worker);
+  const std::string code = open_case(director, worker), base = "orgs/alpha/cases/" + code;
+  ASSERT_FALSE(code.empty());
+  auto one = api->handle(request("POST", base + "/suspects", R"({"date":"2025-03-01","article":"УК РК ст. 120 ч. 3"})", worker));
+  ASSERT_EQ(one.status, 201) << one.body;
+  EXPECT_FALSE(body_of(one).contains("label"));  // known by its number, which the screens word
+  EXPECT_EQ(body_of(one)["n"], 1);
+  EXPECT_EQ(body_of(one)["state"], "identified");
+  auto two = api->handle(request("POST", base + "/suspects", R"({"date":"2025-03-02","label":"the driver"})", worker));
+  ASSERT_EQ(two.status, 201) << two.body;
+  EXPECT_EQ(api->handle(request("POST", base + "/suspects", R"({"date":"2025-03-02"})", other)).status, 404);
+  const std::string first = base + "/suspects/" + std::to_string(body_of(one)["id"].get<std::int64_t>()) + "/state";
+  const std::string second = base + "/suspects/" + std::to_string(body_of(two)["id"].get<std::int64_t>()) + "/state";
+  auto refused = api->handle(request("POST", first, R"({"state":"convicted","date":"2025-04-01"})", worker));
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(body_of(refused)["type"], "/api/v1/problems/suspect-state-not-allowed");
+  EXPECT_EQ(api->handle(request("POST", first, R"({"state":"charged","date":"2025-04-01"})", worker)).status, 200);
+  auto convicted = api->handle(request("POST", first, R"({"state":"convicted","date":"2025-06-01","sentence":"12 years"})", worker));
+  ASSERT_EQ(convicted.status, 200) << convicted.body;
+  EXPECT_EQ(body_of(convicted)["sentence"], "12 years");
+  EXPECT_EQ(api->handle(request("POST", second, R"({"state":"wanted","date":"2025-04-02"})", worker)).status, 200);
+  EXPECT_EQ(api->handle(request("POST", base + "/suspects/999999/state", R"({"state":"wanted","date":"2025-04-02"})", worker)).status,
+            404);
+  auto page = body_of(api->handle(request("GET", base, {}, worker)));
+  ASSERT_EQ(page["suspects"].size(), 2u);
+  EXPECT_EQ(page["suspects"][0]["state"], "convicted");
+  EXPECT_EQ(page["suspects"][0]["history"].size(), 3u);
+  EXPECT_EQ(page["suspects"][1]["label"], "the driver");
+  EXPECT_EQ(page["suspects"][1]["state"], "wanted");
+  auto vocab = body_of(api->handle(request("GET", "orgs/alpha/desk/vocabulary")));
+  EXPECT_EQ(vocab["suspect_states"].size(), std::size(desk::kSuspectStates));
+  EXPECT_EQ(vocab["suspect_moves"].size(), std::size(desk::kSuspectMoves));
+  auto trail = body_of(api->handle(request("GET", "orgs/alpha/access-trail", "", director)));
+  std::multiset<std::string> changes;
+  for (const auto& e : trail["entries"])
+    if (e["action"] == "case-suspect") changes.insert(e["outcome"].get<std::string>());
+  EXPECT_EQ(changes, (std::multiset<std::string>{"1 identified", "2 identified", "1 charged", "1 convicted", "2 wanted"}));
 }
 
 // A referral to a service needs the consent it relies on (police, lawyers, other services), or

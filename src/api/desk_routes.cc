@@ -126,6 +126,20 @@ ojson referral_json(const desk::ReferralRow& r) {
   return j;
 }
 
+ojson suspect_json(const desk::SuspectRow& s) {
+  ojson history = ojson::array();
+  for (const auto& h : s.history) {
+    ojson j{{"state", h.state}, {"date", h.date}};
+    if (!h.note.empty()) j["note"] = h.note;
+    history.push_back(std::move(j));
+  }
+  ojson j{{"id", s.id}, {"n", s.n}, {"state", s.state}, {"since", s.since}, {"history", history}};
+  if (!s.label.empty()) j["label"] = s.label;
+  if (!s.article.empty()) j["article"] = s.article;
+  if (!s.sentence.empty()) j["sentence"] = s.sentence;
+  return j;
+}
+
 ojson complaint_json(const desk::ComplaintRow& c) {
   ojson j{{"id", c.id},
           {"official_rank", c.official_rank},
@@ -149,6 +163,8 @@ Result<http::Response> vocabulary(Call& c) {
   auto labels = [](const desk::Labels& l) { return ojson{{"en", l.en}, {"ru", l.ru}, {"kk", l.kk}}; };
   ojson stages = ojson::array(), events = ojson::array();
   for (const auto& s : p.stages()) stages.push_back({{"id", s.id}, {"label", labels(s.label)}, {"open", s.open}});
+  ojson suspect_moves = ojson::array();
+  for (const auto& m : desk::kSuspectMoves) suspect_moves.push_back({{"from", m.from}, {"to", m.to}});
   for (const auto& e : p.events()) {
     ojson fields = ojson::array();
     for (const auto& f : e.fields)
@@ -179,7 +195,9 @@ Result<http::Response> vocabulary(Call& c) {
                              {"document_statuses", values(desk::kDocumentStatuses)},
                              {"publication_channels", values(desk::kPublicationChannels)},
                              {"publication_changes", values(desk::kPublicationChanges)},
-                             {"docket_events", docket_kinds()}});
+                             {"docket_events", docket_kinds()},
+                             {"suspect_states", values(desk::kSuspectStates)},
+                             {"suspect_moves", suspect_moves}});
 }
 
 Result<http::Response> log_consultation(Call& c) {
@@ -308,13 +326,15 @@ Result<http::Response> read_case(Call& c) {
   ojson events = ojson::array(), deadlines = ojson::array(), allowed = ojson::array();
   for (const auto& e : page->events) events.push_back(event_json(e));
   for (const auto& d : page->deadlines) deadlines.push_back(deadline_json(d, c.org.desk->procedure()));
-  ojson referrals = ojson::array();
+  ojson referrals = ojson::array(), suspects = ojson::array();
   for (const auto& r : page->referrals) referrals.push_back(referral_json(r));
+  for (const auto& s : page->suspects) suspects.push_back(suspect_json(s));
   for (const auto* e : c.org.desk->procedure().allowed(page->row.stage)) allowed.push_back(e->id);
   ojson out = case_json(page->row);
   out["events"] = events;
   out["deadlines"] = deadlines;
   out["referrals"] = referrals;
+  out["suspects"] = suspects;
   out["allowed"] = allowed;
   return json_response(200, out);
 }
@@ -377,6 +397,25 @@ Result<http::Response> add_referral(Call& c) {
                       .override_reason = b.value("override", std::string())};
   AMANAT_TRY(row, c.org.desk->refer(c.session->user, c.params.at("case"), r));
   return json_response(201, referral_json(row));
+}
+
+Result<http::Response> add_suspect(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  const auto& b = c.body;
+  desk::NewSuspect s{.label = b.value("label", std::string()), .article = b.value("article", std::string()),
+                     .date = b["date"]};
+  AMANAT_TRY(row, c.org.desk->add_suspect(c.session->user, c.params.at("case"), s));
+  return json_response(201, suspect_json(row));
+}
+
+Result<http::Response> change_suspect(Call& c) {
+  AMANAT_CHECK(need_desk(c));
+  AMANAT_TRY(id, id_param(c, "suspect", reasons::not_found));
+  const auto& b = c.body;
+  desk::SuspectChange ch{.state = b["state"], .date = b["date"], .article = b.value("article", std::string()),
+                         .sentence = b.value("sentence", std::string()), .note = b.value("note", std::string())};
+  AMANAT_TRY(row, c.org.desk->change_suspect(c.session->user, c.params.at("case"), id, ch));
+  return json_response(200, suspect_json(row));
 }
 
 Result<http::Response> referral_outcome(Call& c) {
@@ -1016,6 +1055,19 @@ std::vector<Field> deadline_out() {
           out::text("moved_because", "When it was moved: why (the last move)", false)};
 }
 
+std::vector<Field> suspect_out() {
+  return {out::number("id", "The suspect's number"),
+          out::number("n", "1, 2, ... within the case"),
+          out::text("label", "A label that names nobody (absent: the screens say \"Suspect N\")", false),
+          out::choice("state", "Their state", values(desk::kSuspectStates)),
+          out::text("since", "The day of their last change, YYYY-MM-DD"),
+          out::text("article", "The article qualified", false),
+          out::text("sentence", "The sentence, when convicted", false),
+          out::list("history", "Every change, oldest first",
+                    {out::choice("state", "The state", values(desk::kSuspectStates)), out::text("date", "YYYY-MM-DD"),
+                     out::text("note", "A note", false)})};
+}
+
 std::vector<Field> referral_out() {
   return {out::number("id", "The referral's number"),
           out::text("case", "The case's code"),
@@ -1099,7 +1151,10 @@ void add_desk_routes(Api& api) {
                               out::texts("document_statuses", "Whether an event's document was obtained"),
                               out::texts("publication_channels", "Where a post went up"),
                               out::texts("publication_changes", "Changes to a post"),
-                              out::texts("docket_events", "The docket's event kinds")}},
+                              out::texts("docket_events", "The docket's event kinds"),
+                              out::texts("suspect_states", "A suspect's states within a case"),
+                              out::list("suspect_moves", "The moves a suspect's state may make",
+                                        {out::text("from", "From"), out::text("to", "To")})}},
            .handler = vocabulary});
 
   Field identity_field{"identity", Field::Type::object, false,
@@ -1190,6 +1245,7 @@ void add_desk_routes(Api& api) {
   page.push_back(out::list("events", "Every event, in order", event_out()));
   page.push_back(out::list("deadlines", "Deadlines", deadline_out()));
   page.push_back(out::list("referrals", "Referrals to services, oldest first", referral_out()));
+  page.push_back(out::list("suspects", "Its suspects, each with their own state", suspect_out()));
   page.push_back(out::texts("allowed", "The events its stage allows now"));
   api.add({.method = "GET",
            .path = "/orgs/{org}/cases/{case}",
@@ -1273,6 +1329,35 @@ void add_desk_routes(Api& api) {
            .responses = {{409, "The survivor has not consented to this referral and no override was given "
                                "(consent-missing)"}},
            .handler = add_referral});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/suspects",
+           .summary = "Add a suspect to a case (recognised as a suspect on `date`), who then has their own state",
+           .roles = case_writers,
+           .body = Schema{"SuspectInput",
+                          {str("label", "A label that names nobody (absent: known by its number n)", 100, false),
+                           str("article", "The article qualified, as written", 100, false),
+                           str("date", "When they were recognised as a suspect, YYYY-MM-DD (not in the future)", 10)}},
+           .status = 201,
+           .response = "The suspect",
+           .returns = Schema{"Suspect", suspect_out()},
+           .handler = add_suspect});
+
+  api.add({.method = "POST",
+           .path = "/orgs/{org}/cases/{case}/suspects/{suspect}/state",
+           .summary = "Move a suspect to their next state (charged, wanted, released, convicted with the sentence, "
+                      "acquitted, ...); only the moves the vocabulary's suspect_moves lists",
+           .roles = case_writers,
+           .body = Schema{"SuspectStateInput",
+                          {one_of("state", "The next state", values(desk::kSuspectStates)),
+                           str("date", "When, YYYY-MM-DD (not before their last change, not in the future)", 10),
+                           str("article", "The article qualified now (empty: unchanged)", 100, false),
+                           str("sentence", "For a conviction: the sentence as pronounced", 200, false),
+                           str("note", "A note (no names)", 300, false)}},
+           .response = "The suspect",
+           .returns = Schema{"Suspect", suspect_out()},
+           .responses = {{409, "The suspect's state does not allow this move (suspect-state-not-allowed)"}},
+           .handler = change_suspect});
 
   api.add({.method = "POST",
            .path = "/orgs/{org}/cases/{case}/referrals/{referral}/outcome",

@@ -99,6 +99,8 @@
   X(import_busy, "import-busy", conflict, "Another statement is being imported")                                   \
   /* the case desk */                                                                                             \
   X(transition_not_allowed, "transition-not-allowed", conflict, "The case's stage does not allow this event")     \
+  X(suspect_state_not_allowed, "suspect-state-not-allowed", conflict,                                             \
+    "A suspect in this state cannot move to that one")                                                            \
   X(case_not_found, "case-not-found", not_found, "No such case")                                                  \
   X(survivor_not_found, "survivor-not-found", not_found, "No such survivor")                                      \
   X(consultation_not_found, "consultation-not-found", not_found, "No such consultation")                          \

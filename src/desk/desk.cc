@@ -384,7 +384,8 @@ Result<CasePage> Desk::case_page(const User& by, const std::string& code) {
   AMANAT_TRY(events, store_.events(row.id));
   AMANAT_TRY(deadlines, store_.deadlines(row.id));
   AMANAT_TRY(referrals, store_.referrals(row.id));
-  return CasePage{std::move(row), std::move(events), std::move(deadlines), std::move(referrals)};
+  AMANAT_TRY(suspects, store_.suspects(row.id));
+  return CasePage{std::move(row), std::move(events), std::move(deadlines), std::move(referrals), std::move(suspects)};
 }
 
 Result<std::vector<CaseRow>> Desk::cases(const User& by, CaseFilter f) {
@@ -545,7 +546,7 @@ Status Desk::finish_deadline(const User& by, const std::string& code, std::int64
 Result<DeadlineRow> Desk::move_deadline(const User& by, const std::string& code, std::int64_t id,
                                         const std::string& due, const std::string& because) {
   AMANAT_CHECK(books::check_date(due, "due"));
-  AMANAT_CHECK(books::check_text(because, "because", 200, true));
+  AMANAT_CHECK(books::check_text(because, "because", 200, false));
   AMANAT_TRY(row, visible_case(by, code));
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
     AMANAT_TRY(moved, store_.move_deadline(tx, row.id, id, due, because));
@@ -558,6 +559,72 @@ Result<DeadlineRow> Desk::move_deadline(const User& by, const std::string& code,
   for (auto& d : all)
     if (d.id == id) return std::move(d);
   return fail(Errc::not_found, "no such deadline on this case");
+}
+
+// ---- suspects ----
+
+bool suspect_move_allowed(std::string_view from, std::string_view to) {
+  for (const auto& m : kSuspectMoves)
+    if (m.from == from && m.to == to) return true;
+  return false;
+}
+
+namespace {
+// A day of a suspect's change: a real day, not in the future.
+Status check_suspect_day(const std::string& day, std::int64_t now) {
+  AMANAT_CHECK(books::check_date(day, "date"));
+  if (day > books::date_of_day(now / 86400 + 1)) return fail_field("date", "a change cannot be in the future");
+  return {};
+}
+}  // namespace
+
+Result<SuspectRow> Desk::add_suspect(const User& by, const std::string& code, const NewSuspect& n) {
+  AMANAT_CHECK(short_text("label", n.label, 100));
+  AMANAT_CHECK(short_text("article", n.article, 100));
+  AMANAT_CHECK(check_suspect_day(n.date, now()));
+  SuspectRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    out = SuspectRow{.case_id = found->id, .label = n.label, .article = n.article, .state = "identified",
+                     .since = n.date, .history = {{"identified", n.date, ""}}};
+    AMANAT_TRY(id, store_.add_suspect(tx, out, by.id));
+    (void)id;
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-suspect", found->code,
+                       std::to_string(out.n) + " identified");
+  }));
+  return out;
+}
+
+Result<SuspectRow> Desk::change_suspect(const User& by, const std::string& code, std::int64_t id,
+                                        const SuspectChange& c) {
+  AMANAT_CHECK(one_of("state", c.state, kSuspectStates));
+  AMANAT_CHECK(check_suspect_day(c.date, now()));
+  AMANAT_CHECK(short_text("article", c.article, 100));
+  AMANAT_CHECK(short_text("sentence", c.sentence, 200));
+  AMANAT_CHECK(short_text("note", c.note, 300));
+  if (!c.sentence.empty() && c.state != "convicted") return fail_field("sentence", "only a conviction has a sentence");
+  SuspectRow out;
+  AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
+    AMANAT_TRY(found, store_.case_for_update(tx, code));
+    if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
+    AMANAT_TRY(s, store_.suspect_for_update(tx, found->id, id));
+    if (!s) return std::unexpected(Error{Errc::not_found, "no such suspect on this case", nullptr, "suspect"});
+    if (!suspect_move_allowed(s->state, c.state))
+      return fail(reasons::suspect_state_not_allowed, "a suspect who is " + s->state + " cannot become " + c.state,
+                  "state");
+    if (c.date < s->since) return fail_field("date", "before the suspect's last change (" + s->since + ")");
+    out = std::move(*s);
+    out.state = c.state;
+    out.since = c.date;
+    if (!c.article.empty()) out.article = c.article;
+    out.sentence = c.state == "convicted" ? c.sentence : std::string();
+    out.history.push_back({c.state, c.date, c.note});
+    AMANAT_CHECK(store_.change_suspect(tx, out, out.history.back(), by.id));
+    return ids_.record(tx, "user:" + std::to_string(by.id), "case-suspect", found->code,
+                       std::to_string(out.n) + " " + c.state);
+  }));
+  return out;
 }
 
 // ---- referrals ----

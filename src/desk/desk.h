@@ -85,6 +85,25 @@ inline constexpr std::string_view kFiledWith[] = {"internal_security", "prosecut
 inline constexpr std::string_view kComplaintOutcomes[] = {"pending", "disciplinary", "dismissal", "criminal_case",
                                                           "rejected"};
 
+// A suspect's own state inside a case (desk.md §1.2: "when a case has several suspects, keep a
+// sub-state per suspect"): a group rape may end with one convicted, one acquitted and one still
+// wanted. Recognised as a suspect (art. 64) → charged (the indictment) → convicted or acquitted;
+// on a wanted list from either and back when found; released (the prosecution against them
+// terminated) and back when reopened; a verdict changed on appeal.
+inline constexpr std::string_view kSuspectStates[] = {"identified", "charged",   "wanted",
+                                                      "released",   "convicted", "acquitted"};
+struct SuspectMove {
+  std::string_view from, to;
+};
+inline constexpr SuspectMove kSuspectMoves[] = {
+    {"identified", "charged"}, {"identified", "wanted"},   {"identified", "released"},
+    {"charged", "convicted"},  {"charged", "acquitted"},   {"charged", "wanted"},
+    {"charged", "released"},   {"wanted", "identified"},   {"wanted", "charged"},
+    {"wanted", "released"},    {"released", "identified"}, {"released", "charged"},
+    {"convicted", "acquitted"}, {"acquitted", "convicted"},
+};
+bool suspect_move_allowed(std::string_view from, std::string_view to);
+
 inline constexpr std::string_view kPublicationChannels[] = {"website", "instagram", "facebook", "telegram", "youtube",
                                                             "tiktok",  "x",         "press",    "other"};
 inline constexpr std::string_view kPublicationChanges[] = {"correction", "disclaimer", "archival", "retraction"};
@@ -158,6 +177,24 @@ struct CasePage {
   std::vector<EventRow> events;
   std::vector<DeadlineRow> deadlines;
   std::vector<ReferralRow> referrals;
+  std::vector<SuspectRow> suspects;
+};
+
+// A suspect added to a case: a label that names nobody ("Suspect 2", "the stepfather"), the
+// article qualified, the day they were recognised as a suspect.
+struct NewSuspect {
+  std::string label;    // may be empty: the screens then say "Suspect N" in the reader's language
+  std::string article;  // as written, e.g. "УК РК ст. 120 ч. 3"; may be empty
+  std::string date;     // YYYY-MM-DD, not in the future
+};
+
+// A suspect's next state (kSuspectMoves), on a day no earlier than their last change.
+struct SuspectChange {
+  std::string state;
+  std::string date;
+  std::string article;   // empty: keep it
+  std::string sentence;  // for convicted only: as pronounced, e.g. "12 years"
+  std::string note;      // short, procedural; no names
 };
 
 struct NewReferral {
@@ -215,6 +252,11 @@ class Desk {
   Result<DeadlineRow> move_deadline(const User& by, const std::string& code, std::int64_t id, const std::string& due,
                                     const std::string& because);
   Result<std::vector<DeadlineRow>> due(const User& by, const std::string& until);
+  // A case's suspects, each with their own state (kSuspectStates): added as `identified`, moved
+  // only along kSuspectMoves, never dated before their last change or in the future. Both in the
+  // trail (`case-suspect`); the case must be the user's (else "no such case").
+  Result<SuspectRow> add_suspect(const User& by, const std::string& code, const NewSuspect& s);
+  Result<SuspectRow> change_suspect(const User& by, const std::string& code, std::int64_t id, const SuspectChange& c);
   // Refers the case's survivor to a service. It needs the consent that service needs (police:
   // to share with the police; lawyer: with lawyers; any other: to be referred to services),
   // else reasons::consent_missing, unless `override_reason` says why it is made without (kept

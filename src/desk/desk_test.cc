@@ -330,6 +330,94 @@ TEST(Desk, TheTimeLimitsAnEventStartsBecomeTheCasesDeadlines) {
   EXPECT_NE(due->at(0).what.find("Appeal period"), std::string::npos);
 }
 
+// Every suspect's state is reached along allowed moves, and from it every move is tried: exactly
+// those kSuspectMoves lists succeed; a refused one names its field and changes nothing.
+TEST(Desk, EachSuspectMovesOnlyAlongTheAllowedMovesOfTheirOwnState) {
+  DeskFixture f;  // 2025-06-15
+  const std::string code = f.open(f.worker);
+  // The shortest way to each state from `identified`.
+  std::map<std::string, std::vector<std::string>> path{{"identified", {}}};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& m : kSuspectMoves)
+      if (path.contains(std::string(m.from)) && !path.contains(std::string(m.to))) {
+        auto p = path[std::string(m.from)];
+        p.emplace_back(m.to);
+        path[std::string(m.to)] = p;
+        grew = true;
+      }
+  }
+  ASSERT_EQ(path.size(), std::size(kSuspectStates));  // every state can be reached
+  int allowed = 0;
+  for (const auto& [from, steps] : path)
+    for (std::string_view to : kSuspectStates) {
+      auto s = f.desk->add_suspect(f.worker, code, NewSuspect{.date = "2025-01-10"});
+      ASSERT_TRUE(s) << s.error().message;
+      for (const auto& step : steps)
+        ASSERT_TRUE(f.desk->change_suspect(f.worker, code, s->id, SuspectChange{.state = step, .date = "2025-02-01"}))
+            << from << " via " << step;
+      auto moved = f.desk->change_suspect(f.worker, code, s->id,
+                                          SuspectChange{.state = std::string(to), .date = "2025-03-01"});
+      EXPECT_EQ(moved.has_value(), suspect_move_allowed(from, to)) << from << " -> " << to;
+      if (moved) {
+        ++allowed;
+        EXPECT_EQ(moved->state, to);
+        EXPECT_EQ(moved->history.size(), steps.size() + 2);
+      } else {
+        EXPECT_EQ(moved.error().reason, &reasons::suspect_state_not_allowed) << from << " -> " << to;
+        EXPECT_EQ(moved.error().field, "state");
+      }
+    }
+  EXPECT_EQ(allowed, static_cast<int>(std::size(kSuspectMoves)));
+  auto page = f.desk->case_page(f.director, code);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->suspects.size(), path.size() * std::size(kSuspectStates));
+  EXPECT_EQ(page->suspects[0].label, "");  // known by its number
+  EXPECT_EQ(page->suspects[0].n, 1);
+  EXPECT_EQ(page->suspects.back().n, static_cast<int>(page->suspects.size()));
+}
+
+// A suspect's changes keep their order in time, a sentence belongs to a conviction, and only those
+// who may see the case touch its suspects.
+TEST(Desk, ASuspectsChangesStayInOrderAndOnlyTheCasesPeopleMakeThem) {
+  DeskFixture f;  // 2025-06-15
+  const std::string code = f.open(f.worker);
+  auto s = f.desk->add_suspect(f.worker, code, NewSuspect{.label = "the stepfather", .article = "УК РК ст. 120 ч. 3",
+                                                         .date = "2025-02-01"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->label, "the stepfather");
+  auto change = [&](SuspectChange c, const User& by) { return f.desk->change_suspect(by, code, s->id, c); };
+  EXPECT_EQ(change({.state = "charged", .date = "2025-01-31"}, f.worker).error().field, "date");  // before
+  EXPECT_EQ(change({.state = "charged", .date = "2025-07-01"}, f.worker).error().field, "date");  // future
+  EXPECT_EQ(change({.state = "charged", .date = "2025-03-01", .sentence = "5 years"}, f.worker).error().field,
+            "sentence");
+  EXPECT_EQ(change({.state = "charged", .date = "2025-03-01"}, f.other_lawyer).error().reason, &reasons::case_not_found);
+  EXPECT_EQ(f.desk->add_suspect(f.other_lawyer, code, NewSuspect{.date = "2025-02-01"}).error().reason,
+            &reasons::case_not_found);
+  EXPECT_EQ(f.desk->change_suspect(f.worker, code, 999999, {.state = "charged", .date = "2025-03-01"}).error().field,
+            "suspect");
+  auto charged = change({.state = "charged", .date = "2025-03-01", .article = "УК РК ст. 120 ч. 4"}, f.worker);
+  ASSERT_TRUE(charged) << charged.error().message;
+  EXPECT_EQ(charged->article, "УК РК ст. 120 ч. 4");
+  auto convicted = change({.state = "convicted", .date = "2025-06-01", .sentence = "12 years", .note = "appeal likely"},
+                          f.worker);
+  ASSERT_TRUE(convicted) << convicted.error().message;
+  EXPECT_EQ(convicted->sentence, "12 years");
+  EXPECT_EQ(convicted->since, "2025-06-01");
+  // Acquitted on appeal: the sentence goes, the history keeps it all.
+  auto acquitted = change({.state = "acquitted", .date = "2025-06-10"}, f.worker);
+  ASSERT_TRUE(acquitted);
+  EXPECT_EQ(acquitted->sentence, "");
+  auto page = f.desk->case_page(f.worker, code);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->suspects.size(), 1u);
+  std::vector<std::string> states;
+  for (const auto& h : page->suspects[0].history) states.push_back(h.state + " " + h.date);
+  EXPECT_EQ(states, (std::vector<std::string>{"identified 2025-02-01", "charged 2025-03-01", "convicted 2025-06-01",
+                                              "acquitted 2025-06-10"}));
+  EXPECT_EQ(page->suspects[0].history[2].note, "appeal likely");
+}
+
 TEST(Desk, OfficialsHeldAccountableComeFromComplaintOutcomes) {
   DeskFixture f;
   ComplaintRow c{.official_rank = "captain", .official_unit = "district police", .region = "almaty_city",

@@ -108,6 +108,18 @@ struct ReferralRow {
   std::string case_code;
 };
 
+// A suspect in a case (desk.h kSuspectStates), with every change of state in order.
+struct SuspectRow {
+  std::int64_t id = 0, case_id = 0;
+  int n = 0;  // 1, 2, ... within the case
+  std::string label, article, state, sentence;
+  std::string since;  // YYYY-MM-DD of the last change
+  struct Change {
+    std::string state, date, note;
+  };
+  std::vector<Change> history;  // oldest first, the first one `identified`
+};
+
 struct ComplaintRow {
   std::int64_t id = 0;
   std::optional<std::int64_t> case_id;
@@ -210,6 +222,13 @@ class DeskStore {
   virtual Result<std::optional<ReferralRow>> referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) = 0;
   virtual Status set_referral_outcome(Tx& tx, const ReferralRow& r) = 0;
   virtual Result<std::vector<ReferralRow>> referrals(std::int64_t case_id) = 0;
+  // Adds a suspect (its n the case's next) with its first change; returns its id.
+  virtual Result<std::int64_t> add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) = 0;
+  // The suspect `id` of the case with its history, in the writer's transaction; nullopt if none.
+  virtual Result<std::optional<SuspectRow>> suspect_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) = 0;
+  // Stores s's state, article, sentence and since, and appends `c` to its history.
+  virtual Status change_suspect(Tx& tx, const SuspectRow& s, const SuspectRow::Change& c, std::int64_t by) = 0;
+  virtual Result<std::vector<SuspectRow>> suspects(std::int64_t case_id) = 0;
   // Open deadlines due on or before `until`, of the cases visible to `visible_to` (nullopt: all).
   virtual Result<std::vector<DeadlineRow>> due(const std::string& until, std::optional<std::int64_t> visible_to,
                                                std::size_t limit) = 0;

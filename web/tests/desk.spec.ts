@@ -156,6 +156,24 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     await expect(page.getByText("The outcome is saved.")).toBeVisible();
     await expect(referral.locator(".badge")).toContainText("Service received");
 
+    // Two suspects, each with their own state: only the steps a state allows are offered.
+    const suspects = page.locator("section", { has: page.getByRole("heading", { name: "Suspects" }) });
+    await suspects.getByLabel(/^Article qualified/).fill("УК РК ст. 120 ч. 3");
+    await suspects.getByRole("button", { name: "Add the suspect" }).click();
+    await expect(suspects.getByText("The suspect is added.")).toBeVisible();
+    await suspects.getByLabel(/^Label/).fill("the driver");
+    await suspects.getByRole("button", { name: "Add the suspect" }).click();
+    await expect(suspects.locator("ul.suspects > li")).toHaveCount(2);
+    const driver = suspects.locator("ul.suspects > li").filter({ hasText: "the driver" });
+    await driver.getByText("Next step for the driver").click();
+    const steps = await driver.getByLabel("New state").locator("option").allTextContents();
+    expect(steps).toEqual(["— choose —", "Charged", "On the wanted list", "Prosecution terminated"]);
+    await driver.getByLabel("New state").selectOption({ label: "On the wanted list" });
+    await driver.getByRole("button", { name: "Save the step" }).click();
+    await expect(driver.locator(".badge")).toHaveText("On the wanted list");
+    await expect(suspects.locator("ul.suspects > li").first()).toContainText("Suspect 1 Recognised as a suspect");
+    await expect(suspects.locator("ul.suspects > li").first()).toContainText("УК РК ст. 120 ч. 3");
+
     // A deadline, then done.
     await page.getByLabel("What is due").fill("Ask for the forensic report");
     await page.getByRole("button", { name: "Add the deadline" }).click();

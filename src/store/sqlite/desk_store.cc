@@ -10,6 +10,7 @@ using desk::ConsultationRow;
 using desk::Count;
 using desk::DeadlineRow;
 using desk::ReferralRow;
+using desk::SuspectRow;
 using desk::EventRow;
 
 namespace {
@@ -455,11 +456,86 @@ Result<std::vector<ReferralRow>> SqliteDeskStore::referrals(std::int64_t case_id
   });
 }
 
+// ---- suspects ----
+
+namespace {
+constexpr const char* kSuspectColumns =
+    "SELECT id, case_id, n, label, article, state, sentence, since FROM case_suspects ";
+
+SuspectRow suspect_of(Stmt& r) {
+  return SuspectRow{r.column_int(0),  r.column_int(1),  static_cast<int>(r.column_int(2)),
+                    r.column_text(3), r.column_text(4), r.column_text(5),
+                    r.column_text(6), r.column_text(7), {}};
+}
+
+Status read_history(Db& db, std::vector<SuspectRow>& suspects) {
+  AMANAT_TRY(q, db.prepare("SELECT state, on_date, note FROM case_suspect_changes WHERE suspect_id = ? ORDER BY id"));
+  for (auto& s : suspects) {
+    q.bind(1, s.id);
+    AMANAT_CHECK(q.each([&](Stmt& r) { s.history.push_back({r.column_text(0), r.column_text(1), r.column_text(2)}); }));
+  }
+  return {};
+}
+}  // namespace
+
+Result<std::int64_t> SqliteDeskStore::add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(next, db->cached_literal("SELECT coalesce(max(n), 0) + 1 FROM case_suspects WHERE case_id = ?"));
+  next->bind(1, s.case_id);
+  AMANAT_CHECK(next->first([&](Stmt& r) { s.n = static_cast<int>(r.column_int(0)); }));
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_suspects(log_id, case_id, n, label, article, state, sentence, since, "
+                                   "created_by) VALUES (?,?,?,?,?,?,?,?,?)"));
+  q->bind(1, org_).bind(2, s.case_id).bind(3, static_cast<std::int64_t>(s.n)).bind(4, std::string_view(s.label));
+  q->bind(5, std::string_view(s.article)).bind(6, std::string_view(s.state)).bind(7, std::string_view(s.sentence));
+  q->bind(8, std::string_view(s.since)).bind(9, by);
+  AMANAT_CHECK(q->run());
+  s.id = sqlite3_last_insert_rowid(db->raw());
+  AMANAT_CHECK(change_suspect(tx, s, s.history.front(), by));
+  return s.id;
+}
+
+Result<std::optional<SuspectRow>> SqliteDeskStore::suspect_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(q, db->prepare(std::string(kSuspectColumns) + "WHERE log_id = ? AND case_id = ? AND id = ?"));
+  q.bind(1, org_).bind(2, case_id).bind(3, id);
+  std::vector<SuspectRow> out;
+  AMANAT_CHECK(q.first([&](Stmt& r) { out.push_back(suspect_of(r)); }));
+  if (out.empty()) return std::nullopt;
+  AMANAT_CHECK(read_history(*db, out));
+  return std::move(out.front());
+}
+
+Status SqliteDeskStore::change_suspect(Tx& tx, const SuspectRow& s, const SuspectRow::Change& c, std::int64_t by) {
+  AMANAT_TRY(db, connection_of(tx));
+  AMANAT_TRY(u, db->cached_literal(
+                    "UPDATE case_suspects SET state = ?, article = ?, sentence = ?, since = ? WHERE log_id = ? AND id = ?"));
+  u->bind(1, std::string_view(s.state)).bind(2, std::string_view(s.article)).bind(3, std::string_view(s.sentence));
+  u->bind(4, std::string_view(s.since)).bind(5, org_).bind(6, s.id);
+  AMANAT_CHECK(u->run());
+  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_suspect_changes(suspect_id, state, on_date, note, made_by) "
+                                   "VALUES (?,?,?,?,?)"));
+  q->bind(1, s.id).bind(2, std::string_view(c.state)).bind(3, std::string_view(c.date)).bind(4, std::string_view(c.note));
+  q->bind(5, by);
+  return q->run();
+}
+
+Result<std::vector<SuspectRow>> SqliteDeskStore::suspects(std::int64_t case_id) {
+  return read_([&](Db& db) -> Result<std::vector<SuspectRow>> {
+    AMANAT_TRY(q, db.prepare(std::string(kSuspectColumns) + "WHERE log_id = ? AND case_id = ? ORDER BY n"));
+    q.bind(1, org_).bind(2, case_id);
+    std::vector<SuspectRow> out;
+    AMANAT_CHECK(q.each([&](Stmt& r) { out.push_back(suspect_of(r)); }));
+    AMANAT_CHECK(read_history(db, out));
+    return out;
+  });
+}
+
 Result<std::vector<DeadlineRow>> SqliteDeskStore::due(const std::string& until, std::optional<std::int64_t> visible_to,
                                                       std::size_t limit) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
     std::string sql =
-        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
+        "SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because "
+        "FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
         "WHERE d.log_id = ?1 AND d.done IS NULL AND d.due <= ?2";
     if (visible_to) sql += " AND (c.lawyer = ?3 OR c.case_worker = ?3 OR c.created_by = ?3)";
     sql += " ORDER BY d.due, d.id LIMIT ?4";

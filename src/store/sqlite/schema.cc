@@ -674,10 +674,34 @@ CREATE INDEX case_referrals_case ON case_referrals(log_id, case_id, id);
 ALTER TABLE case_deadlines ADD COLUMN source TEXT NOT NULL DEFAULT '';
 )sql",
     // 17: a deadline moved to another day (a lawyer's correction of a term the procedure set, or
-    // a court's new date) keeps the day it had first and why it moved.
+    // a court's new date) keeps the day it had first and why it moved; a case's suspects, each
+    // with their own state and its history (desk/desk.h kSuspectStates).
     R"sql(
 ALTER TABLE case_deadlines ADD COLUMN first_due TEXT NOT NULL DEFAULT '';
 ALTER TABLE case_deadlines ADD COLUMN moved_because TEXT NOT NULL DEFAULT '';
+CREATE TABLE case_suspects (
+  id         INTEGER PRIMARY KEY,
+  log_id     INTEGER NOT NULL REFERENCES logs(id),
+  case_id    INTEGER NOT NULL REFERENCES cases(id),
+  n          INTEGER NOT NULL,   -- 1, 2, ... within the case
+  label      TEXT NOT NULL,      -- names nobody
+  article    TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  sentence   TEXT NOT NULL,
+  since      TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  UNIQUE (case_id, n)
+);
+CREATE INDEX case_suspects_case ON case_suspects(log_id, case_id, n);
+CREATE TABLE case_suspect_changes (
+  id         INTEGER PRIMARY KEY,
+  suspect_id INTEGER NOT NULL REFERENCES case_suspects(id),
+  state      TEXT NOT NULL,
+  on_date    TEXT NOT NULL,
+  note       TEXT NOT NULL,
+  made_by    INTEGER NOT NULL
+);
+CREATE INDEX case_suspect_changes_suspect ON case_suspect_changes(suspect_id, id);
 )sql",
 };
 

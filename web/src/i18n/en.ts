@@ -656,6 +656,7 @@ export const en = {
     "statement-invalid": "The bank statement is not valid.",
     "import-busy": "Another statement is being imported. Try again shortly.",
     "transition-not-allowed": "This event is not possible at the case’s current stage.",
+    "suspect-state-not-allowed": "A suspect in this state cannot move to that one.",
     "case-not-found": "No such case.",
     "survivor-not-found": "No such survivor.",
     "consultation-not-found": "No such consultation.",

@@ -653,6 +653,7 @@ export const kk: Catalog = {
     "statement-invalid": "Банк үзінді көшірмесі дұрыс емес.",
     "import-busy": "Қазір басқа үзінді көшірме импортталуда. Сәл кейін қайталаңыз.",
     "transition-not-allowed": "Істің бұл сатысында мұндай оқиға мүмкін емес.",
+    "suspect-state-not-allowed": "Күдікті бұл күйден таңдалған күйге өте алмайды.",
     "case-not-found": "Мұндай іс жоқ.",
     "survivor-not-found": "Мұндай зардап шегуші жоқ.",
     "consultation-not-found": "Мұндай кеңес жоқ.",

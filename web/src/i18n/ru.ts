@@ -666,6 +666,7 @@ export const ru: Catalog = {
     "statement-invalid": "Банковская выписка некорректна.",
     "import-busy": "Сейчас импортируется другая выписка. Повторите чуть позже.",
     "transition-not-allowed": "На этой стадии дела такое событие невозможно.",
+    "suspect-state-not-allowed": "Из этого состояния подозреваемый не может перейти в выбранное.",
     "case-not-found": "Такого дела нет.",
     "survivor-not-found": "Такого пострадавшего нет.",
     "consultation-not-found": "Такой консультации нет.",

@@ -115,6 +115,7 @@ export function CaseView(props: { session: Session; vocab: Vocabulary; code: str
       {write && <NextEvent session={s} vocab={props.vocab} c={c} path={path} done={reload} />}
       <Consents session={s} c={c} path={path} write={write} done={reload} />
       <People session={s} c={c} path={path} done={reload} />
+      <Suspects session={s} c={c} path={path} write={write} done={reload} moves={props.vocab.suspect_moves} />
       <Referrals session={s} c={c} path={path} write={write} done={reload} services={props.vocab.referrals} />
       <Deadlines session={s} c={c} path={path} write={write} done={reload} />
     </>
@@ -294,6 +295,124 @@ function People(props: { session: Session; c: Case; path: string; done: () => vo
         </details>
       )}
     </section>
+  );
+}
+
+type Suspect = Schemas["Suspect"];
+type Move = Vocabulary["suspect_moves"][number];
+// A suspect as the screens name them: their label, or "Suspect N" in the reader's language.
+const suspectName = (t: ReturnType<typeof useLabels>["t"], x: Suspect) => x.label ?? t("desk.suspects.numbered", { n: x.n });
+
+// Each suspect with their own state (a group case may end with one convicted and one still
+// wanted), their history, and the steps their state allows (the vocabulary's suspect_moves).
+function Suspects(props: { session: Session; c: Case; path: string; write: boolean; done: () => void; moves: Move[] }) {
+  const { t, lang, l } = useLabels();
+  const [label, setLabel] = useState("");
+  const [article, setArticle] = useState("");
+  const [day, setDay] = useState(dayFromNow(0));
+  const [run, state] = useSubmit();
+  const add = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/suspects`, {
+        date: day, ...(label.trim() ? { label: label.trim() } : {}), ...(article.trim() ? { article: article.trim() } : {}),
+      });
+      setLabel("");
+      setArticle("");
+      props.done();
+      return t("desk.suspects.added");
+    });
+  };
+  return (
+    <section aria-labelledby="suspects">
+      <h2 id="suspects">{t("desk.suspects.heading")}</h2>
+      <p class="hint">{t("desk.suspects.hint")}</p>
+      {props.c.suspects.length === 0 ? (
+        <p>{t("desk.suspects.none")}</p>
+      ) : (
+        <ul class="deadlines suspects">
+          {props.c.suspects.map((x) => (
+            <li key={x.id}>
+              <strong>{suspectName(t, x)}</strong>{" "}
+              <Badge kind={x.state === "convicted" ? "ok" : x.state === "wanted" ? "late" : undefined}>{l("suspectState", x.state)}</Badge>
+              {" "}{t("desk.suspects.since", { day: date(lang, x.since) })}
+              {x.article && <> · {x.article}</>}
+              {x.sentence && <p>{t("desk.suspects.sentence", { s: x.sentence })}</p>}
+              {x.history.length > 1 && (
+                <details>
+                  <summary>{t("desk.suspects.history", { label: suspectName(t, x) })}</summary>
+                  <ol>
+                    {x.history.map((h, i) => (
+                      <li key={i}>{date(lang, h.date)} · {l("suspectState", h.state)}{h.note && ` — ${h.note}`}</li>
+                    ))}
+                  </ol>
+                </details>
+              )}
+              {props.write && <SuspectStep session={props.session} path={props.path} s={x} moves={props.moves} done={props.done} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.write && (
+        <form class="stack narrow" onSubmit={add}>
+          <h3>{t("desk.suspects.add")}</h3>
+          <Text label={t("desk.suspects.label")} value={label} set={setLabel} optional hint={t("desk.suspects.labelHint")} maxLength={100} />
+          <Text label={t("desk.suspects.article")} value={article} set={setArticle} optional hint={t("desk.suspects.articleHint")} maxLength={100} />
+          <Text label={t("desk.suspects.date")} type="date" value={day} set={setDay} />
+          <p>
+            <button type="submit" class="secondary" disabled={state.saving}>{t("desk.suspects.addSubmit")}</button>
+          </p>
+          <Outcome state={state} />
+        </form>
+      )}
+    </section>
+  );
+}
+
+function SuspectStep(props: { session: Session; path: string; s: Suspect; moves: Move[]; done: () => void }) {
+  const { t, l } = useLabels();
+  const next = props.moves.filter((m) => m.from === props.s.state).map((m) => m.to);
+  const [to, setTo] = useState("");
+  const [day, setDay] = useState(dayFromNow(0));
+  const [article, setArticle] = useState("");
+  const [sentence, setSentence] = useState("");
+  const [note, setNote] = useState("");
+  const [run, state] = useSubmit();
+  if (next.length === 0) return <p class="hint">{t("desk.suspects.final")}</p>;
+  const save = (e: Event) => {
+    e.preventDefault();
+    run(async () => {
+      await staffCall(props.session, "POST", `${props.path}/suspects/${props.s.id}/state`, {
+        state: to, date: day, ...(article.trim() ? { article: article.trim() } : {}),
+        ...(to === "convicted" && sentence.trim() ? { sentence: sentence.trim() } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      });
+      setTo("");
+      setArticle("");
+      setSentence("");
+      setNote("");
+      props.done();
+      return t("desk.suspects.changed");
+    });
+  };
+  return (
+    <details>
+      <summary>{t("desk.suspects.change", { label: suspectName(t, props.s) })}</summary>
+      <form class="stack narrow" onSubmit={save}>
+        <Select label={t("desk.suspects.state")} value={to} set={setTo} options={next}
+          labelOf={(id) => l("suspectState", id)} any={t("desk.form.choose")} required />
+        <Text label={t("desk.suspects.when")} type="date" value={day} set={setDay} />
+        <Text label={t("desk.suspects.newArticle")} value={article} set={setArticle} optional hint={t("desk.suspects.newArticleHint")} maxLength={100} />
+        {to === "convicted" && (
+          <Text label={t("desk.suspects.sentenceLabel")} value={sentence} set={setSentence} optional maxLength={200} />
+        )}
+        <Text label={t("desk.suspects.note")} value={note} set={setNote} optional hint={t("desk.deadlines.whatHint")} maxLength={300} />
+        <p>
+          <button type="submit" class="small secondary" disabled={state.saving || to === ""}>{t("desk.suspects.changeSubmit")}</button>
+        </p>
+        <Outcome state={state} />
+      </form>
+    </details>
   );
 }
 
