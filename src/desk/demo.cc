@@ -41,6 +41,31 @@ struct Walk {
   }
 };
 
+// The people a trial judged, each a suspect with their own state: recognised on the day the
+// case's suspect was, charged with the indictment, and the verdict's outcome for them (a
+// conviction with a sentence as pronounced; "other" verdicts leave them charged). A walk that
+// stopped before one of these days stops the suspects there too.
+Status add_suspects(Desk& desk, const User& by, const std::string& code, const std::string& article,
+                    const std::vector<NewEvent>& events, int trial, std::int64_t persons, std::mt19937_64& rng) {
+  auto day = [&](std::string_view kind) {
+    for (const auto& e : events)
+      if (e.kind == kind) return e.date;
+    return std::string();
+  };
+  const std::string identified = day("suspect_identified"), indicted = day("indicted"), verdict = day("verdict");
+  if (identified.empty()) return {};
+  for (std::int64_t k = 0; k < std::max<std::int64_t>(1, persons); ++k) {
+    AMANAT_TRY(s, desk.add_suspect(by, code, NewSuspect{.article = article, .date = identified}));
+    if (indicted.empty()) continue;
+    AMANAT_CHECK(desk.change_suspect(by, code, s.id, SuspectChange{.state = "charged", .date = indicted}));
+    if (verdict.empty() || trial == 3) continue;
+    SuspectChange judged{.state = trial == 1 ? "convicted" : "acquitted", .date = verdict};
+    if (trial == 1) judged.sentence = std::to_string(3 + rng() % 13) + " years";
+    AMANAT_CHECK(desk.change_suspect(by, code, s.id, judged));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staff, const DeskDemoOptions& o,
@@ -176,6 +201,8 @@ Result<DeskDemoSummary> generate_desk_demo(Desk& desk, const DeskDemoStaff& staf
     }
     // The operator who took the call opens the case and hands it to the case worker.
     AMANAT_TRY(row, desk.import_case(staff.hotline, c, w.events));
+    if (trial[i])
+      AMANAT_CHECK(add_suspects(desk, staff.case_worker, row.code, c.articles.front(), w.events, trial[i], persons[i], rng));
     ++sum.cases;
     sum.events += static_cast<std::int64_t>(w.events.size());
     if (row.court_on) ++sum.to_trial;

@@ -456,6 +456,20 @@ TEST(DeskDemo, ItsFiguresFollowTheOptionsAtAnyScale) {
   EXPECT_EQ(sum->convicted, 2);
   EXPECT_EQ(sum->complaints, 6);
   EXPECT_EQ(f.count(metric::convicted), 2);
+  // The people convicted are the trial's suspects, each convicted with a sentence.
+  auto cases = f.desk->cases(f.director, {});
+  ASSERT_TRUE(cases);
+  std::int64_t convicted_suspects = 0;
+  for (const auto& c : *cases) {
+    auto page = f.desk->case_page(f.director, c.code);
+    ASSERT_TRUE(page);
+    for (const auto& s : page->suspects)
+      if (s.state == "convicted") {
+        ++convicted_suspects;
+        EXPECT_FALSE(s.sentence.empty());
+      }
+  }
+  EXPECT_EQ(convicted_suspects, 2);
   EXPECT_EQ(f.count(metric::officials_accountable), 1);
   EXPECT_EQ(f.count(metric::disciplinary), 3);
 
