@@ -38,6 +38,14 @@ Status each_of(std::string_view field, const std::vector<std::string>& values, c
   return {};
 }
 
+// A day something happened (field `date`): a real day, not in the future (a day of slack for the
+// time zones). `what` says what cannot be in the future.
+Status check_past_day(std::string_view day, std::int64_t now, std::string_view what) {
+  AMANAT_CHECK(books::check_date(day, "date"));
+  if (day > books::date_of_day(now / 86400 + 1)) return fail_field("date", std::string(what) + " cannot be in the future");
+  return {};
+}
+
 // Short procedural text (a document's name and number, a body, an article): one line, no
 // control characters, at most `max` bytes. Names of people do not belong here; the screens say so.
 Status short_text(std::string_view field, std::string_view text, std::size_t max) {
@@ -569,19 +577,11 @@ bool suspect_move_allowed(std::string_view from, std::string_view to) {
   return false;
 }
 
-namespace {
-// A day of a suspect's change: a real day, not in the future.
-Status check_suspect_day(const std::string& day, std::int64_t now) {
-  AMANAT_CHECK(books::check_date(day, "date"));
-  if (day > books::date_of_day(now / 86400 + 1)) return fail_field("date", "a change cannot be in the future");
-  return {};
-}
-}  // namespace
 
 Result<SuspectRow> Desk::add_suspect(const User& by, const std::string& code, const NewSuspect& n) {
   AMANAT_CHECK(short_text("label", n.label, 100));
   AMANAT_CHECK(short_text("article", n.article, 100));
-  AMANAT_CHECK(check_suspect_day(n.date, now()));
+  AMANAT_CHECK(check_past_day(n.date, now(), "a suspect's change"));
   SuspectRow out;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
     AMANAT_TRY(found, store_.case_for_update(tx, code));
@@ -599,7 +599,7 @@ Result<SuspectRow> Desk::add_suspect(const User& by, const std::string& code, co
 Result<SuspectRow> Desk::change_suspect(const User& by, const std::string& code, std::int64_t id,
                                         const SuspectChange& c) {
   AMANAT_CHECK(one_of("state", c.state, kSuspectStates));
-  AMANAT_CHECK(check_suspect_day(c.date, now()));
+  AMANAT_CHECK(check_past_day(c.date, now(), "a suspect's change"));
   AMANAT_CHECK(short_text("article", c.article, 100));
   AMANAT_CHECK(short_text("sentence", c.sentence, 200));
   AMANAT_CHECK(short_text("note", c.note, 300));
@@ -640,8 +640,7 @@ bool consented(const Consents& c, std::string_view service) {
 
 Result<ReferralRow> Desk::refer(const User& by, const std::string& code, const NewReferral& r) {
   AMANAT_CHECK(one_of("service", r.service, kReferrals));
-  AMANAT_CHECK(books::check_date(r.date, "date"));
-  if (r.date > books::date_of_day(now() / 86400 + 1)) return fail_field("date", "a referral cannot be in the future");
+  AMANAT_CHECK(check_past_day(r.date, now(), "a referral"));
   AMANAT_CHECK(short_text("note", r.note, 300));
   AMANAT_CHECK(short_text("override", r.override_reason, 300));
   ReferralRow out;
@@ -669,8 +668,7 @@ Result<ReferralRow> Desk::referral_outcome(const User& by, const std::string& co
                                            const std::string& outcome, const std::string& on) {
   AMANAT_CHECK(one_of("outcome", outcome, kReferralOutcomes));
   if (outcome != "pending") {
-    AMANAT_CHECK(books::check_date(on, "date"));
-    if (on > books::date_of_day(now() / 86400 + 1)) return fail_field("date", "an outcome cannot be in the future");
+    AMANAT_CHECK(check_past_day(on, now(), "an outcome"));
   }
   ReferralRow out;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
