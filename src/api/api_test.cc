@@ -2689,7 +2689,8 @@ TEST_F(ApiTest, TheDeskVocabularyCarriesEveryClosedListAFormOffers) {
   for (const char* list : {"channels", "categories", "contexts", "regions", "age_groups", "referrals", "outcomes",
                            "referral_outcomes", "contact_kinds", "caller_roles", "sexes", "police_statuses",
                            "incident_precisions", "official_conducts", "complaint_filed_with", "complaint_outcomes",
-                           "document_statuses", "publication_channels", "publication_changes", "docket_events"})
+                           "document_statuses", "publication_channels", "publication_changes", "docket_events",
+                           "suspect_states", "sentence_kinds"})
     EXPECT_FALSE(v[list].empty()) << list;
   EXPECT_EQ(v["document_statuses"], json({"obtained", "requested", "refused", "unknown"}));
   const auto events = v["docket_events"];

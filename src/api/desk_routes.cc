@@ -137,6 +137,8 @@ ojson suspect_json(const desk::SuspectRow& s) {
   if (!s.label.empty()) j["label"] = s.label;
   if (!s.article.empty()) j["article"] = s.article;
   if (!s.sentence.empty()) j["sentence"] = s.sentence;
+  if (!s.sentence_kind.empty()) j["sentence_kind"] = s.sentence_kind;
+  if (s.sentence_months) j["sentence_months"] = s.sentence_months;
   return j;
 }
 
@@ -197,6 +199,7 @@ Result<http::Response> vocabulary(Call& c) {
                              {"publication_changes", values(desk::kPublicationChanges)},
                              {"docket_events", docket_kinds()},
                              {"suspect_states", values(desk::kSuspectStates)},
+                             {"sentence_kinds", values(desk::kSentenceKinds)},
                              {"suspect_moves", suspect_moves}});
 }
 
@@ -413,7 +416,10 @@ Result<http::Response> change_suspect(Call& c) {
   AMANAT_TRY(id, id_param(c, "suspect", reasons::not_found));
   const auto& b = c.body;
   desk::SuspectChange ch{.state = b["state"], .date = b["date"], .article = b.value("article", std::string()),
-                         .sentence = b.value("sentence", std::string()), .note = b.value("note", std::string())};
+                         .sentence = b.value("sentence", std::string()),
+                         .sentence_kind = b.value("sentence_kind", std::string()),
+                         .sentence_months = b.value("sentence_months", std::int64_t{0}),
+                         .note = b.value("note", std::string())};
   AMANAT_TRY(row, c.org.desk->change_suspect(c.session->user, c.params.at("case"), id, ch));
   return json_response(200, suspect_json(row));
 }
@@ -512,12 +518,19 @@ const std::vector<std::string> kStaffMetrics = {
     desk::metric::convictions,   desk::metric::convicted,    desk::metric::acquittals,  desk::metric::report_to_verdict,
     desk::metric::officials_accountable, desk::metric::disciplinary};
 
+// The staff's figures, and the sentences by band (persons; their sum: months of prison).
+std::vector<std::string> staff_metrics() {
+  std::vector<std::string> out = kStaffMetrics;
+  for (std::string_view band : desk::kSentenceBands) out.push_back(desk::metric::sentenced_prefix + std::string(band));
+  return out;
+}
+
 // The staff's figures: every record (consented or not), by month, category or region, for a
 // period of whole months. Staff see small cells: they see the records themselves.
 Result<http::Response> staff_stats(Call& c) {
   AMANAT_CHECK(need_desk(c));
   AMANAT_TRY(params, query_params(c.req, {"from", "to", "by"}));
-  desk::CountQuery q{.metrics = kStaffMetrics, .from = "0000-01", .to = "9999-12"};
+  desk::CountQuery q{.metrics = staff_metrics(), .from = "0000-01", .to = "9999-12"};
   for (const auto& [k, v] : params) {
     if (k == "by") {
       if (v == "month") q.by_month = true;
@@ -1062,7 +1075,9 @@ std::vector<Field> suspect_out() {
           out::choice("state", "Their state", values(desk::kSuspectStates)),
           out::text("since", "The day of their last change, YYYY-MM-DD"),
           out::text("article", "The article qualified", false),
-          out::text("sentence", "The sentence, when convicted", false),
+          out::text("sentence", "The sentence as pronounced, when convicted", false),
+          out::choice("sentence_kind", "What the sentence is, when given", values(desk::kSentenceKinds), false),
+          out::number("sentence_months", "A term's length in months", false),
           out::list("history", "Every change, oldest first",
                     {out::choice("state", "The state", values(desk::kSuspectStates)), out::text("date", "YYYY-MM-DD"),
                      out::text("note", "A note", false)})};
@@ -1153,6 +1168,7 @@ void add_desk_routes(Api& api) {
                               out::texts("publication_changes", "Changes to a post"),
                               out::texts("docket_events", "The docket's event kinds"),
                               out::texts("suspect_states", "A suspect's states within a case"),
+                              out::texts("sentence_kinds", "What a conviction's sentence is"),
                               out::list("suspect_moves", "The moves a suspect's state may make",
                                         {out::text("from", "From"), out::text("to", "To")})}},
            .handler = vocabulary});
@@ -1353,6 +1369,11 @@ void add_desk_routes(Api& api) {
                            str("date", "When, YYYY-MM-DD (not before their last change, not in the future)", 10),
                            str("article", "The article qualified now (empty: unchanged)", 100, false),
                            str("sentence", "For a conviction: the sentence as pronounced", 200, false),
+                           one_of("sentence_kind", "For a conviction: what the sentence is (counted in the statistics)",
+                                  values(desk::kSentenceKinds), false),
+                           integer("sentence_months",
+                                   "For imprisonment, restricted liberty or a suspended term: its length in months",
+                                   1, 600, false),
                            str("note", "A note (no names)", 300, false)}},
            .response = "The suspect",
            .returns = Schema{"Suspect", suspect_out()},

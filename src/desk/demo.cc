@@ -60,7 +60,12 @@ Status add_suspects(Desk& desk, const User& by, const std::string& code, const s
     AMANAT_CHECK(desk.change_suspect(by, code, s.id, SuspectChange{.state = "charged", .date = indicted}));
     if (verdict.empty() || trial == 3) continue;
     SuspectChange judged{.state = trial == 1 ? "convicted" : "acquitted", .date = verdict};
-    if (trial == 1) judged.sentence = std::to_string(3 + rng() % 13) + " years";
+    if (trial == 1) {
+      const std::int64_t years = 3 + static_cast<std::int64_t>(rng() % 13);
+      judged.sentence = std::to_string(years) + " years";
+      judged.sentence_kind = "imprisonment";
+      judged.sentence_months = years * 12;
+    }
     AMANAT_CHECK(desk.change_suspect(by, code, s.id, judged));
   }
   return {};

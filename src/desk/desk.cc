@@ -184,6 +184,18 @@ std::vector<Count> Desk::contributions(const CaseRow& c) {
   return out;
 }
 
+std::vector<Count> Desk::contributions(const SuspectRow& s, const CaseRow& c) {
+  if (s.state != "convicted") return {};
+  const bool prison = s.sentence_kind == "imprisonment";
+  const std::string band = s.sentence_kind.empty() ? "unknown"
+                           : !prison               ? "non_custodial"
+                           : s.sentence_months < 60 ? "prison_under_5y"
+                           : s.sentence_months <= 120 ? "prison_5_10y"
+                                                      : "prison_over_10y";
+  return {Count{std::string(metric::sentenced_prefix) + band, month_of(s.since), c.category, c.region, c.consents.stats,
+                1, prison ? s.sentence_months : 0}};
+}
+
 std::vector<Count> Desk::contributions(const ComplaintRow& c) {
   std::vector<Count> out;
   if (!c.decided_on) return out;
@@ -503,6 +515,10 @@ Status Desk::set_consents(const User& by, const std::string& code, const Consent
     row.consents = c;
     AMANAT_CHECK(store_.update_case(tx, row));
     AMANAT_CHECK(store_.add_counts(tx, difference(contributions(*found), contributions(row))));
+    // Its convicted suspects' sentences are counted with the case's consent too.
+    AMANAT_TRY(suspects, store_.suspects(row.id));
+    for (const auto& s : suspects)
+      AMANAT_CHECK(store_.add_counts(tx, difference(contributions(s, *found), contributions(s, row))));
     return ids_.record(tx, "user:" + std::to_string(by.id), "case-consents", row.code, "ok");
   });
 }
@@ -603,7 +619,15 @@ Result<SuspectRow> Desk::change_suspect(const User& by, const std::string& code,
   AMANAT_CHECK(short_text("article", c.article, 100));
   AMANAT_CHECK(short_text("sentence", c.sentence, 200));
   AMANAT_CHECK(short_text("note", c.note, 300));
-  if (!c.sentence.empty() && c.state != "convicted") return fail_field("sentence", "only a conviction has a sentence");
+  if (c.state != "convicted" && (!c.sentence.empty() || !c.sentence_kind.empty() || c.sentence_months))
+    return fail_field(!c.sentence.empty() ? "sentence" : !c.sentence_kind.empty() ? "sentence_kind" : "sentence_months",
+                      "only a conviction has a sentence");
+  if (!c.sentence_kind.empty()) AMANAT_CHECK(one_of("sentence_kind", c.sentence_kind, kSentenceKinds));
+  const bool has_length = c.sentence_kind == "imprisonment" || c.sentence_kind == "restricted_liberty" ||
+                          c.sentence_kind == "suspended";
+  if (has_length && (c.sentence_months < 1 || c.sentence_months > 600))
+    return fail_field("sentence_months", "the term's length: 1 to 600 months");
+  if (!has_length && c.sentence_months) return fail_field("sentence_months", "only a term has a length");
   SuspectRow out;
   AMANAT_CHECK(db_.transact([&](Tx& tx) -> Status {
     AMANAT_TRY(found, store_.case_for_update(tx, code));
@@ -614,13 +638,17 @@ Result<SuspectRow> Desk::change_suspect(const User& by, const std::string& code,
       return fail(reasons::suspect_state_not_allowed, "a suspect who is " + s->state + " cannot become " + c.state,
                   "state");
     if (c.date < s->since) return fail_field("date", "before the suspect's last change (" + s->since + ")");
+    const SuspectRow before = *s;
     out = std::move(*s);
     out.state = c.state;
     out.since = c.date;
     if (!c.article.empty()) out.article = c.article;
-    out.sentence = c.state == "convicted" ? c.sentence : std::string();
+    out.sentence = c.sentence;
+    out.sentence_kind = c.sentence_kind;
+    out.sentence_months = c.sentence_months;
     out.history.push_back({c.state, c.date, c.note});
     AMANAT_CHECK(store_.change_suspect(tx, out, out.history.back(), by.id));
+    AMANAT_CHECK(store_.add_counts(tx, difference(contributions(before, *found), contributions(out, *found))));
     return ids_.record(tx, "user:" + std::to_string(by.id), "case-suspect", found->code,
                        std::to_string(out.n) + " " + c.state);
   }));

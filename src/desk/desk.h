@@ -103,6 +103,14 @@ inline constexpr SuspectMove kSuspectMoves[] = {
     {"convicted", "acquitted"}, {"acquitted", "convicted"},
 };
 bool suspect_move_allowed(std::string_view from, std::string_view to);
+// What a conviction sentenced a person to: a real prison term, restricted liberty, a suspended
+// term, a fine, something else. The first three have a length in months.
+inline constexpr std::string_view kSentenceKinds[] = {"imprisonment", "restricted_liberty", "suspended", "fine",
+                                                      "other"};
+// The bands the statistics count sentences in (metric::sentenced_prefix + band), from a convicted
+// suspect's kind and months: prison under 5 years, 5 to 10, over 10; any other kind; not given.
+inline constexpr std::string_view kSentenceBands[] = {"prison_under_5y", "prison_5_10y", "prison_over_10y",
+                                                      "non_custodial", "unknown"};
 
 inline constexpr std::string_view kPublicationChannels[] = {"website", "instagram", "facebook", "telegram", "youtube",
                                                             "tiktok",  "x",         "press",    "other"};
@@ -120,7 +128,8 @@ inline constexpr const char* acquittals = "acquittals";
 inline constexpr const char* report_to_verdict = "report_to_verdict";  // n verdicts, sum days
 inline constexpr const char* officials_accountable = "officials_accountable";  // a criminal case against them
 inline constexpr const char* disciplinary = "disciplinary";  // a disciplinary sanction or dismissal
-inline constexpr const char* stage_prefix = "stage:";        // snapshot (month ""): cases now in each stage
+inline constexpr const char* stage_prefix = "stage:";
+inline constexpr const char* sentenced_prefix = "sentenced:";  // persons by kSentenceBands, by the conviction's month; sum: months        // snapshot (month ""): cases now in each stage
 }  // namespace metric
 
 struct NewConsultation {
@@ -194,6 +203,8 @@ struct SuspectChange {
   std::string date;
   std::string article;   // empty: keep it
   std::string sentence;  // for convicted only: as pronounced, e.g. "12 years"
+  std::string sentence_kind;         // for convicted only: kSentenceKinds; may be empty (not given)
+  std::int64_t sentence_months = 0;  // imprisonment, restricted liberty, suspended: its length
   std::string note;      // short, procedural; no names
 };
 
@@ -276,6 +287,9 @@ class Desk {
   static std::vector<Count> contributions(const ConsultationRow& c);
   static std::vector<Count> contributions(const CaseRow& c);
   static std::vector<Count> contributions(const ComplaintRow& c);
+  // A convicted suspect's sentence, counted by band with their case's category, region and
+  // consent (nothing for anyone not convicted).
+  static std::vector<Count> contributions(const SuspectRow& s, const CaseRow& c);
 
   Result<std::vector<Count>> counts(const CountQuery& q) { return store_.counts(q); }
 

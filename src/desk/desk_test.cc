@@ -418,6 +418,47 @@ TEST(Desk, ASuspectsChangesStayInOrderAndOnlyTheCasesPeopleMakeThem) {
   EXPECT_EQ(page->suspects[0].history[2].note, "appeal likely");
 }
 
+// A conviction's sentence is counted by band from the maintained counts, with the case's consent:
+// an acquittal on appeal takes it out, a withdrawn consent moves it out of the consented counts,
+// and a sentence that is not a conviction's, or a term without its length, is refused.
+TEST(Desk, SentencesAreCountedByBandAndFollowTheAppealAndTheConsent) {
+  DeskFixture f;  // 2025-06-15
+  const std::string code = f.open(f.worker);
+  auto judged = [&](SuspectChange verdict) -> Result<SuspectRow> {
+    AMANAT_TRY(s, f.desk->add_suspect(f.worker, code, NewSuspect{.date = "2025-01-10"}));
+    AMANAT_CHECK(f.desk->change_suspect(f.worker, code, s.id, {.state = "charged", .date = "2025-02-01"}));
+    return f.desk->change_suspect(f.worker, code, s.id, verdict);
+  };
+  auto eight = judged({.state = "convicted", .date = "2025-05-20", .sentence = "8 years",
+                       .sentence_kind = "imprisonment", .sentence_months = 96});
+  ASSERT_TRUE(eight) << eight.error().message;
+  ASSERT_TRUE(judged({.state = "convicted", .date = "2025-05-20", .sentence_kind = "imprisonment", .sentence_months = 180}));
+  ASSERT_TRUE(judged({.state = "convicted", .date = "2025-05-21", .sentence_kind = "fine"}));
+  ASSERT_TRUE(judged({.state = "convicted", .date = "2025-05-21"}));
+  EXPECT_EQ(f.count("sentenced:prison_5_10y"), 1);
+  EXPECT_EQ(f.count("sentenced:prison_over_10y"), 1);
+  EXPECT_EQ(f.count("sentenced:non_custodial"), 1);
+  EXPECT_EQ(f.count("sentenced:unknown"), 1);
+  EXPECT_EQ(f.count("sentenced:prison_5_10y", true), 1);  // the case consents to be counted
+  // Refused, nothing counted: a term without its length, a fine with one, a sentence on a charge.
+  EXPECT_EQ(judged({.state = "convicted", .date = "2025-05-22", .sentence_kind = "imprisonment"}).error().field,
+            "sentence_months");
+  EXPECT_EQ(judged({.state = "convicted", .date = "2025-05-22", .sentence_kind = "fine", .sentence_months = 3}).error().field,
+            "sentence_months");
+  EXPECT_EQ(judged({.state = "convicted", .date = "2025-05-22", .sentence_kind = "prison"}).error().field, "sentence_kind");
+  EXPECT_EQ(judged({.state = "acquitted", .date = "2025-05-22", .sentence_kind = "fine"}).error().field, "sentence_kind");
+  EXPECT_EQ(f.count("sentenced:prison_5_10y") + f.count("sentenced:prison_over_10y") + f.count("sentenced:non_custodial") +
+                f.count("sentenced:unknown"),
+            4);
+  // The consent withdrawn: still counted for staff, no longer among the consented.
+  ASSERT_TRUE(f.desk->set_consents(f.worker, code, Consents{.stats = false}));
+  EXPECT_EQ(f.count("sentenced:prison_5_10y"), 1);
+  EXPECT_EQ(f.count("sentenced:prison_5_10y", true), 0);
+  // Acquitted on appeal: the sentence is no longer counted.
+  ASSERT_TRUE(f.desk->change_suspect(f.worker, code, eight->id, {.state = "acquitted", .date = "2025-06-10"}));
+  EXPECT_EQ(f.count("sentenced:prison_5_10y"), 0);
+}
+
 TEST(Desk, OfficialsHeldAccountableComeFromComplaintOutcomes) {
   DeskFixture f;
   ComplaintRow c{.official_rank = "captain", .official_unit = "district police", .region = "almaty_city",
@@ -467,9 +508,12 @@ TEST(DeskDemo, ItsFiguresFollowTheOptionsAtAnyScale) {
       if (s.state == "convicted") {
         ++convicted_suspects;
         EXPECT_FALSE(s.sentence.empty());
+        EXPECT_EQ(s.sentence_kind, "imprisonment");
       }
   }
   EXPECT_EQ(convicted_suspects, 2);
+  EXPECT_EQ(f.count("sentenced:prison_under_5y") + f.count("sentenced:prison_5_10y") + f.count("sentenced:prison_over_10y"),
+            2);
   EXPECT_EQ(f.count(metric::officials_accountable), 1);
   EXPECT_EQ(f.count(metric::disciplinary), 3);
 

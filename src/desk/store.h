@@ -113,6 +113,8 @@ struct SuspectRow {
   std::int64_t id = 0, case_id = 0;
   int n = 0;  // 1, 2, ... within the case
   std::string label, article, state, sentence;
+  std::string sentence_kind;  // kSentenceKinds, or empty
+  std::int64_t sentence_months = 0;
   std::string since;  // YYYY-MM-DD of the last change
   struct Change {
     std::string state, date, note;

@@ -173,6 +173,20 @@ test("a case worker logs a consultation on a phone beside its protocol, opens a 
     await expect(driver.locator(".badge")).toHaveText("On the wanted list");
     await expect(suspects.locator("ul.suspects > li").first()).toContainText("Suspect 1 Recognised as a suspect");
     await expect(suspects.locator("ul.suspects > li").first()).toContainText("УК РК ст. 120 ч. 3");
+    // Suspect 1 charged, then convicted with a prison term that the figures count.
+    const first = suspects.locator("ul.suspects > li").first();
+    await first.getByText("Next step for Suspect 1").click();
+    await first.getByLabel("New state").selectOption({ label: "Charged" });
+    await first.getByRole("button", { name: "Save the step" }).click();
+    await expect(first.locator(".badge")).toHaveText("Charged");
+    await first.getByLabel("New state").selectOption({ label: "Convicted" });
+    await first.getByLabel("What the sentence is").selectOption({ label: "Prison" });
+    await expect(first.getByRole("button", { name: "Save the step" })).toBeDisabled();  // a term needs its length
+    await first.getByLabel(/^Years/).fill("8");
+    await first.getByLabel(/^Months/).fill("6");
+    await first.getByRole("button", { name: "Save the step" }).click();
+    await expect(first.locator(".badge")).toHaveText("Convicted");
+    await expect(first).toContainText("Sentence: Prison, 8 years 6 months");
 
     // A deadline, then done.
     await page.getByLabel("What is due").fill("Ask for the forensic report");
@@ -296,6 +310,7 @@ test("the closed lists the screens carry are the server's vocabulary", async ({ 
     precisions: "incident_precisions", conducts: "official_conducts", filedWith: "complaint_filed_with",
     complaintOutcomes: "complaint_outcomes", referralOutcomes: "referral_outcomes", documentStatuses: "document_statuses",
     pubChannels: "publication_channels", pubChanges: "publication_changes", docketEvents: "docket_events",
+    sentenceKinds: "sentence_kinds",
   };
   for (const [ours, theirs] of Object.entries(served)) expect([...lists[ours as keyof typeof lists]], ours).toEqual(v[theirs]);
 });

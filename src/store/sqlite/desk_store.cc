@@ -460,12 +460,14 @@ Result<std::vector<ReferralRow>> SqliteDeskStore::referrals(std::int64_t case_id
 
 namespace {
 constexpr const char* kSuspectColumns =
-    "SELECT id, case_id, n, label, article, state, sentence, since FROM case_suspects ";
+    "SELECT id, case_id, n, label, article, state, sentence, since, sentence_kind, sentence_months FROM case_suspects ";
 
 SuspectRow suspect_of(Stmt& r) {
-  return SuspectRow{r.column_int(0),  r.column_int(1),  static_cast<int>(r.column_int(2)),
-                    r.column_text(3), r.column_text(4), r.column_text(5),
-                    r.column_text(6), r.column_text(7), {}};
+  SuspectRow s{.id = r.column_int(0), .case_id = r.column_int(1), .n = static_cast<int>(r.column_int(2)),
+               .label = r.column_text(3), .article = r.column_text(4), .state = r.column_text(5),
+               .sentence = r.column_text(6), .sentence_kind = r.column_text(8), .sentence_months = r.column_int(9),
+               .since = r.column_text(7)};
+  return s;
 }
 
 Status read_history(Db& db, std::vector<SuspectRow>& suspects) {
@@ -508,9 +510,11 @@ Result<std::optional<SuspectRow>> SqliteDeskStore::suspect_for_update(Tx& tx, st
 Status SqliteDeskStore::change_suspect(Tx& tx, const SuspectRow& s, const SuspectRow::Change& c, std::int64_t by) {
   AMANAT_TRY(db, connection_of(tx));
   AMANAT_TRY(u, db->cached_literal(
-                    "UPDATE case_suspects SET state = ?, article = ?, sentence = ?, since = ? WHERE log_id = ? AND id = ?"));
+                    "UPDATE case_suspects SET state = ?, article = ?, sentence = ?, since = ?, sentence_kind = ?, "
+                    "sentence_months = ? WHERE log_id = ? AND id = ?"));
   u->bind(1, std::string_view(s.state)).bind(2, std::string_view(s.article)).bind(3, std::string_view(s.sentence));
-  u->bind(4, std::string_view(s.since)).bind(5, org_).bind(6, s.id);
+  u->bind(4, std::string_view(s.since)).bind(5, std::string_view(s.sentence_kind)).bind(6, s.sentence_months);
+  u->bind(7, org_).bind(8, s.id);
   AMANAT_CHECK(u->run());
   AMANAT_TRY(q, db->cached_literal("INSERT INTO case_suspect_changes(suspect_id, state, on_date, note, made_by) "
                                    "VALUES (?,?,?,?,?)"));

@@ -688,6 +688,8 @@ CREATE TABLE case_suspects (
   article    TEXT NOT NULL,
   state      TEXT NOT NULL,
   sentence   TEXT NOT NULL,
+  sentence_kind   TEXT NOT NULL DEFAULT '',
+  sentence_months INTEGER NOT NULL DEFAULT 0,
   since      TEXT NOT NULL,
   created_by INTEGER NOT NULL,
   UNIQUE (case_id, n)

@@ -303,6 +303,15 @@ type Move = Vocabulary["suspect_moves"][number];
 // A suspect as the screens name them: their label, or "Suspect N" in the reader's language.
 const suspectName = (t: ReturnType<typeof useLabels>["t"], x: Suspect) => x.label ?? t("desk.suspects.numbered", { n: x.n });
 
+// A conviction's sentence as the reader reads it: its kind and term, and the words pronounced.
+function sentenceText(t: ReturnType<typeof useLabels>["t"], l: ReturnType<typeof useLabels>["l"], x: Suspect): string {
+  const m = x.sentence_months ?? 0, y = Math.floor(m / 12);
+  const term = [y ? t("desk.suspects.yearsN", { n: y }, y) : "", m % 12 ? t("desk.suspects.monthsN", { n: m % 12 }, m % 12) : ""]
+    .filter(Boolean).join(" ");
+  const kind = x.sentence_kind ? [l("sentenceKind", x.sentence_kind), term].filter(Boolean).join(", ") : "";
+  return [kind, x.sentence].filter(Boolean).join(" — ");
+}
+
 // Each suspect with their own state (a group case may end with one convicted and one still
 // wanted), their history, and the steps their state allows (the vocabulary's suspect_moves).
 function Suspects(props: { session: Session; c: Case; path: string; write: boolean; done: () => void; moves: Move[] }) {
@@ -337,7 +346,7 @@ function Suspects(props: { session: Session; c: Case; path: string; write: boole
               <Badge kind={x.state === "convicted" ? "ok" : x.state === "wanted" ? "late" : undefined}>{l("suspectState", x.state)}</Badge>
               {" "}{t("desk.suspects.since", { day: date(lang, x.since) })}
               {x.article && <> · {x.article}</>}
-              {x.sentence && <p>{t("desk.suspects.sentence", { s: x.sentence })}</p>}
+              {(x.sentence || x.sentence_kind) && <p>{t("desk.suspects.sentence", { s: sentenceText(t, l, x) })}</p>}
               {x.history.length > 1 && (
                 <details>
                   <summary>{t("desk.suspects.history", { label: suspectName(t, x) })}</summary>
@@ -376,20 +385,30 @@ function SuspectStep(props: { session: Session; path: string; s: Suspect; moves:
   const [day, setDay] = useState(dayFromNow(0));
   const [article, setArticle] = useState("");
   const [sentence, setSentence] = useState("");
+  const [kind, setKind] = useState("");
+  const [years, setYears] = useState("");
+  const [months, setMonths] = useState("");
   const [note, setNote] = useState("");
   const [run, state] = useSubmit();
   if (next.length === 0) return <p class="hint">{t("desk.suspects.final")}</p>;
+  const term = kind === "imprisonment" || kind === "restricted_liberty" || kind === "suspended";
+  const termMonths = (Number(years) || 0) * 12 + (Number(months) || 0);
   const save = (e: Event) => {
     e.preventDefault();
     run(async () => {
       await staffCall(props.session, "POST", `${props.path}/suspects/${props.s.id}/state`, {
         state: to, date: day, ...(article.trim() ? { article: article.trim() } : {}),
         ...(to === "convicted" && sentence.trim() ? { sentence: sentence.trim() } : {}),
+        ...(to === "convicted" && kind ? { sentence_kind: kind } : {}),
+        ...(to === "convicted" && term ? { sentence_months: termMonths } : {}),
         ...(note.trim() ? { note: note.trim() } : {}),
       });
       setTo("");
       setArticle("");
       setSentence("");
+      setKind("");
+      setYears("");
+      setMonths("");
       setNote("");
       props.done();
       return t("desk.suspects.changed");
@@ -404,11 +423,23 @@ function SuspectStep(props: { session: Session; path: string; s: Suspect; moves:
         <Text label={t("desk.suspects.when")} type="date" value={day} set={setDay} />
         <Text label={t("desk.suspects.newArticle")} value={article} set={setArticle} optional hint={t("desk.suspects.newArticleHint")} maxLength={100} />
         {to === "convicted" && (
-          <Text label={t("desk.suspects.sentenceLabel")} value={sentence} set={setSentence} optional maxLength={200} />
+          <>
+            <Select label={t("desk.suspects.sentenceKind")} value={kind} set={setKind} options={lists.sentenceKinds}
+              labelOf={(id) => l("sentenceKind", id)} any={t("desk.suspects.notGiven")} />
+            {term && (
+              <div class="row-edit">
+                <Text label={t("desk.suspects.years")} value={years} set={setYears} type="number" inputMode="numeric" optional maxLength={2} />
+                <Text label={t("desk.suspects.months")} value={months} set={setMonths} type="number" inputMode="numeric" optional maxLength={2} />
+              </div>
+            )}
+            <Text label={t("desk.suspects.sentenceLabel")} value={sentence} set={setSentence} optional hint={t("desk.suspects.sentenceHint")} maxLength={200} />
+          </>
         )}
         <Text label={t("desk.suspects.note")} value={note} set={setNote} optional hint={t("desk.deadlines.whatHint")} maxLength={300} />
         <p>
-          <button type="submit" class="small secondary" disabled={state.saving || to === ""}>{t("desk.suspects.changeSubmit")}</button>
+          <button type="submit" class="small secondary" disabled={state.saving || to === "" || (to === "convicted" && term && termMonths < 1)}>
+            {t("desk.suspects.changeSubmit")}
+          </button>
         </p>
         <Outcome state={state} />
       </form>

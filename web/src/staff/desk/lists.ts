@@ -14,6 +14,7 @@ export const lists = {
   documentStatuses: ["obtained", "requested", "refused", "unknown"],
   pubChannels: ["website", "instagram", "facebook", "telegram", "youtube", "tiktok", "x", "press", "other"],
   pubChanges: ["correction", "disclaimer", "archival", "retraction"],
+  sentenceKinds: ["imprisonment", "restricted_liberty", "suspended", "fine", "other"],
   docketEvents: ["opened", "qualified_as_suspect", "interrupted", "terminated", "reopened", "suspended_by_court", "resumed",
     "acquitted", "convicted", "wanted_list", "extradition_request", "entry_ban", "accounts_frozen", "donors_data_requested",
     "file_access_refused", "summons", "hearing", "other"],

@@ -48,6 +48,7 @@ export function DeskStatsView(props: { session: Session; vocab: Vocabulary }) {
         <h2 id="by-region">{t("desk.stats.byRegion")}</h2>
         <CrossTable id="by-region" rows={byRegion.counts} key_="region" kind="region" metrics={["consultations", "cases_opened", "to_court"]} />
       </section>
+      <Sentences rows={m} />
       {stages.length > 0 && (
         <section aria-labelledby="stages-now">
           <h2 id="stages-now">{t("desk.stats.stagesNow")}</h2>
@@ -73,6 +74,48 @@ export function DeskStatsView(props: { session: Session; vocab: Vocabulary }) {
         </section>
       )}
     </>
+  );
+}
+
+// People convicted by what they were sentenced to (from the suspects' convictions), with the
+// average prison term where there is one.
+const bands = ["prison_under_5y", "prison_5_10y", "prison_over_10y", "non_custodial", "unknown"] as const;
+function Sentences(props: { rows: Count[] }) {
+  const { t, lang } = useLabels();
+  const of = (band: string) => props.rows.filter((r) => r.metric === `sentenced:${band}`);
+  const people = (band: string) => of(band).reduce((n, r) => n + r.n, 0);
+  const months = (band: string) => of(band).reduce((n, r) => n + (r.sum ?? 0), 0);
+  if (bands.every((b) => people(b) === 0)) return null;
+  const averageYears = (m: number) => {
+    const years = Math.round((m / 12) * 10) / 10;
+    return t("desk.stats.years", { n: number(lang, years) }, years);
+  };
+  return (
+    <section aria-labelledby="sentences">
+      <h2 id="sentences">{t("desk.stats.sentences")}</h2>
+      <p class="hint">{t("desk.stats.sentencesHint")}</p>
+      <table class="narrow">
+        <thead>
+          <tr>
+            <th scope="col">{t("desk.stats.sentence")}</th>
+            <th scope="col" class="num">{t("desk.stats.people")}</th>
+            <th scope="col" class="num">{t("desk.stats.averageTerm")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {bands.map((b) => {
+            const n = people(b);
+            return (
+              <tr key={b}>
+                <th scope="row">{t(`desk.stats.band.${b}`)}</th>
+                <td class="num">{number(lang, n)}</td>
+                <td class="num">{b.startsWith("prison") && n ? averageYears(months(b) / n) : "—"}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -25,7 +25,7 @@ export function loadVocabulary(org: string): Promise<Vocabulary> {
 
 export type VocabKind = "channel" | "contactKind" | "callerRole" | "category" | "context" | "region" | "ageGroup" | "sex"
   | "police" | "referral" | "outcome" | "precision" | "conduct" | "filedWith" | "complaintOutcome" | "docStatus" | "choice"
-  | "docketEvent" | "referralOutcome" | "suspectState";
+  | "docketEvent" | "referralOutcome" | "suspectState" | "sentenceKind";
 
 // "no_corpus_delicti" -> "No corpus delicti": for ids the catalogue has no label for.
 export const humanise = (id: string) => {
