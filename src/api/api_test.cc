@@ -2957,6 +2957,49 @@ TEST_F(ApiTest, AnIntakeMessageBecomesAConsultationAndLeavesTheWaitingList) {
   EXPECT_EQ(body_of(api->handle(request("GET", "orgs/alpha/intake", "", hotline)))["messages"].size(), 0u);
 }
 
+// Sentences in the public figures: people convicted by band, consented cases only, and a small
+// band hidden together with enough of the others that the total cannot give it away.
+TEST_F(ApiTest, PublicSentencesHideASmallBandSoThatTheTotalCannotRevealIt) {
+  std::string director = login_as(a, Role::director), worker = login_as(a, Role::case_worker);
+  const std::string code = open_case(director, worker, {{"consents", {{"stats", true}}}});
+  const std::string quiet = open_case(director, worker, {{"consents", {{"stats", false}}}});
+  ASSERT_FALSE(code.empty());
+  auto convict = [&](const std::string& c, const json& sentence) {
+    auto s = api->handle(request("POST", "orgs/alpha/cases/" + c + "/suspects", R"({"date":"2025-01-10"})", worker));
+    ASSERT_EQ(s.status, 201) << s.body;
+    const std::string state = "orgs/alpha/cases/" + c + "/suspects/" + std::to_string(body_of(s)["id"].get<std::int64_t>()) + "/state";
+    ASSERT_EQ(api->handle(request("POST", state, R"({"state":"charged","date":"2025-02-01"})", worker)).status, 200);
+    json v = {{"state", "convicted"}, {"date", "2025-03-01"}};
+    v.update(sentence);
+    auto r = api->handle(request("POST", state, v.dump(), worker));
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  for (int i = 0; i < 6; ++i) convict(code, {{"sentence_kind", "imprisonment"}, {"sentence_months", 96}});
+  for (int i = 0; i < 2; ++i) convict(code, {{"sentence_kind", "fine"}});
+  for (int i = 0; i < 7; ++i) convict(quiet, {{"sentence_kind", "imprisonment"}, {"sentence_months", 30}});  // not counted
+  auto j = body_of(api->handle(request("GET", "orgs/alpha/impact?year=2025")));
+  const auto& t = j["sentences_by_band"];
+  std::map<std::string, json> cell;
+  for (const auto& c : t["cells"]) cell[c["row"].get<std::string>()] = c;
+  EXPECT_TRUE(cell["non_custodial"]["hidden"]);                  // 2 people
+  EXPECT_FALSE(cell["prison_under_5y"]["hidden"]);               // the other case did not consent
+  EXPECT_EQ(cell["prison_under_5y"]["n"], 0);
+  // The hidden 2 cannot be worked out: with the total shown, another cell is hidden too.
+  int hidden = 0;
+  for (const auto& [row, c] : cell) hidden += c["hidden"].get<bool>();
+  const bool total_shown = !t["column_totals"][0]["hidden"].get<bool>();
+  EXPECT_TRUE(!total_shown || hidden >= 2) << t.dump();
+  for (const auto& [row, c] : cell)
+    if (!c["hidden"].get<bool>()) EXPECT_TRUE(c["n"] == 0 || c["n"] >= 5) << row;
+  // The staff see every one, by band.
+  auto stats = body_of(api->handle(request("GET", "orgs/alpha/desk/stats", "", director)));
+  std::map<std::string, std::int64_t> staff;
+  for (const auto& c : stats["counts"]) staff[c["metric"].get<std::string>()] += c["n"].get<std::int64_t>();
+  EXPECT_EQ(staff["sentenced:prison_5_10y"], 6);
+  EXPECT_EQ(staff["sentenced:prison_under_5y"], 7);
+  EXPECT_EQ(staff["sentenced:non_custodial"], 2);
+}
+
 // The public figures count only records with consent to be counted, and no published cell is a
 // small count: every value 1..4 is hidden, and so is whatever would give one away.
 TEST_F(ApiTest, PublicImpactCountsOnlyConsentedRecordsAndHidesSmallCells) {
@@ -2977,7 +3020,8 @@ TEST_F(ApiTest, PublicImpactCountsOnlyConsentedRecordsAndHidesSmallCells) {
   auto impact = api->handle(request("GET", "orgs/alpha/impact?year=2025"));
   ASSERT_EQ(impact.status, 200) << impact.body;
   auto j = body_of(impact);
-  for (const char* table : {"consultations_by_quarter", "cases_by_milestone", "consultations_by_region"}) {
+  for (const char* table :
+       {"consultations_by_quarter", "cases_by_milestone", "consultations_by_region", "sentences_by_band"}) {
     auto visible = [&](const json& v) {
       if (!v["hidden"].get<bool>()) {
         std::int64_t n = v["n"];

@@ -643,8 +643,21 @@ Result<http::Response> impact(Call& c) {
     auto i = static_cast<std::size_t>(std::find(regions.begin(), regions.end(), n.region) - regions.begin());
     if (i < regions.size()) by_region[i][0] += n.n;
   }
+  // People convicted, by what they were sentenced to: every one in exactly one band, so the rows
+  // add up to the column's total.
+  const std::vector<std::string> bands = values(desk::kSentenceBands);
+  std::vector<std::string> band_metrics;
+  for (const auto& b : bands) band_metrics.push_back(desk::metric::sentenced_prefix + b);
+  AMANAT_TRY(sent, c.org.desk->counts({.metrics = band_metrics, .from = y + "-01", .to = y + "-12",
+                                       .consented_only = true}));
+  std::vector<std::vector<std::int64_t>> by_band(bands.size(), std::vector<std::int64_t>(1, 0));
+  for (const auto& n : sent) {
+    auto i = static_cast<std::size_t>(std::find(band_metrics.begin(), band_metrics.end(), n.metric) - band_metrics.begin());
+    if (i < bands.size()) by_band[i][0] += n.n;
+  }
   return json_response(200, {{"year", year},
                              {"k", k},
+                             {"sentences_by_band", table_json(bands, {"people"}, by_band, k)},
                              {"consultations_by_quarter", table_json(cats, quarters, by_quarter, k)},
                              {"cases_by_milestone", table_json(cats, milestones, by_milestone, k, false)},
                              {"consultations_by_region", table_json(regions, {"consultations"}, by_region, k)}});
@@ -1511,7 +1524,10 @@ void add_desk_routes(Api& api) {
                              {out::number("year", "The calendar year"), out::number("k", "Cells under k are hidden"),
                               table_out("consultations_by_quarter", "Consultations by category and quarter"),
                               table_out("cases_by_milestone", "Cases by category: opened, to court, convictions, acquittals"),
-                              table_out("consultations_by_region", "Consultations by region")}},
+                              table_out("consultations_by_region", "Consultations by region"),
+                              table_out("sentences_by_band",
+                                        "People convicted by sentence: prison under 5 years, 5 to 10, over 10, not "
+                                        "prison, not recorded")}},
            .handler = impact});
   api.add({.method = "GET",
            .path = "/orgs/{org}/protocols",

@@ -338,7 +338,8 @@ test("the public impact page hides small cells with its legend, and no number un
   await expect(page).toHaveURL(/impact\?year=2023$/);
   await expect(page.locator("#impact-legend")).toHaveText("— hidden to protect privacy (fewer than 5, or it would reveal one)");
   await expect(page.getByRole("heading", { level: 2 })).toHaveText([
-    "Consultations by category and quarter, 2023", "Cases by category and stage reached, 2023", "Consultations by region, 2023"]);
+    "Consultations by category and quarter, 2023", "Cases by category and stage reached, 2023", "Consultations by region, 2023",
+    "People convicted by sentence, 2023"]);
   const hidden = page.locator("table.impact td.hidden");
   expect(await hidden.count()).toBeGreaterThan(0);
   for (const text of await hidden.allTextContents()) expect(text).toBe("—hidden");

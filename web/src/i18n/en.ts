@@ -552,6 +552,13 @@ export const en = {
     category: "Category",
     region: "Region",
     total: "Total",
+    bySentence: "People convicted by sentence, {year}",
+    sentence: "Sentence",
+    people: "People",
+    band: {
+      prison_under_5y: "Prison, under 5 years", prison_5_10y: "Prison, 5 to 10 years", prison_over_10y: "Prison, over 10 years",
+      non_custodial: "Not prison", unknown: "Not recorded",
+    },
     quarter: { Q1: "Jan–Mar", Q2: "Apr–Jun", Q3: "Jul–Sep", Q4: "Oct–Dec" },
   },
   vocab: {

@@ -1,5 +1,5 @@
 // The organisation's impact in figures for one calendar year (GET /impact?year=): consented
-// records only, in three fixed tables with their totals. A hidden cell (fewer than 5, or hidden so
+// records only, in four fixed tables with their totals. A hidden cell (fewer than 5, or hidden so
 // that the totals cannot give a hidden one away) shows a neutral mark, explained by the legend;
 // its number is never in the page.
 import { useEffect, useState } from "preact/hooks";
@@ -14,7 +14,7 @@ type Value = { hidden: boolean; n?: number };
 
 const lastYears = (n: number) => Array.from({ length: n }, (_, i) => new Date().getFullYear() - i);
 const hasData = (i: Impact) =>
-  [i.consultations_by_quarter, i.cases_by_milestone, i.consultations_by_region].some((t) => t.column_totals.some((c) => c.hidden || (c.n ?? 0) > 0));
+  [i.consultations_by_quarter, i.cases_by_milestone, i.consultations_by_region, i.sentences_by_band].some((t) => t.column_totals.some((c) => c.hidden || (c.n ?? 0) > 0));
 
 export function ImpactView(props: { org: string }) {
   const { t } = useT();
@@ -82,6 +82,8 @@ function Year(props: { data: Impact }) {
         rowLabel={cat} colLabel={(m) => t(`metric.${m as "consultations"}`)} rowHead={t("impact.category")} />
       <ImpactTable id="t-region" caption={t("impact.byRegion", { year: d.year })} table={d.consultations_by_region}
         rowLabel={(r) => t(`vocab.region.${r}` as Key)} colLabel={() => t("metric.consultations")} rowHead={t("impact.region")} />
+      <ImpactTable id="t-sentence" caption={t("impact.bySentence", { year: d.year })} table={d.sentences_by_band}
+        rowLabel={(b) => t(`impact.band.${b}` as Key)} colLabel={() => t("impact.people")} rowHead={t("impact.sentence")} />
     </>
   );
 }
