@@ -227,10 +227,6 @@ export const deskEn = {
       people: "People",
       averageTerm: "Average term",
       years: { one: "{n} year", other: "{n} years" },
-      band: {
-        prison_under_5y: "Prison, under 5 years", prison_5_10y: "Prison, 5 to 10 years", prison_over_10y: "Prison, over 10 years",
-        non_custodial: "Not prison (restricted liberty, suspended, fine, other)", unknown: "Not recorded",
-      },
       cases: "Cases",
       none: "No figures yet.",
     },

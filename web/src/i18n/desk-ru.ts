@@ -229,10 +229,6 @@ export const deskRu: DeskCatalog = {
       people: "Человек",
       averageTerm: "Средний срок",
       years: { one: "{n} год", few: "{n} года", many: "{n} лет", other: "{n} года" },
-      band: {
-        prison_under_5y: "Лишение свободы до 5 лет", prison_5_10y: "Лишение свободы от 5 до 10 лет", prison_over_10y: "Лишение свободы свыше 10 лет",
-        non_custodial: "Не лишение свободы (ограничение свободы, условно, штраф, иное)", unknown: "Не записано",
-      },
       cases: "Дела",
       none: "Цифр пока нет.",
     },

@@ -107,7 +107,7 @@ function Sentences(props: { rows: Count[] }) {
             const n = people(b);
             return (
               <tr key={b}>
-                <th scope="row">{t(`desk.stats.band.${b}`)}</th>
+                <th scope="row">{t(`impact.band.${b}`)}</th>
                 <td class="num">{number(lang, n)}</td>
                 <td class="num">{b.startsWith("prison") && n ? averageYears(months(b) / n) : "—"}</td>
               </tr>
