@@ -593,7 +593,6 @@ bool suspect_move_allowed(std::string_view from, std::string_view to) {
   return false;
 }
 
-
 Result<SuspectRow> Desk::add_suspect(const User& by, const std::string& code, const NewSuspect& n) {
   AMANAT_CHECK(short_text("label", n.label, 100));
   AMANAT_CHECK(short_text("article", n.article, 100));
@@ -604,8 +603,7 @@ Result<SuspectRow> Desk::add_suspect(const User& by, const std::string& code, co
     if (!found || !may_see(by, *found)) return std::unexpected(kNoCase);
     out = SuspectRow{.case_id = found->id, .label = n.label, .article = n.article, .state = "identified",
                      .since = n.date, .history = {{"identified", n.date, ""}}};
-    AMANAT_TRY(id, store_.add_suspect(tx, out, by.id));
-    (void)id;
+    AMANAT_CHECK(store_.add_suspect(tx, out, by.id));
     return ids_.record(tx, "user:" + std::to_string(by.id), "case-suspect", found->code,
                        std::to_string(out.n) + " identified");
   }));

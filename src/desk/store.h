@@ -224,8 +224,9 @@ class DeskStore {
   virtual Result<std::optional<ReferralRow>> referral_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) = 0;
   virtual Status set_referral_outcome(Tx& tx, const ReferralRow& r) = 0;
   virtual Result<std::vector<ReferralRow>> referrals(std::int64_t case_id) = 0;
-  // Adds a suspect (its n the case's next) with its first change; returns its id.
-  virtual Result<std::int64_t> add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) = 0;
+  // Adds a suspect with its first change (s.history's only one), setting s.id and s.n (the case's
+  // next number).
+  virtual Status add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) = 0;
   // The suspect `id` of the case with its history, in the writer's transaction; nullopt if none.
   virtual Result<std::optional<SuspectRow>> suspect_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) = 0;
   // Stores s's state, article, sentence and since, and appends `c` to its history.

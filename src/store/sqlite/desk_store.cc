@@ -392,8 +392,9 @@ DeadlineRow deadline_of(Stmt& r) {
 
 Result<std::vector<DeadlineRow>> SqliteDeskStore::deadlines(std::int64_t case_id) {
   return read_([&](Db& db) -> Result<std::vector<DeadlineRow>> {
-    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because FROM case_deadlines d "
-                             "JOIN cases c ON c.id = d.case_id WHERE d.log_id = ? AND d.case_id = ? ORDER BY d.due, d.id"));
+    AMANAT_TRY(q, db.prepare("SELECT d.id, d.case_id, d.due, d.what, d.done, c.code, d.source, d.first_due, d.moved_because "
+                             "FROM case_deadlines d JOIN cases c ON c.id = d.case_id "
+                             "WHERE d.log_id = ? AND d.case_id = ? ORDER BY d.due, d.id"));
     q.bind(1, org_).bind(2, case_id);
     std::vector<DeadlineRow> out;
     AMANAT_CHECK(q.each([&](Stmt& r) {
@@ -460,14 +461,22 @@ Result<std::vector<ReferralRow>> SqliteDeskStore::referrals(std::int64_t case_id
 
 namespace {
 constexpr const char* kSuspectColumns =
-    "SELECT id, case_id, n, label, article, state, sentence, since, sentence_kind, sentence_months FROM case_suspects ";
+    "SELECT id, case_id, n, label, article, state, sentence, sentence_kind, sentence_months, since FROM case_suspects ";
 
 SuspectRow suspect_of(Stmt& r) {
-  SuspectRow s{.id = r.column_int(0), .case_id = r.column_int(1), .n = static_cast<int>(r.column_int(2)),
-               .label = r.column_text(3), .article = r.column_text(4), .state = r.column_text(5),
-               .sentence = r.column_text(6), .sentence_kind = r.column_text(8), .sentence_months = r.column_int(9),
-               .since = r.column_text(7)};
-  return s;
+  return SuspectRow{.id = r.column_int(0), .case_id = r.column_int(1), .n = static_cast<int>(r.column_int(2)),
+                    .label = r.column_text(3), .article = r.column_text(4), .state = r.column_text(5),
+                    .sentence = r.column_text(6), .sentence_kind = r.column_text(7), .sentence_months = r.column_int(8),
+                    .since = r.column_text(9)};
+}
+
+// Appends a change to a suspect's history.
+Status append_change(Db& db, std::int64_t suspect, const SuspectRow::Change& c, std::int64_t by) {
+  AMANAT_TRY(q, db.cached_literal("INSERT INTO case_suspect_changes(suspect_id, state, on_date, note, made_by) "
+                                  "VALUES (?,?,?,?,?)"));
+  q->bind(1, suspect).bind(2, std::string_view(c.state)).bind(3, std::string_view(c.date)).bind(4, std::string_view(c.note));
+  q->bind(5, by);
+  return q->run();
 }
 
 Status read_history(Db& db, std::vector<SuspectRow>& suspects) {
@@ -480,7 +489,7 @@ Status read_history(Db& db, std::vector<SuspectRow>& suspects) {
 }
 }  // namespace
 
-Result<std::int64_t> SqliteDeskStore::add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) {
+Status SqliteDeskStore::add_suspect(Tx& tx, SuspectRow& s, std::int64_t by) {
   AMANAT_TRY(db, connection_of(tx));
   AMANAT_TRY(next, db->cached_literal("SELECT coalesce(max(n), 0) + 1 FROM case_suspects WHERE case_id = ?"));
   next->bind(1, s.case_id);
@@ -492,8 +501,7 @@ Result<std::int64_t> SqliteDeskStore::add_suspect(Tx& tx, SuspectRow& s, std::in
   q->bind(8, std::string_view(s.since)).bind(9, by);
   AMANAT_CHECK(q->run());
   s.id = sqlite3_last_insert_rowid(db->raw());
-  AMANAT_CHECK(change_suspect(tx, s, s.history.front(), by));
-  return s.id;
+  return append_change(*db, s.id, s.history.front(), by);
 }
 
 Result<std::optional<SuspectRow>> SqliteDeskStore::suspect_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) {
@@ -516,11 +524,7 @@ Status SqliteDeskStore::change_suspect(Tx& tx, const SuspectRow& s, const Suspec
   u->bind(4, std::string_view(s.since)).bind(5, std::string_view(s.sentence_kind)).bind(6, s.sentence_months);
   u->bind(7, org_).bind(8, s.id);
   AMANAT_CHECK(u->run());
-  AMANAT_TRY(q, db->cached_literal("INSERT INTO case_suspect_changes(suspect_id, state, on_date, note, made_by) "
-                                   "VALUES (?,?,?,?,?)"));
-  q->bind(1, s.id).bind(2, std::string_view(c.state)).bind(3, std::string_view(c.date)).bind(4, std::string_view(c.note));
-  q->bind(5, by);
-  return q->run();
+  return append_change(*db, s.id, c, by);
 }
 
 Result<std::vector<SuspectRow>> SqliteDeskStore::suspects(std::int64_t case_id) {

@@ -33,7 +33,7 @@ class SqliteDeskStore : public desk::DeskStore {
   Result<std::vector<desk::EventRow>> events_for_update(Tx& tx, std::int64_t case_id) override;
   Result<std::int64_t> add_deadline(Tx& tx, const desk::DeadlineRow& d) override;
   Result<bool> finish_deadline(Tx& tx, std::int64_t case_id, std::int64_t id, std::int64_t when) override;
-  Result<std::int64_t> add_suspect(Tx& tx, desk::SuspectRow& s, std::int64_t by) override;
+  Status add_suspect(Tx& tx, desk::SuspectRow& s, std::int64_t by) override;
   Result<std::optional<desk::SuspectRow>> suspect_for_update(Tx& tx, std::int64_t case_id, std::int64_t id) override;
   Status change_suspect(Tx& tx, const desk::SuspectRow& s, const desk::SuspectRow::Change& c, std::int64_t by) override;
   Result<std::vector<desk::SuspectRow>> suspects(std::int64_t case_id) override;
